@@ -1,0 +1,291 @@
+"""Configuration: app.yaml for the program, the environment (and .env) for secrets.
+
+Read once, validated into typed settings. Every error names the key and the
+file (with the line where the key stands), so ``ambassador`` can print one
+sentence and exit non-zero instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError, field_validator
+
+DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "app.yaml"
+DEFAULT_PORT = 3978
+
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class ConfigError(Exception):
+    """A configuration problem, worded for the person who runs the bot."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ProgramConfig(_Strict):
+    name: str = "Ambassador"
+    company: str = "Example GmbH"
+    privacy_contact: EmailStr | None = None
+
+
+class LanguageConfig(_Strict):
+    default: Literal["de", "en"] = "de"
+    german_address: Literal["du", "sie"] = "du"
+
+
+class QuietHours(_Strict):
+    start: str = "20:00"
+    end: str = "08:00"
+
+    @field_validator("start", "end")
+    @classmethod
+    def _hhmm(cls, v: str) -> str:
+        if not _HHMM.match(str(v)):
+            raise ValueError("use the 24-hour form HH:MM, for example 20:00")
+        return str(v)
+
+
+class Communicator(_Strict):
+    email: EmailStr
+    department: str
+
+
+class RolesConfig(_Strict):
+    comms_lead: EmailStr | None = None
+    backup: list[EmailStr] = Field(default_factory=list)
+    communicators: list[Communicator] = Field(default_factory=list)
+    core_group: list[EmailStr] = Field(default_factory=list)
+
+    @field_validator("backup", mode="before")
+    @classmethod
+    def _one_or_many(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
+
+
+class DatabaseConfig(_Strict):
+    url: str = "sqlite:///ambassador.db"
+
+
+class PrivacyConfig(_Strict):
+    notice_version: int = 1
+    retention_days: int = Field(default=730, ge=1)
+    log_message_text: bool = False
+
+
+class ProcessedEventsConfig(_Strict):
+    keep_hours: int = Field(default=72, ge=1)
+
+
+class AppConfig(_Strict):
+    program: ProgramConfig = Field(default_factory=ProgramConfig)
+    language: LanguageConfig = Field(default_factory=LanguageConfig)
+    timezone: str = "Europe/Berlin"
+    quiet_hours: QuietHours = Field(default_factory=QuietHours)
+    roles: RolesConfig = Field(default_factory=RolesConfig)
+    departments: list[str] = Field(default_factory=list)
+    database: DatabaseConfig = Field(default_factory=DatabaseConfig)
+    privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
+    events: ProcessedEventsConfig = Field(default_factory=ProcessedEventsConfig)
+    # Sections of capabilities that arrive later (llm, knowledge, content,
+    # polls, crisis) are accepted as they are and validated by their modules.
+    llm: dict[str, Any] = Field(default_factory=dict)
+    knowledge: dict[str, Any] = Field(default_factory=dict)
+    content: dict[str, Any] = Field(default_factory=dict)
+    polls: dict[str, Any] = Field(default_factory=dict)
+    meetings: dict[str, Any] = Field(default_factory=dict)
+    crisis: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {v!r}; use an IANA name such as Europe/Berlin") from None
+        return v
+
+
+@dataclass
+class SlackSecrets:
+    bot_token: str | None = None
+    signing_secret: str | None = None
+    app_token: str | None = None
+    api_url: str | None = None
+
+    @property
+    def http_mode(self) -> bool:
+        return bool(self.bot_token and self.signing_secret)
+
+    @property
+    def socket_mode(self) -> bool:
+        return bool(self.bot_token and self.app_token)
+
+    @property
+    def configured(self) -> bool:
+        return self.http_mode or self.socket_mode
+
+
+@dataclass
+class TeamsSecrets:
+    app_id: str = ""
+    app_password: str = ""
+    tenant_id: str = ""
+    app_type: str = "MultiTenant"
+    allow_unauthenticated: bool = False
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.app_id) or self.allow_unauthenticated
+
+
+@dataclass
+class Settings:
+    app: AppConfig
+    config_path: Path
+    database_url: str
+    slack: SlackSecrets = field(default_factory=SlackSecrets)
+    teams: TeamsSecrets = field(default_factory=TeamsSecrets)
+    openai_api_key: str | None = None
+    openai_base_url: str | None = None
+    host: str = "0.0.0.0"
+    port: int = DEFAULT_PORT
+
+
+def _line_of(path: Path, text: str, loc: tuple[Any, ...]) -> int | None:
+    """The line in the YAML file where the key at ``loc`` stands (1-based)."""
+    try:
+        node = yaml.compose(text)
+    except yaml.YAMLError:
+        return None
+    line = None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.value == part:
+                    line = key.start_mark.line + 1
+                    node = value
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+def _key_name(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def load_app_config(path: Path) -> AppConfig:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: configuration file not found") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the configuration file ({exc.strerror})") from None
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        problem = getattr(exc, "problem", None) or "not valid YAML"
+        raise ConfigError(f"{where}: {problem}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the file must hold a mapping of keys (program:, roles:, ...)")
+    try:
+        return AppConfig.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+            line = _line_of(path, text, loc)
+            where = f"{path}:{line}" if line else str(path)
+            msg = err["msg"]
+            if err["type"] == "extra_forbidden":
+                msg = "unknown key (check the spelling against the configuration reference in README.md)"
+            elif msg.startswith("Value error, "):
+                msg = msg[len("Value error, ") :]
+            problems.append(f"{where}: {_key_name(loc)}: {msg}")
+        raise ConfigError("\n".join(problems)) from None
+
+
+def load_settings(
+    config_path: str | Path | None = None,
+    env: dict[str, str] | None = None,
+    *,
+    read_dotenv: bool = True,
+) -> Settings:
+    if env is None:
+        if read_dotenv:
+            from dotenv import load_dotenv
+
+            load_dotenv(Path.cwd() / ".env", override=False)
+        env = dict(os.environ)
+    path = Path(config_path or env.get("AMBASSADOR_CONFIG") or DEFAULT_CONFIG)
+    app = load_app_config(path)
+
+    port_text = env.get("PORT")
+    port = DEFAULT_PORT
+    if port_text:
+        if not port_text.isdigit() or not 0 <= int(port_text) <= 65535:
+            raise ConfigError(f"environment: PORT must be a port number (0-65535), not {port_text!r}")
+        port = int(port_text)
+
+    slack = SlackSecrets(
+        bot_token=env.get("SLACK_BOT_TOKEN") or None,
+        signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
+        app_token=env.get("SLACK_APP_TOKEN") or None,
+        api_url=env.get("SLACK_API_URL") or None,
+    )
+    if slack.bot_token and not (slack.signing_secret or slack.app_token):
+        raise ConfigError(
+            "environment: SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP mode) "
+            "nor SLACK_APP_TOKEN (Socket Mode) is"
+        )
+    if (slack.signing_secret or slack.app_token) and not slack.bot_token:
+        raise ConfigError("environment: SLACK_BOT_TOKEN is missing (SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set)")
+    if slack.app_token and not slack.app_token.startswith("xapp-"):
+        raise ConfigError("environment: SLACK_APP_TOKEN must be an app-level token starting with xapp-")
+
+    teams = TeamsSecrets(
+        app_id=env.get("MicrosoftAppId", ""),
+        app_password=env.get("MicrosoftAppPassword", ""),
+        tenant_id=env.get("MicrosoftAppTenantId", ""),
+        app_type=env.get("MicrosoftAppType", "") or "MultiTenant",
+        allow_unauthenticated=env.get("TEAMS_ALLOW_UNAUTHENTICATED", "") in ("1", "true", "yes"),
+    )
+    if teams.app_type not in ("MultiTenant", "SingleTenant", "UserAssignedMSI"):
+        raise ConfigError(
+            f"environment: MicrosoftAppType must be MultiTenant, SingleTenant or UserAssignedMSI, not {teams.app_type!r}"
+        )
+    if teams.app_id and teams.app_type != "UserAssignedMSI" and not teams.app_password:
+        raise ConfigError("environment: MicrosoftAppPassword is missing (MicrosoftAppId is set)")
+    if teams.app_type == "SingleTenant" and teams.app_id and not teams.tenant_id:
+        raise ConfigError("environment: MicrosoftAppTenantId is missing (MicrosoftAppType is SingleTenant)")
+
+    return Settings(
+        app=app,
+        config_path=path,
+        database_url=env.get("DATABASE_URL") or app.database.url,
+        slack=slack,
+        teams=teams,
+        openai_api_key=env.get("OPENAI_API_KEY") or None,
+        openai_base_url=env.get("OPENAI_BASE_URL") or None,
+        host=env.get("HOST", "0.0.0.0"),
+        port=port,
+    )

@@ -1,0 +1,485 @@
+"""The platform-neutral core: dedup, durable inbound work, people, roles, dispatch.
+
+Adapters call ``accept`` before they acknowledge a platform request (the work is
+then in the database), and ``run`` to answer it. A platform's retry is
+recognised by its event id and answered never twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, Protocol
+
+from sqlalchemy import delete, or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from bot.config import Settings
+from bot.i18n import Translator, guess_language, normalize_language
+from bot.messages import MAX_TEXT, Incoming, Reply
+from bot.router import ALL_ROLES, BACKUP, COMMUNICATOR, CORE, EMPLOYEE, LEAD, MEMBER, Router
+from storage.db import Database
+from storage.models import (
+    ConversationRef,
+    Identity,
+    InboundTask,
+    Person,
+    ProcessedEvent,
+    ProgramEvent,
+    RoleGrant,
+    utcnow,
+)
+
+log = logging.getLogger("ambassador.core")
+
+Send = Callable[[list[Reply]], Awaitable[None]]
+
+# A task not finished this long after its lease began is taken up again
+# (the process that held it stopped or crashed).
+LEASE = timedelta(seconds=60)
+
+
+class ProactiveSender(Protocol):
+    """What an adapter offers for messages the bot starts (recovery, nudges, alerts)."""
+
+    async def send_to_conversation(self, conversation_id: str, replies: list[Reply], user_id: str | None) -> None: ...
+
+
+@dataclass
+class Context:
+    core: Core
+    incoming: Incoming
+    person: Person
+    roles: frozenset[str]
+    departments: tuple[str, ...]
+    t: Translator
+    args: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def settings(self) -> Settings:
+        return self.core.settings
+
+    @property
+    def db(self) -> Database:
+        return self.core.db
+
+    @property
+    def lang(self) -> str:
+        return self.t.lang
+
+    def has(self, *roles: str) -> bool:
+        return bool(set(roles) & self.roles)
+
+
+class Core:
+    def __init__(self, settings: Settings, db: Database, router: Router) -> None:
+        self.settings = settings
+        self.db = db
+        self.router = router
+        self.senders: dict[str, ProactiveSender] = {}
+
+    # -- adapters -------------------------------------------------------
+
+    def register_sender(self, platform: str, sender: ProactiveSender) -> None:
+        self.senders[platform] = sender
+
+    def translator(self, lang: str | None) -> Translator:
+        lang = normalize_language(lang) or self.settings.app.language.default
+        return Translator(self.router.catalog, lang, self.settings.app.language.german_address)
+
+    async def accept(self, incoming: Incoming) -> int | None:
+        """Record an incoming message before the platform is acknowledged.
+
+        Returns the task id, or None when the event id was seen before (a retry
+        or a redelivery): then nothing is stored and nothing is answered.
+        """
+        async with self.db.session() as s:
+            if incoming.event_id:
+                s.add(ProcessedEvent(key=f"{incoming.platform}:{incoming.event_id}"[:300]))
+            task = InboundTask(
+                platform=incoming.platform,
+                event_key=incoming.event_id,
+                payload=incoming.to_dict(),
+                lease_until=utcnow() + LEASE,
+                attempts=1,
+            )
+            s.add(task)
+            try:
+                await s.commit()
+            except IntegrityError:
+                await s.rollback()
+                log.info("duplicate delivery ignored", extra={"platform": incoming.platform, "event_id": incoming.event_id})
+                return None
+            return task.id
+
+    async def run(self, task_id: int | None, incoming: Incoming, send: Send) -> list[Reply]:
+        """Answer an accepted message and mark its task done."""
+        started = time.perf_counter()
+        try:
+            replies = await self.dispatch(incoming)
+        except Exception as exc:
+            log.exception("handler failed", extra={"platform": incoming.platform, "task": task_id})
+            await self._finish(task_id, "failed", f"{type(exc).__name__}: {exc}"[:500])
+            t = self.translator(incoming.locale)
+            await send([Reply(text=t("core.error"))])
+            return []
+        if replies:
+            await send(replies)
+        await self._finish(task_id, "done")
+        log.info(
+            "answered",
+            extra={
+                "platform": incoming.platform,
+                "source": incoming.source,
+                "task": task_id,
+                "replies": len(replies),
+                "ms": round((time.perf_counter() - started) * 1000, 1),
+                **({"text": incoming.text} if self.settings.app.privacy.log_message_text else {}),
+            },
+        )
+        return replies
+
+    async def handle(self, incoming: Incoming, send: Send) -> list[Reply]:
+        """accept + run, for adapters that answer in the same request (Teams, shell)."""
+        task_id = await self.accept(incoming)
+        if task_id is None:
+            return []
+        return await self.run(task_id, incoming, send)
+
+    async def _finish(self, task_id: int | None, status: str, error: str | None = None) -> None:
+        if task_id is None:
+            return
+        async with self.db.session() as s:
+            # The message text is not kept once the work is done.
+            await s.execute(
+                update(InboundTask)
+                .where(InboundTask.id == task_id)
+                .values(status=status, error=error, done_at=utcnow(), payload={}, lease_until=None)
+            )
+            await s.commit()
+
+    async def recover(self) -> int:
+        """Finish work that a stopped process had accepted but not answered."""
+        now = utcnow()
+        async with self.db.session() as s:
+            rows = (
+                await s.exec(
+                    select(InboundTask.id)
+                    .where(InboundTask.status == "pending")
+                    .where(or_(InboundTask.lease_until.is_(None), InboundTask.lease_until < now))
+                    .order_by(InboundTask.id)
+                    .limit(100)
+                )
+            ).all()
+        done = 0
+        for task_id in rows:
+            async with self.db.session() as s:
+                # Claim it: only one replica wins the compare-and-set.
+                claimed = await s.execute(
+                    update(InboundTask)
+                    .where(InboundTask.id == task_id, InboundTask.status == "pending")
+                    .where(or_(InboundTask.lease_until.is_(None), InboundTask.lease_until < now))
+                    .values(lease_until=utcnow() + LEASE, attempts=InboundTask.attempts + 1)
+                )
+                await s.commit()
+                if claimed.rowcount != 1:
+                    continue
+                task = await s.get(InboundTask, task_id)
+            if task is None:
+                continue
+            if task.attempts > 5:
+                await self._finish(task_id, "failed", "gave up after 5 attempts")
+                continue
+            incoming = Incoming.from_dict(task.payload)
+            sender = self.senders.get(incoming.platform)
+            if sender is None:
+                continue  # that platform is not served by this process; its lease runs out again
+            await self.run(
+                task_id,
+                incoming,
+                lambda replies, inc=incoming, snd=sender: snd.send_to_conversation(
+                    inc.conversation_id, replies, inc.user_id
+                ),
+            )
+            done += 1
+        return done
+
+    async def purge_processed(self) -> None:
+        keep = timedelta(hours=self.settings.app.events.keep_hours)
+        async with self.db.session() as s:
+            await s.execute(delete(ProcessedEvent).where(ProcessedEvent.received_at < utcnow() - keep))
+            await s.execute(
+                delete(InboundTask).where(InboundTask.status != "pending", InboundTask.done_at < utcnow() - keep)
+            )
+            await s.commit()
+
+    # -- people ---------------------------------------------------------
+
+    async def person_for(self, incoming: Incoming) -> Person:
+        """The person behind a platform user, created on first contact."""
+        profile = incoming.profile
+        async with self.db.session() as s:
+            row = (
+                await s.exec(
+                    select(Person)
+                    .join(Identity, Identity.person_id == Person.id)
+                    .where(Identity.platform == incoming.platform, Identity.user_id == incoming.user_id)
+                )
+            ).first()
+            email = profile.email.strip().lower() if profile and profile.email else None
+            if row is None and email:
+                # Known already from the other platform: one person, two ids.
+                row = (await s.exec(select(Person).where(Person.email == email))).first()
+                if row is not None:
+                    s.add(Identity(person_id=row.id, platform=incoming.platform, user_id=incoming.user_id,
+                                   team_id=incoming.team_id))
+            if row is None:
+                row = Person(email=email)
+                s.add(row)
+                await s.flush()
+                s.add(Identity(person_id=row.id, platform=incoming.platform, user_id=incoming.user_id,
+                               team_id=incoming.team_id))
+            if profile:
+                if email and not row.email:
+                    row.email = email
+                if profile.name:
+                    row.display_name = profile.name
+                if profile.timezone and not row.timezone:
+                    row.timezone = profile.timezone
+                row.is_guest = profile.is_guest or profile.is_external
+                row.profile_checked_at = utcnow()
+                if profile.deleted and row.active:
+                    await self._leave(s, row, reason="deactivated")
+                    row.active = False
+                elif not profile.deleted:
+                    row.active = True
+            try:
+                await s.commit()
+            except IntegrityError:
+                # Two first messages of the same person at once: the other one won.
+                await s.rollback()
+                return await self.person_for(incoming)
+            return row
+
+    async def roles_of(self, person: Person) -> tuple[frozenset[str], tuple[str, ...]]:
+        """The person's roles and, for communicators, their departments."""
+        if person.is_guest:
+            return frozenset(), ()
+        roles = {EMPLOYEE}
+        departments: list[str] = []
+        if person.is_member:
+            roles.add(MEMBER)
+        email = (person.email or "").lower()
+        if not email:
+            return frozenset(roles), ()
+        cfg = self.settings.app.roles
+        granted: set[tuple[str, str]] = set()
+        if cfg.comms_lead and cfg.comms_lead.lower() == email:
+            granted.add((LEAD, ""))
+        if any(b.lower() == email for b in cfg.backup):
+            granted.add((BACKUP, ""))
+        for c in cfg.communicators:
+            if c.email.lower() == email:
+                granted.add((COMMUNICATOR, c.department))
+        if any(m.lower() == email for m in cfg.core_group):
+            granted.add((CORE, ""))
+        async with self.db.session() as s:
+            for g in (await s.exec(select(RoleGrant).where(RoleGrant.email == email))).all():
+                key = (g.role, g.department)
+                if g.granted:
+                    granted.add(key)
+                else:
+                    granted.discard(key)
+        for role, dept in granted:
+            roles.add(role)
+            if role == COMMUNICATOR and dept:
+                departments.append(dept)
+        if LEAD in roles:
+            roles.update(ALL_ROLES)
+        return frozenset(roles), tuple(sorted(departments))
+
+    async def _leave(self, s, person: Person, reason: str) -> None:
+        from storage.models import Consent
+
+        if person.is_member:
+            person.is_member = False
+            person.left_at = utcnow()
+            s.add(ProgramEvent(kind="leave", person_id=person.id, pseudonym=person.pseudonym, data={"reason": reason}))
+        for c in (await s.exec(select(Consent).where(Consent.person_id == person.id, Consent.withdrawn_at.is_(None)))).all():
+            c.withdrawn_at = utcnow()
+
+    async def leave(self, person: Person, reason: str = "leave") -> None:
+        async with self.db.session() as s:
+            row = await s.get(Person, person.id)
+            if row is not None:
+                await self._leave(s, row, reason)
+                await s.commit()
+                person.is_member, person.left_at = row.is_member, row.left_at
+
+    async def deactivate(self, platform: str, user_id: str) -> bool:
+        """A user deactivated or removed on the platform leaves the program at once."""
+        async with self.db.session() as s:
+            row = (
+                await s.exec(
+                    select(Person)
+                    .join(Identity, Identity.person_id == Person.id)
+                    .where(Identity.platform == platform, Identity.user_id == user_id)
+                )
+            ).first()
+            if row is None:
+                return False
+            await self._leave(s, row, reason="deactivated")
+            row.active = False
+            await s.commit()
+            log.info("person deactivated on platform", extra={"platform": platform, "pseudonym": row.pseudonym})
+            return True
+
+    async def remember_conversation(self, platform: str, user_id: str, conversation_id: str,
+                                    reference: dict[str, Any]) -> None:
+        """Keep where a person can be reached proactively (a Teams ConversationReference)."""
+        async with self.db.session() as s:
+            row = (
+                await s.exec(
+                    select(ConversationRef).where(ConversationRef.platform == platform, ConversationRef.user_id == user_id)
+                )
+            ).first()
+            if row is None:
+                s.add(ConversationRef(platform=platform, user_id=user_id, conversation_id=conversation_id,
+                                      reference=reference))
+            elif row.reference != reference or row.conversation_id != conversation_id:
+                row.reference, row.conversation_id, row.updated_at = reference, conversation_id, utcnow()
+            else:
+                return
+            try:
+                await s.commit()
+            except IntegrityError:
+                await s.rollback()
+
+    async def conversation_of(self, platform: str, user_id: str) -> ConversationRef | None:
+        async with self.db.session() as s:
+            return (
+                await s.exec(
+                    select(ConversationRef).where(ConversationRef.platform == platform, ConversationRef.user_id == user_id)
+                )
+            ).first()
+
+    # -- dispatch -------------------------------------------------------
+
+    def _language(self, incoming: Incoming, person: Person, command_lang: str | None) -> str:
+        return (
+            normalize_language(person.language)
+            or normalize_language(incoming.values.get("_lang"))  # a button answers in its message's language
+            or command_lang
+            or (guess_language(incoming.text) if incoming.text else None)
+            or normalize_language(incoming.locale)
+            or normalize_language(incoming.profile.locale if incoming.profile else None)
+            or self.settings.app.language.default
+        )
+
+    async def dispatch(self, incoming: Incoming) -> list[Reply]:
+        person = await self.person_for(incoming)
+        match = None
+        too_long = len(incoming.text) > MAX_TEXT
+        if not too_long:
+            match = self.router.match(incoming)
+        t = self.translator(self._language(incoming, person, match.language if match else None))
+        if too_long:
+            return [Reply(text=t("core.too_long", length=f"{len(incoming.text):,}", limit=f"{MAX_TEXT:,}"))]
+        if incoming.action_id is None and not incoming.text.strip():
+            if incoming.attachments:
+                names = ", ".join(a.name for a in incoming.attachments)
+                return [Reply(text=t("core.attachment", names=names))]
+            return [Reply(text=t("core.empty"))]
+        if match is None:
+            if incoming.action_id:
+                return [Reply(text=t("core.unknown_action"))]
+            return [Reply(text=t("core.unknown", text=_clip(incoming.text)))]
+        roles, departments = await self.roles_of(person)
+        ctx = Context(core=self, incoming=incoming, person=person, roles=roles, departments=departments, t=t,
+                      args=match.args)
+        if not person.active:
+            return [Reply(text=t("core.inactive"))]
+        if not match.route.allowed(roles):
+            key = "core.guest_refused" if person.is_guest else "core.role_refused"
+            return [Reply(text=t(key, command=_command_word(match.route, t.lang), roles=_role_names(match.route, t)))]
+        result = await match.route.handler(ctx, incoming)
+        replies = [] if result is None else result if isinstance(result, list) else [result]
+        for reply in replies:
+            for button in reply.buttons:
+                if not button.url:
+                    button.value.setdefault("_lang", t.lang)
+        return replies
+
+
+def _clip(text: str, n: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _command_word(route, lang: str) -> str:
+    words = route.words.get(lang) or route.words.get("en") or [route.name]
+    return words[0] if words else route.name
+
+
+def _role_names(route, t: Translator) -> str:
+    names = [t(f"role.{r}") for r in ALL_ROLES if route.roles and r in route.roles]
+    return t("core.or").join(names) if names else ""
+
+
+CORE_TEXTS = {
+    "core.error": {
+        "en": "Sorry, something went wrong on my side. Nothing you sent was lost; please try again in a moment.",
+        "de": {"du": "Entschuldige, bei mir ist etwas schiefgegangen. Nichts von dir ging verloren; versuch es gleich noch einmal.",
+               "sie": "Entschuldigung, bei mir ist etwas schiefgegangen. Nichts von Ihnen ging verloren; bitte versuchen Sie es gleich noch einmal."},
+    },
+    "core.too_long": {
+        "en": "Your message has {length} characters; I read at most {limit}. Please send a shorter text (a draft post fits easily).",
+        "de": {"du": "Deine Nachricht hat {length} Zeichen; ich lese höchstens {limit}. Schick bitte einen kürzeren Text (ein Post-Entwurf passt locker).",
+               "sie": "Ihre Nachricht hat {length} Zeichen; ich lese höchstens {limit}. Bitte senden Sie einen kürzeren Text (ein Post-Entwurf passt locker)."},
+    },
+    "core.empty": {
+        "en": "Your message was empty. Type *help* to see what I can do.",
+        "de": {"du": "Deine Nachricht war leer. Schreib *hilfe*, um zu sehen, was ich kann.",
+               "sie": "Ihre Nachricht war leer. Schreiben Sie *hilfe*, um zu sehen, was ich kann."},
+    },
+    "core.attachment": {
+        "en": "I can't read attachments ({names}). Please paste the text of your post or question as a message.",
+        "de": {"du": "Anhänge kann ich nicht lesen ({names}). Füge den Text deines Posts oder deine Frage bitte als Nachricht ein.",
+               "sie": "Anhänge kann ich nicht lesen ({names}). Bitte fügen Sie den Text Ihres Posts oder Ihre Frage als Nachricht ein."},
+    },
+    "core.unknown": {
+        "en": "I don't know “{text}”. Type *help* to see what I can do.",
+        "de": {"du": "„{text}“ kenne ich nicht. Schreib *hilfe*, um zu sehen, was ich kann.",
+               "sie": "„{text}“ kenne ich nicht. Schreiben Sie *hilfe*, um zu sehen, was ich kann."},
+    },
+    "core.unknown_action": {
+        "en": "That button no longer works. Type *help* to start again.",
+        "de": {"du": "Dieser Knopf funktioniert nicht mehr. Schreib *hilfe*, um neu anzufangen.",
+               "sie": "Dieser Knopf funktioniert nicht mehr. Schreiben Sie *hilfe*, um neu anzufangen."},
+    },
+    "core.role_refused": {
+        "en": "Only {roles} can use “{command}”. If you think you should, ask the comms lead.",
+        "de": {"du": "„{command}“ dürfen nur {roles} verwenden. Wenn du meinst, dass du es brauchst, frag die Kommunikationsleitung.",
+               "sie": "„{command}“ dürfen nur {roles} verwenden. Wenn Sie meinen, dass Sie es brauchen, wenden Sie sich an die Kommunikationsleitung."},
+    },
+    "core.guest_refused": {
+        "en": "Guests and people from other organisations can't use “{command}”: the ambassador program is for employees only.",
+        "de": "Gäste und Personen aus anderen Organisationen können „{command}“ nicht verwenden: Das Botschafterprogramm ist nur für Beschäftigte.",
+    },
+    "core.inactive": {
+        "en": "This account is deactivated, so I can't do that.",
+        "de": "Dieses Konto ist deaktiviert, daher kann ich das nicht tun.",
+    },
+    "core.or": {"en": " or ", "de": " oder "},
+    "role.employee": {"en": "employees", "de": "Beschäftigte"},
+    "role.member": {"en": "program members", "de": "Programm-Mitglieder"},
+    "role.core": {"en": "the core ambassador group", "de": "die Botschafter-Kerngruppe"},
+    "role.communicator": {"en": "department communicators", "de": "Abteilungskommunikator*innen"},
+    "role.backup": {"en": "the comms lead's backup", "de": "die Vertretung der Kommunikationsleitung"},
+    "role.lead": {"en": "the comms lead", "de": "die Kommunikationsleitung"},
+}

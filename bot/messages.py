@@ -1,0 +1,150 @@
+"""Platform-neutral message types.
+
+Adapters turn Slack events, Bot Framework activities and terminal input into an
+``Incoming`` and render a handler's ``Reply`` natively (Block Kit, an Adaptive
+Card, plain text). Handlers only ever see these types.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Platform = Literal["slack", "teams", "shell"]
+Source = Literal["message", "mention", "command", "action", "shortcut", "home", "system"]
+
+# A message longer than this is not read: Slack caps messages at 40,000 characters
+# and nothing the bot does needs more than a long draft post.
+MAX_TEXT = 12_000
+
+
+@dataclass
+class Profile:
+    """What the platform tells about a user; filled by the adapter."""
+
+    email: str | None = None
+    name: str | None = None
+    locale: str | None = None
+    timezone: str | None = None
+    is_guest: bool = False
+    is_external: bool = False
+    deleted: bool = False
+    is_bot: bool = False
+
+
+@dataclass
+class Attachment:
+    name: str
+    content_type: str | None = None
+    url: str | None = None
+
+
+@dataclass
+class Incoming:
+    platform: Platform
+    user_id: str
+    conversation_id: str
+    text: str = ""
+    source: Source = "message"
+    action_id: str | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+    locale: str | None = None
+    event_id: str | None = None
+    is_direct: bool = True
+    team_id: str | None = None
+    profile: Profile | None = None
+    attachments: list[Attachment] = field(default_factory=list)
+    # Platform details an adapter needs to answer later (Slack response_url,
+    # trigger_id, the message ts of a shortcut); handlers do not read them.
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Incoming:
+        data = dict(data)
+        profile = data.pop("profile", None)
+        attachments = data.pop("attachments", None) or []
+        return cls(
+            **data,
+            profile=Profile(**profile) if profile else None,
+            attachments=[Attachment(**a) for a in attachments],
+        )
+
+
+ButtonStyle = Literal["primary", "danger"] | None
+
+
+@dataclass
+class Button:
+    label: str
+    action_id: str
+    value: dict[str, Any] = field(default_factory=dict)
+    style: ButtonStyle = None
+    url: str | None = None
+
+
+@dataclass
+class Field:
+    label: str
+    value: str
+
+
+@dataclass
+class Choice:
+    """A pick-one list (a Slack static select, a Teams ChoiceSet)."""
+
+    label: str
+    action_id: str
+    options: list[tuple[str, str]] = field(default_factory=list)  # (value, label)
+    value: str | None = None
+
+
+@dataclass
+class Reply:
+    text: str
+    title: str | None = None
+    fields: list[Field] = field(default_factory=list)
+    buttons: list[Button] = field(default_factory=list)
+    choices: list[Choice] = field(default_factory=list)
+    context: str | None = None
+    # Only the asker sees it (Slack ephemeral message in channels).
+    private: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Reply:
+        data = dict(data)
+        return cls(
+            text=data["text"],
+            title=data.get("title"),
+            fields=[Field(**f) for f in data.get("fields") or []],
+            buttons=[Button(**b) for b in data.get("buttons") or []],
+            choices=[
+                Choice(
+                    label=c["label"],
+                    action_id=c["action_id"],
+                    options=[tuple(o) for o in c.get("options") or []],
+                    value=c.get("value"),
+                )
+                for c in data.get("choices") or []
+            ],
+            context=data.get("context"),
+            private=bool(data.get("private")),
+        )
+
+    def plain(self) -> str:
+        """The whole reply as plain text: the shell and notification fallbacks use it."""
+        lines: list[str] = []
+        if self.title:
+            lines.append(self.title)
+        if self.text:
+            lines.append(self.text)
+        for f in self.fields:
+            lines.append(f"{f.label}: {f.value}")
+        if self.context:
+            lines.append(self.context)
+        return "\n".join(lines)

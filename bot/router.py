@@ -1,0 +1,154 @@
+"""A small explicit router: handlers declare the commands, actions and intents they take."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from bot.i18n import Catalog
+from bot.messages import Incoming, Reply
+
+if TYPE_CHECKING:
+    from bot.core import Context
+
+HandlerResult = Reply | list[Reply] | None
+Handler = Callable[["Context", Incoming], Awaitable[HandlerResult]]
+
+# Roles, from least to most. Everyone who is not a guest is an employee;
+# "member" means: joined the ambassador program.
+EMPLOYEE, MEMBER, CORE, COMMUNICATOR, BACKUP, LEAD = "employee", "member", "core", "communicator", "backup", "lead"
+ALL_ROLES = (EMPLOYEE, MEMBER, CORE, COMMUNICATOR, BACKUP, LEAD)
+
+
+@dataclass
+class Route:
+    name: str
+    handler: Handler
+    words: dict[str, list[str]] = field(default_factory=dict)  # language -> command phrases
+    roles: frozenset[str] | None = None  # None: anyone, guests included
+    help_key: str | None = None
+    usage_key: str | None = None
+    hidden: bool = False
+
+    def allowed(self, roles: Iterable[str]) -> bool:
+        return self.roles is None or bool(self.roles & set(roles))
+
+
+@dataclass
+class Match:
+    route: Route
+    args: str = ""
+    language: str | None = None  # the language of the command word, if it tells
+
+
+DataProvider = Callable[["Context"], Awaitable[list[tuple[str, str]]]]
+ForgetHook = Callable[["Context"], Awaitable[None]]
+
+
+_WS = re.compile(r"\s+")
+
+
+def normalize_command_text(text: str) -> str:
+    t = text.strip()
+    t = re.sub(r"^<@[A-Z0-9]+>\s*", "", t)  # a Slack mention in front
+    t = t.lstrip("/!")
+    return _WS.sub(" ", t).strip()
+
+
+class Router:
+    def __init__(self) -> None:
+        self.catalog = Catalog()
+        self.commands: list[Route] = []
+        self.actions: dict[str, Route] = {}
+        self.intents: list[tuple[Callable[[str], bool], Route]] = []
+        self.fallback: Route | None = None
+        # Capabilities add what they store about a person to "my data", and
+        # delete or pseudonymise it on "forget me".
+        self.data_providers: list[DataProvider] = []
+        self.forget_hooks: list[ForgetHook] = []
+        self._phrases: list[tuple[str, str, Route]] = []  # (phrase, language, route), longest first
+
+    def texts(self, entries: dict[str, Any]) -> None:
+        self.catalog.add(entries)
+
+    def command(
+        self,
+        name: str,
+        *,
+        en: Iterable[str],
+        de: Iterable[str],
+        roles: Iterable[str] | None = None,
+        help_key: str | None = None,
+        usage_key: str | None = None,
+        hidden: bool = False,
+    ) -> Callable[[Handler], Handler]:
+        def deco(fn: Handler) -> Handler:
+            route = Route(
+                name=name,
+                handler=fn,
+                words={"en": [w.lower() for w in en], "de": [w.lower() for w in de]},
+                roles=frozenset(roles) if roles is not None else None,
+                help_key=help_key,
+                usage_key=usage_key,
+                hidden=hidden,
+            )
+            if any(r.name == name for r in self.commands):
+                raise ValueError(f"command {name!r} registered twice")
+            self.commands.append(route)
+            for lang, phrases in route.words.items():
+                for phrase in phrases:
+                    self._phrases.append((phrase, lang, route))
+            self._phrases.sort(key=lambda p: -len(p[0]))
+            return fn
+
+        return deco
+
+    def action(self, action_id: str, *, roles: Iterable[str] | None = None) -> Callable[[Handler], Handler]:
+        def deco(fn: Handler) -> Handler:
+            if action_id in self.actions:
+                raise ValueError(f"action {action_id!r} registered twice")
+            self.actions[action_id] = Route(
+                name=action_id, handler=fn, roles=frozenset(roles) if roles is not None else None
+            )
+            return fn
+
+        return deco
+
+    def intent(
+        self, name: str, predicate: Callable[[str], bool], *, roles: Iterable[str] | None = None
+    ) -> Callable[[Handler], Handler]:
+        def deco(fn: Handler) -> Handler:
+            self.intents.append(
+                (predicate, Route(name=name, handler=fn, roles=frozenset(roles) if roles is not None else None))
+            )
+            return fn
+
+        return deco
+
+    def set_fallback(self, fn: Handler) -> Handler:
+        self.fallback = Route(name="fallback", handler=fn)
+        return fn
+
+    def match(self, incoming: Incoming) -> Match | None:
+        if incoming.action_id:
+            # A button's action id may carry a suffix after ':' (Slack wants
+            # unique action ids within one message).
+            base = incoming.action_id.split(":", 1)[0]
+            route = self.actions.get(base)
+            return Match(route) if route else None
+        text = normalize_command_text(incoming.text)
+        low = text.lower()
+        for phrase, lang, route in self._phrases:
+            if low == phrase or low.startswith(phrase + " "):
+                return Match(route, args=text[len(phrase) :].strip(), language=lang)
+        for predicate, route in self.intents:
+            if predicate(text):
+                return Match(route, args=text)
+        if self.fallback:
+            return Match(self.fallback, args=text)
+        return None
+
+    def command_named(self, name: str) -> Route | None:
+        return next((r for r in self.commands if r.name == name), None)

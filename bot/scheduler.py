@@ -1,0 +1,92 @@
+"""The scheduler hook: periodic jobs that one replica at a time runs.
+
+Each job is claimed through a lease row in the database, so with several
+replicas a job runs once per period, and a dead replica's lease runs out and
+another replica takes the job over. Capabilities add their jobs with ``every``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import or_, update
+from sqlalchemy.exc import IntegrityError
+
+from storage.db import Database
+from storage.models import Lease, utcnow
+
+log = logging.getLogger("ambassador.scheduler")
+
+Job = Callable[[], Awaitable[object]]
+
+
+@dataclass
+class _Entry:
+    name: str
+    seconds: float
+    fn: Job
+
+
+class Scheduler:
+    def __init__(self, db: Database, *, holder: str | None = None) -> None:
+        self.db = db
+        self.holder = holder or f"{socket.gethostname()}:{os.getpid()}"
+        self.jobs: list[_Entry] = []
+        self._tasks: list[asyncio.Task] = []
+
+    def every(self, seconds: float, name: str, fn: Job) -> None:
+        self.jobs.append(_Entry(name, seconds, fn))
+
+    async def claim(self, name: str, seconds: float) -> bool:
+        """Take the lease for one period; False when another replica holds it."""
+        now = utcnow()
+        until = now + timedelta(seconds=max(seconds * 0.9, 1))
+        async with self.db.session() as s:
+            res = await s.execute(
+                update(Lease)
+                .where(Lease.name == name)
+                .where(or_(Lease.until < now, Lease.holder == self.holder))
+                .values(holder=self.holder, until=until)
+            )
+            if res.rowcount == 1:
+                await s.commit()
+                return True
+            if await s.get(Lease, name) is not None:
+                return False
+            s.add(Lease(name=name, holder=self.holder, until=until))
+            try:
+                await s.commit()
+                return True
+            except IntegrityError:
+                return False
+
+    async def run_once(self, entry: _Entry) -> None:
+        if not await self.claim(entry.name, entry.seconds):
+            return
+        try:
+            await entry.fn()
+        except Exception:
+            log.exception("scheduled job failed", extra={"job": entry.name})
+
+    async def _loop(self, entry: _Entry) -> None:
+        while True:
+            try:
+                await self.run_once(entry)
+            except Exception:  # the database may be away for a while; try again next period
+                log.exception("scheduler could not claim job", extra={"job": entry.name})
+            await asyncio.sleep(entry.seconds)
+
+    def start(self) -> None:
+        self._tasks = [asyncio.create_task(self._loop(e), name=f"job:{e.name}") for e in self.jobs]
+
+    async def stop(self) -> None:
+        for t in self._tasks:
+            t.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []

@@ -1,0 +1,75 @@
+"""The aiohttp application: Slack at /slack/events, Teams at /api/messages, /healthz."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+
+from bot.config import Settings
+from bot.core import Core
+from bot.scheduler import Scheduler
+from handlers import build_router
+from storage.db import Database
+
+log = logging.getLogger("ambassador.web")
+
+CORE_KEY = web.AppKey("core", Core)
+SCHEDULER_KEY = web.AppKey("scheduler", Scheduler)
+
+
+def build_core(settings: Settings, db: Database | None = None) -> Core:
+    return Core(settings, db or Database(settings.database_url), build_router())
+
+
+def create_app(settings: Settings, *, core: Core | None = None, background: bool = True) -> web.Application:
+    """Build the application. Nothing runs until the app starts (no work at import or here)."""
+    core = core or build_core(settings)
+    app = web.Application(client_max_size=1024**2)
+    app[CORE_KEY] = core
+    scheduler = Scheduler(core.db)
+    app[SCHEDULER_KEY] = scheduler
+    scheduler.every(30, "inbound-recovery", core.recover)
+    scheduler.every(3600, "purge-processed-events", core.purge_processed)
+
+    app.router.add_get("/healthz", _healthz)
+
+    if settings.slack.configured:
+        from bot.slack import SlackAdapter
+
+        SlackAdapter(core, settings).mount(app)
+    if settings.teams.configured:
+        from bot.teams import TeamsAdapter
+
+        TeamsAdapter(core, settings).mount(app)
+
+    async def startup(app: web.Application) -> None:
+        await core.db.upgrade()
+        if background:
+            scheduler.start()
+        log.info(
+            "ambassador started",
+            extra={
+                "slack": "socket" if settings.slack.socket_mode else ("http" if settings.slack.http_mode else "off"),
+                "teams": "on" if settings.teams.configured else "off",
+                "database": core.db.async_url.split(":", 1)[0],
+            },
+        )
+
+    async def cleanup(app: web.Application) -> None:
+        await scheduler.stop()
+        await core.db.dispose()
+
+    # Adapters' own startup hooks (Socket Mode) run after the schema exists.
+    app.on_startup.insert(0, startup)
+    app.on_cleanup.append(cleanup)
+    return app
+
+
+async def _healthz(request: web.Request) -> web.Response:
+    core = request.app[CORE_KEY]
+    ok = await core.db.ping()
+    return web.json_response(
+        {"status": "ok" if ok else "degraded", "database": "reachable" if ok else "unreachable"},
+        status=200 if ok else 503,
+    )

@@ -1,0 +1,17 @@
+"""Capabilities, one module each. Handlers see only the neutral types in bot.messages."""
+
+from __future__ import annotations
+
+from bot.core import CORE_TEXTS
+from bot.router import Router
+
+
+def build_router() -> Router:
+    from handlers import help as help_
+    from handlers import membership, profile, roles
+
+    router = Router()
+    router.texts(CORE_TEXTS)
+    for module in (help_, membership, profile, roles):
+        module.register(router)
+    return router

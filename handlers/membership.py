@@ -1,0 +1,287 @@
+"""Voluntary by design: join (with a privacy notice and recorded consent), leave,
+status, my data, forget me."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete
+from sqlmodel import select
+
+from bot.core import Context
+from bot.messages import Button, Field, Incoming, Reply
+from bot.router import EMPLOYEE, Router
+from storage.models import Consent, Identity, Person, ProgramEvent, utcnow
+
+TEXTS = {
+    "join.desc": {"en": "join the ambassador program (voluntary)", "de": "dem Botschafterprogramm beitreten (freiwillig)"},
+    "leave.desc": {"en": "leave the program, effective at once", "de": "das Programm verlassen, sofort wirksam"},
+    "status.desc": {"en": "your program status", "de": {"du": "dein Programmstatus", "sie": "Ihr Programmstatus"}},
+    "mydata.desc": {"en": "see everything stored about you", "de": {"du": "alles sehen, was über dich gespeichert ist", "sie": "alles sehen, was über Sie gespeichert ist"}},
+    "forget.desc": {"en": "delete your data", "de": {"du": "deine Daten löschen", "sie": "Ihre Daten löschen"}},
+    "join.notice_title": {"en": "Joining {program}: privacy notice", "de": "Beitritt zu {program}: Datenschutzhinweis"},
+    "join.notice": {
+        "en": (
+            "Taking part is voluntary: you get no disadvantage if you don't, and you can leave at any time with *leave*.\n"
+            "*What is stored:* your name, e-mail address and chat ids, your department, language, time zone and quiet hours, "
+            "when you joined or left, and later what you share, vote or ask the bot.\n"
+            "*Why:* to send you shareable content, run polls and show the program's figures (in figures, never a ranking without your consent).\n"
+            "*How long:* while you take part, and program figures for at most {days} days; *forget me* deletes your data at once.\n"
+            "Questions: {contact}"
+        ),
+        "de": {
+            "du": (
+                "Mitmachen ist freiwillig: Du hast keinen Nachteil, wenn du es nicht tust, und kannst jederzeit mit *austreten* gehen.\n"
+                "*Was gespeichert wird:* dein Name, deine E-Mail-Adresse und Chat-IDs, Abteilung, Sprache, Zeitzone und Ruhezeiten, "
+                "wann du beigetreten oder ausgetreten bist, und später, was du teilst, abstimmst oder den Bot fragst.\n"
+                "*Wozu:* um dir teilbare Inhalte zu schicken, Umfragen durchzuführen und die Zahlen des Programms zu zeigen (als Zahlen, nie als Rangliste ohne deine Zustimmung).\n"
+                "*Wie lange:* solange du mitmachst, Programmzahlen höchstens {days} Tage; *vergiss mich* löscht deine Daten sofort.\n"
+                "Fragen: {contact}"
+            ),
+            "sie": (
+                "Mitmachen ist freiwillig: Sie haben keinen Nachteil, wenn Sie es nicht tun, und können jederzeit mit *austreten* gehen.\n"
+                "*Was gespeichert wird:* Ihr Name, Ihre E-Mail-Adresse und Chat-IDs, Abteilung, Sprache, Zeitzone und Ruhezeiten, "
+                "wann Sie beigetreten oder ausgetreten sind, und später, was Sie teilen, abstimmen oder den Bot fragen.\n"
+                "*Wozu:* um Ihnen teilbare Inhalte zu schicken, Umfragen durchzuführen und die Zahlen des Programms zu zeigen (als Zahlen, nie als Rangliste ohne Ihre Zustimmung).\n"
+                "*Wie lange:* solange Sie mitmachen, Programmzahlen höchstens {days} Tage; *vergiss mich* löscht Ihre Daten sofort.\n"
+                "Fragen: {contact}"
+            ),
+        },
+    },
+    "join.confirm": {"en": "I agree, join", "de": "Einverstanden, beitreten"},
+    "join.cancel": {"en": "Not now", "de": "Jetzt nicht"},
+    "join.done": {
+        "en": "Welcome to {program}! You'll get shareable content from now on. *leave* ends it at any time.",
+        "de": {"du": "Willkommen bei {program}! Ab jetzt bekommst du teilbare Inhalte. *austreten* beendet es jederzeit.",
+               "sie": "Willkommen bei {program}! Ab jetzt bekommen Sie teilbare Inhalte. *austreten* beendet es jederzeit."},
+    },
+    "join.already": {
+        "en": "You're already a member since {date}. *leave* ends it at any time.",
+        "de": {"du": "Du bist schon seit {date} dabei. *austreten* beendet es jederzeit.",
+               "sie": "Sie sind schon seit {date} dabei. *austreten* beendet es jederzeit."},
+    },
+    "join.cancelled": {
+        "en": "No problem, nothing was stored. You can join later with *join*.",
+        "de": {"du": "Kein Problem, es wurde nichts gespeichert. Du kannst später mit *beitreten* dazukommen.",
+               "sie": "Kein Problem, es wurde nichts gespeichert. Sie können später mit *beitreten* dazukommen."},
+    },
+    "leave.done": {
+        "en": "You've left {program}, effective now: no more content or reminders. You're welcome back any time with *join*. "
+              "Your data stays until you say *forget me*.",
+        "de": {"du": "Du hast {program} verlassen, ab sofort: keine Inhalte und Erinnerungen mehr. Mit *beitreten* bist du jederzeit wieder dabei. "
+                     "Deine Daten bleiben, bis du *vergiss mich* schreibst.",
+               "sie": "Sie haben {program} verlassen, ab sofort: keine Inhalte und Erinnerungen mehr. Mit *beitreten* sind Sie jederzeit wieder dabei. "
+                      "Ihre Daten bleiben, bis Sie *vergiss mich* schreiben."},
+    },
+    "leave.not_member": {
+        "en": "You're not a member of the program, so there's nothing to leave.",
+        "de": {"du": "Du bist kein Mitglied des Programms, es gibt also nichts zu verlassen.",
+               "sie": "Sie sind kein Mitglied des Programms, es gibt also nichts zu verlassen."},
+    },
+    "status.title": {"en": "Your program status", "de": {"du": "Dein Programmstatus", "sie": "Ihr Programmstatus"}},
+    "status.member": {"en": "Member since {date}", "de": "Mitglied seit {date}"},
+    "status.not_member": {"en": "Not a member", "de": "Kein Mitglied"},
+    "status.membership": {"en": "Membership", "de": "Mitgliedschaft"},
+    "status.roles": {"en": "Roles", "de": "Rollen"},
+    "status.language": {"en": "Language", "de": "Sprache"},
+    "status.timezone": {"en": "Time zone", "de": "Zeitzone"},
+    "status.quiet": {"en": "Quiet hours", "de": "Ruhezeiten"},
+    "status.department": {"en": "Department", "de": "Abteilung"},
+    "status.auto": {"en": "automatic", "de": "automatisch"},
+    "mydata.title": {"en": "Everything stored about you", "de": {"du": "Alles, was über dich gespeichert ist", "sie": "Alles, was über Sie gespeichert ist"}},
+    "mydata.intro": {
+        "en": "This is all the bot keeps about you. *forget me* deletes it.",
+        "de": {"du": "Das ist alles, was der Bot über dich speichert. *vergiss mich* löscht es.",
+               "sie": "Das ist alles, was der Bot über Sie speichert. *vergiss mich* löscht es."},
+    },
+    "mydata.name": {"en": "Name", "de": "Name"},
+    "mydata.email": {"en": "E-mail", "de": "E-Mail"},
+    "mydata.accounts": {"en": "Chat accounts", "de": "Chat-Konten"},
+    "mydata.consents": {"en": "Consents", "de": "Einwilligungen"},
+    "mydata.consent_line": {"en": "privacy notice v{version} on {given}{withdrawn}", "de": "Datenschutzhinweis v{version} am {given}{withdrawn}"},
+    "mydata.withdrawn": {"en": ", withdrawn on {date}", "de": ", widerrufen am {date}"},
+    "mydata.events": {"en": "Program events", "de": "Programm-Ereignisse"},
+    "mydata.pseudonym": {"en": "Pseudonym in figures", "de": "Pseudonym in Statistiken"},
+    "mydata.none": {"en": "none", "de": "keine"},
+    "forget.confirm_text": {
+        "en": "This deletes your name, e-mail address, chat accounts, settings and consents, and ends your membership. "
+              "Program figures keep only an anonymous pseudonym. This can't be undone.",
+        "de": {"du": "Das löscht deinen Namen, deine E-Mail-Adresse, Chat-Konten, Einstellungen und Einwilligungen und beendet deine Mitgliedschaft. "
+                     "Programmzahlen behalten nur ein anonymes Pseudonym. Das lässt sich nicht rückgängig machen.",
+               "sie": "Das löscht Ihren Namen, Ihre E-Mail-Adresse, Chat-Konten, Einstellungen und Einwilligungen und beendet Ihre Mitgliedschaft. "
+                      "Programmzahlen behalten nur ein anonymes Pseudonym. Das lässt sich nicht rückgängig machen."},
+    },
+    "forget.confirm": {"en": "Delete my data", "de": "Meine Daten löschen"},
+    "forget.cancel": {"en": "Keep it", "de": "Behalten"},
+    "forget.done": {
+        "en": "Done: your data is deleted. If you write to me again, I start from scratch.",
+        "de": {"du": "Erledigt: Deine Daten sind gelöscht. Wenn du mir wieder schreibst, fange ich bei null an.",
+               "sie": "Erledigt: Ihre Daten sind gelöscht. Wenn Sie mir wieder schreiben, fange ich bei null an."},
+    },
+    "forget.kept": {"en": "Nothing was deleted.", "de": "Es wurde nichts gelöscht."},
+}
+
+
+def register(router: Router) -> None:
+    router.texts(TEXTS)
+    router.command("join", en=["join"], de=["beitreten", "mitmachen"], roles=[EMPLOYEE], help_key="join.desc")(join)
+    router.action("join.start", roles=[EMPLOYEE])(join)
+    router.action("join.confirm", roles=[EMPLOYEE])(join_confirm)
+    router.action("join.cancel")(join_cancel)
+    router.command("leave", en=["leave"], de=["austreten", "verlassen"], help_key="leave.desc")(leave)
+    router.command("status", en=["status"], de=["mein status"], help_key="status.desc")(status)
+    router.command("my data", en=["my data"], de=["meine daten"], help_key="mydata.desc")(my_data)
+    router.command("forget me", en=["forget me"], de=["vergiss mich"], help_key="forget.desc")(forget_me)
+    router.action("forget.start")(forget_me)
+    router.action("forget.confirm")(forget_confirm)
+    router.action("forget.cancel")(forget_cancel)
+
+
+def fmt_date(value: datetime | None, lang: str) -> str:
+    if value is None:
+        return "-"
+    return value.strftime("%d.%m.%Y" if lang == "de" else "%Y-%m-%d")
+
+
+async def join(ctx: Context, msg: Incoming) -> Reply:
+    t = ctx.t
+    if ctx.person.is_member:
+        return Reply(text=t("join.already", date=fmt_date(ctx.person.joined_at, ctx.lang)))
+    app = ctx.settings.app
+    contact = app.program.privacy_contact or app.roles.comms_lead or "-"
+    return Reply(
+        title=t("join.notice_title", program=app.program.name),
+        text=t("join.notice", days=app.privacy.retention_days, contact=contact),
+        buttons=[
+            Button(label=t("join.confirm"), action_id="join.confirm", style="primary",
+                   value={"notice_version": app.privacy.notice_version}),
+            Button(label=t("join.cancel"), action_id="join.cancel"),
+        ],
+    )
+
+
+async def join_confirm(ctx: Context, msg: Incoming) -> Reply:
+    t = ctx.t
+    app = ctx.settings.app
+    async with ctx.db.session() as s:
+        person = await s.get(Person, ctx.person.id)
+        if person.is_member:
+            return Reply(text=t("join.already", date=fmt_date(person.joined_at, ctx.lang)))
+        version = int(msg.values.get("notice_version") or app.privacy.notice_version)
+        now = utcnow()
+        person.is_member, person.joined_at, person.left_at = True, now, None
+        if ctx.person.language is None:
+            person.language = ctx.lang  # from now on the bot writes in the language the person joined in
+        s.add(Consent(person_id=person.id, notice_version=version, given_at=now))
+        s.add(ProgramEvent(kind="join", person_id=person.id, pseudonym=person.pseudonym, at=now))
+        await s.commit()
+    return Reply(text=t("join.done", program=app.program.name))
+
+
+async def join_cancel(ctx: Context, msg: Incoming) -> Reply:
+    return Reply(text=ctx.t("join.cancelled"))
+
+
+async def leave(ctx: Context, msg: Incoming) -> Reply:
+    t = ctx.t
+    if not ctx.person.is_member:
+        return Reply(text=t("leave.not_member"))
+    await ctx.core.leave(ctx.person)
+    return Reply(text=t("leave.done", program=ctx.settings.app.program.name))
+
+
+def _role_list(ctx: Context) -> str:
+    t = ctx.t
+    names = [t(f"role.{r}") for r in ("lead", "backup", "communicator", "core") if r in ctx.roles]
+    if ctx.departments:
+        names.append(", ".join(ctx.departments))
+    return ", ".join(names) or t("role.employee")
+
+
+def _settings_fields(ctx: Context) -> list[Field]:
+    t = ctx.t
+    p = ctx.person
+    app = ctx.settings.app
+    quiet = f"{p.quiet_start}–{p.quiet_end}" if p.quiet_start else f"{app.quiet_hours.start}–{app.quiet_hours.end}"
+    return [
+        Field(t("status.language"), p.language or t("status.auto")),
+        Field(t("status.timezone"), p.timezone or app.timezone),
+        Field(t("status.quiet"), quiet),
+    ]
+
+
+async def status(ctx: Context, msg: Incoming) -> Reply:
+    t = ctx.t
+    p = ctx.person
+    membership = t("status.member", date=fmt_date(p.joined_at, ctx.lang)) if p.is_member else t("status.not_member")
+    fields = [Field(t("status.membership"), membership), Field(t("status.roles"), _role_list(ctx))]
+    fields += _settings_fields(ctx)
+    buttons = [] if p.is_member or p.is_guest else [Button(label=t("help.join_button"), action_id="join.start", style="primary")]
+    return Reply(title=t("status.title"), text="", fields=fields, buttons=buttons)
+
+
+async def my_data(ctx: Context, msg: Incoming) -> Reply:
+    t = ctx.t
+    p = ctx.person
+    lang = ctx.lang
+    async with ctx.db.session() as s:
+        identities = (await s.exec(select(Identity).where(Identity.person_id == p.id))).all()
+        consents = (await s.exec(select(Consent).where(Consent.person_id == p.id).order_by(Consent.given_at))).all()
+        events = (await s.exec(select(ProgramEvent).where(ProgramEvent.person_id == p.id).order_by(ProgramEvent.at))).all()
+    consent_lines = [
+        t("mydata.consent_line", version=c.notice_version, given=fmt_date(c.given_at, lang),
+          withdrawn=t("mydata.withdrawn", date=fmt_date(c.withdrawn_at, lang)) if c.withdrawn_at else "")
+        for c in consents
+    ]
+    event_lines = [f"{fmt_date(e.at, lang)} {e.kind}" for e in events]
+    membership = t("status.member", date=fmt_date(p.joined_at, lang)) if p.is_member else t("status.not_member")
+    fields = [
+        Field(t("mydata.name"), p.display_name or "-"),
+        Field(t("mydata.email"), p.email or "-"),
+        Field(t("mydata.accounts"), ", ".join(f"{i.platform} {i.user_id}" for i in identities)),
+        Field(t("status.department"), p.department or "-"),
+        Field(t("status.membership"), membership),
+        Field(t("status.roles"), _role_list(ctx)),
+        *_settings_fields(ctx),
+        Field(t("mydata.consents"), "; ".join(consent_lines) or t("mydata.none")),
+        Field(t("mydata.events"), "; ".join(event_lines) or t("mydata.none")),
+        Field(t("mydata.pseudonym"), p.pseudonym),
+    ]
+    for provider in ctx.core.router.data_providers:
+        fields += [Field(label, value) for label, value in await provider(ctx)]
+    return Reply(title=t("mydata.title"), text=t("mydata.intro"), fields=fields,
+                 buttons=[Button(label=t("forget.confirm"), action_id="forget.start", style="danger")])
+
+
+async def forget_me(ctx: Context, msg: Incoming) -> Reply:
+    t = ctx.t
+    return Reply(
+        text=t("forget.confirm_text"),
+        buttons=[
+            Button(label=t("forget.confirm"), action_id="forget.confirm", style="danger"),
+            Button(label=t("forget.cancel"), action_id="forget.cancel"),
+        ],
+    )
+
+
+async def forget_confirm(ctx: Context, msg: Incoming) -> Reply:
+    for hook in ctx.core.router.forget_hooks:
+        await hook(ctx)
+    async with ctx.db.session() as s:
+        person = await s.get(Person, ctx.person.id)
+        if person is not None:
+            if person.is_member:
+                s.add(ProgramEvent(kind="leave", person_id=None, pseudonym=person.pseudonym, data={"reason": "forget"}))
+            # Records kept for the figures lose the link to the person; only the pseudonym stays.
+            events = (await s.exec(select(ProgramEvent).where(ProgramEvent.person_id == person.id))).all()
+            for e in events:
+                e.person_id = None
+            await s.execute(delete(Consent).where(Consent.person_id == person.id))
+            await s.execute(delete(Identity).where(Identity.person_id == person.id))
+            await s.delete(person)
+            await s.commit()
+    return Reply(text=ctx.t("forget.done"))
+
+
+async def forget_cancel(ctx: Context, msg: Incoming) -> Reply:
+    return Reply(text=ctx.t("forget.kept"))

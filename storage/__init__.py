@@ -1,0 +1,1 @@
+"""Storage: SQLModel models, the database engine and migrations."""

@@ -1,0 +1,117 @@
+"""Database engine, sessions and migrations.
+
+SQLite (WAL) is the default and needs nothing installed; PostgreSQL comes in
+through ``DATABASE_URL``. The schema is brought up to date by Alembic on start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+class DatabaseError(Exception):
+    """The database cannot be used; the message says why, for the operator."""
+
+
+def _urls(url: str) -> tuple[str, str]:
+    """(async url, sync url) for what a user writes: sqlite:///x.db, postgresql://..."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseError(
+            f"database url {url!r} is not valid; use sqlite:///ambassador.db or postgresql://user@host/db"
+        ) from None
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return (
+            parsed.set(drivername="sqlite+aiosqlite").render_as_string(hide_password=False),
+            parsed.set(drivername="sqlite").render_as_string(hide_password=False),
+        )
+    if backend in ("postgresql", "postgres"):
+        u = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+        return u, u
+    raise DatabaseError(f"database url {url!r}: only sqlite and postgresql are supported")
+
+
+class Database:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.async_url, self.sync_url = _urls(url)
+        self.is_sqlite = self.async_url.startswith("sqlite")
+        kwargs: dict = {"pool_pre_ping": True}
+        if self.is_sqlite:
+            kwargs["connect_args"] = {"timeout": 30}
+        else:
+            kwargs.update(pool_size=10, max_overflow=10)
+        self.engine: AsyncEngine = create_async_engine(self.async_url, **kwargs)
+        if self.is_sqlite:
+            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        async with AsyncSession(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    async def ping(self) -> bool:
+        try:
+            async with self.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+            return True
+        except Exception as exc:  # reported by /healthz, not raised
+            log.warning("database ping failed", extra={"error": type(exc).__name__})
+            return False
+
+    async def upgrade(self) -> None:
+        """Create or migrate the schema to the newest revision."""
+        await asyncio.to_thread(upgrade_schema, self.sync_url)
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    # WAL lets readers go on while one writer writes; busy_timeout waits for the
+    # lock instead of failing at once when two tasks write together.
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def alembic_config(sync_url: str):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", sync_url.replace("%", "%%"))
+    return cfg
+
+
+def upgrade_schema(sync_url: str) -> None:
+    from alembic import command
+    from sqlalchemy.exc import OperationalError
+
+    if sync_url.startswith("sqlite:///"):
+        path = sync_url.removeprefix("sqlite:///")
+        if path and path != ":memory:":
+            Path(path).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+    try:
+        command.upgrade(alembic_config(sync_url), "head")
+    except OperationalError as exc:
+        raise DatabaseError(f"cannot reach the database: {str(exc.orig).strip().splitlines()[0]}") from None

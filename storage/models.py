@@ -1,0 +1,132 @@
+"""The database schema (SQLModel). Changes go through a migration in storage/migrations."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_pseudonym() -> str:
+    # Stays on records that must outlive a deleted person (program figures, crisis
+    # trails); it is random, so it reveals nothing about who it was.
+    return "P-" + secrets.token_hex(5).upper()
+
+
+def _ts(**kw: Any) -> Any:
+    return Field(sa_column=Column(DateTime(timezone=True), **kw), default=None)
+
+
+class Person(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    email: str | None = Field(default=None, index=True, unique=True)
+    display_name: str | None = None
+    department: str | None = None
+    language: str | None = None  # None: detect, else 'de' / 'en'
+    timezone: str | None = None
+    quiet_start: str | None = None
+    quiet_end: str | None = None
+    is_member: bool = False
+    joined_at: datetime | None = _ts()
+    left_at: datetime | None = _ts()
+    is_guest: bool = False
+    active: bool = True
+    pseudonym: str = Field(default_factory=new_pseudonym, unique=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True)))
+    profile_checked_at: datetime | None = _ts()
+
+
+class Identity(SQLModel, table=True):
+    """One person may be known on Slack, on Teams and in the shell."""
+
+    __table_args__ = (UniqueConstraint("platform", "user_id", name="uq_identity_platform_user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    platform: str
+    user_id: str
+    team_id: str | None = None
+
+
+class Consent(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    kind: str = "program"
+    notice_version: int
+    given_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True)))
+    withdrawn_at: datetime | None = _ts()
+
+
+class RoleGrant(SQLModel, table=True):
+    """A role given or taken away in chat by the comms lead; overrides app.yaml for that person."""
+
+    __table_args__ = (UniqueConstraint("email", "role", "department", name="uq_rolegrant"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(index=True)
+    role: str
+    department: str = ""
+    granted: bool = True
+    changed_by: str | None = None
+    changed_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True)))
+
+
+class ProgramEvent(SQLModel, table=True):
+    """Joins, leaves and other program facts; keeps a pseudonym, never a name."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(index=True)
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True, ondelete="SET NULL")
+    pseudonym: str
+    at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), index=True))
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+
+
+class ProcessedEvent(SQLModel, table=True):
+    """Incoming ids seen before: a platform's retry is recognised across restarts and replicas."""
+
+    key: str = Field(primary_key=True, max_length=300)
+    received_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), index=True))
+
+
+class InboundTask(SQLModel, table=True):
+    """Work accepted before the platform's acknowledgement, finished after it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_key: str | None = Field(default=None, index=True)
+    platform: str
+    status: str = Field(default="pending", index=True)  # pending | done | failed
+    attempts: int = 0
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    error: str | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True)))
+    lease_until: datetime | None = _ts()
+    done_at: datetime | None = _ts()
+
+
+class ConversationRef(SQLModel, table=True):
+    """Where to reach a person proactively (a Teams ConversationReference, a Slack DM)."""
+
+    __table_args__ = (UniqueConstraint("platform", "user_id", name="uq_convref_platform_user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str
+    user_id: str
+    conversation_id: str
+    reference: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True)))
+
+
+class Lease(SQLModel, table=True):
+    """Which replica runs a scheduled job until when."""
+
+    name: str = Field(primary_key=True, max_length=200)
+    holder: str
+    until: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
