@@ -73,7 +73,7 @@ class Context:
         return self.t.lang
 
     def has(self, *roles: str) -> bool:
-        return bool(set(roles) & self.roles)
+        return LEAD in self.roles or bool(set(roles) & self.roles)
 
 
 class Core:
@@ -299,8 +299,6 @@ class Core:
             roles.add(role)
             if role == COMMUNICATOR and dept:
                 departments.append(dept)
-        if LEAD in roles:
-            roles.update(ALL_ROLES)
         return frozenset(roles), tuple(sorted(departments))
 
     async def _leave(self, s, person: Person, reason: str) -> None:
@@ -482,4 +480,28 @@ CORE_TEXTS = {
     "role.communicator": {"en": "department communicators", "de": "Abteilungskommunikator*innen"},
     "role.backup": {"en": "the comms lead's backup", "de": "die Vertretung der Kommunikationsleitung"},
     "role.lead": {"en": "the comms lead", "de": "die Kommunikationsleitung"},
+    # One person's role, as in "Your role: ..." or "x is now ...".
+    "role1.employee": {"en": "employee", "de": "Beschäftigte*r"},
+    "role1.member": {"en": "program member", "de": "Programm-Mitglied"},
+    "role1.core": {"en": "member of the core ambassador group", "de": "Mitglied der Botschafter-Kerngruppe"},
+    "role1.communicator": {"en": "department communicator", "de": "Abteilungskommunikator*in"},
+    "role1.backup": {"en": "backup of the comms lead", "de": "Vertretung der Kommunikationsleitung"},
+    "role1.lead": {"en": "comms lead", "de": "Kommunikationsleitung"},
+    "shell.banner": {
+        "en": "Ambassador, terminal chat as {email} ({role}). Type help; a number presses a button; quit or Ctrl-D ends.",
+        "de": {"du": "Ambassador, Chat im Terminal als {email} ({role}). Schreib hilfe; eine Zahl drückt einen Knopf; quit oder Strg-D beendet.",
+               "sie": "Ambassador, Chat im Terminal als {email} ({role}). Schreiben Sie hilfe; eine Zahl drückt einen Knopf; quit oder Strg-D beendet."},
+    },
 }
+
+
+def role_titles(roles: frozenset[str], t: Translator, departments: tuple[str, ...] = ()) -> str:
+    """'comms lead, program member' for display; most senior first."""
+    names = []
+    for r in (LEAD, BACKUP, COMMUNICATOR, CORE, MEMBER):
+        if r in roles:
+            name = t(f"role1.{r}")
+            if r == COMMUNICATOR and departments:
+                name += f" ({', '.join(departments)})"
+            names.append(name)
+    return ", ".join(names) or t("role1.employee")

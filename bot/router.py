@@ -33,7 +33,9 @@ class Route:
     hidden: bool = False
 
     def allowed(self, roles: Iterable[str]) -> bool:
-        return self.roles is None or bool(self.roles & set(roles))
+        roles = set(roles)
+        # The comms lead may do everything any role may do.
+        return self.roles is None or LEAD in roles or bool(self.roles & roles)
 
 
 @dataclass
@@ -68,7 +70,7 @@ class Router:
         # delete or pseudonymise it on "forget me".
         self.data_providers: list[DataProvider] = []
         self.forget_hooks: list[ForgetHook] = []
-        self._phrases: list[tuple[str, str, Route]] = []  # (phrase, language, route), longest first
+        self._phrases: list[tuple[str, str | None, Route]] = []  # (phrase, language, route), longest first
 
     def texts(self, entries: dict[str, Any]) -> None:
         self.catalog.add(entries)
@@ -99,7 +101,9 @@ class Router:
             self.commands.append(route)
             for lang, phrases in route.words.items():
                 for phrase in phrases:
-                    self._phrases.append((phrase, lang, route))
+                    # A word both languages use ("status") tells nothing about the language.
+                    both = all(phrase in ws for ws in route.words.values())
+                    self._phrases.append((phrase, None if both else lang, route))
             self._phrases.sort(key=lambda p: -len(p[0]))
             return fn
 

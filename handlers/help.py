@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core import Context
+from bot.core import Context, role_titles
 from bot.messages import Button, Field, Incoming, Reply
 from bot.router import Router
 
@@ -45,11 +45,10 @@ async def help_(ctx: Context, msg: Incoming) -> Reply:
         usage = t(route.usage_key) if route.usage_key else word
         fields.append(Field(label=usage, value=t(route.help_key)))
     app = ctx.settings.app
-    role_names = [t(f"role.{r}") for r in ("lead", "backup", "communicator", "core", "member", "employee") if r in ctx.roles]
     if ctx.person.is_guest:
         context = t("help.guest")
     else:
-        context = t("help.context", roles=", ".join(role_names[:2]) if role_names else "-")
+        context = t("help.context", roles=role_titles(ctx.roles, t, ctx.departments))
     buttons = []
     if not ctx.person.is_guest and not ctx.person.is_member:
         buttons.append(Button(label=t("help.join_button"), action_id="join.start", style="primary"))

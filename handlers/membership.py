@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete
 from sqlmodel import select
 
-from bot.core import Context
+from bot.core import Context, role_titles
 from bot.messages import Button, Field, Incoming, Reply
 from bot.router import EMPLOYEE, Router
 from storage.models import Consent, Identity, Person, ProgramEvent, utcnow
@@ -129,7 +129,7 @@ def register(router: Router) -> None:
     router.action("join.confirm", roles=[EMPLOYEE])(join_confirm)
     router.action("join.cancel")(join_cancel)
     router.command("leave", en=["leave"], de=["austreten", "verlassen"], help_key="leave.desc")(leave)
-    router.command("status", en=["status"], de=["mein status"], help_key="status.desc")(status)
+    router.command("status", en=["status"], de=["status", "mein status"], help_key="status.desc")(status)
     router.command("my data", en=["my data"], de=["meine daten"], help_key="mydata.desc")(my_data)
     router.command("forget me", en=["forget me"], de=["vergiss mich"], help_key="forget.desc")(forget_me)
     router.action("forget.start")(forget_me)
@@ -191,11 +191,7 @@ async def leave(ctx: Context, msg: Incoming) -> Reply:
 
 
 def _role_list(ctx: Context) -> str:
-    t = ctx.t
-    names = [t(f"role.{r}") for r in ("lead", "backup", "communicator", "core") if r in ctx.roles]
-    if ctx.departments:
-        names.append(", ".join(ctx.departments))
-    return ", ".join(names) or t("role.employee")
+    return role_titles(ctx.roles, ctx.t, ctx.departments)
 
 
 def _settings_fields(ctx: Context) -> list[Field]:

@@ -32,9 +32,6 @@ TEXTS = {
         "en": "“{department}” is not a department in app.yaml. Known departments: {departments}.",
         "de": "„{department}“ ist keine Abteilung aus app.yaml. Bekannte Abteilungen: {departments}.",
     },
-    "role1.core": {"en": "a member of the core ambassador group", "de": "Mitglied der Botschafter-Kerngruppe"},
-    "role1.communicator": {"en": "department communicator", "de": "Abteilungskommunikator*in"},
-    "role1.backup": {"en": "backup of the comms lead", "de": "Vertretung der Kommunikationsleitung"},
     "role.added": {"en": "{email} is now {role}{dept}.", "de": "{email} ist jetzt {role}{dept}."},
     "role.removed": {"en": "{email} is no longer {role}{dept}.", "de": "{email} ist nicht mehr {role}{dept}."},
 }

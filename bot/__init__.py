@@ -1,0 +1,1 @@
+"""Ambassador runtime: configuration, platform adapters, web server, scheduler, CLI."""

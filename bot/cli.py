@@ -1,0 +1,161 @@
+"""The ``ambassador`` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from bot.config import ConfigError, Settings, load_settings
+from storage.db import DatabaseError
+
+log = logging.getLogger("ambassador")
+
+EPILOG = """\
+Secrets and overrides come from the environment or a .env file: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET,
+SLACK_APP_TOKEN, SLACK_API_URL, MicrosoftAppId, MicrosoftAppPassword, MicrosoftAppTenantId, MicrosoftAppType,
+TEAMS_ALLOW_UNAUTHENTICATED, DATABASE_URL, OPENAI_API_KEY, OPENAI_BASE_URL, PORT, AMBASSADOR_CONFIG.
+"""
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(args.config)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from aiohttp import web
+
+    from bot.logs import setup_logging
+    from bot.web import create_app
+
+    settings = _settings(args)
+    if not settings.slack.configured and not settings.teams.configured:
+        print(
+            "No Slack or Teams credentials are set, so the bot opens a chat in this terminal.\n"
+            "To connect Slack or Teams, see README.md (\"Connect Slack\" / \"Connect Microsoft Teams\").\n",
+            file=sys.stderr,
+        )
+        return cmd_chat(args)
+    setup_logging(args.log_level)
+    port = args.port if args.port is not None else settings.port
+    host = args.host or settings.host
+    app = create_app(settings)
+    web.run_app(app, host=host, port=port, print=lambda _msg: log.info("listening", extra={"host": host, "port": port}),
+                access_log=None)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from bot.logs import setup_logging
+    from bot.shell import Shell
+    from bot.web import build_core
+
+    settings = _settings(args)
+    setup_logging("WARNING", json_lines=False)
+    email = getattr(args, "as_email", None) or settings.app.roles.comms_lead or "you@example.com"
+
+    async def main() -> None:
+        core = build_core(settings)
+        try:
+            await core.db.upgrade()
+            await Shell(core, email, lang=getattr(args, "lang", None)).run()
+        finally:
+            await core.db.dispose()
+
+    asyncio.run(main())
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from storage.db import Database
+
+    settings = _settings(args)
+
+    async def main() -> None:
+        db = Database(settings.database_url)
+        try:
+            await db.upgrade()
+        finally:
+            await db.dispose()
+
+    asyncio.run(main())
+    print(f"database schema is up to date ({settings.database_url.split('://')[0]})")
+    return 0
+
+
+def cmd_config_check(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    app = settings.app
+    slack = "socket mode" if settings.slack.socket_mode else "http" if settings.slack.http_mode else "off"
+    teams = "on" if settings.teams.configured else "off"
+    print(f"{settings.config_path}: ok")
+    print(f"  program: {app.program.name} ({app.program.company}), language {app.language.default}/{app.language.german_address}, "
+          f"time zone {app.timezone}")
+    print(f"  roles: comms lead {app.roles.comms_lead or '-'}, {len(app.roles.backup)} backup, "
+          f"{len(app.roles.communicators)} communicators, {len(app.roles.core_group)} in the core group")
+    print(f"  slack: {slack}; teams: {teams}; database: {settings.database_url.split('://')[0]}")
+    return 0
+
+
+# Capabilities add their own subcommands here (knowledge base, content, polls, crisis).
+EXTENSIONS: list[str] = []
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ambassador",
+        description="Ambassador: the employee brand-ambassador program in Slack and Microsoft Teams.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--config", help="path to app.yaml (default: AMBASSADOR_CONFIG or the shipped app.yaml)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("run", help="serve Slack and/or Teams; with neither configured, chat in the terminal")
+    p.add_argument("--host", help="address to listen on (default 0.0.0.0, or HOST)")
+    p.add_argument("--port", type=int, help="port to listen on (default 3978, or PORT)")
+    p.add_argument("--log-level", default=os.environ.get("LOG_LEVEL", "INFO"), help="DEBUG, INFO, WARNING (default INFO)")
+    p.add_argument("--as", dest="as_email", help=argparse.SUPPRESS)
+    p.add_argument("--lang", choices=["de", "en"], help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("chat", help="chat with the bot in this terminal (no Slack or Teams needed)")
+    p.add_argument("--as", dest="as_email", metavar="EMAIL", help="whom you are in the chat (default: the comms lead)")
+    p.add_argument("--lang", choices=["de", "en"], help="answer in this language")
+    p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("db", help="database tasks")
+    dbsub = p.add_subparsers(dest="db_command", metavar="TASK", required=True)
+    dbsub.add_parser("upgrade", help="create or migrate the schema").set_defaults(func=cmd_db_upgrade)
+
+    p = sub.add_parser("config", help="configuration tasks")
+    csub = p.add_subparsers(dest="config_command", metavar="TASK", required=True)
+    csub.add_parser("check", help="validate app.yaml and the environment").set_defaults(func=cmd_config_check)
+
+    for module_name in EXTENSIONS:
+        module = __import__(module_name, fromlist=["register"])
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
+    if func is None:
+        parser.print_help()
+        return 0
+    try:
+        return func(args)
+    except (ConfigError, DatabaseError) as exc:
+        print(f"ambassador: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
