@@ -125,7 +125,7 @@ class Core:
         except Exception as exc:
             log.exception("handler failed", extra={"platform": incoming.platform, "task": task_id})
             await self._finish(task_id, "failed", f"{type(exc).__name__}: {exc}"[:500])
-            t = self.translator(incoming.locale)
+            t = self.translator(incoming.meta.get("lang") or incoming.locale)
             await send([Reply(text=t("core.error"))])
             return []
         if replies:
@@ -400,6 +400,7 @@ class Core:
         roles, departments = await self.roles_of(person)
         ctx = Context(core=self, incoming=incoming, person=person, roles=roles, departments=departments, t=t,
                       args=match.args)
+        incoming.meta["lang"] = t.lang
         if not person.active:
             return [Reply(text=t("core.inactive"))]
         if not match.route.allowed(roles):
@@ -431,9 +432,9 @@ def _role_names(route, t: Translator) -> str:
 
 CORE_TEXTS = {
     "core.error": {
-        "en": "Sorry, something went wrong on my side. Nothing you sent was lost; please try again in a moment.",
-        "de": {"du": "Entschuldige, bei mir ist etwas schiefgegangen. Nichts von dir ging verloren; versuch es gleich noch einmal.",
-               "sie": "Entschuldigung, bei mir ist etwas schiefgegangen. Nichts von Ihnen ging verloren; bitte versuchen Sie es gleich noch einmal."},
+        "en": "Sorry, something went wrong on my side; the team has it in the log. Please try again in a moment.",
+        "de": {"du": "Entschuldige, bei mir ist etwas schiefgegangen; das Team sieht es im Protokoll. Versuch es bitte gleich noch einmal.",
+               "sie": "Entschuldigung, bei mir ist etwas schiefgegangen; das Team sieht es im Protokoll. Bitte versuchen Sie es gleich noch einmal."},
     },
     "core.too_long": {
         "en": "Your message has {length} characters; I read at most {limit}. Please send a shorter text (a draft post fits easily).",

@@ -63,7 +63,9 @@ def pg_available() -> bool:
 def pg_url(pg_available):
     """A fresh PostgreSQL database for one test, dropped afterwards."""
     if not pg_available:
-        pytest.skip(f"no PostgreSQL reachable at {PG_ADMIN_URL}")
+        if os.environ.get("AMBASSADOR_REQUIRE_PG"):
+            pytest.fail(f"AMBASSADOR_REQUIRE_PG is set but no PostgreSQL is reachable at {PG_ADMIN_URL}")
+        pytest.skip(f"no PostgreSQL reachable at {PG_ADMIN_URL} (set AMBASSADOR_TEST_PG to point at one)")
     import psycopg
 
     name = f"ambassador_test_{uuid.uuid4().hex[:10]}"

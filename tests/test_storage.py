@@ -1,0 +1,164 @@
+"""Storage and the core's durability, on SQLite and (where reachable) PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from bot.messages import Incoming, Profile, Reply
+from bot.scheduler import Scheduler
+from storage.models import Consent, Identity, InboundTask, Person, ProcessedEvent, ProgramEvent
+
+
+def msg(text="help", *, platform="slack", user="U1", email="erik@example.com", event_id=None, action=None, values=None):
+    return Incoming(platform=platform, user_id=user, conversation_id=f"D-{user}", text=text, event_id=event_id,
+                    action_id=action, values=values or {}, profile=Profile(email=email, name="Erik Employee"))
+
+
+class Outbox:
+    def __init__(self):
+        self.replies: list[Reply] = []
+
+    async def __call__(self, replies):
+        self.replies.extend(replies)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(r.plain() for r in self.replies)
+
+
+async def count(core, model) -> int:
+    async with core.db.session() as s:
+        return (await s.exec(select(func.count()).select_from(model))).one()
+
+
+async def test_schema_is_created_and_upgrade_is_idempotent(any_core):
+    await any_core.db.upgrade()  # a second start migrates nothing and breaks nothing
+    assert await any_core.db.ping()
+    assert await count(any_core, Person) == 0
+
+
+async def test_retry_of_the_same_event_is_answered_once(any_core):
+    out = Outbox()
+    await any_core.handle(msg(event_id="Ev1"), out)
+    await any_core.handle(msg(event_id="Ev1"), out)
+    assert len(out.replies) == 1
+    assert await count(any_core, ProcessedEvent) == 1
+    assert await count(any_core, InboundTask) == 1
+
+
+async def test_concurrent_deliveries_of_one_event_create_one_task(any_core):
+    results = await asyncio.gather(*(any_core.accept(msg(event_id="EvSame")) for _ in range(5)))
+    assert sum(r is not None for r in results) == 1
+    assert await count(any_core, InboundTask) == 1
+
+
+async def test_one_person_with_a_slack_and_a_teams_id(any_core):
+    out = Outbox()
+    await any_core.handle(msg(platform="slack", user="U1"), out)
+    await any_core.handle(msg(platform="teams", user="29:abc"), out)
+    assert await count(any_core, Person) == 1
+    assert await count(any_core, Identity) == 2
+
+
+async def test_join_leave_and_forget_me_keep_only_a_pseudonym(any_core):
+    out = Outbox()
+    await any_core.handle(msg("join"), out)
+    await any_core.handle(msg(action="join.confirm", values={"notice_version": 1}), out)
+    async with any_core.db.session() as s:
+        person = (await s.exec(select(Person))).one()
+        assert person.is_member and person.joined_at is not None
+        pseudonym = person.pseudonym
+    assert await count(any_core, Consent) == 1
+
+    await any_core.handle(msg(action="forget.confirm"), out)
+    assert "deleted" in out.replies[-1].text
+    assert await count(any_core, Person) == 0
+    assert await count(any_core, Identity) == 0
+    assert await count(any_core, Consent) == 0
+    async with any_core.db.session() as s:
+        events = (await s.exec(select(ProgramEvent))).all()
+    assert {e.kind for e in events} == {"join", "leave"}
+    assert all(e.person_id is None and e.pseudonym == pseudonym for e in events)
+
+
+async def test_work_accepted_before_a_crash_is_finished_after_restart(any_core):
+    # The process acknowledged the platform, then stopped before answering.
+    task_id = await any_core.accept(msg("help", event_id="EvCrash"))
+    assert task_id is not None
+    async with any_core.db.session() as s:
+        task = await s.get(InboundTask, task_id)
+        task.lease_until = None  # the crashed process's lease ran out
+        s.add(task)
+        await s.commit()
+
+    sent: list[tuple[str, str]] = []
+
+    class Sender:
+        async def send_to_conversation(self, conversation_id, replies, user_id):
+            sent.extend((conversation_id, r.plain()) for r in replies)
+
+    any_core.register_sender("slack", Sender())
+    assert await any_core.recover() == 1
+    assert sent and sent[0][0] == "D-U1"
+    assert "help" in sent[0][1].lower() or "hilfe" in sent[0][1].lower()
+    async with any_core.db.session() as s:
+        task = await s.get(InboundTask, task_id)
+    assert task.status == "done"
+    assert task.payload == {}  # the message text is not kept once answered
+    assert await any_core.recover() == 0  # and it is never answered twice
+
+
+async def test_a_failing_handler_answers_politely_and_records_the_failure(any_core):
+    async def broken(ctx, incoming):
+        raise RuntimeError("boom")
+
+    any_core.router.command("explode", en=["explode"], de=["explodiere"])(broken)
+    out = Outbox()
+    await any_core.handle(msg("explode"), out)
+    assert "something went wrong" in out.text
+    async with any_core.db.session() as s:
+        task = (await s.exec(select(InboundTask))).one()
+    assert task.status == "failed" and "boom" in task.error
+
+
+async def test_role_changes_in_chat_take_effect_without_restart(any_core):
+    out = Outbox()
+    lead = dict(user="ULEAD", email="lea.lead@example.com")
+    await any_core.handle(msg("roles", user="U2", email="erik@example.com"), out)
+    assert "Only the comms lead" in out.replies[-1].text
+    await any_core.handle(msg("role add erik@example.com core", **lead), out)
+    assert "erik@example.com is now member of the core ambassador group" in out.replies[-1].text
+    async with any_core.db.session() as s:
+        erik = (await s.exec(select(Person).where(Person.email == "erik@example.com"))).one()
+    roles, _ = await any_core.roles_of(erik)
+    assert "core" in roles
+    await any_core.handle(msg("role remove erik@example.com core", **lead), out)
+    roles, _ = await any_core.roles_of(erik)
+    assert "core" not in roles
+    # A config role can be taken away in chat too.
+    await any_core.handle(msg("role remove clara.sales@example.com communicator Sales", **lead), out)
+    await any_core.handle(msg("roles", **lead), out)
+    assert "clara.sales@example.com" not in out.replies[-1].plain()
+
+
+async def test_only_one_scheduler_holds_a_lease(any_core):
+    a, b = Scheduler(any_core.db, holder="a"), Scheduler(any_core.db, holder="b")
+    assert await a.claim("job", 60)
+    assert not await b.claim("job", 60)
+    assert await a.claim("job", 60)  # the holder renews
+
+
+async def test_deactivated_person_leaves_the_program(any_core):
+    out = Outbox()
+    await any_core.handle(msg(action="join.confirm"), out)
+    assert await any_core.deactivate("slack", "U1")
+    async with any_core.db.session() as s:
+        person = (await s.exec(select(Person))).one()
+    assert not person.is_member and not person.active
+    gone = msg("join")
+    gone.profile.deleted = True  # what the platform says of a deactivated account
+    await any_core.handle(gone, out)
+    assert "deactivated" in out.replies[-1].text
