@@ -166,11 +166,13 @@ class Core:
     async def recover(self) -> int:
         """Finish work that a stopped process had accepted but not answered."""
         now = utcnow()
+        if not self.senders:
+            return 0
         async with self.db.session() as s:
             rows = (
                 await s.exec(
                     select(InboundTask.id)
-                    .where(InboundTask.status == "pending")
+                    .where(InboundTask.status == "pending", InboundTask.platform.in_(list(self.senders)))
                     .where(or_(InboundTask.lease_until.is_(None), InboundTask.lease_until < now))
                     .order_by(InboundTask.id)
                     .limit(100)
@@ -196,9 +198,7 @@ class Core:
                 await self._finish(task_id, "failed", "gave up after 5 attempts")
                 continue
             incoming = Incoming.from_dict(task.payload)
-            sender = self.senders.get(incoming.platform)
-            if sender is None:
-                continue  # that platform is not served by this process; its lease runs out again
+            sender = self.senders[incoming.platform]
             await self.run(
                 task_id,
                 incoming,
@@ -209,18 +209,21 @@ class Core:
             done += 1
         return done
 
-    async def purge_processed(self) -> None:
+    async def purge(self) -> None:
+        """Forget delivery ids after a while, and program records after the retention period."""
         keep = timedelta(hours=self.settings.app.events.keep_hours)
+        retention = timedelta(days=self.settings.app.privacy.retention_days)
         async with self.db.session() as s:
             await s.execute(delete(ProcessedEvent).where(ProcessedEvent.received_at < utcnow() - keep))
             await s.execute(
                 delete(InboundTask).where(InboundTask.status != "pending", InboundTask.done_at < utcnow() - keep)
             )
+            await s.execute(delete(ProgramEvent).where(ProgramEvent.at < utcnow() - retention))
             await s.commit()
 
     # -- people ---------------------------------------------------------
 
-    async def person_for(self, incoming: Incoming) -> Person:
+    async def person_for(self, incoming: Incoming, _retry: int = 2) -> Person:
         """The person behind a platform user, created on first contact."""
         profile = incoming.profile
         async with self.db.session() as s:
@@ -263,7 +266,9 @@ class Core:
             except IntegrityError:
                 # Two first messages of the same person at once: the other one won.
                 await s.rollback()
-                return await self.person_for(incoming)
+                if not _retry:
+                    raise
+                return await self.person_for(incoming, _retry - 1)
             return row
 
     async def roles_of(self, person: Person) -> tuple[frozenset[str], tuple[str, ...]]:

@@ -30,7 +30,7 @@ def create_app(settings: Settings, *, core: Core | None = None, background: bool
     scheduler = Scheduler(core.db)
     app[SCHEDULER_KEY] = scheduler
     scheduler.every(30, "inbound-recovery", core.recover)
-    scheduler.every(3600, "purge-processed-events", core.purge_processed)
+    scheduler.every(3600, "purge", core.purge)
 
     app.router.add_get("/healthz", _healthz)
 

@@ -162,3 +162,25 @@ async def test_deactivated_person_leaves_the_program(any_core):
     gone.profile.deleted = True  # what the platform says of a deactivated account
     await any_core.handle(gone, out)
     assert "deactivated" in out.replies[-1].text
+
+
+async def test_purge_forgets_old_delivery_ids_and_records_past_retention(any_core):
+    from datetime import timedelta
+
+    from storage.models import utcnow
+
+    out = Outbox()
+    await any_core.handle(msg(event_id="EvOld"), out)
+    async with any_core.db.session() as s:
+        s.add(ProgramEvent(kind="join", pseudonym="P-OLD", at=utcnow() - timedelta(days=800)))
+        s.add(ProgramEvent(kind="join", pseudonym="P-NEW"))
+        for row in (await s.exec(select(ProcessedEvent))).all():
+            row.received_at = utcnow() - timedelta(hours=100)
+        for row in (await s.exec(select(InboundTask))).all():
+            row.done_at = utcnow() - timedelta(hours=100)
+        await s.commit()
+    await any_core.purge()
+    async with any_core.db.session() as s:
+        assert [e.pseudonym for e in (await s.exec(select(ProgramEvent))).all()] == ["P-NEW"]
+    assert await count(any_core, ProcessedEvent) == 0
+    assert await count(any_core, InboundTask) == 0
