@@ -41,6 +41,7 @@ Send = Callable[[list[Reply]], Awaitable[None]]
 # A task not finished this long after its lease began is taken up again
 # (the process that held it stopped or crashed).
 LEASE = timedelta(seconds=60)
+RETRY_AFTER_SEND_FAILURE = timedelta(seconds=20)
 
 
 class ProactiveSender(Protocol):
@@ -117,19 +118,32 @@ class Core:
                 return None
             return task.id
 
-    async def run(self, task_id: int | None, incoming: Incoming, send: Send) -> list[Reply]:
-        """Answer an accepted message and mark its task done."""
+    async def run(self, task_id: int | None, incoming: Incoming, send: Send,
+                  *, replies: list[Reply] | None = None) -> list[Reply]:
+        """Answer an accepted message and mark its task done.
+
+        ``replies`` given: the handler ran before and only the delivery failed;
+        send them again without running the handler twice.
+        """
         started = time.perf_counter()
+        if replies is None:
+            try:
+                replies = await self.dispatch(incoming)
+            except Exception as exc:
+                log.exception("handler failed", extra={"platform": incoming.platform, "task": task_id})
+                await self._finish(task_id, "failed", f"{type(exc).__name__}: {exc}"[:500])
+                t = self.translator(incoming.meta.get("lang") or incoming.locale)
+                try:
+                    await send([Reply(text=t("core.error"))])
+                except Exception:
+                    log.exception("could not tell the user about the failure", extra={"task": task_id})
+                return []
         try:
-            replies = await self.dispatch(incoming)
-        except Exception as exc:
-            log.exception("handler failed", extra={"platform": incoming.platform, "task": task_id})
-            await self._finish(task_id, "failed", f"{type(exc).__name__}: {exc}"[:500])
-            t = self.translator(incoming.meta.get("lang") or incoming.locale)
-            await send([Reply(text=t("core.error"))])
-            return []
-        if replies:
-            await send(replies)
+            if replies:
+                await send(replies)
+        except Exception:
+            await self._keep_replies(task_id, incoming, replies)
+            raise
         await self._finish(task_id, "done")
         log.info(
             "answered",
@@ -143,6 +157,20 @@ class Core:
             },
         )
         return replies
+
+    async def _keep_replies(self, task_id: int | None, incoming: Incoming, replies: list[Reply]) -> None:
+        """The handler's work is done but the platform did not take the answer: keep the
+        answer so recovery delivers it later (the task stays pending)."""
+        if task_id is None:
+            return
+        async with self.db.session() as s:
+            await s.execute(
+                update(InboundTask)
+                .where(InboundTask.id == task_id)
+                .values(payload={**incoming.to_dict(), "replies": [r.to_dict() for r in replies]},
+                        lease_until=utcnow() + RETRY_AFTER_SEND_FAILURE, error="delivery failed")
+            )
+            await s.commit()
 
     async def handle(self, incoming: Incoming, send: Send) -> list[Reply]:
         """accept + run, for adapters that answer in the same request (Teams, shell)."""
@@ -197,15 +225,22 @@ class Core:
             if task.attempts > 5:
                 await self._finish(task_id, "failed", "gave up after 5 attempts")
                 continue
-            incoming = Incoming.from_dict(task.payload)
+            payload = dict(task.payload)
+            kept = payload.pop("replies", None)
+            incoming = Incoming.from_dict(payload)
             sender = self.senders[incoming.platform]
-            await self.run(
-                task_id,
-                incoming,
-                lambda replies, inc=incoming, snd=sender: snd.send_to_conversation(
-                    inc.conversation_id, replies, inc.user_id
-                ),
-            )
+            try:
+                await self.run(
+                    task_id,
+                    incoming,
+                    lambda replies, inc=incoming, snd=sender: snd.send_to_conversation(
+                        inc.conversation_id, replies, inc.user_id
+                    ),
+                    replies=[Reply.from_dict(r) for r in kept] if kept is not None else None,
+                )
+            except Exception:
+                log.warning("recovered answer not delivered yet; trying again later", extra={"task": task_id})
+                continue
             done += 1
         return done
 
@@ -254,7 +289,9 @@ class Core:
                     row.display_name = profile.name
                 if profile.timezone and not row.timezone:
                     row.timezone = profile.timezone
-                row.is_guest = profile.is_guest or profile.is_external
+                if profile.is_guest is not None or profile.is_external is not None:
+                    # None means the platform could not tell: keep what we knew.
+                    row.is_guest = bool(profile.is_guest) or bool(profile.is_external)
                 row.profile_checked_at = utcnow()
                 if profile.deleted and row.active:
                     await self._leave(s, row, reason="deactivated")
@@ -414,6 +451,9 @@ class Core:
         result = await match.route.handler(ctx, incoming)
         replies = [] if result is None else result if isinstance(result, list) else [result]
         for reply in replies:
+            if incoming.source == "shortcut":
+                # "Check before posting" on a channel message concerns the asker only.
+                reply.private = True
             for button in reply.buttons:
                 if not button.url:
                     button.value.setdefault("_lang", t.lang)

@@ -26,8 +26,9 @@ class Profile:
     name: str | None = None
     locale: str | None = None
     timezone: str | None = None
-    is_guest: bool = False
-    is_external: bool = False
+    # None: the platform did not say (a failed lookup); the stored value stays.
+    is_guest: bool | None = None
+    is_external: bool | None = None
     deleted: bool = False
     is_bot: bool = False
 

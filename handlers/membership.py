@@ -11,7 +11,7 @@ from sqlmodel import select
 from bot.core import Context, role_titles
 from bot.messages import Button, Field, Incoming, Reply
 from bot.router import EMPLOYEE, Router
-from storage.models import Consent, Identity, Person, ProgramEvent, utcnow
+from storage.models import Consent, ConversationRef, Identity, Person, ProgramEvent, utcnow
 
 TEXTS = {
     "join.desc": {"en": "join the ambassador program (voluntary)", "de": "dem Botschafterprogramm beitreten (freiwillig)"},
@@ -273,6 +273,9 @@ async def forget_confirm(ctx: Context, msg: Incoming) -> Reply:
             for e in events:
                 e.person_id = None
             await s.execute(delete(Consent).where(Consent.person_id == person.id))
+            for ident in (await s.exec(select(Identity).where(Identity.person_id == person.id))).all():
+                await s.execute(delete(ConversationRef).where(ConversationRef.platform == ident.platform,
+                                                              ConversationRef.user_id == ident.user_id))
             await s.execute(delete(Identity).where(Identity.person_id == person.id))
             await s.delete(person)
             await s.commit()

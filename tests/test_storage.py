@@ -184,3 +184,63 @@ async def test_purge_forgets_old_delivery_ids_and_records_past_retention(any_cor
         assert [e.pseudonym for e in (await s.exec(select(ProgramEvent))).all()] == ["P-NEW"]
     assert await count(any_core, ProcessedEvent) == 0
     assert await count(any_core, InboundTask) == 0
+
+
+async def test_a_failed_delivery_is_sent_again_without_running_the_handler_twice(any_core):
+    calls = []
+
+    async def counting(ctx, incoming):
+        calls.append(incoming.text)
+        return Reply(text="counted")
+
+    any_core.router.command("count", en=["count"], de=["zähle"])(counting)
+
+    async def platform_down(replies):
+        raise ConnectionError("platform unreachable")
+
+    incoming = msg("count", event_id="EvDown")
+    task_id = await any_core.accept(incoming)
+    try:
+        await any_core.run(task_id, incoming, platform_down)
+    except ConnectionError:
+        pass
+    else:
+        raise AssertionError("the delivery failure must reach the adapter")
+    async with any_core.db.session() as s:
+        task = await s.get(InboundTask, task_id)
+        assert task.status == "pending" and task.payload["replies"][0]["text"] == "counted"
+        task.lease_until = None
+        s.add(task)
+        await s.commit()
+
+    sent = []
+
+    class Sender:
+        async def send_to_conversation(self, conversation_id, replies, user_id):
+            sent.extend(r.text for r in replies)
+
+    any_core.register_sender("slack", Sender())
+    assert await any_core.recover() == 1
+    assert sent == ["counted"]
+    assert calls == ["count"]  # the handler ran once
+
+
+async def test_check_before_posting_answers_privately(any_core):
+    out = Outbox()
+    shortcut = msg("help")
+    shortcut.source = "shortcut"
+    shortcut.is_direct = False
+    await any_core.handle(shortcut, out)
+    assert out.replies and all(r.private for r in out.replies)
+
+
+async def test_a_failed_profile_lookup_does_not_make_a_guest_an_employee(any_core):
+    out = Outbox()
+    guest = msg("join", user="UG", email="gast@partner.example")
+    guest.profile.is_guest = True
+    await any_core.handle(guest, out)
+    assert "Guests and people from other organisations" in out.replies[-1].text
+    unknown = msg("join", user="UG", email=None)
+    unknown.profile = Profile()  # the platform's lookup failed
+    await any_core.handle(unknown, out)
+    assert "Gäste" in out.replies[-1].text or "Guests" in out.replies[-1].text
