@@ -1,0 +1,715 @@
+"""Microsoft Teams, through botbuilder-python's CloudAdapter at /api/messages.
+
+The only module that imports botbuilder: the Teams SDK for Python is in
+maintenance, so everything it touches stays here and a move to its successor
+is a change of this module alone. Activities become the neutral ``Incoming``;
+replies become Adaptive Cards or markdown messages (bot.cards).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import random
+import re
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
+
+from aiohttp import web
+from botbuilder.core import InvokeResponse, TurnContext
+from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import (
+    Activity,
+    ActivityTypes,
+    Attachment,
+    ChannelAccount,
+    ConversationAccount,
+    ConversationParameters,
+    ConversationReference,
+)
+from botbuilder.schema.teams import (
+    MessagingExtensionAction,
+    MessagingExtensionActionResponse,
+    TaskModuleContinueResponse,
+    TaskModuleMessageResponse,
+    TaskModuleTaskInfo,
+)
+from botframework.connector import Channels
+from msrest.exceptions import DeserializationError, HttpOperationError
+
+from bot import cards
+from bot.config import Settings
+from bot.core import Core, Send
+from bot.messages import Attachment as IncomingAttachment
+from bot.messages import Incoming, Profile, Reply, Source
+
+log = logging.getLogger("ambassador.teams")
+
+MESSAGES_PATH = "/api/messages"
+CHECK_COMMAND = "checkBeforePosting"
+CHECK_ACTION = "ask.check"
+UNAUTHENTICATED_WARNING = (
+    "Teams endpoint accepts unauthenticated requests: for the Bot Framework Emulator and tests only"
+)
+
+# Member lookups cost a connector round trip per message; profiles change rarely.
+PROFILE_TTL = 3600.0
+# A failed lookup (the Emulator has no directory) is retried sooner.
+PROFILE_FAILURE_TTL = 300.0
+PROFILE_CACHE_MAX = 10_000
+# Teams gives up on a request after 15 seconds; a slow directory must not eat that.
+LOOKUP_TIMEOUT = 5.0
+
+T = TypeVar("T")
+
+
+class TeamsDeliveryError(Exception):
+    """A proactive message could not be delivered (no conversation known, connector refused)."""
+
+
+class _TurnFailed(Exception):
+    """A turn failed outside the handlers; the request is answered 500 so Teams redelivers."""
+
+
+@dataclass(frozen=True)
+class _BotFrameworkConfig:
+    """The configuration object ConfigurationBotFrameworkAuthentication reads its keys from."""
+
+    APP_ID: str | None
+    APP_PASSWORD: str | None
+    APP_TYPE: str
+    APP_TENANTID: str | None
+
+
+def _json_error(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message}, status=status)
+
+
+_JWT = re.compile(r"^Bearer [A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
+
+
+def _looks_like_bearer(header: str) -> bool:
+    # Checked before the SDK sees the request: a missing or garbled header must
+    # never make it fetch OpenID metadata (or fail with a 500 on decoding).
+    return bool(_JWT.match(header.strip()))
+
+
+def _activity_problem(body: Any) -> str | None:
+    """Why a parsed JSON body is not an activity this endpoint can take, or None."""
+    if not isinstance(body, dict):
+        return "the body must be a JSON object (a Bot Framework activity)"
+    if not isinstance(body.get("type"), str) or not body["type"]:
+        return "the activity has no type"
+    for key in ("from", "recipient", "conversation", "channelData"):
+        if key in body and body[key] is not None and not isinstance(body[key], dict):
+            return f"the activity's {key} must be an object"
+    for key in ("entities", "attachments", "membersAdded", "membersRemoved"):
+        if key in body and body[key] is not None and not isinstance(body[key], list):
+            return f"the activity's {key} must be a list"
+    if not isinstance((body.get("conversation") or {}).get("id"), str):
+        return "the activity has no conversation id"
+    if not isinstance(body.get("serviceUrl"), str) or not body["serviceUrl"].startswith(
+        ("http://", "https://")
+    ):
+        return "the activity has no serviceUrl"
+    if body["type"] in (ActivityTypes.message, ActivityTypes.invoke) and not isinstance(
+        (body.get("from") or {}).get("id"), str
+    ):
+        return "the activity has no sender (from.id)"
+    try:
+        Activity().deserialize(body)
+    except (DeserializationError, TypeError, ValueError, AttributeError):
+        return "the activity does not match the Bot Framework schema"
+    return None
+
+
+def _is_personal(conversation: ConversationAccount | None) -> bool:
+    if conversation is None:
+        return True
+    if conversation.conversation_type:
+        return conversation.conversation_type == "personal"
+    return not conversation.is_group
+
+
+def _tenant_of(activity: Activity) -> str | None:
+    # Teams sends conversation.tenantId, the SDK's model reads "tenantID": the
+    # tenant arrives reliably only in channelData.
+    channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    tenant = channel_data.get("tenant") if isinstance(channel_data.get("tenant"), dict) else {}
+    conversation = activity.conversation
+    extra = getattr(conversation, "additional_properties", None) or {}
+    return tenant.get("id") or (conversation.tenant_id if conversation else None) or extra.get("tenantId")
+
+
+def _stored_reference(reference: ConversationReference) -> dict[str, Any]:
+    """A ConversationReference for the database: no activity id, no user name.
+
+    Without the activity id the stored row changes only when the conversation
+    does (not on every message); the name is not needed to reach the person and
+    should not outlive "forget me" in a side table.
+    """
+    data = reference.serialize()
+    data.pop("activityId", None)
+    user = data.get("user") or {}
+    data["user"] = {k: v for k, v in user.items() if k in ("id", "aadObjectId")}
+    return data
+
+
+def _reference_is_personal(data: dict[str, Any]) -> bool:
+    return _is_personal(ConversationAccount().deserialize(data.get("conversation") or {}))
+
+
+_BLOCK_END = re.compile(r"(?i)<br\s*/?>|</(?:p|div|li|h[1-6]|tr|blockquote)>")
+_TAG = re.compile(r"<[^>]+>")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+
+def html_to_text(value: str) -> str:
+    """The text of a Teams message body (HTML), as a person would read it."""
+    text = _BLOCK_END.sub("\n", value)
+    text = _TAG.sub("", text)
+    text = html.unescape(text).replace("\xa0", " ")
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def _mention_text(activity: Activity) -> tuple[str, bool]:
+    """The message text without the bot's @mention, and whether the bot was mentioned.
+
+    TurnContext.remove_recipient_mention removes the bot's name wherever it
+    stands in the text ("… the Ambassador program" loses a word); only the
+    mention markup itself goes here.
+    """
+    text = activity.text or ""
+    bot_id = activity.recipient.id if activity.recipient else None
+    mentioned = False
+    for entity in activity.entities or []:
+        if (entity.type or "").lower() != "mention":
+            continue
+        props = getattr(entity, "additional_properties", None) or {}
+        who = props.get("mentioned") if isinstance(props.get("mentioned"), dict) else {}
+        if not bot_id or who.get("id") != bot_id:
+            continue
+        mentioned = True
+        markup = props.get("text") if isinstance(props.get("text"), str) else ""
+        if markup and markup in text:
+            text = text.replace(markup, " ", 1)
+        else:
+            name = re.escape(str(who.get("name") or ""))
+            text = re.sub(rf"<at[^>]*>\s*{name}\s*</at>", " ", text, count=1, flags=re.IGNORECASE)
+    return text.replace("\xa0", " ").strip(), mentioned
+
+
+def _http_status(exc: HttpOperationError) -> int | None:
+    response = getattr(exc, "response", None)
+    status = getattr(response, "status", None) or getattr(response, "status_code", None)
+    return int(status) if status else None
+
+
+def _retry_after(exc: HttpOperationError) -> float | None:
+    headers = getattr(getattr(exc, "response", None), "headers", None) or {}
+    value = headers.get("Retry-After") if hasattr(headers, "get") else None
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+class _AmbassadorBot(TeamsActivityHandler):
+    """Maps Teams activity kinds to the adapter; holds no state of its own."""
+
+    def __init__(self, teams: TeamsAdapter) -> None:
+        self._teams = teams
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        await self._teams.on_message(turn_context)
+
+    async def on_teams_card_action_invoke(self, turn_context: TurnContext) -> InvokeResponse:
+        # Action.Submit with msteams {"type": "invoke"} arrives as a nameless invoke.
+        await self._teams.on_card_invoke(turn_context)
+        return InvokeResponse(status=200)
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        activity = turn_context.activity
+        if activity.name in ("composeExtension/fetchTask", "composeExtension/submitAction"):
+            # TeamsActivityHandler serializes the response body to a dict and
+            # CloudAdapter.process serializes it again, which fails for a dict
+            # (botbuilder 4.17: every message action would answer 500). The
+            # model goes to the adapter unserialized instead.
+            action = MessagingExtensionAction().deserialize(
+                activity.value if isinstance(activity.value, dict) else {}
+            )
+            return InvokeResponse(status=200, body=await self._teams.on_message_action(turn_context, action))
+        return await super().on_invoke_activity(turn_context)
+
+    async def on_members_removed_activity(
+        self, members_removed: list[ChannelAccount], turn_context: TurnContext
+    ) -> None:
+        await self._teams.on_members_removed(members_removed, turn_context)
+
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        await self._teams.on_installed(turn_context)
+
+    async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        log.info(
+            "Teams app uninstalled",
+            extra={
+                "conversation_type": activity.conversation.conversation_type
+                if activity.conversation
+                else None
+            },
+        )
+
+
+class TeamsAdapter:
+    """The Teams side of the bot: the /api/messages endpoint and proactive sending."""
+
+    def __init__(
+        self, core: Core, settings: Settings, *, max_attempts: int = 5, max_retry_delay: float = 30.0
+    ) -> None:
+        teams = settings.teams
+        if not teams.configured:
+            raise ValueError("Teams is not configured: set MicrosoftAppId (or TEAMS_ALLOW_UNAUTHENTICATED=1)")
+        self.core = core
+        self.settings = settings
+        self.app_id: str | None = teams.app_id or None
+        self.requires_auth = bool(teams.app_id)
+        config = _BotFrameworkConfig(
+            APP_ID=teams.app_id or None,
+            APP_PASSWORD=teams.app_password or None,
+            # Without an app id only MultiTenant allows the anonymous path.
+            APP_TYPE=teams.app_type if teams.app_id else "MultiTenant",
+            APP_TENANTID=teams.tenant_id or None,
+        )
+        self.adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(config))
+        self.adapter.on_turn_error = self._on_turn_error
+        self.bot = _AmbassadorBot(self)
+        self.max_attempts = max(1, max_attempts)
+        self.max_retry_delay = max_retry_delay
+        self._profiles: dict[str, tuple[float, Profile | None]] = {}
+        core.register_sender("teams", self)
+
+    # -- HTTP -------------------------------------------------------------
+
+    def mount(self, app: web.Application) -> None:
+        app.router.add_post(MESSAGES_PATH, self.handle_request)
+        if not self.requires_auth:
+            app.on_startup.append(self._warn_unauthenticated)
+
+    async def _warn_unauthenticated(self, app: web.Application) -> None:
+        log.warning(UNAUTHENTICATED_WARNING)
+
+    async def handle_request(self, request: web.Request) -> web.StreamResponse:
+        if self.requires_auth and not _looks_like_bearer(request.headers.get("Authorization", "")):
+            return _json_error(401, "a valid Authorization bearer token is required")
+        if "application/json" not in request.headers.get("Content-Type", ""):
+            return _json_error(415, "send the activity as application/json")
+        try:
+            body = await request.json()
+        except (ValueError, LookupError):
+            return _json_error(400, "the body is not valid JSON")
+        problem = _activity_problem(body)
+        if problem:
+            return _json_error(400, problem)
+        try:
+            response = await self.adapter.process(request, self.bot)
+        except web.HTTPUnauthorized:
+            return _json_error(401, "the bearer token was not accepted")
+        except _TurnFailed:
+            return _json_error(500, "the bot could not process this activity")
+        except Exception:
+            if not self.requires_auth:
+                raise
+            # Anything else escaping process() happened while the SDK checked the
+            # token (a malformed or foreign JWT): no turn ran, nothing is stored.
+            log.warning("Teams request refused: token not accepted", exc_info=True)
+            return _json_error(401, "the bearer token was not accepted")
+        return response or web.Response(status=200)
+
+    async def _on_turn_error(self, turn_context: TurnContext, error: Exception) -> None:
+        activity = turn_context.activity
+        log.error(
+            "Teams turn failed",
+            exc_info=(type(error), error, error.__traceback__),
+            extra={"activity_type": activity.type, "activity_name": activity.name},
+        )
+        raise _TurnFailed(str(error)) from error
+
+    # -- incoming ---------------------------------------------------------
+
+    def _incoming(
+        self,
+        activity: Activity,
+        *,
+        text: str = "",
+        source: Source = "message",
+        action_id: str | None = None,
+        values: dict[str, Any] | None = None,
+        profile: Profile | None = None,
+        attachments: list[IncomingAttachment] | None = None,
+        meta: dict[str, Any] | None = None,
+    ) -> Incoming:
+        conversation = activity.conversation
+        return Incoming(
+            platform="teams",
+            user_id=activity.from_property.id,
+            conversation_id=conversation.id,
+            text=text,
+            source=source,
+            action_id=action_id,
+            values=values or {},
+            locale=activity.locale,
+            # Teams redelivers with the same activity id; ids are unique per conversation.
+            event_id=f"{conversation.id}:{activity.id}" if activity.id else None,
+            is_direct=_is_personal(conversation),
+            team_id=_tenant_of(activity),
+            profile=profile,
+            attachments=attachments or [],
+            meta={"conversation_type": conversation.conversation_type, **(meta or {})},
+        )
+
+    @staticmethod
+    def _action_values(data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        values = {k: v for k, v in data.items() if k not in (cards.ACTION_KEY, "msteams")}
+        picked = values.pop(cards.CHOICE_KEY, None)
+        if isinstance(picked, str) and picked in values:
+            values["value"] = values[picked]
+        return str(data[cards.ACTION_KEY]), values
+
+    async def on_message(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        value = activity.value if isinstance(activity.value, dict) else None
+        personal = _is_personal(activity.conversation)
+        if value is not None and value.get(cards.ACTION_KEY):
+            action_id, values = self._action_values(value)
+            await self._prepare(turn_context)
+            incoming = self._incoming(
+                activity,
+                source="action",
+                action_id=action_id,
+                values=values,
+                profile=await self._profile(turn_context),
+            )
+        else:
+            text, mentioned = _mention_text(activity)
+            if not personal and not mentioned:
+                return  # channel talk not addressed to the bot (possible with RSC permissions)
+            attachments = [
+                IncomingAttachment(
+                    name=a.name or a.content_type or "file", content_type=a.content_type, url=a.content_url
+                )
+                for a in activity.attachments or []
+                # Teams repeats a formatted message's own text as a text/html attachment.
+                if a.content_type not in ("text/html", "text/plain")
+            ]
+            await self._prepare(turn_context)
+            incoming = self._incoming(
+                activity,
+                text=text,
+                source="message" if personal else "mention",
+                attachments=attachments,
+                profile=await self._profile(turn_context),
+            )
+        await self.core.handle(incoming, self._sender(turn_context, personal))
+
+    async def on_card_invoke(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        value = activity.value if isinstance(activity.value, dict) else {}
+        if not value.get(cards.ACTION_KEY):
+            return
+        action_id, values = self._action_values(value)
+        await self._prepare(turn_context)
+        incoming = self._incoming(
+            activity,
+            source="action",
+            action_id=action_id,
+            values=values,
+            profile=await self._profile(turn_context),
+        )
+        await self.core.handle(incoming, self._sender(turn_context, _is_personal(activity.conversation)))
+
+    async def on_message_action(
+        self, turn_context: TurnContext, action: MessagingExtensionAction
+    ) -> MessagingExtensionActionResponse:
+        """The "Check before posting" message action, and buttons pressed in its dialog."""
+        activity = turn_context.activity
+        data = action.data if isinstance(action.data, dict) else {}
+        await self._prepare(turn_context)
+        profile = await self._profile(turn_context)
+        if data.get(cards.ACTION_KEY):
+            action_id, values = self._action_values(data)
+            incoming = self._incoming(
+                activity, source="action", action_id=action_id, values=values, profile=profile
+            )
+        elif action.command_id == CHECK_COMMAND:
+            payload = action.message_payload
+            body = payload.body if payload else None
+            content = (body.content or "") if body else ""
+            text = content if body and (body.content_type or "").lower() == "text" else html_to_text(content)
+            incoming = self._incoming(
+                activity,
+                text=text,
+                source="shortcut",
+                action_id=CHECK_ACTION,
+                values={"text": text},
+                profile=profile,
+                meta={
+                    "message_id": payload.id if payload else None,
+                    "message_link": payload.link_to_message if payload else None,
+                },
+            )
+        else:
+            log.warning("unknown Teams message action", extra={"command_id": action.command_id})
+            return MessagingExtensionActionResponse(
+                task=TaskModuleMessageResponse(value=action.command_id or "?")
+            )
+
+        replies: list[Reply] = []
+
+        async def collect(answer: list[Reply]) -> None:
+            replies.extend(answer)
+
+        await self.core.handle(incoming, collect)
+        if not replies:
+            # A redelivered invoke: the first delivery showed the answer.
+            return MessagingExtensionActionResponse(task=TaskModuleMessageResponse(value="✓"))
+        title = next((r.title for r in replies if r.title), None) or self.settings.app.program.name
+        card = Attachment(content_type=cards.ADAPTIVE_CARD, content=cards.merged_card(replies))
+        return MessagingExtensionActionResponse(
+            task=TaskModuleContinueResponse(
+                value=TaskModuleTaskInfo(title=title, card=card, height="medium", width="medium")
+            )
+        )
+
+    async def on_members_removed(self, members: list[ChannelAccount], turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        bot_id = activity.recipient.id if activity.recipient else None
+        conversation = activity.conversation
+        group_chat = bool(conversation and conversation.conversation_type == "groupChat")
+        for member in members:
+            if member.id == bot_id:
+                log.info("bot removed from a Teams conversation")
+                continue
+            if group_chat:
+                continue  # leaving a group chat says nothing about being in the company
+            # Removed from the team or the tenant: the person leaves the program at once.
+            self._profiles.pop(member.id, None)
+            await self.core.deactivate("teams", member.id)
+
+    async def on_installed(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        if activity.from_property and activity.conversation and _is_personal(activity.conversation):
+            # Reachable for proactive messages from the moment of installation.
+            await self._remember(activity)
+
+    # -- people and conversations -------------------------------------------
+
+    async def _prepare(self, turn_context: TurnContext) -> None:
+        await self._remember(turn_context.activity)
+
+    async def _remember(self, activity: Activity) -> None:
+        user_id = activity.from_property.id
+        ref = TurnContext.get_conversation_reference(activity)
+        if ref.conversation is not None:
+            ref.conversation.tenant_id = _tenant_of(activity)
+        reference = _stored_reference(ref)
+        if not _is_personal(activity.conversation):
+            # One reference per person: the personal chat wins over a channel
+            # thread, so proactive messages never land in a channel by accident.
+            known = await self.core.conversation_of("teams", user_id)
+            if known is not None and _reference_is_personal(known.reference):
+                return
+        await self.core.remember_conversation("teams", user_id, activity.conversation.id, reference)
+
+    async def _profile(self, turn_context: TurnContext) -> Profile | None:
+        activity = turn_context.activity
+        user = activity.from_property
+        now = time.monotonic()
+        cached = self._profiles.get(user.id)
+        if cached is not None and cached[0] > now:
+            profile = cached[1]
+        else:
+            profile, ttl = await self._lookup(turn_context)
+            if len(self._profiles) >= PROFILE_CACHE_MAX:
+                self._profiles = {k: v for k, v in self._profiles.items() if v[0] > now}
+                if len(self._profiles) >= PROFILE_CACHE_MAX:
+                    self._profiles.clear()
+            self._profiles[user.id] = (now + ttl, profile)
+        if profile is None:
+            return None
+        return replace(profile, locale=activity.locale, timezone=activity.local_timezone or profile.timezone)
+
+    async def _lookup(self, turn_context: TurnContext) -> tuple[Profile | None, float]:
+        activity = turn_context.activity
+        user = activity.from_property
+        try:
+            member = await asyncio.wait_for(TeamsInfo.get_member(turn_context, user.id), LOOKUP_TIMEOUT)
+        except Exception as exc:
+            log.info(
+                "Teams member lookup failed",
+                extra={"channel": activity.channel_id, "error": type(exc).__name__},
+            )
+            if activity.channel_id == Channels.ms_teams:
+                # In Teams a failed lookup says nothing about the person: keep
+                # what is stored (a guest must not turn into an employee).
+                return None, PROFILE_FAILURE_TTL
+            return Profile(name=user.name), PROFILE_FAILURE_TTL
+        upn = member.user_principal_name or ""
+        email = member.email or (upn if "@" in upn and "#ext#" not in upn.lower() else None)
+        home = self.settings.teams.tenant_id.lower()
+        tenant = (member.tenant_id or "").lower()
+        return (
+            Profile(
+                email=email,
+                name=member.name or user.name,
+                is_guest=(member.user_role or "").lower() in ("guest", "anonymous"),
+                is_external=bool(home and tenant and tenant != home),
+            ),
+            PROFILE_TTL,
+        )
+
+    # -- outgoing ---------------------------------------------------------
+
+    @staticmethod
+    def _activity(reply: Reply) -> Activity:
+        return Activity().deserialize(cards.render(reply))
+
+    def _sender(self, turn_context: TurnContext, personal: bool) -> Send:
+        user_id = turn_context.activity.from_property.id
+
+        async def send(replies: list[Reply]) -> None:
+            public = [r for r in replies if personal or not r.private]
+            private = [r for r in replies if not personal and r.private]
+            if public:
+                await self._send_all(turn_context, [self._activity(r) for r in public])
+            if private:
+                await self._send_private(user_id, private)
+
+        return send
+
+    async def _send_private(self, user_id: str, replies: list[Reply]) -> None:
+        # Only the asker may see these; Teams has no ephemeral channel messages,
+        # so they go to the personal chat or nowhere (never into the channel).
+        try:
+            await self.send_to_person(user_id, replies)
+        except TeamsDeliveryError:
+            log.error("private reply not delivered: no personal chat with the person")
+
+    async def _retrying(self, what: str, call: Callable[[], Awaitable[T]]) -> T:
+        for attempt in range(1, self.max_attempts + 1):
+            try:
+                return await call()
+            except HttpOperationError as exc:
+                if _http_status(exc) != 429 or attempt >= self.max_attempts:
+                    raise
+                delay = _retry_after(exc)
+                if delay is None:
+                    delay = 0.5 * 2 ** (attempt - 1) + random.uniform(0, 0.25)
+                delay = min(delay, self.max_retry_delay)
+                log.warning(
+                    "Teams connector throttled (429); retrying",
+                    extra={"what": what, "attempt": attempt, "delay_s": round(delay, 2)},
+                )
+                await asyncio.sleep(delay)
+        raise AssertionError("unreachable")
+
+    async def _send_all(self, turn_context: TurnContext, activities: list[Activity]) -> None:
+        # One at a time, each retried on its own: retrying a batch would repeat
+        # the messages that already went through.
+        for activity in activities:
+            await self._retrying("send", lambda a=activity: turn_context.send_activity(a))
+
+    async def _continue(self, reference: ConversationReference, replies: list[Reply]) -> None:
+        activities = [self._activity(r) for r in replies]
+
+        async def callback(turn_context: TurnContext) -> None:
+            await self._send_all(turn_context, activities)
+
+        try:
+            await self.adapter.continue_conversation(reference, callback, self.app_id)
+        except _TurnFailed as exc:
+            raise TeamsDeliveryError(str(exc)) from exc.__cause__
+
+    async def _open_personal_chat(
+        self, reference: ConversationReference, user_id: str
+    ) -> ConversationReference:
+        """Create (or, in Teams, find) the 1:1 chat with a person known from a channel only."""
+        tenant = reference.conversation.tenant_id if reference.conversation else None
+        parameters = ConversationParameters(
+            is_group=False,
+            bot=reference.bot,
+            members=[ChannelAccount(id=user_id)],
+            tenant_id=tenant,
+            channel_data={"tenant": {"id": tenant}} if tenant else None,
+        )
+        created: dict[str, str] = {}
+
+        async def callback(turn_context: TurnContext) -> None:
+            created["id"] = turn_context.activity.conversation.id
+
+        await self._retrying(
+            "create conversation",
+            lambda: self.adapter.create_conversation(
+                self.app_id, callback, parameters, reference.channel_id, reference.service_url
+            ),
+        )
+        personal = ConversationReference(
+            channel_id=reference.channel_id,
+            service_url=reference.service_url,
+            bot=reference.bot,
+            user=ChannelAccount(id=user_id),
+            conversation=ConversationAccount(
+                id=created["id"], conversation_type="personal", tenant_id=tenant
+            ),
+        )
+        await self.core.remember_conversation("teams", user_id, created["id"], _stored_reference(personal))
+        return personal
+
+    async def send_to_person(self, user_id: str, replies: list[Reply]) -> None:
+        """A message the bot starts, in the person's personal chat with it."""
+        row = await self.core.conversation_of("teams", user_id)
+        if row is None:
+            raise TeamsDeliveryError(f"no Teams conversation is known for user {user_id}")
+        reference = ConversationReference().deserialize(row.reference)
+        try:
+            if not _reference_is_personal(row.reference):
+                reference = await self._open_personal_chat(reference, user_id)
+            await self._continue(reference, replies)
+        except HttpOperationError as exc:
+            raise TeamsDeliveryError(f"the Teams connector refused: {exc}") from exc
+
+    async def send_to_conversation(
+        self, conversation_id: str, replies: list[Reply], user_id: str | None
+    ) -> None:
+        """ProactiveSender: answer in a conversation later (recovered work, nudges, alerts)."""
+        row = await self.core.conversation_of("teams", user_id) if user_id else None
+        if row is None:
+            raise TeamsDeliveryError(f"no Teams conversation is known for user {user_id}")
+        reference = ConversationReference().deserialize(row.reference)
+        personal = _reference_is_personal(row.reference)
+        if reference.conversation is None or reference.conversation.id != conversation_id:
+            # Another conversation of the same person (a channel thread): the
+            # service URL and the bot are the same across one tenant.
+            tenant = reference.conversation.tenant_id if reference.conversation else None
+            reference = ConversationReference(
+                channel_id=reference.channel_id,
+                service_url=reference.service_url,
+                bot=reference.bot,
+                user=ChannelAccount(id=user_id),
+                conversation=ConversationAccount(id=conversation_id, tenant_id=tenant),
+            )
+            personal = False
+        public = [r for r in replies if personal or not r.private]
+        private = [r for r in replies if not personal and r.private]
+        try:
+            if public:
+                await self._continue(reference, public)
+        except HttpOperationError as exc:
+            raise TeamsDeliveryError(f"the Teams connector refused: {exc}") from exc
+        if private and user_id:
+            await self._send_private(user_id, private)
