@@ -11,7 +11,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import delete, or_, update
@@ -20,7 +20,7 @@ from sqlmodel import select
 
 from bot.config import Settings
 from bot.i18n import Translator, guess_language, normalize_language
-from bot.messages import MAX_TEXT, Incoming, Reply
+from bot.messages import MAX_TEXT, Incoming, Profile, Reply
 from bot.router import ALL_ROLES, BACKUP, COMMUNICATOR, CORE, EMPLOYEE, LEAD, MEMBER, Router
 from storage.db import Database
 from storage.models import (
@@ -48,6 +48,12 @@ class ProactiveSender(Protocol):
     """What an adapter offers for messages the bot starts (recovery, nudges, alerts)."""
 
     async def send_to_conversation(self, conversation_id: str, replies: list[Reply], user_id: str | None) -> None: ...
+
+    async def send_to_person(self, user_id: str, replies: list[Reply]) -> None: ...
+
+
+class DeliveryError(Exception):
+    """A message the bot started reached nobody; the message says why."""
 
 
 @dataclass
@@ -83,6 +89,11 @@ class Core:
         self.db = db
         self.router = router
         self.senders: dict[str, ProactiveSender] = {}
+        # Capabilities ask the core for the time, so tests can move the clock.
+        self.clock: Callable[[], datetime] = utcnow
+
+    def now(self) -> datetime:
+        return self.clock()
 
     # -- adapters -------------------------------------------------------
 
@@ -407,6 +418,65 @@ class Core:
                     select(ConversationRef).where(ConversationRef.platform == platform, ConversationRef.user_id == user_id)
                 )
             ).first()
+
+    # -- messages the bot starts ---------------------------------------
+
+    async def notify(self, person_id: int, replies: list[Reply]) -> str:
+        """Send to a person's direct chat on the first platform that takes it.
+
+        Returns the platform that delivered; raises DeliveryError naming each
+        platform's failure when none did.
+        """
+        async with self.db.session() as s:
+            identities = (await s.exec(select(Identity).where(Identity.person_id == person_id))).all()
+        failures: list[str] = []
+        for ident in identities:
+            sender = self.senders.get(ident.platform)
+            if sender is None:
+                continue
+            try:
+                await sender.send_to_person(ident.user_id, replies)
+                return ident.platform
+            except Exception as exc:
+                failures.append(f"{ident.platform}: {exc}")
+                log.warning("proactive message failed", extra={"platform": ident.platform, "error": str(exc)[:200]})
+        if not failures:
+            failures.append("no Slack or Teams account of this person is known")
+        raise DeliveryError("; ".join(failures))
+
+    async def person_by_email(self, email: str) -> Person | None:
+        """The person with this address; found on the platforms (Slack users.lookupByEmail)
+        and remembered when they never wrote to the bot."""
+        email = email.strip().lower()
+        async with self.db.session() as s:
+            person = (await s.exec(select(Person).where(Person.email == email))).first()
+            if person is not None:
+                has_identity = (
+                    await s.exec(select(Identity).where(Identity.person_id == person.id,
+                                                        Identity.platform.in_(list(self.senders) or [""])))
+                ).first()
+                if has_identity is not None:
+                    return person
+        for platform, sender in self.senders.items():
+            resolve = getattr(sender, "resolve_email", None)
+            if resolve is None:
+                continue
+            try:
+                user_id = await resolve(email)
+            except Exception as exc:
+                log.warning("e-mail lookup failed", extra={"platform": platform, "error": str(exc)[:200]})
+                continue
+            if user_id:
+                return await self.person_for(
+                    Incoming(platform=platform, user_id=user_id, conversation_id=user_id, profile=Profile(email=email))
+                )
+        return person
+
+    async def notify_email(self, email: str, replies: list[Reply]) -> str:
+        person = await self.person_by_email(email)
+        if person is None:
+            raise DeliveryError(f"nobody with the address {email} is known on Slack or Teams")
+        return await self.notify(person.id, replies)
 
     # -- dispatch -------------------------------------------------------
 

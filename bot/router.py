@@ -11,7 +11,7 @@ from bot.i18n import Catalog
 from bot.messages import Incoming, Reply
 
 if TYPE_CHECKING:
-    from bot.core import Context
+    from bot.core import Context, Core
 
 HandlerResult = Reply | list[Reply] | None
 Handler = Callable[["Context", Incoming], Awaitable[HandlerResult]]
@@ -46,6 +46,7 @@ class Match:
 
 
 DataProvider = Callable[["Context"], Awaitable[list[tuple[str, str]]]]
+Job = Callable[["Core"], Awaitable[object]]
 ForgetHook = Callable[["Context"], Awaitable[None]]
 
 
@@ -71,6 +72,9 @@ class Router:
         self.data_providers: list[DataProvider] = []
         self.forget_hooks: list[ForgetHook] = []
         self._phrases: list[tuple[str, str | None, Route]] = []  # (phrase, language, route), longest first
+        # Periodic work of the capabilities: (seconds, name, job); the scheduler
+        # runs each on one replica at a time.
+        self.jobs: list[tuple[float, str, Job]] = []
 
     def texts(self, entries: dict[str, Any]) -> None:
         self.catalog.add(entries)
@@ -127,6 +131,15 @@ class Router:
             self.intents.append(
                 (predicate, Route(name=name, handler=fn, roles=frozenset(roles) if roles is not None else None))
             )
+            return fn
+
+        return deco
+
+    def job(self, seconds: float, name: str) -> Callable[[Job], Job]:
+        def deco(fn: Job) -> Job:
+            if any(n == name for _, n, _ in self.jobs):
+                raise ValueError(f"job {name!r} registered twice")
+            self.jobs.append((seconds, name, fn))
             return fn
 
         return deco

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 
 from aiohttp import web
@@ -31,6 +32,8 @@ def create_app(settings: Settings, *, core: Core | None = None, background: bool
     app[SCHEDULER_KEY] = scheduler
     scheduler.every(30, "inbound-recovery", core.recover)
     scheduler.every(3600, "purge", core.purge)
+    for seconds, name, job in core.router.jobs:
+        scheduler.every(seconds, name, functools.partial(job, core))
 
     app.router.add_get("/healthz", _healthz)
 

@@ -112,6 +112,7 @@ def upgrade_schema(sync_url: str) -> None:
         if path and path != ":memory:":
             Path(path).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
     try:
-        command.upgrade(alembic_config(sync_url), "head")
+        # "heads": each capability's migrations form a branch from the core schema.
+        command.upgrade(alembic_config(sync_url), "heads")
     except OperationalError as exc:
         raise DatabaseError(f"cannot reach the database: {str(exc.orig).strip().splitlines()[0]}") from None

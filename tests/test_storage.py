@@ -244,3 +244,54 @@ async def test_a_failed_profile_lookup_does_not_make_a_guest_an_employee(any_cor
     unknown.profile = Profile()  # the platform's lookup failed
     await any_core.handle(unknown, out)
     assert "Gäste" in out.replies[-1].text or "Guests" in out.replies[-1].text
+
+
+async def test_notify_reaches_a_person_found_by_email_and_names_failures(any_core):
+    from bot.core import DeliveryError
+
+    delivered = []
+
+    class Slack:
+        async def resolve_email(self, email):
+            return "ULEAD" if email == "lea.lead@example.com" else None
+
+        async def send_to_person(self, user_id, replies):
+            delivered.append((user_id, replies[0].text))
+
+        async def send_to_conversation(self, conversation_id, replies, user_id):
+            raise AssertionError("not used")
+
+    any_core.register_sender("slack", Slack())
+    # The lead never wrote to the bot: found on the platform by address.
+    assert await any_core.notify_email("lea.lead@example.com", [Reply(text="alert")]) == "slack"
+    assert delivered == [("ULEAD", "alert")]
+    lead = await any_core.person_by_email("LEA.LEAD@example.com")
+    assert lead is not None and lead.email == "lea.lead@example.com"
+    try:
+        await any_core.notify_email("nobody@example.com", [Reply(text="x")])
+    except DeliveryError as exc:
+        assert "nobody@example.com" in str(exc)
+    else:
+        raise AssertionError("an unknown address must fail visibly")
+
+
+async def test_capability_jobs_run_in_the_scheduler(tmp_path):
+    from bot.web import build_core, create_app
+    from tests.conftest import make_settings
+
+    core = build_core(make_settings(tmp_path))
+    ran = []
+
+    @core.router.job(60, "test-job")
+    async def job(c):
+        ran.append(c is core)
+
+    app = create_app(core.settings, core=core, background=False)
+    from bot.web import SCHEDULER_KEY
+
+    await core.db.upgrade()
+    scheduler = app[SCHEDULER_KEY]
+    entry = next(e for e in scheduler.jobs if e.name == "test-job")
+    await scheduler.run_once(entry)
+    assert ran == [True]
+    await core.db.dispose()
