@@ -11,7 +11,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -191,6 +191,40 @@ def _key_name(loc: tuple[Any, ...]) -> str:
     return out or "(top level)"
 
 
+def _problems(path: Path, text: str, exc: ValidationError, prefix: tuple[Any, ...] = ()) -> str:
+    problems = []
+    for err in exc.errors():
+        loc = prefix + tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        line = _line_of(path, text, loc)
+        where = f"{path}:{line}" if line else str(path)
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key (check the spelling against the configuration reference in README.md)"
+        elif msg.startswith("Value error, "):
+            msg = msg[len("Value error, ") :]
+        problems.append(f"{where}: {_key_name(loc)}: {msg}")
+    return "\n".join(problems)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate_section(settings: Settings, name: str, model: type[M]) -> M:
+    """Validate a capability's section of app.yaml (crisis:, content:, ...) into its own model.
+
+    Errors name the file, line and key like every other configuration error.
+    """
+    data = getattr(settings.app, name)
+    try:
+        return model.model_validate(data or {})
+    except ValidationError as exc:
+        try:
+            text = settings.config_path.read_text(encoding="utf-8")
+        except OSError:
+            text = ""
+        raise ConfigError(_problems(settings.config_path, text, exc, (name,))) from None
+
+
 def load_app_config(path: Path) -> AppConfig:
     try:
         text = path.read_text(encoding="utf-8")
@@ -210,18 +244,7 @@ def load_app_config(path: Path) -> AppConfig:
     try:
         return AppConfig.model_validate(data)
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-            line = _line_of(path, text, loc)
-            where = f"{path}:{line}" if line else str(path)
-            msg = err["msg"]
-            if err["type"] == "extra_forbidden":
-                msg = "unknown key (check the spelling against the configuration reference in README.md)"
-            elif msg.startswith("Value error, "):
-                msg = msg[len("Value error, ") :]
-            problems.append(f"{where}: {_key_name(loc)}: {msg}")
-        raise ConfigError("\n".join(problems)) from None
+        raise ConfigError(_problems(path, text, exc)) from None
 
 
 def load_settings(

@@ -83,3 +83,19 @@ def test_cli_reports_config_error_without_traceback(tmp_path):
     assert proc.returncode == 2
     assert f"{path}:2: roles.comms_lead" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_a_capability_section_is_validated_with_file_and_line(tmp_path):
+    from pydantic import BaseModel, ConfigDict
+
+    from bot.config import validate_section
+
+    class Crisis(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        rounds: int = 3
+
+    path = _write(tmp_path, "program:\n  name: X\ncrisis:\n  rounds: many\n")
+    settings = load_settings(path, env={}, read_dotenv=False)
+    with pytest.raises(ConfigError, match=r"app.yaml:4: crisis.rounds: Input should be a valid integer"):
+        validate_section(settings, "crisis", Crisis)
+    assert validate_section(load_settings(SAMPLE_CONFIG, env={}, read_dotenv=False), "crisis", Crisis).rounds == 3
