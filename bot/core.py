@@ -320,8 +320,11 @@ class Core:
             return row
 
     async def roles_of(self, person: Person) -> tuple[frozenset[str], tuple[str, ...]]:
-        """The person's roles and, for communicators, their departments."""
-        if person.is_guest:
+        """The person's roles and, for communicators, their departments.
+
+        Guests, and people the platform has not told us about yet, have none.
+        """
+        if person.is_guest or person.profile_checked_at is None:
             return frozenset(), ()
         roles = {EMPLOYEE}
         departments: list[str] = []
@@ -516,12 +519,16 @@ class Core:
         if not person.active:
             return [Reply(text=t("core.inactive"))]
         if not match.route.allowed(roles):
+            if person.profile_checked_at is None and match.route.roles:
+                # The platform could not tell us who this is yet (a failed lookup):
+                # no employee-only command until it can.
+                return [Reply(text=t("core.unverified"), private=True)]
             key = "core.guest_refused" if person.is_guest else "core.role_refused"
             return [Reply(text=t(key, command=_command_word(match.route, t.lang), roles=_role_names(match.route, t)))]
         result = await match.route.handler(ctx, incoming)
         replies = [] if result is None else result if isinstance(result, list) else [result]
         for reply in replies:
-            if incoming.source == "shortcut":
+            if incoming.source == "shortcut" or (match.route.personal and not incoming.is_direct):
                 # "Check before posting" on a channel message concerns the asker only.
                 reply.private = True
             for button in reply.buttons:
@@ -584,6 +591,11 @@ CORE_TEXTS = {
     "core.guest_refused": {
         "en": "Guests and people from other organisations can't use “{command}”: the ambassador program is for employees only.",
         "de": "Gäste und Personen aus anderen Organisationen können „{command}“ nicht verwenden: Das Botschafterprogramm ist nur für Beschäftigte.",
+    },
+    "core.unverified": {
+        "en": "I couldn't check your account with the chat platform just now, so I can't do that yet. Please try again in a minute.",
+        "de": {"du": "Ich konnte dein Konto gerade nicht bei der Chat-Plattform prüfen, daher geht das noch nicht. Versuch es bitte in einer Minute noch einmal.",
+               "sie": "Ich konnte Ihr Konto gerade nicht bei der Chat-Plattform prüfen, daher geht das noch nicht. Bitte versuchen Sie es in einer Minute noch einmal."},
     },
     "core.inactive": {
         "en": "This account is deactivated, so I can't do that.",

@@ -31,6 +31,8 @@ class Route:
     help_key: str | None = None
     usage_key: str | None = None
     hidden: bool = False
+    # Answers about the asker themself: shown to the asker only when asked in a channel.
+    personal: bool = False
 
     def allowed(self, roles: Iterable[str]) -> bool:
         roles = set(roles)
@@ -89,6 +91,7 @@ class Router:
         help_key: str | None = None,
         usage_key: str | None = None,
         hidden: bool = False,
+        personal: bool = False,
     ) -> Callable[[Handler], Handler]:
         def deco(fn: Handler) -> Handler:
             route = Route(
@@ -99,6 +102,7 @@ class Router:
                 help_key=help_key,
                 usage_key=usage_key,
                 hidden=hidden,
+                personal=personal,
             )
             if any(r.name == name for r in self.commands):
                 raise ValueError(f"command {name!r} registered twice")
@@ -113,12 +117,14 @@ class Router:
 
         return deco
 
-    def action(self, action_id: str, *, roles: Iterable[str] | None = None) -> Callable[[Handler], Handler]:
+    def action(
+        self, action_id: str, *, roles: Iterable[str] | None = None, personal: bool = False
+    ) -> Callable[[Handler], Handler]:
         def deco(fn: Handler) -> Handler:
             if action_id in self.actions:
                 raise ValueError(f"action {action_id!r} registered twice")
             self.actions[action_id] = Route(
-                name=action_id, handler=fn, roles=frozenset(roles) if roles is not None else None
+                name=action_id, handler=fn, roles=frozenset(roles) if roles is not None else None, personal=personal
             )
             return fn
 

@@ -124,17 +124,17 @@ TEXTS = {
 
 def register(router: Router) -> None:
     router.texts(TEXTS)
-    router.command("join", en=["join"], de=["beitreten", "mitmachen"], roles=[EMPLOYEE], help_key="join.desc")(join)
-    router.action("join.start", roles=[EMPLOYEE])(join)
-    router.action("join.confirm", roles=[EMPLOYEE])(join_confirm)
-    router.action("join.cancel")(join_cancel)
-    router.command("leave", en=["leave"], de=["austreten", "verlassen"], help_key="leave.desc")(leave)
-    router.command("status", en=["status"], de=["status", "mein status"], help_key="status.desc")(status)
-    router.command("my data", en=["my data"], de=["meine daten"], help_key="mydata.desc")(my_data)
-    router.command("forget me", en=["forget me"], de=["vergiss mich"], help_key="forget.desc")(forget_me)
-    router.action("forget.start")(forget_me)
-    router.action("forget.confirm")(forget_confirm)
-    router.action("forget.cancel")(forget_cancel)
+    router.command("join", en=["join"], de=["beitreten", "mitmachen"], roles=[EMPLOYEE], personal=True, help_key="join.desc")(join)
+    router.action("join.start", roles=[EMPLOYEE], personal=True)(join)
+    router.action("join.confirm", roles=[EMPLOYEE], personal=True)(join_confirm)
+    router.action("join.cancel", personal=True)(join_cancel)
+    router.command("leave", en=["leave"], de=["austreten", "verlassen"], personal=True, help_key="leave.desc")(leave)
+    router.command("status", en=["status"], de=["status", "mein status"], personal=True, help_key="status.desc")(status)
+    router.command("my data", en=["my data"], de=["meine daten"], personal=True, help_key="mydata.desc")(my_data)
+    router.command("forget me", en=["forget me"], de=["vergiss mich"], personal=True, help_key="forget.desc")(forget_me)
+    router.action("forget.start", personal=True)(forget_me)
+    router.action("forget.confirm", personal=True)(forget_confirm)
+    router.action("forget.cancel", personal=True)(forget_cancel)
 
 
 def fmt_date(value: datetime | None, lang: str) -> str:

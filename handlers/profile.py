@@ -48,9 +48,9 @@ _RANGE = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*(?:-|–|to|bis)\s*(\d{1,2})(?::
 
 def register(router: Router) -> None:
     router.texts(TEXTS)
-    router.command("language", en=["language"], de=["sprache"], help_key="language.desc", usage_key="language.usage")(language)
-    router.command("timezone", en=["timezone", "time zone"], de=["zeitzone"], help_key="timezone.desc", usage_key="timezone.usage")(timezone)
-    router.command("quiet hours", en=["quiet hours"], de=["ruhezeiten", "ruhezeit"], help_key="quiet.desc", usage_key="quiet.usage")(quiet_hours)
+    router.command("language", en=["language"], de=["sprache"], personal=True, help_key="language.desc", usage_key="language.usage")(language)
+    router.command("timezone", en=["timezone", "time zone"], de=["zeitzone"], personal=True, help_key="timezone.desc", usage_key="timezone.usage")(timezone)
+    router.command("quiet hours", en=["quiet hours"], de=["ruhezeiten", "ruhezeit"], personal=True, help_key="quiet.desc", usage_key="quiet.usage")(quiet_hours)
 
 
 async def _update(ctx: Context, **values) -> None:

@@ -295,3 +295,24 @@ async def test_capability_jobs_run_in_the_scheduler(tmp_path):
     await scheduler.run_once(entry)
     assert ran == [True]
     await core.db.dispose()
+
+
+async def test_personal_answers_asked_in_a_channel_stay_private(any_core):
+    out = Outbox()
+    for text in ("my data", "status", "help"):
+        asked = msg(text)
+        asked.is_direct = False
+        await any_core.handle(asked, out)
+    mydata, status, help_ = out.replies
+    assert mydata.private and status.private
+    assert not help_.private  # help is fine for everyone to see
+
+
+async def test_an_unverified_account_cannot_join_until_the_platform_tells_who_it_is(any_core):
+    out = Outbox()
+    first = msg("join", user="UNEW")
+    first.profile = None  # the platform lookup failed on the very first message
+    await any_core.handle(first, out)
+    assert "couldn't check your account" in out.replies[-1].text
+    await any_core.handle(msg("join", user="UNEW"), out)
+    assert "privacy notice" in (out.replies[-1].title or "")
