@@ -1,0 +1,214 @@
+"""Render the neutral ``Reply`` as Slack Block Kit.
+
+Pure functions from ``bot.messages`` types to the JSON Slack expects; no SDK
+import, so they are easy to test and reuse (messages, ephemeral messages, the
+App Home view). Slack rejects a whole message when one block breaks a limit,
+so every limit is applied here rather than left to the handlers.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from bot.messages import Button, Choice, Reply
+
+log = logging.getLogger("ambassador.slack")
+
+# Block Kit limits (https://docs.slack.dev/reference/block-kit).
+HEADER_MAX = 150
+SECTION_TEXT_MAX = 3000
+FIELD_TEXT_MAX = 2000
+FIELDS_PER_SECTION = 10
+ELEMENTS_PER_ACTIONS = 25
+BUTTON_TEXT_MAX = 75
+BUTTON_VALUE_MAX = 2000
+ACTION_ID_MAX = 255
+OPTION_TEXT_MAX = 75
+OPTION_VALUE_MAX = 150
+OPTIONS_MAX = 100
+CONTEXT_TEXT_MAX = 3000
+MESSAGE_BLOCKS_MAX = 50
+HOME_BLOCKS_MAX = 100
+# chat.postMessage truncates text beyond this; keep clear of it.
+FALLBACK_TEXT_MAX = 39_000
+
+# Link buttons still send an interaction payload when clicked; this prefix marks
+# their action ids so the adapter acknowledges them without answering.
+LINK_ACTION = "_link"
+
+
+def escape(text: str) -> str:
+    """Slack reads &, < and > as markup in mrkdwn and plain message text."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def unescape(text: str) -> str:
+    """Slack sends &, < and > escaped in message text; handlers want the characters."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _plain(text: str, limit: int) -> dict[str, Any]:
+    return {"type": "plain_text", "text": _clip(text, limit) or " ", "emoji": True}
+
+
+def split_text(text: str, limit: int = SECTION_TEXT_MAX) -> list[str]:
+    """Chunks of at most ``limit`` characters, cut at a line or word break where there is one."""
+    chunks: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        cut = rest.rfind("\n", 0, limit)
+        if cut < limit // 2:
+            cut = rest.rfind(" ", 0, limit)
+        if cut < limit // 2:
+            cut = limit
+        chunks.append(rest[:cut])
+        rest = rest[cut:].lstrip("\n ") if cut < limit else rest[cut:]
+    if rest:
+        chunks.append(rest)
+    return chunks
+
+
+def _button_value(button: Button) -> str:
+    value = json.dumps(button.value, ensure_ascii=False, separators=(",", ":"))
+    if len(value) > BUTTON_VALUE_MAX:
+        # A handler bug, but the message must still go out: the button keeps
+        # only the reply language and its handler sees the missing data.
+        log.error(
+            "button value too long for Slack", extra={"action_id": button.action_id, "length": len(value)}
+        )
+        value = json.dumps({k: v for k, v in button.value.items() if k == "_lang"})
+    return value
+
+
+def _button(button: Button, index: int) -> dict[str, Any]:
+    element: dict[str, Any] = {"type": "button", "text": _plain(button.label, BUTTON_TEXT_MAX)}
+    if button.url:
+        element["url"] = button.url
+        element["action_id"] = f"{LINK_ACTION}:{index}"
+    else:
+        # Slack wants action ids unique within one message; the adapter reads
+        # back the part before the last ':'.
+        element["action_id"] = _clip(button.action_id, ACTION_ID_MAX - 8) + f":{index}"
+        element["value"] = _button_value(button)
+    if button.style in ("primary", "danger"):
+        element["style"] = button.style
+    return element
+
+
+def _select(choice: Choice, index: int) -> dict[str, Any]:
+    options = [
+        {"text": _plain(label, OPTION_TEXT_MAX), "value": _clip(str(value), OPTION_VALUE_MAX)}
+        for value, label in choice.options[:OPTIONS_MAX]
+    ]
+    element: dict[str, Any] = {
+        "type": "static_select",
+        "action_id": _clip(choice.action_id, ACTION_ID_MAX - 8) + f":{index}",
+        "placeholder": _plain(choice.label, OPTION_TEXT_MAX),
+        "options": options,
+    }
+    initial = next((o for o in options if choice.value is not None and o["value"] == str(choice.value)), None)
+    if initial is not None:
+        element["initial_option"] = initial
+    return element
+
+
+def reply_blocks(reply: Reply, *, start_index: int = 0) -> list[dict[str, Any]]:
+    """The blocks of one reply; element indexes start at ``start_index`` (views hold several replies)."""
+    blocks: list[dict[str, Any]] = []
+    if reply.title:
+        blocks.append({"type": "header", "text": _plain(reply.title, HEADER_MAX)})
+    for chunk in split_text(escape(reply.text or "")):
+        if chunk.strip():
+            blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": chunk}})
+    fields = [
+        {"type": "mrkdwn", "text": _clip(f"*{escape(f.label)}*\n{escape(f.value) or '-'}", FIELD_TEXT_MAX)}
+        for f in reply.fields
+    ]
+    for i in range(0, len(fields), FIELDS_PER_SECTION):
+        blocks.append({"type": "section", "fields": fields[i : i + FIELDS_PER_SECTION]})
+    index = start_index
+    for choice in reply.choices:
+        blocks.append(
+            {
+                "type": "section",
+                "text": {"type": "mrkdwn", "text": _clip(escape(choice.label), SECTION_TEXT_MAX) or " "},
+                "accessory": _select(choice, index),
+            }
+        )
+        index += 1
+    elements = []
+    for button in reply.buttons:
+        elements.append(_button(button, index))
+        index += 1
+    for i in range(0, len(elements), ELEMENTS_PER_ACTIONS):
+        blocks.append({"type": "actions", "elements": elements[i : i + ELEMENTS_PER_ACTIONS]})
+    if reply.context:
+        blocks.append(
+            {
+                "type": "context",
+                "elements": [{"type": "mrkdwn", "text": _clip(escape(reply.context), CONTEXT_TEXT_MAX)}],
+            }
+        )
+    return blocks
+
+
+def _fit(blocks: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+    if len(blocks) <= limit:
+        return blocks
+    log.warning("reply has more blocks than Slack allows; cut", extra={"blocks": len(blocks), "limit": limit})
+    # Keep the actions at the end: a reply without its buttons cannot be answered.
+    tail = [b for b in blocks if b["type"] == "actions"][-5:]
+    rest = [b for b in blocks if all(b is not t for t in tail)]
+    return rest[: limit - len(tail)] + tail
+
+
+def fallback_text(reply: Reply) -> str:
+    """The top-level text: notifications, screen readers and clients without blocks show it."""
+    return _clip(escape(reply.plain()), FALLBACK_TEXT_MAX) or " "
+
+
+def message(reply: Reply) -> dict[str, Any]:
+    """Arguments for chat.postMessage / chat.postEphemeral: ``text`` and ``blocks``."""
+    blocks = _fit(reply_blocks(reply), MESSAGE_BLOCKS_MAX)
+    # Slack refuses an empty blocks list; the text alone is a valid message.
+    return {"text": fallback_text(reply), "blocks": blocks} if blocks else {"text": fallback_text(reply)}
+
+
+def home_view(replies: list[Reply]) -> dict[str, Any]:
+    """An App Home tab (views.publish) holding the replies one after the other."""
+    blocks: list[dict[str, Any]] = []
+    index = 0
+    for n, reply in enumerate(replies):
+        if n:
+            blocks.append({"type": "divider"})
+        part = reply_blocks(reply, start_index=index)
+        index += len(reply.buttons) + len(reply.choices)
+        blocks.extend(part)
+    return {"type": "home", "blocks": _fit(blocks, HOME_BLOCKS_MAX)}
+
+
+def neutral_action_id(action_id: str) -> str:
+    """``join.confirm:3`` -> ``join.confirm`` (the index only made it unique in its message)."""
+    head, sep, tail = action_id.rpartition(":")
+    return head if sep and tail.isdigit() else action_id
+
+
+def action_values(action: dict[str, Any]) -> dict[str, Any]:
+    """What a clicked button or a picked option carries, as the handler's ``values``."""
+    if action.get("type") == "static_select" or "selected_option" in action:
+        selected = action.get("selected_option") or {}
+        return {"value": selected.get("value")}
+    raw = action.get("value")
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except (TypeError, ValueError):
+        return {"value": raw}
+    return value if isinstance(value, dict) else {"value": value}
