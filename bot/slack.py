@@ -530,6 +530,10 @@ class SlackAdapter:
                 thread_ts=meta.get("thread_ts"),
             )
 
+    async def send_to_person(self, user_id: str, replies: list[Reply]) -> None:
+        """A message the bot starts, in the person's DM with the app (nudges, alerts)."""
+        await self.send_to_conversation(user_id, replies, None)
+
     async def send_to_conversation(
         self, conversation_id: str, replies: list[Reply], user_id: str | None
     ) -> None:

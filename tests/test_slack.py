@@ -839,6 +839,14 @@ async def test_send_to_a_user_opens_the_dm(bot, fake):
     assert fake.replies()[0]["channel"] == dm_of(LEAD)
 
 
+async def test_core_notify_reaches_the_lead_by_address_through_slack(bot, fake):
+    # The lead never wrote to the bot: the core finds them with users.lookupByEmail.
+    assert await bot.core.notify_email("lea.lead@example.com", [Reply(text="A crisis report is waiting")]) == "slack"
+    assert fake.called("users.lookupByEmail")[0]["email"] == "lea.lead@example.com"
+    assert fake.replies()[0]["channel"] == dm_of(LEAD)
+    assert fake.replies()[0]["text"].startswith("A crisis report is waiting")
+
+
 async def test_unreachable_channel_falls_back_to_the_dm(bot, fake):
     fake.errors["chat.postEphemeral"] = "not_in_channel"
     await bot.command(EMPLOYEE, "help", channel="C0NOTJOINED")
