@@ -112,6 +112,9 @@ class Reply:
     context: str | None = None
     # Only the asker sees it (Slack ephemeral message in channels).
     private: bool = False
+    # Answering a button: replace the message the button was on (poll results,
+    # a confirmed choice) instead of posting a new one, where the platform can.
+    update: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -135,6 +138,7 @@ class Reply:
             ],
             context=data.get("context"),
             private=bool(data.get("private")),
+            update=bool(data.get("update")),
         )
 
     def plain(self) -> str:

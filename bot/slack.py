@@ -392,6 +392,8 @@ class SlackAdapter:
         meta: dict[str, Any] = {"channel": channel, "ephemeral": bool(channel) and not _is_dm(channel)}
         if thread:
             meta["thread_ts"] = thread
+        if container.get("type") == "message" and not container.get("is_ephemeral") and container.get("message_ts"):
+            meta["message_ts"] = container["message_ts"]  # where an updating answer goes
         incoming = Incoming(
             platform="slack",
             user_id=user,
@@ -522,6 +524,10 @@ class SlackAdapter:
     async def _reply(self, incoming: Incoming, replies: list[Reply]) -> None:
         meta = incoming.meta
         for reply in replies:
+            if reply.update and meta.get("message_ts") and meta.get("channel") and await self._update(
+                reply, meta["channel"], meta["message_ts"]
+            ):
+                continue
             await self._post(
                 reply,
                 channel=meta.get("channel"),
@@ -529,6 +535,15 @@ class SlackAdapter:
                 ephemeral=bool(meta.get("ephemeral") or reply.private),
                 thread_ts=meta.get("thread_ts"),
             )
+
+    async def _update(self, reply: Reply, channel: str, ts: str) -> bool:
+        """Replace the message a button was on; False when Slack won't (then a new message goes out)."""
+        try:
+            await self.client.chat_update(channel=channel, ts=ts, **blockkit.message(reply))
+            return True
+        except SlackApiError as exc:
+            log.info("message not updated; answered with a new one", extra={"error": exc.response.get("error")})
+            return False
 
     async def send_to_person(self, user_id: str, replies: list[Reply]) -> None:
         """A message the bot starts, in the person's DM with the app (nudges, alerts)."""

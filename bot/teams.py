@@ -585,12 +585,30 @@ class TeamsAdapter:
         async def send(replies: list[Reply]) -> None:
             public = [r for r in replies if personal or not r.private]
             private = [r for r in replies if not personal and r.private]
+            card_id = turn_context.activity.reply_to_id
+            if card_id:
+                # An answer to a card's button may replace that card (poll results).
+                kept = []
+                for reply in public:
+                    if not (reply.update and await self._update(turn_context, reply, card_id)):
+                        kept.append(reply)
+                public = kept
             if public:
                 await self._send_all(turn_context, [self._activity(r) for r in public])
             if private:
                 await self._send_private(user_id, private)
 
         return send
+
+    async def _update(self, turn_context: TurnContext, reply: Reply, activity_id: str) -> bool:
+        activity = self._activity(reply)
+        activity.id = activity_id
+        try:
+            await self._retrying("update", lambda: turn_context.update_activity(activity))
+            return True
+        except HttpOperationError:
+            log.info("card not updated; answered with a new message")
+            return False
 
     async def _send_private(self, user_id: str, replies: list[Reply]) -> None:
         # Only the asker may see these; Teams has no ephemeral channel messages,

@@ -82,6 +82,7 @@ def _card_texts(elements: list[dict[str, Any]]) -> list[str]:
 class FakeConnector:
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     posted: list[Posted] = field(default_factory=list)
+    updated: list[Posted] = field(default_factory=list)
     member_lookups: list[tuple[str, str]] = field(default_factory=list)
     created: list[dict[str, Any]] = field(default_factory=list)
     throttled: int = 0
@@ -109,6 +110,9 @@ class FakeConnector:
         app.router.add_post("/v3/conversations/{conversation_id}/activities", self._post_activity)
         app.router.add_post(
             "/v3/conversations/{conversation_id}/activities/{activity_id}", self._post_activity
+        )
+        app.router.add_put(
+            "/v3/conversations/{conversation_id}/activities/{activity_id}", self._update_activity
         )
         app.router.add_get("/v3/conversations/{conversation_id}/members/{user_id}", self._member)
         self.server = TestServer(app, host="127.0.0.1", port=0)
@@ -146,6 +150,17 @@ class FakeConnector:
             )
         )
         return web.json_response({"id": f"bot-activity-{next(self._ids)}"})
+
+    async def _update_activity(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.updated.append(
+            Posted(
+                conversation_id=request.match_info["conversation_id"],
+                activity=body,
+                reply_to_id=request.match_info["activity_id"],
+            )
+        )
+        return web.json_response({"id": request.match_info["activity_id"]})
 
     async def _member(self, request: web.Request) -> web.Response:
         user_id = request.match_info["user_id"]

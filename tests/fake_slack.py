@@ -212,6 +212,8 @@ class FakeSlack:
                 "ts": ts,
                 "message": {"text": params.get("text"), "ts": ts, "bot_id": BOT_ID},
             }
+        if method == "chat.update":
+            return {"ok": True, "channel": params.get("channel"), "ts": params.get("ts"), "text": params.get("text")}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
         if method == "views.publish":

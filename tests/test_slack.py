@@ -973,6 +973,7 @@ METHOD_SCOPES: dict[str, set[str]] = {
     "auth.test": set(),
     "chat.postMessage": {"chat:write"},
     "chat.postEphemeral": {"chat:write"},
+    "chat.update": {"chat:write"},
     "conversations.open": {"im:write"},
     "users.info": {"users:read", "users:read.email"},  # the e-mail address needs users:read.email
     "users.lookupByEmail": {"users:read.email"},
@@ -1029,3 +1030,15 @@ def test_events_route_is_only_there_when_slack_is_configured(tmp_path):
     app = create_app(make_settings(tmp_path), background=False)
     assert not any(getattr(r.resource, "canonical", "") == "/slack/events" for r in app.router.routes())
     assert isinstance(app, web.Application)
+
+
+async def test_an_updating_answer_replaces_the_message_its_button_was_on(bot, fake):
+    @bot.core.router.action("test.vote")
+    async def vote(ctx, incoming):
+        return Reply(text=f"Votes: {incoming.values['n']}", update=True)
+
+    await bot.click(EMPLOYEE, {"action_id": "test.vote:0", "value": json.dumps({"n": 1})}, channel=GENERAL)
+    await bot.settled()
+    [update] = fake.called("chat.update")
+    assert update["channel"] == GENERAL and update["text"].startswith("Votes: 1")
+    assert fake.replies() == []  # no new message

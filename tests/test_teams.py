@@ -648,3 +648,23 @@ def test_the_manifest_matches_the_code():
     for name, size in ((manifest["icons"]["color"], 192), (manifest["icons"]["outline"], 32)):
         head = (here / name).read_bytes()[:24]
         assert head[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", head[16:24]) == (size, size)
+
+
+async def test_an_updating_answer_replaces_the_card_its_button_was_on(teams: Teams):
+    from bot.messages import Button, Reply
+
+    @teams.core.router.action("test.vote")
+    async def vote(ctx, incoming):
+        return Reply(text=f"Votes: {incoming.values['n']}", update=True)
+
+    @teams.core.router.command("test-poll", en=["test-poll"], de=["test-umfrage"])
+    async def poll(ctx, incoming):
+        return Reply(text="Vote now", buttons=[Button(label="Yes", action_id="test.vote", value={"n": 1})])
+
+    [card] = await teams.say("test-poll")
+    action = next(a for a in card.card["actions"] if a["title"] == "Yes")
+    pressed = teams.activity(user=EMPLOYEE, value=action["data"], replyToId="bot-activity-1")
+    assert await teams.send(pressed) == []  # nothing new posted
+    [update] = teams.connector.updated
+    assert update.reply_to_id == "bot-activity-1"
+    assert "Votes: 1" in update.all_text()
