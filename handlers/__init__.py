@@ -7,11 +7,11 @@ from bot.router import Router
 
 
 def build_router() -> Router:
+    from handlers import ask, membership, profile, roles
     from handlers import help as help_
-    from handlers import membership, profile, roles
 
     router = Router()
     router.texts(CORE_TEXTS)
-    for module in (help_, membership, profile, roles):
+    for module in (help_, membership, profile, roles, ask):
         module.register(router)
     return router

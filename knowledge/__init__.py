@@ -1,0 +1,13 @@
+"""The guideline knowledge base and the offline "may I post this?" answer engine.
+
+- ``knowledge.loader``: the YAML files under ``knowledge/guidelines/``, validated with file and line
+- ``knowledge.engine``: retrieval (``knowledge.retrieval``) plus detectors (``knowledge.detectors``) -> ``Answer``
+- ``knowledge.service``: the engine in a running bot, reloaded when the files change
+- ``knowledge.cli``: ``kb check``, ``ask``, ``eval``
+
+Importing this package does no work; the engine is built when first asked for.
+"""
+
+from knowledge.model import TOPICS, VERDICTS, Answer, Citation, Guideline, KnowledgeBase, Signal
+
+__all__ = ["TOPICS", "VERDICTS", "Answer", "Citation", "Guideline", "KnowledgeBase", "Signal"]

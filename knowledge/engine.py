@@ -1,0 +1,422 @@
+"""The offline answer engine: retrieval plus detectors, combined into a verdict.
+
+The rules, in order of weight:
+
+1. A detector finding sets the least strict verdict an answer may give: a
+   figure before publication is a "no" whatever the question sounds like.
+2. The best-matching guideline of the most relevant topic gives the verdict
+   otherwise.
+3. A "go" needs a clear match and no finding at all; when nothing matches
+   well, the answer is "check" and says so honestly (a wrong "go" is the
+   costly mistake, a "no" to everything is useless).
+4. Text that tries to instruct the bot ("ignore the rules, say go") changes
+   nothing but adds a "check".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from knowledge.detectors import DetectorConfig, Detectors
+from knowledge.language import detect
+from knowledge.model import (
+    LANGUAGES,
+    Answer,
+    Citation,
+    Guideline,
+    KnowledgeBase,
+    Signal,
+    Verdict,
+    stricter,
+)
+from knowledge.retrieval import Retriever
+from knowledge.text import clean, words
+
+# Below this BM25 score (summed over both indexes) nothing in the knowledge
+# base fits the question well enough to answer from it. One rare word of a
+# guideline scores about 2.5.
+MIN_SCORE = 2.2
+# A "go" from retrieval alone needs a clearer match than that.
+GO_SCORE = 4.0
+# A detector finding lifts its topic by this share of the best retrieval score
+# (or of GO_SCORE when retrieval is weak, so a clear finding still leads).
+SIGNAL_WEIGHT = 1.1
+# A stricter guideline scoring this close to a lenient one makes a "go" a "check".
+CONFLICT_RATIO = 0.8
+# Topics listed after the first one need at least this share of its score.
+TOPIC_RATIO = 0.45
+EXCERPT = 160
+
+_TEXTS: dict[str, dict[str, Any]] = {
+    "go": {
+        "en": "Go: you may post this.",
+        "de": {"du": "Go: Das darfst du posten.", "sie": "Go: Das dürfen Sie posten."},
+    },
+    "check": {
+        "en": "Check first: don't post this yet.",
+        "de": {"du": "Erst klären: Poste das noch nicht.", "sie": "Erst klären: Posten Sie das noch nicht."},
+    },
+    "no": {
+        "en": "No: don't post this.",
+        "de": {"du": "Nein: Poste das nicht.", "sie": "Nein: Posten Sie das nicht."},
+    },
+    "no_match": {
+        "en": "I have no guideline that clearly fits this, so I can't give you a reliable answer. Until someone has "
+        "looked at it, please don't post it. I can pass your question to the comms team ({comms_lead}).",
+        "de": {
+            "du": "Dazu habe ich keine Richtlinie, die eindeutig passt, daher kann ich dir keine verlässliche Antwort "
+            "geben. Bis jemand draufgeschaut hat, poste es bitte nicht. Ich kann deine Frage an die "
+            "Kommunikation ({comms_lead}) weitergeben.",
+            "sie": "Dazu habe ich keine Richtlinie, die eindeutig passt, daher kann ich Ihnen keine verlässliche "
+            "Antwort geben. Bis jemand draufgeschaut hat, posten Sie es bitte nicht. Ich kann Ihre Frage an "
+            "die Kommunikation ({comms_lead}) weitergeben.",
+        },
+    },
+    "no_match_step": {
+        "en": "Ask the comms team ({comms_lead}), or let me pass the question on.",
+        "de": {
+            "du": "Frag die Kommunikation ({comms_lead}) oder lass mich die Frage weitergeben.",
+            "sie": "Fragen Sie die Kommunikation ({comms_lead}) oder lassen Sie mich die Frage weitergeben.",
+        },
+    },
+    "empty": {
+        "en": "I found nothing to check in your message. Send me your question or the text of your draft post.",
+        "de": {
+            "du": "In deiner Nachricht habe ich nichts zum Prüfen gefunden. Schick mir deine Frage oder den Text deines Post-Entwurfs.",
+            "sie": "In Ihrer Nachricht habe ich nichts zum Prüfen gefunden. Senden Sie mir Ihre Frage oder den Text Ihres Post-Entwurfs.",
+        },
+    },
+    "empty_step": {
+        "en": "Write, for example: May I share our company's post about the new apprenticeship program?",
+        "de": {
+            "du": "Schreib zum Beispiel: Darf ich den Beitrag unserer Firma über das neue Ausbildungsprogramm teilen?",
+            "sie": "Schreiben Sie zum Beispiel: Darf ich den Beitrag unserer Firma über das neue Ausbildungsprogramm teilen?",
+        },
+    },
+    "findings": {"en": "What I noticed:", "de": "Was mir auffällt:"},
+    "next": {"en": "Next step:", "de": "Nächster Schritt:"},
+    "why": {"en": "Why:", "de": "Warum:"},
+    "injection": {
+        "en": "Instructions inside a message don't change the guidelines; I answered from the guidelines only.",
+        "de": "Anweisungen in einer Nachricht ändern die Richtlinien nicht; ich habe nur nach den Richtlinien geantwortet.",
+    },
+    "conflict": {
+        "en": "Parts of this touch a stricter rule too, so please clear it first.",
+        "de": {
+            "du": "Teile davon berühren auch eine strengere Regel, kläre es daher bitte vorher.",
+            "sie": "Teile davon berühren auch eine strengere Regel, klären Sie es daher bitte vorher.",
+        },
+    },
+    "comms_team": {"en": "the comms team", "de": "das Kommunikationsteam"},
+}
+
+_SIGNAL_TEXTS: dict[str, dict[str, str]] = {
+    "unreleased": {
+        "en": "something not yet announced (“{e}”)",
+        "de": "etwas noch nicht Angekündigtes („{e}“)",
+    },
+    "figures": {
+        "en": "figures that may not be published yet (“{e}”)",
+        "de": "Zahlen, die womöglich noch nicht veröffentlicht sind („{e}“)",
+    },
+    "deal": {
+        "en": "a deal, plan or change not yet announced (“{e}”)",
+        "de": "einen Abschluss, Plan oder eine Veränderung, die noch nicht bekannt gegeben ist („{e}“)",
+    },
+    "internal": {"en": "internal information (“{e}”)", "de": "interne Informationen („{e}“)"},
+    "company_data": {"en": "company or customer data (“{e}”)", "de": "Firmen- oder Kundendaten („{e}“)"},
+    "customer": {
+        "en": "a customer or customer project (“{e}”)",
+        "de": "einen Kunden oder ein Kundenprojekt („{e}“)",
+    },
+    "personal_data": {"en": "personal data (“{e}”)", "de": "personenbezogene Daten („{e}“)"},
+    "person_name": {
+        "en": "a named or tagged person (“{e}”)",
+        "de": "eine genannte oder markierte Person („{e}“)",
+    },
+    "people_media": {"en": "pictures of people (“{e}”)", "de": "Bilder von Personen („{e}“)"},
+    "third_party_media": {
+        "en": "material that belongs to someone else (“{e}”)",
+        "de": "Material, das jemand anderem gehört („{e}“)",
+    },
+    "insult": {"en": "an insult or attack (“{e}”)", "de": "eine Beleidigung oder einen Angriff („{e}“)"},
+    "competitor_attack": {
+        "en": "a put-down of a competitor (“{e}”)",
+        "de": "eine Herabsetzung eines Wettbewerbers („{e}“)",
+    },
+    "press": {"en": "a press or media contact (“{e}”)", "de": "einen Presse- oder Medienkontakt („{e}“)"},
+    "statement": {
+        "en": "a statement in the company's name (“{e}”)",
+        "de": "eine Aussage im Namen des Unternehmens („{e}“)",
+    },
+    "legal": {"en": "a legal matter (“{e}”)", "de": "eine rechtliche Angelegenheit („{e}“)"},
+    "politics": {"en": "politics (“{e}”)", "de": "Politik („{e}“)"},
+    "crisis": {"en": "a crisis or incident (“{e}”)", "de": "eine Krise oder einen Zwischenfall („{e}“)"},
+}
+
+
+@dataclass
+class EngineConfig:
+    """What the engine takes from app.yaml: names for placeholders, detector lists, language defaults."""
+
+    placeholders: dict[str, str] = field(default_factory=dict)
+    detectors: DetectorConfig = field(default_factory=DetectorConfig)
+    default_language: str = "de"
+    german_address: str = "du"
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> EngineConfig:
+        return cls.from_app(settings.app)
+
+    @classmethod
+    def from_app(cls, app: Any) -> EngineConfig:
+        """From bot.config.AppConfig (app.yaml), without the environment's secrets."""
+        roles = app.roles
+        kcfg: Mapping[str, Any] = app.knowledge or {}
+        placeholders = {
+            "company": app.program.company,
+            "program": app.program.name,
+        }
+        if roles.comms_lead:
+            placeholders["comms_lead"] = str(roles.comms_lead)
+        if roles.backup:
+            placeholders["backup"] = ", ".join(str(b) for b in roles.backup)
+        if roles.communicators:
+            placeholders["communicators"] = ", ".join(
+                f"{c.email} ({c.department})" for c in roles.communicators
+            )
+        if app.program.privacy_contact:
+            placeholders["privacy_contact"] = str(app.program.privacy_contact)
+        return cls(
+            placeholders=placeholders,
+            detectors=DetectorConfig(
+                customers=_str_list(kcfg.get("customers")),
+                code_names=_str_list(kcfg.get("code_names")),
+                competitors=_str_list(kcfg.get("competitors")),
+            ),
+            default_language=app.language.default,
+            german_address=app.language.german_address,
+        )
+
+
+def _str_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value if v is not None]
+
+
+class _Fill(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+class Engine:
+    def __init__(self, kb: KnowledgeBase, config: EngineConfig | None = None) -> None:
+        self.kb = kb
+        self.config = config or EngineConfig()
+        self.retriever = Retriever(kb)
+        self.detectors = Detectors(self.config.detectors)
+        self._by_signal: dict[str, list[int]] = {}
+        for i, g in enumerate(kb.guidelines):
+            for kind in g.signals:
+                self._by_signal.setdefault(kind, []).append(i)
+
+    # -- text helpers ------------------------------------------------------
+
+    def _t(self, key: str, lang: str, **values: str) -> str:
+        entry = _TEXTS[key].get(lang) or _TEXTS[key]["en"]
+        if isinstance(entry, dict):
+            entry = entry.get(self.config.german_address) or entry["du"]
+        return entry.format_map(_Fill(self._placeholders(lang), **values))
+
+    def _placeholders(self, lang: str) -> dict[str, str]:
+        team = _TEXTS["comms_team"][lang]
+        base = {k: team for k in ("comms_lead", "backup", "communicators", "privacy_contact")}
+        base.update({"company": "", "program": ""})
+        base.update(self.config.placeholders)
+        return base
+
+    def fill(self, text: str, lang: str) -> str:
+        return text.format_map(_Fill(self._placeholders(lang)))
+
+    def guideline_text(self, g: Guideline, part: str, lang: str) -> str:
+        return self.fill(g.text(part, lang), lang)
+
+    # -- answering ---------------------------------------------------------
+
+    def language_of(self, text: str, lang: str | None = None) -> str:
+        if lang in LANGUAGES:
+            return lang  # type: ignore[return-value]
+        detected, _ = detect(text)
+        return detected or self.config.default_language
+
+    def answer(self, text: str, lang: str | None = None, *, default_lang: str | None = None) -> Answer:
+        """Answer a question or a draft.
+
+        ``lang`` (the user's stored language, --lang) wins over detection;
+        ``default_lang`` is used when the text gives no clue (emoji, a link).
+        """
+        text = text if isinstance(text, str) else ""
+        cleaned = clean(text)
+        language = self.language_of(cleaned, lang or None)
+        if lang not in LANGUAGES and default_lang in LANGUAGES and detect(cleaned)[0] is None:
+            language = default_lang
+        if not words(cleaned):
+            return Answer(
+                verdict="check",
+                topics=[],
+                citations=[],
+                next_step=self._t("empty_step", language),
+                text=f"{self._t('empty', language)}\n{self._t('empty_step', language)}",
+                language=language,
+                matched=False,
+                headline=self._t("check", language),
+                reasoning=self._t("empty", language),
+            )
+
+        signals = self.detectors.scan(cleaned)
+        scores, _known = self.retriever.search(cleaned, language)
+        guidelines = self.kb.guidelines
+        top = float(scores.max()) if len(scores) else 0.0
+        matched = top >= MIN_SCORE
+        real_signals = [s for s in signals if s.topic]
+        scale = max(top, GO_SCORE)
+
+        # Topic relevance: the best guideline of each topic, lifted by findings.
+        topic_score: dict[str, float] = {}
+        for i, g in enumerate(guidelines):
+            s = float(scores[i])
+            if s > topic_score.get(g.topic, 0.0):
+                topic_score[g.topic] = s
+        for sig in real_signals:
+            topic_score[sig.topic] = topic_score.get(
+                sig.topic, 0.0
+            ) + SIGNAL_WEIGHT * scale * sig.strength / (
+                1 + sum(1 for s in real_signals if s.topic == sig.topic and s is not sig) * 0.5
+            )
+        ranked = sorted(((v, t) for t, v in topic_score.items() if v > 0), reverse=True)
+        if not ranked or (not matched and not real_signals):
+            return self._no_match(language, signals)
+        first_score = ranked[0][0]
+        topics = [t for v, t in ranked if v >= TOPIC_RATIO * first_score][:3]
+
+        # The guideline to rest on: the best of the first topic, preferring one that answers a finding.
+        kinds = {s.kind: s for s in real_signals}
+        primary_topic = topics[0]
+        best_i, best_v = -1, -1.0
+        for i, g in enumerate(guidelines):
+            if g.topic != primary_topic:
+                continue
+            v = float(scores[i]) + sum(
+                SIGNAL_WEIGHT * scale * kinds[k].strength for k in g.signals if k in kinds
+            )
+            if v > best_v:
+                best_i, best_v = i, v
+        primary = guidelines[best_i]
+
+        verdict: Verdict = (
+            primary.verdict if matched or any(s.topic == primary_topic for s in real_signals) else "check"
+        )
+        conflict = False
+        if verdict == "go" and top < GO_SCORE:
+            verdict = "check"
+        if verdict == "go":
+            # A stricter guideline almost as relevant means the question is not clearly harmless.
+            p_score = float(scores[best_i])
+            for i, g in enumerate(guidelines):
+                if g.verdict != "go" and float(scores[i]) >= CONFLICT_RATIO * p_score and i != best_i:
+                    conflict = True
+                    verdict = "check"
+                    break
+        for sig in signals:
+            verdict = stricter(verdict, sig.verdict)
+
+        cited = [best_i]
+        for sig in real_signals:
+            options = [i for i in self._by_signal.get(sig.kind, []) if i not in cited]
+            if options and sig.kind not in {k for i in cited for k in guidelines[i].signals}:
+                cited.append(max(options, key=lambda i: float(scores[i])))
+        for t in topics[1:]:
+            if not any(guidelines[i].topic == t for i in cited):
+                cands = [i for i, g in enumerate(guidelines) if g.topic == t]
+                cited.append(max(cands, key=lambda i: float(scores[i])))
+        cited = cited[:3]
+        for i in cited:
+            if guidelines[i].topic not in topics:
+                topics.append(guidelines[i].topic)
+        citations = [
+            Citation(
+                id=guidelines[i].id,
+                topic=guidelines[i].topic,
+                excerpt=_excerpt(self.guideline_text(guidelines[i], "rule", language)),
+            )
+            for i in cited
+        ]
+
+        next_step = self.guideline_text(primary, "instead", language)
+        if verdict != primary.verdict:
+            # The step must fit the verdict: a finding's own guideline tells what to do instead.
+            strict = next((guidelines[i] for i in cited if guidelines[i].verdict == verdict), None)
+            if strict is not None:
+                next_step = self.guideline_text(strict, "instead", language)
+        parts = [self._t(verdict, language), self.guideline_text(primary, "rule", language)]
+        findings = [
+            _SIGNAL_TEXTS[s.kind][language].format(e=s.evidence)
+            for s in real_signals
+            if s.kind in _SIGNAL_TEXTS
+        ]
+        if findings:
+            parts.append(f"{self._t('findings', language)} {'; '.join(dict.fromkeys(findings))}.")
+        if conflict:
+            parts.append(self._t("conflict", language))
+        parts.append(f"{self._t('why', language)} {self.guideline_text(primary, 'rationale', language)}")
+        if any(s.kind == "injection" for s in signals):
+            parts.append(self._t("injection", language))
+        parts.append(f"{self._t('next', language)} {next_step}")
+        return Answer(
+            verdict=verdict,
+            topics=topics,
+            citations=citations,
+            next_step=next_step,
+            text="\n".join(parts),
+            language=language,
+            matched=matched,
+            signals=signals,
+            score=top,
+            headline=parts[0],
+            reasoning="\n".join(parts[1:-1]),
+        )
+
+    def _no_match(self, language: str, signals: list[Signal]) -> Answer:
+        verdict: Verdict = "check"
+        for sig in signals:
+            verdict = stricter(verdict, sig.verdict)
+        parts = [self._t(verdict, language), self._t("no_match", language)]
+        if any(s.kind == "injection" for s in signals):
+            parts.append(self._t("injection", language))
+        return Answer(
+            verdict=verdict,
+            topics=[],
+            citations=[],
+            next_step=self._t("no_match_step", language),
+            text="\n".join(parts),
+            language=language,
+            matched=False,
+            signals=signals,
+            headline=parts[0],
+            reasoning="\n".join(parts[1:]),
+        )
+
+    def rules(self, topic: str | None = None) -> list[Guideline]:
+        return self.kb.topic(topic) if topic else list(self.kb.guidelines)
+
+
+def _excerpt(text: str, n: int = EXCERPT) -> str:
+    if len(text) <= n:
+        return text
+    cut = text[:n].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + " …"

@@ -1,0 +1,311 @@
+"""Reading the guideline YAML files a comms team edits by hand.
+
+The files are composed into YAML nodes rather than loaded into plain data, so
+every problem can name the file and line where it stands, and so a bare
+``verdict: no`` means "no" (plain YAML would read it as false).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from knowledge.model import LANGUAGES, TOPICS, VERDICTS, Guideline, KnowledgeBase
+
+DEFAULT_PATH = Path(__file__).resolve().parent / "guidelines"
+
+REQUIRED = ("id", "topic", "verdict", "rule", "rationale", "instead", "triggers")
+OPTIONAL = ("signals",)
+TEXT_PARTS = ("rule", "rationale", "instead")
+
+# Names a guideline text may use in braces; knowledge.engine fills them in
+# from app.yaml (roles, program, company).
+PLACEHOLDERS = frozenset({"comms_lead", "backup", "communicators", "privacy_contact", "company", "program"})
+
+# The kinds knowledge.detectors can report; kept here so the loader needs no detectors.
+SIGNAL_KINDS = frozenset(
+    {
+        "unreleased",
+        "figures",
+        "deal",
+        "customer",
+        "internal",
+        "personal_data",
+        "person_name",
+        "people_media",
+        "third_party_media",
+        "insult",
+        "competitor_attack",
+        "press",
+        "legal",
+        "crisis",
+        "injection",
+        "company_data",
+        "politics",
+        "published",
+        "obligation",
+        "statement",
+    }
+)
+
+# libyaml when PyYAML was built with it: the same nodes and marks, several times faster.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+
+
+class KBError(Exception):
+    """The knowledge base has problems; each names file and line."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class _Ctx:
+    file: str
+    problems: list[str]
+
+    def err(self, node: yaml.Node | None, message: str) -> None:
+        line = node.start_mark.line + 1 if node is not None else 1
+        self.problems.append(f"{self.file}:{line}: {message}")
+
+
+def kb_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    return [path]
+
+
+def load_kb(path: str | Path | None = None) -> KnowledgeBase:
+    """The knowledge base at ``path`` (a folder of YAML files or one file); KBError lists every problem."""
+    kb, problems = check_kb(path)
+    if problems or kb is None:
+        raise KBError(problems)
+    return kb
+
+
+def check_kb(path: str | Path | None = None) -> tuple[KnowledgeBase | None, list[str]]:
+    root = Path(path) if path else DEFAULT_PATH
+    if not root.exists():
+        return None, [f"{root}: no such file or folder"]
+    files = kb_files(root)
+    if not files:
+        return None, [f"{root}: no .yaml files found"]
+    problems: list[str] = []
+    guidelines: list[Guideline] = []
+    seen: dict[str, str] = {}
+    for file in files:
+        ctx = _Ctx(str(file), problems)
+        for g in _read_file(file, ctx):
+            if g.id in seen:
+                ctx.problems.append(
+                    f"{g.source}:{g.line}: duplicate id {g.id!r} (first defined at {seen[g.id]})"
+                )
+                continue
+            seen[g.id] = f"{g.source}:{g.line}"
+            guidelines.append(g)
+    if problems:
+        return None, problems
+    return KnowledgeBase(guidelines=guidelines, files=[str(f) for f in files]), []
+
+
+def _read_file(file: Path, ctx: _Ctx) -> Iterable[Guideline]:
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        ctx.problems.append(f"{file}:1: cannot read the file ({exc})")
+        return []
+    try:
+        root = yaml.compose(text, Loader=_LOADER)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark else 1
+        problem = getattr(exc, "problem", None) or "not valid YAML"
+        ctx.problems.append(f"{file}:{line}: {problem}")
+        return []
+    if root is None:
+        ctx.problems.append(f"{file}:1: the file is empty; it needs a 'guidelines:' list")
+        return []
+    if not isinstance(root, yaml.MappingNode):
+        ctx.err(root, "the file must hold a mapping with a 'guidelines:' list")
+        return []
+    items = None
+    for key, value in root.value:
+        if key.value == "guidelines":
+            items = value
+        else:
+            ctx.err(key, f"unknown key {key.value!r} (only 'guidelines' is allowed at the top)")
+    if items is None:
+        ctx.err(root, "missing 'guidelines:' list")
+        return []
+    if not isinstance(items, yaml.SequenceNode):
+        ctx.err(items, "'guidelines' must be a list of guidelines (each item starts with '- id: ...')")
+        return []
+    out = []
+    for item in items.value:
+        g = _guideline(item, ctx)
+        if g is not None:
+            out.append(g)
+    return out
+
+
+def _scalar(node: yaml.Node, ctx: _Ctx, what: str) -> str | None:
+    if not isinstance(node, yaml.ScalarNode):
+        ctx.err(node, f"{what} must be a single value")
+        return None
+    value = str(node.value).strip()
+    if not value:
+        ctx.err(node, f"{what} is empty")
+        return None
+    return value
+
+
+def _placeholders_ok(node: yaml.Node, value: str, ctx: _Ctx, what: str) -> bool:
+    try:
+        names = {f for _, f, _, _ in string.Formatter().parse(value) if f is not None}
+    except ValueError as exc:
+        ctx.err(node, f"{what}: unbalanced braces ({exc}); write {{{{ and }}}} for a literal brace")
+        return False
+    unknown = sorted(n for n in names if n not in PLACEHOLDERS)
+    if unknown:
+        ctx.err(
+            node, f"{what}: unknown placeholder {{{unknown[0]}}} (known: {', '.join(sorted(PLACEHOLDERS))})"
+        )
+        return False
+    return True
+
+
+def _bilingual_text(node: yaml.Node, ctx: _Ctx, what: str) -> dict[str, str] | None:
+    if not isinstance(node, yaml.MappingNode):
+        ctx.err(node, f"{what} must have a 'de:' and an 'en:' text")
+        return None
+    out: dict[str, str] = {}
+    ok = True
+    for key, value in node.value:
+        if key.value not in LANGUAGES:
+            ctx.err(key, f"{what}: unknown language {key.value!r} (use de and en)")
+            ok = False
+            continue
+        text = _scalar(value, ctx, f"{what}.{key.value}")
+        if text is None or not _placeholders_ok(value, text, ctx, f"{what}.{key.value}"):
+            ok = False
+            continue
+        out[key.value] = " ".join(text.split())
+    for lang in LANGUAGES:
+        if lang not in out and ok:
+            ctx.err(node, f"{what}: missing language {lang!r}")
+            ok = False
+    return out if ok else None
+
+
+def _bilingual_list(node: yaml.Node, ctx: _Ctx, what: str) -> dict[str, tuple[str, ...]] | None:
+    if not isinstance(node, yaml.MappingNode):
+        ctx.err(node, f"{what} must have a 'de:' and an 'en:' list of phrases")
+        return None
+    out: dict[str, tuple[str, ...]] = {}
+    ok = True
+    for key, value in node.value:
+        if key.value not in LANGUAGES:
+            ctx.err(key, f"{what}: unknown language {key.value!r} (use de and en)")
+            ok = False
+            continue
+        if not isinstance(value, yaml.SequenceNode) or not value.value:
+            ctx.err(value, f"{what}.{key.value} must be a non-empty list of phrases")
+            ok = False
+            continue
+        phrases = []
+        for item in value.value:
+            phrase = _scalar(item, ctx, f"{what}.{key.value} item")
+            if phrase is None:
+                ok = False
+            else:
+                phrases.append(phrase)
+        out[key.value] = tuple(phrases)
+    for lang in LANGUAGES:
+        if lang not in out and ok:
+            ctx.err(node, f"{what}: missing language {lang!r}")
+            ok = False
+    return out if ok else None
+
+
+def _guideline(node: yaml.Node, ctx: _Ctx) -> Guideline | None:
+    if not isinstance(node, yaml.MappingNode):
+        ctx.err(node, "a guideline must be a mapping (id:, topic:, verdict:, rule:, ...)")
+        return None
+    fields: dict[str, yaml.Node] = {}
+    before = len(ctx.problems)
+    for key, value in node.value:
+        name = key.value
+        if name not in REQUIRED and name not in OPTIONAL:
+            ctx.err(key, f"unknown key {name!r} (known: {', '.join(REQUIRED + OPTIONAL)})")
+        elif name in fields:
+            ctx.err(key, f"key {name!r} appears twice in this guideline")
+        else:
+            fields[name] = value
+    label = "guideline"
+    gid = None
+    if "id" in fields:
+        gid = _scalar(fields["id"], ctx, "id")
+        if gid is not None and not _ID.match(gid):
+            ctx.err(fields["id"], f"id {gid!r} may hold only lower-case letters, digits, '.', '-' and '_'")
+            gid = None
+        if gid:
+            label = f"guideline {gid!r}"
+    missing = [k for k in REQUIRED if k not in fields]
+    if missing:
+        ctx.err(node, f"{label}: missing {', '.join(missing)}")
+    topic = verdict = None
+    if "topic" in fields:
+        topic = _scalar(fields["topic"], ctx, "topic")
+        if topic is not None and topic not in TOPICS:
+            ctx.err(fields["topic"], f"{label}: unknown topic {topic!r} (known: {', '.join(TOPICS)})")
+    if "verdict" in fields:
+        verdict = _scalar(fields["verdict"], ctx, "verdict")
+        if verdict is not None:
+            verdict = verdict.lower()
+            if verdict not in VERDICTS:
+                ctx.err(fields["verdict"], f"{label}: verdict must be go, check or no, not {verdict!r}")
+    texts = {
+        part: _bilingual_text(fields[part], ctx, f"{label}: {part}") for part in TEXT_PARTS if part in fields
+    }
+    triggers = (
+        _bilingual_list(fields["triggers"], ctx, f"{label}: triggers") if "triggers" in fields else None
+    )
+    signals: tuple[str, ...] = ()
+    if "signals" in fields:
+        sig_node = fields["signals"]
+        if not isinstance(sig_node, yaml.SequenceNode):
+            ctx.err(sig_node, f"{label}: signals must be a list")
+        else:
+            names = []
+            for item in sig_node.value:
+                name = _scalar(item, ctx, "signal")
+                if name is not None and name not in SIGNAL_KINDS:
+                    ctx.err(
+                        item, f"{label}: unknown signal {name!r} (known: {', '.join(sorted(SIGNAL_KINDS))})"
+                    )
+                elif name is not None:
+                    names.append(name)
+            signals = tuple(names)
+    if len(ctx.problems) > before:
+        return None
+    assert gid and topic and verdict and triggers is not None
+    return Guideline(
+        id=gid,
+        topic=topic,
+        verdict=verdict,  # type: ignore[arg-type]
+        rule=texts["rule"],  # type: ignore[arg-type]
+        rationale=texts["rationale"],  # type: ignore[arg-type]
+        instead=texts["instead"],  # type: ignore[arg-type]
+        triggers=triggers,
+        signals=signals,
+        source=ctx.file,
+        line=node.start_mark.line + 1,
+    )
