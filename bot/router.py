@@ -48,6 +48,10 @@ class Match:
 
 
 DataProvider = Callable[["Context"], Awaitable[list[tuple[str, str]]]]
+# Consulted by the answer engine before it answers: a capability (crisis "hold
+# posting") may make the answer stricter for a text, never looser. Returns None,
+# or a note the asker reads with a "no".
+AnswerGuard = Callable[["Core", str], Awaitable[str | None]]
 Job = Callable[["Core"], Awaitable[object]]
 ForgetHook = Callable[["Context"], Awaitable[None]]
 
@@ -73,6 +77,7 @@ class Router:
         # delete or pseudonymise it on "forget me".
         self.data_providers: list[DataProvider] = []
         self.forget_hooks: list[ForgetHook] = []
+        self.answer_guards: list[AnswerGuard] = []
         self._phrases: list[tuple[str, str | None, Route]] = []  # (phrase, language, route), longest first
         # Periodic work of the capabilities: (seconds, name, job); the scheduler
         # runs each on one replica at a time.
