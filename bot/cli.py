@@ -101,7 +101,7 @@ def cmd_config_check(args: argparse.Namespace) -> int:
 
 
 # Capabilities add their own subcommands here (knowledge base, content, polls, crisis).
-EXTENSIONS: list[str] = ["knowledge.cli"]
+EXTENSIONS: list[str] = ["knowledge.cli", "bot.cli_polls"]
 
 
 def build_parser() -> argparse.ArgumentParser:

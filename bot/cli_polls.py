@@ -1,0 +1,201 @@
+"""``ambassador poll create FILE.yaml``, ``ambassador poll list``, ``ambassador report meeting``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from bot.config import ConfigError, load_settings
+
+POLL_KEYS = {"question", "options", "multi", "anonymous", "audience", "closes", "remind", "every", "creator",
+             "platform"}
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser("poll", help="polls: create one from a YAML file, list them")
+    sub = p.add_subparsers(dest="poll_command", metavar="TASK", required=True)
+    c = sub.add_parser("create", help="create a poll from a YAML file (see polls.example.yaml); the bot sends it")
+    c.add_argument("file", help="the poll as YAML")
+    c.add_argument("--lang", choices=["de", "en"], default="en", help="language of the messages printed here")
+    c.set_defaults(func=cmd_poll_create)
+    ls = sub.add_parser("list", help="the newest polls with their state and votes")
+    ls.add_argument("--limit", type=int, default=30)
+    ls.set_defaults(func=cmd_poll_list)
+
+    r = subparsers.add_parser("report", help="reports")
+    rsub = r.add_subparsers(dest="report_command", metavar="REPORT", required=True)
+    m = rsub.add_parser("meeting", help="write the meeting report (HTML, charts, CSV) into a folder")
+    m.add_argument("--from", dest="start", help="first day, YYYY-MM-DD (default: the last meeting)")
+    m.add_argument("--to", dest="end", help="last day, YYYY-MM-DD (default: today)")
+    m.add_argument("--out", required=True, help="the folder to write into (created)")
+    m.add_argument("--lang", choices=["de", "en"], help="language of the report (default: app.yaml's)")
+    m.set_defaults(func=cmd_report_meeting)
+
+
+def _core(args: argparse.Namespace) -> Any:
+    from bot.web import build_core
+    from handlers import feedback, meetings, polls
+
+    core = build_core(load_settings(args.config))
+    # Until handlers/__init__.py lists these modules, register them here for their texts.
+    for name, module in (("poll", polls), ("feedback", feedback), ("meeting", meetings)):
+        if core.router.command_named(name) is None:
+            module.register(core.router)
+    return core
+
+
+def _load_yaml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the file ({exc.strerror})") from None
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise ConfigError(f"{where}: {getattr(exc, 'problem', None) or 'not valid YAML'}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the file must hold a mapping (question:, options:, ...)")
+    unknown = sorted(set(data) - POLL_KEYS)
+    if unknown:
+        raise ConfigError(f"{path}: unknown key {unknown[0]!r}; known keys: {', '.join(sorted(POLL_KEYS))}")
+    return data
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def cmd_poll_create(args: argparse.Namespace) -> int:
+    from handlers import polls
+    from storage.models import Person
+
+    path = Path(args.file)
+    data = _load_yaml(path)
+    options = data.get("options") or []
+    if not isinstance(options, list):
+        raise ConfigError(f"{path}: options must be a list")
+    spec = polls.PollSpec(
+        question=str(data.get("question") or ""), options=[str(o) for o in options],
+        multi=bool(data.get("multi")), anonymous=bool(data.get("anonymous")),
+        closes=_text(data.get("closes")), remind=_text(data.get("remind")), every=_text(data.get("every")),
+    )
+    if data.get("audience"):
+        spec.extra["audience"] = str(data["audience"])
+
+    async def main() -> int:
+        core = _core(args)
+        t = core.translator(args.lang)
+        try:
+            await core.db.upgrade()
+            settings = core.settings
+            creator_email = str(data.get("creator") or settings.app.roles.comms_lead or "").lower()
+            creator = None
+            if creator_email:
+                from sqlmodel import select
+
+                async with core.db.session() as s:
+                    creator = (await s.exec(select(Person).where(Person.email == creator_email))).first()
+            now = core.now()
+            try:
+                # Whoever runs the command line runs the bot: no role limits the audience here.
+                vp = polls.validate(spec, settings=settings, now=now, tz=ZoneInfo(settings.app.timezone),
+                                    roles=frozenset({"lead"}), departments=(), channel=None)
+            except polls.PollInputError as exc:
+                if exc.key == "poll.err_flag":
+                    exc.values["known"] = ""
+                print(f"{path}: {exc.say(t)}", file=sys.stderr)
+                return 1
+            poll, n = await polls.create_poll(core, vp, creator=creator, platform=data.get("platform"))
+        finally:
+            await core.db.dispose()
+        tz = ZoneInfo(settings.app.timezone)
+        print(t("poll.created", id=poll.id, audience=polls.audience_name(vp, t),
+                when=polls._fmt(vp.closes_at, tz, args.lang)))
+        print(f"{n} recipients queued; the running bot sends them within a minute.")
+        return 0
+
+    return asyncio.run(main())
+
+
+def cmd_poll_list(args: argparse.Namespace) -> int:
+    from sqlmodel import select
+
+    from bot.kpis import ballot_counts
+    from storage.models_polls import Poll
+
+    async def main() -> int:
+        core = _core(args)
+        try:
+            await core.db.upgrade()
+            async with core.db.session() as s:
+                rows = (await s.exec(select(Poll).order_by(Poll.id.desc()).limit(args.limit))).all()
+            async with core.db.engine.connect() as conn:
+                voters = {r[0]: int(r[1]) for r in (await conn.execute(ballot_counts([p.id for p in rows] or [0]))).all()}
+        finally:
+            await core.db.dispose()
+        if not rows:
+            print("no polls yet")
+            return 0
+        for p in rows:
+            kind = "anonymous" if p.anonymous else "named"
+            audience = f"{p.audience_kind}:{p.audience_value}" if p.audience_value else p.audience_kind
+            print(f"#{p.id}\t{p.status}\tcloses {p.closes_at:%Y-%m-%d %H:%M} UTC\t{kind}\t{audience}\t"
+                  f"{voters.get(p.id, 0)} voted\t{p.question}")
+        return 0
+
+    return asyncio.run(main())
+
+
+def _day(value: str, what: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"--{what}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def cmd_report_meeting(args: argparse.Namespace) -> int:
+    from bot.kpis import Period
+    from bot.report import build_report, summary_reply, write_report
+    from handlers import meetings, polls
+
+    async def main() -> int:
+        core = _core(args)
+        settings = core.settings
+        cfg = meetings.meetings_config(settings)
+        tz = ZoneInfo(cfg.timezone or settings.app.timezone)
+        now = core.now()
+        default = meetings.default_period(settings, now)
+        start = datetime.combine(_day(args.start, "from"), time(0), tzinfo=tz) if args.start else default.start
+        end = (datetime.combine(_day(args.end, "to") + timedelta(days=1), time(0), tzinfo=tz) if args.end
+               else default.end)
+        if end <= start:
+            raise ConfigError("--to must not be before --from")
+        t = core.translator(args.lang or cfg.language or settings.app.language.default)
+        try:
+            await core.db.upgrade()
+            report = await build_report(core.db, Period(start, end), now=now,
+                                        min_anonymous_votes=polls.polls_config(settings).min_anonymous_votes)
+        finally:
+            await core.db.dispose()
+        files = write_report(report, Path(args.out), t, timezone=tz.key, program=settings.app.program.name)
+        print(summary_reply(report, t, tz).plain())
+        print()
+        print(f"written: {files.html}")
+        for f in [*files.charts, *files.csv]:
+            print(f"         {f}")
+        return 0
+
+    return asyncio.run(main())

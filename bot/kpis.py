@@ -1,0 +1,653 @@
+"""The program's figures: every metric defined once, here, and computed in SQL.
+
+The meeting report, the chat summary and the CSV exports all read these. Each
+figure is a function of a period run on the database (COUNT / SUM / GROUP BY),
+so a year of data from 10,000 members costs a few indexed queries, never a
+Python loop over rows.
+
+Figures that depend on other capabilities' tables (weekly content, the answer
+engine, crisis reports) are computed only when those tables exist with the
+columns named in ``SOURCES``: the database is inspected at report time, their
+modules are never imported. Until then the figure is "not available yet".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    Integer,
+    and_,
+    case,
+    cast,
+    column,
+    distinct,
+    func,
+    inspect,
+    literal,
+    or_,
+    select,
+    table,
+    union,
+)
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql import ColumnElement, Select, TableClause
+
+from storage.models import Person, ProgramEvent
+from storage.models_polls import Feedback, Poll, PollBallot, PollOutbox, PollVoter
+
+MAX_OPTIONS = 20
+ROW_LIMIT = 200  # per table in the report; the CSV export has the same rows
+
+P = Person.__table__
+E = ProgramEvent.__table__
+POLL = Poll.__table__
+BALLOT = PollBallot.__table__
+VOTER = PollVoter.__table__
+OUTBOX = PollOutbox.__table__
+FB = Feedback.__table__
+
+# ProgramEvent kinds that are no activity of the person (they record membership).
+MEMBERSHIP_KINDS = ("join", "leave")
+
+
+@dataclass(frozen=True)
+class Source:
+    """A table another capability owns, and the columns a figure reads from it (logical -> actual name)."""
+
+    table: str
+    columns: dict[str, str]
+
+    def clause(self) -> TableClause:
+        return table(self.table, *(column(c) for c in self.columns.values()))
+
+    def c(self, tc: TableClause, name: str) -> ColumnElement[Any]:
+        return tc.c[self.columns[name]]
+
+
+# What the figures read from the other capabilities' tables (storage/models_content.py,
+# models_ask.py, models_crisis.py as of this writing). A figure that needs a
+# source is computed once a table of this name with these columns exists; if a
+# capability renames a table or column, this is the one place to follow it.
+SOURCES: dict[str, Source] = {
+    # weekly content (issue 4): an item given to a person is a content_link; its
+    # message is a content_delivery; "I shared it" sets shared_at; the redirect counts clicks.
+    "content_items": Source("content_item", {"id": "id", "title": "title"}),
+    "content_deliveries": Source("content_delivery", {"id": "id", "status": "status", "sent_at": "sent_at"}),
+    "content_links": Source("content_link", {
+        "item_id": "item_id", "person_id": "person_id", "pseudonym": "pseudonym", "delivery_id": "delivery_id",
+        "shared_at": "shared_at", "clicks": "clicks", "first_click_at": "first_click_at",
+    }),
+    # the answer engine (issue 3)
+    "questions": Source("ask_question", {
+        "topic": "topic", "verdict": "verdict", "at": "created_at", "person_id": "person_id", "pseudonym": "pseudonym",
+    }),
+    "answer_feedback": Source("ask_feedback", {"helpful": "helpful", "at": "created_at"}),
+    "kb_gaps": Source("kb_gap", {"at": "created_at"}),
+    # crisis reports (issue 6)
+    "crisis": Source(
+        "crisis_report", {"at": "created_at", "severity": "severity", "status": "status", "acked_at": "acked_at"}
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    """[start, end) in UTC: SQLite compares stored times as text, so every bound must be UTC."""
+
+    start: datetime
+    end: datetime
+
+    def __post_init__(self) -> None:
+        for name in ("start", "end"):
+            value = getattr(self, name)
+            value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+            object.__setattr__(self, name, value)
+        if self.end <= self.start:
+            raise ValueError("the period must end after it starts")
+
+    def previous(self) -> Period:
+        return Period(self.start - (self.end - self.start), self.start)
+
+    @property
+    def days(self) -> float:
+        return (self.end - self.start) / timedelta(days=1)
+
+
+@dataclass
+class Figure:
+    key: str
+    value: float | None
+    previous: float | None
+    available: bool = True
+    percent: bool = False
+
+    @property
+    def change(self) -> float | None:
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+
+@dataclass
+class Table:
+    key: str
+    columns: list[str]
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    available: bool = True
+
+
+@dataclass
+class PollResult:
+    poll_id: int
+    question: str
+    options: list[str]
+    anonymous: bool
+    multi: bool
+    status: str
+    audience: str
+    closes_at: datetime
+    recipients: int
+    voters: int
+    counts: list[int] | None  # None: not shown (anonymous and open, or too few votes)
+    hidden_reason: str | None = None  # "open" | "too_few"
+
+
+FigureFn = Callable[["Kpis", Period], Awaitable[float | None]]
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    fn: FigureFn
+    requires: tuple[str, ...] = ()
+    percent: bool = False
+
+
+FIGURES: dict[str, Metric] = {}
+
+
+def figure(key: str, *, requires: tuple[str, ...] = (), percent: bool = False) -> Callable[[FigureFn], FigureFn]:
+    def deco(fn: FigureFn) -> FigureFn:
+        if key in FIGURES:
+            raise ValueError(f"figure {key!r} defined twice")
+        FIGURES[key] = Metric(key, fn, requires, percent)
+        return fn
+
+    return deco
+
+
+def ballot_counts(poll_ids: list[int]) -> Select[Any]:
+    """Per poll: voters, then the votes of option 0 .. MAX_OPTIONS-1 (a ballot's choices are a bit mask)."""
+    option_sums = [
+        func.sum(case((BALLOT.c.choices.op("&")(1 << i) != 0, 1), else_=0)) for i in range(MAX_OPTIONS)
+    ]
+    return (
+        select(BALLOT.c.poll_id, func.count(), *option_sums)
+        .where(BALLOT.c.poll_id.in_(poll_ids), BALLOT.c.choices != 0)
+        .group_by(BALLOT.c.poll_id)
+    )
+
+
+def _in(col: ColumnElement[Any], p: Period) -> ColumnElement[bool]:
+    return and_(col >= p.start, col < p.end)
+
+
+class Kpis:
+    """Computes the figures on one database connection; tables of other capabilities are inspected once."""
+
+    def __init__(self, conn: AsyncConnection, *, min_anonymous_votes: int = 5) -> None:
+        self.conn = conn
+        self.min_anonymous_votes = min_anonymous_votes
+        self.dialect = conn.dialect.name
+        self._available: dict[str, bool] | None = None
+
+    # -- plumbing ---------------------------------------------------------
+
+    async def scalar(self, stmt: Select[Any]) -> Any:
+        return (await self.conn.execute(stmt)).scalar()
+
+    async def rows(self, stmt: Select[Any]) -> list[tuple[Any, ...]]:
+        return [tuple(r) for r in (await self.conn.execute(stmt)).all()]
+
+    async def sources(self) -> dict[str, bool]:
+        """Which sources of other capabilities exist in this database (table and columns)."""
+        if self._available is None:
+
+            def look(sync_conn: Any) -> dict[str, bool]:
+                insp = inspect(sync_conn)
+                names = set(insp.get_table_names())
+                out = {}
+                for name, src in SOURCES.items():
+                    if src.table not in names:
+                        out[name] = False
+                        continue
+                    have = {c["name"] for c in insp.get_columns(src.table)}
+                    out[name] = set(src.columns.values()) <= have
+                return out
+
+            self._available = await self.conn.run_sync(look)
+        return self._available
+
+    async def has(self, *names: str) -> bool:
+        available = await self.sources()
+        return all(available.get(n, False) for n in names)
+
+    def day(self, col: ColumnElement[Any]) -> ColumnElement[Any]:
+        # Both SQLite and PostgreSQL know date(); values are stored in UTC.
+        return func.date(col)
+
+    def minutes_between(self, later: ColumnElement[Any], earlier: ColumnElement[Any]) -> ColumnElement[Any]:
+        if self.dialect == "sqlite":
+            return (func.julianday(later) - func.julianday(earlier)) * 1440.0
+        return func.extract("epoch", later - earlier) / 60.0
+
+    # -- figures ------------------------------------------------------------
+
+    async def figures(self, period: Period) -> list[Figure]:
+        out = []
+        previous = period.previous()
+        for metric in FIGURES.values():
+            if not await self.has(*metric.requires):
+                out.append(Figure(metric.key, None, None, available=False, percent=metric.percent))
+                continue
+            out.append(
+                Figure(
+                    metric.key,
+                    await metric.fn(self, period),
+                    await metric.fn(self, previous),
+                    percent=metric.percent,
+                )
+            )
+        return out
+
+    async def active_people(self, p: Period) -> Select[Any]:
+        """One row per person who did something in the period (a pseudonym, so forgotten people still count)."""
+        parts: list[Select[Any]] = [
+            select(E.c.pseudonym.label("who")).where(_in(E.c.at, p), E.c.kind.not_in(MEMBERSHIP_KINDS)),
+            select(P.c.pseudonym.label("who"))
+            .select_from(VOTER.join(P, P.c.id == VOTER.c.person_id))
+            .where(_in(VOTER.c.voted_at, p)),
+            select(P.c.pseudonym.label("who"))
+            .select_from(FB.join(P, P.c.id == FB.c.person_id))
+            .where(_in(FB.c.created_at, p)),
+        ]
+        if await self.has("content_links"):
+            src = SOURCES["content_links"]
+            tc = src.clause()
+            parts.append(select(src.c(tc, "pseudonym").label("who")).where(
+                or_(_in(src.c(tc, "shared_at"), p), _in(src.c(tc, "first_click_at"), p))))
+        if await self.has("questions"):
+            src = SOURCES["questions"]
+            tc = src.clause()
+            parts.append(select(src.c(tc, "pseudonym").label("who")).where(
+                _in(src.c(tc, "at"), p), src.c(tc, "pseudonym").is_not(None)))
+        return union(*parts).subquery()  # type: ignore[return-value]
+
+    async def active_person_ids(self, p: Period) -> Any:
+        """The same, by person id (for the departments): people forgotten since are not in a department."""
+        parts: list[Select[Any]] = [
+            select(E.c.person_id.label("pid")).where(
+                _in(E.c.at, p), E.c.kind.not_in(MEMBERSHIP_KINDS), E.c.person_id.is_not(None)
+            ),
+            select(VOTER.c.person_id.label("pid")).where(_in(VOTER.c.voted_at, p)),
+            select(FB.c.person_id.label("pid")).where(_in(FB.c.created_at, p), FB.c.person_id.is_not(None)),
+        ]
+        if await self.has("content_links"):
+            src = SOURCES["content_links"]
+            tc = src.clause()
+            parts.append(select(src.c(tc, "person_id").label("pid")).where(
+                or_(_in(src.c(tc, "shared_at"), p), _in(src.c(tc, "first_click_at"), p)),
+                src.c(tc, "person_id").is_not(None)))
+        if await self.has("questions"):
+            src = SOURCES["questions"]
+            tc = src.clause()
+            parts.append(select(src.c(tc, "person_id").label("pid")).where(
+                _in(src.c(tc, "at"), p), src.c(tc, "person_id").is_not(None)))
+        return union(*parts).subquery()
+
+    # -- tables -------------------------------------------------------------
+
+    async def activity_by_day(self, p: Period) -> Table:
+        d = self.day(E.c.at).label("day")
+        stmt = (
+            select(
+                d,
+                func.sum(case((E.c.kind == "join", 1), else_=0)),
+                func.sum(case((E.c.kind == "leave", 1), else_=0)),
+                func.count(distinct(case((E.c.kind.not_in(MEMBERSHIP_KINDS), E.c.pseudonym)))),
+            )
+            .where(_in(E.c.at, p))
+            .group_by(d)
+            .order_by(d)
+        )
+        rows = [(_day_str(r[0]), int(r[1] or 0), int(r[2] or 0), int(r[3] or 0)) for r in await self.rows(stmt)]
+        return Table("activity_by_day", ["day", "joins", "leaves", "active"], rows)
+
+    async def departments(self, p: Period) -> Table:
+        dept = func.coalesce(P.c.department, literal(""))
+        # Members at the end of the period, as the "members" figure: now, less joins since, plus leaves since.
+        members = dict(
+            await self.rows(select(dept, func.count()).where(P.c.is_member.is_(True)).group_by(dept))
+        )
+        since = await self.rows(
+            select(dept, func.sum(case((E.c.kind == "leave", 1), else_=-1)))
+            .select_from(E.join(P, P.c.id == E.c.person_id))
+            .where(E.c.kind.in_(MEMBERSHIP_KINDS), E.c.at >= p.end)
+            .group_by(dept)
+        )
+        for name, delta in since:
+            members[name] = max(0, int(members.get(name, 0)) + int(delta or 0))
+        active_ids = await self.active_person_ids(p)
+        active = dict(
+            await self.rows(
+                select(dept, func.count(distinct(P.c.id)))
+                .select_from(active_ids.join(P, P.c.id == active_ids.c.pid))
+                .group_by(dept)
+            )
+        )
+        joins = dict(
+            await self.rows(
+                select(dept, func.count())
+                .select_from(E.join(P, P.c.id == E.c.person_id))
+                .where(_in(E.c.at, p), E.c.kind == "join")
+                .group_by(dept)
+            )
+        )
+        fdept = func.coalesce(FB.c.department, literal(""))
+        feedback = dict(await self.rows(select(fdept, func.count()).where(_in(FB.c.created_at, p)).group_by(fdept)))
+        columns = ["department", "members", "active", "joins", "feedback"]
+        extra: list[dict[str, int]] = []
+        if await self.has("content_links"):
+            columns += ["shares", "clicks"]
+            src = SOURCES["content_links"]
+            tc = src.clause()
+            joined = tc.join(P, P.c.id == src.c(tc, "person_id"))
+            extra.append(dict(await self.rows(
+                select(dept, func.count()).select_from(joined).where(_in(src.c(tc, "shared_at"), p)).group_by(dept))))
+            extra.append(dict(await self.rows(
+                select(dept, func.sum(src.c(tc, "clicks"))).select_from(joined)
+                .where(_in(src.c(tc, "first_click_at"), p)).group_by(dept))))
+        names = sorted(set(members) | set(active) | set(joins) | set(feedback) | {k for e in extra for k in e})
+        rows = [
+            (name, members.get(name, 0), active.get(name, 0), joins.get(name, 0), feedback.get(name, 0),
+             *(int(e.get(name) or 0) for e in extra))
+            for name in names
+        ]
+        return Table("departments", columns, rows)
+
+    async def poll_results(self, p: Period, *, now: datetime) -> list[PollResult]:
+        """Polls open at some time in the period, with their results where they may be shown."""
+        polls = await self.rows(
+            select(
+                POLL.c.id, POLL.c.question, POLL.c.options, POLL.c.anonymous, POLL.c.multi, POLL.c.status,
+                POLL.c.audience_kind, POLL.c.audience_value, POLL.c.closes_at,
+            )
+            .where(POLL.c.created_at < p.end, POLL.c.closes_at >= p.start)
+            .order_by(POLL.c.closes_at, POLL.c.id)
+            .limit(ROW_LIMIT)
+        )
+        if not polls:
+            return []
+        ids = [r[0] for r in polls]
+        counted = {r[0]: (int(r[1] or 0), [int(x or 0) for x in r[2:]]) for r in await self.rows(ballot_counts(ids))}
+        recipients = dict(
+            await self.rows(
+                select(OUTBOX.c.ref_id, func.count())
+                .where(OUTBOX.c.kind == "poll", OUTBOX.c.ref_id.in_(ids), OUTBOX.c.status == "sent")
+                .group_by(OUTBOX.c.ref_id)
+            )
+        )
+        out = []
+        for pid, question, options, anonymous, multi, status, kind, value, closes_at in polls:
+            voters, counts = counted.get(pid, (0, [0] * MAX_OPTIONS))
+            options = list(options or [])
+            shown: list[int] | None = counts[: len(options)]
+            reason = None
+            if anonymous:
+                if status != "closed":
+                    shown, reason = None, "open"
+                elif voters < self.min_anonymous_votes:
+                    shown, reason = None, "too_few"
+            out.append(
+                PollResult(
+                    pid, question, options, bool(anonymous), bool(multi), status,
+                    f"{kind}:{value}" if value else kind, _aware(closes_at), int(recipients.get(pid, 0)), voters,
+                    shown, reason,
+                )
+            )
+        return out
+
+    async def feedback(self, p: Period, departments: tuple[str, ...] | None = None) -> Table:
+        stmt = (
+            select(FB.c.created_at, FB.c.kind, FB.c.department, P.c.display_name, FB.c.anonymous, FB.c.text)
+            .select_from(FB.outerjoin(P, P.c.id == FB.c.person_id))
+            .where(_in(FB.c.created_at, p))
+            .order_by(FB.c.created_at, FB.c.id)
+            .limit(ROW_LIMIT)
+        )
+        if departments is not None:
+            stmt = stmt.where(FB.c.department.in_(departments))
+        rows = [
+            (_aware(at), kind, dept or "", None if anonymous else (name or ""), text)
+            for at, kind, dept, name, anonymous, text in await self.rows(stmt)
+        ]
+        return Table("feedback", ["date", "kind", "department", "from", "text"], rows)
+
+    async def content_items(self, p: Period) -> Table:
+        """Per item: given to people in messages sent in the period, shared, clicked (links first opened in it)."""
+        columns = ["item", "title", "sent", "shares", "clicks"]
+        if not await self.has("content_items", "content_deliveries", "content_links"):
+            return Table("content_items", columns, available=False)
+        isrc, dsrc, lsrc = SOURCES["content_items"], SOURCES["content_deliveries"], SOURCES["content_links"]
+        items, dels, links = isrc.clause(), dsrc.clause(), lsrc.clause()
+        item_id = lsrc.c(links, "item_id")
+        sent_in = and_(dsrc.c(dels, "status") == "sent", _in(dsrc.c(dels, "sent_at"), p))
+        n_sent = func.sum(case((sent_in, 1), else_=0))
+        n_shares = func.sum(case((_in(lsrc.c(links, "shared_at"), p), 1), else_=0))
+        n_clicks = func.sum(case((_in(lsrc.c(links, "first_click_at"), p), lsrc.c(links, "clicks")), else_=0))
+        per_item = (
+            select(item_id.label("item_id"), n_sent.label("sent"), n_shares.label("shares"),
+                   n_clicks.label("clicks"))
+            .select_from(links.outerjoin(dels, dsrc.c(dels, "id") == lsrc.c(links, "delivery_id")))
+            .where(or_(sent_in, _in(lsrc.c(links, "shared_at"), p), _in(lsrc.c(links, "first_click_at"), p)))
+            .group_by(item_id)
+            .subquery()
+        )
+        stmt = (
+            select(per_item.c.item_id, isrc.c(items, "title"), per_item.c.sent, per_item.c.shares, per_item.c.clicks)
+            .select_from(per_item.join(items, isrc.c(items, "id") == per_item.c.item_id))
+            .order_by(per_item.c.shares.desc(), per_item.c.clicks.desc(), per_item.c.item_id)
+            .limit(ROW_LIMIT)
+        )
+        rows = [(r[0], r[1], int(r[2] or 0), int(r[3] or 0), int(r[4] or 0)) for r in await self.rows(stmt)]
+        return Table("content_items", columns, rows)
+
+    async def questions(self, p: Period) -> Table:
+        columns = ["topic", "verdict", "questions"]
+        if not await self.has("questions"):
+            return Table("questions", columns, available=False)
+        src = SOURCES["questions"]
+        q = src.clause()
+        topic, verdict = src.c(q, "topic"), src.c(q, "verdict")
+        stmt = (
+            select(topic, verdict, func.count())
+            .where(_in(src.c(q, "at"), p))
+            .group_by(topic, verdict)
+            .order_by(func.count().desc(), topic, verdict)
+            .limit(ROW_LIMIT)
+        )
+        return Table("questions", columns, await self.rows(stmt))
+
+    async def crisis(self, p: Period) -> Table:
+        columns = ["severity", "status", "reports"]
+        if not await self.has("crisis"):
+            return Table("crisis", columns, available=False)
+        src = SOURCES["crisis"]
+        c = src.clause()
+        sev, status = src.c(c, "severity"), src.c(c, "status")
+        stmt = (
+            select(sev, status, func.count())
+            .where(_in(src.c(c, "at"), p))
+            .group_by(sev, status)
+            .order_by(sev, status)
+        )
+        return Table("crisis", columns, await self.rows(stmt))
+
+
+def _aware(value: Any) -> Any:
+    # SQLite hands back naive datetimes; every stored time is UTC.
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def _day_str(value: Any) -> str:
+    if isinstance(value, datetime | date):
+        return value.strftime("%Y-%m-%d")
+    return str(value)[:10]
+
+
+# -- the figures, each defined once -------------------------------------------
+
+
+@figure("members")
+async def _members(k: Kpis, p: Period) -> float:
+    """Members at the end of the period: members now, less who joined since, plus who left since."""
+    now = await k.scalar(select(func.count()).select_from(P).where(P.c.is_member.is_(True)))
+    after = await k.conn.execute(
+        select(
+            func.sum(case((E.c.kind == "join", 1), else_=0)),
+            func.sum(case((E.c.kind == "leave", 1), else_=0)),
+        ).where(E.c.kind.in_(MEMBERSHIP_KINDS), E.c.at >= p.end)
+    )
+    joined, left = after.one()
+    return max(0, int(now or 0) - int(joined or 0) + int(left or 0))
+
+
+@figure("active_members")
+async def _active(k: Kpis, p: Period) -> float:
+    sub = await k.active_people(p)
+    return int(await k.scalar(select(func.count()).select_from(sub)) or 0)
+
+
+@figure("joins")
+async def _joins(k: Kpis, p: Period) -> float:
+    return int(await k.scalar(select(func.count()).where(E.c.kind == "join", _in(E.c.at, p))) or 0)
+
+
+@figure("leaves")
+async def _leaves(k: Kpis, p: Period) -> float:
+    return int(await k.scalar(select(func.count()).where(E.c.kind == "leave", _in(E.c.at, p))) or 0)
+
+
+@figure("polls_closed")
+async def _polls(k: Kpis, p: Period) -> float:
+    return int(await k.scalar(select(func.count()).where(POLL.c.status == "closed", _in(POLL.c.closes_at, p))) or 0)
+
+
+@figure("poll_votes")
+async def _votes(k: Kpis, p: Period) -> float:
+    stmt = (
+        select(func.count())
+        .select_from(BALLOT.join(POLL, POLL.c.id == BALLOT.c.poll_id))
+        .where(POLL.c.status == "closed", _in(POLL.c.closes_at, p), BALLOT.c.choices != 0)
+    )
+    return int(await k.scalar(stmt) or 0)
+
+
+@figure("poll_participation", percent=True)
+async def _participation(k: Kpis, p: Period) -> float | None:
+    """Voters per person the poll was sent to, over the polls that closed (channel polls have no recipients)."""
+    closed = select(POLL.c.id).where(POLL.c.status == "closed", _in(POLL.c.closes_at, p))
+    sent = await k.scalar(
+        select(func.count()).where(OUTBOX.c.kind == "poll", OUTBOX.c.status == "sent", OUTBOX.c.ref_id.in_(closed),
+                                   OUTBOX.c.person_id.is_not(None))
+    )
+    if not sent:
+        return None
+    direct = select(OUTBOX.c.ref_id).where(OUTBOX.c.kind == "poll", OUTBOX.c.person_id.is_not(None)).distinct()
+    voted = await k.scalar(
+        select(func.count()).where(BALLOT.c.poll_id.in_(closed), BALLOT.c.poll_id.in_(direct), BALLOT.c.choices != 0)
+    )
+    return round(100.0 * int(voted or 0) / int(sent), 1)
+
+
+@figure("feedback")
+async def _feedback(k: Kpis, p: Period) -> float:
+    return int(await k.scalar(select(func.count()).where(FB.c.kind == "feedback", _in(FB.c.created_at, p))) or 0)
+
+
+@figure("topics")
+async def _topics(k: Kpis, p: Period) -> float:
+    return int(await k.scalar(select(func.count()).where(FB.c.kind == "topic", _in(FB.c.created_at, p))) or 0)
+
+
+def _count_source(name: str) -> FigureFn:
+    async def count(k: Kpis, p: Period) -> float:
+        src = SOURCES[name]
+        tc = src.clause()
+        return int(await k.scalar(select(func.count()).select_from(tc).where(_in(src.c(tc, "at"), p))) or 0)
+
+    return count
+
+
+@figure("items_sent", requires=("content_deliveries", "content_links"))
+async def _items_sent(k: Kpis, p: Period) -> float:
+    """Items given to people in content messages sent in the period."""
+    dsrc, lsrc = SOURCES["content_deliveries"], SOURCES["content_links"]
+    dels, links = dsrc.clause(), lsrc.clause()
+    stmt = (
+        select(func.count())
+        .select_from(links.join(dels, dsrc.c(dels, "id") == lsrc.c(links, "delivery_id")))
+        .where(dsrc.c(dels, "status") == "sent", _in(dsrc.c(dels, "sent_at"), p))
+    )
+    return int(await k.scalar(stmt) or 0)
+
+
+@figure("shares", requires=("content_links",))
+async def _shares(k: Kpis, p: Period) -> float:
+    src = SOURCES["content_links"]
+    tc = src.clause()
+    return int(await k.scalar(select(func.count()).select_from(tc).where(_in(src.c(tc, "shared_at"), p))) or 0)
+
+
+@figure("clicks", requires=("content_links",))
+async def _clicks(k: Kpis, p: Period) -> float:
+    """Clicks on share links first opened in the period (the redirect keeps a count per link, not per click)."""
+    src = SOURCES["content_links"]
+    tc = src.clause()
+    stmt = select(func.sum(src.c(tc, "clicks"))).select_from(tc).where(_in(src.c(tc, "first_click_at"), p))
+    return int(await k.scalar(stmt) or 0)
+
+
+figure("questions", requires=("questions",))(_count_source("questions"))
+
+
+@figure("helpful_rate", requires=("answer_feedback",), percent=True)
+async def _helpful(k: Kpis, p: Period) -> float | None:
+    src = SOURCES["answer_feedback"]
+    tc = src.clause()
+    helpful = src.c(tc, "helpful")
+    total, yes = (
+        await k.conn.execute(
+            select(func.count(helpful), func.sum(cast(helpful, Integer))).where(_in(src.c(tc, "at"), p))
+        )
+    ).one()
+    return round(100.0 * int(yes or 0) / int(total), 1) if total else None
+
+
+figure("kb_gaps", requires=("kb_gaps",))(_count_source("kb_gaps"))
+figure("crisis_reports", requires=("crisis",))(_count_source("crisis"))
+
+
+@figure("crisis_ack_minutes", requires=("crisis",))
+async def _ack(k: Kpis, p: Period) -> float | None:
+    src = SOURCES["crisis"]
+    tc = src.clause()
+    acked, at = src.c(tc, "acked_at"), src.c(tc, "at")
+    value = await k.scalar(select(func.avg(k.minutes_between(acked, at))).where(_in(at, p), acked.is_not(None)))
+    return round(float(value), 1) if value is not None else None

@@ -1,0 +1,586 @@
+"""The meeting report: the figures of bot.kpis over a period and against the previous one,
+poll results, the collected feedback; as charts (PNG, matplotlib with the Agg
+backend: no screen needed), one HTML page, and a CSV file per table.
+
+Building (``build_report``) reads the database; writing (``write_report``) is
+pure file work and runs in a thread when called from the bot.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.i18n import Translator
+from bot.kpis import FIGURES, Figure, Kpis, Period, PollResult, Table
+from bot.messages import Button, Field, Reply
+from storage.db import Database
+
+log = logging.getLogger("ambassador.report")
+
+MAX_POLL_CHARTS = 12
+
+# The figures the chat summary shows, in this order (the files have all of them).
+KEY_FIGURES = (
+    "members", "active_members", "joins", "leaves", "polls_closed", "poll_participation", "feedback", "topics",
+    "items_sent", "shares", "clicks", "questions", "helpful_rate", "crisis_reports",
+)
+
+REPORT_TEXTS: dict[str, dict[str, Any]] = {
+    "report.title": {"en": "Ambassador meeting report", "de": "Bericht zum Botschafter-Treffen"},
+    "report.period": {"en": "{start} to {end}, compared with {pstart} to {pend}",
+                      "de": "{start} bis {end}, verglichen mit {pstart} bis {pend}"},
+    "report.generated": {"en": "Generated {when} ({tz})", "de": "Erstellt am {when} ({tz})"},
+    "report.figures": {"en": "Key figures", "de": "Kennzahlen"},
+    "report.now": {"en": "this period", "de": "dieser Zeitraum"},
+    "report.before": {"en": "previous period", "de": "voriger Zeitraum"},
+    "report.change": {"en": "change", "de": "Veränderung"},
+    "report.figure": {"en": "figure", "de": "Kennzahl"},
+    "report.na": {"en": "not available yet", "de": "noch nicht verfügbar"},
+    "report.none": {"en": "nothing in this period", "de": "nichts in diesem Zeitraum"},
+    "report.polls": {"en": "Polls", "de": "Umfragen"},
+    "report.feedback": {"en": "Feedback and topics", "de": "Rückmeldungen und Themen"},
+    "report.anonymous": {"en": "anonymous", "de": "anonym"},
+    "report.named": {"en": "named", "de": "namentlich"},
+    "report.hidden_open": {"en": "anonymous: results after closing", "de": "anonym: Ergebnis nach Abschluss"},
+    "report.hidden_few": {"en": "anonymous: fewer than {n} votes, results not shown",
+                          "de": "anonym: weniger als {n} Stimmen, kein Ergebnis"},
+    "report.files": {"en": "Files", "de": "Dateien"},
+    "report.open_html": {"en": "Open the report", "de": "Bericht öffnen"},
+    "report.chat_text": {
+        "en": "The figures for the next ambassador meeting, {start} to {end} (change against the period before).",
+        "de": "Die Zahlen für das nächste Botschafter-Treffen, {start} bis {end} (Veränderung zum Zeitraum davor).",
+    },
+    "report.chat_polls": {"en": "Polls", "de": "Umfragen"},
+    "report.chat_files": {"en": "Report with charts and CSV files: {where}",
+                          "de": "Bericht mit Diagrammen und CSV-Dateien: {where}"},
+    "report.chart_activity": {"en": "Activity per day", "de": "Aktivität pro Tag"},
+    "report.chart_figures": {"en": "This period and the previous one", "de": "Dieser und voriger Zeitraum"},
+    "report.chart_departments": {"en": "Members and active members per department",
+                                 "de": "Mitglieder und aktive Mitglieder pro Abteilung"},
+    "report.chart_items": {"en": "Top items by shares", "de": "Top-Inhalte nach Teilungen"},
+    "report.chart_questions": {"en": "Questions by topic", "de": "Fragen nach Thema"},
+    "report.chart_crisis": {"en": "Crisis reports by severity", "de": "Krisenmeldungen nach Schwere"},
+    "report.no_department": {"en": "(no department)", "de": "(keine Abteilung)"},
+    "report.votes": {"en": "votes", "de": "Stimmen"},
+    "report.voters_of": {"en": "{voters} voted of {recipients}", "de": "{voters} von {recipients} haben abgestimmt"},
+    "report.voters": {"en": "{voters} voted", "de": "{voters} haben abgestimmt"},
+    # figures
+    "kpi.members": {"en": "Members (end of period)", "de": "Mitglieder (Ende des Zeitraums)"},
+    "kpi.active_members": {"en": "Active members", "de": "Aktive Mitglieder"},
+    "kpi.joins": {"en": "Joined", "de": "Beigetreten"},
+    "kpi.leaves": {"en": "Left", "de": "Ausgetreten"},
+    "kpi.polls_closed": {"en": "Polls closed", "de": "Abgeschlossene Umfragen"},
+    "kpi.poll_votes": {"en": "Poll votes", "de": "Stimmen in Umfragen"},
+    "kpi.poll_participation": {"en": "Poll participation", "de": "Beteiligung an Umfragen"},
+    "kpi.feedback": {"en": "Feedback", "de": "Rückmeldungen"},
+    "kpi.topics": {"en": "Topics for the meeting", "de": "Themen für das Treffen"},
+    "kpi.items_sent": {"en": "Content items sent", "de": "Verschickte Inhalte"},
+    "kpi.shares": {"en": "Shares", "de": "Geteilt"},
+    "kpi.clicks": {"en": "Clicks", "de": "Klicks"},
+    "kpi.questions": {"en": "Questions to the bot", "de": "Fragen an den Bot"},
+    "kpi.helpful_rate": {"en": "Answers marked helpful", "de": "Als hilfreich markierte Antworten"},
+    "kpi.kb_gaps": {"en": "Knowledge-base gaps", "de": "Lücken in den Richtlinien"},
+    "kpi.crisis_reports": {"en": "Crisis reports", "de": "Krisenmeldungen"},
+    "kpi.crisis_ack_minutes": {"en": "Minutes to acknowledge a crisis (average)",
+                               "de": "Minuten bis zur Bestätigung einer Krise (Mittel)"},
+    # tables
+    "table.figures": {"en": "Key figures", "de": "Kennzahlen"},
+    "table.activity_by_day": {"en": "Activity per day", "de": "Aktivität pro Tag"},
+    "table.departments": {"en": "Departments", "de": "Abteilungen"},
+    "table.polls": {"en": "Polls", "de": "Umfragen"},
+    "table.poll_results": {"en": "Poll results", "de": "Umfrageergebnisse"},
+    "table.feedback": {"en": "Feedback and topics", "de": "Rückmeldungen und Themen"},
+    "table.content_items": {"en": "Shares and clicks per item", "de": "Teilungen und Klicks pro Inhalt"},
+    "table.questions": {"en": "Questions by topic and verdict", "de": "Fragen nach Thema und Einschätzung"},
+    "table.crisis": {"en": "Crisis reports", "de": "Krisenmeldungen"},
+    # columns
+    "col.key": {"en": "key", "de": "Schlüssel"},
+    "col.day": {"en": "day", "de": "Tag"},
+    "col.joins": {"en": "joined", "de": "beigetreten"},
+    "col.leaves": {"en": "left", "de": "ausgetreten"},
+    "col.active": {"en": "active", "de": "aktiv"},
+    "col.department": {"en": "department", "de": "Abteilung"},
+    "col.members": {"en": "members", "de": "Mitglieder"},
+    "col.feedback": {"en": "feedback", "de": "Rückmeldungen"},
+    "col.shares": {"en": "shares", "de": "Teilungen"},
+    "col.poll": {"en": "poll", "de": "Umfrage"},
+    "col.question": {"en": "question", "de": "Frage"},
+    "col.audience": {"en": "audience", "de": "Zielgruppe"},
+    "col.kind": {"en": "kind", "de": "Art"},
+    "col.status": {"en": "status", "de": "Status"},
+    "col.closes": {"en": "closes", "de": "endet"},
+    "col.recipients": {"en": "sent to", "de": "verschickt an"},
+    "col.voters": {"en": "voters", "de": "Abstimmende"},
+    "col.results": {"en": "results", "de": "Ergebnis"},
+    "col.option": {"en": "option", "de": "Option"},
+    "col.votes": {"en": "votes", "de": "Stimmen"},
+    "col.date": {"en": "date", "de": "Datum"},
+    "col.from": {"en": "from", "de": "von"},
+    "col.text": {"en": "text", "de": "Text"},
+    "col.item": {"en": "item", "de": "Inhalt"},
+    "col.title": {"en": "title", "de": "Titel"},
+    "col.sent": {"en": "sent", "de": "verschickt"},
+    "col.clicks": {"en": "clicks", "de": "Klicks"},
+    "col.topic": {"en": "topic", "de": "Thema"},
+    "col.verdict": {"en": "verdict", "de": "Einschätzung"},
+    "col.questions": {"en": "questions", "de": "Fragen"},
+    "col.severity": {"en": "severity", "de": "Schwere"},
+    "col.reports": {"en": "reports", "de": "Meldungen"},
+    "col.value": {"en": "this period", "de": "dieser Zeitraum"},
+    "col.previous": {"en": "previous period", "de": "voriger Zeitraum"},
+    "col.change": {"en": "change", "de": "Veränderung"},
+    "col.figure": {"en": "figure", "de": "Kennzahl"},
+    "kind.feedback": {"en": "feedback", "de": "Rückmeldung"},
+    "kind.topic": {"en": "topic", "de": "Thema"},
+    "status.open": {"en": "open", "de": "offen"},
+    "status.closed": {"en": "closed", "de": "abgeschlossen"},
+}
+
+
+@dataclass
+class MeetingReport:
+    period: Period
+    generated_at: datetime
+    figures: list[Figure]
+    tables: list[Table]
+    polls: list[PollResult]
+    sources: dict[str, bool]
+    min_anonymous_votes: int = 5
+
+    def figure(self, key: str) -> Figure:
+        return next(f for f in self.figures if f.key == key)
+
+    def table(self, key: str) -> Table:
+        return next(t for t in self.tables if t.key == key)
+
+
+@dataclass
+class ReportFiles:
+    folder: Path
+    html: Path
+    csv: list[Path] = field(default_factory=list)
+    charts: list[Path] = field(default_factory=list)
+
+
+async def build_report(
+    db: Database,
+    period: Period,
+    *,
+    now: datetime,
+    min_anonymous_votes: int = 5,
+    departments: tuple[str, ...] | None = None,
+) -> MeetingReport:
+    """Every figure and table of the report; ``departments`` limits the feedback to those (a communicator's copy)."""
+    async with db.engine.connect() as conn:
+        k = Kpis(conn, min_anonymous_votes=min_anonymous_votes)
+        figures = await k.figures(period)
+        polls = await k.poll_results(period, now=now)
+        tables = [
+            await k.activity_by_day(period),
+            await k.departments(period),
+            _polls_table(polls),
+            _poll_results_table(polls),
+            await k.feedback(period, departments),
+            await k.content_items(period),
+            await k.questions(period),
+            await k.crisis(period),
+        ]
+        sources = dict(await k.sources())
+    return MeetingReport(period, now, figures, tables, polls, sources, min_anonymous_votes)
+
+
+def _polls_table(polls: list[PollResult]) -> Table:
+    rows = [
+        (p.poll_id, p.question, p.audience, "anonymous" if p.anonymous else "named", p.status, p.closes_at,
+         p.recipients, p.voters, "shown" if p.counts is not None else p.hidden_reason or "")
+        for p in polls
+    ]
+    return Table("polls", ["poll", "question", "audience", "kind", "status", "closes", "recipients", "voters",
+                           "results"], rows)
+
+
+def _poll_results_table(polls: list[PollResult]) -> Table:
+    # Only results that may be shown ever reach a table, and so the CSV export.
+    rows = [
+        (p.poll_id, p.question, option, count)
+        for p in polls
+        if p.counts is not None
+        for option, count in zip(p.options, p.counts, strict=False)
+    ]
+    return Table("poll_results", ["poll", "question", "option", "votes"], rows)
+
+
+# -- formatting --------------------------------------------------------------
+
+
+def fmt_number(value: float | None, lang: str, *, percent: bool = False) -> str:
+    if value is None:
+        return "–"
+    text = f"{value:,.1f}" if (percent or value != int(value)) else f"{int(value):,}"
+    if lang == "de":
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return text + (" %" if percent else "")
+
+
+def fmt_change(fig: Figure, lang: str) -> str:
+    change = fig.change
+    if change is None:
+        return "–"
+    if change == 0:
+        return "±0"
+    sign = "+" if change > 0 else "−"
+    return sign + fmt_number(abs(change), lang, percent=fig.percent).removesuffix(" %") + (" pp" if fig.percent else "")
+
+
+def fmt_when(value: Any, lang: str, tz: ZoneInfo, *, time: bool = True) -> str:
+    if not isinstance(value, datetime):
+        return str(value)
+    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(tz)
+    if lang == "de":
+        return local.strftime("%d.%m.%Y %H:%M" if time else "%d.%m.%Y")
+    return local.strftime("%Y-%m-%d %H:%M" if time else "%Y-%m-%d")
+
+
+def _cell(value: Any, key: str, t: Translator, tz: ZoneInfo, min_votes: int = 5) -> str:
+    if value is None:
+        return t("report.anonymous") if key == "from" else ""
+    if isinstance(value, datetime):
+        return fmt_when(value, t.lang, tz)
+    if key == "department" and value == "":
+        return t("report.no_department")
+    if key == "kind" and value in ("feedback", "topic"):
+        return t(f"kind.{value}")
+    if key == "kind" and value in ("anonymous", "named"):
+        return t(f"report.{value}")
+    if key == "status" and value in ("open", "closed"):
+        return t(f"status.{value}")
+    if key == "results":
+        return {"shown": "✓", "open": t("report.hidden_open")}.get(value) or (
+            t("report.hidden_few", n=min_votes) if value == "too_few" else str(value))
+    return str(value)
+
+
+def figure_label(key: str, t: Translator) -> str:
+    return t(f"kpi.{key}")
+
+
+def summary_reply(report: MeetingReport, t: Translator, tz: ZoneInfo, *, where: str | None = None,
+                  url: str | None = None) -> Reply:
+    """The report in chat: the key figures with their change, and where the files are."""
+    fields = []
+    for key in KEY_FIGURES:
+        fig = report.figure(key)
+        if not fig.available:
+            value = t("report.na")
+        else:
+            value = f"{fmt_number(fig.value, t.lang, percent=fig.percent)} ({fmt_change(fig, t.lang)})"
+        fields.append(Field(figure_label(key, t), value))
+    lines = []
+    for p in report.polls:
+        if p.counts is not None and p.options:
+            top = max(range(len(p.options)), key=lambda i: p.counts[i])  # type: ignore[index]
+            lines.append(f"#{p.poll_id} {p.question}: {p.options[top]} ({p.counts[top]}/{p.voters})")  # type: ignore[index]
+        else:
+            lines.append(f"#{p.poll_id} {p.question}: "
+                         + (t("report.hidden_open") if p.hidden_reason == "open"
+                            else t("report.hidden_few", n=report.min_anonymous_votes)))
+    if lines:
+        fields.append(Field(t("report.chat_polls"), "\n".join(lines[:10])))
+    start = fmt_when(report.period.start, t.lang, tz, time=False)
+    end = fmt_when(report.period.end, t.lang, tz, time=False)
+    return Reply(
+        title=t("report.title"),
+        text=t("report.chat_text", start=start, end=end),
+        fields=fields,
+        buttons=[Button(label=t("report.open_html"), action_id="meeting.open", url=url)] if url else [],
+        context=t("report.chat_files", where=where) if where else None,
+    )
+
+
+# -- files -------------------------------------------------------------------
+
+
+def _columns(table: Table, t: Translator) -> list[str]:
+    return [t(f"col.{c}") for c in table.columns]
+
+
+def _safe_csv(value: str) -> str:
+    # A cell starting with = + - @ is a formula to a spreadsheet; feedback text comes from anyone.
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+# Columns whose text people wrote (feedback, poll questions and options, item titles, names).
+_USER_TEXT = {"text", "question", "option", "title", "from", "department", "topic", "audience"}
+
+
+def _write_csv(path: Path, header: list[str], rows: list[list[str]], keys: list[str] | None = None) -> None:
+    user = [k in _USER_TEXT for k in keys] if keys else [False] * len(header)
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows([[_safe_csv(c) if u else c for c, u in zip(row, user, strict=False)] for row in rows])
+
+
+def _figures_table(report: MeetingReport, t: Translator) -> tuple[list[str], list[list[str]]]:
+    header = [t("col.key"), t("col.figure"), t("col.value"), t("col.previous"), t("col.change")]
+    rows = []
+    for fig in report.figures:
+        if fig.available:
+            rows.append([fig.key, figure_label(fig.key, t), fmt_number(fig.value, t.lang, percent=fig.percent),
+                         fmt_number(fig.previous, t.lang, percent=fig.percent), fmt_change(fig, t.lang)])
+        else:
+            rows.append([fig.key, figure_label(fig.key, t), t("report.na"), t("report.na"), ""])
+    return header, rows
+
+
+def write_report(report: MeetingReport, out: Path, t: Translator, *, timezone: str = "UTC",
+                 program: str = "Ambassador") -> ReportFiles:
+    """Charts, CSV files and report.html into ``out`` (created); returns their paths."""
+    tz = ZoneInfo(timezone)
+    out.mkdir(parents=True, exist_ok=True)
+    files = ReportFiles(folder=out, html=out / "report.html")
+
+    header, rows = _figures_table(report, t)
+    _write_csv(out / "figures.csv", header, rows)
+    files.csv.append(out / "figures.csv")
+    for table in report.tables:
+        if not table.available:
+            continue
+        path = out / f"{table.key}.csv"
+        _write_csv(path, _columns(table, t),
+                   [[_cell(v, c, t, tz, report.min_anonymous_votes) for v, c in zip(row, table.columns, strict=False)]
+                    for row in table.rows], table.columns)
+        files.csv.append(path)
+
+    files.charts = render_charts(report, out, t)
+    files.html.write_text(_html(report, files, t, tz, program), encoding="utf-8")
+    return files
+
+
+def render_charts(report: MeetingReport, out: Path, t: Translator) -> list[Path]:
+    import matplotlib
+
+    # No screen on a server: the Agg backend renders to files only.
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure as MplFigure
+
+    charts: list[Path] = []
+
+    def save(fig: MplFigure, name: str) -> None:
+        path = out / name
+        fig.tight_layout()
+        fig.savefig(path, dpi=110)
+        charts.append(path)
+
+    # Figures: this period against the previous one (counts only; rates have their own scale).
+    figs = [f for f in report.figures if f.available and not f.percent and f.key != "crisis_ack_minutes"
+            and f.value is not None]
+    fig = MplFigure(figsize=(9, 4.5))
+    ax = fig.subplots()
+    xs = range(len(figs))
+    ax.bar([x - 0.2 for x in xs], [f.previous or 0 for f in figs], width=0.4, label=t("report.before"),
+           color="#b0bec5")
+    ax.bar([x + 0.2 for x in xs], [f.value or 0 for f in figs], width=0.4, label=t("report.now"), color="#1e88e5")
+    ax.set_xticks(list(xs), [figure_label(f.key, t) for f in figs], rotation=30, ha="right", fontsize=8)
+    ax.set_title(t("report.chart_figures"))
+    ax.legend()
+    save(fig, "figures.png")
+
+    days = report.table("activity_by_day").rows
+    fig = MplFigure(figsize=(9, 4))
+    ax = fig.subplots()
+    if days:
+        labels = [r[0][5:] for r in days]
+        xs = range(len(days))
+        ax.bar([x - 0.2 for x in xs], [r[1] for r in days], width=0.4, label=t("col.joins"), color="#43a047")
+        ax.bar([x + 0.2 for x in xs], [r[2] for r in days], width=0.4, label=t("col.leaves"), color="#e53935")
+        ax2 = ax.twinx()
+        ax2.plot(list(xs), [r[3] for r in days], color="#1e88e5", marker="o", label=t("col.active"))
+        ax2.set_ylabel(t("col.active"))
+        step = max(1, len(labels) // 15)
+        ax.set_xticks(list(xs)[::step], labels[::step], rotation=45, fontsize=8)
+        ax.legend(loc="upper left")
+    else:
+        ax.text(0.5, 0.5, t("report.none"), ha="center", va="center")
+    ax.set_title(t("report.chart_activity"))
+    save(fig, "activity.png")
+
+    depts = report.table("departments").rows
+    fig = MplFigure(figsize=(8, max(3, 0.45 * len(depts) + 1.5)))
+    ax = fig.subplots()
+    if depts:
+        names = [r[0] or t("report.no_department") for r in depts]
+        ys = range(len(depts))
+        ax.barh([y + 0.2 for y in ys], [r[1] for r in depts], height=0.4, label=t("col.members"), color="#90caf9")
+        ax.barh([y - 0.2 for y in ys], [r[2] for r in depts], height=0.4, label=t("col.active"), color="#1e88e5")
+        ax.set_yticks(list(ys), names, fontsize=8)
+        ax.legend()
+    else:
+        ax.text(0.5, 0.5, t("report.none"), ha="center", va="center")
+    ax.set_title(t("report.chart_departments"))
+    save(fig, "departments.png")
+
+    # One chart per poll, for the newest ones (a year's report has dozens; their tables are all in the HTML).
+    shown = [p for p in report.polls if p.counts is not None and p.options][-MAX_POLL_CHARTS:]
+    for p in shown:
+        fig = MplFigure(figsize=(8, max(2.5, 0.45 * len(p.options) + 1.2)))
+        ax = fig.subplots()
+        ys = list(range(len(p.options)))[::-1]
+        ax.barh(ys, p.counts, color="#1e88e5")
+        ax.set_yticks(ys, [_short(o, 40) for o in p.options], fontsize=8)
+        ax.set_xlabel(t("report.votes"))
+        ax.set_title(_short(p.question, 70), fontsize=10)
+        save(fig, f"poll_{p.poll_id}.png")
+
+    for key, name, title, label_col, value_col in (
+        ("content_items", "items.png", "report.chart_items", 1, 3),
+        ("questions", "questions.png", "report.chart_questions", 0, 2),
+        ("crisis", "crisis.png", "report.chart_crisis", 0, 2),
+    ):
+        table = report.table(key)
+        if not table.available or not table.rows:
+            continue
+        totals: dict[str, float] = {}
+        for row in table.rows:  # at most ROW_LIMIT grouped rows, summed per label for the chart
+            label = str(row[label_col])
+            totals[label] = totals.get(label, 0) + float(row[value_col] or 0)
+        top = sorted(totals.items(), key=lambda kv: -kv[1])[:10]
+        fig = MplFigure(figsize=(8, max(2.5, 0.45 * len(top) + 1.2)))
+        ax = fig.subplots()
+        ys = list(range(len(top)))[::-1]
+        ax.barh(ys, [v for _, v in top], color="#5e35b1")
+        ax.set_yticks(ys, [_short(k, 40) for k, _ in top], fontsize=8)
+        ax.set_title(t(title))
+        save(fig, name)
+    return charts
+
+
+def _short(text: str, n: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1000px;color:#222;padding:0 1rem}
+h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd}
+table{border-collapse:collapse;width:100%;font-size:.9rem;margin:.5rem 0}
+th,td{border:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}
+th{background:#f5f5f5}td.n{text-align:right}.na{color:#888;font-style:italic}
+img{max-width:100%;margin:.5rem 0}.up{color:#2e7d32}.down{color:#c62828}small{color:#666}
+"""
+
+
+def _html(report: MeetingReport, files: ReportFiles, t: Translator, tz: ZoneInfo, program: str) -> str:
+    e = html.escape
+    p, prev = report.period, report.period.previous()
+    lang = t.lang
+    parts = [
+        f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'>",
+        f"<title>{e(t('report.title'))}: {e(program)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{e(t('report.title'))}: {e(program)}</h1>",
+        "<p>" + e(t("report.period", start=fmt_when(p.start, lang, tz), end=fmt_when(p.end, lang, tz),
+                    pstart=fmt_when(prev.start, lang, tz), pend=fmt_when(prev.end, lang, tz))) + "</p>",
+        "<p><small>" + e(t("report.generated", when=fmt_when(report.generated_at, lang, tz), tz=str(tz))) + "</small></p>",
+        f"<h2>{e(t('report.figures'))}</h2><table><tr><th>{e(t('col.figure'))}</th><th>{e(t('col.value'))}</th>"
+        f"<th>{e(t('col.previous'))}</th><th>{e(t('col.change'))}</th></tr>",
+    ]
+    for fig in report.figures:
+        label = e(figure_label(fig.key, t))
+        if not fig.available:
+            parts.append(f"<tr><td>{label}</td><td colspan='3' class='na'>{e(t('report.na'))}</td></tr>")
+            continue
+        change = fig.change or 0
+        cls = "up" if change > 0 else "down" if change < 0 else ""
+        parts.append(
+            f"<tr><td>{label}</td><td class='n'>{e(fmt_number(fig.value, lang, percent=fig.percent))}</td>"
+            f"<td class='n'>{e(fmt_number(fig.previous, lang, percent=fig.percent))}</td>"
+            f"<td class='n {cls}'>{e(fmt_change(fig, lang))}</td></tr>"
+        )
+    parts.append("</table>")
+    names = {c.name for c in files.charts}
+    for chart in ("figures.png", "activity.png", "departments.png"):
+        if chart in names:
+            parts.append(f"<img src='{chart}' alt='{e(chart)}'>")
+
+    parts.append(f"<h2>{e(t('report.polls'))}</h2>")
+    if not report.polls:
+        parts.append(f"<p class='na'>{e(t('report.none'))}</p>")
+    for poll in report.polls:
+        kind = t("report.anonymous") if poll.anonymous else t("report.named")
+        voters = (t("report.voters_of", voters=poll.voters, recipients=poll.recipients) if poll.recipients
+                  else t("report.voters", voters=poll.voters))
+        parts.append(f"<h3>#{poll.poll_id} {e(poll.question)}</h3><p><small>{e(kind)} · "
+                     f"{e(t('status.' + poll.status))} · {e(fmt_when(poll.closes_at, lang, tz))} · {e(voters)}</small></p>")
+        if poll.counts is None:
+            why = (t("report.hidden_open") if poll.hidden_reason == "open"
+                   else t("report.hidden_few", n=report.min_anonymous_votes))
+            parts.append(f"<p class='na'>{e(why)}</p>")
+            continue
+        parts.append(f"<table><tr><th>{e(t('col.option'))}</th><th>{e(t('col.votes'))}</th></tr>")
+        parts += [f"<tr><td>{e(o)}</td><td class='n'>{c}</td></tr>" for o, c in zip(poll.options, poll.counts,
+                                                                                     strict=False)]
+        parts.append("</table>")
+        if f"poll_{poll.poll_id}.png" in names:
+            parts.append(f"<img src='poll_{poll.poll_id}.png' alt='poll {poll.poll_id}'>")
+
+    for key in ("departments", "feedback", "content_items", "questions", "crisis", "activity_by_day"):
+        table = report.table(key)
+        parts.append(f"<h2>{e(t('table.' + key))}</h2>")
+        if not table.available:
+            parts.append(f"<p class='na'>{e(t('report.na'))}</p>")
+            continue
+        if not table.rows:
+            parts.append(f"<p class='na'>{e(t('report.none'))}</p>")
+            continue
+        parts.append("<table><tr>" + "".join(f"<th>{e(c)}</th>" for c in _columns(table, t)) + "</tr>")
+        for row in table.rows:
+            cells = []
+            for value, col in zip(row, table.columns, strict=False):
+                cls = " class='n'" if isinstance(value, int | float) and not isinstance(value, bool) else ""
+                cells.append(f"<td{cls}>{e(_cell(value, col, t, tz, report.min_anonymous_votes))}</td>")
+            parts.append("<tr>" + "".join(cells) + "</tr>")
+        parts.append("</table>")
+        chart = {"content_items": "items.png", "questions": "questions.png", "crisis": "crisis.png"}.get(key)
+        if chart in names:
+            parts.append(f"<img src='{chart}' alt='{e(chart)}'>")
+
+    parts.append(f"<h2>{e(t('report.files'))}</h2><ul>")
+    parts += [f"<li><a href='{e(c.name)}'>{e(c.name)}</a></li>" for c in files.csv]
+    parts.append("</ul></body></html>")
+    return "\n".join(parts)
+
+
+def all_figure_keys() -> list[str]:
+    return list(FIGURES)
+
+
+def report_to_json(report: MeetingReport) -> dict[str, Any]:
+    """What the chat summary needs, for the database: each recipient's copy is rendered in their language later."""
+    return {
+        "start": report.period.start.isoformat(),
+        "end": report.period.end.isoformat(),
+        "generated_at": report.generated_at.isoformat(),
+        "min_anonymous_votes": report.min_anonymous_votes,
+        "figures": [[f.key, f.value, f.previous, f.available, f.percent] for f in report.figures],
+        "polls": [
+            [p.poll_id, p.question, p.options, p.anonymous, p.voters, p.counts, p.hidden_reason] for p in report.polls
+        ],
+    }
+
+
+def report_from_json(data: dict[str, Any]) -> MeetingReport:
+    period = Period(datetime.fromisoformat(data["start"]), datetime.fromisoformat(data["end"]))
+    figures = [Figure(k, v, pv, bool(a), bool(pc)) for k, v, pv, a, pc in data.get("figures") or []]
+    polls = [
+        PollResult(pid, q, list(opts), bool(anon), False, "", "", period.end, 0, voters, counts, reason)
+        for pid, q, opts, anon, voters, counts, reason in data.get("polls") or []
+    ]
+    return MeetingReport(period, datetime.fromisoformat(data["generated_at"]), figures, [], polls, {},
+                         int(data.get("min_anonymous_votes") or 5))

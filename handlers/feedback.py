@@ -1,0 +1,200 @@
+"""Feedback and topics for the next meeting: anyone sends them, optionally anonymous;
+communicators read their department's, the comms lead reads all.
+
+``feedback …`` / ``rückmeldung …``; ``--anonymous`` / ``--anonym`` leaves the
+name out; ``--topic`` / ``--thema`` marks a topic for the next meeting. Other
+capabilities put a button with the action ``feedback.start`` under their
+messages (``value={"context": "content:12"}`` says what it is about).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import UTC
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, func, update
+from sqlmodel import select
+
+from bot.core import Context
+from bot.messages import Button, Field, Incoming, Reply
+from bot.router import BACKUP, COMMUNICATOR, LEAD, Router, normalize_command_text
+from storage.models import Person
+from storage.models_polls import Feedback
+
+log = logging.getLogger("ambassador.feedback")
+
+TEXT_MAX = 4000
+LIST_MAX = 25
+
+TEXTS: dict[str, dict[str, Any]] = {
+    "feedback.desc": {"en": "send feedback or a topic for the next meeting (--anonymous possible)",
+                      "de": "Rückmeldung oder ein Thema fürs nächste Treffen senden (--anonym möglich)"},
+    "feedback.usage": {"en": "feedback [--anonymous] [--topic] TEXT", "de": "rückmeldung [--anonym] [--thema] TEXT"},
+    "feedback.list_desc": {"en": "read the feedback (your departments; the comms lead: all)",
+                           "de": {"du": "Rückmeldungen lesen (deine Abteilungen; die Kommunikationsleitung: alle)",
+                                  "sie": "Rückmeldungen lesen (Ihre Abteilungen; die Kommunikationsleitung: alle)"}},
+    "feedback.prompt": {
+        "en": "Write *feedback* and your text, for example *feedback The content this week was great*. "
+              "Add --anonymous to send it without your name, or --topic for a topic for the next meeting.",
+        "de": {"du": "Schreib *rückmeldung* und deinen Text, zum Beispiel *rückmeldung Die Inhalte diese Woche waren super*. "
+                     "Mit --anonym geht sie ohne deinen Namen, mit --thema als Thema fürs nächste Treffen.",
+               "sie": "Schreiben Sie *rückmeldung* und Ihren Text, zum Beispiel *rückmeldung Die Inhalte diese Woche waren super*. "
+                      "Mit --anonym geht sie ohne Ihren Namen, mit --thema als Thema fürs nächste Treffen."},
+    },
+    "feedback.too_long": {"en": "Your feedback has {n} characters; at most {max} fit. Please shorten it.",
+                          "de": {"du": "Deine Rückmeldung hat {n} Zeichen; höchstens {max} passen. Kürze sie bitte.",
+                                 "sie": "Ihre Rückmeldung hat {n} Zeichen; höchstens {max} passen. Bitte kürzen Sie sie."}},
+    "feedback.thanks": {"en": "Thank you! Your feedback is noted with your name for {who}.",
+                        "de": {"du": "Danke! Deine Rückmeldung ist mit deinem Namen für {who} notiert.",
+                               "sie": "Danke! Ihre Rückmeldung ist mit Ihrem Namen für {who} notiert."}},
+    "feedback.thanks_topic": {"en": "Thank you! Your topic is on the list for the next meeting, with your name.",
+                              "de": {"du": "Danke! Dein Thema steht mit deinem Namen auf der Liste fürs nächste Treffen.",
+                                     "sie": "Danke! Ihr Thema steht mit Ihrem Namen auf der Liste fürs nächste Treffen."}},
+    "feedback.thanks_anonymous": {"en": "Thank you! Your feedback is noted without your name: nobody can see it came from you.",
+                                  "de": {"du": "Danke! Deine Rückmeldung ist ohne deinen Namen notiert: Niemand sieht, dass sie von dir kommt.",
+                                         "sie": "Danke! Ihre Rückmeldung ist ohne Ihren Namen notiert: Niemand sieht, dass sie von Ihnen kommt."}},
+    "feedback.who_department": {"en": "the communicators of {department} and the comms lead",
+                                "de": "die Kommunikator*innen von {department} und die Kommunikationsleitung"},
+    "feedback.who_lead": {"en": "the comms lead", "de": "die Kommunikationsleitung"},
+    "feedback.make_anonymous": {"en": "Remove my name", "de": "Meinen Namen entfernen"},
+    "feedback.anonymized": {"en": "Done: your feedback no longer carries your name.",
+                            "de": {"du": "Erledigt: Deine Rückmeldung trägt deinen Namen nicht mehr.",
+                                   "sie": "Erledigt: Ihre Rückmeldung trägt Ihren Namen nicht mehr."}},
+    "feedback.not_yours": {"en": "That feedback is not yours or is gone.",
+                           "de": {"du": "Diese Rückmeldung ist nicht deine oder nicht mehr da.",
+                                  "sie": "Diese Rückmeldung ist nicht Ihre oder nicht mehr da."}},
+    "feedback.list_title": {"en": "Feedback: {scope}", "de": "Rückmeldungen: {scope}"},
+    "feedback.scope_all": {"en": "all departments", "de": "alle Abteilungen"},
+    "feedback.list_none": {"en": "No feedback yet.", "de": "Noch keine Rückmeldungen."},
+    "feedback.list_more": {"en": "The newest {n} of {total}; the meeting report has them all.",
+                           "de": "Die neuesten {n} von {total}; der Bericht zum Treffen enthält alle."},
+    "feedback.anonymous": {"en": "anonymous", "de": "anonym"},
+    "feedback.topic": {"en": "topic", "de": "Thema"},
+    "feedback.no_department": {"en": "no department", "de": "keine Abteilung"},
+    "feedback.data": {"en": "Feedback you sent with your name", "de": "Rückmeldungen mit Namen"},
+}
+
+_ANON = re.compile(r"(?:^|\s)(?:--|—|–)(?:anonymous|anonym|anon)\b", re.IGNORECASE)
+_FEEDBACK_WORDS = ("feedback", "rückmeldung", "rueckmeldung")
+_TOPIC = re.compile(r"(?:^|\s)(?:--|—|–)(?:topic|thema)\b", re.IGNORECASE)
+
+
+def register(router: Router) -> None:
+    router.texts(TEXTS)
+    router.command("feedback", en=["feedback"], de=["rückmeldung", "rueckmeldung"], help_key="feedback.desc",
+                   usage_key="feedback.usage")(feedback)
+    # Not gated by role here: "feedback list of things ..." from anyone is feedback, and is kept.
+    router.command("feedback.list", en=["feedback list"], de=["rückmeldung liste", "rückmeldungen", "feedback liste"],
+                   help_key="feedback.list_desc")(feedback_list)
+    router.action("feedback.start")(feedback_start)
+    router.action("feedback.anonymize")(feedback_anonymize)
+    router.data_providers.append(my_feedback_data)
+    router.forget_hooks.append(forget_feedback)
+
+
+async def feedback_start(ctx: Context, msg: Incoming) -> Reply:
+    return Reply(text=ctx.t("feedback.prompt"), private=True)
+
+
+async def feedback(ctx: Context, msg: Incoming, *, prefix: str = "") -> Reply:
+    t = ctx.t
+    text = (prefix + " " + ctx.args).strip()
+    anonymous = bool(_ANON.search(text))
+    topic = bool(_TOPIC.search(text))
+    text = _TOPIC.sub(" ", _ANON.sub(" ", text)).strip()
+    if not text:
+        return Reply(text=t("feedback.prompt"), private=True)
+    if len(text) > TEXT_MAX:
+        return Reply(text=t("feedback.too_long", n=len(text), max=TEXT_MAX), private=True)
+    context = msg.values.get("context") if isinstance(msg.values.get("context"), str) else None
+    row = Feedback(
+        kind="topic" if topic else "feedback",
+        text=text,
+        department=ctx.person.department,
+        person_id=None if anonymous else ctx.person.id,
+        anonymous=anonymous,
+        context=context[:200] if context else None,
+        lang=ctx.lang,
+        created_at=ctx.core.now(),
+    )
+    async with ctx.db.session() as s:
+        s.add(row)
+        await s.commit()
+    log.info("feedback received", extra={"kind": row.kind, "anonymous": anonymous})
+    if anonymous:
+        return Reply(text=t("feedback.thanks_anonymous"), private=True)
+    who = (t("feedback.who_department", department=ctx.person.department) if ctx.person.department
+           else t("feedback.who_lead"))
+    return Reply(text=t("feedback.thanks_topic") if topic else t("feedback.thanks", who=who), private=True,
+                 buttons=[Button(label=t("feedback.make_anonymous"), action_id="feedback.anonymize",
+                                 value={"id": row.id})])
+
+
+async def feedback_anonymize(ctx: Context, msg: Incoming) -> Reply:
+    try:
+        fid = int(msg.values.get("id"))
+    except (TypeError, ValueError):
+        return Reply(text=ctx.t("feedback.not_yours"), private=True)
+    async with ctx.db.session() as s:
+        done = await s.execute(update(Feedback).where(Feedback.id == fid, Feedback.person_id == ctx.person.id)
+                               .values(person_id=None, anonymous=True))
+        await s.commit()
+    if done.rowcount != 1:
+        return Reply(text=ctx.t("feedback.not_yours"), private=True)
+    return Reply(text=ctx.t("feedback.anonymized"), update=True, private=True)
+
+
+async def feedback_list(ctx: Context, msg: Incoming) -> Reply:
+    t = ctx.t
+    everything = LEAD in ctx.roles or BACKUP in ctx.roles
+    if not everything and COMMUNICATOR not in ctx.roles:
+        if not ctx.args.strip():
+            roles = t("role.communicator") + t("core.or") + t("role.lead")
+            return Reply(text=t("core.role_refused", command=normalize_command_text(msg.text), roles=roles),
+                         private=True)
+        # Not a reader of feedback: "feedback list of …" is feedback that starts with "list".
+        words = normalize_command_text(msg.text).split()
+        prefix = words[1] if len(words) > 1 and words[0].lower() in _FEEDBACK_WORDS else ""
+        return await feedback(ctx, msg, prefix=prefix)
+    async with ctx.db.session() as s:
+        stmt = select(Feedback, Person.display_name).outerjoin(Person, Person.id == Feedback.person_id)
+        count = select(func.count()).select_from(Feedback)
+        if not everything:
+            stmt = stmt.where(Feedback.department.in_(ctx.departments or ("",)))
+            count = count.where(Feedback.department.in_(ctx.departments or ("",)))
+        rows = (await s.exec(stmt.order_by(Feedback.created_at.desc(), Feedback.id.desc()).limit(LIST_MAX))).all()
+        total = (await s.exec(count)).one()
+    scope = t("feedback.scope_all") if everything else ", ".join(ctx.departments)
+    if not rows:
+        return Reply(title=t("feedback.list_title", scope=scope), text=t("feedback.list_none"), private=True)
+    tz = ZoneInfo(ctx.person.timezone or ctx.settings.app.timezone)
+    fields = []
+    for fb, name in rows:
+        at = fb.created_at if fb.created_at.tzinfo else fb.created_at.replace(tzinfo=UTC)
+        label = " · ".join(x for x in (
+            at.astimezone(tz).strftime("%d.%m.%Y" if ctx.lang == "de" else "%Y-%m-%d"),
+            fb.department or t("feedback.no_department"),
+            t("feedback.anonymous") if fb.anonymous or not name else name,
+            t("feedback.topic") if fb.kind == "topic" else "",
+        ) if x)
+        fields.append(Field(label, fb.text[:500]))
+    return Reply(title=t("feedback.list_title", scope=scope), text="", fields=fields, private=True,
+                 context=t("feedback.list_more", n=len(rows), total=total) if total > len(rows) else None)
+
+
+async def my_feedback_data(ctx: Context) -> list[tuple[str, str]]:
+    async with ctx.db.session() as s:
+        texts = (await s.exec(select(Feedback.text).where(Feedback.person_id == ctx.person.id)
+                              .order_by(Feedback.created_at))).all()
+    value = "; ".join(x[:200] for x in texts) if texts else "-"
+    return [(ctx.t("feedback.data"), value)]
+
+
+async def forget_feedback(ctx: Context) -> None:
+    # Named feedback is the person's data; anonymous feedback has no link to anyone.
+    async with ctx.db.session() as s:
+        await s.execute(delete(Feedback).where(Feedback.person_id == ctx.person.id))
+        await s.commit()
