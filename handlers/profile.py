@@ -43,13 +43,26 @@ TEXTS = {
     },
 }
 
+TEXTS_DEPARTMENT = {
+    "department.desc": {"en": "set your department", "de": {"du": "deine Abteilung festlegen", "sie": "Ihre Abteilung festlegen"}},
+    "department.usage": {"en": "department NAME", "de": "abteilung NAME"},
+    "department.set": {"en": "Your department is now {department}.", "de": {"du": "Deine Abteilung ist jetzt {department}.", "sie": "Ihre Abteilung ist jetzt {department}."}},
+    "department.bad": {
+        "en": "Pick one of the departments: {departments}. For example *department {example}*.",
+        "de": {"du": "Wähle eine der Abteilungen: {departments}. Zum Beispiel *abteilung {example}*.",
+               "sie": "Wählen Sie eine der Abteilungen: {departments}. Zum Beispiel *abteilung {example}*."},
+    },
+}
+
 _RANGE = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*(?:-|–|to|bis)\s*(\d{1,2})(?::(\d{2}))?$", re.IGNORECASE)
 
 
 def register(router: Router) -> None:
     router.texts(TEXTS)
+    router.texts(TEXTS_DEPARTMENT)
     router.command("language", en=["language"], de=["sprache"], personal=True, help_key="language.desc", usage_key="language.usage")(language)
     router.command("timezone", en=["timezone", "time zone"], de=["zeitzone"], personal=True, help_key="timezone.desc", usage_key="timezone.usage")(timezone)
+    router.command("department", en=["department"], de=["abteilung"], personal=True, help_key="department.desc", usage_key="department.usage")(department)
     router.command("quiet hours", en=["quiet hours"], de=["ruhezeiten", "ruhezeit"], personal=True, help_key="quiet.desc", usage_key="quiet.usage")(quiet_hours)
 
 
@@ -101,3 +114,14 @@ async def quiet_hours(ctx: Context, msg: Incoming) -> Reply:
     start, end = f"{h1:02d}:{m1:02d}", f"{h2:02d}:{m2:02d}"
     await _update(ctx, quiet_start=start, quiet_end=end)
     return Reply(text=ctx.t("quiet.set", start=start, end=end))
+
+
+async def department(ctx: Context, msg: Incoming) -> Reply:
+    """People say which department they are in: department polls, feedback and figures use it."""
+    known = ctx.settings.app.departments
+    wanted = ctx.args.strip()
+    match = next((d for d in known if d.lower() == wanted.lower()), None)
+    if match is None:
+        return Reply(text=ctx.t("department.bad", departments=", ".join(known) or "-", example=known[0] if known else "Sales"))
+    await _update(ctx, department=match)
+    return Reply(text=ctx.t("department.set", department=match))

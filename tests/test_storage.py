@@ -316,3 +316,13 @@ async def test_an_unverified_account_cannot_join_until_the_platform_tells_who_it
     assert "couldn't check your account" in out.replies[-1].text
     await any_core.handle(msg("join", user="UNEW"), out)
     assert "privacy notice" in (out.replies[-1].title or "")
+
+
+async def test_people_set_their_own_department_from_the_configured_list(any_core):
+    out = Outbox()
+    await any_core.handle(msg("department sales"), out)
+    assert out.replies[-1].text == "Your department is now Sales."
+    await any_core.handle(msg("department Astrology"), out)
+    assert "Pick one of the departments: Sales, HR, Engineering, Marketing, Operations" in out.replies[-1].text
+    async with any_core.db.session() as s:
+        assert (await s.exec(select(Person))).one().department == "Sales"
