@@ -17,12 +17,25 @@ log = logging.getLogger("ambassador")
 EPILOG = """\
 Secrets and overrides come from the environment or a .env file: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET,
 SLACK_APP_TOKEN, SLACK_API_URL, MicrosoftAppId, MicrosoftAppPassword, MicrosoftAppTenantId, MicrosoftAppType,
-TEAMS_ALLOW_UNAUTHENTICATED, DATABASE_URL, OPENAI_API_KEY, OPENAI_BASE_URL, PORT, AMBASSADOR_CONFIG.
+TEAMS_ALLOW_UNAUTHENTICATED, DATABASE_URL, OPENAI_API_KEY, OPENAI_BASE_URL, PORT, HOST, PUBLIC_URL, AMBASSADOR_CONFIG,
+AMBASSADOR_SECRET, SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_FROM, SMTP_TLS, WEBHOOK_SECRET.
 """
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return load_settings(args.config)
+    """The settings, with every capability's app.yaml section validated: a bad one stops here."""
+    from handlers import build_router
+
+    settings = load_settings(args.config)
+    problems: list[str] = []
+    for check in build_router().config_checks:
+        try:
+            check(settings)
+        except ConfigError as exc:
+            problems.extend(str(exc).splitlines())
+    if problems:
+        raise ConfigError("\n".join(problems))
+    return settings
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -101,7 +114,7 @@ def cmd_config_check(args: argparse.Namespace) -> int:
 
 
 # Capabilities add their own subcommands here (knowledge base, content, polls, crisis).
-EXTENSIONS: list[str] = ["knowledge.cli", "bot.cli_polls"]
+EXTENSIONS: list[str] = ["knowledge.cli", "bot.cli_content", "bot.cli_polls", "bot.cli_crisis"]
 
 
 def build_parser() -> argparse.ArgumentParser:

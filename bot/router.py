@@ -78,6 +78,9 @@ class Router:
         self.data_providers: list[DataProvider] = []
         self.forget_hooks: list[ForgetHook] = []
         self.answer_guards: list[AnswerGuard] = []
+        # Validators of the capabilities' app.yaml sections; `ambassador run`,
+        # `chat` and `config check` run them all, so a bad section stops the start.
+        self.config_checks: list[Callable[[Any], object]] = []
         self._phrases: list[tuple[str, str | None, Route]] = []  # (phrase, language, route), longest first
         # Periodic work of the capabilities: (seconds, name, job); the scheduler
         # runs each on one replica at a time.

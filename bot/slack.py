@@ -46,6 +46,9 @@ log = logging.getLogger("ambassador.slack")
 DEFAULT_API_URL = "https://slack.com/api/"
 EVENTS_PATH = "/slack/events"
 SHORTCUT_CHECK = "check_before_posting"
+SHORTCUT_REPORT = "report_to_comms"
+# A message shortcut's callback id -> the neutral action it starts.
+SHORTCUT_ACTIONS = {SHORTCUT_CHECK: "ask.check", SHORTCUT_REPORT: "crisis.report"}
 
 # A person's Slack profile changes rarely; an hour keeps users.info off the
 # path of almost every message while a deactivation still arrives as user_change.
@@ -206,7 +209,8 @@ class SlackAdapter:
         # declares one, and a workspace may have renamed it to avoid a clash.
         bolt.command(re.compile(r"^/"), middleware=[self._prepare_command])(self._ack_and_answer)
         bolt.block_action(re.compile(r".*"), middleware=[self._prepare_action])(self._ack_and_answer)
-        bolt.message_shortcut(SHORTCUT_CHECK, middleware=[self._prepare_shortcut])(self._ack_and_answer)
+        for callback_id in SHORTCUT_ACTIONS:
+            bolt.message_shortcut(callback_id, middleware=[self._prepare_shortcut])(self._ack_and_answer)
         bolt.event("app_home_opened")(self._publish_home)
         bolt.event("user_change", middleware=[self._prepare_user_change])(self._nothing)
         self._bolt = bolt
@@ -417,15 +421,22 @@ class SlackAdapter:
         message = _dict(body.get("message"))
         text = blockkit.unescape(str(message.get("text") or ""))
         key = body.get("action_ts") or body.get("trigger_id")
+        action_id = SHORTCUT_ACTIONS.get(str(body.get("callback_id")), "ask.check")
+        values: dict[str, Any] = {"text": text}
+        if action_id == "crisis.report":
+            source_channel = _dict(body.get("channel")).get("id")
+            if source_channel and message.get("ts"):
+                # Where the reported message stands; the client's own permalink needs another API call.
+                values["permalink"] = f"slack:{source_channel}/{message['ts']}"
         incoming = Incoming(
             platform="slack",
             user_id=user,
-            # The verdict on a draft is the asker's business: it goes to their DM.
+            # The verdict on a draft, the receipt of a report: the asker's business, in their DM.
             conversation_id=user,
             text=text,
             source="shortcut",
-            action_id="ask.check",
-            values={"text": text},
+            action_id=action_id,
+            values=values,
             event_id=f"action:{key}" if key else None,
             is_direct=True,
             team_id=_dict(body.get("team")).get("id"),

@@ -51,7 +51,9 @@ log = logging.getLogger("ambassador.teams")
 
 MESSAGES_PATH = "/api/messages"
 CHECK_COMMAND = "checkBeforePosting"
-CHECK_ACTION = "ask.check"
+REPORT_COMMAND = "reportToComms"
+# A message action's command id -> the neutral action it starts.
+MESSAGE_ACTIONS = {CHECK_COMMAND: "ask.check", REPORT_COMMAND: "crisis.report"}
 UNAUTHENTICATED_WARNING = (
     "Teams endpoint accepts unauthenticated requests: for the Bot Framework Emulator and tests only"
 )
@@ -436,7 +438,7 @@ class TeamsAdapter:
     async def on_message_action(
         self, turn_context: TurnContext, action: MessagingExtensionAction
     ) -> MessagingExtensionActionResponse:
-        """The "Check before posting" message action, and buttons pressed in its dialog."""
+        """The "Check before posting" and "Report to comms" message actions, and buttons pressed in their dialog."""
         activity = turn_context.activity
         data = action.data if isinstance(action.data, dict) else {}
         await self._prepare(turn_context)
@@ -446,7 +448,7 @@ class TeamsAdapter:
             incoming = self._incoming(
                 activity, source="action", action_id=action_id, values=values, profile=profile
             )
-        elif action.command_id == CHECK_COMMAND:
+        elif action.command_id in MESSAGE_ACTIONS:
             payload = action.message_payload
             body = payload.body if payload else None
             content = (body.content or "") if body else ""
@@ -455,8 +457,8 @@ class TeamsAdapter:
                 activity,
                 text=text,
                 source="shortcut",
-                action_id=CHECK_ACTION,
-                values={"text": text},
+                action_id=MESSAGE_ACTIONS[action.command_id],
+                values={"text": text, "permalink": payload.link_to_message if payload else None},
                 profile=profile,
                 meta={
                     "message_id": payload.id if payload else None,

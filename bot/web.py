@@ -45,6 +45,9 @@ def create_app(settings: Settings, *, core: Core | None = None, background: bool
         from bot.teams import TeamsAdapter
 
         TeamsAdapter(core, settings).mount(app)
+    from bot import links
+
+    links.mount(app, core)  # the share-link redirect (/r/{token})
 
     async def startup(app: web.Application) -> None:
         await core.db.upgrade()

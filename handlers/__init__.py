@@ -7,11 +7,11 @@ from bot.router import Router
 
 
 def build_router() -> Router:
-    from handlers import ask, feedback, meetings, membership, polls, profile, roles
+    from handlers import ask, content, crisis, feedback, meetings, membership, polls, profile, roles
     from handlers import help as help_
 
     router = Router()
     router.texts(CORE_TEXTS)
-    for module in (help_, membership, profile, roles, ask, polls, feedback, meetings):
+    for module in (help_, membership, profile, roles, ask, crisis, content, polls, feedback, meetings):
         module.register(router)
     return router

@@ -188,6 +188,7 @@ TEXTS: dict[str, dict[str, Any]] = {
 
 
 def register(router: Router) -> None:
+    router.config_checks.append(meetings_config)
     router.texts(REPORT_TEXTS)
     router.texts(TEXTS)
     readers = [COMMUNICATOR, BACKUP, LEAD]

@@ -677,6 +677,7 @@ def _same_channel(conversation_id: str, channel: str) -> bool:
 
 
 def register(router: Router) -> None:
+    router.config_checks.append(polls_config)
     router.texts(TEXTS)
     creators = [COMMUNICATOR, BACKUP, LEAD]
     router.command("poll", en=["poll"], de=["umfrage"], roles=creators, help_key="poll.desc",

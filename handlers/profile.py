@@ -45,7 +45,10 @@ TEXTS = {
 
 TEXTS_DEPARTMENT = {
     "department.desc": {"en": "set your department", "de": {"du": "deine Abteilung festlegen", "sie": "Ihre Abteilung festlegen"}},
-    "department.usage": {"en": "department NAME", "de": "abteilung NAME"},
+    "department.usage": {"en": "department NAME|none", "de": "abteilung NAME|keine"},
+    "department.show": {"en": "Your department: {department}. Departments: {departments}.", "de": {"du": "Deine Abteilung: {department}. Abteilungen: {departments}.", "sie": "Ihre Abteilung: {department}. Abteilungen: {departments}."}},
+    "department.cleared": {"en": "Your department is no longer set.", "de": {"du": "Deine Abteilung ist nicht mehr gesetzt.", "sie": "Ihre Abteilung ist nicht mehr gesetzt."}},
+    "department.none": {"en": "none", "de": "keine"},
     "department.set": {"en": "Your department is now {department}.", "de": {"du": "Deine Abteilung ist jetzt {department}.", "sie": "Ihre Abteilung ist jetzt {department}."}},
     "department.bad": {
         "en": "Pick one of the departments: {departments}. For example *department {example}*.",
@@ -118,10 +121,17 @@ async def quiet_hours(ctx: Context, msg: Incoming) -> Reply:
 
 async def department(ctx: Context, msg: Incoming) -> Reply:
     """People say which department they are in: department polls, feedback and figures use it."""
+    t = ctx.t
     known = ctx.settings.app.departments
-    wanted = ctx.args.strip()
+    names = ", ".join(known) or "-"
+    wanted = " ".join(ctx.args.split())
+    if not wanted:
+        return Reply(text=t("department.show", department=ctx.person.department or t("department.none"), departments=names))
+    if wanted.lower() in ("none", "keine", "off", "aus", "-"):
+        await _update(ctx, department=None)
+        return Reply(text=t("department.cleared"))
     match = next((d for d in known if d.lower() == wanted.lower()), None)
     if match is None:
-        return Reply(text=ctx.t("department.bad", departments=", ".join(known) or "-", example=known[0] if known else "Sales"))
+        return Reply(text=t("department.bad", departments=names, example=known[0] if known else "Sales"))
     await _update(ctx, department=match)
-    return Reply(text=ctx.t("department.set", department=match))
+    return Reply(text=t("department.set", department=match))

@@ -98,4 +98,21 @@ def test_a_capability_section_is_validated_with_file_and_line(tmp_path):
     settings = load_settings(path, env={}, read_dotenv=False)
     with pytest.raises(ConfigError, match=r"app.yaml:4: crisis.rounds: Input should be a valid integer"):
         validate_section(settings, "crisis", Crisis)
-    assert validate_section(load_settings(SAMPLE_CONFIG, env={}, read_dotenv=False), "crisis", Crisis).rounds == 3
+    empty = _write(tmp_path, "program:\n  name: X\n")
+    assert validate_section(load_settings(empty, env={}, read_dotenv=False), "crisis", Crisis).rounds == 3
+
+
+def test_the_sample_sections_are_valid_and_a_bad_one_stops_the_start(tmp_path):
+    import yaml
+
+    ok = subprocess.run([sys.executable, "-m", "bot", "--config", str(SAMPLE_CONFIG), "config", "check"],
+                        capture_output=True, text=True, timeout=60)
+    assert ok.returncode == 0, ok.stderr
+    data = yaml.safe_load(SAMPLE_CONFIG.read_text(encoding="utf-8"))
+    data["content"]["schedule"] = "every monday"
+    bad = tmp_path / "app.yaml"
+    bad.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "bot", "--config", str(bad), "config", "check"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert "content.schedule" in proc.stderr and "Traceback" not in proc.stderr

@@ -468,6 +468,36 @@ async def test_shortcut_check_before_posting_answers_in_the_dm(start_bot, fake, 
     assert reply["text"] == f"Checked {len(draft)} characters."
 
 
+async def test_shortcut_report_to_comms_files_a_crisis_report_and_alerts_the_lead(bot, fake):
+    from sqlmodel import select as sql_select
+
+    from storage.models_crisis import CrisisReport
+
+    payload = {
+        "type": "message_action",
+        "callback_id": "report_to_comms",
+        "trigger_id": "1.rep",
+        "action_ts": _ts(),
+        "team": {"id": TEAM, "domain": "example"},
+        "channel": {"id": GENERAL, "name": "general"},
+        "user": {"id": EMPLOYEE, "name": "erik"},
+        "message": {"type": "message", "user": LEAD, "ts": "1700000000.000777",
+                    "text": "A journalist is asking about the accident at the plant"},
+        "response_url": fake.url + "response",
+    }
+    from handlers import crisis
+
+    assert (await bot.interact(payload)).status == 200
+    await bot.settled()
+    await crisis.settle(bot.core)  # the first alert goes out right after the receipt
+    async with bot.core.db.session() as s:
+        [report] = (await s.exec(sql_select(CrisisReport))).all()
+    assert "journalist" in report.text and report.permalink == f"slack:{GENERAL}/1700000000.000777"
+    to_reporter = [r for r in fake.replies() if r["channel"] == dm_of(EMPLOYEE)]
+    assert to_reporter and report.ref in all_text(to_reporter[0])  # the receipt with the reference number
+    assert any(r["channel"] == dm_of(LEAD) and report.ref in all_text(r) for r in fake.replies())  # the lead is alerted
+
+
 # -- delivered once, and only when signed --------------------------------------
 
 
@@ -1014,9 +1044,12 @@ def test_manifest_covers_every_method_and_event_the_adapter_uses():
 
     assert "commands" in scopes  # slash command and message shortcut
     assert [c["command"] for c in manifest["features"]["slash_commands"]] == ["/ambassador"]
-    [shortcut] = manifest["features"]["shortcuts"]
-    assert shortcut["type"] == "message" and shortcut["name"] == "Check before posting"
-    assert shortcut["callback_id"] in source
+    shortcuts = {s["callback_id"]: s for s in manifest["features"]["shortcuts"]}
+    assert set(shortcuts) == {"check_before_posting", "report_to_comms"}
+    assert shortcuts["check_before_posting"]["name"] == "Check before posting"
+    assert shortcuts["report_to_comms"]["name"] == "Report to comms"
+    for callback_id, shortcut in shortcuts.items():
+        assert shortcut["type"] == "message" and callback_id in source
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["settings"]["socket_mode_enabled"] is True
     home = manifest["features"]["app_home"]

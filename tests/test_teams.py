@@ -19,7 +19,13 @@ from sqlmodel import select
 from bot import cards
 from bot.core import Core
 from bot.messages import Button, Choice, Incoming, Reply
-from bot.teams import CHECK_COMMAND, UNAUTHENTICATED_WARNING, TeamsAdapter, TeamsDeliveryError, html_to_text
+from bot.teams import (
+    MESSAGE_ACTIONS,
+    UNAUTHENTICATED_WARNING,
+    TeamsAdapter,
+    TeamsDeliveryError,
+    html_to_text,
+)
 from bot.web import build_core, create_app
 from handlers import build_router
 from storage.models import Consent, ConversationRef, InboundTask, Person, ProcessedEvent, ProgramEvent
@@ -643,8 +649,10 @@ def test_the_manifest_matches_the_code():
     assert set(titles) == {"help", "join", "leave", "my data", "forget me", "status"}
     assert set(titles) <= words  # every menu entry is a command the bot understands
     [extension] = manifest["composeExtensions"]
-    [check] = extension["commands"]
-    assert check["id"] == CHECK_COMMAND and check["type"] == "action" and check["context"] == ["message"]
+    commands = {c["id"]: c for c in extension["commands"]}
+    assert set(commands) == set(MESSAGE_ACTIONS)  # every message action the adapter maps, and no other
+    for command in commands.values():
+        assert command["type"] == "action" and command["context"] == ["message"]
     assert len(manifest["description"]["short"]) <= 80 and len(manifest["name"]["short"]) <= 30
     for name, size in ((manifest["icons"]["color"], 192), (manifest["icons"]["outline"], 32)):
         head = (here / name).read_bytes()[:24]

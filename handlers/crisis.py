@@ -1,0 +1,1692 @@
+"""crisis: any employee reports in seconds; the policy's people are alerted until one acknowledges.
+
+A report is a row before the reporter gets the receipt. Its escalation is state
+in the same row (the next step and when it is due), worked off right after the
+report and then by a job every few seconds on whichever replica claims the row
+first. Every alert is an attempt row written before it is sent and finished
+after: a process that dies in between leaves 'sending', and that alert is sent
+again (a lost alert is worse than a repeated one). A step nobody could be
+reached at is followed at once by the next. The lead can also hold posting on a
+topic: ``active_holds`` and ``hold_matching`` are what the answer engine and the
+nudges consult.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import uuid
+import weakref
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from email_validator import EmailNotValidError, validate_email
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
+from sqlalchemy import func, or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from bot import notify as mail
+from bot.config import Settings, validate_section
+from bot.core import Context, Core, DeliveryError
+from bot.messages import Button, Incoming, Reply
+from bot.messages import Field as ReplyField
+from bot.router import BACKUP, EMPLOYEE, LEAD, Router
+from storage.models import Person, RoleGrant
+from storage.models_crisis import CrisisAttempt, CrisisEvent, CrisisReport, Hold
+
+log = logging.getLogger("ambassador.crisis")
+
+SEVERITIES = ("low", "medium", "high", "critical")
+Severity = Literal["low", "medium", "high", "critical"]
+LEAD_ROLES = ("comms_lead", "lead")
+ROLE_NAMES = (*LEAD_ROLES, "backup")
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAY_ALIASES = {
+    "monday": "mon", "tuesday": "tue", "wednesday": "wed", "thursday": "thu", "friday": "fri", "saturday": "sat",
+    "sunday": "sun", "mo": "mon", "di": "tue", "mi": "wed", "do": "thu", "fr": "fri", "sa": "sat", "so": "sun",
+}
+
+JOB_SECONDS = 2.0  # how often due escalations are looked for: the slack after a timeout
+CLAIM = timedelta(seconds=60)  # a replica working on a report's step holds it this long at most
+FIRST_CLAIM = timedelta(seconds=15)  # the reporting process sends the first alert within this, or the job does
+DELIVERY_TIMEOUT = 30.0  # one alert; past it the next level is alerted (the Teams adapter retries 429s within it)
+HOLD_BATCH = 25  # members told at once about a hold
+MAX_REPORT_TEXT = 20_000
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_CHANNEL = re.compile(r"^(slack|teams):\S+$")
+
+
+# -- configuration ------------------------------------------------------------------
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _listify(v: Any) -> Any:
+    return [v] if isinstance(v, str) else v
+
+
+class Level(_Strict):
+    """One step of the climb: who is alerted, where, and how long they have to acknowledge."""
+
+    who: list[str] = Field(default_factory=list)
+    channel: str | None = None
+    timeout: float = Field(default=10, gt=0, le=24 * 60)  # minutes
+    email: list[EmailStr] = Field(default_factory=list)
+    webhook: list[str] = Field(default_factory=list)
+
+    @field_validator("who", "email", "webhook", mode="before")
+    @classmethod
+    def _one_or_many(cls, v: Any) -> Any:
+        return _listify(v)
+
+    @field_validator("who")
+    @classmethod
+    def _who(cls, v: list[str]) -> list[str]:
+        out = []
+        for entry in v:
+            entry = str(entry).strip()
+            if entry.lower() in ROLE_NAMES:
+                out.append(entry.lower())
+                continue
+            try:
+                out.append(validate_email(entry, check_deliverability=False).normalized.lower())
+            except EmailNotValidError:
+                raise ValueError(f"{entry!r} is neither an e-mail address nor a role ({', '.join(ROLE_NAMES)})") from None
+        return out
+
+    @field_validator("channel")
+    @classmethod
+    def _channel(cls, v: str | None) -> str | None:
+        if v is not None and not _CHANNEL.match(v.strip()):
+            raise ValueError("write the channel as slack:CHANNEL_ID or teams:CONVERSATION_ID, e.g. slack:C0123CRISIS")
+        return v.strip() if v else v
+
+    @field_validator("webhook")
+    @classmethod
+    def _webhook(cls, v: list[str]) -> list[str]:
+        for url in v:
+            parsed = urlparse(str(url))
+            if parsed.scheme not in ("http", "https") or not parsed.netloc:
+                raise ValueError(f"{url!r} is not an http(s) URL")
+        return [str(u) for u in v]
+
+    @model_validator(mode="after")
+    def _someone(self) -> Level:
+        if not (self.who or self.channel or self.email or self.webhook):
+            raise ValueError("a level needs at least one of who, channel, email or webhook")
+        return self
+
+
+def _default_levels() -> list[Level]:
+    return [Level(who=["comms_lead"], timeout=10), Level(who=["backup"], timeout=10)]
+
+
+class Policy(_Strict):
+    levels: list[Level] = Field(default_factory=_default_levels, min_length=1)
+    rounds: int = Field(default=3, ge=1, le=50)
+
+
+class OfficeHours(_Strict):
+    days: list[str] = Field(default_factory=lambda: list(DAYS[:5]))
+    start: str = "08:00"
+    end: str = "18:00"
+    timezone: str | None = None
+
+    @field_validator("days", mode="before")
+    @classmethod
+    def _days(cls, v: Any) -> Any:
+        out = []
+        for d in _listify(v) or []:
+            key = str(d).strip().lower()
+            key = _DAY_ALIASES.get(key, key[:3] if key[:3] in DAYS else key)
+            if key not in DAYS:
+                raise ValueError(f"unknown day {d!r}; use mon, tue, wed, thu, fri, sat, sun")
+            out.append(key)
+        return out
+
+    @field_validator("start", "end")
+    @classmethod
+    def _hhmm(cls, v: Any) -> str:
+        if not _HHMM.match(str(v)):
+            raise ValueError("use the 24-hour form HH:MM, for example 08:00")
+        return str(v)
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str | None) -> str | None:
+        if v is not None:
+            try:
+                ZoneInfo(v)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown time zone {v!r}; use an IANA name such as Europe/Berlin") from None
+        return v
+
+    def contains(self, when: datetime, default_tz: str) -> bool:
+        local = when.astimezone(ZoneInfo(self.timezone or default_tz))
+        hhmm = local.strftime("%H:%M")
+        if self.start <= self.end:
+            return DAYS[local.weekday()] in self.days and self.start <= hhmm < self.end
+        # Overnight office hours (22:00-06:00) belong to the day they start on.
+        if hhmm >= self.start:
+            return DAYS[local.weekday()] in self.days
+        return hhmm < self.end and DAYS[(local.weekday() - 1) % 7] in self.days
+
+
+class CrisisConfig(_Strict):
+    """The ``crisis:`` section of app.yaml."""
+
+    levels: list[Level] = Field(default_factory=_default_levels, min_length=1)
+    rounds: int = Field(default=3, ge=1, le=50)
+    office_hours: OfficeHours | None = None
+    # Used outside office_hours (when office_hours is set); the same policy when absent.
+    outside_office_hours: Policy | None = None
+    reference_prefix: str = Field(default="K", pattern=r"^[A-Z]{1,5}$")
+    keywords: dict[Severity, list[str]] = Field(default_factory=dict)
+
+    def policy(self, name: str) -> Policy:
+        if name == "outside" and self.outside_office_hours is not None:
+            return self.outside_office_hours
+        return Policy(levels=self.levels, rounds=self.rounds)
+
+    def policy_at(self, when: datetime, default_tz: str) -> str:
+        if self.office_hours is None or self.office_hours.contains(when, default_tz):
+            return "office"
+        return "outside"
+
+    def all_levels(self) -> list[Level]:
+        return self.levels + (self.outside_office_hours.levels if self.outside_office_hours else [])
+
+
+def load_config(settings: Settings) -> CrisisConfig:
+    """The validated crisis section; a ConfigError names the file, line and key."""
+    return validate_section(settings, "crisis", CrisisConfig)
+
+
+# -- per-core state (no module globals shared between cores) -----------------------
+
+
+@dataclass
+class _State:
+    config: CrisisConfig
+    tasks: set[asyncio.Task] = field(default_factory=set)
+
+
+_STATES: weakref.WeakKeyDictionary[Core, _State] = weakref.WeakKeyDictionary()
+
+
+def _state(core: Core) -> _State:
+    st = _STATES.get(core)
+    if st is None:
+        st = _STATES[core] = _State(config=load_config(core.settings))
+    return st
+
+
+def config(core: Core) -> CrisisConfig:
+    return _state(core).config
+
+
+def _spawn(core: Core, coro) -> None:
+    """Work that should start now but must not hold up the answer; the job finishes it if this process dies."""
+    st = _state(core)
+
+    async def guarded() -> None:
+        try:
+            await coro
+        except Exception:
+            log.exception("crisis background work failed; the job takes it up again")
+
+    task = asyncio.get_running_loop().create_task(guarded())
+    st.tasks.add(task)
+    task.add_done_callback(st.tasks.discard)
+
+
+async def settle(core: Core) -> None:
+    """Wait for the work started in the background (tests, benchmarks, shutdown)."""
+    st = _state(core)
+    while st.tasks:
+        await asyncio.gather(*list(st.tasks), return_exceptions=True)
+
+
+# -- texts --------------------------------------------------------------------------
+
+TEXTS = {
+    "crisis.desc": {"en": "report a crisis to comms (shitstorm, leak, accident, press inquiry)",
+                    "de": "eine Krise an die Kommunikation melden (Shitstorm, Leak, Unfall, Presseanfrage)"},
+    "crisis.usage": {"en": "crisis WHAT HAPPENED [LINK]", "de": "krise WAS PASSIERT IST [LINK]"},
+    "crisis.empty": {
+        "en": "What happened? Write *crisis* and one sentence, for example: _crisis A video of our truck accident is going "
+              "viral on TikTok https://…_ The link and the platform help; a severity is proposed for you.",
+        "de": {"du": "Was ist passiert? Schreib *krise* und einen Satz, zum Beispiel: _krise Ein Video von unserem LKW-Unfall "
+                     "geht auf TikTok viral https://…_ Link und Plattform helfen; eine Dringlichkeit schlage ich vor.",
+               "sie": "Was ist passiert? Schreiben Sie *krise* und einen Satz, zum Beispiel: _krise Ein Video von unserem "
+                      "LKW-Unfall geht auf TikTok viral https://…_ Link und Plattform helfen; eine Dringlichkeit schlage ich vor."},
+    },
+    "crisis.receipt_title": {"en": "Report {ref} received: comms is being alerted now",
+                             "de": "Meldung {ref} ist eingegangen: die Kommunikation wird jetzt alarmiert"},
+    "crisis.receipt": {
+        "en": "Thank you, that was exactly right. Until comms gets back to you:\n"
+              "• *do not engage*: no replies, no likes, no arguing\n"
+              "• *do not delete* anything, not your posts and not your screenshots: they may be needed\n"
+              "• *do not comment* or share it, not even to defend us\n"
+              "Your reference: *{ref}*.",
+        "de": {"du": "Danke, genau richtig so. Bis sich die Kommunikation bei dir meldet:\n"
+                     "• *nicht einsteigen*: nicht antworten, nicht liken, nicht diskutieren\n"
+                     "• *nichts löschen*, weder deine Beiträge noch Screenshots: sie können gebraucht werden\n"
+                     "• *nicht kommentieren* oder teilen, auch nicht, um uns zu verteidigen\n"
+                     "Deine Referenz: *{ref}*.",
+               "sie": "Danke, genau richtig so. Bis sich die Kommunikation bei Ihnen meldet:\n"
+                      "• *nicht einsteigen*: nicht antworten, nicht liken, nicht diskutieren\n"
+                      "• *nichts löschen*, weder Ihre Beiträge noch Screenshots: sie können gebraucht werden\n"
+                      "• *nicht kommentieren* oder teilen, auch nicht, um uns zu verteidigen\n"
+                      "Ihre Referenz: *{ref}*."},
+    },
+    "crisis.receipt_context": {
+        "en": "Add details any time: crisis add {ref} TEXT OR LINK. Change the severity with the buttons.",
+        "de": {"du": "Details kannst du jederzeit ergänzen: krise add {ref} TEXT ODER LINK. Die Dringlichkeit änderst du mit den Knöpfen.",
+               "sie": "Details können Sie jederzeit ergänzen: krise add {ref} TEXT ODER LINK. Die Dringlichkeit ändern Sie mit den Knöpfen."},
+    },
+    "crisis.unreadable": {
+        "en": "I can't open {names}, but it is stored with the report for comms. One sentence about what happened helps: crisis add {ref} …",
+        "de": {"du": "{names} kann ich nicht öffnen, es ist aber für die Kommunikation bei der Meldung gespeichert. Ein Satz dazu, was passiert ist, hilft: krise add {ref} …",
+               "sie": "{names} kann ich nicht öffnen, es ist aber für die Kommunikation bei der Meldung gespeichert. Ein Satz dazu, was passiert ist, hilft: krise add {ref} …"},
+    },
+    "crisis.no_text": {"en": "(no description)", "de": "(keine Beschreibung)"},
+    "crisis.severity": {"en": "Severity", "de": "Dringlichkeit"},
+    "crisis.severity_proposed": {"en": "{severity} (proposed; change it below)", "de": "{severity} (Vorschlag; unten änderbar)"},
+    "crisis.where": {"en": "Where", "de": "Wo"},
+    "crisis.links": {"en": "Links", "de": "Links"},
+    "crisis.attachments": {"en": "Attachments", "de": "Anhänge"},
+    "crisis.message": {"en": "Reported message", "de": "Gemeldete Nachricht"},
+    "crisis.reported_by": {"en": "Reported by", "de": "Gemeldet von"},
+    "crisis.reported_at": {"en": "Reported at", "de": "Gemeldet um"},
+    "crisis.escalation": {"en": "Escalation", "de": "Eskalation"},
+    "crisis.escalation_value": {"en": "level {level} of {levels}, round {round} of {rounds}",
+                                "de": "Stufe {level} von {levels}, Runde {round} von {rounds}"},
+    "crisis.sev.low": {"en": "low", "de": "niedrig"},
+    "crisis.sev.medium": {"en": "medium", "de": "mittel"},
+    "crisis.sev.high": {"en": "high", "de": "hoch"},
+    "crisis.sev.critical": {"en": "critical", "de": "kritisch"},
+    "crisis.add_button": {"en": "Add details", "de": "Details ergänzen"},
+    "crisis.add_how": {
+        "en": "Write *crisis add {ref}* and the details or links, for example: crisis add {ref} now also on Instagram https://…",
+        "de": {"du": "Schreib *krise add {ref}* und die Details oder Links, zum Beispiel: krise add {ref} jetzt auch auf Instagram https://…",
+               "sie": "Schreiben Sie *krise add {ref}* und die Details oder Links, zum Beispiel: krise add {ref} jetzt auch auf Instagram https://…"},
+    },
+    "crisis.added": {"en": "Added to {ref}. Thank you.", "de": "Zu {ref} ergänzt. Danke."},
+    "crisis.severity_set": {"en": "Severity of {ref} is now *{severity}*.", "de": "Die Dringlichkeit von {ref} ist jetzt *{severity}*."},
+    "crisis.unknown_ref": {
+        "en": "I know no crisis report “{ref}”. References look like K-2026-0042.",
+        "de": "Eine Krisenmeldung „{ref}“ kenne ich nicht. Referenzen sehen so aus: K-2026-0042.",
+    },
+    "crisis.need_ref": {
+        "en": "Which report? Write it with its reference, for example: crisis {verb} K-2026-0042",
+        "de": "Welche Meldung? Bitte mit Referenz, zum Beispiel: krise {verb} K-2026-0042",
+    },
+    "crisis.not_yours": {
+        "en": "Only the reporter and the people in the crisis escalation policy can change {ref}.",
+        "de": "{ref} können nur die meldende Person und die Personen der Krisen-Eskalation ändern.",
+    },
+    "crisis.refused": {
+        "en": "Only the people in the crisis escalation policy can {what}. You are not one of them; if you think you should be, ask the comms lead.",
+        "de": {"du": "Nur die Personen der Krisen-Eskalation können {what}. Du gehörst nicht dazu; wenn du meinst, du solltest, frag die Kommunikationsleitung.",
+               "sie": "Nur die Personen der Krisen-Eskalation können {what}. Sie gehören nicht dazu; wenn Sie meinen, Sie sollten, wenden Sie sich an die Kommunikationsleitung."},
+    },
+    "crisis.what_ack": {"en": "acknowledge a crisis report", "de": "eine Krisenmeldung übernehmen"},
+    "crisis.what_resolve": {"en": "resolve a crisis report", "de": "eine Krisenmeldung abschließen"},
+    "crisis.what_handover": {"en": "hand a crisis report over", "de": "eine Krisenmeldung übergeben"},
+    "crisis.what_hold": {"en": "hold or release posting", "de": "das Posten anhalten oder freigeben"},
+    "crisis.what_list": {"en": "see the crisis reports", "de": "die Krisenmeldungen sehen"},
+    "crisis.alert_title": {"en": "🚨 Crisis report {ref}: severity {severity}", "de": "🚨 Krisenmeldung {ref}: Dringlichkeit {severity}"},
+    "crisis.alert_context": {
+        "en": "Acknowledge to stop the escalation; otherwise it goes to the next level in {minutes} min.",
+        "de": {"du": "Übernimm die Meldung, um die Eskalation zu stoppen; sonst geht sie in {minutes} Min. an die nächste Stufe.",
+               "sie": "Übernehmen Sie die Meldung, um die Eskalation zu stoppen; sonst geht sie in {minutes} Min. an die nächste Stufe."},
+    },
+    "crisis.alert_how": {
+        "en": "Acknowledge with the button in the bot's message in Slack or Teams, or write to the bot: crisis ack {ref}",
+        "de": {"du": "Übernimm die Meldung mit dem Knopf in der Nachricht des Bots in Slack oder Teams, oder schreib dem Bot: krise ack {ref}",
+               "sie": "Übernehmen Sie die Meldung mit dem Knopf in der Nachricht des Bots in Slack oder Teams, oder schreiben Sie dem Bot: krise ack {ref}"},
+    },
+    "crisis.trail": {"en": "Trail", "de": "Protokoll"},
+    "crisis.ack_button": {"en": "Acknowledge", "de": "Übernehmen"},
+    "crisis.resolve_button": {"en": "Resolve", "de": "Abschließen"},
+    "crisis.handover_button": {"en": "Hand over", "de": "Übergeben"},
+    "crisis.acked": {
+        "en": "You have {ref}. The escalation has stopped and the reporter is told. When it is over: crisis resolve {ref} WHAT WAS DONE",
+        "de": {"du": "Du hast {ref} übernommen. Die Eskalation ist gestoppt, die meldende Person ist informiert. Wenn es vorbei ist: krise resolve {ref} WAS GETAN WURDE",
+               "sie": "Sie haben {ref} übernommen. Die Eskalation ist gestoppt, die meldende Person ist informiert. Wenn es vorbei ist: krise resolve {ref} WAS GETAN WURDE"},
+    },
+    "crisis.already_yours": {"en": "You have {ref} already.", "de": {"du": "{ref} liegt schon bei dir.", "sie": "{ref} liegt schon bei Ihnen."}},
+    "crisis.taken_by": {"en": "{ref} was taken by {name} at {time}.", "de": "{ref} hat {name} um {time} übernommen."},
+    "crisis.already_resolved": {
+        "en": "{ref} is already resolved ({time}, by {name}); nothing to acknowledge. Note: {note}",
+        "de": "{ref} ist bereits abgeschlossen ({time}, von {name}); da gibt es nichts mehr zu übernehmen. Notiz: {note}",
+    },
+    "crisis.reporter_taken": {
+        "en": "Your crisis report {ref} was taken by {name} at {time}. They may contact you; until then: do not engage, do not delete, do not comment.",
+        "de": {"du": "Deine Krisenmeldung {ref} hat {name} um {time} übernommen. {name} meldet sich eventuell bei dir; bis dahin: nicht einsteigen, nichts löschen, nicht kommentieren.",
+               "sie": "Ihre Krisenmeldung {ref} hat {name} um {time} übernommen. {name} meldet sich eventuell bei Ihnen; bis dahin: nicht einsteigen, nichts löschen, nicht kommentieren."},
+    },
+    "crisis.resolve_ask": {
+        "en": "What was done? Write *crisis resolve {ref}* and a note, for example: crisis resolve {ref} statement published, comments answered by comms",
+        "de": {"du": "Was wurde getan? Schreib *krise resolve {ref}* und eine Notiz, zum Beispiel: krise resolve {ref} Stellungnahme veröffentlicht, Kommentare von der Kommunikation beantwortet",
+               "sie": "Was wurde getan? Schreiben Sie *krise resolve {ref}* und eine Notiz, zum Beispiel: krise resolve {ref} Stellungnahme veröffentlicht, Kommentare von der Kommunikation beantwortet"},
+    },
+    "crisis.resolve_without": {"en": "Resolve without a note", "de": "Ohne Notiz abschließen"},
+    "crisis.resolved": {"en": "{ref} is resolved. The trail keeps your note.", "de": "{ref} ist abgeschlossen. Die Notiz steht im Protokoll."},
+    "crisis.reporter_resolved": {
+        "en": "Your crisis report {ref} is resolved. Thank you for reporting it so quickly.",
+        "de": {"du": "Deine Krisenmeldung {ref} ist abgeschlossen. Danke, dass du sie so schnell gemeldet hast.",
+               "sie": "Ihre Krisenmeldung {ref} ist abgeschlossen. Danke, dass Sie sie so schnell gemeldet haben."},
+    },
+    "crisis.handover_pick": {"en": "Hand {ref} over to whom?", "de": "An wen soll {ref} gehen?"},
+    "crisis.handover_nobody": {
+        "en": "There is nobody else in the crisis policy to hand {ref} over to.",
+        "de": "In der Krisen-Eskalation gibt es niemanden sonst, an den {ref} gehen könnte.",
+    },
+    "crisis.handover_not_in_policy": {
+        "en": "{email} is not in the crisis policy; hand over to one of: {people}.",
+        "de": {"du": "{email} gehört nicht zur Krisen-Eskalation; übergib an eine dieser Personen: {people}.",
+               "sie": "{email} gehört nicht zur Krisen-Eskalation; übergeben Sie an eine dieser Personen: {people}."},
+    },
+    "crisis.handover_failed": {
+        "en": "I couldn't reach {name} ({error}); {ref} stays with you.",
+        "de": {"du": "{name} habe ich nicht erreicht ({error}); {ref} bleibt bei dir.",
+               "sie": "{name} habe ich nicht erreicht ({error}); {ref} bleibt bei Ihnen."},
+    },
+    "crisis.handed_over": {"en": "{ref} is now with {name}; they have been told.",
+                           "de": "{ref} liegt jetzt bei {name}; die Übergabe ist zugestellt."},
+    "crisis.handover_title": {"en": "{name} handed crisis report {ref} over to you",
+                              "de": {"du": "{name} hat dir die Krisenmeldung {ref} übergeben",
+                                     "sie": "{name} hat Ihnen die Krisenmeldung {ref} übergeben"}},
+    "crisis.taken_notice": {"en": "{ref} is taken by {name}; no need to act.",
+                            "de": {"du": "{ref} hat {name} übernommen; du musst nichts tun.",
+                                   "sie": "{ref} hat {name} übernommen; Sie müssen nichts tun."}},
+    "crisis.details_notice": {"en": "New details on {ref}: {text}", "de": "Neue Details zu {ref}: {text}"},
+    "crisis.hold_usage": {
+        "en": "Write *crisis hold KEYWORDS -- NOTE*, for example: crisis hold recall, Werk Leipzig -- Please don't post about the recall until Friday.",
+        "de": {"du": "Schreib *krise hold STICHWÖRTER -- NOTIZ*, zum Beispiel: krise hold Rückruf, Werk Leipzig -- Bitte bis Freitag nichts zum Rückruf posten.",
+               "sie": "Schreiben Sie *krise hold STICHWÖRTER -- NOTIZ*, zum Beispiel: krise hold Rückruf, Werk Leipzig -- Bitte bis Freitag nichts zum Rückruf posten."},
+    },
+    "crisis.hold_default_note": {
+        "en": "Please hold back on this topic for now; comms will tell you when it's over.",
+        "de": {"du": "Bitte halte dich zu diesem Thema vorerst zurück; die Kommunikation sagt Bescheid, wenn es vorbei ist.",
+               "sie": "Bitte halten Sie sich zu diesem Thema vorerst zurück; die Kommunikation sagt Bescheid, wenn es vorbei ist."},
+    },
+    "crisis.hold_set": {
+        "en": "Posting is on hold for: {keywords}. Members asking about it get “no” with your note, and nudges on it pause. "
+              "I'm telling all {members} members now and will send you a summary. *crisis lift* ends the hold.",
+        "de": {"du": "Posten ist angehalten für: {keywords}. Wer dazu fragt, bekommt „nein“ mit deiner Notiz, Erinnerungen dazu pausieren. "
+                     "Ich informiere jetzt alle {members} Mitglieder und schicke dir eine Zusammenfassung. *krise lift* hebt es auf.",
+               "sie": "Posten ist angehalten für: {keywords}. Wer dazu fragt, bekommt „nein“ mit Ihrer Notiz, Erinnerungen dazu pausieren. "
+                      "Ich informiere jetzt alle {members} Mitglieder und schicke Ihnen eine Zusammenfassung. *krise lift* hebt es auf."},
+    },
+    "crisis.hold_none": {"en": "No posting hold is active.", "de": "Es ist kein Posting-Stopp aktiv."},
+    "crisis.hold_which": {
+        "en": "Several holds are active: {holds}. Write *crisis lift KEYWORD* or *crisis lift all*.",
+        "de": {"du": "Mehrere Stopps sind aktiv: {holds}. Schreib *krise lift STICHWORT* oder *krise lift all*.",
+               "sie": "Mehrere Stopps sind aktiv: {holds}. Schreiben Sie *krise lift STICHWORT* oder *krise lift all*."},
+    },
+    "crisis.lifted": {
+        "en": "The hold on {keywords} is lifted; I'm telling the members now.",
+        "de": "Der Stopp zu {keywords} ist aufgehoben; ich informiere jetzt die Mitglieder.",
+    },
+    "crisis.hold_notice_title": {"en": "Please hold back on: {keywords}", "de": "Bitte zurückhalten bei: {keywords}"},
+    "crisis.hold_notice": {
+        "en": "{note}\nUntil comms lifts this: don't post, comment on or share anything about it.",
+        "de": {"du": "{note}\nBis die Kommunikation das aufhebt: nichts dazu posten, kommentieren oder teilen.",
+               "sie": "{note}\nBis die Kommunikation das aufhebt: nichts dazu posten, kommentieren oder teilen."},
+    },
+    "crisis.lift_notice": {
+        "en": "The hold on {keywords} is lifted: you may post about it again, within the usual guidelines.",
+        "de": {"du": "Der Stopp zu {keywords} ist aufgehoben: du darfst wieder darüber posten, im Rahmen der üblichen Richtlinien.",
+               "sie": "Der Stopp zu {keywords} ist aufgehoben: Sie dürfen wieder darüber posten, im Rahmen der üblichen Richtlinien."},
+    },
+    "crisis.hold_summary": {
+        "en": "{what} on {keywords}: {notified} members told, {failed} not reachable (in the trail: ambassador crisis list).",
+        "de": "{what} zu {keywords}: {notified} Mitglieder informiert, {failed} nicht erreichbar (im Protokoll: ambassador crisis list).",
+    },
+    "crisis.hold_word": {"en": "Hold", "de": "Stopp"},
+    "crisis.lift_word": {"en": "Lift", "de": "Aufhebung"},
+    "crisis.list_title": {"en": "Crisis reports", "de": "Krisenmeldungen"},
+    "crisis.list_none": {"en": "No crisis reports.", "de": "Keine Krisenmeldungen."},
+    "crisis.mydata": {"en": "Crisis reports", "de": "Krisenmeldungen"},
+    "crisis.mydata_none": {"en": "none", "de": "keine"},
+    "crisis.status.open": {"en": "open", "de": "offen"},
+    "crisis.status.acknowledged": {"en": "acknowledged", "de": "übernommen"},
+    "crisis.status.resolved": {"en": "resolved", "de": "abgeschlossen"},
+}
+
+_SUB = {
+    "ack": {"ack", "acknowledge", "übernehmen", "quittieren", "bestätigen"},
+    "resolve": {"resolve", "close", "abschließen", "erledigt", "schließen"},
+    "handover": {"handover", "hand-over", "übergeben", "übergabe"},
+    "add": {"add", "details", "ergänzen", "nachtrag"},
+    "severity": {"severity", "dringlichkeit"},
+    "list": {"list", "liste"},
+    "show": {"show", "zeige", "zeigen"},
+    "hold": {"hold", "stopp", "anhalten"},
+    "lift": {"lift", "aufheben", "freigeben"},
+}
+_SUBWORD = {w: name for name, words in _SUB.items() for w in words}
+_COMMAND_WORD = re.compile(r"^(?:<@[A-Z0-9]+>\s*)?[/!]?\s*(?:report crisis|krise melden|crisis|krise)(?!\w)[:\s]*",
+                           re.IGNORECASE)
+_REF = re.compile(r"\b([A-Za-z]{1,5}-\d{4}-\d{1,9})\b")
+
+
+def register(router: Router) -> None:
+    router.config_checks.append(load_config)
+    router.texts(TEXTS)
+    # "crisis" in both lists: it tells nothing about the language, the report's text does.
+    router.command("crisis", en=["crisis", "report crisis"], de=["krise", "crisis", "krise melden"],
+                   roles=[EMPLOYEE], help_key="crisis.desc", usage_key="crisis.usage")(crisis_command)
+    router.action("crisis.report", roles=[EMPLOYEE])(report_action)
+    router.action("crisis.severity", roles=[EMPLOYEE])(severity_action)
+    router.action("crisis.add", roles=[EMPLOYEE])(add_action)
+    router.action("crisis.ack", roles=[EMPLOYEE])(ack_action)
+    router.action("crisis.resolve", roles=[EMPLOYEE])(resolve_action)
+    router.action("crisis.handover", roles=[EMPLOYEE])(handover_action)
+    router.job(JOB_SECONDS, "crisis-escalation")(run_due)
+    router.answer_guards.append(answer_guard)
+    router.data_providers.append(my_data)
+    router.forget_hooks.append(forget)
+
+
+# -- small helpers ------------------------------------------------------------------
+
+
+def _aware(dt: datetime | None) -> datetime | None:
+    # SQLite hands back naive datetimes; everything stored is UTC.
+    if dt is None:
+        return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def fmt_time(dt: datetime | None, tz: str, *, seconds: bool = False) -> str:
+    if dt is None:
+        return "-"
+    local = _aware(dt).astimezone(ZoneInfo(tz))
+    return local.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _tz(core: Core) -> str:
+    return core.settings.app.timezone
+
+
+def _lang_of(core: Core, person: Person | None) -> str:
+    return (person.language if person else None) or core.settings.app.language.default
+
+
+_SLACK_LINK = re.compile(r"<(https?://[^|>\s]+)(?:\|[^>]*)?>")
+_URL = re.compile(r"https?://[^\s<>\"'）)\]]+")
+_PLATFORMS = {
+    "tiktok.com": "TikTok", "instagram.com": "Instagram", "facebook.com": "Facebook", "fb.watch": "Facebook",
+    "x.com": "X", "twitter.com": "X", "linkedin.com": "LinkedIn", "youtube.com": "YouTube", "youtu.be": "YouTube",
+    "reddit.com": "Reddit", "xing.com": "XING", "kununu.com": "kununu", "glassdoor.com": "Glassdoor",
+    "glassdoor.de": "Glassdoor", "threads.net": "Threads", "bsky.app": "Bluesky", "t.me": "Telegram",
+    "whatsapp.com": "WhatsApp", "snapchat.com": "Snapchat", "pinterest.com": "Pinterest", "twitch.tv": "Twitch",
+    "trustpilot.com": "Trustpilot",
+}
+_PLATFORM_WORDS = re.compile(
+    r"\b(tiktok|instagram|insta|facebook|twitter|linkedin|youtube|reddit|xing|kununu|glassdoor|threads|bluesky|"
+    r"telegram|whatsapp|snapchat|mastodon|twitch|trustpilot|google reviews?|presse|press|tv|radio|zeitung|newspaper)\b",
+    re.IGNORECASE,
+)
+
+
+def extract_links(text: str) -> list[str]:
+    found = [m[1] for m in _SLACK_LINK.finditer(text)]
+    rest = _SLACK_LINK.sub(" ", text)
+    found += [u.rstrip(".,;:!?") for u in _URL.findall(rest)]
+    out: list[str] = []
+    for u in found:
+        if u not in out:
+            out.append(u[:2000])
+    return out[:20]
+
+
+def platform_of(url: str | None, text: str = "") -> str | None:
+    if url:
+        host = (urlparse(url).hostname or "").lower().removeprefix("www.").removeprefix("m.")
+        for domain, name in _PLATFORMS.items():
+            if host == domain or host.endswith("." + domain):
+                return name
+    m = _PLATFORM_WORDS.search(text)
+    if m:
+        word = m[1].lower()
+        return {"insta": "Instagram", "twitter": "X", "presse": "press", "zeitung": "newspaper"}.get(
+            word, _PLATFORMS.get(f"{word}.com", m[1])
+        )
+    if url:
+        return urlparse(url).hostname
+    return None
+
+
+# Built-in words that raise the proposed severity (whole words; inflections spelled out).
+_SEVERITY_WORDS: dict[str, list[str]] = {
+    "critical": [
+        r"injur(?:y|ies|ed)", r"verletz\w*", r"dead", r"deaths?", r"died", r"tote?n?", r"fatal\w*", r"fire", r"brand",
+        r"explosion\w*", r"bomb\w*", r"threat\w*", r"drohung\w*", r"bedroh\w*", r"data breach", r"datenleck\w*",
+        r"hack(?:ed|er|erangriff)?", r"gehackt", r"suicide", r"suizid\w*", r"poison\w*", r"vergift\w*",
+    ],
+    "high": [
+        r"journalist\w*", r"press", r"presse\w*", r"reporter\w*", r"media", r"medien", r"leak(?:s|ed)?", r"geleakt",
+        r"accidents?", r"unfall\w*", r"unfäll\w*", r"viral\w*", r"shitstorm\w*", r"boycott\w*", r"boykott\w*",
+        r"lawsuit\w*", r"klage\w*", r"police", r"polizei", r"recall\w*", r"rückruf\w*", r"tv", r"fernsehen",
+        r"newspaper\w*", r"zeitung\w*", r"outage\w*", r"ausfall", r"trending", r"scandal\w*", r"skandal\w*",
+    ],
+    "medium": [
+        r"complain\w*", r"beschwerde\w*", r"angry", r"wütend\w*", r"criticis\w*", r"kritik\w*", r"negativ\w*",
+        r"rumou?rs?", r"gerücht\w*", r"trolls?", r"hate", r"hass\w*", r"insult\w*", r"beleidig\w*",
+    ],
+}
+
+
+def propose_severity(text: str, cfg: CrisisConfig | None = None) -> str:
+    """The highest severity whose words the report uses; medium when none: better alerted than not."""
+    low = text.lower()
+    for severity in ("critical", "high", "medium", "low"):
+        patterns = list(_SEVERITY_WORDS.get(severity, []))
+        if cfg is not None:
+            patterns += [re.escape(k.lower()) + r"\w*" for k in cfg.keywords.get(severity, [])]
+        if patterns and re.search(r"(?<!\w)(?:" + "|".join(patterns) + r")(?!\w)", low):
+            return severity
+    return "medium"
+
+
+# -- who is in the policy --------------------------------------------------------------
+
+
+async def _role_emails(core: Core, role: str) -> list[str]:
+    """The addresses behind a role name, app.yaml plus the changes made in chat."""
+    cfg = core.settings.app.roles
+    want = LEAD if role in LEAD_ROLES else BACKUP
+    out: list[str] = []
+    if want == LEAD and cfg.comms_lead:
+        out.append(cfg.comms_lead.lower())
+    if want == BACKUP:
+        out += [b.lower() for b in cfg.backup]
+    async with core.db.session() as s:
+        grants = (await s.exec(select(RoleGrant).where(RoleGrant.role == want, RoleGrant.department == "")
+                               .order_by(RoleGrant.changed_at))).all()
+    for g in grants:
+        email = g.email.lower()
+        if g.granted and email not in out:
+            out.append(email)
+        elif not g.granted and email in out:
+            out.remove(email)
+    return out
+
+
+async def _level_emails(core: Core, level: Level) -> list[str]:
+    out: list[str] = []
+    for entry in level.who:
+        for email in (await _role_emails(core, entry)) if entry in ROLE_NAMES else [entry]:
+            if email not in out:
+                out.append(email)
+    return out
+
+
+async def policy_emails(core: Core) -> list[str]:
+    """Everyone who may acknowledge, resolve or hand over: the ``who`` of every level of both policies."""
+    out: list[str] = []
+    for level in config(core).all_levels():
+        for email in await _level_emails(core, level):
+            if email not in out:
+                out.append(email)
+    return out
+
+
+async def _in_policy(ctx: Context) -> bool:
+    email = (ctx.person.email or "").lower()
+    return bool(email) and email in await policy_emails(ctx.core)
+
+
+async def _may_hold(ctx: Context) -> bool:
+    return ctx.has(BACKUP) or await _in_policy(ctx)
+
+
+# -- reports -------------------------------------------------------------------------
+
+
+@dataclass
+class Draft:
+    text: str
+    source: str
+    links: list[str] = field(default_factory=list)
+    permalink: str | None = None
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _draft(msg: Incoming, text: str, source: str, permalink: str | None = None) -> Draft:
+    text = text.strip()[:MAX_REPORT_TEXT]
+    attachments = [{"name": a.name, "content_type": a.content_type, "url": a.url} for a in msg.attachments]
+    return Draft(text=text, source=source, links=extract_links(text), permalink=permalink, attachments=attachments)
+
+
+async def store_report(core: Core, person: Person, draft: Draft, *, lang: str,
+                       source_key: str | None = None) -> tuple[CrisisReport, bool]:
+    """Store a report and its first audit entry; (report, False) when this source made one already.
+
+    The job alerts it within seconds; the chat handler alerts at once instead (``_store`` with a claim).
+    """
+    report, created, _ = await _store(core, person, draft, lang=lang, source_key=source_key, claim=False)
+    return report, created
+
+
+async def _store(core: Core, person: Person, draft: Draft, *, lang: str, source_key: str | None,
+                 claim: bool) -> tuple[CrisisReport, bool, _Step | None]:
+    cfg = config(core)
+    now = core.now()
+    severity = propose_severity(draft.text, cfg)
+    url = draft.links[0] if draft.links else None
+    policy_name = cfg.policy_at(now, _tz(core))
+    policy = cfg.policy(policy_name)
+    # Claimed in the same transaction that stores it, with its first attempts: this process sends the
+    # first alert without another write in between; if it stops, the short claim runs out and the job
+    # sends them (their outcome is unknown).
+    targets = await _targets(core, policy.levels[0]) if claim else []
+    token = uuid.uuid4().hex if claim else None
+    async with core.db.session() as s:
+        if source_key:
+            existing = (await s.exec(select(CrisisReport).where(CrisisReport.source_key == source_key))).first()
+            if existing is not None:
+                return existing, False, None
+        report = CrisisReport(
+            source_key=source_key, reporter_id=person.id, reporter_pseudonym=person.pseudonym, reporter_lang=lang,
+            source=draft.source, text=draft.text, links=draft.links, place=platform_of(url, draft.text), url=url,
+            permalink=draft.permalink, attachments=draft.attachments, severity=severity, proposed_severity=severity,
+            policy=policy_name, step=0, next_at=now, created_at=now,
+            claim_until=now + FIRST_CLAIM if claim else None, claim_token=token,
+        )
+        try:
+            s.add(report)
+            await s.flush()
+            report.ref = f"{cfg.reference_prefix}-{now.year}-{report.id:04d}"
+            s.add(CrisisEvent(report_id=report.id, kind="reported", at=now, actor_id=person.id,
+                              actor_pseudonym=person.pseudonym,
+                              detail={"severity": severity, "source": draft.source, "policy": policy_name,
+                                      "links": len(draft.links), "chars": len(draft.text),
+                                      "attachments": [a["name"] for a in draft.attachments]}))
+            attempts = [CrisisAttempt(report_id=report.id, step=0, via=x.via, target=x.target, started_at=now)
+                        for x in targets]
+            s.add_all(attempts)
+            await s.commit()
+        except IntegrityError:
+            # The same message handled twice at the same moment: the other run stored it.
+            await s.rollback()
+            if source_key is None:
+                raise
+            async with core.db.session() as s2:
+                existing = (await s2.exec(select(CrisisReport).where(CrisisReport.source_key == source_key))).one()
+            return existing, False, None
+    log.info("crisis reported", extra={"ref": report.ref, "severity": severity, "source": draft.source})
+    step = None
+    if claim:
+        step = _Step(report=report, token=token, policy=policy, level=0, round=0, targets=len(targets),
+                     to_send=[(x, a.id) for x, a in zip(targets, attempts, strict=True)], reached_before=False)
+    return report, True, step
+
+
+def _source_key(msg: Incoming) -> str | None:
+    return f"{msg.platform}:{msg.event_id}"[:300] if msg.event_id else None
+
+
+async def _report(ctx: Context, msg: Incoming, draft: Draft) -> Reply:
+    t = ctx.t
+    if not draft.text and not draft.attachments:
+        return Reply(text=t("crisis.empty"))
+    report, _, step = await _store(ctx.core, ctx.person, draft, lang=ctx.lang, source_key=_source_key(msg),
+                                   claim=True)
+    if step is not None:
+        # Not awaited: a slow platform must not hold up the receipt.
+        _spawn(ctx.core, _first_alert(ctx.core, step, ctx.person))
+    return _receipt(t, report)
+
+
+def _receipt(t, report: CrisisReport) -> Reply:
+    fields = [ReplyField(t("crisis.severity"), t("crisis.severity_proposed", severity=t(f"crisis.sev.{report.severity}")))]
+    if report.place or report.url:
+        fields.append(ReplyField(t("crisis.where"), " ".join(x for x in (report.place, report.url) if x)))
+    if len(report.links) > 1:
+        fields.append(ReplyField(t("crisis.links"), " ".join(report.links[1:])))
+    text = t("crisis.receipt", ref=report.ref)
+    if report.attachments:
+        names = ", ".join(a["name"] for a in report.attachments)
+        fields.append(ReplyField(t("crisis.attachments"), names))
+        if not report.text:
+            text += "\n" + t("crisis.unreadable", names=names, ref=report.ref)
+    buttons = [
+        Button(label=t(f"crisis.sev.{sev}").capitalize(), action_id=f"crisis.severity:{sev}",
+               value={"ref": report.ref, "severity": sev},
+               style="primary" if sev == report.severity else None)
+        for sev in SEVERITIES
+    ]
+    buttons.append(Button(label=t("crisis.add_button"), action_id="crisis.add", value={"ref": report.ref}))
+    return Reply(title=t("crisis.receipt_title", ref=report.ref), text=text, fields=fields, buttons=buttons,
+                 context=t("crisis.receipt_context", ref=report.ref))
+
+
+async def report_action(ctx: Context, msg: Incoming) -> Reply:
+    """The "Report to comms" shortcut and the report button other capabilities offer."""
+    text = str(msg.values.get("text") or msg.text or "")
+    permalink = msg.values.get("permalink") or msg.meta.get("message_link")
+    source = "shortcut" if msg.source == "shortcut" else "action"
+    return await _report(ctx, msg, _draft(msg, text, source, permalink=str(permalink) if permalink else None))
+
+
+async def crisis_command(ctx: Context, msg: Incoming) -> Reply | list[Reply]:
+    args = ctx.args.strip()
+    word, _, rest = args.partition(" ")
+    sub = _SUBWORD.get(word.lower())
+    rest = rest.strip()
+    ref_match = _REF.search(rest)
+    if sub in ("ack", "resolve", "handover", "add", "severity", "show") and (ref_match or not rest):
+        if not ref_match:
+            return Reply(text=ctx.t("crisis.need_ref", verb=word.lower()))
+        ref = ref_match[1].upper()
+        after = (rest[: ref_match.start()] + rest[ref_match.end():]).strip()
+        if sub == "ack":
+            return await acknowledge(ctx, ref)
+        if sub == "resolve":
+            return await resolve(ctx, ref, after, without_note=False)
+        if sub == "handover":
+            return await hand_over(ctx, ref, after)
+        if sub == "add":
+            return await add_details(ctx, msg, ref, after)
+        if sub == "severity":
+            return await set_severity(ctx, ref, after.lower())
+        return await show(ctx, ref)
+    if sub == "list" and not rest:
+        return await list_reports(ctx)
+    if sub in ("hold", "lift"):
+        clearly = ("--" in rest) if sub == "hold" else len(rest.split()) <= 3
+        if await _may_hold(ctx):
+            if sub == "lift" or rest:
+                return await hold(ctx, rest) if sub == "hold" else await lift(ctx, rest)
+            return Reply(text=ctx.t("crisis.hold_usage"))
+        if clearly:
+            return Reply(text=ctx.t("crisis.refused", what=ctx.t("crisis.what_hold")))
+    # Anything else is a report: never lose one to a parsing rule. The raw text keeps its line breaks.
+    raw = _COMMAND_WORD.match(msg.text.strip())
+    body = msg.text.strip()[raw.end():] if raw else args
+    source = "command" if msg.source == "command" else "message"
+    return await _report(ctx, msg, _draft(msg, body, source))
+
+
+async def _load(core: Core, ref: str) -> CrisisReport | None:
+    async with core.db.session() as s:
+        return (await s.exec(select(CrisisReport).where(CrisisReport.ref == ref.upper()))).first()
+
+
+async def _event(core: Core, kind: str, *, report_id: int | None = None, hold_id: int | None = None,
+                 actor: Person | None = None, **detail: Any) -> None:
+    async with core.db.session() as s:
+        s.add(CrisisEvent(report_id=report_id, hold_id=hold_id, kind=kind, at=core.now(),
+                          actor_id=actor.id if actor else None, actor_pseudonym=actor.pseudonym if actor else None,
+                          detail=detail))
+        await s.commit()
+
+
+async def _person(core: Core, person_id: int | None) -> Person | None:
+    if person_id is None:
+        return None
+    async with core.db.session() as s:
+        return await s.get(Person, person_id)
+
+
+def _name(person: Person | None, pseudonym: str | None = None) -> str:
+    if person is None:
+        return pseudonym or "-"
+    return person.display_name or person.email or person.pseudonym
+
+
+async def _may_change(ctx: Context, report: CrisisReport) -> bool:
+    return report.reporter_id == ctx.person.id or await _in_policy(ctx)
+
+
+async def set_severity(ctx: Context, ref: str, severity: str) -> Reply:
+    t = ctx.t
+    report = await _load(ctx.core, ref)
+    if report is None:
+        return Reply(text=t("crisis.unknown_ref", ref=ref))
+    if not await _may_change(ctx, report):
+        return Reply(text=t("crisis.not_yours", ref=report.ref))
+    by_word = {t(f"crisis.sev.{s}"): s for s in SEVERITIES} | {s: s for s in SEVERITIES}
+    severity = by_word.get(severity.strip().lower(), "")
+    if severity not in SEVERITIES:
+        return Reply(text=t("crisis.severity_set", ref=report.ref, severity=t(f"crisis.sev.{report.severity}")))
+    if severity != report.severity:
+        async with ctx.db.session() as s:
+            await s.execute(update(CrisisReport).where(CrisisReport.id == report.id).values(severity=severity))
+            s.add(CrisisEvent(report_id=report.id, kind="severity_changed", at=ctx.core.now(), actor_id=ctx.person.id,
+                              actor_pseudonym=ctx.person.pseudonym, detail={"from": report.severity, "to": severity}))
+            await s.commit()
+    return Reply(text=t("crisis.severity_set", ref=report.ref, severity=t(f"crisis.sev.{severity}")))
+
+
+async def severity_action(ctx: Context, msg: Incoming) -> Reply:
+    return await set_severity(ctx, str(msg.values.get("ref") or ""), str(msg.values.get("severity") or ""))
+
+
+async def add_action(ctx: Context, msg: Incoming) -> Reply:
+    return Reply(text=ctx.t("crisis.add_how", ref=str(msg.values.get("ref") or "K-…")))
+
+
+async def add_details(ctx: Context, msg: Incoming, ref: str, text: str) -> Reply:
+    t = ctx.t
+    report = await _load(ctx.core, ref)
+    if report is None:
+        return Reply(text=t("crisis.unknown_ref", ref=ref))
+    if not await _may_change(ctx, report):
+        return Reply(text=t("crisis.not_yours", ref=report.ref))
+    draft = _draft(msg, text, "details")
+    if not draft.text and not draft.attachments:
+        return Reply(text=t("crisis.add_how", ref=report.ref))
+    now = ctx.core.now()
+    async with ctx.db.session() as s:
+        row = await s.get(CrisisReport, report.id)
+        stamp = fmt_time(now, _tz(ctx.core))
+        row.text = _clip((row.text + f"\n\n[{stamp}] " if row.text else "") + draft.text, MAX_REPORT_TEXT)
+        row.links = (row.links + [u for u in draft.links if u not in row.links])[:20]
+        row.attachments = row.attachments + draft.attachments
+        if not row.place and draft.links:
+            row.place, row.url = platform_of(draft.links[0], draft.text), draft.links[0]
+        s.add(row)
+        s.add(CrisisEvent(report_id=report.id, kind="details_added", at=now, actor_id=ctx.person.id,
+                          actor_pseudonym=ctx.person.pseudonym,
+                          detail={"chars": len(draft.text), "links": len(draft.links),
+                                  "attachments": [a["name"] for a in draft.attachments]}))
+        await s.commit()
+    if report.owner_id and report.owner_id != ctx.person.id and report.status != "resolved":
+        owner = await _person(ctx.core, report.owner_id)
+        ot = ctx.core.translator(_lang_of(ctx.core, owner))
+        try:
+            await ctx.core.notify(report.owner_id, [Reply(text=ot("crisis.details_notice", ref=report.ref,
+                                                                  text=_clip(draft.text, 1500)))])
+        except DeliveryError as exc:
+            await _event(ctx.core, "delivery_failed", report_id=report.id, via="chat", target="owner",
+                         what="details", error=str(exc)[:300])
+    return Reply(text=t("crisis.added", ref=report.ref))
+
+
+# -- acknowledge, resolve, hand over ---------------------------------------------------
+
+
+def _ref_of(ctx: Context, msg: Incoming) -> str:
+    found = _REF.search(ctx.args)
+    return str(msg.values.get("ref") or "").strip() or (found[1] if found else "")
+
+
+async def ack_action(ctx: Context, msg: Incoming) -> Reply:
+    return await acknowledge(ctx, _ref_of(ctx, msg))
+
+
+async def resolve_action(ctx: Context, msg: Incoming) -> Reply:
+    return await resolve(ctx, _ref_of(ctx, msg), str(msg.values.get("note") or ""),
+                         without_note=bool(msg.values.get("no_note")))
+
+
+async def handover_action(ctx: Context, msg: Incoming) -> Reply:
+    return await hand_over(ctx, _ref_of(ctx, msg), str(msg.values.get("to") or msg.values.get("value") or ""))
+
+
+async def _resolved_reply(ctx: Context, report: CrisisReport) -> Reply:
+    owner = await _person(ctx.core, report.owner_id)
+    return Reply(text=ctx.t("crisis.already_resolved", ref=report.ref, name=_name(owner, report.owner_pseudonym),
+                            time=fmt_time(report.resolved_at, _tz(ctx.core)), note=report.resolution_note or "-"))
+
+
+async def _taken_reply(ctx: Context, report: CrisisReport) -> Reply:
+    if report.owner_id == ctx.person.id:
+        return Reply(text=ctx.t("crisis.already_yours", ref=report.ref), buttons=_owner_buttons(ctx.t, report.ref))
+    owner = await _person(ctx.core, report.owner_id)
+    return Reply(text=ctx.t("crisis.taken_by", ref=report.ref, name=_name(owner, report.owner_pseudonym),
+                            time=fmt_time(report.acked_at, _tz(ctx.core))))
+
+
+def _owner_buttons(t, ref: str) -> list[Button]:
+    return [Button(label=t("crisis.resolve_button"), action_id="crisis.resolve", value={"ref": ref}),
+            Button(label=t("crisis.handover_button"), action_id="crisis.handover", value={"ref": ref})]
+
+
+async def acknowledge(ctx: Context, ref: str) -> Reply:
+    t = ctx.t
+    if not ref:
+        return Reply(text=t("crisis.need_ref", verb="ack"))
+    report = await _load(ctx.core, ref)
+    if report is None:
+        return Reply(text=t("crisis.unknown_ref", ref=ref))
+    if not await _in_policy(ctx):
+        return Reply(text=t("crisis.refused", what=t("crisis.what_ack")))
+    if report.status == "resolved":
+        return await _resolved_reply(ctx, report)
+    if report.status == "acknowledged":
+        return await _taken_reply(ctx, report)
+    now = ctx.core.now()
+    async with ctx.db.session() as s:
+        res = await s.execute(
+            update(CrisisReport).where(CrisisReport.id == report.id, CrisisReport.status == "open")
+            .values(status="acknowledged", owner_id=ctx.person.id, owner_pseudonym=ctx.person.pseudonym,
+                    acked_at=now, next_at=None)
+        )
+        if res.rowcount != 1:
+            await s.rollback()
+            report = await _load(ctx.core, report.ref)
+            return await (_resolved_reply(ctx, report) if report.status == "resolved" else _taken_reply(ctx, report))
+        s.add(CrisisEvent(report_id=report.id, kind="acknowledged", at=now, actor_id=ctx.person.id,
+                          actor_pseudonym=ctx.person.pseudonym, detail={"step": report.step}))
+        await s.commit()
+    log.info("crisis acknowledged", extra={"ref": report.ref})
+    name = _name(ctx.person)
+    await asyncio.gather(_tell_reporter(ctx.core, report, "crisis.reporter_taken", name=name,
+                                        time=fmt_time(now, _tz(ctx.core))),
+                         _tell_alerted(ctx.core, report, ctx.person, name))
+    return Reply(text=t("crisis.acked", ref=report.ref), buttons=_owner_buttons(t, report.ref))
+
+
+async def _tell_reporter(core: Core, report: CrisisReport, key: str, **values: Any) -> None:
+    if report.reporter_id is None:
+        return
+    t = core.translator(report.reporter_lang)
+    try:
+        await asyncio.wait_for(core.notify(report.reporter_id, [Reply(text=t(key, ref=report.ref, **values))]),
+                               DELIVERY_TIMEOUT)
+        await _event(core, "reporter_told", report_id=report.id, what=key.rsplit("_", 1)[-1])
+    except (DeliveryError, TimeoutError) as exc:
+        await _event(core, "delivery_failed", report_id=report.id, via="chat", target="reporter",
+                     error=str(exc)[:300] or "timed out")
+
+
+async def _tell_alerted(core: Core, report: CrisisReport, taker: Person, name: str) -> None:
+    """Everyone alerted so far learns that someone has it, so two people don't act at once."""
+    async with core.db.session() as s:
+        ids = set((await s.exec(select(CrisisAttempt.person_id).where(
+            CrisisAttempt.report_id == report.id, CrisisAttempt.status == "sent",
+            CrisisAttempt.person_id.is_not(None)))).all())
+    ids.discard(taker.id)
+
+    async def one(person_id: int) -> None:
+        t = core.translator(_lang_of(core, await _person(core, person_id)))
+        try:
+            await asyncio.wait_for(core.notify(person_id, [Reply(text=t("crisis.taken_notice", ref=report.ref, name=name))]),
+                                   DELIVERY_TIMEOUT)
+        except (DeliveryError, TimeoutError):
+            log.warning("could not tell an alerted person that the report is taken", extra={"ref": report.ref})
+
+    await asyncio.gather(*(one(i) for i in ids))
+
+
+async def resolve(ctx: Context, ref: str, note: str, *, without_note: bool) -> Reply:
+    t = ctx.t
+    if not ref:
+        return Reply(text=t("crisis.need_ref", verb="resolve"))
+    report = await _load(ctx.core, ref)
+    if report is None:
+        return Reply(text=t("crisis.unknown_ref", ref=ref))
+    if not await _in_policy(ctx):
+        return Reply(text=t("crisis.refused", what=t("crisis.what_resolve")))
+    if report.status == "resolved":
+        return await _resolved_reply(ctx, report)
+    note = note.strip()[:4000]
+    if not note and not without_note:
+        return Reply(text=t("crisis.resolve_ask", ref=report.ref),
+                     buttons=[Button(label=t("crisis.resolve_without"), action_id="crisis.resolve",
+                                     value={"ref": report.ref, "no_note": True})])
+    now = ctx.core.now()
+    async with ctx.db.session() as s:
+        values: dict[str, Any] = {"status": "resolved", "resolved_at": now, "resolution_note": note or None,
+                                  "next_at": None}
+        if report.owner_id is None:
+            values.update(owner_id=ctx.person.id, owner_pseudonym=ctx.person.pseudonym)
+        res = await s.execute(update(CrisisReport).where(CrisisReport.id == report.id,
+                                                         CrisisReport.status != "resolved").values(**values))
+        if res.rowcount != 1:
+            await s.rollback()
+            return await _resolved_reply(ctx, await _load(ctx.core, report.ref))
+        s.add(CrisisEvent(report_id=report.id, kind="resolved", at=now, actor_id=ctx.person.id,
+                          actor_pseudonym=ctx.person.pseudonym, detail={"note": note} if note else {}))
+        await s.commit()
+    log.info("crisis resolved", extra={"ref": report.ref})
+    await _tell_reporter(ctx.core, report, "crisis.reporter_resolved")
+    return Reply(text=t("crisis.resolved", ref=report.ref))
+
+
+async def hand_over(ctx: Context, ref: str, to: str) -> Reply:
+    t = ctx.t
+    if not ref:
+        return Reply(text=t("crisis.need_ref", verb="handover"))
+    report = await _load(ctx.core, ref)
+    if report is None:
+        return Reply(text=t("crisis.unknown_ref", ref=ref))
+    if not await _in_policy(ctx):
+        return Reply(text=t("crisis.refused", what=t("crisis.what_handover")))
+    if report.status == "resolved":
+        return await _resolved_reply(ctx, report)
+    me = (ctx.person.email or "").lower()
+    others = [e for e in await policy_emails(ctx.core) if e != me]
+    to = to.strip().strip("<>").removeprefix("mailto:").lower()
+    if not to:
+        if not others:
+            return Reply(text=t("crisis.handover_nobody", ref=report.ref))
+        return Reply(text=t("crisis.handover_pick", ref=report.ref), buttons=[
+            Button(label=email, action_id=f"crisis.handover:{i}", value={"ref": report.ref, "to": email})
+            for i, email in enumerate(others[:10])
+        ])
+    if to not in others:
+        return Reply(text=t("crisis.handover_not_in_policy", email=_clip(to, 80), people=", ".join(others) or "-"))
+    target = await ctx.core.person_by_email(to)
+    name = _name(target) if target else to
+    now = ctx.core.now()
+    try:
+        if target is None:
+            raise DeliveryError(f"nobody with the address {to} is known on Slack or Teams")
+        tt = ctx.core.translator(_lang_of(ctx.core, target))
+        alert = _alert_reply(ctx.core, report, tt, None, await _person(ctx.core, report.reporter_id))
+        alert.title = tt("crisis.handover_title", name=_name(ctx.person), ref=report.ref)
+        await asyncio.wait_for(ctx.core.notify(target.id, [alert]), DELIVERY_TIMEOUT)
+    except (DeliveryError, TimeoutError) as exc:
+        error = str(exc)[:300] or "timed out"
+        await _event(ctx.core, "delivery_failed", report_id=report.id, actor=ctx.person, via="chat", target=to,
+                     what="handover", error=error)
+        return Reply(text=t("crisis.handover_failed", name=name, error=_clip(error, 200), ref=report.ref))
+    async with ctx.db.session() as s:
+        await s.execute(update(CrisisReport).where(CrisisReport.id == report.id, CrisisReport.status != "resolved")
+                        .values(status="acknowledged", owner_id=target.id, owner_pseudonym=target.pseudonym,
+                                acked_at=report.acked_at or now, next_at=None))
+        s.add(CrisisEvent(report_id=report.id, kind="handed_over", at=now, actor_id=ctx.person.id,
+                          actor_pseudonym=ctx.person.pseudonym,
+                          detail={"to_pseudonym": target.pseudonym}))
+        await s.commit()
+    return Reply(text=t("crisis.handed_over", ref=report.ref, name=name))
+
+
+# -- escalation ------------------------------------------------------------------------
+
+
+@dataclass
+class Target:
+    via: str  # chat | channel | email | webhook
+    target: str
+    label: str  # what the trail shows: the role or address the policy names
+
+
+async def _targets(core: Core, level: Level) -> list[Target]:
+    out: list[Target] = []
+    for entry in level.who:
+        emails = await _role_emails(core, entry) if entry in ROLE_NAMES else [entry]
+        out += [Target("chat", e, entry if entry in ROLE_NAMES else e) for e in emails]
+    if level.channel:
+        out.append(Target("channel", level.channel, level.channel))
+    out += [Target("email", str(e).lower(), str(e).lower()) for e in level.email]
+    out += [Target("webhook", u, u) for u in level.webhook]
+    seen: set[tuple[str, str]] = set()
+    return [x for x in out if (x.via, x.target) not in seen and not seen.add((x.via, x.target))]
+
+
+def _position(cfg: CrisisConfig, report: CrisisReport) -> tuple[Policy, int, int, int]:
+    policy = cfg.policy(report.policy)
+    n = len(policy.levels)
+    return policy, report.step % n, report.step // n, n * policy.rounds
+
+
+def _alert_reply(core: Core, report: CrisisReport, t, level_info: tuple[int, int, Policy] | None,
+                 reporter: Person | None) -> Reply:
+    tz = _tz(core)
+    fields = []
+    if report.place or report.url:
+        fields.append(ReplyField(t("crisis.where"), " ".join(x for x in (report.place, report.url) if x)))
+    if len(report.links) > 1:
+        fields.append(ReplyField(t("crisis.links"), " ".join(report.links[1:6])))
+    if report.permalink and report.permalink != report.url:
+        fields.append(ReplyField(t("crisis.message"), report.permalink))
+    if report.attachments:
+        fields.append(ReplyField(t("crisis.attachments"), ", ".join(
+            a["name"] + (f" ({a['url']})" if a.get("url") else "") for a in report.attachments[:5])))
+    who = _name(reporter, report.reporter_pseudonym)
+    if reporter is not None and reporter.email and reporter.email not in who:
+        who += f" <{reporter.email}>"
+    fields.append(ReplyField(t("crisis.reported_by"), who))
+    fields.append(ReplyField(t("crisis.reported_at"), f"{fmt_time(report.created_at, tz)} ({tz})"))
+    context = None
+    if level_info is not None:
+        level, round_, policy = level_info
+        fields.append(ReplyField(t("crisis.escalation"), t("crisis.escalation_value", level=level + 1,
+                                                           levels=len(policy.levels), round=round_ + 1,
+                                                           rounds=policy.rounds)))
+        context = t("crisis.alert_context", minutes=f"{policy.levels[level].timeout:g}")
+    value = {"ref": report.ref, "_lang": t.lang}
+    return Reply(
+        title=t("crisis.alert_title", ref=report.ref, severity=t(f"crisis.sev.{report.severity}")),
+        text=_clip(report.text, 2500) or t("crisis.no_text"),
+        fields=fields,
+        buttons=[Button(label=t("crisis.ack_button"), action_id="crisis.ack", value=dict(value), style="primary"),
+                 Button(label=t("crisis.resolve_button"), action_id="crisis.resolve", value=dict(value)),
+                 Button(label=t("crisis.handover_button"), action_id="crisis.handover", value=dict(value))],
+        context=context,
+    )
+
+
+async def _deliver(core: Core, report: CrisisReport, target: Target, level_info,
+                   reporter: Person | None) -> tuple[Person | None, str]:
+    """Send one alert; returns (the person alerted, how) or raises with the reason."""
+    if target.via == "chat":
+        person = await core.person_by_email(target.target)
+        if person is None:
+            raise DeliveryError(f"nobody with the address {target.target} is known on Slack or Teams")
+        if not person.active:
+            raise DeliveryError(f"{target.target} is deactivated on the chat platform")
+        t = core.translator(_lang_of(core, person))
+        return person, await core.notify(person.id, [_alert_reply(core, report, t, level_info, reporter)])
+    t = core.translator(core.settings.app.language.default)
+    alert = _alert_reply(core, report, t, level_info, reporter)
+    if target.via == "channel":
+        platform, _, conversation = target.target.partition(":")
+        sender = core.senders.get(platform)
+        if sender is None:
+            raise DeliveryError(f"{platform} is not connected in this process")
+        await sender.send_to_conversation(conversation, [alert], None)
+        return None, platform
+    if target.via == "email":
+        smtp = mail.SmtpSettings.from_env()
+        body = alert.plain() + "\n\n" + t("crisis.alert_how", ref=report.ref) + "\n"
+        await mail.send_email(smtp, [target.target], alert.title or report.ref or "", body)
+        return None, "email"
+    level, round_, policy = level_info
+    await mail.post_webhook(target.target, {
+        "event": "crisis.alert", "reference": report.ref, "severity": report.severity, "status": report.status,
+        "summary": alert.title, "text": report.text[:5000], "place": report.place, "url": report.url,
+        "links": report.links, "level": level + 1, "round": round_ + 1, "rounds": policy.rounds,
+        "reported_at": _aware(report.created_at).isoformat(), "acknowledge": f"crisis ack {report.ref}",
+    })
+    return None, "webhook"
+
+
+@dataclass
+class _Step:
+    """One escalation step claimed by this process: the attempts to send, the claim token to finish it with."""
+
+    report: CrisisReport
+    token: str
+    policy: Policy
+    level: int
+    round: int
+    targets: int
+    to_send: list[tuple[Target, int]]  # (target, attempt id)
+    reached_before: bool  # an attempt of this step went out before (a resumed step)
+
+
+async def _first_alert(core: Core, step: _Step, reporter: Person) -> None:
+    if not await _run_step(core, step, reporter):
+        await advance(core, step.report.id)
+
+
+async def advance(core: Core, report_id: int) -> bool:
+    """Alert the report's due step, if it is due and this process wins the claim.
+
+    A step where nobody was reached is followed at once by the next one.
+    Returns True when something was sent or decided.
+    """
+    did = False
+    while True:  # ends: every round either returns or moves the report one step on
+        step = await _claim(core, report_id)
+        if step is None:
+            return did
+        if step == "exhausted":
+            return True
+        did = True
+        async with core.db.session() as s:
+            reporter = await s.get(Person, step.report.reporter_id) if step.report.reporter_id else None
+        if await _run_step(core, step, reporter):
+            return did
+
+
+async def _claim(core: Core, report_id: int) -> _Step | Literal["exhausted"] | None:
+    cfg = config(core)
+    async with core.db.session() as s:
+        report = await s.get(CrisisReport, report_id)
+    now = core.now()
+    if report is None or report.status != "open" or report.next_at is None or _aware(report.next_at) > now:
+        return None
+    policy, level, round_, total = _position(cfg, report)
+    targets = await _targets(core, policy.levels[level]) if report.step < total else []
+    token = uuid.uuid4().hex
+    async with core.db.session() as s:
+        # Compare and set: one replica (one task) works on a report's step at a time.
+        claimed = await s.execute(
+            update(CrisisReport)
+            .where(CrisisReport.id == report_id, CrisisReport.status == "open", CrisisReport.step == report.step,
+                   CrisisReport.next_at <= now,
+                   or_(CrisisReport.claim_until.is_(None), CrisisReport.claim_until < now))
+            .values(claim_until=now + CLAIM, claim_token=token)
+        )
+        if claimed.rowcount != 1:
+            await s.rollback()
+            return None
+        if report.step >= total:
+            await s.execute(update(CrisisReport).where(CrisisReport.id == report_id)
+                            .values(next_at=None, claim_until=None, claim_token=None))
+            s.add(CrisisEvent(report_id=report_id, kind="exhausted", at=now,
+                              detail={"rounds": policy.rounds, "levels": len(policy.levels)}))
+            await s.commit()
+            log.error("crisis escalation ended without acknowledgement", extra={"ref": report.ref})
+            return "exhausted"
+        known = {(a.via, a.target): a for a in (await s.exec(select(CrisisAttempt).where(
+            CrisisAttempt.report_id == report_id, CrisisAttempt.step == report.step))).all()}
+        pending: list[tuple[Target, CrisisAttempt]] = []
+        for target in targets:
+            attempt = known.get((target.via, target.target))
+            if attempt is None:
+                attempt = CrisisAttempt(report_id=report_id, step=report.step, via=target.via, target=target.target,
+                                        started_at=now)
+            elif attempt.status == "sending":
+                # The process that sent it stopped before it knew the outcome: send again.
+                attempt.tries += 1
+                attempt.started_at = now
+                s.add(CrisisEvent(report_id=report_id, kind="resending", at=now,
+                                  detail={"level": level + 1, "round": round_ + 1, "via": target.via,
+                                          "target": target.label, "tries": attempt.tries}))
+            else:
+                continue
+            s.add(attempt)
+            pending.append((target, attempt))
+        await s.commit()
+    return _Step(report=report, token=token, policy=policy, level=level, round=round_, targets=len(targets),
+                 to_send=[(x, a.id) for x, a in pending],
+                 reached_before=any(a.status == "sent" for a in known.values()))
+
+
+async def _run_step(core: Core, step: _Step, reporter: Person | None) -> bool:
+    """Send a claimed step's alerts, record each outcome and move the report on; True when someone was reached."""
+    report = step.report
+    level_info = (step.level, step.round, step.policy)
+    results = await asyncio.gather(*(
+        asyncio.wait_for(_deliver(core, report, target, level_info, reporter), DELIVERY_TIMEOUT)
+        for target, _ in step.to_send
+    ), return_exceptions=True)
+    done = core.now()
+    reached = step.reached_before
+    async with core.db.session() as s:
+        for (target, attempt_id), result in zip(step.to_send, results, strict=True):
+            detail = {"level": step.level + 1, "round": step.round + 1, "via": target.via, "target": target.label}
+            if isinstance(result, BaseException):
+                if isinstance(result, TimeoutError):
+                    error = f"no answer within {DELIVERY_TIMEOUT:g} s (it may still arrive)"
+                elif isinstance(result, DeliveryError | mail.NotifyError):
+                    error = str(result)
+                else:
+                    error = f"{type(result).__name__}: {result}"
+                await s.execute(update(CrisisAttempt).where(CrisisAttempt.id == attempt_id)
+                                .values(status="failed", error=error[:500], finished_at=done))
+                s.add(CrisisEvent(report_id=report.id, kind="delivery_failed", at=done,
+                                  detail={**detail, "error": error[:300]}))
+            else:
+                person, how = result
+                reached = True
+                await s.execute(update(CrisisAttempt).where(CrisisAttempt.id == attempt_id)
+                                .values(status="sent", person_id=person.id if person else None, finished_at=done))
+                if person is not None:
+                    detail["pseudonym"] = person.pseudonym
+                s.add(CrisisEvent(report_id=report.id, kind="alerted", at=done, detail={**detail, "platform": how}))
+        last = step.level + 1 == len(step.policy.levels)
+        if not reached:
+            s.add(CrisisEvent(report_id=report.id, kind="level_unreached", at=done,
+                              detail={"level": step.level + 1, "round": step.round + 1, "targets": step.targets,
+                                      "at_once": not last}))
+        # Nobody reached: the next level at once. After the last level, though, the next round waits the
+        # timeout like any other: when every platform is down, retrying at once would use up the rounds
+        # before one comes back.
+        wait = timedelta(minutes=step.policy.levels[step.level].timeout) if reached or last else timedelta(0)
+        await s.execute(
+            update(CrisisReport)
+            .where(CrisisReport.id == report.id, CrisisReport.claim_token == step.token, CrisisReport.status == "open")
+            .values(step=report.step + 1, next_at=done + wait, claim_until=None, claim_token=None)
+        )
+        await s.commit()
+    return reached
+
+
+async def run_due(core: Core) -> int:
+    """The job: advance every due escalation and finish hold notices a stopped process left."""
+    now = core.now()
+    async with core.db.session() as s:
+        due = (await s.exec(
+            select(CrisisReport.id)
+            .where(CrisisReport.status == "open", CrisisReport.next_at <= now)
+            .where(or_(CrisisReport.claim_until.is_(None), CrisisReport.claim_until < now))
+            .order_by(CrisisReport.next_at).limit(200)
+        )).all()
+        holds = (await s.exec(
+            select(Hold.id).where(Hold.notice != "done")
+            .where(or_(Hold.claim_until.is_(None), Hold.claim_until < now))
+        )).all()
+    count = 0
+    for i in range(0, len(due), 10):
+        results = await asyncio.gather(*(advance(core, rid) for rid in due[i:i + 10]), return_exceptions=True)
+        for r in results:
+            if isinstance(r, BaseException):
+                log.error("crisis escalation step failed", exc_info=r)
+            elif r:
+                count += 1
+    for hold_id in holds:
+        await tell_members(core, hold_id)
+    return count
+
+
+# -- listing and the trail ---------------------------------------------------------------
+
+
+def describe_event(e: CrisisEvent, people: dict[str, Person]) -> str:
+    """One audit entry in words (English: the trail is for operators and the record).
+
+    People are named while they exist; after "forget me" only their pseudonym stays.
+    """
+
+    def who(pseudonym: str | None) -> str:
+        person = people.get(pseudonym) if pseudonym else None
+        return f"{_name(person)} ({pseudonym})" if person else (pseudonym or "-")
+
+    actor = who(e.actor_pseudonym) if e.actor_pseudonym else None
+    d = e.detail or {}
+    by = f" by {actor}" if actor else ""
+    where = f"level {d.get('level')}, round {d.get('round')}" if "level" in d else ""
+    if e.kind == "reported":
+        atts = f", attachments: {', '.join(d['attachments'])}" if d.get("attachments") else ""
+        return (f"reported{by} via {d.get('source')}; severity {d.get('severity')} proposed; "
+                f"{d.get('policy')} policy; {d.get('chars', 0)} characters, {d.get('links', 0)} links{atts}")
+    if e.kind == "alerted":
+        person = f" = {who(d['pseudonym'])}" if d.get("pseudonym") else ""
+        return f"alerted {where}: {d.get('target')}{person} via {d.get('via')} ({d.get('platform')})"
+    if e.kind == "delivery_failed":
+        what = f" ({d['what']})" if d.get("what") else ""
+        head = f"{where}: " if where else ""
+        return f"delivery failed{what}{by}: {head}{d.get('target')} via {d.get('via')}: {d.get('error')}"
+    if e.kind == "resending":
+        return f"outcome unknown (process stopped while sending): sending again {where}: {d.get('target')} via {d.get('via')}"
+    if e.kind == "level_unreached":
+        then = "next level alerted at once" if d.get("at_once", True) else "next round after the timeout"
+        return f"nobody reached at {where} ({d.get('targets')} targets): {then}"
+    if e.kind == "exhausted":
+        return f"escalation ended: {d.get('rounds')} rounds over {d.get('levels')} levels without acknowledgement"
+    if e.kind == "acknowledged":
+        return f"acknowledged{by}"
+    if e.kind == "handed_over":
+        return f"handed over{by} to {who(d.get('to_pseudonym'))}"
+    if e.kind == "resolved":
+        return f"resolved{by}" + (f"; note: {d['note']}" if d.get("note") else "; no note")
+    if e.kind == "severity_changed":
+        return f"severity changed{by} from {d.get('from')} to {d.get('to')}"
+    if e.kind == "details_added":
+        return f"details added{by}: {d.get('chars')} characters, {d.get('links')} links"
+    if e.kind == "reporter_told":
+        return f"reporter told ({d.get('what')})"
+    if e.kind == "hold_set":
+        return f"posting hold set{by} on {', '.join(d.get('keywords', []))}: {d.get('note')}"
+    if e.kind == "hold_lifted":
+        return f"posting hold lifted{by} on {', '.join(d.get('keywords', []))}"
+    if e.kind == "hold_notice_failed":
+        return f"member {d.get('pseudonym')} not told ({d.get('what')}): {d.get('error')}"
+    if e.kind == "hold_told":
+        return f"members told of the {d.get('what')}: {d.get('notified')} reached, {d.get('failed')} not"
+    return f"{e.kind}{by} {d}"
+
+
+async def trail(core: Core, report: CrisisReport) -> list[tuple[datetime, str]]:
+    async with core.db.session() as s:
+        return await _trail(s, report)
+
+
+async def _trail(s, report: CrisisReport) -> list[tuple[datetime, str]]:
+    events = (await s.exec(select(CrisisEvent).where(CrisisEvent.report_id == report.id)
+                           .order_by(CrisisEvent.at, CrisisEvent.id))).all()
+    names = {e.actor_pseudonym for e in events if e.actor_pseudonym}
+    for e in events:
+        names |= {v for k, v in (e.detail or {}).items() if k in ("pseudonym", "to_pseudonym") and v}
+    people = {p.pseudonym: p for p in (await s.exec(select(Person).where(Person.pseudonym.in_(names)))).all()} if names else {}
+    return [(_aware(e.at), describe_event(e, people)) for e in events]
+
+
+def summary_line(report: CrisisReport, tz: str, people: dict[str, Person] | None = None) -> str:
+    """One report in a line for ``ambassador crisis list``; people by pseudonym, named while they exist."""
+
+    def who(pseudonym: str | None) -> str:
+        person = (people or {}).get(pseudonym or "")
+        return f"{_name(person)} ({pseudonym})" if person else (pseudonym or "-")
+
+    return (f"{report.ref}  {fmt_time(report.created_at, tz)}  {report.severity:<8}  {report.status:<12}  "
+            f"step {report.step}  {report.place or '-'}  reporter {who(report.reporter_pseudonym)}  "
+            f"owner {who(report.owner_pseudonym)}  {_clip(' '.join(report.text.split()), 60)}")
+
+
+async def list_reports(ctx: Context) -> Reply:
+    t = ctx.t
+    if not await _in_policy(ctx) and not ctx.has(BACKUP):
+        return Reply(text=t("crisis.refused", what=t("crisis.what_list")))
+    async with ctx.db.session() as s:
+        reports = (await s.exec(select(CrisisReport).order_by(CrisisReport.id.desc()).limit(20))).all()
+    if not reports:
+        return Reply(text=t("crisis.list_none"))
+    tz = _tz(ctx.core)
+    fields = [ReplyField(r.ref or "?", f"{fmt_time(r.created_at, tz)} · {t(f'crisis.sev.{r.severity}')} · "
+                                       f"{t(f'crisis.status.{r.status}')} · {_clip(' '.join(r.text.split()), 80)}")
+              for r in reports]
+    return Reply(title=t("crisis.list_title"), text="", fields=fields)
+
+
+async def show(ctx: Context, ref: str) -> Reply:
+    t = ctx.t
+    report = await _load(ctx.core, ref)
+    if report is None:
+        return Reply(text=t("crisis.unknown_ref", ref=ref))
+    if not await _in_policy(ctx) and not ctx.has(BACKUP):
+        return Reply(text=t("crisis.refused", what=t("crisis.what_list")))
+    tz = _tz(ctx.core)
+    lines = [f"{fmt_time(at, tz, seconds=True)}  {text}" for at, text in await trail(ctx.core, report)]
+    return Reply(title=f"{report.ref}: {t(f'crisis.status.{report.status}')}, {t(f'crisis.sev.{report.severity}')}",
+                 text="\n".join([_clip(report.text, 1500) or t("crisis.no_text"), "", f"*{t('crisis.trail')}*",
+                                 *lines[-40:]]))
+
+
+# -- holding posting --------------------------------------------------------------------
+
+
+def _keyword_pattern(keyword: str) -> re.Pattern[str]:
+    # Start of a word, any ending: "recall" matches "recalls", "Rückruf" matches "Rückrufaktion".
+    words = [re.escape(w) for w in keyword.split()]
+    return re.compile(r"(?<!\w)" + r"\s+".join(words), re.IGNORECASE)
+
+
+def hold_matching(holds: Iterable[Hold], text: str) -> Hold | None:
+    """The first active hold whose keywords the text mentions, or None."""
+    for h in holds:
+        if h.lifted_at is not None:
+            continue
+        for keyword in h.keywords:
+            if keyword.strip() and _keyword_pattern(keyword.strip()).search(text):
+                return h
+    return None
+
+
+async def answer_guard(core: Core, text: str) -> str | None:
+    """For the answer engine: a question on a held topic gets "no" with the lead's note."""
+    found = hold_matching(await active_holds(core), text)
+    return found.note if found else None
+
+
+async def active_holds(core: Core) -> list[Hold]:
+    """The holds in force now, newest first; the answer engine and the nudges consult them."""
+    async with core.db.session() as s:
+        return list((await s.exec(select(Hold).where(Hold.lifted_at.is_(None)).order_by(Hold.id.desc()))).all())
+
+
+def parse_hold(args: str) -> tuple[list[str], str]:
+    head, _, note = args.partition("--")
+    head = head.strip()
+    parts = [p.strip() for p in (head.split(",") if "," in head else head.split())]
+    keywords: list[str] = []
+    for p in parts:
+        if p and p.lower() not in (k.lower() for k in keywords):
+            keywords.append(_clip(p, 80))
+    return keywords[:20], note.strip()[:2000]
+
+
+async def _member_count(core: Core) -> int:
+    async with core.db.session() as s:
+        return (await s.exec(select(func.count()).select_from(Person).where(
+            Person.is_member.is_(True), Person.active.is_(True), Person.is_guest.is_(False)))).one()
+
+
+async def hold(ctx: Context, args: str) -> Reply:
+    t = ctx.t
+    keywords, note = parse_hold(args)
+    if not keywords:
+        return Reply(text=t("crisis.hold_usage"))
+    note = note or t("crisis.hold_default_note")
+    now = ctx.core.now()
+    async with ctx.db.session() as s:
+        row = Hold(keywords=keywords, note=note, created_by_id=ctx.person.id, created_by_pseudonym=ctx.person.pseudonym,
+                   created_at=now, notice="hold")
+        s.add(row)
+        await s.flush()
+        s.add(CrisisEvent(hold_id=row.id, kind="hold_set", at=now, actor_id=ctx.person.id,
+                          actor_pseudonym=ctx.person.pseudonym, detail={"keywords": keywords, "note": note}))
+        await s.commit()
+    _spawn(ctx.core, tell_members(ctx.core, row.id))
+    return Reply(text=t("crisis.hold_set", keywords=", ".join(keywords), members=await _member_count(ctx.core)))
+
+
+async def lift(ctx: Context, args: str) -> Reply:
+    t = ctx.t
+    holds = await active_holds(ctx.core)
+    if not holds:
+        return Reply(text=t("crisis.hold_none"))
+    arg = args.strip().lower()
+    if arg in ("all", "alle"):
+        chosen = holds
+    elif arg:
+        chosen = [h for h in holds if str(h.id) == arg.lstrip("#") or any(k.lower() == arg for k in h.keywords)] or [
+            h for h in holds if hold_matching([h], arg)]
+    else:
+        chosen = holds if len(holds) == 1 else []
+    if not chosen:
+        return Reply(text=t("crisis.hold_which", holds="; ".join(", ".join(h.keywords) for h in holds)))
+    now = ctx.core.now()
+    async with ctx.db.session() as s:
+        for h in chosen:
+            await s.execute(update(Hold).where(Hold.id == h.id, Hold.lifted_at.is_(None)).values(
+                lifted_at=now, lifted_by_id=ctx.person.id, notice="lift", notice_cursor=0, notified=0, failed=0,
+                claim_until=None))
+            s.add(CrisisEvent(hold_id=h.id, kind="hold_lifted", at=now, actor_id=ctx.person.id,
+                              actor_pseudonym=ctx.person.pseudonym, detail={"keywords": h.keywords}))
+        await s.commit()
+    for h in chosen:
+        _spawn(ctx.core, tell_members(ctx.core, h.id))
+    return Reply(text=t("crisis.lifted", keywords="; ".join(", ".join(h.keywords) for h in chosen)))
+
+
+async def tell_members(core: Core, hold_id: int) -> None:
+    """Tell every member about a hold (or its lifting), in batches; a restart resumes after the last batch."""
+    while True:
+        now = core.now()
+        async with core.db.session() as s:
+            claimed = await s.execute(
+                update(Hold).where(Hold.id == hold_id, Hold.notice != "done",
+                                   or_(Hold.claim_until.is_(None), Hold.claim_until < now))
+                .values(claim_until=now + CLAIM))
+            await s.commit()
+            if claimed.rowcount != 1:
+                return
+            row = await s.get(Hold, hold_id)
+            members = (await s.exec(
+                select(Person).where(Person.is_member.is_(True), Person.active.is_(True), Person.is_guest.is_(False),
+                                     Person.id > row.notice_cursor)
+                .order_by(Person.id).limit(HOLD_BATCH))).all()
+        what = row.notice
+        keywords = ", ".join(row.keywords)
+
+        async def one(person: Person, what: str = what, note: str = row.note, keywords: str = keywords) -> str | None:
+            t = core.translator(_lang_of(core, person))
+            reply = (Reply(title=t("crisis.hold_notice_title", keywords=keywords), text=t("crisis.hold_notice", note=note))
+                     if what == "hold" else Reply(text=t("crisis.lift_notice", keywords=keywords)))
+            try:
+                await asyncio.wait_for(core.notify(person.id, [reply]), DELIVERY_TIMEOUT)
+                return None
+            except (DeliveryError, TimeoutError) as exc:
+                return str(exc)[:300] or "timed out"
+
+        errors = await asyncio.gather(*(one(p) for p in members))
+        async with core.db.session() as s:
+            row = await s.get(Hold, hold_id)
+            if row.notice != what:
+                return  # lifted meanwhile: the lifting is told from the start by its own run
+            failed = [(p, e) for p, e in zip(members, errors, strict=True) if e]
+            for p, e in failed:
+                s.add(CrisisEvent(hold_id=hold_id, kind="hold_notice_failed", at=core.now(),
+                                  detail={"pseudonym": p.pseudonym, "what": what, "error": e}))
+            row.notified += len(members) - len(failed)
+            row.failed += len(failed)
+            row.claim_until = None
+            finished = len(members) < HOLD_BATCH
+            if members:
+                row.notice_cursor = members[-1].id
+            if finished:
+                row.notice = "done"
+                s.add(CrisisEvent(hold_id=hold_id, kind="hold_told", at=core.now(),
+                                  detail={"what": what, "notified": row.notified, "failed": row.failed}))
+            s.add(row)
+            await s.commit()
+        if finished:
+            await _hold_summary(core, row, what)
+            return
+
+
+async def _hold_summary(core: Core, row: Hold, what: str) -> None:
+    who = row.lifted_by_id if what == "lift" else row.created_by_id
+    if who is None:
+        return
+    t = core.translator(_lang_of(core, await _person(core, who)))
+    text = t("crisis.hold_summary", what=t(f"crisis.{what}_word"), keywords=", ".join(row.keywords),
+             notified=row.notified, failed=row.failed)
+    try:
+        await asyncio.wait_for(core.notify(who, [Reply(text=text)]), DELIVERY_TIMEOUT)
+    except (DeliveryError, TimeoutError):
+        log.warning("hold summary not delivered", extra={"hold": row.id})
+
+
+# -- privacy ----------------------------------------------------------------------------
+
+
+async def my_data(ctx: Context) -> list[tuple[str, str]]:
+    t = ctx.t
+    async with ctx.db.session() as s:
+        reports = (await s.exec(select(CrisisReport).where(CrisisReport.reporter_id == ctx.person.id)
+                                .order_by(CrisisReport.id))).all()
+    tz = _tz(ctx.core)
+    lines = [f"{r.ref} ({fmt_time(r.created_at, tz)}, {t(f'crisis.sev.{r.severity}')}, {t(f'crisis.status.{r.status}')}): "
+             f"{_clip(' '.join(r.text.split()), 80)}" for r in reports]
+    return [(t("crisis.mydata"), "; ".join(lines) or t("crisis.mydata_none"))]
+
+
+async def forget(ctx: Context) -> None:
+    """A crisis trail outlives "forget me" with the pseudonym only: the links to the person go."""
+    pid = ctx.person.id
+    async with ctx.db.session() as s:
+        await s.execute(update(CrisisReport).where(CrisisReport.reporter_id == pid).values(reporter_id=None))
+        await s.execute(update(CrisisReport).where(CrisisReport.owner_id == pid).values(owner_id=None))
+        await s.execute(update(CrisisEvent).where(CrisisEvent.actor_id == pid).values(actor_id=None))
+        await s.execute(update(CrisisAttempt).where(CrisisAttempt.person_id == pid).values(person_id=None))
+        await s.execute(update(Hold).where(Hold.created_by_id == pid).values(created_by_id=None))
+        await s.execute(update(Hold).where(Hold.lifted_by_id == pid).values(lifted_by_id=None))
+        await s.commit()

@@ -1,0 +1,152 @@
+"""Shareable content: the queue, the weekly runs, the outbox of nudges, share links and preferences.
+
+Everything the nudge must not lose is a row here before anything is sent:
+a run is claimed through its lease columns, each (run, person) delivery is one
+outbox row that moves pending -> sending -> sent (or skipped / failed /
+uncertain), and each (item, person) pair exists once (``content_link``), which
+is what makes "never an item twice" hold across restarts and replicas.
+People are linked by id with their pseudonym beside it, so figures outlive
+"forget me" with the pseudonym only.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.models import utcnow
+
+
+def _ts(*, index: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(DateTime(timezone=True), index=index))
+
+
+def _now_ts() -> Any:
+    return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class ContentItem(SQLModel, table=True):
+    """One piece of shareable content: a link with suggested post texts."""
+
+    __tablename__ = "content_item"
+    __table_args__ = (Index("ix_content_item_status", "status", "valid_from"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    # The id an item has in an imported YAML file: importing the file again updates, never duplicates.
+    key: str | None = Field(default=None, unique=True, max_length=200)
+    title: str = Field(max_length=300)
+    url: str = Field(max_length=2000)
+    text_de: str | None = Field(default=None, sa_column=Column(Text))
+    text_en: str | None = Field(default=None, sa_column=Column(Text))
+    audience: str = Field(default="all", max_length=20)  # all | core | department
+    department: str | None = Field(default=None, max_length=100)
+    valid_from: datetime | None = _ts()
+    valid_until: datetime | None = _ts()
+    image_url: str | None = Field(default=None, max_length=2000)
+    image_rights: str | None = Field(default=None, max_length=500)
+    status: str = Field(default="approved", max_length=20)  # draft | pending | approved | rejected | retired
+    created_via: str = Field(default="chat", max_length=10)  # chat | cli | yaml
+    created_by_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    created_by_pseudonym: str | None = None
+    created_at: datetime = _now_ts()
+    decided_by_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    decided_at: datetime | None = _ts()
+    decision_note: str | None = Field(default=None, max_length=500)
+    # The approval request to the comms lead: sent when set; claimed until ... while being sent.
+    approval_sent_at: datetime | None = _ts()
+    approval_claim_until: datetime | None = _ts()
+    approval_tries: int = 0
+
+
+class ContentRun(SQLModel, table=True):
+    """One wave of one cycle: the core group's early wave or everyone's main wave, or a run by hand."""
+
+    __tablename__ = "content_run"
+    __table_args__ = (UniqueConstraint("cycle", "wave", name="uq_content_run_cycle_wave"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cycle: str = Field(max_length=60)  # the schedule slot in UTC (2026-03-30T07:30Z), or manual:..., thanks:...
+    wave: str = Field(max_length=10)  # early | main | thanks
+    kind: str = Field(default="nudge", max_length=10)  # nudge | thanks
+    due_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    status: str = Field(default="planning", max_length=20, index=True)  # planning | sending | done
+    holder: str | None = Field(default=None, max_length=80)
+    lease_until: datetime | None = _ts()
+    planned: int = 0
+    created_at: datetime = _now_ts()
+    planned_at: datetime | None = _ts()
+    finished_at: datetime | None = _ts()
+    # The summary to the comms lead once the run is done (failures and uncertain sends in it).
+    report_sent_at: datetime | None = _ts()
+    report_claim_until: datetime | None = _ts()
+    report_tries: int = 0
+
+
+class ContentDelivery(SQLModel, table=True):
+    """The outbox: one message to one person in one cycle.
+
+    pending (claimed through claim_token/lease_until) -> sending (written right
+    before the platform call) -> sent. A row left in 'sending' by a process
+    that stopped is 'uncertain' unless the platform can tell it arrived.
+    """
+
+    __tablename__ = "content_delivery"
+    __table_args__ = (
+        UniqueConstraint("cycle", "person_id", name="uq_content_delivery_cycle_person"),
+        Index("ix_content_delivery_due", "status", "due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="content_run.id", index=True, ondelete="CASCADE")
+    cycle: str = Field(max_length=60)
+    kind: str = Field(default="nudge", max_length=10)
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True, ondelete="SET NULL")
+    pseudonym: str
+    lang: str = Field(default="de", max_length=5)
+    status: str = Field(default="pending", max_length=20)  # pending | sending | sent | skipped | failed | uncertain | cancelled
+    due_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    attempts: int = 0
+    claim_token: str | None = Field(default=None, max_length=40)
+    lease_until: datetime | None = _ts()
+    started_at: datetime | None = _ts()
+    sent_at: datetime | None = _ts()
+    platform: str | None = Field(default=None, max_length=20)
+    reason: str | None = Field(default=None, max_length=30)  # gone | unreachable | no_account | left | retired | hold | error | ...
+    error: str | None = Field(default=None, max_length=500)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    created_at: datetime = _now_ts()
+
+
+class ContentLink(SQLModel, table=True):
+    """An item given to a person: its opaque share token, the person's answer and the clicks."""
+
+    __tablename__ = "content_link"
+    __table_args__ = (UniqueConstraint("item_id", "person_id", name="uq_content_link_item_person"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    token: str = Field(max_length=40, unique=True)
+    delivery_id: int | None = Field(default=None, foreign_key="content_delivery.id", index=True, ondelete="CASCADE")
+    item_id: int = Field(foreign_key="content_item.id", index=True, ondelete="CASCADE")
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True, ondelete="SET NULL")
+    pseudonym: str
+    position: int = 0
+    shared_at: datetime | None = _ts()
+    declined_at: datetime | None = _ts()
+    clicks: int = 0
+    first_click_at: datetime | None = _ts()
+    last_click_at: datetime | None = _ts()
+    created_at: datetime = _now_ts()
+
+
+class ContentPref(SQLModel, table=True):
+    """A member's choice: weekly, every two weeks or pause; and whether a monthly thank-you is welcome."""
+
+    __tablename__ = "content_pref"
+
+    person_id: int = Field(primary_key=True, foreign_key="person.id", ondelete="CASCADE")
+    frequency: str = Field(default="weekly", max_length=10)  # weekly | biweekly | pause
+    thanks: bool = True
+    updated_at: datetime = _now_ts()

@@ -1,0 +1,743 @@
+"""Weekly shareable content at the core level: the queue, approval, the scheduled nudge
+through the outbox (restarts, concurrent runners, failures), one-tap answers, the
+share-link redirect and the command line. Senders are in-process fakes; the clock
+is moved, never waited for."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import yaml
+from sqlalchemy import func
+from sqlmodel import select
+
+from bot.core import Core
+from bot.messages import Incoming, Profile, Reply
+from bot.web import build_core, create_app
+from handlers import content
+from storage.db import Database
+from storage.models import Identity, Person, ProgramEvent
+from storage.models_content import ContentDelivery, ContentItem, ContentLink, ContentRun
+from tests.conftest import COMMUNICATOR_EMAIL, LEAD_EMAIL, make_settings
+
+# Monday 30 March 2026, 09:30 in Berlin (CEST) is 07:30 UTC.
+MONDAY = datetime(2026, 3, 30, 7, 30, tzinfo=UTC)
+CONTENT = {"public_url": "https://amb.example.com", "schedule": "30 9 * * MON", "core_group_days_earlier": 1,
+           "max_items": 2, "require_approval": True}
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def move(self, **kw: float) -> None:
+        self.now += timedelta(**kw)
+
+
+class Crash(BaseException):
+    """The process dies: nothing after it runs (not an Exception, so no handler catches it)."""
+
+
+@dataclass
+class FakeSender:
+    platform: str = "slack"
+    sent: list[tuple[str, list[Reply]]] = field(default_factory=list)
+    fail: dict[str, Exception] = field(default_factory=dict)
+    fail_times: dict[str, int] = field(default_factory=dict)
+    crash_at: int | None = None  # the n-th send (1-based) dies ...
+    crash_after_delivery: bool = False  # ... after the platform took it, or before
+
+    async def send_to_person(self, user_id: str, replies: list[Reply]) -> None:
+        if self.crash_at is not None and len(self.sent) + 1 == self.crash_at:
+            if self.crash_after_delivery:
+                self.sent.append((user_id, replies))
+            raise Crash()
+        if user_id in self.fail and self.fail_times.get(user_id, 1) > 0:
+            self.fail_times[user_id] = self.fail_times.get(user_id, 1) - 1
+            raise self.fail[user_id]
+        self.sent.append((user_id, replies))
+
+    async def send_to_conversation(self, conversation_id: str, replies: list[Reply], user_id: str | None) -> None:
+        await self.send_to_person(conversation_id, replies)
+
+    def to(self, user_id: str) -> list[Reply]:
+        return [r for u, rs in self.sent for r in rs if u == user_id]
+
+
+class SlackError(Exception):
+    """Shaped like slack_sdk's SlackApiError: ``response`` answers ``get('error')``."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__(f"The request to the Slack API failed. (url: https://slack.com/api/chat.postMessage)\n"
+                         f"The server responded with: {{'ok': False, 'error': '{error}'}}")
+        self.response = {"ok": False, "error": error}
+
+
+def setup(core: Core, clock: Clock | None = None, **cfg: Any) -> tuple[Clock, FakeSender]:
+    core.settings.app.content = {**CONTENT, **cfg}
+    clock = clock or Clock(MONDAY - timedelta(days=3))
+    core.clock = clock
+    sender = FakeSender()
+    core.register_sender("slack", sender)
+    content.configure(core, pacer=content.Pacer(10_000, 0, clock=lambda: 0.0, sleep=_no_sleep), concurrency=4)
+    return clock, sender
+
+
+async def _no_sleep(_: float) -> None:
+    return None
+
+
+async def member(core: Core, user: str, email: str, *, lang: str = "de", joined: bool = True, department: str | None = None,
+                 tz: str | None = None, quiet: tuple[str, str] | None = None, platform: str = "slack") -> Person:
+    async with core.db.session() as s:
+        p = Person(email=email, display_name=email.split("@")[0], language=lang, is_member=joined, department=department,
+                   joined_at=core.now() if joined else None, profile_checked_at=core.now(), timezone=tz,
+                   quiet_start=quiet[0] if quiet else None, quiet_end=quiet[1] if quiet else None)
+        s.add(p)
+        await s.flush()
+        s.add(Identity(person_id=p.id, platform=platform, user_id=user))
+        await s.commit()
+        return p
+
+
+async def add_item(core: Core, title: str, *, de: str | None = "Text auf Deutsch", en: str | None = "Text in English",
+                   audience: str = "all", department: str | None = None, days_ago: float = 1, **kw: Any) -> ContentItem:
+    async with core.db.session() as s:
+        item = ContentItem(title=title, url=f"https://example.com/{title.lower().replace(' ', '-')}", text_de=de,
+                           text_en=en, audience=audience, department=department, status=kw.pop("status", "approved"),
+                           valid_from=core.now() - timedelta(days=days_ago), created_at=core.now(), **kw)
+        s.add(item)
+        await s.commit()
+        return item
+
+
+def say(text: str, *, user: str = "U0LEA", email: str = LEAD_EMAIL, action: str | None = None,
+        values: dict | None = None, platform: str = "slack") -> Incoming:
+    return Incoming(platform=platform, user_id=user, conversation_id=f"D{user}", text=text, action_id=action,
+                    values=values or {}, profile=Profile(email=email, name=email.split("@")[0]))
+
+
+async def ask(core: Core, text: str, **kw: Any) -> list[Reply]:
+    return await core.dispatch(say(text, **kw))
+
+
+def text_of(replies: list[Reply]) -> str:
+    return "\n".join(r.plain() for r in replies)
+
+
+async def rows(core: Core, model: Any, *where: Any) -> list[Any]:
+    async with core.db.session() as s:
+        return list((await s.exec(select(model).where(*where))).all())
+
+
+async def count(core: Core, model: Any, *where: Any) -> int:
+    async with core.db.session() as s:
+        return (await s.exec(select(func.count()).select_from(model).where(*where))).one()
+
+
+def titles(replies: list[Reply]) -> list[str]:
+    return [line.strip("*").split(". ", 1)[-1] for r in replies for line in r.text.split("\n") if line.startswith("*")]
+
+
+# -- the queue ----------------------------------------------------------------------------------
+
+
+async def test_bad_items_get_a_clear_message_in_the_asker_language_and_nothing_is_stored(core):
+    setup(core)
+    cases = [
+        ("content add title: Nur Text | de: Ein Text", "braucht einen Link"),
+        ("content add url: https://example.com/a | title: Ohne Text", "braucht einen Textvorschlag"),
+        ("content add url: example dot com | de: Text", "keine Webadresse"),
+        ("content add url: https://example.com/a | de: Text | bis: 01.01.2020", "in der Vergangenheit"),
+        ("content add url: https://example.com/a | de: Text | bild: https://example.com/x.jpg", "Rechtehinweis"),
+        ("content add url: https://example.com/a | de: Text | zielgruppe: Mars", "keine Zielgruppe"),
+    ]
+    for text, expected in cases:
+        [reply] = await ask(core, text.replace("content add", "inhalt neu"))
+        assert "Nicht hinzugefügt" in reply.text and expected in reply.text, (text, reply.text)
+    [reply] = await ask(core, "content add url: ftp://example.com | en: Some text | until: 2020-01-01")
+    assert "not a web address" in reply.text and "in the past" in reply.text
+    assert await count(core, ContentItem) == 0
+
+
+async def test_multi_line_add_by_the_lead_is_approved_at_once(core):
+    setup(core)
+    [reply] = await ask(core, "content add\nurl: https://example.com/plant\ntitle: Our new plant\naudience: all\n"
+                              "en: We're opening a plant!\nSecond line.\nde: Wir eröffnen ein Werk!\nuntil: 2026-04-30\n"
+                              "image: https://example.com/plant.jpg\nrights: © Example GmbH")
+    assert "Added #1 “Our new plant” for all members (de/en), valid" in reply.text
+    [item] = await rows(core, ContentItem)
+    assert item.status == "approved" and item.text_en == "We're opening a plant!\nSecond line."
+    assert item.image_rights == "© Example GmbH"
+
+
+async def test_communicator_content_waits_for_the_lead_who_approves_with_a_button(core):
+    clock, sender = setup(core)
+    lead = await member(core, "U0LEA", LEAD_EMAIL, lang="en")
+    clara = await member(core, "U0CLARA", COMMUNICATOR_EMAIL, lang="de")
+    [reply] = await ask(core, "inhalt neu url: https://example.com/sales | titel: Messe | zielgruppe: Sales | de: Wir sind auf der Messe",
+                        user="U0CLARA", email=COMMUNICATOR_EMAIL)
+    assert "wartet auf die Freigabe" in reply.text
+    [item] = await rows(core, ContentItem)
+    assert item.status == "pending" and item.created_by_id == clara.id
+    [request] = sender.to("U0LEA")
+    assert request.title == "Content to approve: #1" and "Wir sind auf der Messe" in request.text
+    assert [b.label for b in request.buttons] == ["Approve", "Reject"]
+    # The request went out once, even when the job runs again.
+    await content.send_approval_requests(core)
+    assert len(sender.to("U0LEA")) == 1
+
+    [done] = await ask(core, "", action="content.approve", values=request.buttons[0].value)
+    assert done.update and "Approved #1" in done.text
+    assert (await rows(core, ContentItem))[0].status == "approved"
+    assert "wurde freigegeben" in sender.to("U0CLARA")[-1].text
+    [again] = await ask(core, "", action="content.approve", values=request.buttons[0].value)
+    assert "approved already" in again.text
+    # Not for the communicator: other departments, the core group; and company-wide content always needs the lead.
+    [denied] = await ask(core, "inhalt neu url: https://example.com/hr | de: HR-Text | zielgruppe: HR",
+                         user="U0CLARA", email=COMMUNICATOR_EMAIL)
+    assert "nicht für „HR“" in denied.text
+    [refused] = await ask(core, "", action="content.approve", values={"i": 1}, user="U0CLARA", email=COMMUNICATOR_EMAIL)
+    assert "dürfen nur die Vertretung der Kommunikationsleitung oder die Kommunikationsleitung" in refused.text
+    assert lead.id != clara.id
+
+
+async def test_list_and_retire(core):
+    setup(core)
+    await add_item(core, "First")
+    await add_item(core, "Second", status="pending")
+    [listing] = await ask(core, "content list")
+    assert [f.label for f in listing.fields] == ["#2 Second", "#1 First"]
+    assert "awaiting approval" in listing.fields[0].value
+    [retired] = await ask(core, "content retire 1")
+    assert "Retired #1" in retired.text
+    [again] = await ask(core, "content retire #1")
+    assert "retired already" in again.text
+    [missing] = await ask(core, "content retire 99")
+    assert "no item #99" in missing.text
+
+
+# -- the scheduled nudge ------------------------------------------------------------------------
+
+
+async def test_scheduled_run_delivers_the_right_items_in_each_language_once(any_core):
+    core = any_core
+    clock, sender = setup(core, core_group_days_earlier=0)
+    anna = await member(core, "U1", "anna@example.com", lang="de", department="Sales")
+    bert = await member(core, "U2", "bert@example.com", lang="en")
+    await member(core, "U3", "carl@example.com", joined=False)  # never joined: never nudged
+    emma = await member(core, "U4", "emma.core@example.com", lang="en")
+    await add_item(core, "Old news", days_ago=6)
+    await add_item(core, "English only", de=None, days_ago=2)
+    await add_item(core, "Sales fair", audience="department", department="Sales", en=None, days_ago=1)
+    await add_item(core, "Core preview", audience="core", days_ago=1)
+    await add_item(core, "Future", days_ago=-5)
+    await add_item(core, "Draft", status="pending")
+
+    await content.nudge_job(core)
+    assert sender.sent == []  # Friday: nothing due yet
+    clock.now = MONDAY
+    stats = await content.nudge_job(core)
+    assert stats.sent == 3
+    [to_anna] = sender.to("U1")
+    [to_bert] = sender.to("U2")
+    [to_emma] = sender.to("U4")
+    assert sender.to("U3") == []
+    assert titles([to_anna]) == ["Sales fair", "Old news"]
+    assert to_anna.title == "Diese Woche zum Teilen" and "Text auf Deutsch" in to_anna.text
+    assert titles([to_bert]) == ["English only", "Old news"]
+    assert to_bert.title == "Something to share this week"
+    assert titles([to_emma]) == ["Core preview", "English only"]
+    assert [b.label for b in to_bert.buttons][:5] == ["LinkedIn (1)", "XING (1)", "X (1)", "I shared it (1)", "Not for me (1)"]
+
+    # Run again, and again an hour later: nobody gets anything twice.
+    await content.nudge_job(core)
+    clock.move(hours=1)
+    await content.nudge_job(core)
+    assert len(sender.sent) == 3
+    # Next week: only what they did not get.
+    clock.now = MONDAY + timedelta(days=7)
+    await content.nudge_job(core)
+    assert titles(sender.to("U2")[1:]) == ["Future"]
+    assert titles(sender.to("U4")[1:]) == ["Future", "Old news"]
+    assert titles(sender.to("U1")[1:]) == ["Future"]
+    assert await count(core, ContentLink) == 10
+    assert {anna.id, bert.id, emma.id} == {r.person_id for r in await rows(core, ContentDelivery)}
+
+
+async def test_core_group_gets_its_nudge_a_day_earlier_and_not_again(core):
+    clock, sender = setup(core)
+    await member(core, "U1", "anna@example.com", lang="en")
+    await member(core, "U4", "emma.core@example.com", lang="en")
+    await add_item(core, "News", days_ago=3)
+    clock.now = MONDAY - timedelta(days=1)
+    await content.nudge_job(core)
+    assert [u for u, _ in sender.sent] == ["U4"]
+    clock.now = MONDAY
+    await content.nudge_job(core)
+    assert [u for u, _ in sender.sent] == ["U4", "U1"]
+    assert await count(core, ContentRun) == 2
+
+
+async def test_quiet_hours_pause_and_every_two_weeks_are_honoured(any_core):
+    core = any_core
+    clock, sender = setup(core, core_group_days_earlier=0)
+    await member(core, "U1", "anna@example.com", lang="en")
+    # 09:30 in Berlin is 03:30 in New York: in the configured quiet hours there (20:00-08:00).
+    await member(core, "U2", "bert@example.com", lang="en", tz="America/New_York")
+    await member(core, "U3", "carl@example.com", lang="en", quiet=("09:00", "12:00"))
+    await member(core, "U5", "dora@example.com", lang="de")
+    for n in range(4):
+        await add_item(core, f"Item {n}", days_ago=1 + n)
+    [paused] = await ask(core, "erinnerungen pause", user="U5", email="dora@example.com")
+    assert "Pausiert: keine Inhalte mehr" in paused.text
+
+    clock.now = MONDAY
+    await content.nudge_job(core)
+    assert sorted(u for u, _ in sender.sent) == ["U1"]
+    clock.now = MONDAY + timedelta(hours=2, minutes=31)  # 12:01 Berlin: Carl's quiet hours are over
+    await content.nudge_job(core)
+    assert sorted(u for u, _ in sender.sent) == ["U1", "U3"]
+    clock.now = datetime(2026, 3, 30, 12, 0, tzinfo=UTC)  # 08:00 in New York
+    await content.nudge_job(core)
+    assert sorted(u for u, _ in sender.sent) == ["U1", "U2", "U3"]
+    assert sender.to("U5") == []
+    [resumed] = await ask(core, "erinnerungen wöchentlich", user="U5", email="dora@example.com")
+    assert "jede Woche" in resumed.text
+    clock.now = MONDAY + timedelta(days=7)
+    await content.nudge_job(core)
+    assert len(sender.to("U5")) == 1 and len(sender.to("U1")) == 2
+
+
+async def test_every_two_weeks_skips_a_week(core):
+    clock, sender = setup(core, core_group_days_earlier=0, max_items=1)
+    await member(core, "U6", "ewa@example.com", lang="en")
+    for n in range(4):
+        await add_item(core, f"Item {n}", days_ago=1 + n)
+    clock.now = MONDAY
+    await content.nudge_job(core)
+    await ask(core, "nudges biweekly", user="U6", email="ewa@example.com")
+    for week in (1, 2, 3):
+        clock.now = MONDAY + timedelta(days=7 * week)
+        await content.nudge_job(core)
+    assert len(sender.to("U6")) == 2  # weeks 0 and 2
+
+
+async def test_leaving_after_planning_cancels_the_pending_nudge(core):
+    clock, sender = setup(core, core_group_days_earlier=0)
+    await member(core, "U2", "bert@example.com", lang="en", tz="America/New_York")
+    await add_item(core, "News")
+    clock.now = MONDAY
+    await content.nudge_job(core)
+    assert await count(core, ContentDelivery, ContentDelivery.status == "pending") == 1
+    [left] = await ask(core, "leave", user="U2", email="bert@example.com")
+    assert "left" in left.text
+    clock.now = datetime(2026, 3, 30, 12, 0, tzinfo=UTC)
+    await content.nudge_job(core)
+    assert sender.sent == []
+    [row] = await rows(core, ContentDelivery)
+    assert row.status == "cancelled" and row.reason == "left"
+    assert await count(core, ContentLink) == 0  # released: not "got"
+
+
+# -- delivery that holds up ---------------------------------------------------------------------
+
+
+async def _many(core: Core, n: int) -> None:
+    for i in range(n):
+        await member(core, f"U{i:03d}", f"m{i:03d}@example.com", lang="en")
+    await add_item(core, "News")
+
+
+async def test_a_restart_mid_run_delivers_the_rest_and_nothing_twice(any_core, tmp_path):
+    core = any_core
+    clock, sender = setup(core, core_group_days_earlier=0)
+    content.configure(core, concurrency=1)
+    await _many(core, 12)
+    await member(core, "U0LEA", LEAD_EMAIL, lang="en", joined=False)
+    clock.now = MONDAY
+    sender.crash_at, sender.crash_after_delivery = 6, True  # the 6th message reaches Slack, then the process dies
+    with pytest.raises(Crash):
+        await content.nudge_job(core)
+    assert len(sender.sent) == 6
+
+    # A new process on the same database, after the interrupted send's lease ran out.
+    core2 = build_core(core.settings, Database(core.settings.database_url))
+    try:
+        clock.move(minutes=20)
+        _, sender2 = setup(core2, clock, core_group_days_earlier=0)
+        stats = await content.nudge_job(core2)
+        assert stats.sent == 6 and stats.uncertain == 1
+        everyone = [u for u, _ in sender.sent + sender2.sent if u != "U0LEA"]
+        assert sorted(everyone) == [f"U{i:03d}" for i in range(12)]  # everybody once, nobody twice
+        counts = await content.run_counts(core2, 1)
+        assert counts["sent"] == 11 and counts["uncertain"] == 1
+        # The comms lead hears about the uncertain one; it is not sent again on its own.
+        [report] = sender2.to("U0LEA")
+        assert "1 uncertain" in report.text
+        clock.move(days=1)
+        await content.nudge_job(core2)
+        assert len(sender2.sent) == 7  # six nudges and the report
+        # Someone checked and decides to send it again.
+        [row] = await rows(core2, ContentDelivery, ContentDelivery.status == "uncertain")
+        assert await content.resend(core2, row.id)
+        await content.nudge_job(core2)
+        assert len(sender2.to(sender.sent[-1][0])) == 1
+    finally:
+        await core2.db.dispose()
+
+
+async def test_a_crash_before_the_platform_took_it_is_uncertain_not_resent(core):
+    clock, sender = setup(core, core_group_days_earlier=0)
+    content.configure(core, concurrency=1)
+    await _many(core, 4)
+    clock.now = MONDAY
+    sender.crash_at = 3
+    with pytest.raises(Crash):
+        await content.nudge_job(core)
+    sender.crash_at = None
+    # The rows the dead process had claimed are free again after a short while; the
+    # interrupted send is left alone until its own, longer lease has run out.
+    clock.move(minutes=3)
+    await content.nudge_job(core)
+    assert len(sender.sent) == 3
+    clock.move(minutes=20)
+    stats = await content.nudge_job(core)
+    assert stats.uncertain == 1 and len(sender.sent) == 3
+
+
+class FindingSender(FakeSender):
+    """A sender that can look a sent message up by its key (Slack: message metadata)."""
+
+    keys: dict[str, str]
+
+    async def send_to_person(self, user_id: str, replies: list[Reply], *, key: str | None = None) -> None:
+        await super().send_to_person(user_id, replies)
+        self.keys = {**getattr(self, "keys", {}), key: user_id}
+
+    async def find_sent(self, user_id: str, key: str) -> bool | None:
+        return self.keys.get(key) == user_id if hasattr(self, "keys") else False
+
+
+async def test_an_interrupted_send_is_reconciled_where_the_platform_can_tell(core):
+    clock, _ = setup(core, core_group_days_earlier=0)
+    sender = FindingSender()
+    core.register_sender("slack", sender)
+    content.configure(core, concurrency=1)
+    await _many(core, 3)
+    clock.now = MONDAY
+    sender.crash_at = 2  # dies before Slack took the second one: known not sent, so sent again
+    with pytest.raises(Crash):
+        await content.nudge_job(core)
+    sender.crash_at = None
+    clock.move(minutes=20)
+    stats = await content.nudge_job(core)
+    assert stats.uncertain == 0
+    assert sorted(u for u, _ in sender.sent) == ["U000", "U001", "U002"]
+
+
+async def test_two_runners_on_one_database_deliver_once(any_core):
+    core = any_core
+    clock, sender = setup(core, core_group_days_earlier=0)
+    await _many(core, 30)
+    other = build_core(core.settings, Database(core.settings.database_url))
+    try:
+        _, sender2 = setup(other, clock, core_group_days_earlier=0)
+        clock.now = MONDAY
+        await asyncio.gather(content.nudge_job(core), content.nudge_job(other))
+        assert len(sender.sent) + len(sender2.sent) == 30
+        # Without the sender lease, the row claims alone keep two senders apart.
+        clock.now = MONDAY + timedelta(days=7)
+        await add_item(core, "More news")
+        await content.plan_due(core)
+        await asyncio.gather(content.send_due(core, exclusive=False), content.send_due(other, exclusive=False))
+        everyone = [u for u, _ in sender.sent + sender2.sent]
+        assert len(everyone) == 60 and len(set(everyone)) == 30
+        assert await count(core, ContentDelivery, ContentDelivery.status == "sent") == 60
+    finally:
+        await other.db.dispose()
+
+
+async def test_failures_are_retried_with_backoff_then_failed_and_reported(core):
+    clock, sender = setup(core, core_group_days_earlier=0, max_attempts=3)
+    await _many(core, 3)
+    await member(core, "U0LEA", LEAD_EMAIL, lang="en", joined=False)
+    sender.fail = {"U000": SlackError("internal_error"), "U001": SlackError("ratelimited")}
+    sender.fail_times = {"U000": 99, "U001": 1}
+    clock.now = MONDAY
+    first = await content.nudge_job(core)
+    assert first.sent == 1 and first.retried == 2
+    clock.move(minutes=1)
+    await content.nudge_job(core)
+    assert sorted(u for u, _ in sender.sent) == ["U001", "U002"]
+    clock.move(minutes=3)
+    await content.nudge_job(core)
+    clock.move(minutes=15)
+    await content.nudge_job(core)
+    [failed] = await rows(core, ContentDelivery, ContentDelivery.status == "failed")
+    assert failed.attempts == 3 and "internal_error" in failed.error
+    [report] = sender.to("U0LEA")
+    assert "1 failed" in report.text and failed.pseudonym in report.plain()
+    assert (await rows(core, ContentRun))[0].status == "done"
+
+
+async def test_a_removed_user_and_a_member_without_a_chat_are_skipped_and_recorded(core):
+    clock, sender = setup(core, core_group_days_earlier=0)
+    await _many(core, 4)
+    gone = (await rows(core, Person, Person.email == "m001@example.com"))[0]
+    sender.fail = {"U001": SlackError("account_inactive"), "U002": SlackError("user_not_found")}
+    sender.fail_times = {"U001": 9, "U002": 9}
+    # A Teams member the bot never talked to: no conversation reference to reach them.
+    await member(core, "29:nobody", "teams.only@example.com", lang="en", platform="teams")
+
+    class Teams:
+        async def send_to_person(self, user_id, replies):
+            raise RuntimeError(f"no Teams conversation is known for user {user_id}")
+
+        async def send_to_conversation(self, conversation_id, replies, user_id):
+            raise RuntimeError("unused")
+
+    core.register_sender("teams", Teams())
+    clock.now = MONDAY
+    stats = await content.nudge_job(core)
+    assert stats.sent == 2 and stats.skipped == 3
+    skipped = {r.pseudonym: r.reason for r in await rows(core, ContentDelivery, ContentDelivery.status == "skipped")}
+    assert sorted(skipped.values()) == ["gone", "gone", "no_account"]
+    # Slack says the account is gone: that person has left the program.
+    assert not (await rows(core, Person, Person.id == gone.id))[0].is_member
+    # Skipped items were not received: they may come again.
+    assert await count(core, ContentLink) == 2
+
+
+async def test_an_item_retired_after_planning_is_not_sent(core):
+    clock, sender = setup(core, core_group_days_earlier=0)
+    await member(core, "U2", "bert@example.com", lang="en", tz="America/New_York")
+    item = await add_item(core, "News")
+    await add_item(core, "Other")
+    clock.now = MONDAY
+    await content.nudge_job(core)
+    await ask(core, f"content retire {item.id}")
+    clock.now = datetime(2026, 3, 30, 12, 0, tzinfo=UTC)
+    await content.nudge_job(core)
+    assert titles(sender.to("U2")) == ["Other"]
+
+
+async def test_the_pacer_keeps_the_pace_without_real_waiting():
+    now = [0.0]
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    pacer = content.Pacer(2, per_key=1.0, clock=lambda: now[0], sleep=sleep)
+    for key in ("a", "b", "c", "a"):
+        await pacer.wait(key)
+    # Two a second overall; the second message to "a" waits out its one second too.
+    assert waits == [0.5, 1.0, 1.5]
+    pacer.back_off(10)
+    await pacer.wait("d")
+    assert waits[-1] == 10
+
+
+async def test_content_after_a_hold_is_not_sent(core, monkeypatch):
+    clock, sender = setup(core, core_group_days_earlier=0)
+    await member(core, "U1", "anna@example.com", lang="en")
+    await add_item(core, "Plant opening")
+    await add_item(core, "Team event")
+    import sys
+    import types
+
+    crisis = types.ModuleType("handlers.crisis")
+
+    async def active_holds(core):
+        return [["plant"]]
+
+    crisis.active_holds = active_holds
+    crisis.hold_matching = lambda holds, text: any(k in text.lower() for h in holds for k in h)
+    monkeypatch.setitem(sys.modules, "handlers.crisis", crisis)
+    clock.now = MONDAY
+    await content.nudge_job(core)
+    assert titles(sender.to("U1")) == ["Team event"]
+
+
+# -- one-tap sharing --------------------------------------------------------------------------------
+
+
+async def test_i_shared_it_pressed_twice_is_recorded_once(core):
+    clock, sender = setup(core, core_group_days_earlier=0)
+    await member(core, "U1", "anna@example.com", lang="en")
+    await add_item(core, "First")
+    await add_item(core, "Second", days_ago=2)
+    clock.now = MONDAY
+    await content.nudge_job(core)
+    [nudge] = sender.to("U1")
+    shared = next(b for b in nudge.buttons if b.label == "I shared it (1)")
+    for _ in range(2):
+        [answer] = await ask(core, "", action="content.shared", values=shared.value, user="U1", email="anna@example.com")
+        assert answer.update and "You shared this. Thank you!" in answer.text
+        # The first item's buttons are gone; the second's are still there.
+        assert [b.label for b in answer.buttons][:1] == ["LinkedIn (2)"]
+    assert await count(core, ProgramEvent, ProgramEvent.kind == "content_shared") == 1
+    assert await count(core, ContentLink, ContentLink.shared_at.is_not(None)) == 1
+    declined = next(b for b in nudge.buttons if b.label == "Not for me (2)")
+    [answer] = await ask(core, "", action="content.declined", values=declined.value, user="U1", email="anna@example.com")
+    assert "Skipped." in answer.text and answer.buttons == []
+    # Somebody else's button does nothing.
+    [other] = await ask(core, "", action="content.shared", values=shared.value, user="U9", email="x@example.com")
+    assert "someone else" in other.text
+
+
+async def test_share_buttons_carry_the_text_and_a_tracked_link(core):
+    clock, sender = setup(core, core_group_days_earlier=0)
+    await member(core, "U1", "anna@example.com", lang="en")
+    await add_item(core, "News", en="Proud of our team")
+    clock.now = MONDAY
+    await content.nudge_job(core)
+    [nudge] = sender.to("U1")
+    [link] = await rows(core, ContentLink)
+    assert f"https://amb.example.com/r/{link.token}" in nudge.text
+    by_label = {b.label: b.url for b in nudge.buttons}
+    li = parse_qs(urlsplit(by_label["LinkedIn"]).query)
+    assert li["text"][0] == f"Proud of our team\nhttps://amb.example.com/r/{link.token}?s=li"
+    assert parse_qs(urlsplit(by_label["XING"]).query)["url"][0].endswith("?s=xi")
+    x = parse_qs(urlsplit(by_label["X"]).query)
+    assert x["text"][0] == "Proud of our team" and x["url"][0].endswith("?s=x")
+    # No personal data in what is shared: the token is random.
+    assert not any("anna" in (url or "") for url in by_label.values()) and len(link.token) == 12
+
+
+async def test_the_redirect_counts_a_click_and_adds_utm(core, aiohttp_client):
+    clock, sender = setup(core, core_group_days_earlier=0)
+    await member(core, "U1", "anna@example.com", lang="en")
+    await add_item(core, "News")
+    clock.now = MONDAY
+    await content.nudge_job(core)
+    [link] = await rows(core, ContentLink)
+    app = create_app(core.settings, core=core, background=False)
+    client = await aiohttp_client(app)
+    resp = await client.get(f"/r/{link.token}?s=li", allow_redirects=False)
+    assert resp.status == 302 and resp.headers["Cache-Control"] == "no-store"
+    target = urlsplit(resp.headers["Location"])
+    assert target.netloc == "example.com" and target.path == "/news"
+    assert parse_qs(target.query) == {"utm_source": ["linkedin"], "utm_medium": ["employee_advocacy"],
+                                      "utm_campaign": ["ambassador"], "utm_content": [link.token]}
+    # Link previews and HEAD requests are sent on but not counted.
+    await client.get(f"/r/{link.token}", allow_redirects=False, headers={"User-Agent": "LinkedInBot/1.0"})
+    await client.head(f"/r/{link.token}", allow_redirects=False)
+    [after] = await rows(core, ContentLink)
+    assert after.clicks == 1 and after.first_click_at is not None
+    assert (await client.get("/r/unknown-token-123", allow_redirects=False)).status == 404
+    assert (await client.get("/r/%27%3B--", allow_redirects=False)).status == 404
+
+
+# -- privacy, configuration, command line -----------------------------------------------------------
+
+
+async def test_my_data_shows_content_and_forget_me_removes_the_person(core):
+    clock, sender = setup(core, core_group_days_earlier=0)
+    await member(core, "U1", "anna@example.com", lang="en")
+    await add_item(core, "News")
+    clock.now = MONDAY
+    await content.nudge_job(core)
+    [data] = await ask(core, "my data", user="U1", email="anna@example.com")
+    assert any("1 items received, 0 shared" in f.value for f in data.fields)
+    await ask(core, "", action="forget.confirm", user="U1", email="anna@example.com")
+    [link] = await rows(core, ContentLink)
+    assert link.person_id is None and link.pseudonym
+    assert (await rows(core, ContentDelivery))[0].person_id is None
+
+
+def test_a_wrong_schedule_names_the_file_and_key(tmp_path):
+    settings = make_settings(tmp_path)
+    settings.app.content = {"schedule": "every monday"}
+    with pytest.raises(Exception) as err:
+        content.config(settings)
+    assert "content.schedule" in str(err.value) and "cron" in str(err.value)
+
+
+def test_due_waves_follow_the_cron_schedule_in_the_program_time_zone(tmp_path):
+    settings = make_settings(tmp_path)
+    settings.app.content = {"schedule": "30 9 * * MON", "core_group_days_earlier": 1}
+    cfg = content.config(settings)
+    assert content.due_waves(cfg, settings, MONDAY - timedelta(hours=20)) == [
+        ("2026-03-30T07:30Z", "early", MONDAY - timedelta(days=1))]
+    # Missed by more than catch_up_hours (the bot was down): the core group gets it with everyone.
+    assert content.due_waves(cfg, settings, MONDAY - timedelta(minutes=1)) == []
+    assert content.due_waves(cfg, settings, MONDAY) == [("2026-03-30T07:30Z", "main", MONDAY)]
+    assert content.due_waves(cfg, settings, MONDAY + timedelta(hours=13)) == []
+    # The week before the clocks change: 09:30 CET is 08:30 UTC.
+    assert content.due_waves(cfg, settings, datetime(2026, 3, 23, 8, 30, tzinfo=UTC))[-1][0] == "2026-03-23T08:30Z"
+
+
+def _cli(tmp_path: Path, monkeypatch, *args: str) -> int:
+    import bot.cli
+
+    if "bot.cli_content" not in bot.cli.EXTENSIONS:
+        monkeypatch.setattr(bot.cli, "EXTENSIONS", [*bot.cli.EXTENSIONS, "bot.cli_content"])
+    config = tmp_path / "app.yaml"
+    if not config.exists():
+        data = yaml.safe_load(Path("app.yaml").read_text())
+        data["database"] = {"url": f"sqlite:///{tmp_path / 'cli.db'}"}
+        data["content"] = {"public_url": "https://amb.example.com"}
+        config.write_text(yaml.safe_dump(data))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    return bot.cli.main(["--config", str(config), *args])
+
+
+def test_command_line_add_import_list_retire_and_status(tmp_path, monkeypatch, capsys):
+    assert _cli(tmp_path, monkeypatch, "content", "add", "--url", "https://example.com/a", "--title", "A",
+                "--text-en", "Post A", "--until", "2099-01-01", "--approved") == 0
+    assert "#1 A: approved" in capsys.readouterr().out
+    assert _cli(tmp_path, monkeypatch, "content", "add", "--url", "nope", "--text-de", "x") == 1
+    assert "not a web address" in capsys.readouterr().err
+    sample = Path(__file__).resolve().parent.parent / "content.example.yaml"
+    assert _cli(tmp_path, monkeypatch, "content", "import", str(sample)) == 0
+    out = capsys.readouterr().out
+    assert "imported 3" in out
+    assert _cli(tmp_path, monkeypatch, "content", "import", str(sample)) == 0  # again: updated, not duplicated
+    assert "updated 3" in capsys.readouterr().out
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("items:\n  - title: No link\n    text: {en: hi}\n  - url: https://example.com/ok\n    text: {de: Hallo}\n")
+    assert _cli(tmp_path, monkeypatch, "content", "import", str(bad)) == 1
+    captured = capsys.readouterr()
+    assert "item 1" in captured.err and "needs a link" in captured.err and "imported 1" in captured.out
+    assert _cli(tmp_path, monkeypatch, "content", "list") == 0
+    listing = capsys.readouterr().out.splitlines()
+    assert listing[0].startswith("#1    approved  all members") and listing[1].startswith("#2    pending")
+    # With content.require_approval on (the default), imported items wait for the comms lead.
+    assert _cli(tmp_path, monkeypatch, "content", "approve", "2") == 0
+    assert "#2 Our new plant in Leipzig opens: approved" in capsys.readouterr().out
+    assert _cli(tmp_path, monkeypatch, "content", "retire", "1") == 0
+    assert "retired" in capsys.readouterr().out
+    assert _cli(tmp_path, monkeypatch, "content", "retire", "99") == 1
+    assert _cli(tmp_path, monkeypatch, "nudge", "status") == 0
+    assert "no nudge has run yet" in capsys.readouterr().out.lower()
+    assert _cli(tmp_path, monkeypatch, "nudge", "run", "--now") == 0
+    out = capsys.readouterr().out
+    assert "planned 0" in out
+
+
+def test_every_content_text_has_both_languages_and_a_sie_form():
+    import string
+
+    from handlers import build_router
+    from tests.test_i18n import _DU_WORDS
+
+    router = build_router()
+    for key in content.TEXTS:
+        en = router.catalog.get(key, "en")
+        fields = {name for _, name, _, _ in string.Formatter().parse(en) if name}
+        for address in ("du", "sie"):
+            de = router.catalog.get(key, "de", address)
+            assert de.strip() and en.strip(), key
+            assert {name for _, name, _, _ in string.Formatter().parse(de) if name} == fields, key
+        assert not _DU_WORDS.search(router.catalog.get(key, "de", "sie")), key

@@ -1,0 +1,196 @@
+"""Weekly content end to end: the lead adds an item in chat, the scheduled job delivers
+the nudge through the real Slack SDK (against tests/fake_slack.py) and the real
+botbuilder path (against tests/fake_connector.py), members answer with the buttons."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from sqlmodel import select
+
+from bot.web import build_core, create_app
+from handlers import content
+from storage.models import ConversationRef, Identity, Person
+from storage.models_content import ContentDelivery, ContentLink
+from tests.conftest import make_settings
+from tests.fake_connector import FakeConnector
+from tests.fake_slack import LEAD, FakeSlack, _user
+from tests.test_content import MONDAY, Clock
+from tests.test_slack import SlackBot, all_text, button, dm_of, slack_env
+from tests.test_teams import EMPLOYEE as TEAMS_EMPLOYEE
+from tests.test_teams import LEAD as TEAMS_LEAD
+from tests.test_teams import USERS, personal, start_teams
+
+MEMBERS = {f"U0M{i}": _user(f"U0M{i}", f"member{i}@example.com", f"Member {i}", locale="de-DE" if i % 2 else "en-US")
+           for i in range(4)}
+GONE = "U0M3"
+
+
+class FakeSlackWithGoneUser(FakeSlack):
+    """Slack answers account_inactive for a deactivated member's DM, as the real API does."""
+
+    def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        if method == "chat.postMessage" and params.get("channel") == dm_of(GONE):
+            return {"ok": False, "error": "account_inactive"}
+        return super()._answer(method, params)
+
+
+@pytest.fixture
+async def fake():
+    server = await FakeSlackWithGoneUser(users={**FakeSlack().users, **MEMBERS}).start()
+    yield server
+    await server.close()
+
+
+async def _join_directly(core, user_id: str, email: str, lang: str, *, dm: bool) -> None:
+    """A member who joined earlier (the join flow itself is tested in test_slack.py)."""
+    async with core.db.session() as s:
+        p = Person(email=email, language=lang, is_member=True, joined_at=core.now(), profile_checked_at=core.now())
+        s.add(p)
+        await s.flush()
+        s.add(Identity(person_id=p.id, platform="slack", user_id=user_id))
+        if dm:
+            s.add(ConversationRef(platform="slack", user_id=user_id, conversation_id=dm_of(user_id),
+                                  reference={"channel": dm_of(user_id)}))
+        await s.commit()
+
+
+async def test_slack_weekly_nudge_end_to_end(aiohttp_client, fake, tmp_path):
+    settings = make_settings(tmp_path, **slack_env(fake))
+    settings.app.content = {"public_url": "https://amb.example.com", "core_group_days_earlier": 0, "max_items": 2}
+    core = build_core(settings)
+    clock = Clock(MONDAY - timedelta(days=2))
+    core.clock = clock
+    content.configure(core, pacer=content.Pacer(1000, 0))
+    app = create_app(settings, core=core, background=False)
+    bot = SlackBot(await aiohttp_client(app), fake)
+
+    # The comms lead adds an item in a DM, in one message.
+    await bot.dm(LEAD, "content add\nurl: https://example.com/news/plant\ntitle: Our new plant\n"
+                       "en: We are opening a new plant!\nde: Wir eröffnen ein neues Werk!")
+    await bot.settled()
+    assert "Added #1 “Our new plant”" in fake.replies()[-1]["text"]
+    for i, user_id in enumerate(MEMBERS):
+        await _join_directly(core, user_id, MEMBERS[user_id]["profile"]["email"], "de" if i % 2 else "en", dm=i < 2)
+
+    # Slack's rate limiter refuses the first message once; the SDK waits out Retry-After.
+    fake.rate_limit_once("chat.postMessage", retry_after=1)
+    before = len(fake.called("chat.postMessage"))
+    clock.now = MONDAY
+    stats = await content.nudge_job(core)
+    assert stats.sent == 3 and stats.skipped == 1
+    posts = [c for c in fake.calls if c.method == "chat.postMessage"][before:]
+    limited = posts[0]
+    [retry] = [c for c in posts[1:] if c.params["channel"] == limited.params["channel"]]
+    assert retry.at - limited.at >= 1.0  # after Retry-After, and only that one message twice on the wire
+    delivered = {c.params["channel"]: c.params for c in posts if c is not limited}
+    # The gone one was tried once; the comms lead got the run's report (one member skipped).
+    assert sorted(delivered) == sorted([dm_of(u) for u in ("U0M0", "U0M1", "U0M2", GONE)] + [dm_of(LEAD)])
+    assert "1 übersprungen" in delivered[dm_of(LEAD)]["text"]  # the lead set no language: the default
+    # Members without a stored DM got theirs through conversations.open; the stored ones did not need it.
+    assert sorted(c["users"] for c in fake.called("conversations.open")) == ["U0M2", GONE]
+    english, german = delivered[dm_of("U0M0")], delivered[dm_of("U0M1")]
+    assert "Something to share this week" in english["text"] and "We are opening a new plant!" in all_text(english)
+    assert "Diese Woche zum Teilen" in german["text"] and "Wir eröffnen ein neues Werk!" in all_text(german)
+    linkedin = next(e for b in english["blocks"] if b["type"] == "actions" for e in b["elements"] if e["text"]["text"] == "LinkedIn")
+    assert linkedin["url"].startswith("https://www.linkedin.com/feed/?shareActive=true&text=")
+
+    # The account_inactive member: skipped, recorded, and out of the program.
+    async with core.db.session() as s:
+        rows = {r.pseudonym: r for r in (await s.exec(select(ContentDelivery))).all()}
+        gone = (await s.exec(select(Person).where(Person.email == "member3@example.com"))).one()
+    assert sorted(r.status for r in rows.values()) == ["sent", "sent", "sent", "skipped"]
+    assert rows[gone.pseudonym].reason == "gone" and not gone.is_member
+
+    # Once only: the job again, an hour later.
+    clock.move(hours=1)
+    await content.nudge_job(core)
+    assert len(fake.called("chat.postMessage")) == before + len(posts)
+
+    # "I shared it", pressed twice: recorded once, the message updated both times.
+    shared = button(english, "I shared it")
+    for _ in range(2):
+        await bot.click("U0M0", shared, channel=dm_of("U0M0"))
+        await bot.settled()
+    updates = fake.called("chat.update")
+    assert len(updates) == 2 and all(u["channel"] == dm_of("U0M0") for u in updates)
+    assert "You shared this. Thank you!" in all_text(updates[-1])
+    async with core.db.session() as s:
+        [link] = (await s.exec(select(ContentLink).where(ContentLink.shared_at.is_not(None)))).all()
+    # A reader clicks the shared link: counted, and on to the article with UTM.
+    resp = await bot.client.get(f"/r/{link.token}?s=li", allow_redirects=False)
+    assert resp.status == 302
+    assert parse_qs(urlsplit(resp.headers["Location"]).query)["utm_source"] == ["linkedin"]
+    async with core.db.session() as s:
+        assert (await s.get(ContentLink, link.id)).clicks == 1
+
+
+@pytest.fixture
+async def connector():
+    fake = await FakeConnector(users=dict(USERS)).start()
+    yield fake
+    await fake.close()
+
+
+async def test_teams_weekly_nudge_end_to_end(tmp_path, aiohttp_client, connector):
+    teams = await start_teams(tmp_path, aiohttp_client, connector, TEAMS_ALLOW_UNAUTHENTICATED="1")
+    core = teams.core
+    core.settings.app.content = {"core_group_days_earlier": 0, "require_approval": False}
+    clock = Clock(MONDAY - timedelta(days=2))
+    core.clock = clock
+    content.configure(core, pacer=content.Pacer(1000, 0))
+
+    # Erik joins through the cards (that stores the personal chat for messages the bot starts).
+    [help_card] = await teams.say("help")
+    [notice] = await teams.press(help_card, "Join the program")
+    await teams.press(notice, "I agree, join")
+    [added] = await teams.say("content add url: https://example.com/fair | title: Trade fair | en: See you at the fair!",
+                              user=TEAMS_LEAD)
+    assert "Added #1" in added.text
+
+    clock.now = MONDAY
+    stats = await content.nudge_job(core)
+    assert stats.sent == 1
+    nudge = connector.to(personal(TEAMS_EMPLOYEE))[-1]
+    assert "Something to share this week" in nudge.all_text() and "See you at the fair!" in nudge.all_text()
+    actions = {a["title"]: a for a in nudge.card["actions"]}
+    assert actions["LinkedIn"]["type"] == "Action.OpenUrl" and actions["I shared it"]["type"] == "Action.Submit"
+    # Without a public address the link itself carries the attribution.
+    assert "utm_content=" in nudge.all_text()
+
+    for _ in range(2):
+        pressed = teams.activity(user=TEAMS_EMPLOYEE, value=actions["I shared it"]["data"], replyToId="bot-activity-9")
+        assert await teams.send(pressed) == []
+    assert len(connector.updated) == 2 and "You shared this" in connector.updated[-1].all_text()
+    async with core.db.session() as s:
+        assert len((await s.exec(select(ContentLink).where(ContentLink.shared_at.is_not(None)))).all()) == 1
+
+    # Next week nothing new: Erik got the only item already. A 403 from the connector
+    # (the app was removed) would skip him; the lead is no member, so never nudged.
+    clock.move(days=7)
+    await content.nudge_job(core)
+    assert connector.to(personal(TEAMS_EMPLOYEE))[-1] is nudge
+
+
+async def test_teams_403_skips_the_member_and_the_run_goes_on(tmp_path, aiohttp_client, connector):
+    teams = await start_teams(tmp_path, aiohttp_client, connector, TEAMS_ALLOW_UNAUTHENTICATED="1")
+    core = teams.core
+    core.settings.app.content = {"core_group_days_earlier": 0, "require_approval": False}
+    clock = Clock(MONDAY - timedelta(days=2))
+    core.clock = clock
+    content.configure(core, pacer=content.Pacer(1000, 0), concurrency=1)
+    for user in (TEAMS_EMPLOYEE, TEAMS_LEAD):
+        [help_card] = await teams.say("help", user=user)
+        [notice] = await teams.press(help_card, "Join the program", user=user)
+        await teams.press(notice, "I agree, join", user=user)
+    await teams.say("content add url: https://example.com/a | en: Share this", user=TEAMS_LEAD)
+    clock.now = MONDAY
+    connector.fail_next(403)
+    stats = await content.nudge_job(core)
+    assert stats.sent == 1 and stats.skipped == 1
+    async with core.db.session() as s:
+        reasons = sorted((r.status, r.reason) for r in (await s.exec(select(ContentDelivery))).all())
+    assert reasons == [("sent", None), ("skipped", "gone")]

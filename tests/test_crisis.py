@@ -1,0 +1,908 @@
+"""Crisis reports and escalation at the core: fake senders, a controllable clock, SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import itertools
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email import message_from_bytes
+from email import policy as email_policy
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+from sqlalchemy import func
+from sqlmodel import select
+
+from bot import notify
+from bot.config import ConfigError, load_settings
+from bot.core import Core
+from bot.messages import Attachment, Incoming, Profile, Reply
+from bot.web import build_core
+from handlers import crisis
+from storage.models import Person
+from storage.models_crisis import CrisisAttempt, CrisisEvent, CrisisReport, Hold
+from tests.conftest import EMPLOYEE_EMAIL, LEAD_EMAIL, make_settings
+
+BACKUP_EMAIL = "ben.backup@example.com"
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday, 10:00 in Berlin
+
+ERIK, LEA, BEN, EMMA, FELIX, GUSTAV = "U-ERIK", "U-LEA", "U-BEN", "U-EMMA", "U-FELIX", "U-GUSTAV"
+PEOPLE = {
+    ERIK: (EMPLOYEE_EMAIL, "Erik Employee"),
+    LEA: (LEAD_EMAIL, "Lea Lead"),
+    BEN: (BACKUP_EMAIL, "Ben Backup"),
+    EMMA: ("emma.core@example.com", "Emma Core"),
+    FELIX: ("felix.core@example.com", "Felix Core"),
+    GUSTAV: ("gustav@partner.example", "Gustav Gast"),
+}
+TRUCK = "crisis A video of our truck accident is going viral on TikTok https://www.tiktok.com/@someone/video/7300"
+
+
+class Clock:
+    def __init__(self, start: datetime = START) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kw: float) -> None:
+        self.now += timedelta(**kw)
+
+
+@dataclass
+class FakeSender:
+    """A platform as the core sees it: records what it is asked to send, fails on demand."""
+
+    sent: list[tuple[str, Reply]] = field(default_factory=list)
+    channel_posts: list[tuple[str, Reply, str | None]] = field(default_factory=list)
+    down: set[str] = field(default_factory=set)
+    gate: asyncio.Event | None = None  # set: sending waits until it opens (a process that hangs, then dies)
+    entered: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def send_to_person(self, user_id: str, replies: list[Reply]) -> None:
+        self.entered.set()
+        if self.gate is not None:
+            await self.gate.wait()
+        if user_id in self.down:
+            raise RuntimeError("account_inactive")
+        self.sent.extend((user_id, r) for r in replies)
+
+    async def send_to_conversation(self, conversation_id: str, replies: list[Reply], user_id: str | None) -> None:
+        self.channel_posts.extend((conversation_id, r, user_id) for r in replies)
+
+    def to(self, user_id: str) -> list[Reply]:
+        return [r for u, r in self.sent if u == user_id]
+
+    def alerts(self, user_id: str) -> list[Reply]:
+        return [r for r in self.to(user_id) if "Crisis report" in (r.title or "") or "Krisenmeldung" in (r.title or "")]
+
+
+def incoming(user: str, text: str = "", *, action: str | None = None, values: dict | None = None,
+             event_id: str | None = None, source: str = "message", **kw: Any) -> Incoming:
+    email, name = PEOPLE[user]
+    return Incoming(platform="slack", user_id=user, conversation_id=f"D-{user}", text=text, action_id=action,
+                    values=values or {}, event_id=event_id, source=source,  # type: ignore[arg-type]
+                    profile=Profile(email=email, name=name, is_guest=user == GUSTAV), **kw)
+
+
+@dataclass
+class Bot:
+    core: Core
+    clock: Clock
+    sender: FakeSender
+    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    async def send(self, msg: Incoming) -> list[Reply]:
+        out: list[Reply] = []
+
+        async def collect(replies: list[Reply]) -> None:
+            out.extend(replies)
+
+        await self.core.handle(msg, collect)
+        return out
+
+    async def say(self, user: str, text: str, **kw: Any) -> Reply:
+        kw.setdefault("event_id", f"Ev{next(self._ids)}")
+        [reply] = await self.send(incoming(user, text, **kw))
+        return reply
+
+    async def press(self, user: str, action: str, **values: Any) -> Reply:
+        values.setdefault("_lang", "en")  # a button answers in the language of the message it was on
+        [reply] = await self.send(incoming(user, action=action, values=values, source="action",
+                                           event_id=f"Act{next(self._ids)}"))
+        return reply
+
+    async def report(self, text: str = TRUCK, user: str = ERIK) -> CrisisReport:
+        receipt = await self.say(user, text)
+        ref = receipt.title.split()[1]
+        await crisis.settle(self.core)
+        return await self.get(ref)
+
+    async def get(self, ref: str) -> CrisisReport:
+        async with self.core.db.session() as s:
+            return (await s.exec(select(CrisisReport).where(CrisisReport.ref == ref))).one()
+
+    async def trail(self, ref: str) -> str:
+        return "\n".join(text for _, text in await crisis.trail(self.core, await self.get(ref)))
+
+    async def tick(self, **kw: float) -> int:
+        self.clock.advance(**kw)
+        count = await crisis.run_due(self.core)
+        await crisis.settle(self.core)
+        return count
+
+    async def count(self, model: Any, *where: Any) -> int:
+        async with self.core.db.session() as s:
+            return (await s.exec(select(func.count()).select_from(model).where(*where))).one()
+
+
+async def meet(core: Core, *users: str, language: str | None = "en") -> None:
+    """People the bot has seen on Slack (so it can reach them), who chose a language."""
+    for user in users:
+        person = await core.person_for(incoming(user))
+        async with core.db.session() as s:
+            row = await s.get(Person, person.id)
+            row.language = language
+            await s.commit()
+
+
+async def make_bot(core: Core, crisis_section: dict | None = None, clock: Clock | None = None,
+                   sender: FakeSender | None = None) -> Bot:
+    if crisis_section is not None:
+        core.settings.app.crisis = crisis_section
+    clock = clock or Clock()
+    core.clock = clock
+    sender = sender or FakeSender()
+    core.register_sender("slack", sender)
+    await meet(core, LEA, BEN, ERIK, EMMA, FELIX)
+    return Bot(core, clock, sender)
+
+
+@pytest.fixture
+async def bot(any_core) -> Bot:
+    return await make_bot(any_core)
+
+
+@pytest.fixture
+async def lite(core) -> Bot:
+    """SQLite only, for tests that are about behaviour rather than storage."""
+    return await make_bot(core)
+
+
+# -- reporting ----------------------------------------------------------------------------------
+
+
+async def test_a_one_message_report_is_stored_before_the_receipt_and_alerts_the_lead(bot: Bot):
+    stored_when_answered: list[int] = []
+
+    async def answer(replies: list[Reply]) -> None:
+        stored_when_answered.append(await bot.count(CrisisReport))
+        answer.replies = replies  # type: ignore[attr-defined]
+
+    await bot.core.handle(incoming(ERIK, TRUCK, event_id="EvTruck"), answer)
+    assert stored_when_answered == [1]
+    [receipt] = answer.replies  # type: ignore[attr-defined]
+    assert receipt.title == "Report K-2026-0001 received: comms is being alerted now"
+    text = receipt.plain()
+    for rule in ("do not engage", "do not delete", "do not comment"):
+        assert rule in text
+    assert "Your reference: *K-2026-0001*" in text
+    assert "Severity: high (proposed; change it below)" in text
+    assert "Where: TikTok https://www.tiktok.com/@someone/video/7300" in text
+    assert [b.label for b in receipt.buttons] == ["Low", "Medium", "High", "Critical", "Add details"]
+    assert [b.style for b in receipt.buttons][:4] == [None, None, "primary", None]
+
+    await crisis.settle(bot.core)
+    [alert] = bot.sender.to(LEA)
+    assert alert.title == "🚨 Crisis report K-2026-0001: severity high"
+    assert "truck accident is going viral" in alert.text
+    assert [b.label for b in alert.buttons] == ["Acknowledge", "Resolve", "Hand over"]
+    assert all(b.value["ref"] == "K-2026-0001" for b in alert.buttons)
+    plain = alert.plain()
+    assert "Reported by: Erik Employee <erik.employee@example.com>" in plain
+    assert "Escalation: level 1 of 2, round 1 of 3" in plain
+    assert "next level in 10 min" in plain
+    assert bot.sender.to(BEN) == []
+    report = await bot.get("K-2026-0001")
+    assert report.status == "open" and report.step == 1 and report.severity == "high" and report.place == "TikTok"
+    trail = await bot.trail("K-2026-0001")
+    assert "reported by Erik Employee" in trail and "severity high proposed" in trail
+    assert "alerted level 1, round 1: comms_lead = Lea Lead" in trail and "via chat (slack)" in trail
+
+
+async def test_the_receipt_is_in_the_reporters_language(lite: Bot):
+    await meet(lite.core, ERIK, language=None)  # no language chosen: the report's own language counts
+    receipt = await lite.say(ERIK, "krise Ein Video von unserem Unfall geht gerade auf Facebook viral, bitte helft")
+    text = receipt.plain()
+    assert receipt.title.startswith("Meldung K-2026-0001 ist eingegangen")
+    assert "nicht einsteigen" in text and "nichts löschen" in text and "nicht kommentieren" in text
+    assert "Dringlichkeit: hoch" in text and "Wo: Facebook" in text
+    await crisis.settle(lite.core)
+    [alert] = lite.sender.alerts(LEA)  # Lea chose English
+    assert alert.title == "🚨 Crisis report K-2026-0001: severity high"
+    await meet(lite.core, LEA, language=None)  # without a choice: the program's default language (de)
+    await lite.tick(minutes=10, seconds=1)
+    await lite.tick(minutes=10, seconds=1)
+    assert lite.sender.alerts(LEA)[-1].title == "🚨 Krisenmeldung K-2026-0001: Dringlichkeit hoch"
+    assert "Stufe 1 von 2, Runde 2 von 3" in lite.sender.alerts(LEA)[-1].plain()
+
+
+async def test_severity_is_proposed_from_keywords_and_changed_with_the_buttons(lite: Bot):
+    assert crisis.propose_severity("A journalist from the local paper called me") == "high"
+    assert crisis.propose_severity("Zwei Kollegen wurden bei dem Brand verletzt") == "critical"
+    assert crisis.propose_severity("Someone posted an angry complaint") == "medium"
+    assert crisis.propose_severity("The pressure is on, impressive work") == "medium"  # no 'press' inside words
+    receipt = await lite.say(ERIK, "crisis a customer is unhappy on LinkedIn")
+    sev = next(b for b in receipt.buttons if b.label == "Critical")
+    answer = await lite.press(ERIK, sev.action_id, **sev.value)
+    assert answer.text == "Severity of K-2026-0001 is now *critical*."
+    assert (await lite.get("K-2026-0001")).severity == "critical"
+    # Someone else can't change another person's report; the policy's people can.
+    refused = await lite.press(EMMA, "crisis.severity", ref="K-2026-0001", severity="low")
+    assert "Only the reporter and the people in the crisis escalation policy" in refused.text
+    await lite.press(LEA, "crisis.severity", ref="K-2026-0001", severity="high")
+    assert "severity changed by Erik Employee" in await lite.trail("K-2026-0001")
+    assert "severity changed by Lea Lead" in await lite.trail("K-2026-0001")
+
+
+async def test_details_are_added_with_a_follow_up(lite: Bot):
+    receipt = await lite.say(ERIK, "crisis someone leaked our roadmap")
+    how = await lite.press(ERIK, "crisis.add", **receipt.buttons[-1].value)
+    assert "crisis add K-2026-0001" in how.text
+    added = await lite.say(ERIK, "crisis add K-2026-0001 it is on reddit now https://reddit.com/r/x/1")
+    assert added.text == "Added to K-2026-0001. Thank you."
+    report = await lite.get("K-2026-0001")
+    assert "on reddit now" in report.text and report.links == ["https://reddit.com/r/x/1"]
+    assert report.place == "Reddit"
+
+
+async def test_a_duplicate_delivery_or_a_second_run_of_the_handler_makes_one_report(bot: Bot):
+    first = await bot.send(incoming(ERIK, TRUCK, event_id="EvDup"))
+    again = await bot.send(incoming(ERIK, TRUCK, event_id="EvDup"))  # the platform's retry: dropped by the core
+    assert len(first) == 1 and again == []
+    # The handler itself run twice for one message (recovery after a crash): still one report.
+    rerun = await bot.core.dispatch(incoming(ERIK, TRUCK, event_id="EvDup"))
+    assert rerun[0].title == first[0].title
+    together = await asyncio.gather(*(bot.core.dispatch(incoming(ERIK, TRUCK, event_id="EvTwice")) for _ in range(3)))
+    assert len({r[0].title for r in together}) == 1
+    await crisis.settle(bot.core)
+    assert await bot.count(CrisisReport) == 2
+    assert len(bot.sender.alerts(LEA)) == 2
+
+
+async def test_shortcut_and_report_button_from_another_capability(lite: Bot):
+    [answer] = await lite.send(incoming(
+        ERIK, "Our CEO is being roasted in the replies, should I jump in?", action="crisis.report",
+        source="shortcut", event_id="EvShortcut",
+        values={"text": "Our CEO is being roasted in the replies, should I jump in?",
+                "permalink": "https://example.slack.com/archives/C1/p1700000000000100"}))
+    assert answer.private and answer.title.startswith("Report K-2026-0001 received")
+    report = await lite.get("K-2026-0001")
+    assert report.source == "shortcut" and report.permalink.endswith("p1700000000000100")
+    # The answer engine's button carries the question it was asked.
+    button = await lite.press(ERIK, "crisis.report", text="A shitstorm about our ad campaign on X")
+    assert button.title.startswith("Report K-2026-0002 received")
+    assert (await lite.get("K-2026-0002")).severity == "high"
+    await crisis.settle(lite.core)
+    [alert] = [r for r in lite.sender.alerts(LEA) if "K-2026-0001" in r.title]
+    assert "Reported message: https://example.slack.com/archives/C1/p1700000000000100" in alert.plain()
+
+
+async def test_bad_input_is_stored_or_refused_clearly(lite: Bot):
+    empty = await lite.say(ERIK, "crisis")
+    assert empty.text.startswith("What happened? Write *crisis* and one sentence")
+    huge = await lite.say(ERIK, "crisis " + "x" * 40_000)
+    assert "40,007 characters" in huge.text and "at most 12,000" in huge.text
+    assert await lite.count(CrisisReport) == 0
+    long = await lite.say(ERIK, "crisis " + "viral " * 1_990)  # just under the core's limit: stored whole
+    assert long.title.startswith("Report K-2026-0001 received")
+    assert len((await lite.get("K-2026-0001")).text) == len(("viral " * 1_990).strip())
+    shot = Attachment(name="screenshot.heic", content_type="image/heic", url="https://files.example/s.heic")
+    only = await lite.say(ERIK, "crisis", attachments=[shot])
+    assert only.title.startswith("Report K-2026-0002 received")
+    assert "I can't open screenshot.heic, but it is stored with the report" in only.text
+    report = await lite.get("K-2026-0002")
+    assert report.attachments == [{"name": "screenshot.heic", "content_type": "image/heic",
+                                   "url": "https://files.example/s.heic"}]
+    await crisis.settle(lite.core)
+    alert = lite.sender.to(LEA)[-1].plain()
+    assert "(no description)" in alert and "screenshot.heic (https://files.example/s.heic)" in alert
+
+
+async def test_anyone_employed_may_report_but_guests_cannot(lite: Bot):
+    await _members(lite, EMMA)
+    assert (await lite.say(EMMA, TRUCK)).title.startswith("Report K-2026-0001")  # a member
+    assert (await lite.say(ERIK, TRUCK)).title.startswith("Report K-2026-0002")  # an employee, not a member
+    refused = await lite.say(GUSTAV, TRUCK)
+    assert "Guests and people from other organisations can't use “crisis”" in refused.text
+    assert await lite.count(CrisisReport) == 2
+
+
+# -- escalation ----------------------------------------------------------------------------------
+
+
+async def test_no_acknowledgement_climbs_to_the_backup_and_an_acknowledgement_stops_it(bot: Bot):
+    report = await bot.report()
+    assert len(bot.sender.alerts(LEA)) == 1
+    assert await bot.tick(minutes=9) == 0 and bot.sender.alerts(BEN) == []
+    await bot.tick(minutes=1, seconds=1)
+    [to_ben] = bot.sender.alerts(BEN)
+    assert "level 2 of 2, round 1 of 3" in to_ben.plain()
+    answer = await bot.press(BEN, "crisis.ack", **to_ben.buttons[0].value)
+    assert answer.text.startswith(f"You have {report.ref}. The escalation has stopped")
+    told = [r.text for r in bot.sender.to(ERIK)]
+    assert told == [f"Your crisis report {report.ref} was taken by Ben Backup at 2026-03-02 10:10. "
+                    "They may contact you; until then: do not engage, do not delete, do not comment."]
+    assert bot.sender.to(LEA)[-1].text == f"{report.ref} is taken by Ben Backup; no need to act."
+    before = len(bot.sender.sent)
+    for _ in range(6):
+        await bot.tick(minutes=10)
+    assert len(bot.sender.sent) == before  # the climb stopped
+    report = await bot.get(report.ref)
+    assert report.status == "acknowledged" and report.next_at is None
+    trail = await bot.trail(report.ref)
+    assert trail.index("alerted level 1") < trail.index("alerted level 2") < trail.index("acknowledged by Ben Backup")
+    assert "reporter told" in trail
+
+
+async def test_the_climb_repeats_for_the_configured_rounds_then_ends_in_the_trail(core):
+    lite = await make_bot(core, {"rounds": 2, "levels": [{"who": "comms_lead", "timeout": 5},
+                                                         {"who": ["backup"], "timeout": 5}]})
+    report = await lite.report()
+    for _ in range(6):
+        await lite.tick(minutes=5, seconds=1)
+    assert len(lite.sender.alerts(LEA)) == 2 and len(lite.sender.alerts(BEN)) == 2
+    assert "round 2 of 2" in lite.sender.alerts(BEN)[-1].plain()
+    assert "escalation ended: 2 rounds over 2 levels without acknowledgement" in await lite.trail(report.ref)
+    assert (await lite.get(report.ref)).next_at is None
+
+
+async def test_a_delivery_error_at_level_one_alerts_level_two_at_once(bot: Bot):
+    bot.sender.down.add(LEA)  # the platform refuses: account deactivated, workspace down
+    report = await bot.report()
+    [to_ben] = bot.sender.alerts(BEN)  # no clock moved
+    assert "level 2 of 2" in to_ben.plain()
+    trail = await bot.trail(report.ref)
+    assert "delivery failed: level 1, round 1: comms_lead via chat: slack: account_inactive" in trail
+    assert "nobody reached at level 1, round 1 (1 targets): next level alerted at once" in trail
+    async with bot.core.db.session() as s:
+        attempts = (await s.exec(select(CrisisAttempt).order_by(CrisisAttempt.id))).all()
+    assert [(a.step, a.status) for a in attempts] == [(0, "failed"), (1, "sent")]
+
+
+async def test_a_lead_deactivated_on_the_platform_is_skipped_at_once(lite: Bot):
+    await lite.core.deactivate("slack", LEA)
+    report = await lite.report()
+    assert lite.sender.alerts(LEA) == [] and len(lite.sender.alerts(BEN)) == 1
+    assert "lea.lead@example.com is deactivated" in await lite.trail(report.ref)
+
+
+async def test_crisis_alerts_ignore_quiet_hours(lite: Bot):
+    async with lite.core.db.session() as s:
+        lea = (await s.exec(select(Person).where(Person.email == LEAD_EMAIL))).one()
+        lea.quiet_start, lea.quiet_end = "00:00", "23:59"
+        await s.commit()
+    await lite.report()
+    assert len(lite.sender.alerts(LEA)) == 1
+
+
+async def test_outside_office_hours_another_policy_applies(core):
+    section = {
+        "office_hours": {"days": ["mon", "tue", "wed", "thu", "fri"], "start": "08:00", "end": "18:00"},
+        "levels": [{"who": "comms_lead", "timeout": 10}],
+        "outside_office_hours": {"rounds": 1, "levels": [{"who": ["backup"], "timeout": 30},
+                                                        {"who": ["comms_lead"], "timeout": 30}]},
+    }
+    saturday = Clock(datetime(2026, 3, 7, 22, 0, tzinfo=UTC))
+    bot = await make_bot(core, section, clock=saturday)
+    report = await bot.report()
+    assert report.policy == "outside"
+    assert len(bot.sender.alerts(BEN)) == 1 and bot.sender.alerts(LEA) == []
+    await bot.tick(minutes=31)
+    assert len(bot.sender.alerts(LEA)) == 1
+    bot.clock.now = datetime(2026, 3, 9, 9, 0, tzinfo=UTC)  # Monday morning
+    assert (await bot.report()).policy == "office"
+
+
+async def test_someone_outside_the_policy_pressing_acknowledge_is_refused(lite: Bot):
+    bot = lite
+    report = await bot.report()
+    for user in (ERIK, EMMA):
+        refused = await bot.press(user, "crisis.ack", ref=report.ref)
+        assert refused.text.startswith("Only the people in the crisis escalation policy can acknowledge a crisis report")
+    refused = await bot.press(EMMA, "crisis.resolve", ref=report.ref, note="done")
+    assert "can resolve a crisis report" in refused.text
+    assert (await bot.get(report.ref)).status == "open"
+    await bot.tick(minutes=10, seconds=1)
+    assert len(bot.sender.alerts(BEN)) == 1  # still climbing
+
+
+async def test_resolve_asks_for_a_note_and_an_acknowledgement_of_a_resolved_report_is_answered_clearly(lite: Bot):
+    report = await lite.report()
+    ask = await lite.press(LEA, "crisis.resolve", ref=report.ref)
+    assert ask.text.startswith(f"What was done? Write *crisis resolve {report.ref}* and a note")
+    assert (await lite.get(report.ref)).status == "open"
+    done = await lite.say(LEA, f"crisis resolve {report.ref} statement published, video taken down by the author")
+    assert done.text == f"{report.ref} is resolved. The trail keeps your note."
+    assert lite.sender.to(ERIK)[-1].text.startswith(f"Your crisis report {report.ref} is resolved")
+    late = await lite.press(BEN, "crisis.ack", ref=report.ref)
+    assert late.text == (f"{report.ref} is already resolved (2026-03-02 10:00, by Lea Lead); nothing to acknowledge. "
+                         "Note: statement published, video taken down by the author")
+    again = await lite.say(LEA, f"crisis resolve {report.ref} twice")
+    assert "already resolved" in again.text
+    assert "resolved by Lea Lead (P-" in await lite.trail(report.ref)
+    assert "; note: statement published, video taken down by the author" in await lite.trail(report.ref)
+    unknown = await lite.press(LEA, "crisis.ack", ref="K-2026-9999")
+    assert unknown.text.startswith("I know no crisis report “K-2026-9999”")
+
+
+async def test_resolve_without_a_note_and_acknowledging_twice(lite: Bot):
+    report = await lite.report()
+    first = await lite.say(LEA, f"crisis ack {report.ref}")
+    assert first.text.startswith(f"You have {report.ref}")
+    assert (await lite.press(LEA, "crisis.ack", ref=report.ref)).text == f"You have {report.ref} already."
+    taken = await lite.press(BEN, "crisis.ack", ref=report.ref)
+    assert taken.text == f"{report.ref} was taken by Lea Lead at 2026-03-02 10:00."
+    ask = await lite.press(LEA, "crisis.resolve", ref=report.ref)
+    closed = await lite.press(LEA, ask.buttons[0].action_id, **ask.buttons[0].value)
+    assert closed.text == f"{report.ref} is resolved. The trail keeps your note."
+    assert "; no note" in await lite.trail(report.ref)
+    shown = await lite.say(LEA, f"crisis show {report.ref}")
+    assert shown.title == f"{report.ref}: resolved, high" and "*Trail*" in shown.text
+    assert "acknowledged by Lea Lead" in shown.text
+    listed = await lite.say(BEN, "crisis list")
+    assert listed.fields[0].label == report.ref and "high · resolved" in listed.fields[0].value
+    assert "can see the crisis reports" in (await lite.say(ERIK, "crisis list")).text
+
+
+async def test_hand_over_to_another_person_in_the_policy(lite: Bot):
+    report = await lite.report()
+    pick = await lite.press(LEA, "crisis.handover", ref=report.ref)
+    assert pick.text == f"Hand {report.ref} over to whom?"
+    assert [b.label for b in pick.buttons] == [BACKUP_EMAIL]
+    done = await lite.press(LEA, pick.buttons[0].action_id, **pick.buttons[0].value)
+    assert done.text == f"{report.ref} is now with Ben Backup; they have been told."
+    [to_ben] = lite.sender.to(BEN)
+    assert to_ben.title == f"Lea Lead handed crisis report {report.ref} over to you"
+    report = await lite.get(report.ref)
+    assert report.status == "acknowledged" and report.next_at is None
+    assert "handed over by Lea Lead" in await lite.trail(report.ref) and "to Ben Backup" in await lite.trail(report.ref)
+    outsider = await lite.say(BEN, f"crisis handover {report.ref} erik.employee@example.com")
+    assert outsider.text.startswith("erik.employee@example.com is not in the crisis policy")
+    assert "can hand a crisis report over" in (await lite.press(ERIK, "crisis.handover", ref=report.ref)).text
+
+
+async def test_a_level_may_post_to_a_channel(core):
+    bot = await make_bot(core, {"levels": [{"who": "comms_lead", "channel": "slack:C0CRISIS", "timeout": 5}]})
+    report = await bot.report()
+    [(channel, post, user)] = bot.sender.channel_posts
+    assert channel == "C0CRISIS" and user is None and report.ref in post.title
+    assert len(bot.sender.alerts(LEA)) == 1
+
+
+# -- durability ----------------------------------------------------------------------------------
+
+
+async def test_a_process_stopped_between_report_and_alert_alerts_once_after_the_restart(any_core, tmp_path):
+    first = await make_bot(any_core)
+    erik = await first.core.person_for(incoming(ERIK))
+    report, created = await crisis.store_report(first.core, erik, crisis.Draft(text="a leak on reddit", source="message"),
+                                                lang="en")
+    assert created and first.sender.sent == []
+    # The chat handler's way: stored with its first alert claimed and written as 'sending' ...
+    claimed, _, step = await crisis._store(first.core, erik, crisis.Draft(text="a journalist called", source="message"),
+                                           lang="en", source_key=None, claim=True)
+    assert step is not None and [x.target for x, _ in step.to_send] == [LEAD_EMAIL]
+    await first.core.db.dispose()  # ... and the process stops before either alert went out
+
+    second = build_core(any_core.settings)
+    restarted = await make_bot(second, clock=Clock(START + crisis.FIRST_CLAIM + timedelta(seconds=1)))
+    try:
+        assert await crisis.run_due(second) == 2
+        assert await crisis.run_due(second) == 0
+        assert sorted(r.title.split()[3].rstrip(":") for r in restarted.sender.alerts(LEA)) == [report.ref, claimed.ref]
+        assert first.sender.sent == []
+        assert (await restarted.get(report.ref)).step == 1 and (await restarted.get(claimed.ref)).step == 1
+        assert "outcome unknown (process stopped while sending)" in await restarted.trail(claimed.ref)
+    finally:
+        await second.db.dispose()
+
+
+async def test_an_alert_whose_outcome_is_unknown_is_sent_again_after_a_crash(any_core):
+    first = await make_bot(any_core)
+    first.sender.gate = asyncio.Event()  # the platform call hangs ...
+    erik = await first.core.person_for(incoming(ERIK))
+    report, _ = await crisis.store_report(first.core, erik, crisis.Draft(text="journalist asking", source="message"),
+                                          lang="en")
+    job = asyncio.create_task(crisis.run_due(first.core))
+    await asyncio.wait_for(first.sender.entered.wait(), 10)
+    job.cancel()  # ... and the process dies without knowing whether it arrived
+    await asyncio.gather(job, return_exceptions=True)
+    async with any_core.db.session() as s:
+        [attempt] = (await s.exec(select(CrisisAttempt))).all()
+    assert attempt.status == "sending"
+
+    second = build_core(any_core.settings)
+    restarted = await make_bot(second, clock=Clock(START + crisis.CLAIM + timedelta(seconds=1)))
+    try:
+        assert await crisis.run_due(second) == 1
+        assert len(restarted.sender.alerts(LEA)) == 1
+        trail = await restarted.trail(report.ref)
+        assert "outcome unknown (process stopped while sending): sending again level 1, round 1" in trail
+        async with second.db.session() as s:
+            [attempt] = (await s.exec(select(CrisisAttempt))).all()
+        assert attempt.status == "sent" and attempt.tries == 2
+        # Sent and known: never again for that level.
+        assert await crisis.run_due(second) == 0
+    finally:
+        await second.db.dispose()
+
+
+async def test_two_replicas_running_the_job_together_alert_once(any_core):
+    shared = FakeSender()
+    a = await make_bot(any_core, sender=shared)
+    other = build_core(any_core.settings)
+    b = await make_bot(other, clock=a.clock, sender=shared)
+    try:
+        erik = await a.core.person_for(incoming(ERIK))
+        refs = []
+        for i in range(5):
+            report, _ = await crisis.store_report(a.core, erik, crisis.Draft(text=f"leak {i}", source="message"),
+                                                  lang="en")
+            refs.append(report.ref)
+        await asyncio.gather(crisis.run_due(a.core), crisis.run_due(b.core), crisis.run_due(a.core),
+                             crisis.run_due(b.core))
+        assert sorted(r.title.split()[3].rstrip(":") for r in shared.alerts(LEA)) == sorted(refs)
+        # And the next level, due for both replicas at the same moment, once too.
+        a.clock.advance(minutes=10, seconds=1)
+        await asyncio.gather(crisis.run_due(a.core), crisis.run_due(b.core))
+        assert len(shared.alerts(BEN)) == 5
+    finally:
+        await other.db.dispose()
+
+
+# -- holding posting ----------------------------------------------------------------------------
+
+
+async def _members(bot: Bot, *users: str) -> None:
+    for user in users:
+        await bot.send(incoming(user, action="join.confirm", values={"notice_version": 1, "_lang": "en"}, source="action",
+                                event_id=f"join-{user}"))
+
+
+async def test_hold_posting_is_stored_told_to_members_and_matched(bot: Bot):
+    await _members(bot, EMMA, FELIX, ERIK)
+    bot.sender.down.add(FELIX)
+    refused = await bot.say(ERIK, "crisis hold recall -- stop")
+    assert "Only the people in the crisis escalation policy can hold or release posting" in refused.text
+    answer = await bot.say(LEA, "crisis hold recall, Werk Leipzig -- Please don't post about the recall until Friday.")
+    assert answer.text.startswith("Posting is on hold for: recall, Werk Leipzig.")
+    assert "telling all 3 members now" in answer.text
+    await crisis.settle(bot.core)
+    [notice] = bot.sender.to(EMMA)
+    assert notice.title == "Please hold back on: recall, Werk Leipzig"
+    assert notice.text.startswith("Please don't post about the recall until Friday.")
+    assert bot.sender.to(FELIX) == []
+    assert bot.sender.to(LEA)[-1].text == ("Hold on recall, Werk Leipzig: 2 members told, 1 not reachable "
+                                           "(in the trail: ambassador crisis list).")
+    [hold] = await crisis.active_holds(bot.core)
+    assert hold.keywords == ["recall", "Werk Leipzig"] and hold.notified == 2 and hold.failed == 1
+    assert await bot.count(CrisisEvent, CrisisEvent.kind == "hold_notice_failed") == 1
+    holds = await crisis.active_holds(bot.core)
+    assert crisis.hold_matching(holds, "May I share the article about the product recalls?").id == hold.id
+    assert crisis.hold_matching(holds, "Darf ich ein Foto aus dem werk  leipzig posten?").id == hold.id
+    assert crisis.hold_matching(holds, "May I post about our summer party?") is None
+
+    lifted = await bot.say(LEA, "crisis lift")
+    assert lifted.text == "The hold on recall, Werk Leipzig is lifted; I'm telling the members now."
+    await crisis.settle(bot.core)
+    assert await crisis.active_holds(bot.core) == []
+    assert bot.sender.to(EMMA)[-1].text.startswith("The hold on recall, Werk Leipzig is lifted")
+    assert crisis.hold_matching([hold], "recall") is hold  # a stale list still matches: ask active_holds
+    assert (await bot.say(LEA, "crisis lift")).text == "No posting hold is active."
+
+
+async def test_telling_members_about_a_hold_resumes_after_a_restart(lite: Bot):
+    await _members(lite, EMMA, FELIX)
+    async with lite.core.db.session() as s:
+        felix = (await s.exec(select(Person).where(Person.email == PEOPLE[FELIX][0]))).one()
+        emma = (await s.exec(select(Person).where(Person.email == PEOPLE[EMMA][0]))).one()
+        first, second = sorted([emma, felix], key=lambda p: p.id)
+        # A process told the first member, then stopped.
+        s.add(Hold(keywords=["strike"], note="Wait for the statement.", notice="hold", notice_cursor=first.id,
+                   notified=1, claim_until=START - timedelta(seconds=1)))
+        await s.commit()
+    await crisis.run_due(lite.core)
+    told = {u for u, r in lite.sender.sent if r.title == "Please hold back on: strike"}
+    assert told == {FELIX if second.id == felix.id else EMMA}
+    [hold] = await crisis.active_holds(lite.core)
+    assert hold.notice == "done" and hold.notified == 2
+
+
+# -- privacy, configuration, audit ---------------------------------------------------------------------
+
+
+async def test_my_data_lists_the_reports_and_forget_me_keeps_the_trail_with_the_pseudonym(bot: Bot):
+    report = await bot.report()
+    await bot.press(LEA, "crisis.ack", ref=report.ref)
+    mine = await bot.say(ERIK, "my data")
+    field = next(f for f in mine.fields if f.label == "Crisis reports")
+    assert field.value.startswith(f"{report.ref} (2026-03-02 10:00, high, acknowledged)")
+    async with bot.core.db.session() as s:
+        pseudonym = (await s.exec(select(Person).where(Person.email == EMPLOYEE_EMAIL))).one().pseudonym
+    await bot.press(ERIK, "forget.confirm")
+    kept = await bot.get(report.ref)
+    assert kept.reporter_id is None and kept.reporter_pseudonym == pseudonym
+    trail = await bot.trail(report.ref)
+    assert f"reported by {pseudonym} via message" in trail
+    assert "Erik" not in trail and "acknowledged by Lea Lead" in trail
+    async with bot.core.db.session() as s:
+        assert (await s.exec(select(CrisisEvent).where(CrisisEvent.kind == "reported"))).one().actor_id is None
+    # The lead forgets too: the acknowledgement keeps only her pseudonym.
+    await bot.press(LEA, "forget.confirm")
+    assert "Lea" not in await bot.trail(report.ref)
+
+
+def _write_config(tmp_path, crisis_yaml: str):
+    path = tmp_path / "app.yaml"
+    path.write_text("roles:\n  comms_lead: lea.lead@example.com\ncrisis:\n" + crisis_yaml, encoding="utf-8")
+    return load_settings(path, env={"DATABASE_URL": f"sqlite:///{tmp_path / 'c.db'}"}, read_dotenv=False)
+
+
+def test_the_crisis_section_is_validated_with_file_and_line(tmp_path):
+    settings = _write_config(tmp_path, "  rounds: 2\n  levels:\n    - who: [comms_lead]\n    - who: [nobody]\n")
+    with pytest.raises(ConfigError, match=r"app.yaml:7: crisis.levels\[1\].who: 'nobody' is neither an e-mail address nor a role"):
+        crisis.load_config(settings)
+    settings = _write_config(tmp_path, "  office_hours:\n    days: [mon, funday]\n")
+    with pytest.raises(ConfigError, match=r"app.yaml:5: crisis.office_hours.days: unknown day 'funday'"):
+        crisis.load_config(settings)
+    settings = _write_config(tmp_path, "  levels:\n    - channel: '#crisis'\n")
+    with pytest.raises(ConfigError, match=r"crisis.levels\[0\].channel: write the channel as slack:CHANNEL_ID"):
+        crisis.load_config(settings)
+    settings = _write_config(tmp_path, "  levels:\n    - timeout: 5\n")
+    with pytest.raises(ConfigError, match="a level needs at least one of who, channel, email or webhook"):
+        crisis.load_config(settings)
+    settings = _write_config(tmp_path, "  rounds: 4\n  levels:\n    - who: lea.lead@example.com\n      timeout: 2.5\n"
+                                       "      email: oncall@example.com\n      webhook: https://oncall.example/hook\n")
+    cfg = crisis.load_config(settings)
+    assert cfg.rounds == 4 and cfg.levels[0].who == ["lea.lead@example.com"] and cfg.levels[0].email == ["oncall@example.com"]
+    assert crisis.load_config(make_settings(tmp_path)).levels[1].who == ["backup"]  # the sample has no section
+
+
+def test_the_cli_lists_reports_and_shows_a_trail(tmp_path, capsys, monkeypatch):
+    from bot import cli
+
+    settings = make_settings(tmp_path)
+
+    async def setup() -> str:
+        core = build_core(settings)
+        await core.db.upgrade()
+        bot = await make_bot(core)
+        try:
+            report = await bot.report()
+            await bot.press(LEA, "crisis.ack", ref=report.ref)
+            return report.ref
+        finally:
+            await core.db.dispose()
+
+    ref = asyncio.run(setup())
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    assert "bot.cli_crisis" in cli.EXTENSIONS
+    assert cli.main(["--config", str(settings.config_path), "crisis", "list"]) == 0
+    out = capsys.readouterr().out
+    assert ref in out and "acknowledged" in out and "high" in out
+    assert cli.main(["--config", str(settings.config_path), "crisis", "show", ref.lower()]) == 0
+    out = capsys.readouterr().out
+    assert f"{ref}: acknowledged, severity high" in out
+    assert "reported by Erik Employee" in out and "alerted level 1, round 1" in out and "acknowledged by Lea Lead" in out
+    assert cli.main(["--config", str(settings.config_path), "crisis", "show", "K-1999-0001"]) == 1
+    assert "no crisis report K-1999-0001" in capsys.readouterr().err
+
+
+# -- e-mail and webhooks against local fake servers ------------------------------------------------
+
+
+class FakeSmtp:
+    """Just enough of an SMTP server on loopback for smtplib: EHLO, AUTH PLAIN, MAIL, RCPT, DATA."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, list[str], bytes]] = []
+        self.logins: list[str] = []
+        self.server: asyncio.AbstractServer | None = None
+        self.port = 0
+
+    async def start(self) -> FakeSmtp:
+        self.server = await asyncio.start_server(self._session, "127.0.0.1", 0)
+        self.port = self.server.sockets[0].getsockname()[1]
+        return self
+
+    async def close(self) -> None:
+        if self.server:
+            self.server.close()
+            await self.server.wait_closed()
+
+    async def _session(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        def say(line: str) -> None:
+            writer.write(line.encode() + b"\r\n")
+
+        say("220 fake.smtp ESMTP")
+        sender, rcpts, data, in_data = "", [], [], False
+        while line := await reader.readline():
+            if in_data:
+                if line.rstrip(b"\r\n") == b".":
+                    self.messages.append((sender, rcpts, b"".join(data)))
+                    sender, rcpts, data, in_data = "", [], [], False
+                    say("250 2.0.0 queued")
+                else:
+                    data.append(line[1:] if line.startswith(b"..") else line)
+                await writer.drain()
+                continue
+            cmd = line.decode().strip()
+            verb = cmd.split(" ", 1)[0].upper()
+            if verb in ("EHLO", "HELO"):
+                writer.write(b"250-fake.smtp\r\n250-AUTH PLAIN\r\n250 8BITMIME\r\n")
+            elif verb == "AUTH":
+                self.logins.append(base64.b64decode(cmd.split()[2]).decode().split("\0")[1])
+                say("235 2.7.0 ok")
+            elif verb == "MAIL":
+                sender = cmd.split(":", 1)[1].split()[0].strip("<>")
+                say("250 ok")
+            elif verb == "RCPT":
+                rcpts.append(cmd.split(":", 1)[1].strip().strip("<>"))
+                say("250 ok")
+            elif verb == "DATA":
+                in_data = True
+                say("354 go on")
+            elif verb == "QUIT":
+                say("221 bye")
+                await writer.drain()
+                break
+            else:
+                say("250 ok")
+            await writer.drain()
+        writer.close()
+
+
+class FakeHook:
+    def __init__(self, status: int = 200) -> None:
+        self.calls: list[tuple[dict, dict]] = []
+        self.status = status
+        self.server: TestServer | None = None
+
+    async def start(self) -> FakeHook:
+        app = web.Application()
+        app.router.add_post("/hook", self._hook)
+        self.server = TestServer(app, host="127.0.0.1", port=0)
+        await self.server.start_server()
+        return self
+
+    @property
+    def url(self) -> str:
+        return str(self.server.make_url("/hook"))
+
+    async def _hook(self, request: web.Request) -> web.Response:
+        self.calls.append((await request.json(), dict(request.headers)))
+        return web.json_response({"ok": self.status < 300}, status=self.status)
+
+    async def close(self) -> None:
+        await self.server.close()
+
+
+@pytest.fixture
+async def smtp():
+    server = await FakeSmtp().start()
+    yield server
+    await server.close()
+
+
+@pytest.fixture
+async def hook():
+    server = await FakeHook().start()
+    yield server
+    await server.close()
+
+
+async def test_notify_sends_e_mail_through_smtp_and_signs_webhooks(smtp: FakeSmtp, hook: FakeHook):
+    env = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp.port), "SMTP_USER": "bot", "SMTP_PASSWORD": "s3cret",
+           "SMTP_FROM": "ambassador@example.com"}
+    settings = notify.SmtpSettings.from_env(env)
+    assert settings.tls == "starttls" and settings.port == smtp.port
+    await notify.send_email(settings, ["oncall@example.com"], "🚨 Crisis K-2026-0001", "Ümlaut body\n.leading dot")
+    [(sender, rcpts, raw)] = smtp.messages
+    assert sender == "ambassador@example.com" and rcpts == ["oncall@example.com"] and smtp.logins == ["bot"]
+    message = message_from_bytes(raw, policy=email_policy.default)
+    assert message["Subject"] == "🚨 Crisis K-2026-0001" and message["To"] == "oncall@example.com"
+    assert message.get_content().replace("\r\n", "\n") == "Ümlaut body\n.leading dot\n"
+
+    assert await notify.post_webhook(hook.url, {"reference": "K-2026-0001"}, secret="k") == 200
+    [(body, headers)] = hook.calls
+    assert body == {"reference": "K-2026-0001"}
+    assert headers[notify.SIGNATURE_HEADER] == notify.sign("k", json.dumps(body).encode())
+
+    with pytest.raises(notify.NotifyError, match="no SMTP server is configured"):
+        await notify.send_email(notify.SmtpSettings.from_env({}), ["x@example.com"], "s", "b")
+    closed = notify.SmtpSettings(host="127.0.0.1", port=1, tls="off", timeout=2)
+    with pytest.raises(notify.NotifyError, match="e-mail to x@example.com via 127.0.0.1:1 failed"):
+        await notify.send_email(closed, ["x@example.com"], "s", "b")
+    hook.status = 503
+    with pytest.raises(notify.NotifyError, match="answered 503"):
+        await notify.post_webhook(hook.url, {"reference": "K"}, secret="")
+    with pytest.raises(notify.NotifyError, match="SMTP_TLS must be"):
+        notify.SmtpSettings.from_env({"SMTP_HOST": "mail", "SMTP_TLS": "maybe"})
+    assert notify.SmtpSettings.from_env({"SMTP_HOST": "mail", "SMTP_PORT": "465"}).tls == "ssl"
+
+
+async def test_a_level_alerts_by_e_mail_and_webhook_too(core, smtp: FakeSmtp, hook: FakeHook, monkeypatch):
+    monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("SMTP_PORT", str(smtp.port))
+    monkeypatch.setenv("SMTP_FROM", "ambassador@example.com")
+    monkeypatch.delenv("SMTP_USER", raising=False)
+    monkeypatch.delenv("WEBHOOK_SECRET", raising=False)
+    failing = await FakeHook(status=500).start()
+    try:
+        bot = await make_bot(core, {"levels": [
+            {"who": "comms_lead", "email": "oncall@example.com", "webhook": [hook.url], "timeout": 10},
+            {"who": "backup", "webhook": failing.url, "timeout": 10},
+        ]})
+        bot.sender.down.add(LEA)  # chat is down for the lead: e-mail and the on-call tool still get it
+        report = await bot.report()
+        [(_, rcpts, raw)] = smtp.messages
+        message = message_from_bytes(raw, policy=email_policy.default)
+        assert rcpts == ["oncall@example.com"] and message["Subject"] == f"🚨 Krisenmeldung {report.ref}: Dringlichkeit hoch"
+        body = message.get_content()  # in the program's default language, German in the sample
+        assert "truck accident is going viral" in body and f"krise ack {report.ref}" in body
+        [(payload, _)] = hook.calls
+        assert payload["event"] == "crisis.alert" and payload["reference"] == report.ref
+        assert payload["severity"] == "high" and payload["level"] == 1 and payload["place"] == "TikTok"
+        assert bot.sender.alerts(BEN) == []  # level 1 was reached (by e-mail and webhook)
+        await bot.tick(minutes=10, seconds=1)
+        assert len(bot.sender.alerts(BEN)) == 1 and len(failing.calls) == 1
+        trail = await bot.trail(report.ref)
+        assert "alerted level 1, round 1: oncall@example.com via email (email)" in trail
+        assert f"alerted level 1, round 1: {hook.url} via webhook (webhook)" in trail
+        assert "delivery failed: level 1, round 1: comms_lead via chat" in trail
+        assert f"delivery failed: level 2, round 1: {failing.url} via webhook: webhook {failing.url} answered 500" in trail
+    finally:
+        await failing.close()
+
+
+def test_every_crisis_text_has_german_and_english_and_both_forms_of_address():
+    from bot.router import Router
+    from tests.test_i18n import _DU_WORDS, _fields
+
+    router = Router()
+    crisis.register(router)
+    for key in router.catalog.keys():
+        en = router.catalog.get(key, "en")
+        for address in ("du", "sie"):
+            de = router.catalog.get(key, "de", address)
+            assert de.strip() and en.strip(), key
+            assert _fields(de) == _fields(en), f"{key}: placeholders differ between de ({address}) and en"
+        sie = router.catalog.get(key, "de", "sie")
+        assert not _DU_WORDS.search(sie), f"{key}: the Sie form still says {_DU_WORDS.search(sie).group(0)!r}"
+
+
+async def test_a_hold_makes_the_answer_engine_say_no_with_the_note(lite: Bot):
+    [guard] = [g for g in lite.core.router.answer_guards if g is crisis.answer_guard]
+    assert await guard(lite.core, "Can I share the news about the recall?") is None
+    await lite.say(LEA, "crisis hold recall -- Wait for the official statement on Friday.")
+    assert await guard(lite.core, "Can I share the news about the recall?") == "Wait for the official statement on Friday."
+    assert await guard(lite.core, "Can I share our summer party photos?") is None
+
+
+async def test_when_nobody_can_be_reached_the_rounds_wait_for_the_timeout(lite: Bot):
+    lite.sender.down |= {LEA, BEN}  # the whole platform is down
+    report = await lite.report()
+    trail = await lite.trail(report.ref)
+    assert "nobody reached at level 1, round 1 (1 targets): next level alerted at once" in trail
+    assert "nobody reached at level 2, round 1 (1 targets): next round after the timeout" in trail
+    assert await lite.tick(seconds=30) == 0  # the rounds are not used up at once
+    lite.sender.down.clear()  # the platform is back
+    await lite.tick(minutes=10)
+    [alert] = lite.sender.alerts(LEA)
+    assert "level 1 of 2, round 2 of 3" in alert.plain()
