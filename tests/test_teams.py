@@ -457,7 +457,7 @@ async def test_check_before_posting_message_action_answers_in_a_dialog(teams: Te
     [msg] = seen
     assert msg.source == "shortcut" and msg.action_id == "ask.check"
     assert msg.text == "Wir suchen Verstärkung!\nBewirb dich jetzt"
-    assert msg.values == {"text": msg.text}
+    assert msg.values == {"text": msg.text, "permalink": "https://teams.microsoft.com/l/message/19:x/1700000000999"}
     assert teams.connector.posted == []  # the answer is the dialog, not a chat message
 
 
