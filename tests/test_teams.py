@@ -422,6 +422,31 @@ async def test_card_submit_sent_as_invoke_is_answered_too(teams: Teams):
     assert "privacy notice" in notice.card["body"][0]["text"]
 
 
+async def test_report_to_comms_message_action_files_a_crisis_report(teams: Teams):
+    from storage.models_crisis import CrisisReport
+
+    invoke = teams.activity(
+        type="invoke",
+        name="composeExtension/fetchTask",
+        value={
+            "commandId": "reportToComms",
+            "commandContext": "message",
+            "messagePayload": {
+                "id": "1700000000888",
+                "body": {"contentType": "html", "content": "<p>Video of the truck accident is going viral</p>"},
+                "linkToMessage": "https://teams.microsoft.com/l/message/19:x/1700000000888",
+            },
+        },
+    )
+    body = await (await teams.post(invoke, status=200)).json()
+    async with teams.core.db.session() as s:
+        [report] = (await s.exec(select(CrisisReport))).all()
+    assert report.text == "Video of the truck accident is going viral"
+    assert report.permalink == "https://teams.microsoft.com/l/message/19:x/1700000000888"
+    receipt = json.dumps(body["task"]["value"]["card"]["content"])
+    assert report.ref in receipt  # the reporter sees the reference number in the dialog
+
+
 async def test_check_before_posting_message_action_answers_in_a_dialog(teams: Teams):
     seen: list[Incoming] = []
 
