@@ -3,7 +3,9 @@
 - ``knowledge.loader``: the YAML files under ``knowledge/guidelines/``, validated with file and line
 - ``knowledge.engine``: retrieval (``knowledge.retrieval``) plus detectors (``knowledge.detectors``) -> ``Answer``
 - ``knowledge.service``: the engine in a running bot, reloaded when the files change
-- ``knowledge.cli``: ``kb check``, ``ask``, ``eval``
+- ``knowledge.llm``: the optional language model, composing answers from what retrieval found, post-checked
+- ``knowledge.records``: answers, feedback and gaps in the database (storage/models_ask.py)
+- ``knowledge.cli``: ``kb check``, ``kb gaps``, ``ask``, ``eval``
 
 Importing this package does no work; the engine is built when first asked for.
 """

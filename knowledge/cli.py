@@ -1,4 +1,4 @@
-"""Command line: ``kb check``, ``ask`` and ``eval``.
+"""Command line: ``kb check``, ``kb gaps``, ``ask`` and ``eval``.
 
 ``register(subparsers)`` adds them to the ``ambassador`` command; each handler
 takes the parsed arguments and returns the exit code. ``python -m knowledge.cli``
@@ -36,6 +36,17 @@ def register(subparsers: Any) -> None:
     _config_option(check)
     check.set_defaults(func=cmd_kb_check)
 
+    gaps = kb_sub.add_parser(
+        "gaps", help="questions passed to the comms team and not answered yet, and answers marked unhelpful"
+    )
+    gaps.add_argument("--all", action="store_true", help="also the answered and withdrawn ones")
+    gaps.add_argument(
+        "--days", type=int, default=90, help="period of the unhelpful-answer summary (default 90)"
+    )
+    gaps.add_argument("--json", action="store_true", help="print one JSON object")
+    _config_option(gaps)
+    gaps.set_defaults(func=cmd_kb_gaps)
+
     ask = subparsers.add_parser("ask", help="answer one question or draft post: may I post this?")
     ask.add_argument("text", nargs="+", help="the question or draft ('-' reads it from standard input)")
     ask.add_argument(
@@ -47,6 +58,9 @@ def register(subparsers: Any) -> None:
         help="print one JSON object (verdict, topics, guidelines, answer, language)",
     )
     ask.add_argument("--kb", help="guideline folder or file (default: from app.yaml, else the sample)")
+    ask.add_argument(
+        "--offline", action="store_true", help="never use the language model, even when app.yaml enables it"
+    )
     _config_option(ask)
     ask.set_defaults(func=cmd_ask)
 
@@ -60,6 +74,11 @@ def register(subparsers: Any) -> None:
     ev.add_argument("--min-topic", type=float, help="fail below this topic accuracy (0-1)")
     ev.add_argument("--min-language", type=float, help="fail below this answer-language accuracy (0-1)")
     ev.add_argument("-v", "--verbose", action="store_true", help="list every miss")
+    ev.add_argument(
+        "--llm",
+        action="store_true",
+        help="score the answers composed by the language model (app.yaml llm: enabled, and a server configured)",
+    )
     _config_option(ev)
     ev.set_defaults(func=cmd_eval)
 
@@ -130,6 +149,12 @@ def cmd_kb_check(args: argparse.Namespace) -> int:
                 print(p, file=sys.stderr)
             print(f"{len(problems)} problem(s) in {path}", file=sys.stderr)
             return 1
+        if app is not None and config_path is not None:
+            section_problems = _check_sections(app, config_path)
+            if section_problems:
+                for p in section_problems:
+                    print(p, file=sys.stderr)
+                return 1
         counts = Counter(g.topic for g in kb.guidelines)
         verdicts = Counter(g.verdict for g in kb.guidelines)
         print(f"{path}: {len(kb.guidelines)} guidelines in {len(kb.files)} file(s), no problems")
@@ -143,6 +168,185 @@ def cmd_kb_check(args: argparse.Namespace) -> int:
     return _run(run, args)
 
 
+def _check_sections(app: Any, config_path: Path) -> list[str]:
+    """app.yaml's ``knowledge:`` and ``llm:`` sections, with file and line like every config error."""
+    from bot.config import ConfigError, Settings, validate_section
+    from knowledge.llm import LlmConfig
+    from knowledge.service import KnowledgeConfig
+
+    settings = Settings(app=app, config_path=config_path, database_url="")
+    problems = []
+    for name, model in (("knowledge", KnowledgeConfig), ("llm", LlmConfig)):
+        try:
+            validate_section(settings, name, model)
+        except ConfigError as exc:
+            problems.extend(str(exc).splitlines())
+    return problems
+
+
+def _settings(args: argparse.Namespace) -> Any:
+    """Settings with the environment (database, model server), as ``ambassador run`` reads them."""
+    from bot.config import ConfigError, load_settings
+
+    try:
+        return load_settings(getattr(args, "kb_config", None) or getattr(args, "config", None))
+    except ConfigError as exc:
+        raise _Fail(str(exc)) from None
+
+
+def _composer(args: argparse.Namespace, *, required: bool) -> Any:
+    """The language model when app.yaml enables it and a server is set; None otherwise (offline)."""
+    from knowledge.llm import Composer
+
+    app, _ = _app(args)
+    if app is None or not (app.llm or {}).get("enabled"):
+        if required:
+            raise _Fail("the language model is off: set llm.enabled: true in app.yaml")
+        return None
+    try:
+        composer = Composer.from_settings(_settings(args))
+    except Exception as exc:  # ConfigError: the message names file, line and key
+        raise _Fail(str(exc)) from None
+    if composer is None and required:
+        raise _Fail("set OPENAI_API_KEY or OPENAI_BASE_URL to reach the language model")
+    return composer
+
+
+def _compose_all(composer: Any, engine: Engine, items: list[tuple[str, Any]]) -> list[Any]:
+    import asyncio
+
+    async def run() -> list[Any]:
+        try:
+            return [
+                await composer.compose(engine, text, answer) if answer.citations else answer
+                for text, answer in items
+            ]
+        finally:
+            await composer.aclose()
+
+    return asyncio.run(run())
+
+
+def cmd_kb_gaps(args: argparse.Namespace) -> int:
+    def run(args: argparse.Namespace) -> int:
+        import asyncio
+
+        settings = _settings(args)
+        data = asyncio.run(_gaps(settings, include_closed=args.all, days=args.days))
+        if args.json:
+            print(json.dumps(data, ensure_ascii=False, indent=1))
+            return 0
+        for line in _gap_lines(data, include_closed=args.all):
+            print(line)
+        return 0
+
+    return _run(run, args)
+
+
+async def _gaps(settings: Any, *, include_closed: bool, days: int) -> dict[str, Any]:
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from knowledge.records import DbRecorder, aware
+    from storage.db import Database
+    from storage.models import utcnow
+
+    tz = ZoneInfo(settings.app.timezone)
+    db = Database(settings.database_url)
+    try:
+        await db.upgrade()
+        rec = DbRecorder(db)
+        rows = await rec.gaps(include_closed=include_closed, limit=1000)
+        since = utcnow() - timedelta(days=max(days, 1))
+        unhelpful = await rec.unhelpful_by_guideline(since)
+        unmatched, passed = await rec.unmatched_count(since)
+    finally:
+        await db.dispose()
+
+    def when(value: Any) -> str | None:
+        value = aware(value)
+        return value.astimezone(tz).strftime("%Y-%m-%d %H:%M") if value else None
+
+    return {
+        "gaps": [
+            {
+                "id": g.ref,
+                "status": g.status,
+                "created": when(g.created_at),
+                "language": g.language,
+                "reason": g.reason,
+                "text": g.text,
+                "bot_verdict": g.verdict,
+                "bot_guidelines": list(g.guideline_ids or []),
+                "lead_told": when(g.notified_at),
+                "lead_error": g.lead_error if g.notified_at is None else None,
+                "answered": when(g.answered_at),
+                "answered_by": g.answered_by_name,
+                "answer": g.answer_text,
+                "answer_rule": g.answer_rule,
+                "asker_told": when(g.delivered_at),
+            }
+            for g in rows
+        ],
+        "days": days,
+        "unhelpful_by_guideline": dict(unhelpful.most_common()),
+        "unmatched_questions": unmatched,
+        "unmatched_passed_on": passed,
+    }
+
+
+_REASONS = {"no_match": "no guideline fitted", "unhelpful": "answer marked not helpful"}
+
+
+def _gap_lines(data: dict[str, Any], *, include_closed: bool) -> list[str]:
+    gaps = data["gaps"]
+    out = [
+        f"{len(gaps)} question(s) passed to the comms team"
+        + ("" if include_closed else " and not answered yet")
+        + (":" if gaps else ".")
+    ]
+    for g in gaps:
+        told = (
+            f"lead told {g['lead_told']}"
+            if g["lead_told"]
+            else f"lead NOT reached yet ({g['lead_error'] or 'pending'})"
+        )
+        head = f"{g['id']}  {g['created']}  {g['language']}  {_REASONS.get(g['reason'], g['reason'])}"
+        if g["status"] == "open":
+            head += f"  {told}"
+        else:
+            head += f"  {g['status']}"
+        out += ["", head]
+        text = " ".join((g["text"] or "(deleted by the asker)").split())
+        out.append("  " + (text if len(text) <= 500 else text[:499] + "…"))
+        if g["bot_verdict"]:
+            out.append(
+                f"  the bot had answered: {g['bot_verdict']} ({', '.join(g['bot_guidelines']) or '-'})"
+            )
+        if g["status"] == "answered":
+            answer = g["answer_rule"] and f"rule:{g['answer_rule']} " or ""
+            answer += " ".join((g["answer"] or "").split())
+            told_asker = f"asker told {g['asker_told']}" if g["asker_told"] else "asker not reached yet"
+            out.append(
+                f"  answered {g['answered']} by {g['answered_by'] or '-'}, {told_asker}: {answer[:300]}"
+            )
+        elif g["status"] == "open":
+            out.append(
+                f"  in chat: answer {g['id']} <your answer>   or   answer {g['id']} rule:<guideline id>"
+            )
+    out.append("")
+    unhelpful = data["unhelpful_by_guideline"]
+    out.append(
+        f"answers marked not helpful in the last {data['days']} days, by cited guideline: "
+        + (", ".join(f"{k} {v}" for k, v in unhelpful.items()) or "none")
+    )
+    out.append(
+        f"questions no guideline fitted in the last {data['days']} days: {data['unmatched_questions']}"
+        f" (passed on: {data['unmatched_passed_on']})"
+    )
+    return out
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     def run(args: argparse.Namespace) -> int:
         text = " ".join(args.text)
@@ -150,6 +354,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
             text = sys.stdin.read()
         engine = build_engine(args)
         answer = engine.answer(text, args.lang)
+        composer = None if args.offline else _composer(args, required=False)
+        if composer is not None and answer.citations:
+            answer = _compose_all(composer, engine, [(text, answer)])[0]
         if args.json:
             print(json.dumps(answer.to_json(), ensure_ascii=False))
             return 0
@@ -170,7 +377,16 @@ def cmd_eval(args: argparse.Namespace) -> int:
             cases = load_cases(args.file)
         except CasesError as exc:
             raise _Fail(str(exc)) from None
-        report = evaluate(build_engine(args), cases)
+        engine = build_engine(args)
+        answers = None
+        if args.llm:
+            composer = _composer(args, required=True)
+            assert composer is not None
+            offline = [engine.answer(c.text) for c in cases]
+            answers = _compose_all(
+                composer, engine, [(c.text, a) for c, a in zip(cases, offline, strict=True)]
+            )
+        report = evaluate(engine, cases, answers)
         for line in report.lines(verbose=args.verbose):
             print(line)
         failed = []

@@ -411,6 +411,36 @@ class Engine:
             reasoning="\n".join(parts[1:]),
         )
 
+    # -- for the language model (knowledge.llm) ----------------------------
+
+    def headline(self, verdict: Verdict, lang: str) -> str:
+        return self._t(verdict, lang)
+
+    def label(self, key: str, lang: str) -> str:
+        """A fixed phrase of the answer text: "next", "why", "findings", "injection"."""
+        return self._t(key, lang)
+
+    def finding(self, signal: Signal, lang: str) -> str | None:
+        entry = _SIGNAL_TEXTS.get(signal.kind)
+        return entry[lang].format(e=signal.evidence) if entry else None
+
+    def retrieve(self, text: str, lang: str, answer: Answer, k: int = 6) -> list[Guideline]:
+        """What a composed answer may rest on: the offline answer's citations, then the best other matches."""
+        chosen = [self.kb.by_id[c.id] for c in answer.citations if c.id in self.kb.by_id]
+        cleaned = clean(text if isinstance(text, str) else "")
+        if not words(cleaned):
+            return chosen[:k]
+        scores, _ = self.retriever.search(cleaned, lang)
+        ids = {g.id for g in chosen}
+        for i in scores.argsort()[::-1][: k + len(chosen)]:
+            g = self.kb.guidelines[int(i)]
+            if len(chosen) >= k or float(scores[i]) < MIN_SCORE / 2:
+                break
+            if g.id not in ids:
+                chosen.append(g)
+                ids.add(g.id)
+        return chosen[:k]
+
     def rules(self, topic: str | None = None) -> list[Guideline]:
         return self.kb.topic(topic) if topic else list(self.kb.guidelines)
 

@@ -126,10 +126,11 @@ def load_cases(path: str | Path) -> list[Case]:
     return cases
 
 
-def evaluate(engine: Engine, cases: list[Case]) -> Report:
+def evaluate(engine: Engine, cases: list[Case], answers: list[Answer] | None = None) -> Report:
+    """Score the engine's offline answers, or ``answers`` given in the order of the cases (the LLM path)."""
     report = Report()
-    for case in cases:
-        answer = engine.answer(case.text)
+    for n, case in enumerate(cases):
+        answer = answers[n] if answers is not None else engine.answer(case.text)
         report.cases += 1
         what = []
         if case.verdicts is not None:

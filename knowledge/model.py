@@ -114,6 +114,8 @@ class Answer:
     # headline, reasoning and next step joined.
     headline: str = ""
     reasoning: str = ""
+    # "offline" (the engine) or "llm" (composed by the language model, post-checked).
+    composed_by: str = "offline"
 
     @property
     def guideline_ids(self) -> list[str]:
@@ -129,6 +131,7 @@ class Answer:
             "language": self.language,
             "matched": self.matched,
             "next_step": self.next_step,
+            "composed_by": self.composed_by,
             "citations": [{"id": c.id, "topic": c.topic, "excerpt": c.excerpt} for c in self.citations],
             "signals": [
                 {"kind": s.kind, "topic": s.topic, "verdict": s.verdict, "evidence": s.evidence}

@@ -101,7 +101,8 @@ class LangIndex:
         return self._terms(words(text))
 
     def scores(self, terms: list[str]) -> np.ndarray:
-        ids = self.bm25.get_tokens_ids(terms)
+        # Each term counts once: a pasted text repeated 500 times must not score 500 times higher.
+        ids = list(dict.fromkeys(self.bm25.get_tokens_ids(list(dict.fromkeys(terms)))))
         if not ids:
             return np.zeros(self.n, dtype=np.float32)
         scores = np.asarray(self.bm25.get_scores_from_ids(ids), dtype=np.float32).copy()

@@ -1,20 +1,26 @@
 """The knowledge base in a running bot: built once, reloaded when its files change.
 
 A broken file at reload keeps the old knowledge base in service; the problems
-are kept for whoever should hear about them (the comms lead, via the handler).
-Questions the knowledge base cannot answer, and feedback on answers, go to a
-``Recorder``: for now the log, later database tables the comms lead works
-through (issue 3, ``kb gaps``).
+and a fingerprint of the failure are kept for the handler, which tells the
+comms lead once (handlers/ask.py). Answers, feedback and the questions passed
+to the comms team go to a ``Recorder`` (the database in a running bot,
+knowledge/records.py). With app.yaml's ``llm`` enabled, answers are composed
+by the language model from what the offline engine retrieved (knowledge/llm.py).
 """
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import logging
 import time
 from pathlib import Path
 from typing import Any, Protocol
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from knowledge.engine import Engine, EngineConfig
+from knowledge.llm import Composer
 from knowledge.loader import DEFAULT_PATH, KBError, kb_files, load_kb
 from knowledge.model import Answer
 
@@ -22,37 +28,80 @@ log = logging.getLogger("ambassador.knowledge")
 
 
 class Recorder(Protocol):
-    """Where knowledge-base gaps and answer feedback go.
+    """Where answers, feedback and knowledge-base gaps go.
 
-    ``record_gap``: a question without a fitting guideline, or one whose answer
-    was marked unhelpful, for the comms lead's ``kb gaps`` list.
+    A running bot plugs in ``knowledge.records.DbRecorder`` (the tables of
+    storage/models_ask.py); without a database (the command line) answers go
+    to the log only, without their text.
     """
 
-    async def record_gap(
-        self, text: str, answer: Answer, *, asker: Any = None, reason: str = "no_match"
-    ) -> None: ...
+    async def record_answer(
+        self,
+        answer: Answer,
+        *,
+        asker: Any = None,
+        platform: str | None = None,
+        source: str = "message",
+        guarded: bool = False,
+    ) -> int | None: ...
 
-    async def record_feedback(
-        self, helpful: bool, *, verdict: str, guideline_ids: list[str], language: str, asker: Any = None
-    ) -> None: ...
+    async def record_feedback(self, question_id: int | None, helpful: bool, *, asker: Any = None) -> str: ...
+
+    async def record_gap(
+        self,
+        question_id: int | None,
+        text: str,
+        *,
+        asker: Any = None,
+        reason: str = "no_match",
+        language: str = "de",
+    ) -> tuple[Any, bool]: ...
 
 
 class LogRecorder:
-    """Until the storage model exists: the log only, without the question text (it may be confidential)."""
+    """No database: the log only, never the question text (it may be confidential)."""
+
+    async def record_answer(
+        self,
+        answer: Answer,
+        *,
+        asker: Any = None,
+        platform: str | None = None,
+        source: str = "message",
+        guarded: bool = False,
+    ) -> int | None:
+        log.info(
+            "answered",
+            extra={"verdict": answer.verdict, "topics": answer.topics[:3], "language": answer.language},
+        )
+        return None
+
+    async def record_feedback(self, question_id: int | None, helpful: bool, *, asker: Any = None) -> str:
+        log.info("answer feedback", extra={"helpful": helpful})
+        return "unknown"
 
     async def record_gap(
-        self, text: str, answer: Answer, *, asker: Any = None, reason: str = "no_match"
-    ) -> None:
-        log.info(
-            "knowledge gap", extra={"reason": reason, "language": answer.language, "verdict": answer.verdict}
-        )
+        self,
+        question_id: int | None,
+        text: str,
+        *,
+        asker: Any = None,
+        reason: str = "no_match",
+        language: str = "de",
+    ) -> tuple[Any, bool]:
+        log.info("knowledge gap", extra={"reason": reason, "language": language})
+        return None, False
 
-    async def record_feedback(
-        self, helpful: bool, *, verdict: str, guideline_ids: list[str], language: str, asker: Any = None
-    ) -> None:
-        log.info(
-            "answer feedback", extra={"helpful": helpful, "verdict": verdict, "guidelines": guideline_ids}
-        )
+
+class KnowledgeConfig(BaseModel):
+    """app.yaml ``knowledge:`` (``ambassador kb check`` validates it with file and line)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: str | None = None
+    customers: list[str] = Field(default_factory=list)
+    code_names: list[str] = Field(default_factory=list)
+    competitors: list[str] = Field(default_factory=list)
 
 
 def kb_path(app: Any, config_path: Path | None = None) -> Path:
@@ -68,19 +117,33 @@ def kb_path(app: Any, config_path: Path | None = None) -> Path:
 
 class KnowledgeService:
     def __init__(
-        self, config: EngineConfig, path: Path, *, check_every: float = 2.0, recorder: Recorder | None = None
+        self,
+        config: EngineConfig,
+        path: Path,
+        *,
+        check_every: float = 2.0,
+        recorder: Recorder | None = None,
+        composer: Composer | None = None,
     ) -> None:
         self.config = config
         self.path = path
         self.check_every = check_every
         self.recorder: Recorder = recorder or LogRecorder()
+        # The optional language model (knowledge.llm); None: offline only, no text leaves the process.
+        self.composer = composer
         self.reload_problems: list[str] = []
+        # Identifies one failed reload (its problems and the files' content), so
+        # the comms lead is told once per failure, however many replicas see it.
+        self.reload_fingerprint: str | None = None
         self._engine: Engine | None = None
         self._stamp: tuple[tuple[str, float, int], ...] = ()
         self._checked = 0.0
 
     @classmethod
     def from_settings(cls, settings: Any, **kw: Any) -> KnowledgeService:
+        """From settings; ``llm:`` is validated here (a ConfigError names file and line)."""
+        if "composer" not in kw:
+            kw["composer"] = Composer.from_settings(settings)
         return cls(EngineConfig.from_settings(settings), kb_path(settings.app, settings.config_path), **kw)
 
     @property
@@ -118,12 +181,47 @@ class KnowledgeService:
                     extra={"problems": exc.problems[:20]},
                 )
             self.reload_problems = exc.problems
+            self.reload_fingerprint = self._fingerprint(exc.problems)
             self._stamp = stamp
             return self._engine
         if self._engine is not None:
             log.info("knowledge base reloaded", extra={"guidelines": len(engine.kb.guidelines)})
-        self._engine, self._stamp, self.reload_problems = engine, stamp, []
+        self._engine, self._stamp, self.reload_problems, self.reload_fingerprint = engine, stamp, [], None
         return engine
 
+    def _fingerprint(self, problems: list[str]) -> str:
+        digest = hashlib.sha256()
+        for f in kb_files(self.path) if self.path.exists() else []:
+            try:
+                digest.update(f.name.encode() + b"\0" + f.read_bytes())
+            except OSError:
+                continue
+        return hashlib.sha256(("\n".join(problems) + digest.hexdigest()).encode()).hexdigest()
+
+    async def ready_engine(self) -> Engine:
+        """The engine; the first build (a moment) runs off the event loop."""
+        if self._engine is None:
+            return await asyncio.to_thread(self.engine)
+        return self.engine()
+
     def answer(self, text: str, lang: str | None = None, *, default_lang: str | None = None) -> Answer:
+        """The offline answer."""
         return self.engine().answer(text, lang, default_lang=default_lang)
+
+    async def answer_async(
+        self, text: str, lang: str | None = None, *, default_lang: str | None = None
+    ) -> Answer:
+        """The offline answer, composed by the language model when one is configured.
+
+        The model sees only what retrieval found, and only when something did:
+        an empty message or one no guideline fits keeps its honest offline answer.
+        """
+        engine = await self.ready_engine()
+        offline = engine.answer(text, lang, default_lang=default_lang)
+        if self.composer is None or not offline.citations:
+            return offline
+        return await self.composer.compose(engine, text, offline)
+
+    async def aclose(self) -> None:
+        if self.composer is not None:
+            await self.composer.aclose()

@@ -18,6 +18,8 @@ from knowledge.model import LANGUAGES, TOPICS
 from knowledge.service import KnowledgeService
 from knowledge.text import clean
 
+ROOT = Path(__file__).resolve().parents[1]
+
 GOOD = """\
 guidelines:
   - id: a.one
@@ -399,3 +401,48 @@ def test_service_reloads_and_keeps_the_old_kb_on_errors(tmp_path: Path) -> None:
     extra.write_text(GOOD.replace("topic: privacy", "topic: gossip"), encoding="utf-8")
     assert service.engine() is second
     assert service.reload_problems and f"{extra}:3:" in service.reload_problems[0]
+    fp = service.reload_fingerprint
+    assert fp and service.engine() is second and service.reload_fingerprint == fp  # the same failure
+    extra.write_text(GOOD.replace("topic: privacy", "topic: rumours"), encoding="utf-8")
+    service.engine()
+    assert service.reload_fingerprint not in (None, fp)  # another failure
+    extra.unlink()
+    service.engine()
+    assert service.reload_problems == [] and service.reload_fingerprint is None
+
+
+async def test_service_answers_offline_without_a_model() -> None:
+    service = KnowledgeService(EngineConfig(), DEFAULT_PATH)
+    assert service.composer is None
+    answer = await service.answer_async("Can I post a photo of the prototype we are testing in the lab?")
+    assert answer.verdict == "no" and answer.composed_by == "offline"
+
+
+def test_a_repeated_text_scores_no_higher_than_once(engine: Engine) -> None:
+    once = engine.answer("Wie backe ich Brot?")
+    pasted = engine.answer(("Wie backe ich Brot? " * 600)[:12_000])
+    assert pasted.score <= once.score + 1e-6
+    assert (pasted.verdict, pasted.matched) == (once.verdict, once.matched) == ("check", False)
+
+
+def _app_yaml(tmp_path: Path, extra: str) -> Path:
+    text = (ROOT / "app.yaml").read_text(encoding="utf-8")
+    text = text.replace("  path: knowledge/guidelines", f"  path: {DEFAULT_PATH}")
+    text = text.replace("llm:\n  enabled: false", extra.rstrip())
+    path = tmp_path / "app.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_cli_kb_check_validates_the_knowledge_and_llm_sections(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = _app_yaml(tmp_path, "llm:\n  enabled: false\n  model: gpt-4o-mini\n  timeout: 4")
+    assert _cli("kb", "check", "--config", str(good)) == 0
+    capsys.readouterr()
+    bad = _app_yaml(tmp_path, "llm:\n  enabled: true\n  timeout: fast\n  temperature: 2")
+    assert _cli("kb", "check", "--config", str(bad)) == 1
+    err = capsys.readouterr().err
+    lines = bad.read_text(encoding="utf-8").splitlines()
+    assert f"{bad}:{lines.index('  timeout: fast') + 1}: llm.timeout" in err
+    assert f"{bad}:{lines.index('  temperature: 2') + 1}: llm.temperature: unknown key" in err
