@@ -97,10 +97,11 @@ async def seed(env: Env) -> dict[str, Person]:
 
 
 async def seed_other_capabilities(env: Env, people: dict[str, Person]) -> None:
-    # The other capabilities' tables are theirs: filled through their models when they exist.
-    content = pytest.importorskip("storage.models_content")
-    ask = pytest.importorskip("storage.models_ask")
-    crisis = pytest.importorskip("storage.models_crisis")
+    # The other capabilities' tables, filled through their own models.
+    from storage import models_ask as ask
+    from storage import models_content as content
+    from storage import models_crisis as crisis
+
     a4, a5 = people["A4"], people["A5"]
     async with env.core.db.session() as s:
         item1 = content.ContentItem(title="Plant opening", url="https://example.com/plant")
