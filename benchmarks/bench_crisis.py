@@ -87,7 +87,6 @@ async def first_alert(reports: int, database_url: str | None, tmp: Path) -> list
     connector = await TimedConnector(users=users).start()
     settings = make_settings(tmp, database_url, TEAMS_ALLOW_UNAUTHENTICATED="1")
     core = build_core(settings)
-    crisis.register(core.router)
     server = TestServer(create_app(settings, core=core, background=False), host="127.0.0.1", port=0)
     await server.start_server()
     url = str(server.make_url("/api/messages"))
@@ -154,7 +153,6 @@ async def _slack_core(database_url: str | None, tmp: Path, sender: RecordingSend
         settings.app.crisis = crisis_section
     core = build_core(settings)
     await core.db.upgrade()
-    crisis.register(core.router)
     core.register_sender("slack", sender)
     for user, email in (("U-LEA", LEAD_EMAIL), ("U-BEN", "ben.backup@example.com")):
         await core.person_for(Incoming(platform="slack", user_id=user, conversation_id=user,

@@ -11,7 +11,8 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy import delete, or_, update
@@ -21,6 +22,7 @@ from sqlmodel import select
 from bot.config import Settings
 from bot.i18n import Translator, guess_language, normalize_language
 from bot.messages import MAX_TEXT, Incoming, Profile, Reply
+from bot.metrics import Metrics
 from bot.router import ALL_ROLES, BACKUP, COMMUNICATOR, CORE, EMPLOYEE, LEAD, MEMBER, Router
 from storage.db import Database
 from storage.models import (
@@ -42,6 +44,8 @@ Send = Callable[[list[Reply]], Awaitable[None]]
 # (the process that held it stopped or crashed).
 LEASE = timedelta(seconds=60)
 RETRY_AFTER_SEND_FAILURE = timedelta(seconds=20)
+# How often "the platform vouched for this person" is written down again.
+PROFILE_RECHECK = timedelta(minutes=10)
 
 
 class ProactiveSender(Protocol):
@@ -91,6 +95,8 @@ class Core:
         self.senders: dict[str, ProactiveSender] = {}
         # Capabilities ask the core for the time, so tests can move the clock.
         self.clock: Callable[[], datetime] = utcnow
+        # Per core, not prometheus_client's global registry: several apps in one process stay apart.
+        self.metrics = Metrics()
 
     def now(self) -> datetime:
         return self.clock()
@@ -110,6 +116,7 @@ class Core:
         Returns the task id, or None when the event id was seen before (a retry
         or a redelivery): then nothing is stored and nothing is answered.
         """
+        self.metrics.received.labels(incoming.platform, incoming.source).inc()
         async with self.db.session() as s:
             if incoming.event_id:
                 s.add(ProcessedEvent(key=f"{incoming.platform}:{incoming.event_id}"[:300]))
@@ -126,6 +133,7 @@ class Core:
             except IntegrityError:
                 await s.rollback()
                 log.info("duplicate delivery ignored", extra={"platform": incoming.platform, "event_id": incoming.event_id})
+                self.metrics.event(incoming, "duplicate")
                 return None
             return task.id
 
@@ -142,6 +150,7 @@ class Core:
                 replies = await self.dispatch(incoming)
             except Exception as exc:
                 log.exception("handler failed", extra={"platform": incoming.platform, "task": task_id})
+                self.metrics.event(incoming, "failed")
                 await self._finish(task_id, "failed", f"{type(exc).__name__}: {exc}"[:500])
                 t = self.translator(incoming.meta.get("lang") or incoming.locale)
                 try:
@@ -153,8 +162,10 @@ class Core:
             if replies:
                 await send(replies)
         except Exception:
+            self.metrics.delivery_failures.labels(incoming.platform).inc()
             await self._keep_replies(task_id, incoming, replies)
             raise
+        self.metrics.answered(incoming, time.perf_counter() - started)
         await self._finish(task_id, "done")
         log.info(
             "answered",
@@ -234,6 +245,7 @@ class Core:
             if task is None:
                 continue
             if task.attempts > 5:
+                self.metrics.events.labels(task.platform, str(task.payload.get("source", "message")), "failed").inc()
                 await self._finish(task_id, "failed", "gave up after 5 attempts")
                 continue
             payload = dict(task.payload)
@@ -303,12 +315,18 @@ class Core:
                 if profile.is_guest is not None or profile.is_external is not None:
                     # None means the platform could not tell: keep what we knew.
                     row.is_guest = bool(profile.is_guest) or bool(profile.is_external)
-                row.profile_checked_at = utcnow()
+                checked = row.profile_checked_at
+                if checked is not None and checked.tzinfo is None:
+                    checked = checked.replace(tzinfo=UTC)  # SQLite hands back naive UTC
+                if checked is None or utcnow() - checked > PROFILE_RECHECK:
+                    row.profile_checked_at = utcnow()
                 if profile.deleted and row.active:
                     await self._leave(s, row, reason="deactivated")
                     row.active = False
                 elif not profile.deleted:
                     row.active = True
+            if not s.new and not any(s.is_modified(o) for o in s.dirty):
+                return row  # nothing changed: no write on every message
             try:
                 await s.commit()
             except IntegrityError:
@@ -443,6 +461,33 @@ class Core:
             except Exception as exc:
                 failures.append(f"{ident.platform}: {exc}")
                 log.warning("proactive message failed", extra={"platform": ident.platform, "error": str(exc)[:200]})
+        if not failures:
+            failures.append("no Slack or Teams account of this person is known")
+        raise DeliveryError("; ".join(failures))
+
+    async def notify_file(self, person_id: int, path: str | Path, title: str, comment: str) -> str:
+        """Send a file from the bot's disk to a person's direct chat, like ``notify``.
+
+        Returns the platform that delivered; raises DeliveryError naming each
+        platform's failure (a sender without ``send_file`` counts as one).
+        """
+        async with self.db.session() as s:
+            identities = (await s.exec(select(Identity).where(Identity.person_id == person_id))).all()
+        failures: list[str] = []
+        for ident in identities:
+            sender = self.senders.get(ident.platform)
+            if sender is None:
+                continue
+            send_file = getattr(sender, "send_file", None)
+            if send_file is None:
+                failures.append(f"{ident.platform}: cannot send files")
+                continue
+            try:
+                await send_file(ident.user_id, path, title, comment)
+                return ident.platform
+            except Exception as exc:
+                failures.append(f"{ident.platform}: {exc}")
+                log.warning("file not delivered", extra={"platform": ident.platform, "error": str(exc)[:200]})
         if not failures:
             failures.append("no Slack or Teams account of this person is known")
         raise DeliveryError("; ".join(failures))

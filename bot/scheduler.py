@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import secrets
 import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -36,7 +37,10 @@ class _Entry:
 class Scheduler:
     def __init__(self, db: Database, *, holder: str | None = None) -> None:
         self.db = db
-        self.holder = holder or f"{socket.gethostname()}:{os.getpid()}"
+        # Host and pid alone are not unique: containers all run as pid 1, and with
+        # host networking they share the host's name; two replicas with one
+        # holder name would both pass the lease check.
+        self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         self.jobs: list[_Entry] = []
         self._tasks: list[asyncio.Task] = []
 

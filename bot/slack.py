@@ -21,8 +21,11 @@ import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -76,6 +79,16 @@ _UNREACHABLE = {
 # Slack refused the blocks: the plain text still tells the person the answer.
 _BLOCKS_REFUSED = {"invalid_blocks", "invalid_blocks_format", "msg_too_long", "msg_blocks_too_long"}
 
+# Messages sent with a key carry it as message metadata of this type; find_sent
+# looks for it in the DM's history (conversations.history, im:history).
+DELIVERY_EVENT = "ambassador_delivery"
+# How far back find_sent looks: the outbox reconciles a send within minutes of
+# a restart, so two weeks covers even a long outage of every replica.
+HISTORY_WINDOW = timedelta(days=14)
+HISTORY_PAGE = 200
+# A bot's DM rarely holds 1,000 messages in two weeks; more than that is "can't tell".
+HISTORY_PAGES = 5
+
 ListenerNext = Callable[[], Awaitable[None]]
 
 
@@ -118,6 +131,19 @@ def _files(event: dict[str, Any]) -> list[Attachment]:
 
 def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
+
+
+def _error_name(exc: BaseException) -> str:
+    if isinstance(exc, SlackApiError):
+        return str(exc.response.get("error") or exc.response.status_code)
+    return type(exc).__name__
+
+
+def _answer_lost(exc: BaseException) -> bool:
+    """The request may have reached Slack, but its answer did not reach us."""
+    if isinstance(exc, aiohttp.ClientError | TimeoutError):
+        return True
+    return isinstance(exc, SlackApiError) and (exc.response.status_code or 0) >= 500
 
 
 def _well_formed(body: Any) -> bool:
@@ -177,6 +203,13 @@ class SlackAdapter:
                 AsyncRateLimitErrorRetryHandler(max_retry_count=2),
             ],
         )
+        # Keyed messages (the content outbox) are not retried blindly after a lost
+        # connection, which could post them twice: _post_once looks them up first.
+        self._keyed = AsyncWebClient(
+            token=slack.bot_token,
+            base_url=_api_url(slack.api_url),
+            retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=2)],
+        )
         self._verifier = SignatureVerifier(slack.signing_secret) if slack.signing_secret else None
         self._bolt: AsyncApp | None = None
         self._socket: AsyncSocketModeHandler | None = None
@@ -185,6 +218,7 @@ class SlackAdapter:
         self._dms: dict[str, str] = {}
         self._remembered: set[tuple[str, str]] = set()
         self._inflight: set[asyncio.Task[Any]] = set()
+        self._session: aiohttp.ClientSession | None = None
 
     @property
     def bolt(self) -> AsyncApp:
@@ -217,11 +251,18 @@ class SlackAdapter:
 
         if slack.signing_secret:
             app.router.add_post(EVENTS_PATH, self._http)
+        app.on_startup.append(self._open_session)
         if slack.socket_mode:
             app.on_startup.append(self._start_socket_mode)
         app.on_cleanup.append(self._cleanup)
         self.core.register_sender("slack", self)
         return bolt
+
+    async def _open_session(self, app: web.Application) -> None:
+        # One connection pool for every Web API call: without it the SDK opens a
+        # new session (and TCP/TLS connection) per call.
+        self._session = aiohttp.ClientSession()
+        self.client.session = self._keyed.session = self._session
 
     async def _start_socket_mode(self, app: web.Application) -> None:
         # The Socket Mode client binds to the running loop, so it is built here.
@@ -230,6 +271,12 @@ class SlackAdapter:
         # /healthz) must not wait for that.
         self._socket_task = asyncio.create_task(self._socket.connect_async(), name="slack-socket-mode")
         log.info("slack socket mode connecting")
+
+    async def _close_session(self) -> None:
+        if self._session is not None:
+            self.client.session = self._keyed.session = None
+            await self._session.close()
+            self._session = None
 
     async def _cleanup(self, app: web.Application) -> None:
         if self._socket_task is not None:
@@ -242,6 +289,7 @@ class SlackAdapter:
         pending = {t for t in self._inflight if t is not asyncio.current_task() and not t.done()}
         if pending:
             await asyncio.wait(pending, timeout=DRAIN_TIMEOUT)
+        await self._close_session()
 
     async def _http(self, request: web.Request) -> web.StreamResponse:
         raw = await request.read()
@@ -556,9 +604,15 @@ class SlackAdapter:
             log.info("message not updated; answered with a new one", extra={"error": exc.response.get("error")})
             return False
 
-    async def send_to_person(self, user_id: str, replies: list[Reply]) -> None:
-        """A message the bot starts, in the person's DM with the app (nudges, alerts)."""
-        await self.send_to_conversation(user_id, replies, None)
+    async def send_to_person(self, user_id: str, replies: list[Reply], *, key: str | None = None) -> None:
+        """A message the bot starts, in the person's DM with the app (nudges, alerts).
+
+        With ``key`` each message carries it as message metadata, so that
+        ``find_sent`` can tell later whether Slack took it.
+        """
+        channel = await self._dm(user_id)
+        for reply in replies:
+            await self._post(reply, channel=channel, user_id=user_id, ephemeral=False, key=key)
 
     async def send_to_conversation(
         self, conversation_id: str, replies: list[Reply], user_id: str | None
@@ -566,7 +620,7 @@ class SlackAdapter:
         """Post replies the bot starts (recovered answers, nudges, alerts).
 
         ``conversation_id`` may be a DM (D...), a user id (U.../W...: their DM
-        with the bot is opened) or a channel. In a channel a message for one
+        with the bot is used) or a channel. In a channel a message for one
         person (``user_id`` given) is shown to that person only: a recovered
         answer to a slash command must stay as private as the original would
         have been. Without ``user_id`` it is posted for everyone.
@@ -582,6 +636,61 @@ class SlackAdapter:
                     ephemeral=bool(user_id) and not _is_dm(conversation_id),
                 )
 
+    async def send_file(self, user_id: str, path: str | Path, title: str, comment: str) -> None:
+        """A file from the bot's disk into the person's DM (files.upload v2), with a comment."""
+        path = Path(path)
+        data = await asyncio.to_thread(path.read_bytes)
+        channel = await self._dm(user_id)
+        await self.client.files_upload_v2(
+            channel=channel,
+            content=data,
+            filename=path.name,
+            title=title or path.name,
+            initial_comment=comment or None,
+        )
+
+    async def find_sent(self, user_id: str, key: str) -> bool | None:
+        """Whether a message sent with ``key`` is in the person's DM: True, False, or None (can't tell)."""
+        try:
+            channel = await self._dm(user_id)
+        except Exception as exc:
+            log.warning("DM not found for a lookup", extra={"error": _error_name(exc)})
+            return None
+        return await self._find_in(channel, key)
+
+    async def _find_in(self, channel: str, key: str) -> bool | None:
+        oldest = (self.core.now() - HISTORY_WINDOW).timestamp()
+        cursor: str | None = None
+        metadata_seen = bot_seen = False
+        for _ in range(HISTORY_PAGES):
+            try:
+                response = await self.client.conversations_history(
+                    channel=channel,
+                    oldest=f"{oldest:.6f}",
+                    limit=HISTORY_PAGE,
+                    include_all_metadata=True,
+                    cursor=cursor,
+                )
+            except Exception as exc:
+                log.warning("DM history not readable", extra={"error": _error_name(exc)})
+                return None
+            for message in response.get("messages") or []:
+                if not isinstance(message, dict):
+                    continue
+                metadata = _dict(message.get("metadata"))
+                if metadata.get("event_type") == DELIVERY_EVENT:
+                    metadata_seen = True
+                    if _dict(metadata.get("event_payload")).get("key") == key:
+                        return True
+                bot_seen = bot_seen or bool(message.get("bot_id"))
+            cursor = _dict(response.get("response_metadata")).get("next_cursor") or None
+            if not response.get("has_more") or not cursor:
+                # The whole window is read and the key is not in it. That proves
+                # "not sent" only where metadata is visible at all: our keyed
+                # messages show theirs, or the bot posted nothing in the window.
+                return False if metadata_seen or not bot_seen else None
+        return None  # more history than is read for one lookup
+
     async def _post(
         self,
         reply: Reply,
@@ -590,27 +699,33 @@ class SlackAdapter:
         user_id: str | None,
         ephemeral: bool,
         thread_ts: str | None = None,
+        key: str | None = None,
     ) -> None:
         message = blockkit.message(reply)
         if not channel:
             if not user_id:
                 raise ValueError("a Slack message needs a channel or a user")
-            channel, ephemeral, thread_ts = await self._open_dm(user_id), False, None
+            channel, ephemeral, thread_ts = await self._dm(user_id), False, None
         if _is_dm(channel):
             ephemeral = False  # a DM is private already, and ephemeral messages vanish on reload
         try:
-            await self._post_once(message, channel, user_id, ephemeral, thread_ts)
+            await self._post_once(message, channel, user_id, ephemeral, thread_ts, key)
         except SlackApiError as exc:
             error = exc.response.get("error")
             if error in _BLOCKS_REFUSED:
                 log.error("slack refused the blocks; sent as text", extra={"error": error})
-                await self._post_once({"text": message["text"]}, channel, user_id, ephemeral, thread_ts)
+                await self._post_once({"text": message["text"]}, channel, user_id, ephemeral, thread_ts, key)
             elif error in _UNREACHABLE and user_id:
-                dm = await self._open_dm(user_id)
+                if channel == self._dms.get(user_id):
+                    # The DM we knew is gone (a deleted or migrated conversation): ask Slack again.
+                    self._forget_dm(user_id, channel)
+                    dm = await self._open_dm(user_id)
+                else:
+                    dm = await self._dm(user_id)
                 if dm == channel:
                     raise
                 log.info("conversation not reachable; answered in the DM", extra={"error": error})
-                await self._post_once(message, dm, user_id, False, None)
+                await self._post_once(message, dm, user_id, False, None, key)
             else:
                 raise
 
@@ -621,22 +736,58 @@ class SlackAdapter:
         user_id: str | None,
         ephemeral: bool,
         thread_ts: str | None,
+        key: str | None = None,
     ) -> None:
         extra: dict[str, Any] = {"thread_ts": thread_ts} if thread_ts else {}
         if ephemeral and user_id:
             await self.client.chat_postEphemeral(channel=channel, user=user_id, **message, **extra)
-        else:
+            return
+        if key is None:
             await self.client.chat_postMessage(channel=channel, **message, **extra)
+            return
+        metadata = {"event_type": DELIVERY_EVENT, "event_payload": {"key": key}}
+        try:
+            await self._keyed.chat_postMessage(channel=channel, metadata=metadata, **message, **extra)
+        except Exception as exc:
+            if not _answer_lost(exc):
+                raise
+            # Slack may have posted it before the answer got lost: look before posting twice.
+            found = await self._find_in(channel, key)
+            if found is None:
+                raise
+            if found:
+                log.info("answer lost, message found in the DM", extra={"error": _error_name(exc)})
+                return
+            await self._keyed.chat_postMessage(channel=channel, metadata=metadata, **message, **extra)
+
+    async def _dm(self, user_id: str) -> str:
+        """The person's DM with the app: remembered, stored, or (only then) opened.
+
+        conversations.open is rate-limited (about 50 a minute), far below a
+        weekly fan-out, so the DM id is kept in memory and in the database.
+        """
+        channel = self._dms.get(user_id)
+        if channel is not None:
+            return channel
+        ref = await self.core.conversation_of("slack", user_id)
+        if ref is not None and _is_dm(ref.conversation_id):
+            self._dms[user_id] = ref.conversation_id
+            self._remembered.add((user_id, ref.conversation_id))
+            return ref.conversation_id
+        return await self._open_dm(user_id)
 
     async def _open_dm(self, user_id: str) -> str:
-        channel = self._dms.get(user_id)
-        if channel is None:
-            response = await self.client.conversations_open(users=user_id)
-            channel = _dict(response.get("channel")).get("id")
-            if not isinstance(channel, str):
-                raise RuntimeError("conversations.open returned no channel id")
-            self._dms[user_id] = channel
+        response = await self.client.conversations_open(users=user_id)
+        channel = _dict(response.get("channel")).get("id")
+        if not isinstance(channel, str):
+            raise RuntimeError("conversations.open returned no channel id")
+        await self._remember_dm(user_id, channel, None)
         return channel
+
+    def _forget_dm(self, user_id: str, channel: str) -> None:
+        if self._dms.get(user_id) == channel:
+            del self._dms[user_id]
+        self._remembered.discard((user_id, channel))
 
     # -- people -----------------------------------------------------------
 

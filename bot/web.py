@@ -1,4 +1,4 @@
-"""The aiohttp application: Slack at /slack/events, Teams at /api/messages, /healthz."""
+"""The aiohttp application: Slack at /slack/events, Teams at /api/messages, /healthz, /metrics."""
 
 from __future__ import annotations
 
@@ -45,9 +45,11 @@ def create_app(settings: Settings, *, core: Core | None = None, background: bool
         from bot.teams import TeamsAdapter
 
         TeamsAdapter(core, settings).mount(app)
-    from bot import links
+    from bot import files, links, metrics
 
     links.mount(app, core)  # the share-link redirect (/r/{token})
+    files.mount(app, core)  # expiring links to files the bot sends on Teams (/files/{token})
+    metrics.mount(app, core)  # /metrics for Prometheus
 
     async def startup(app: web.Application) -> None:
         await core.db.upgrade()

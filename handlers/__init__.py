@@ -12,6 +12,9 @@ def build_router() -> Router:
 
     router = Router()
     router.texts(CORE_TEXTS)
+    from bot import files
+
+    router.texts(files.TEXTS)  # the file-link card, sent by the core for any capability
     for module in (help_, membership, profile, roles, ask, crisis, content, polls, feedback, meetings):
         module.register(router)
     return router

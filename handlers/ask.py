@@ -488,6 +488,7 @@ async def _reply(ctx: Context, text: str) -> Reply:
     t = ctx.core.translator(answer.language) if answer.language != ctx.lang else ctx.t
     notes, guard_failed = await consult_guards(ctx.core, text)
     answer = _guarded(answer, notes, guard_failed, t, _comms_lead(ctx, t))
+    ctx.core.metrics.verdict(ctx.incoming.platform, answer.verdict)
     question_id = None
     try:
         question_id = await service.recorder.record_answer(

@@ -5,16 +5,24 @@ The rhythm is app.yaml's ``meetings:`` section: ``every_weeks`` + ``weekday`` +
 expression, in a time zone. ``lead_hours`` before each meeting the ``meetings``
 job builds the report (bot.report) once (a ``meeting`` row, claimed), writes
 its files and sends the comms lead, the backups and the communicators the key
-figures in chat with the path or link to the files. Communicators' copies hold
-only their departments' feedback. After the meeting the lead sends a short
-summary to all members with ``meeting summary …``.
+figures in chat, and the report itself as files (a self-contained HTML page and
+a zip with the HTML, the charts and the CSV files; on Teams a link to them on
+the bot's server); where a file cannot be sent, the message gives the path or
+link to the files instead. Communicators' copies hold only their departments'
+feedback. After the meeting the lead sends a short summary to all members with
+``meeting summary …``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import contextlib
 import logging
+import os
 import re
+import tempfile
+import zipfile
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Literal
@@ -26,7 +34,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from bot.config import Settings, validate_section
-from bot.core import Context, Core
+from bot.core import Context, Core, DeliveryError
 from bot.i18n import Translator
 from bot.kpis import Kpis, Period
 from bot.messages import Incoming, Reply
@@ -184,6 +192,14 @@ TEXTS: dict[str, dict[str, Any]] = {
     "meeting.summary_sent": {"en": "The summary goes to {n} members.", "de": "Die Zusammenfassung geht an {n} Mitglieder."},
     "meeting.summary_title": {"en": "From the ambassador meeting on {date}", "de": "Aus dem Botschafter-Treffen vom {date}"},
     "meeting.summary_from": {"en": "Sent by {name}. Feedback: *feedback …*", "de": "Gesendet von {name}. Rückmeldung: *rückmeldung …*"},
+    "meeting.file_html": {"en": "Meeting report {date}", "de": "Bericht zum Treffen am {date}"},
+    "meeting.file_html_comment": {"en": "The report for the ambassador meeting on {date}, to open in a browser.",
+                                  "de": "Der Bericht zum Botschafter-Treffen am {date}, zum Öffnen im Browser."},
+    "meeting.file_zip": {"en": "Meeting report {date}: HTML, charts and CSV files",
+                         "de": "Bericht zum Treffen am {date}: HTML, Diagramme und CSV-Dateien"},
+    # Neutral about the order: Slack may show an uploaded file after a message sent right after it.
+    "meeting.files_attached": {"en": "The report with its charts and CSV files is attached as files in this chat.",
+                               "de": "Der Bericht mit Diagrammen und CSV-Dateien liegt als Dateien in diesem Chat."},
 }
 
 
@@ -423,7 +439,12 @@ async def prepare_due(core: Core) -> int | None:
 
 
 async def render_outbox(core: Core, row: PollOutbox, person: Person | None, t: Translator, tz: ZoneInfo) -> list[Reply]:
-    """The chat message of a queued meeting report or summary, in the recipient's language."""
+    """The chat message of a queued meeting report or summary, in the recipient's language.
+
+    For a report the files go out first (through ``core.notify_file``); the
+    message then points to them, or, where they could not be sent, gives the
+    path or link to the files as before.
+    """
     async with core.db.session() as s:
         meeting = await s.get(Meeting, row.ref_id)
     if meeting is None:
@@ -437,4 +458,87 @@ async def render_outbox(core: Core, row: PollOutbox, person: Person | None, t: T
     scope = await _scope(core, person) if person is not None else None
     files = ReportFiles(folder=_scope_dir(folder, scope), html=_scope_dir(folder, scope) / "report.html")
     where, url = _where(cfg, files)
-    return [summary_reply(report, t, tz, where=where, url=url)]
+    reply = summary_reply(report, t, tz, where=where, url=url)
+    # Only the first attempt sends files: a message retried after they went out must not bring them twice.
+    if person is not None and row.attempts <= 1 and await _send_report_files(core, person, files.folder, meeting, t, tz):
+        reply.context = t("meeting.files_attached")
+    return [reply]
+
+
+async def _send_report_files(core: Core, person: Person, folder: Path, meeting: Meeting, t: Translator,
+                             tz: ZoneInfo) -> bool:
+    """The report as a self-contained HTML file and a zip of all its files; False when not all went out."""
+    day = _fmt(_aware(meeting.scheduled_at), tz, t.lang, clock=False)
+    name = f"{folder.parent.name}-{folder.name}" if folder.name.startswith("dept-") else folder.name
+    try:
+        page, bundle = await asyncio.to_thread(share_files, folder, name)
+    except OSError as exc:
+        log.warning("meeting report files not made", extra={"meeting": meeting.id, "error": type(exc).__name__})
+        return False
+    try:
+        await core.notify_file(person.id, page, t("meeting.file_html", date=day), t("meeting.file_html_comment", date=day))
+        await core.notify_file(person.id, bundle, t("meeting.file_zip", date=day), "")
+    except DeliveryError as exc:
+        log.warning("meeting report files not delivered; the message names the path",
+                    extra={"meeting": meeting.id, "error": str(exc)[:200]})
+        return False
+    return True
+
+
+_CHART = re.compile(r"(<img src=')([^'/]+\.png)(')")
+_CSV = re.compile(r"(<a href=')([^'/]+\.csv)(')")
+
+
+def share_files(folder: Path, name: str) -> tuple[Path, Path]:
+    """``share/NAME.html`` (charts and CSV files inside, readable on its own) and ``share/NAME.zip``.
+
+    Made once per report folder and reused for every recipient of it.
+    """
+    source = folder / "report.html"
+    out = folder / "share"
+    out.mkdir(exist_ok=True)
+    page, bundle = out / f"{name}.html", out / f"{name}.zip"
+    made = source.stat().st_mtime
+    if not page.exists() or page.stat().st_mtime < made:
+        _write_atomically(page, lambda f: f.write(standalone_html(folder).encode("utf-8")))
+    if not bundle.exists() or bundle.stat().st_mtime < made:
+        parts = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in (".html", ".png", ".csv"))
+
+        def write_zip(f) -> None:
+            with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_DEFLATED) as z:
+                for part in parts:
+                    z.write(part, f"{name}/{part.name}")
+
+        _write_atomically(bundle, write_zip)
+    return page, bundle
+
+
+def standalone_html(folder: Path) -> str:
+    """report.html with its charts and CSV files inside, so that it needs no folder beside it."""
+    text = (folder / "report.html").read_text(encoding="utf-8")
+
+    def inline(kind: str):
+        def sub(m: re.Match[str]) -> str:
+            path = folder / m[2]
+            if not path.is_file():
+                return m[0]
+            data = base64.b64encode(path.read_bytes()).decode()
+            extra = f" download='{m[2]}'" if kind == "text/csv" else ""
+            return f"{m[1]}data:{kind};base64,{data}{m[3]}{extra}"
+        return sub
+
+    text = _CHART.sub(inline("image/png"), text)
+    return _CSV.sub(inline("text/csv"), text)
+
+
+def _write_atomically(path: Path, write) -> None:
+    # Two replicas (or two recipients) may make the same file: each writes its own and renames.
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

@@ -41,6 +41,7 @@ class Posted:
     conversation_id: str
     activity: dict[str, Any]
     reply_to_id: str | None = None
+    authorization: str | None = None  # the bearer token the bot signed the request with
 
     @property
     def text(self) -> str:
@@ -147,6 +148,7 @@ class FakeConnector:
                 conversation_id=request.match_info["conversation_id"],
                 activity=body,
                 reply_to_id=request.match_info.get("activity_id"),
+                authorization=request.headers.get("Authorization"),
             )
         )
         return web.json_response({"id": f"bot-activity-{next(self._ids)}"})

@@ -12,6 +12,7 @@ import asyncio
 import itertools
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,7 @@ TEAM = "T0HOME"
 OTHER_TEAM = "T0OTHER"
 BOT_USER = "U0BOT"
 BOT_ID = "B0BOT"
+APP_ID = "A0APP"
 
 EMPLOYEE = "U0ERIK"
 LEAD = "U0LEA"
@@ -78,9 +80,18 @@ class FakeSlack:
         self.users = users if users is not None else default_users()
         self.calls: list[Call] = []
         self.errors: dict[str, str] = {}  # method -> Slack error to answer (ok: false)
+        self.channel_errors: dict[str, str] = {}  # channel -> Slack error for posts and reads there
+        self.dms: dict[str, str] = {}  # user -> the DM conversations.open answers (default D + the id)
+        # Every conversation's messages as conversations.history gives them, oldest first.
+        self.history: dict[str, list[dict[str, Any]]] = {}
+        self.files: dict[str, dict[str, Any]] = {}  # file id -> upload (name, bytes, title, channel)
+        # The wall clock of message timestamps; a test may tie it to the core's clock.
+        self.clock: Callable[[], float] = time.time
         self._limited: dict[str, int] = {}  # method -> Retry-After for its next call
+        self._dropped: set[str] = set()
         self._held: dict[str, asyncio.Event] = {}
         self._ts = itertools.count(1)
+        self._file_ids = itertools.count(1)
         self._changed = asyncio.Condition()
         self._server: TestServer | None = None
         self.url = ""
@@ -94,6 +105,7 @@ class FakeSlack:
         app = web.Application()
         app.router.add_get("/socket", self._socket)
         app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_post("/upload/{file_id}", self._upload)
         self._server = TestServer(app, host="127.0.0.1", port=0)
         await self._server.start_server()
         self.url = str(self._server.make_url("/api/"))
@@ -113,6 +125,10 @@ class FakeSlack:
         """The next call of ``method`` gets 429 with Retry-After, as Slack's rate limiter does."""
         self._limited[method] = retry_after
 
+    def drop_answer(self, method: str) -> None:
+        """The next call of ``method`` is carried out, but its answer is lost (the connection drops)."""
+        self._dropped.add(method)
+
     def hold(self, method: str) -> asyncio.Event:
         """Calls of ``method`` wait until the returned event is set."""
         gate = asyncio.Event()
@@ -131,6 +147,18 @@ class FakeSlack:
             for c in self.calls
             if c.method in ("chat.postMessage", "chat.postEphemeral")
         ]
+
+    def keyed(self, channel: str) -> list[str]:
+        """The delivery keys (message metadata) of the messages in a conversation, oldest first."""
+        return [
+            m["metadata"]["event_payload"].get("key")
+            for m in self.history.get(channel, [])
+            if (m.get("metadata") or {}).get("event_type") == "ambassador_delivery"
+        ]
+
+    def shared_files(self, channel: str | None = None) -> list[dict[str, Any]]:
+        """Completed uploads (files.completeUploadExternal), in order."""
+        return [f for f in self.files.values() if f.get("channel") and channel in (None, f["channel"])]
 
     async def wait_for(self, method: str, count: int = 1) -> list[dict[str, Any]]:
         async def enough() -> None:
@@ -155,7 +183,7 @@ class FakeSlack:
                 params.update(await request.json())
             else:
                 params.update(dict(await request.post()))
-        for key in ("blocks", "view", "attachments"):
+        for key in ("blocks", "view", "attachments", "metadata", "files"):
             if isinstance(params.get(key), str):
                 params[key] = json.loads(params[key])
         return params
@@ -177,7 +205,40 @@ class FakeSlack:
             await gate.wait()
         if method in self.errors:
             return web.json_response({"ok": False, "error": self.errors[method]})
-        return web.json_response(self._answer(method, params))
+        answer = self._answer(method, params)
+        if method in self._dropped:
+            self._dropped.discard(method)
+            assert request.transport is not None
+            request.transport.close()  # done, but the client never hears so
+        return web.json_response(answer)
+
+    def _new_ts(self) -> str:
+        return f"{int(self.clock())}.{next(self._ts):06d}"
+
+    def _history(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = str(params.get("channel", ""))
+        oldest = float(params.get("oldest") or 0)
+        limit = min(int(params.get("limit") or 100), 999)
+        offset = int(str(params.get("cursor") or "offset:0").removeprefix("offset:"))
+        metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
+        newest_first = [m for m in reversed(self.history.get(channel, [])) if float(m["ts"]) > oldest]
+        page = newest_first[offset : offset + limit]
+        if not metadata:
+            page = [{k: v for k, v in m.items() if k != "metadata"} for m in page]
+        more = offset + limit < len(newest_first)
+        return {
+            "ok": True,
+            "messages": page,
+            "has_more": more,
+            "response_metadata": {"next_cursor": f"offset:{offset + limit}" if more else ""},
+        }
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        upload = self.files.get(request.match_info["file_id"])
+        if upload is None:
+            return web.Response(status=404, text="unknown upload")
+        upload["data"] = await request.read()
+        return web.Response(text="OK - " + str(len(upload["data"])))
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         if method == "auth.test":
@@ -205,22 +266,56 @@ class FakeSlack:
                     return {"ok": True, "user": user}
             return {"ok": False, "error": "users_not_found"}
         if method == "chat.postMessage":
-            ts = f"1700000000.{next(self._ts):06d}"
-            return {
-                "ok": True,
-                "channel": params.get("channel"),
-                "ts": ts,
-                "message": {"text": params.get("text"), "ts": ts, "bot_id": BOT_ID},
-            }
+            channel = str(params.get("channel"))
+            if channel in self.channel_errors:
+                return {"ok": False, "error": self.channel_errors[channel]}
+            ts = self._new_ts()
+            message = {"type": "message", "text": params.get("text"), "ts": ts, "bot_id": BOT_ID, "app_id": APP_ID}
+            if params.get("blocks"):
+                message["blocks"] = params["blocks"]
+            if isinstance(params.get("metadata"), dict):
+                message["metadata"] = params["metadata"]
+            self.history.setdefault(channel, []).append(message)
+            return {"ok": True, "channel": channel, "ts": ts, "message": message}
+        if method == "conversations.history":
+            channel = str(params.get("channel"))
+            if channel in self.channel_errors:
+                return {"ok": False, "error": self.channel_errors[channel]}
+            return self._history(params)
+        if method == "files.getUploadURLExternal":
+            if not params.get("filename") or not str(params.get("length", "")).isdigit():
+                return {"ok": False, "error": "invalid_arguments"}
+            file_id = f"F{next(self._file_ids):08d}"
+            self.files[file_id] = {"id": file_id, "filename": params["filename"], "length": int(params["length"])}
+            assert self._server is not None
+            return {"ok": True, "file_id": file_id, "upload_url": str(self._server.make_url(f"/upload/{file_id}"))}
+        if method == "files.completeUploadExternal":
+            channel = params.get("channel_id")
+            if channel in self.channel_errors:
+                return {"ok": False, "error": self.channel_errors[str(channel)]}
+            done = []
+            for item in params.get("files") or []:
+                upload = self.files.get(item.get("id"))
+                if upload is None or "data" not in upload or len(upload["data"]) != upload["length"]:
+                    return {"ok": False, "error": "file_not_found"}
+                upload.update(title=item.get("title") or upload["filename"], channel=channel,
+                              initial_comment=params.get("initial_comment"))
+                done.append({"id": upload["id"], "name": upload["filename"], "title": upload["title"]})
+            if channel:
+                self.history.setdefault(str(channel), []).append(
+                    {"type": "message", "text": params.get("initial_comment") or "", "ts": self._new_ts(),
+                     "bot_id": BOT_ID, "app_id": APP_ID, "files": done})
+            return {"ok": True, "files": done}
         if method == "chat.update":
             return {"ok": True, "channel": params.get("channel"), "ts": params.get("ts"), "text": params.get("text")}
         if method == "chat.postEphemeral":
-            return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
+            return {"ok": True, "message_ts": self._new_ts()}
         if method == "views.publish":
             return {"ok": True, "view": {"id": "V0HOME", **(params.get("view") or {})}}
         if method == "conversations.open":
             users = str(params.get("users", ""))
-            return {"ok": True, "channel": {"id": "D" + users.removeprefix("U").removeprefix("W")}}
+            dm = self.dms.get(users) or "D" + users.removeprefix("U").removeprefix("W")
+            return {"ok": True, "channel": {"id": dm}}
         if method == "apps.connections.open":
             assert self._server is not None
             return {"ok": True, "url": str(self._server.make_url("/socket")).replace("http://", "ws://")}

@@ -887,6 +887,120 @@ async def test_unreachable_channel_falls_back_to_the_dm(bot, fake):
     assert fake.called("chat.postMessage")[0]["channel"] == dm_of(EMPLOYEE)
 
 
+async def test_proactive_messages_use_the_known_dm_instead_of_opening_it_each_time(bot, fake, tmp_path):
+    # conversations.open is rate-limited (about 50 a minute): one per person, not one per message.
+    lead = await bot.core.person_by_email("lea.lead@example.com")
+    for n in range(5):
+        await bot.core.notify(lead.id, [Reply(text=f"Alert {n}")])
+    assert len(fake.called("conversations.open")) == 1
+    assert [r["channel"] for r in fake.replies()] == [dm_of(LEAD)] * 5
+    # After a restart the DM comes from the database.
+    restarted = SlackAdapter(bot.core, make_settings(tmp_path, **slack_env(fake)))
+    await restarted.send_to_person(LEAD, [Reply(text="Alert 5")])
+    assert len(fake.called("conversations.open")) == 1 and fake.replies()[-1]["channel"] == dm_of(LEAD)
+    # A person who wrote to the bot: the DM of their message is used, nothing opened.
+    await bot.dm(EMPLOYEE, "status")
+    await bot.settled()
+    await restarted.send_to_person(EMPLOYEE, [Reply(text="Fresh content for you")])
+    assert [c["users"] for c in fake.called("conversations.open")] == [LEAD]
+    assert fake.replies()[-1]["channel"] == dm_of(EMPLOYEE)
+
+
+async def test_a_stored_dm_that_is_gone_is_opened_again(bot, fake):
+    await bot.core.remember_conversation("slack", EMPLOYEE, "D0GONE", {"channel": "D0GONE"})
+    fake.channel_errors["D0GONE"] = "channel_not_found"
+    await bot.adapter.send_to_person(EMPLOYEE, [Reply(text="Fresh content for you")])
+    assert [r["channel"] for r in fake.replies()] == ["D0GONE", dm_of(EMPLOYEE)]
+    assert (await bot.core.conversation_of("slack", EMPLOYEE)).conversation_id == dm_of(EMPLOYEE)
+    await bot.adapter.send_to_person(EMPLOYEE, [Reply(text="And more")])
+    assert fake.replies()[-1]["channel"] == dm_of(EMPLOYEE) and len(fake.called("conversations.open")) == 1
+
+
+# -- the content outbox: a send interrupted is looked up in the DM (message metadata) ---------------
+
+
+async def _nudge_ready(bot: SlackBot, fake: FakeSlack) -> tuple[Any, Any]:
+    from handlers import content
+    from tests.test_content import MONDAY, Clock, add_item, member
+
+    core = bot.core
+    core.settings.app.content = {"public_url": "https://amb.example.com", "core_group_days_earlier": 0,
+                                 "require_approval": False}
+    clock = Clock(MONDAY - timedelta(days=1))
+    core.clock = clock
+    fake.clock = lambda: core.now().timestamp()  # Slack's message timestamps follow the moved clock
+    content.configure(core, pacer=content.Pacer(1000, 0), concurrency=1)
+    await member(core, EMPLOYEE, "erik.employee@example.com", lang="en")
+    await add_item(core, "Our new plant")
+    clock.now = MONDAY
+    return content, clock
+
+
+async def test_a_nudge_whose_answer_was_lost_is_found_in_the_dm_and_not_sent_again(bot, fake, monkeypatch):
+    content, clock = await _nudge_ready(bot, fake)
+    fake.drop_answer("chat.postMessage")  # Slack posts it, the answer never arrives
+    stats = await content.nudge_job(bot.core)
+    assert stats.sent == 1 and fake.keyed(dm_of(EMPLOYEE)) == ["ambassador-nudge-1"]
+    [history] = fake.called("conversations.history")
+    assert history["channel"] == dm_of(EMPLOYEE) and str(history["include_all_metadata"]) in ("1", "true")
+    clock.move(hours=1)
+    await content.nudge_job(bot.core)
+    assert fake.keyed(dm_of(EMPLOYEE)) == ["ambassador-nudge-1"]
+
+
+@pytest.mark.parametrize("reached_slack", [True, False])
+async def test_an_interrupted_nudge_is_reconciled_from_the_dm_history(bot, fake, monkeypatch, reached_slack):
+    from storage.models_content import ContentDelivery
+    from tests.test_content import Crash
+
+    content, clock = await _nudge_ready(bot, fake)
+    keyed = bot.adapter._keyed
+    post = keyed.chat_postMessage
+
+    async def dies(**kwargs: Any) -> Any:
+        if reached_slack:
+            await post(**kwargs)
+        raise Crash()  # the process stops between the platform's answer and the commit (or before the call)
+
+    monkeypatch.setattr(keyed, "chat_postMessage", dies)
+    with pytest.raises(Crash):
+        await content.nudge_job(bot.core)
+    monkeypatch.setattr(keyed, "chat_postMessage", post)
+    assert fake.keyed(dm_of(EMPLOYEE)) == (["ambassador-nudge-1"] if reached_slack else [])
+
+    clock.move(minutes=20)  # another process finds the row left in 'sending'
+    stats = await content.nudge_job(bot.core)
+    assert fake.keyed(dm_of(EMPLOYEE)) == ["ambassador-nudge-1"]  # there once: found, or sent again
+    assert stats.reconciled == (1 if reached_slack else 0) and stats.uncertain == 0
+    async with bot.core.db.session() as s:
+        [row] = (await s.exec(select(ContentDelivery))).all()
+    assert row.status == "sent" and row.reason == ("reconciled" if reached_slack else None)
+
+
+async def test_find_sent_answers_only_what_the_history_shows(bot, fake, monkeypatch):
+    adapter = bot.adapter
+    # Nothing in the DM yet: certainly not sent.
+    assert await adapter.find_sent(EMPLOYEE, "k1") is False
+    await adapter.send_to_person(EMPLOYEE, [Reply(text="An answer")])  # the bot's, without metadata
+    # The bot's messages are there but none shows metadata: it might be hidden, so no "not sent".
+    assert await adapter.find_sent(EMPLOYEE, "k1") is None
+    await adapter.send_to_person(EMPLOYEE, [Reply(text="Nudge 1")], key="k1")
+    assert fake.keyed(dm_of(EMPLOYEE)) == ["k1"]
+    assert await adapter.find_sent(EMPLOYEE, "k1") is True
+    assert await adapter.find_sent(EMPLOYEE, "k2") is False
+    # Only a bounded stretch of history is read; beyond it the answer is "can't tell".
+    for n in range(4):
+        await adapter.send_to_person(EMPLOYEE, [Reply(text=f"Answer {n}")])
+    monkeypatch.setattr("bot.slack.HISTORY_PAGE", 2)
+    monkeypatch.setattr("bot.slack.HISTORY_PAGES", 2)
+    assert await adapter.find_sent(EMPLOYEE, "k1") is None
+    monkeypatch.setattr("bot.slack.HISTORY_PAGES", 3)
+    assert await adapter.find_sent(EMPLOYEE, "k1") is True
+    # A DM Slack will not show: can't tell.
+    fake.channel_errors[dm_of(EMPLOYEE)] = "channel_not_found"
+    assert await adapter.find_sent(EMPLOYEE, "k1") is None
+
+
 async def test_resolve_email(bot):
     assert await bot.adapter.resolve_email("lea.lead@example.com") == LEAD
     assert await bot.adapter.resolve_email("nobody@example.com") is None
@@ -1007,6 +1121,11 @@ METHOD_SCOPES: dict[str, set[str]] = {
     "chat.postEphemeral": {"chat:write"},
     "chat.update": {"chat:write"},
     "conversations.open": {"im:write"},
+    # Our own app's message metadata comes with include_all_metadata; metadata.message:read
+    # is for reading other apps' metadata and metadata events, which the adapter does not.
+    "conversations.history": {"im:history"},
+    "files.getUploadURLExternal": {"files:write"},
+    "files.completeUploadExternal": {"files:write"},
     "users.info": {"users:read", "users:read.email"},  # the e-mail address needs users:read.email
     "users.lookupByEmail": {"users:read.email"},
     "views.publish": set(),
@@ -1027,8 +1146,12 @@ def test_manifest_covers_every_method_and_event_the_adapter_uses():
 
     methods = {f"{family}.{name}" for family, name in re.findall(r"\bclient\.([a-z]+)_([A-Za-z]+)\(", source)}
     methods |= set(re.findall(r"api_call\(\s*\"([\w.]+)\"", source))
+    if re.search(r"\.files_upload_v2\(", source):
+        # The SDK's upload helper: an upload URL, the upload itself, then completion.
+        methods |= {"files.getUploadURLExternal", "files.completeUploadExternal"}
     methods.add("auth.test")  # Bolt's single-workspace authorization calls it
-    assert {"chat.postMessage", "chat.postEphemeral", "users.info", "views.publish"} <= methods
+    assert {"chat.postMessage", "chat.postEphemeral", "users.info", "views.publish", "conversations.history",
+            "files.completeUploadExternal"} <= methods
     unknown = methods - METHOD_SCOPES.keys()
     assert not unknown, f"add the scopes of {unknown} to METHOD_SCOPES"
     for method in methods:

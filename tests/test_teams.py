@@ -589,6 +589,67 @@ async def test_proactive_message_to_a_person_known_only_from_a_channel_opens_a_p
     assert (await teams.core.conversation_of("teams", EMPLOYEE)).conversation_id == personal(EMPLOYEE)
 
 
+class FakeMsal:
+    """Entra ID's token endpoint as MSAL's ConfidentialClientApplication sees it: a cached token until it expires."""
+
+    apps: list[FakeMsal] = []
+    issued = 0
+
+    def __init__(self, client_id: str, client_credential: str, authority: str) -> None:
+        self.cached: str | None = None
+        FakeMsal.apps.append(self)
+
+    def acquire_token_silent(self, scopes: list[str], account: Any = None) -> dict[str, Any] | None:
+        return {"access_token": self.cached} if self.cached else None
+
+    def acquire_token_for_client(self, scopes: list[str]) -> dict[str, Any]:
+        FakeMsal.issued += 1
+        self.cached = f"token-{FakeMsal.issued}"
+        return {"access_token": self.cached}
+
+
+async def test_proactive_messages_reuse_one_connector_client_and_sign_every_request(
+    tmp_path, aiohttp_client, connector, monkeypatch
+):
+    from botframework.connector.auth import microsoft_app_credentials
+
+    monkeypatch.setattr(FakeMsal, "apps", [])
+    monkeypatch.setattr(FakeMsal, "issued", 0)
+    monkeypatch.setattr(microsoft_app_credentials, "ConfidentialClientApplication", FakeMsal)
+    teams = await start_teams(
+        tmp_path,
+        aiohttp_client,
+        connector,
+        MicrosoftAppId="00000000-0000-4000-8000-00000000a11d",
+        MicrosoftAppPassword="fake-password-for-tests",
+    )
+    reference = {
+        "channelId": "msteams",
+        "serviceUrl": connector.url,
+        "bot": {"id": BOT_ID},
+        "user": {"id": EMPLOYEE},
+        "conversation": {"id": personal(EMPLOYEE), "conversationType": "personal", "tenantId": TENANT},
+    }
+    await teams.core.remember_conversation("teams", EMPLOYEE, personal(EMPLOYEE), reference)
+    for n in range(3):
+        await teams.adapter.send_to_person(EMPLOYEE, [Reply(text=f"Alert {n}")])
+    # One client (and one MSAL application with its token cache) for all of them, not one per message.
+    assert teams.adapter.clients.created == 1
+    assert len(FakeMsal.apps) == 1 and FakeMsal.issued == 1
+    assert [p.authorization for p in connector.posted] == ["Bearer token-1"] * 3
+    # The token runs out: the reused client signs the next request with the renewed one.
+    FakeMsal.apps[0].cached = None
+    await teams.adapter.send_to_person(EMPLOYEE, [Reply(text="Alert 3")])
+    assert connector.posted[-1].authorization == "Bearer token-2" and teams.adapter.clients.created == 1
+
+
+async def test_incoming_turns_and_proactive_messages_share_the_connector_client(teams: Teams):
+    for text in ("help", "status", "my data"):
+        await teams.say(text)
+    await teams.adapter.send_to_person(EMPLOYEE, [Reply(text="Fresh content for you")])
+    assert teams.adapter.clients.created == 1  # one service URL, one client
+
+
 async def test_proactive_message_to_an_unknown_person_fails_clearly(teams: Teams):
     with pytest.raises(TeamsDeliveryError):
         await teams.adapter.send_to_person("29:nobody", [Reply(text="hello?")])
