@@ -272,6 +272,26 @@ def cmd_nudge_resend(args: argparse.Namespace) -> int:
     return _run(args, main)
 
 
+def cmd_thanks(args: argparse.Namespace) -> int:
+    from handlers import content
+
+    async def main(core: Core) -> int:
+        p = await content.thanks_preview_data(core)
+        local = p["slot"].astimezone(content.program_tz(core.settings))
+        if not p["enabled"]:
+            print("the monthly thank-you is off (content.thanks.enabled in app.yaml)")
+        print(f"next thank-you: {local:%Y-%m-%d %H:%M} {local.tzname()}, for {p['month']}: {p['count']} members "
+              f"(the {p['top']} most active with at least {p['min_activity']} shares and clicks, more when tied); "
+              f"{p['opted_out']} members turned it off")
+        if args.names:
+            # Only who agreed ("thanks public on"), in alphabetical order: no ranking, no figures.
+            print("named (they agreed): " + (", ".join(p["named"]) or "nobody")
+                  + (f"; {p['unnamed']} more not named" if p["unnamed"] else ""))
+        return 0
+
+    return _run(args, main)
+
+
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser("content", help="the shareable content queue")
     sub = p.add_subparsers(dest="content_command", metavar="TASK", required=True)
@@ -306,6 +326,10 @@ def register(subparsers: Any) -> None:
     ap = sub.add_parser("approve", help="approve a draft or pending item")
     ap.add_argument("id", type=int)
     ap.set_defaults(func=_decide("approved"))
+
+    th = sub.add_parser("thanks", help="the monthly thank-you: how many members the next one goes to")
+    th.add_argument("--names", action="store_true", help="name those who agreed to be named (thanks public on)")
+    th.set_defaults(func=cmd_thanks)
 
     n = subparsers.add_parser("nudge", help="the weekly content nudge")
     nsub = n.add_subparsers(dest="nudge_command", metavar="TASK", required=True)

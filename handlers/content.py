@@ -22,6 +22,8 @@ their text and attributes, never by importing an SDK.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import functools
 import importlib
 import inspect
 import logging
@@ -31,6 +33,7 @@ import secrets
 import time
 import uuid
 import weakref
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -39,8 +42,10 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-from sqlalchemy import and_, delete, func, or_, update
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from sqlalchemy import and_, delete, func, insert, or_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
@@ -49,9 +54,16 @@ from bot.core import Context, Core
 from bot.i18n import Translator, normalize_language
 from bot.messages import Button, Incoming, Reply
 from bot.messages import Field as RField
-from bot.router import BACKUP, COMMUNICATOR, CORE, LEAD, MEMBER, Router
+from bot.router import BACKUP, COMMUNICATOR, CORE, LEAD, MEMBER, Router, normalize_command_text
 from storage.models import ConversationRef, Identity, Lease, Person, ProgramEvent, RoleGrant
-from storage.models_content import ContentDelivery, ContentItem, ContentLink, ContentPref, ContentRun
+from storage.models_content import (
+    ContentClicks,
+    ContentDelivery,
+    ContentItem,
+    ContentLink,
+    ContentPref,
+    ContentRun,
+)
 
 log = logging.getLogger("ambassador.content")
 
@@ -67,6 +79,53 @@ class UtmConfig(_Strict):
     campaign: str = "ambassador"
 
 
+_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+class ThanksConfig(_Strict):
+    """The monthly thank-you to the most active members (``content.thanks``)."""
+
+    enabled: bool = False
+    working_day: int = Field(default=1, ge=1, le=10)  # the n-th working day of the month
+    time: str = "10:00"  # program time zone
+    top: int = Field(default=10, ge=1, le=10_000)  # at most this many people (more when tied with the last)
+    min_activity: int = Field(default=3, ge=1)  # shares + clicks on their links in the month
+    holidays: str | None = "DE"  # public holidays that are no working days: a country code, or none
+    holiday_region: str | None = None  # a state or region with its own holidays (BY, NW, ...)
+
+    @field_validator("time")
+    @classmethod
+    def _time(cls, v: str) -> str:
+        if not _HHMM.match(str(v).strip()):
+            raise ValueError(f"{v!r} is not a time of day; write it like \"10:00\"")
+        return str(v).strip()
+
+    @field_validator("holidays", mode="before")
+    @classmethod
+    def _holidays(cls, v: Any) -> str | None:
+        if v is None or v is False or str(v).strip().lower() in ("", "none", "no", "off", "false"):
+            return None
+        code = str(v).strip().upper()
+        import holidays
+
+        if code not in holidays.list_supported_countries():
+            raise ValueError(f"no public holidays known for {v!r}; use a country code such as DE, AT, CH, GB or US, "
+                             "or none (weekends only)")
+        return code
+
+    @model_validator(mode="after")
+    def _region(self) -> ThanksConfig:
+        if self.holidays is None or self.holiday_region is None:
+            return self
+        import holidays
+
+        regions = holidays.list_supported_countries().get(self.holidays, [])
+        if self.holiday_region not in regions:
+            raise ValueError(f"holiday_region {self.holiday_region!r} is not a region of {self.holidays}; "
+                             f"known: {', '.join(regions) or 'none'}")
+        return self
+
+
 class ContentConfig(_Strict):
     require_approval: bool = True
     schedule: str = "30 9 * * MON"
@@ -80,6 +139,7 @@ class ContentConfig(_Strict):
     max_attempts: int = Field(default=5, ge=1, le=20)
     catch_up_hours: float = Field(default=12.0, ge=0, le=168)
     concurrency: int = Field(default=8, ge=1, le=64)
+    thanks: ThanksConfig = Field(default_factory=ThanksConfig)
 
     @field_validator("schedule")
     @classmethod
@@ -357,6 +417,131 @@ TEXTS: dict[str, Any] = {
         "en": "{received} items received, {shared} shared, {declined} skipped, {clicks} link clicks; nudges {frequency}",
         "de": "{received} Inhalte erhalten, {shared} geteilt, {declined} ausgelassen, {clicks} Link-Klicks; Erinnerungen {frequency}",
     },
+    # the monthly thank-you
+    "content.thanks.title": {"en": "Thank you, {name}!", "de": {"du": "Danke, {name}!", "sie": "Vielen Dank, {name}!"}},
+    "content.thanks.title_anon": {"en": "Thank you!", "de": {"du": "Danke!", "sie": "Vielen Dank!"}},
+    "content.thanks.both": {
+        "en": "In {month} you shared {posts}, and people opened your links {times}.",
+        "de": {"du": "Im {month} hast du {posts} geteilt, und deine Links wurden {times} geöffnet.",
+               "sie": "Im {month} haben Sie {posts} geteilt, und Ihre Links wurden {times} geöffnet."},
+    },
+    "content.thanks.shares": {
+        "en": "In {month} you shared {posts}.",
+        "de": {"du": "Im {month} hast du {posts} geteilt.", "sie": "Im {month} haben Sie {posts} geteilt."},
+    },
+    "content.thanks.clicks": {
+        "en": "In {month} people opened the links you shared {times}.",
+        "de": {"du": "Im {month} wurden die Links, die du geteilt hast, {times} geöffnet.",
+               "sie": "Im {month} wurden die Links, die Sie geteilt haben, {times} geöffnet."},
+    },
+    "content.thanks.posts_one": {"en": "one of our posts", "de": "einen unserer Beiträge"},
+    "content.thanks.posts": {"en": "{n} of our posts", "de": "{n} unserer Beiträge"},
+    "content.thanks.times_one": {"en": "once", "de": "einmal"},
+    "content.thanks.times": {"en": "{n} times", "de": "{n}-mal"},
+    "content.thanks.body": {
+        "en": "Every post of yours shows, in your own words, what it is like to work here, and it reaches people "
+              "no advert reaches. Thank you for taking the time for it, and for being part of {program}!",
+        "de": {"du": "Jeder deiner Posts zeigt in deinen eigenen Worten, wie es ist, bei uns zu arbeiten, und erreicht "
+                     "Menschen, die keine Anzeige erreicht. Danke, dass du dir die Zeit dafür nimmst und bei {program} dabei bist!",
+               "sie": "Jeder Ihrer Posts zeigt in Ihren eigenen Worten, wie es ist, bei uns zu arbeiten, und erreicht "
+                      "Menschen, die keine Anzeige erreicht. Danke, dass Sie sich die Zeit dafür nehmen und bei {program} dabei sind!"},
+    },
+    "content.thanks.context": {
+        "en": "Only you get this message; there is no ranking. No more thank-you messages: *thanks off*.",
+        "de": {"du": "Diese Nachricht bekommst nur du; es gibt keine Rangliste. Keine Dankesnachrichten mehr: *danke aus*.",
+               "sie": "Diese Nachricht bekommen nur Sie; es gibt keine Rangliste. Keine Dankesnachrichten mehr: *danke aus*."},
+    },
+    "content.thanks.stop": {"en": "No more thank-yous", "de": "Keine Dankesnachrichten mehr"},
+    "content.thanks.set_off": {
+        "en": "Done: no more thank-you messages. *thanks on* brings them back.",
+        "de": "Erledigt: keine Dankesnachrichten mehr. Mit *danke an* kommen sie wieder.",
+    },
+    "content.thanks.set_on": {
+        "en": "Done: when you were among the most active members in a month, you get a short thank-you at the start of "
+              "the next. Only you see it; there is no ranking.",
+        "de": {"du": "Erledigt: Wenn du in einem Monat besonders aktiv warst, bekommst du zu Beginn des nächsten ein kurzes "
+                     "Dankeschön. Nur du siehst es; es gibt keine Rangliste.",
+               "sie": "Erledigt: Wenn Sie in einem Monat besonders aktiv waren, bekommen Sie zu Beginn des nächsten ein kurzes "
+                      "Dankeschön. Nur Sie sehen es; es gibt keine Rangliste."},
+    },
+    "content.thanks.public_on": {
+        "en": "Thank you: the comms lead may now see your name among the members thanked in a month (never a ranking, "
+              "never your figures). *thanks public off* takes it back.",
+        "de": {"du": "Danke: Die Kommunikationsleitung darf jetzt deinen Namen unter den Mitgliedern sehen, denen in einem "
+                     "Monat gedankt wird (nie eine Rangliste, nie deine Zahlen). Mit *danke öffentlich aus* nimmst du das zurück.",
+               "sie": "Danke: Die Kommunikationsleitung darf jetzt Ihren Namen unter den Mitgliedern sehen, denen in einem "
+                      "Monat gedankt wird (nie eine Rangliste, nie Ihre Zahlen). Mit *danke öffentlich aus* nehmen Sie das zurück."},
+    },
+    "content.thanks.public_off": {
+        "en": "Done: your name is shown to nobody; at most you are counted.",
+        "de": {"du": "Erledigt: Dein Name wird niemandem gezeigt; du wirst höchstens mitgezählt.",
+               "sie": "Erledigt: Ihr Name wird niemandem gezeigt; Sie werden höchstens mitgezählt."},
+    },
+    "content.thanks.public_ask": {
+        "en": "Your name shown to the comms lead among the members thanked in a month: {state}. "
+              "Write *thanks public on* or *thanks public off*.",
+        "de": {"du": "Dein Name für die Kommunikationsleitung sichtbar unter den Mitgliedern, denen in einem Monat gedankt "
+                     "wird: {state}. Schreib *danke öffentlich an* oder *danke öffentlich aus*.",
+               "sie": "Ihr Name für die Kommunikationsleitung sichtbar unter den Mitgliedern, denen in einem Monat gedankt "
+                      "wird: {state}. Möglich sind *danke öffentlich an* oder *danke öffentlich aus*."},
+    },
+    "content.thanks.desc": {
+        "en": "the monthly thank-you: on or off; may the comms lead see your name",
+        "de": {"du": "die monatliche Dankesnachricht: an oder aus; darf die Kommunikationsleitung deinen Namen sehen",
+               "sie": "die monatliche Dankesnachricht: an oder aus; darf die Kommunikationsleitung Ihren Namen sehen"},
+    },
+    "content.thanks.usage": {"en": "thanks on|off, thanks public on|off", "de": "danke an|aus, danke öffentlich an|aus"},
+    "content.thanks.preview.desc": {"en": "monthly thank-you: how many would be thanked", "de": "monatliche Dankesnachricht: wie vielen gedankt würde"},
+    "content.thanks.preview.usage": {"en": "content thanks preview [--names]", "de": "inhalte danke vorschau [--namen]"},
+    "content.thanks.preview.title": {"en": "Monthly thank-you: preview", "de": "Monatliche Dankesnachricht: Vorschau"},
+    "content.thanks.preview.text": {
+        "en": "On {date}, {count} members would get a personal thank-you for {month}, from the activity recorded in "
+              "{month} (the {top} most active with at least {min} shares and clicks; more when tied). "
+              "{opted_out} active members have turned thank-yous off.",
+        "de": "Am {date} bekämen {count} Mitglieder ein persönliches Dankeschön für {month}, nach der im {month} erfassten "
+              "Aktivität (die {top} aktivsten mit mindestens {min} geteilten Beiträgen und Klicks; bei Gleichstand mehr). "
+              "{opted_out} aktive Mitglieder haben Dankesnachrichten abgeschaltet.",
+    },
+    "content.thanks.preview.off": {
+        "en": "The thank-you is switched off (content.thanks.enabled in app.yaml): nothing goes out.",
+        "de": "Die Dankesnachricht ist abgeschaltet (content.thanks.enabled in app.yaml): Es geht nichts raus.",
+    },
+    "content.thanks.preview.names": {"en": "Named (they agreed)", "de": "Mit Namen (sie haben zugestimmt)"},
+    "content.thanks.preview.unnamed": {
+        "en": "and {count} more who have not agreed to be named",
+        "de": "und {count} weitere, die einer Nennung nicht zugestimmt haben",
+    },
+    "content.thanks.preview.nobody_named": {
+        "en": "Nobody among them has agreed to be named.", "de": "Niemand von ihnen hat einer Nennung zugestimmt.",
+    },
+    "content.thanks.preview.context": {
+        "en": "No ranking and no figures per person: with *--names*, members who agreed (*thanks public on*) are listed "
+              "in alphabetical order; everyone else is only counted.",
+        "de": "Keine Rangliste und keine Zahlen pro Person: Mit *--namen* stehen Mitglieder, die zugestimmt haben "
+              "(*danke öffentlich an*), in alphabetischer Reihenfolge da; alle anderen werden nur gezählt.",
+    },
+    "content.report.title_thanks": {"en": "Thank-you for {month}: delivery report", "de": "Dankesnachricht für {month}: Zustellbericht"},
+    "content.mydata.thanks": {"en": "Monthly thank-you", "de": "Monatliche Dankesnachricht"},
+    "content.mydata.thanks_line": {
+        "en": "{state}; name shown to the comms lead: {public}; thank-yous received: {received}",
+        "de": "{state}; Name für die Kommunikationsleitung sichtbar: {public}; erhalten: {received}",
+    },
+    "content.on": {"en": "on", "de": "an"},
+    "content.off": {"en": "off", "de": "aus"},
+    "content.yes": {"en": "yes", "de": "ja"},
+    "content.no": {"en": "no", "de": "nein"},
+    "content.month.1": {"en": "January", "de": "Januar"},
+    "content.month.2": {"en": "February", "de": "Februar"},
+    "content.month.3": {"en": "March", "de": "März"},
+    "content.month.4": {"en": "April", "de": "April"},
+    "content.month.5": {"en": "May", "de": "Mai"},
+    "content.month.6": {"en": "June", "de": "Juni"},
+    "content.month.7": {"en": "July", "de": "Juli"},
+    "content.month.8": {"en": "August", "de": "August"},
+    "content.month.9": {"en": "September", "de": "September"},
+    "content.month.10": {"en": "October", "de": "Oktober"},
+    "content.month.11": {"en": "November", "de": "November"},
+    "content.month.12": {"en": "December", "de": "Dezember"},
 }
 
 # -- parsing --------------------------------------------------------------------
@@ -898,16 +1083,7 @@ async def _pref(core: Core, person_id: int) -> ContentPref | None:
 
 
 async def set_frequency(core: Core, person_id: int, frequency: str) -> None:
-    async with core.db.session() as s:
-        row = await s.get(ContentPref, person_id)
-        if row is None:
-            s.add(ContentPref(person_id=person_id, frequency=frequency, updated_at=core.now()))
-        else:
-            row.frequency, row.updated_at = frequency, core.now()
-        try:
-            await s.commit()
-        except IntegrityError:  # two presses at once: the other one stored it
-            await s.rollback()
+    await set_pref(core, person_id, frequency=frequency)
 
 
 async def nudges(ctx: Context, msg: Incoming) -> Reply:
@@ -980,38 +1156,77 @@ def due_waves(cfg: ContentConfig, settings: Settings, now: datetime) -> list[tup
 
 
 class Pacer:
-    """Spaces sends: at most ``rate`` per second overall and one per ``per_key`` seconds per conversation.
+    """Spaces the sends of all workers of a process to a platform's limits.
 
-    Each caller reserves the next free slot and then sleeps until it, so many
-    workers together still keep the pace. The clock and sleep are injectable,
-    so tests never wait.
+    - evenly: one send every ``1 / (rate * (1 - headroom))`` seconds, so no burst builds up; the
+      headroom absorbs requests that reach the platform a little later than others;
+    - never more than ``rate * (1 - headroom)`` sends in any second, counted when they really leave:
+      an event loop that stalled and wakes several workers at once cannot burst past the
+      platform's window (Slack answers that with 429);
+    - per conversation: one send per ``per_key`` seconds (Slack: about one a second);
+    - ``back_off(seconds)``: the platform said "slow down" (429 with Retry-After): nobody sends
+      until then, not even the workers that hold a slot already.
+
+    A worker reserves its slot (``reserve``), does its bookkeeping, then waits for it
+    (``until``); ``wait`` does both. The clock and sleep are injectable, so tests never wait.
     """
 
-    def __init__(self, rate: float, per_key: float = 1.0, *, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep) -> None:
-        self.interval = 1.0 / rate if rate > 0 else 0.0
+    WINDOW = 1.0
+
+    def __init__(self, rate: float, per_key: float = 1.0, *, headroom: float = 0.05,
+                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep) -> None:
+        self.rate = rate
         self.per_key = per_key
         self.clock = clock
         self.sleep = sleep
         self._next = 0.0
+        self._hold = 0.0
         self._keys: dict[Any, float] = {}
+        self._sent: deque[float] = deque()
         self.waited = 0.0
+        self.held = 0  # how often the platform said "slow down"
+        pace = rate * (1.0 - headroom)
+        self.interval = 1.0 / pace if pace > 0 else 0.0
+        self.cap = max(1, int(pace * self.WINDOW)) if pace > 0 else 0
 
-    async def wait(self, key: Any = None) -> None:
+    def reserve(self, key: Any = None) -> float:
+        """The time of this caller's next free slot (clock seconds)."""
         now = self.clock()
-        at = max(now, self._next, self._keys.get(key, 0.0) if key is not None else 0.0)
+        at = max(now, self._next, self._hold, self._keys.get(key, 0.0) if key is not None else 0.0)
         self._next = at + self.interval
         if key is not None:
             self._keys[key] = at + self.per_key
             if len(self._keys) > 50_000:
                 self._keys = {k: v for k, v in self._keys.items() if v > now}
-        if at > now:
-            self.waited += at - now
-            await self.sleep(at - now)
+        return at
+
+    async def until(self, at: float) -> None:
+        """Sleep until the slot, the end of any back-off and a free place in the window; then it is taken."""
+        now = self.clock()
+        while True:
+            target = max(at, self._hold)
+            if self.cap:
+                while self._sent and self._sent[0] <= now - self.WINDOW:
+                    self._sent.popleft()
+                if len(self._sent) >= self.cap:
+                    target = max(target, self._sent[0] + self.WINDOW)
+            if target <= now:
+                break
+            self.waited += target - now
+            await self.sleep(target - now)
+            # A back-off may have come in meanwhile: look again (time has reached the target at least).
+            now = max(self.clock(), target)
+        if self.cap:
+            self._sent.append(now)
+
+    async def wait(self, key: Any = None) -> None:
+        await self.until(self.reserve(key))
 
     def back_off(self, seconds: float) -> None:
-        """The platform said "slow down": nobody sends for a while."""
-        self._next = max(self._next, self.clock() + seconds)
+        """The platform said "slow down": nobody sends for ``seconds``."""
+        self.held += 1
+        self._hold = max(self._hold, self.clock() + max(0.0, float(seconds)))
+        self._next = max(self._next, self._hold)
 
 
 @dataclass
@@ -1054,6 +1269,7 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 PLAN_LEASE = timedelta(minutes=5)
+DRAIN = timedelta(seconds=5)  # a run waits this long at most for rows due again (a 429's Retry-After)
 SENDER_LEASE = timedelta(minutes=2)
 CLAIM_LEASE = timedelta(minutes=2)
 # A send not finished this long after it began was cut off (the process stopped).
@@ -1139,7 +1355,7 @@ async def _core_emails(core: Core, s) -> set[str]:
     return emails
 
 
-def quiet_until(person: Person, settings: Settings, at: datetime) -> datetime | None:
+def quiet_until(person: Any, settings: Settings, at: datetime) -> datetime | None:
     """When the person's quiet hours end, if ``at`` falls into them (their time zone, else the program's)."""
     app = settings.app
     try:
@@ -1174,7 +1390,7 @@ def _live(item: ContentItem, at: datetime) -> bool:
             and (item.valid_until is None or _aware(item.valid_until) > at))
 
 
-def _lang_of(person: Person, settings: Settings) -> str:
+def _lang_of(person: Any, settings: Settings) -> str:
     return normalize_language(person.language) or settings.app.language.default
 
 
@@ -1216,9 +1432,10 @@ async def plan_run(core: Core, run_id: int) -> int | None:
         if res.rowcount != 1:
             return None
         run = await s.get(ContentRun, run_id)
-    cfg = config(core.settings)
-    check = await hold_check(core)
-    plans = await _plans(core, run, cfg, now, check)
+    if run.kind == "thanks":
+        plans = await _thanks_plans(core, run, now)
+    else:
+        plans = await _plans(core, run, config(core.settings), now, await hold_check(core))
     written = 0
     for i in range(0, len(plans), PLAN_BATCH):
         written += await _write_plans(core, run, plans[i : i + PLAN_BATCH])
@@ -1242,14 +1459,18 @@ class _Plan:
     lang: str
     due_at: datetime
     item_ids: list[int] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
 
 
 async def _plans(core: Core, run: ContentRun, cfg: ContentConfig, now: datetime, check: HoldCheck | None) -> list[_Plan]:
     settings = core.settings
     async with core.db.session() as s:
-        members = (await s.exec(select(Person).where(Person.is_member == True, Person.active == True,  # noqa: E712
-                                                     Person.is_guest == False).order_by(Person.id))).all()  # noqa: E712
-        prefs = {p.person_id: p for p in (await s.exec(select(ContentPref))).all()}
+        # Columns, not ORM objects: a run plans for every member at once.
+        members = (await s.exec(select(Person.id, Person.pseudonym, Person.email, Person.language, Person.department,
+                                       Person.timezone, Person.quiet_start, Person.quiet_end)
+                                .where(Person.is_member == True, Person.active == True,  # noqa: E712
+                                       Person.is_guest == False).order_by(Person.id))).all()  # noqa: E712
+        prefs = dict((await s.exec(select(ContentPref.person_id, ContentPref.frequency))).all())
         items = [i for i in (await s.exec(select(ContentItem).where(ContentItem.status == "approved"))).all()
                  if _live(i, now) and not (check and check(_item_text(i)))]
         ids = [i.id for i in items]
@@ -1263,9 +1484,11 @@ async def _plans(core: Core, run: ContentRun, cfg: ContentConfig, now: datetime,
                                                                 ContentLink.shared_at.is_not(None))
                 .group_by(ContentLink.item_id))).all()}
         planned = set((await s.exec(select(ContentDelivery.person_id).where(ContentDelivery.cycle == run.cycle))).all())
+        # Only what every-two-weeks needs to know: a nudge in the last two weeks.
         last = {r[0]: _aware(r[1]) for r in (await s.exec(
             select(ContentDelivery.person_id, func.max(ContentDelivery.due_at))
-            .where(ContentDelivery.kind == "nudge", ContentDelivery.status.in_(("pending", "sending", "sent", "uncertain")))
+            .where(ContentDelivery.kind == "nudge", ContentDelivery.status.in_(("pending", "sending", "sent", "uncertain")),
+                   ContentDelivery.due_at > _aware(run.due_at) - BIWEEKLY_GAP - timedelta(days=1))
             .group_by(ContentDelivery.person_id))).all()}
         core_emails = await _core_emails(core, s)
     if not items:
@@ -1274,11 +1497,11 @@ async def _plans(core: Core, run: ContentRun, cfg: ContentConfig, now: datetime,
     items.sort(key=lambda i: (-_freshness(i).toordinal(), shares.get(i.id, 0), -i.id))
     start = max(now, _aware(run.due_at))
     plans: list[_Plan] = []
+    quiet: dict[tuple[str | None, str | None, str | None], datetime] = {}
     for person in members:
         if person.id in planned:
             continue
-        pref = prefs.get(person.id)
-        freq = pref.frequency if pref else "weekly"
+        freq = prefs.get(person.id) or "weekly"
         if freq == "pause":
             continue
         previous = last.get(person.id)
@@ -1301,27 +1524,33 @@ async def _plans(core: Core, run: ContentRun, cfg: ContentConfig, now: datetime,
                 break
         if not chosen:
             continue
-        due = quiet_until(person, settings, start) or start
-        plans.append(_Plan(person.id, person.pseudonym, lang, due, chosen))
+        # Most people share the program's time zone and quiet hours: worked out once for each kind.
+        kind = (person.timezone, person.quiet_start, person.quiet_end)
+        if kind not in quiet:
+            quiet[kind] = quiet_until(person, settings, start) or start
+        plans.append(_Plan(person.id, person.pseudonym, lang, quiet[kind], chosen))
     return plans
 
 
 async def _write_plans(core: Core, run: ContentRun, plans: list[_Plan]) -> int:
+    deliveries, links = ContentDelivery.__table__, ContentLink.__table__
+
     async def write(batch: list[_Plan]) -> int:
-        async with core.db.session() as s:
-            rows = []
-            for p in batch:
-                d = ContentDelivery(run_id=run.id, cycle=run.cycle, kind=run.kind, person_id=p.person_id,
-                                    pseudonym=p.pseudonym, lang=p.lang, due_at=p.due_at, created_at=core.now())
-                s.add(d)
-                rows.append((d, p))
-            await s.flush()
-            for d, p in rows:
-                for pos, item_id in enumerate(p.item_ids):
-                    s.add(ContentLink(token=secrets.token_urlsafe(9), delivery_id=d.id, item_id=item_id,
-                                      person_id=p.person_id, pseudonym=p.pseudonym, position=pos, created_at=core.now()))
-            await s.commit()
-            return len(rows)
+        # Three statements for the whole batch, in one transaction: a delivery is never there without its links.
+        now = core.now()
+        async with core.db.engine.begin() as conn:
+            await conn.execute(insert(deliveries), [
+                {"run_id": run.id, "cycle": run.cycle, "kind": run.kind, "person_id": p.person_id,
+                 "pseudonym": p.pseudonym, "lang": p.lang, "status": "pending", "due_at": p.due_at, "attempts": 0,
+                 "data": p.data, "created_at": now} for p in batch])
+            if any(p.item_ids for p in batch):
+                ids = dict((await conn.execute(select(deliveries.c.person_id, deliveries.c.id).where(
+                    deliveries.c.cycle == run.cycle, deliveries.c.person_id.in_([p.person_id for p in batch])))).all())
+                await conn.execute(insert(links), [
+                    {"token": secrets.token_urlsafe(9), "delivery_id": ids[p.person_id], "item_id": item_id,
+                     "person_id": p.person_id, "pseudonym": p.pseudonym, "position": pos, "clicks": 0, "created_at": now}
+                    for p in batch for pos, item_id in enumerate(p.item_ids)])
+        return len(batch)
 
     try:
         return await write(plans)
@@ -1341,11 +1570,32 @@ async def _write_plans(core: Core, run: ContentRun, plans: list[_Plan]) -> int:
 
 
 class Undelivered(Exception):
-    def __init__(self, reason: str, detail: str, gone: list[tuple[str, str]] | None = None) -> None:
+    def __init__(self, reason: str, detail: str, gone: list[tuple[str, str]] | None = None,
+                 retry_after: float | None = None) -> None:
         super().__init__(detail)
         self.reason = reason  # transient | rate_limited | gone | unreachable | no_account
         self.detail = detail
         self.gone = gone or []
+        self.retry_after = retry_after
+
+
+def retry_after(exc: BaseException) -> float | None:
+    """The Retry-After seconds of a platform's 429, found on the error's response headers."""
+    e: BaseException | None = exc
+    for _ in range(5):
+        if e is None:
+            break
+        headers = getattr(getattr(e, "response", None), "headers", None)
+        if hasattr(headers, "items"):
+            for name, value in headers.items():
+                if str(name).lower() == "retry-after":
+                    value = value[0] if isinstance(value, list | tuple) and value else value
+                    try:
+                        return max(0.0, float(value))
+                    except (TypeError, ValueError):
+                        return None
+        e = e.__cause__ or e.__context__
+    return None
 
 
 _SLACK_GONE = {"user_not_found", "account_inactive", "user_disabled", "users_not_found", "user_not_visible"}
@@ -1443,9 +1693,11 @@ async def deliver(core: Core, person_id: int, replies: list[Reply], key: str, *,
         raise Undelivered("no_account", "no Slack or Teams account of this person is reachable from here")
     detail = "; ".join(f"{p}: {_clip(str(e), 160)}" for p, _, _, e in failures)
     kinds = {k for _, _, k, _ in failures}
-    for kind in ("rate_limited", "transient"):
-        if kind in kinds:
-            raise Undelivered(kind, detail)
+    if "rate_limited" in kinds:
+        waits = [w for _, _, k, e in failures if k == "rate_limited" and (w := retry_after(e)) is not None]
+        raise Undelivered("rate_limited", detail, retry_after=max(waits) if waits else None)
+    if "transient" in kinds:
+        raise Undelivered("transient", detail)
     if "gone" in kinds:
         raise Undelivered("gone", detail, [(p, u) for p, u, k, _ in failures if k == "gone"])
     raise Undelivered("unreachable" if "unreachable" in kinds else "no_account", detail)
@@ -1465,40 +1717,228 @@ class SendStats:
 
 
 async def send_due(core: Core, *, exclusive: bool = True, limit: int | None = None) -> SendStats:
-    """Work off the due outbox rows, paced. ``limit`` stops after that many sends (tests, the benchmark)."""
+    """Work off the due outbox rows, paced. ``limit`` stops after that many rows (tests, the benchmark).
+
+    A feeder claims rows in batches ahead of the workers (no pause between batches), the
+    workers send at the pacer's slots, and a writer commits the workers' marks together.
+    """
     n = nudger(core)
     stats = SendStats()
     if exclusive and not await _lease(core, SENDER_LEASE_NAME, n.holder, SENDER_LEASE):
         stats.busy = True
         return stats
+    writer: _Writer | None = None
+    feeder: asyncio.Task[None] | None = None
     try:
         await reconcile_stale(core, stats)
         holds: HoldCheck | None = await hold_check(core)
-        budget = [limit]
-        while True:
-            size = max(n.concurrency * 8, 64)
-            if budget[0] is not None:
-                size = min(size, budget[0])
-                if size <= 0:
-                    break
-            rows = await _claim(core, size)
-            if not rows:
-                break
-            queue: asyncio.Queue[tuple[ContentDelivery, str]] = asyncio.Queue()
-            for row in rows:
-                queue.put_nowait(row)
-
-            data = await _load(core, [r for r, _ in rows])
-            await asyncio.gather(*(_worker(core, queue, stats, holds, data) for _ in range(min(n.concurrency, len(rows)))))
-            if budget[0] is not None:
-                budget[0] -= len(rows)
-            if exclusive:
-                await _lease(core, SENDER_LEASE_NAME, n.holder, SENDER_LEASE)
+        _listen_for_rate_limits(core, n.pacer)
+        # Two seconds of sends per claim: enough to keep the workers busy, little held under one claim.
+        size = max(2 * n.concurrency, min(500, int(n.pacer.rate * 2)))
+        queue: asyncio.Queue[tuple[ContentDelivery, str, _RowData] | None] = asyncio.Queue(maxsize=size)
+        writer = _Writer(core, stats)
+        feeder = asyncio.create_task(_feed(core, queue, size, limit, n.concurrency, n.holder if exclusive else None))
+        await asyncio.gather(*(_worker(core, queue, stats, holds, writer) for _ in range(n.concurrency)))
+        await feeder
+        await writer.close()
+    except asyncio.CancelledError:
+        # Stopped (the process is going down): what was not committed stays as it is; rows left in
+        # 'sending' are found by reconcile_stale later.
+        if writer is not None:
+            writer.abort()
+        raise
     finally:
+        if feeder is not None and not feeder.done():
+            feeder.cancel()
         if exclusive:
             await _release(core, SENDER_LEASE_NAME, n.holder)
     await finish_runs(core)
     return stats
+
+
+def _listen_for_rate_limits(core: Core, pacer: Pacer) -> None:
+    """A sender that hears the platform's 429 (``rate_limit_listeners``: callables taking the Retry-After
+    seconds) tells the pacer, so all workers hold, not only the one whose request was refused."""
+    for sender in core.senders.values():
+        listeners = getattr(sender, "rate_limit_listeners", None)
+        if not isinstance(listeners, list):
+            continue
+        # The pacer of an earlier configuration of this core is replaced, not added to.
+        listeners[:] = [fn for fn in listeners if not isinstance(getattr(fn, "__self__", None), Pacer)]
+        listeners.append(pacer.back_off)
+
+
+async def _feed(core: Core, queue: asyncio.Queue[tuple[ContentDelivery, str, _RowData] | None], size: int,
+                limit: int | None, workers: int, holder: str | None) -> None:
+    left = limit
+    drained: datetime | None = None
+    try:
+        while left is None or left > 0:
+            rows = await _claim(core, size if left is None else min(size, left))
+            if not rows:
+                # Rows due in a moment (a retry after a 429's Retry-After) are finished by this run,
+                # not left for the next tick; only while time moves on (a stopped clock ends it).
+                await queue.join()  # what the workers have may come back due
+                now = core.now()
+                soon = await _next_due(core)
+                if soon is None or soon - now > DRAIN or (drained is not None and now <= drained):
+                    break
+                drained = now
+                await asyncio.sleep(max(0.0, (soon - now).total_seconds()) + 0.01)
+                continue
+            if left is not None:
+                left -= len(rows)
+            data = await _load(core, [r for r, _ in rows])
+            for row, token in rows:
+                await queue.put((row, token, data[row.id]))
+            if holder is not None:
+                await _lease(core, SENDER_LEASE_NAME, holder, SENDER_LEASE)
+    except Exception:
+        # The database went away: the claimed rows are free again when their claim runs out.
+        log.exception("claiming due deliveries failed")
+    for _ in range(workers):
+        await queue.put(None)
+
+
+async def _next_due(core: Core) -> datetime | None:
+    """When the next pending row nobody holds comes due."""
+    now = core.now()
+    async with core.db.session() as s:
+        return _aware((await s.exec(select(func.min(ContentDelivery.due_at)).where(
+            ContentDelivery.status == "pending",
+            or_(ContentDelivery.lease_until.is_(None), ContentDelivery.lease_until < now)))).one())
+
+
+@dataclass
+class _Mark:
+    row_id: int
+    token: str
+    to: str  # sending | sent
+    platform: str | None = None
+    done: asyncio.Future[bool] | None = None
+    deadline: float = 0.0  # sending: when the worker's slot comes (time.monotonic)
+
+
+class _Writer:
+    """Group commit for the outbox marks of all workers: one transaction for what is waiting.
+
+    A row is marked 'sending' (committed) before its platform call; the worker waits for that,
+    and its pacer slot is ahead anyway, so the writer gathers marks for a few milliseconds
+    (never past the first slot) and commits them together. A 'sent' is queued without waiting
+    and committed with the next transaction, at the latest together with the same worker's next
+    'sending' (the queue keeps the order). So at any moment at most one row per worker is
+    'sending' without its outcome in the database, as with one commit per mark, at a fraction
+    of the commits.
+    """
+
+    RETRIES = 3
+    GATHER = 0.03  # at most this long between the first mark waiting and its commit
+    LEAD = 0.015  # a commit's time: the marks are stored this long before the first slot
+    SENT_AGE = 0.25  # a 'sent' with no 'sending' after it is stored after this long at the latest
+
+    def __init__(self, core: Core, stats: SendStats) -> None:
+        self.core = core
+        self.stats = stats
+        self._marks: list[_Mark] = []
+        self._wake = asyncio.Event()
+        self._closing = False
+        self._timer: asyncio.TimerHandle | None = None
+        self._task = asyncio.create_task(self._run())
+
+    async def sending(self, row_id: int, token: str, within: float = 0.0) -> bool:
+        """Mark the row 'sending'; ``within``: seconds until the worker's slot. True: it is ours to send."""
+        done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._marks.append(_Mark(row_id, token, "sending", done=done, deadline=time.monotonic() + max(0.0, within)))
+        self._wake.set()
+        return await done
+
+    def sent(self, row_id: int, token: str, platform: str) -> None:
+        self._marks.append(_Mark(row_id, token, "sent", platform))
+        if self._timer is None:
+            self._timer = asyncio.get_running_loop().call_later(self.SENT_AGE, self._wake.set)
+
+    async def close(self) -> None:
+        self._closing = True
+        self._wake.set()
+        await self._task
+
+    def abort(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._task.cancel()
+
+    async def _run(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            deadlines = [m.deadline for m in self._marks if m.to == "sending"]
+            if deadlines and not self._closing:
+                pause = min(self.GATHER, min(deadlines) - self.LEAD - time.monotonic())
+                if pause > 0:
+                    await asyncio.sleep(pause)
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            while self._marks:
+                marks, self._marks = self._marks, []
+                await self._commit(marks)
+            if self._closing:
+                return
+
+    async def _commit(self, marks: list[_Mark]) -> None:
+        table = ContentDelivery.__table__
+        c = table.c
+        now = self.core.now()
+        sent: dict[tuple[str, str | None], list[int]] = {}
+        sending: dict[str, list[int]] = {}
+        for m in marks:
+            if m.to == "sent":
+                sent.setdefault((m.token, m.platform), []).append(m.row_id)
+            else:
+                sending.setdefault(m.token, []).append(m.row_id)
+        error: BaseException | None = None
+        for attempt in range(self.RETRIES):
+            try:
+                done_sent: set[int] = set()
+                done_sending: set[int] = set()
+                async with self.core.db.engine.begin() as conn:
+                    for (token, platform), ids in sent.items():
+                        done_sent |= await _cas(conn, update(table).where(
+                            c.id.in_(ids), c.claim_token == token, c.status.in_(("sending", "uncertain"))).values(
+                            status="sent", sent_at=now, platform=platform, error=None, reason=None,
+                            lease_until=None, claim_token=None), ids)
+                    for token, ids in sending.items():
+                        done_sending |= await _cas(conn, update(table).where(
+                            c.id.in_(ids), c.claim_token == token, c.status == "pending").values(
+                            status="sending", started_at=now, attempts=c.attempts + 1), ids)
+                error = None
+                break
+            except Exception as exc:  # a busy or briefly unreachable database: try again shortly
+                error = exc
+                await asyncio.sleep(0.05 * (attempt + 1))
+        if error is not None:
+            # Rows stay 'sending' (found by reconcile_stale later) or 'pending' (claimed again): nothing is lost.
+            log.error("outbox marks not stored", extra={"marks": len(marks), "error": str(error)[:200]})
+        else:
+            self.stats.sent += len(done_sent)
+        for m in marks:
+            if m.done is not None and not m.done.done():
+                if error is not None:
+                    m.done.set_exception(error)
+                else:
+                    m.done.set_result(m.row_id in done_sending)
+
+
+async def _cas(conn: Any, stmt: Any, ids: list[int]) -> set[int]:
+    """Run a compare-and-set UPDATE; the ids it changed."""
+    if conn.dialect.update_returning:
+        return set((await conn.execute(stmt.returning(ContentDelivery.__table__.c.id))).scalars())
+    changed = set()
+    for row_id in ids:  # without RETURNING: one statement per row tells which ones matched
+        res = await conn.execute(stmt.where(ContentDelivery.__table__.c.id == row_id))
+        if res.rowcount == 1:
+            changed.add(row_id)
+    return changed
 
 
 @dataclass
@@ -1528,11 +1968,14 @@ async def _load(core: Core, rows: list[ContentDelivery]) -> dict[int, _RowData]:
                            identities.get(r.person_id, []), refs) for r in rows}
 
 
-async def _worker(core: Core, queue: asyncio.Queue[tuple[ContentDelivery, str]], stats: SendStats,
-                  holds: HoldCheck | None, data: dict[int, _RowData]) -> None:
-    while not queue.empty():
-        row, token = queue.get_nowait()
-        await _deliver_row(core, row, token, stats, holds, data[row.id])
+async def _worker(core: Core, queue: asyncio.Queue[tuple[ContentDelivery, str, _RowData] | None], stats: SendStats,
+                  holds: HoldCheck | None, writer: _Writer) -> None:
+    while (job := await queue.get()) is not None:
+        row, token, data = job
+        try:
+            await _deliver_row(core, row, token, stats, holds, data, writer)
+        finally:
+            queue.task_done()
 
 
 async def _claim(core: Core, size: int) -> list[tuple[ContentDelivery, str]]:
@@ -1582,22 +2025,27 @@ async def _release_links(core: Core, delivery_id: int, item_ids: Iterable[int] |
 
 
 async def _deliver_row(core: Core, row: ContentDelivery, token: str, stats: SendStats,
-                       holds: HoldCheck | None, data: _RowData) -> None:
+                       holds: HoldCheck | None, data: _RowData, writer: _Writer) -> None:
     try:
-        await _deliver_row_inner(core, row, token, stats, holds, data)
+        await _deliver_row_inner(core, row, token, stats, holds, data, writer)
     except Exception:
         # A bug or the database away: the claim runs out and the row is tried again.
         log.exception("nudge delivery failed unexpectedly", extra={"delivery": row.id})
 
 
 async def _deliver_row_inner(core: Core, row: ContentDelivery, token: str, stats: SendStats,
-                             holds: HoldCheck | None, data: _RowData) -> None:
+                             holds: HoldCheck | None, data: _RowData, writer: _Writer) -> None:
     now = core.now()
     settings = core.settings
-    person, pref, links, items = data.person, data.pref, data.links, data.items
+    person, pref = data.person, data.pref
     done = dict(lease_until=None, claim_token=None)
-    if person is None or not person.is_member or not person.active or (pref and pref.frequency == "pause"):
-        reason = "paused" if person is not None and person.is_member and person.active else "left"
+    if person is None or not person.is_member or not person.active:
+        reason = "left"
+    elif row.kind == "thanks":
+        reason = "opted_out" if pref is not None and not pref.thanks else None
+    else:
+        reason = "paused" if pref is not None and pref.frequency == "pause" else None
+    if reason is not None:
         if await _set(core, row.id, token, ("pending",), status="cancelled", reason=reason, **done):
             await _release_links(core, row.id)
             stats.cancelled += 1
@@ -1608,30 +2056,39 @@ async def _deliver_row_inner(core: Core, row: ContentDelivery, token: str, stats
         if await _set(core, row.id, token, ("pending",), due_at=quiet, **done):
             stats.deferred += 1
         return
-    keep = [lk for lk in links if lk.item_id in items and _live(items[lk.item_id], now)
-            and not (holds and holds(_item_text(items[lk.item_id])))]
-    dropped = [lk.item_id for lk in links if lk not in keep]
-    if dropped:
-        await _release_links(core, row.id, dropped)
-    if not keep:
-        if await _set(core, row.id, token, ("pending",), status="cancelled", reason="retired", **done):
-            stats.cancelled += 1
-        return
     t = core.translator(row.lang)
-    reply = nudge_reply(core, [(items[lk.item_id], lk) for lk in keep], t)
-    await nudger(core).pacer.wait(row.person_id)
-    if not await _set(core, row.id, token, ("pending",), status="sending", started_at=core.now(),
-                      attempts=ContentDelivery.attempts + 1):
+    if row.kind == "thanks":
+        reply = thanks_reply(core, row.id, row.data or {}, _first_name(person, t), t)
+    else:
+        links, items = data.links, data.items
+        keep = [lk for lk in links if lk.item_id in items and _live(items[lk.item_id], now)
+                and not (holds and holds(_item_text(items[lk.item_id])))]
+        dropped = [lk.item_id for lk in links if lk not in keep]
+        if dropped:
+            await _release_links(core, row.id, dropped)
+        if not keep:
+            if await _set(core, row.id, token, ("pending",), status="cancelled", reason="retired", **done):
+                stats.cancelled += 1
+            return
+        reply = nudge_reply(core, [(items[lk.item_id], lk) for lk in keep], t)
+    pacer = nudger(core).pacer
+    # The slot first: 'sending' is committed while the pacer's turn comes round.
+    slot = pacer.reserve(row.person_id)
+    if not await writer.sending(row.id, token, within=slot - pacer.clock()):
         return
+    await pacer.until(slot)
     try:
-        platform = await deliver(core, person.id, [reply], key=f"ambassador-nudge-{row.id}",
+        platform = await deliver(core, person.id, [reply], key=delivery_key(row),
                                  reach=(data.identities, data.refs))
     except Undelivered as exc:
         await _undelivered(core, row, token, exc, stats)
         return
-    if await _set(core, row.id, token, ("sending", "uncertain"), status="sent", sent_at=core.now(),
-                  platform=platform, error=None, reason=None, **done):
-        stats.sent += 1
+    writer.sent(row.id, token, platform)
+
+
+def delivery_key(row: ContentDelivery) -> str:
+    """What the platform message carries to be found again after an interrupted send."""
+    return f"ambassador-{'thanks' if row.kind == 'thanks' else 'nudge'}-{row.id}"
 
 
 async def _undelivered(core: Core, row: ContentDelivery, token: str, exc: Undelivered, stats: SendStats) -> None:
@@ -1649,7 +2106,7 @@ async def _undelivered(core: Core, row: ContentDelivery, token: str, exc: Undeli
         log.info("nudge skipped", extra={"delivery": row.id, "reason": exc.reason})
         return
     if exc.reason == "rate_limited":
-        nudger(core).pacer.back_off(30)
+        nudger(core).pacer.back_off(exc.retry_after or 30)
     attempts = row.attempts + 1
     if attempts >= cfg.max_attempts:
         if await _set(core, row.id, token, ("sending",), status="failed", reason="error", error=error, **done):
@@ -1657,7 +2114,11 @@ async def _undelivered(core: Core, row: ContentDelivery, token: str, exc: Undeli
             stats.failed += 1
         log.warning("nudge failed for good", extra={"delivery": row.id, "error": error[:200]})
         return
-    wait = BACKOFF[min(attempts - 1, len(BACKOFF) - 1)]
+    if exc.reason == "rate_limited" and exc.retry_after:
+        # The platform said when: then, not on the failure schedule.
+        wait = timedelta(seconds=exc.retry_after)
+    else:
+        wait = BACKOFF[min(attempts - 1, len(BACKOFF) - 1)]
     if await _set(core, row.id, token, ("sending",), status="pending", due_at=core.now() + wait, error=error,
                   started_at=None, **done):
         stats.retried += 1
@@ -1709,7 +2170,7 @@ async def _find_sent(core: Core, row: ContentDelivery) -> bool | None:
         if finder is None:
             return None  # one platform that cannot tell is enough to stay uncertain
         try:
-            answers.append(await finder(ident.user_id, f"ambassador-nudge-{row.id}"))
+            answers.append(await finder(ident.user_id, delivery_key(row)))
         except Exception as exc:
             log.warning("could not look the nudge up", extra={"delivery": row.id, "error": str(exc)[:200]})
             return None
@@ -1795,7 +2256,12 @@ async def report_reply(core: Core, run: ContentRun, counts: dict[str, int], t: T
                  for r in rows if r.status == status][:20]
         if lines:
             fields.append(RField(t(label), ", ".join(lines)))
-    return Reply(title=t("content.report.title", cycle=run.cycle), text=t("content.report.text", **{k: counts[k] for k in ("sent", "failed", "uncertain", "skipped")}),
+    if run.kind == "thanks":
+        month = run.cycle.split(":", 1)[1]
+        title = t("content.report.title_thanks", month=t(f"content.month.{int(month[5:7])}") + f" {month[:4]}")
+    else:
+        title = t("content.report.title", cycle=run.cycle)
+    return Reply(title=title, text=t("content.report.text", **{k: counts[k] for k in ("sent", "failed", "uncertain", "skipped")}),
                  fields=fields, context=t("content.report.context"))
 
 
@@ -1861,6 +2327,303 @@ async def run_now(core: Core, *, limit: int | None = None) -> tuple[int, SendSta
     run_id = await ensure_run(core, "manual:" + now.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ"), "main", now)
     await plan_run(core, run_id)
     return run_id, await send_due(core, limit=limit)
+
+
+# -- the monthly thank-you ------------------------------------------------------------------------
+#
+# The most active members of a month get a personal thank-you on the configured
+# working day of the next month. It goes through the same outbox as the nudge: a
+# run per month ("thanks:2026-03", one per cycle and wave), one delivery row per
+# (month, person) under the unique constraint, claimed, paced, marked 'sending'
+# before the platform call. Nobody is ranked in public: the message names the
+# person's own figures only, and the comms lead sees how many people are thanked,
+# with names only of those who agreed ("thanks public on").
+
+THANKS_CATCH_UP = timedelta(days=5)  # a thank-you missed while the bot was down still goes out this long after
+
+
+@functools.lru_cache(maxsize=64)
+def _holiday_calendar(country: str, region: str | None, year: int) -> frozenset[date]:
+    import holidays
+
+    try:
+        return frozenset(holidays.country_holidays(country, subdiv=region, years=year).keys())
+    except NotImplementedError:
+        log.warning("no public holidays known for the thank-you calendar", extra={"country": country, "region": region})
+        return frozenset()
+
+
+def working_day(cfg: ThanksConfig, year: int, month: int) -> date:
+    """The ``cfg.working_day``-th day of the month that is neither a weekend nor a public holiday."""
+    off = _holiday_calendar(cfg.holidays, cfg.holiday_region, year) if cfg.holidays else frozenset()
+    day, n = date(year, month, 1), 0
+    while True:
+        if day.weekday() < 5 and day not in off:
+            n += 1
+            if n == cfg.working_day:
+                return day
+        day += timedelta(days=1)
+
+
+def thanks_slot(cfg: ThanksConfig, settings: Settings, year: int, month: int) -> datetime:
+    hour, minute = map(int, cfg.time.split(":"))
+    return datetime.combine(working_day(cfg, year, month), dtime(hour, minute), tzinfo=program_tz(settings)).astimezone(UTC)
+
+
+def _month_before(year: int, month: int) -> tuple[int, int]:
+    return (year - 1, 12) if month == 1 else (year, month - 1)
+
+
+def _month_after(year: int, month: int) -> tuple[int, int]:
+    return (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def month_key(year: int, month: int) -> str:
+    return f"{year:04d}-{month:02d}"
+
+
+def month_bounds(month: str, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """The month (2026-03) in the program's time zone, as [start, end) in UTC."""
+    year, mon = int(month[:4]), int(month[5:7])
+    start = datetime(year, mon, 1, tzinfo=tz)
+    end = datetime(*_month_after(year, mon), 1, tzinfo=tz)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def thanks_due(cfg: ThanksConfig, settings: Settings, now: datetime) -> tuple[str, datetime] | None:
+    """(the month thanked for, its slot) when this month's thank-you is due now."""
+    local = now.astimezone(program_tz(settings))
+    slot = thanks_slot(cfg, settings, local.year, local.month)
+    if slot <= now < slot + THANKS_CATCH_UP:
+        return month_key(*_month_before(local.year, local.month)), slot
+    return None
+
+
+def next_thanks(cfg: ThanksConfig, settings: Settings, now: datetime) -> tuple[str, datetime]:
+    """(the month thanked for, the slot) of the next thank-you still to come."""
+    local = now.astimezone(program_tz(settings))
+    slot = thanks_slot(cfg, settings, local.year, local.month)
+    if now < slot:
+        return month_key(*_month_before(local.year, local.month)), slot
+    year, month = _month_after(local.year, local.month)
+    return month_key(local.year, local.month), thanks_slot(cfg, settings, year, month)
+
+
+async def month_activity(core: Core, month: str) -> dict[int, tuple[int, int]]:
+    """{person id: (shares recorded, clicks on their links)} in that month, program time zone."""
+    start, end = month_bounds(month, program_tz(core.settings))
+    out: dict[int, list[int]] = {}
+    async with core.db.session() as s:
+        for pid, n in (await s.exec(
+                select(ContentLink.person_id, func.count()).where(
+                    ContentLink.person_id.is_not(None), ContentLink.shared_at >= start, ContentLink.shared_at < end)
+                .group_by(ContentLink.person_id))).all():
+            out.setdefault(pid, [0, 0])[0] = int(n)
+        for pid, n in (await s.exec(
+                select(ContentLink.person_id, func.sum(ContentClicks.clicks))
+                .join(ContentClicks, ContentClicks.link_id == ContentLink.id)
+                .where(ContentClicks.month == month, ContentLink.person_id.is_not(None))
+                .group_by(ContentLink.person_id))).all():
+            out.setdefault(pid, [0, 0])[1] = int(n or 0)
+    return {pid: (v[0], v[1]) for pid, v in out.items()}
+
+
+@dataclass
+class Thanked:
+    person: Person
+    shares: int
+    clicks: int
+    public: bool
+
+    @property
+    def activity(self) -> int:
+        return self.shares + self.clicks
+
+
+def choose_thanked(candidates: list[Thanked], top: int, min_activity: int) -> list[Thanked]:
+    """The ``top`` most active with at least ``min_activity``; everyone tied with the last place too
+    (a thank-you is no prize: nobody is left out by a coin toss)."""
+    eligible = sorted((c for c in candidates if c.activity >= min_activity),
+                      key=lambda c: (-c.activity, -c.shares, c.person.id))
+    if len(eligible) <= top:
+        return eligible
+    cut = eligible[top - 1].activity
+    return [c for c in eligible if c.activity >= cut]
+
+
+async def thanks_selection(core: Core, month: str) -> tuple[list[Thanked], int]:
+    """Who would be thanked for the month (members who did not opt out), and how many members opted out."""
+    cfg = config(core.settings).thanks
+    activity = await month_activity(core, month)
+    async with core.db.session() as s:
+        people = (await s.exec(select(Person).where(
+            Person.id.in_(list(activity) or [0]), Person.is_member == True, Person.active == True,  # noqa: E712
+            Person.is_guest == False))).all()  # noqa: E712
+        prefs = {p.person_id: p for p in (await s.exec(
+            select(ContentPref).where(ContentPref.person_id.in_([p.id for p in people] or [0])))).all()}
+        opted_out = (await s.exec(select(func.count()).select_from(ContentPref).join(Person, Person.id == ContentPref.person_id)
+                                  .where(ContentPref.thanks == False, Person.is_member == True,  # noqa: E712
+                                         Person.active == True))).one()  # noqa: E712
+    candidates = [Thanked(p, *activity[p.id], public=bool(prefs[p.id].thanks_public) if p.id in prefs else False)
+                  for p in people if p.id not in prefs or prefs[p.id].thanks]
+    return choose_thanked(candidates, cfg.top, cfg.min_activity), int(opted_out)
+
+
+async def _thanks_plans(core: Core, run: ContentRun, now: datetime) -> list[_Plan]:
+    month = run.cycle.split(":", 1)[1]
+    chosen, _ = await thanks_selection(core, month)
+    async with core.db.session() as s:
+        planned = set((await s.exec(select(ContentDelivery.person_id).where(ContentDelivery.cycle == run.cycle))).all())
+    start = max(now, _aware(run.due_at))
+    return [_Plan(c.person.id, c.person.pseudonym, _lang_of(c.person, core.settings),
+                  quiet_until(c.person, core.settings, start) or start,
+                  data={"month": month, "shares": c.shares, "clicks": c.clicks})
+            for c in chosen if c.person.id not in planned]
+
+
+async def plan_thanks_due(core: Core) -> int | None:
+    """The month's thank-you run, created and planned once it is due (by whichever replica comes first)."""
+    cfg = config(core.settings).thanks
+    if not cfg.enabled:
+        return None
+    due = thanks_due(cfg, core.settings, core.now())
+    if due is None:
+        return None
+    run_id = await ensure_run(core, f"thanks:{due[0]}", "thanks", due[1], kind="thanks")
+    await _plan_open(core)
+    return run_id
+
+
+async def thanks_job(core: Core) -> SendStats | None:
+    """The scheduled work of the thank-you: due month planned, the outbox worked off."""
+    if not config(core.settings).thanks.enabled:
+        return None
+    await plan_thanks_due(core)
+    return await send_due(core)
+
+
+def _first_name(person: Person | None, t: Translator) -> str | None:
+    name = " ".join((person.display_name or "").split()) if person else ""
+    if not name or "@" in name:
+        return None
+    # "Vielen Dank, Anna Schmidt!" in the Sie form; first names where people say du (and in English).
+    return name if t.lang == "de" and t.address == "sie" else name.split(" ")[0]
+
+
+def thanks_reply(core: Core, delivery_id: int | None, data: dict[str, Any], name: str | None, t: Translator,
+                 *, stopped: bool = False) -> Reply:
+    """The thank-you: the person's own figures, never a place in a ranking."""
+    month = str(data.get("month") or "")
+    month_name = t(f"content.month.{int(month[5:7])}") if len(month) == 7 else month
+    shares, clicks = int(data.get("shares") or 0), int(data.get("clicks") or 0)
+    posts = t("content.thanks.posts_one") if shares == 1 else t("content.thanks.posts", n=shares)
+    times = t("content.thanks.times_one") if clicks == 1 else t("content.thanks.times", n=clicks)
+    key = "both" if shares and clicks else "shares" if shares else "clicks"
+    text = (t(f"content.thanks.{key}", month=month_name, posts=posts, times=times) + "\n\n"
+            + t("content.thanks.body", program=core.settings.app.program.name))
+    buttons = [] if stopped else [Button(t("content.thanks.stop"), "content.thanks_off",
+                                         value={"d": delivery_id, "_lang": t.lang})]
+    return Reply(title=t("content.thanks.title", name=name) if name else t("content.thanks.title_anon"), text=text,
+                 buttons=buttons, context=t("content.thanks.set_off" if stopped else "content.thanks.context"))
+
+
+async def set_pref(core: Core, person_id: int, **values: Any) -> None:
+    """Store a member's choice (frequency, thanks, thanks_public); two presses at once store it once."""
+    for _ in range(2):
+        async with core.db.session() as s:
+            row = await s.get(ContentPref, person_id)
+            if row is None:
+                s.add(ContentPref(person_id=person_id, updated_at=core.now(), **values))
+            else:
+                for k, v in values.items():
+                    setattr(row, k, v)
+                row.updated_at = core.now()
+            try:
+                await s.commit()
+                return
+            except IntegrityError:  # the other press inserted the row: update it
+                await s.rollback()
+
+
+_THANKS_SETTINGS: dict[str, tuple[str, bool]] = {
+    "thanks off": ("thanks", False), "thanks on": ("thanks", True),
+    "danke aus": ("thanks", False), "danke an": ("thanks", True),
+    "thanks public on": ("thanks_public", True), "thanks public off": ("thanks_public", False),
+    "danke öffentlich an": ("thanks_public", True), "danke öffentlich aus": ("thanks_public", False),
+    "danke oeffentlich an": ("thanks_public", True), "danke oeffentlich aus": ("thanks_public", False),
+}
+_THANKS_ASK = {"thanks public", "danke öffentlich", "danke oeffentlich"}
+
+
+async def thanks_command(ctx: Context, msg: Incoming) -> Reply | list[Reply] | None:
+    t = ctx.t
+    said = " ".join(normalize_command_text(msg.text).lower().rstrip(".!").split())
+    setting = _THANKS_SETTINGS.get(said)
+    reply: Reply
+    if setting is not None:
+        column, on = setting
+        await set_pref(ctx.core, ctx.person.id, **{column: on})
+        if column == "thanks":
+            reply = Reply(text=t("content.thanks.set_on" if on else "content.thanks.set_off"))
+        else:
+            reply = Reply(text=t("content.thanks.public_on" if on else "content.thanks.public_off"))
+    elif said in _THANKS_ASK:
+        pref = await _pref(ctx.core, ctx.person.id)
+        reply = Reply(text=t("content.thanks.public_ask",
+                             state=t("content.yes" if pref and pref.thanks_public else "content.no")))
+    else:
+        # Not a setting: a draft or a question that only begins like one ("Danke an das ganze Team …",
+        # "Thanks on behalf of …") goes where any other text goes.
+        fallback = ctx.core.router.fallback
+        if fallback is None:
+            return Reply(text=t("core.unknown", text=_clip(msg.text, 60)))
+        return await fallback.handler(dataclasses.replace(ctx, args=normalize_command_text(msg.text)), msg)
+    # About the asker only: not for the whole channel.
+    reply.private = not msg.is_direct
+    return reply
+
+
+async def thanks_off_action(ctx: Context, msg: Incoming) -> Reply:
+    await set_pref(ctx.core, ctx.person.id, thanks=False)
+    delivery_id = _int(msg.values.get("d"))
+    async with ctx.db.session() as s:
+        row = await s.get(ContentDelivery, delivery_id) if delivery_id is not None else None
+    if row is None or row.person_id != ctx.person.id or row.kind != "thanks":
+        return Reply(text=ctx.t("content.thanks.set_off"), private=True)
+    # The thank-you stays; its button gives way to the confirmation.
+    return replace(thanks_reply(ctx.core, row.id, row.data or {}, _first_name(ctx.person, ctx.t), ctx.t, stopped=True),
+                   update=True)
+
+
+async def thanks_preview_data(core: Core) -> dict[str, Any]:
+    cfg = config(core.settings).thanks
+    month, slot = next_thanks(cfg, core.settings, core.now())
+    chosen, opted_out = await thanks_selection(core, month)
+    named = sorted((c.person.display_name or c.person.email or c.person.pseudonym for c in chosen if c.public),
+                   key=str.casefold)
+    return {"enabled": cfg.enabled, "month": month, "slot": slot, "count": len(chosen), "opted_out": opted_out,
+            "named": named, "unnamed": len(chosen) - len(named), "top": cfg.top, "min_activity": cfg.min_activity}
+
+
+async def thanks_preview(ctx: Context, msg: Incoming) -> Reply:
+    t = ctx.t
+    with_names = bool(re.search(r"(^|\s)(--)?(names|namen)\b", ctx.args.lower()))
+    p = await thanks_preview_data(ctx.core)
+    local = p["slot"].astimezone(program_tz(ctx.settings))
+    when = local.strftime("%d.%m.%Y %H:%M" if t.lang == "de" else "%Y-%m-%d %H:%M") + f" {local.tzname()}"
+    month = t(f"content.month.{int(p['month'][5:7])}") + f" {p['month'][:4]}"
+    text = t("content.thanks.preview.text", date=when, count=p["count"], month=month, top=p["top"],
+             min=p["min_activity"], opted_out=p["opted_out"])
+    if not p["enabled"]:
+        text = t("content.thanks.preview.off") + "\n" + text
+    fields = []
+    if with_names and p["count"]:
+        value = ", ".join(p["named"]) if p["named"] else t("content.thanks.preview.nobody_named")
+        if p["named"] and p["unnamed"]:
+            value += " " + t("content.thanks.preview.unnamed", count=p["unnamed"])
+        fields.append(RField(t("content.thanks.preview.names"), value))
+    return Reply(title=t("content.thanks.preview.title"), text=text, fields=fields,
+                 context=t("content.thanks.preview.context"))
 
 
 # -- the message -----------------------------------------------------------------------------------
@@ -1989,6 +2752,12 @@ async def follow_link(core: Core, token: str, source: str | None, user_agent: st
             await s.execute(update(ContentLink).where(ContentLink.id == row[0]).values(
                 clicks=ContentLink.clicks + 1, last_click_at=now,
                 first_click_at=func.coalesce(ContentLink.first_click_at, now)))
+            # By month too, for the monthly thank-you: a counter per link and month, no row per click.
+            month = now.astimezone(program_tz(core.settings)).strftime("%Y-%m")
+            insert = sqlite_insert if core.db.is_sqlite else pg_insert
+            table = ContentClicks.__table__
+            await s.execute(insert(table).values(link_id=row[0], month=month, clicks=1).on_conflict_do_update(
+                index_elements=[table.c.link_id, table.c.month], set_={"clicks": table.c.clicks + 1}))
             await s.commit()
     return with_utm(core.settings, row[1], token, source)
 
@@ -2003,9 +2772,16 @@ async def my_content_data(ctx: Context) -> list[tuple[str, str]]:
                                    func.coalesce(func.sum(ContentLink.clicks), 0))
                             .where(ContentLink.person_id == ctx.person.id))).one()
         pref = await s.get(ContentPref, ctx.person.id)
+        thanked = (await s.exec(select(func.count()).select_from(ContentDelivery).where(
+            ContentDelivery.person_id == ctx.person.id, ContentDelivery.kind == "thanks",
+            ContentDelivery.status.in_(("sent", "uncertain"))))).one()
     freq = t(f"content.nudges.freq.{pref.frequency if pref else 'weekly'}")
     return [(t("content.mydata.content"), t("content.mydata.content_line", received=row[0], shared=row[1], declined=row[2],
-                                    clicks=row[3], frequency=freq))]
+                                    clicks=row[3], frequency=freq)),
+            (t("content.mydata.thanks"), t("content.mydata.thanks_line",
+                                           state=t("content.on" if pref is None or pref.thanks else "content.off"),
+                                           public=t("content.yes" if pref is not None and pref.thanks_public else "content.no"),
+                                           received=thanked))]
 
 
 async def forget_content(ctx: Context) -> None:
@@ -2050,6 +2826,17 @@ def register(router: Router) -> None:
     router.action("content.shared", personal=True)(shared_action)
     router.action("content.declined", personal=True)(declined_action)
     router.action("content.freq", roles=[MEMBER], personal=True)(frequency_action)
+    # Anyone may say it (no role refusal for a draft that merely begins with "Danke an …"): the handler
+    # hands everything that is not exactly a setting on to the answer engine.
+    router.command("thanks", en=["thanks off", "thanks on", "thanks public"],
+                   de=["danke aus", "danke an", "danke öffentlich", "danke oeffentlich"],
+                   help_key="content.thanks.desc", usage_key="content.thanks.usage")(thanks_command)
+    router.command("content thanks", en=["content thanks preview", "content thanks"],
+                   de=["inhalte danke vorschau", "inhalt danke vorschau", "inhalte danke", "inhalt danke"],
+                   roles=(LEAD, BACKUP), help_key="content.thanks.preview.desc",
+                   usage_key="content.thanks.preview.usage")(thanks_preview)
+    router.action("content.thanks_off", personal=True)(thanks_off_action)
     router.data_providers.append(my_content_data)
     router.forget_hooks.append(forget_content)
     router.job(60, "content-nudge")(nudge_job)
+    router.job(60, "content-thanks")(thanks_job)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from storage.models import utcnow
@@ -124,7 +124,11 @@ class ContentLink(SQLModel, table=True):
     """An item given to a person: its opaque share token, the person's answer and the clicks."""
 
     __tablename__ = "content_link"
-    __table_args__ = (UniqueConstraint("item_id", "person_id", name="uq_content_link_item_person"),)
+    __table_args__ = (
+        UniqueConstraint("item_id", "person_id", name="uq_content_link_item_person"),
+        # The monthly thank-you counts the shares of one month.
+        Index("ix_content_link_shared_at", "shared_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     token: str = Field(max_length=40, unique=True)
@@ -141,12 +145,29 @@ class ContentLink(SQLModel, table=True):
     created_at: datetime = _now_ts()
 
 
+class ContentClicks(SQLModel, table=True):
+    """Clicks on one share link in one month (program time zone): what the monthly thank-you counts.
+
+    ``content_link.clicks`` is the total; this keeps the months apart without a
+    row per click (no time stamps of single reads are kept).
+    """
+
+    __tablename__ = "content_clicks"
+
+    link_id: int = Field(primary_key=True, foreign_key="content_link.id", ondelete="CASCADE")
+    month: str = Field(primary_key=True, max_length=7)  # 2026-03
+    clicks: int = 0
+
+
 class ContentPref(SQLModel, table=True):
-    """A member's choice: weekly, every two weeks or pause; and whether a monthly thank-you is welcome."""
+    """A member's choices: weekly, every two weeks or pause; whether a monthly thank-you is welcome;
+    whether the comms lead may see their name among the people thanked."""
 
     __tablename__ = "content_pref"
 
     person_id: int = Field(primary_key=True, foreign_key="person.id", ondelete="CASCADE")
     frequency: str = Field(default="weekly", max_length=10)  # weekly | biweekly | pause
     thanks: bool = True
+    # Consent ("thanks public on"): named to the comms lead in "content thanks preview --names".
+    thanks_public: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     updated_at: datetime = _now_ts()

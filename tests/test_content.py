@@ -6,6 +6,8 @@ is moved, never waited for."""
 from __future__ import annotations
 
 import asyncio
+import re
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -531,21 +533,108 @@ async def test_an_item_retired_after_planning_is_not_sent(core):
     assert titles(sender.to("U2")) == ["Other"]
 
 
+class FakeTime:
+    """A clock that a sleep moves on: the pacer's waits without waiting."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.waits: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.waits.append(round(seconds, 3))
+        self.now += seconds
+
+
 async def test_the_pacer_keeps_the_pace_without_real_waiting():
-    now = [0.0]
-    waits: list[float] = []
-
-    async def sleep(seconds: float) -> None:
-        waits.append(seconds)
-
-    pacer = content.Pacer(2, per_key=1.0, clock=lambda: now[0], sleep=sleep)
-    for key in ("a", "b", "c", "a"):
+    clock = FakeTime()
+    pacer = content.Pacer(2, per_key=1.0, headroom=0, clock=clock, sleep=clock.sleep)
+    for key in ("a", "b", "c", "a", "a"):
         await pacer.wait(key)
-    # Two a second overall; the second message to "a" waits out its one second too.
-    assert waits == [0.5, 1.0, 1.5]
-    pacer.back_off(10)
-    await pacer.wait("d")
-    assert waits[-1] == 10
+    # Two a second, evenly; the third message to "a" waits out its one second after the second.
+    assert clock.waits == [0.5, 0.5, 0.5, 1.0]
+    # The default keeps 5 % below the platform's limit: requests do not all arrive as evenly as they leave.
+    assert content.Pacer(100).interval == pytest.approx(1 / 95)
+
+
+async def test_a_stalled_loop_cannot_burst_past_the_limit():
+    clock = FakeTime()
+    pacer = content.Pacer(10, per_key=0, clock=clock, sleep=clock.sleep)
+    slots = [pacer.reserve() for _ in range(30)]
+    clock.now = 5.0  # the event loop was busy: every slot is in the past
+    sent = []
+    for slot in slots:
+        await pacer.until(slot)
+        sent.append(clock.now)
+    assert all(b - a >= 1.0 for a, b in zip(sent, sent[10:], strict=False))  # at most 10 in any second
+
+
+async def test_a_429_holds_every_worker_for_its_retry_after():
+    clock = FakeTime()
+    pacer = content.Pacer(100, per_key=0, clock=clock, sleep=clock.sleep)
+    slots = [pacer.reserve() for _ in range(3)]  # three workers hold a slot already
+    pacer.back_off(2)  # one of them heard "429, Retry-After: 2"
+    for slot in slots:
+        await pacer.until(slot)
+        assert clock.now >= 2.0
+    await pacer.wait()
+    assert clock.now >= 2.0 and pacer.held == 1
+
+
+async def test_a_sender_that_hears_429s_tells_the_pacer(core):
+    clock, sender = setup(core, core_group_days_earlier=0)
+    sender.rate_limit_listeners = []  # type: ignore[attr-defined]
+    old = content.nudger(core).pacer
+    await content.send_due(core)
+    assert sender.rate_limit_listeners == [old.back_off]
+    fake_time = FakeTime()
+    new = content.Pacer(50, clock=fake_time, sleep=fake_time.sleep)
+    content.configure(core, pacer=new)
+    await content.send_due(core)
+    assert sender.rate_limit_listeners == [new.back_off]
+    # A 429 that outlasted the SDK's own retries: Retry-After from the response is honoured by all.
+    await _many(core, 2)
+    sender.fail = {"U000": SlackError("ratelimited")}
+    sender.fail["U000"].response = _Response({"ok": False, "error": "ratelimited"}, {"Retry-After": "7"})
+    clock.now = MONDAY
+    await content.nudge_job(core)
+    assert new.held == 1 and new._hold >= 7
+
+
+async def test_a_429_is_sent_again_after_its_retry_after_within_the_same_run(core):
+    clock, sender = setup(core, core_group_days_earlier=0)
+    await _many(core, 3)
+    core.clock = RealClock(MONDAY)  # this run waits for real: a fraction of a second
+    pacer = content.Pacer(1000, 0)
+    content.configure(core, pacer=pacer)
+    refused = SlackError("ratelimited")
+    refused.response = _Response({"ok": False, "error": "ratelimited"}, {"Retry-After": "0.3"})
+    sender.fail, sender.fail_times = {"U001": refused}, {"U001": 1}
+    started = time.monotonic()
+    stats = await content.nudge_job(core)
+    assert sorted(u for u, _ in sender.sent) == ["U000", "U001", "U002"]
+    assert stats.retried == 1 and stats.sent == 3 and pacer.held == 1
+    assert time.monotonic() - started >= 0.3
+    [row] = await rows(core, ContentDelivery, ContentDelivery.attempts == 2)
+    assert row.status == "sent"
+
+
+class RealClock:
+    """The core's clock with time passing as it does (from ``start``)."""
+
+    def __init__(self, start: datetime) -> None:
+        self.start, self.t0 = start, time.monotonic()
+
+    def __call__(self) -> datetime:
+        return self.start + timedelta(seconds=time.monotonic() - self.t0)
+
+
+class _Response(dict):
+    def __init__(self, data: dict[str, Any], headers: dict[str, str]) -> None:
+        super().__init__(data)
+        self.headers = headers
 
 
 async def test_content_after_a_hold_is_not_sent(core, monkeypatch):
@@ -639,6 +728,255 @@ async def test_the_redirect_counts_a_click_and_adds_utm(core, aiohttp_client):
     assert (await client.get("/r/%27%3B--", allow_redirects=False)).status == 404
 
 
+# -- the monthly thank-you ------------------------------------------------------------------------
+
+# Wednesday 1 April 2026, 10:00 in Berlin: the first working day of April (Easter is on the 5th).
+APRIL_1 = datetime(2026, 4, 1, 8, 0, tzinfo=UTC)
+THANKS = {"enabled": True, "top": 2, "min_activity": 2, "time": "10:00"}
+
+
+async def activity(core: Core, person: Person, *, shares: int = 0, clicks: int = 0,
+                   at: datetime = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)) -> None:
+    """``shares`` items marked shared at ``at``, and ``clicks`` clicks on the person's links in that month."""
+    from storage.models_content import ContentClicks
+
+    async with core.db.session() as s:
+        links = []
+        for n in range(max(shares, 1 if clicks else 0)):
+            item = ContentItem(title=f"T{person.id}-{n}", url="https://example.com/t", text_en="x", text_de="x",
+                               status="retired", created_at=at)
+            s.add(item)
+            await s.flush()
+            link = ContentLink(token=f"tok{person.id}x{n}x{at:%m%d}", item_id=item.id, person_id=person.id,
+                               pseudonym=person.pseudonym, shared_at=at if n < shares else None, created_at=at)
+            s.add(link)
+            links.append(link)
+        await s.flush()
+        if clicks:
+            s.add(ContentClicks(link_id=links[0].id, month=f"{at.astimezone(content.program_tz(core.settings)):%Y-%m}",
+                                clicks=clicks))
+        await s.commit()
+
+
+async def thanks_crowd(core: Core) -> dict[str, Person]:
+    people = {
+        "anna": await member(core, "U1", "anna@example.com", lang="de"),
+        "bert": await member(core, "U2", "bert@example.com", lang="en"),
+        "carl": await member(core, "U3", "carl@example.com", lang="en"),
+        "dora": await member(core, "U4", "dora@example.com", lang="de"),
+        "emil": await member(core, "U5", "emil@example.com", lang="en"),
+    }
+    await activity(core, people["anna"], shares=3, clicks=12)  # the most active
+    await activity(core, people["bert"], shares=2, clicks=1)
+    await activity(core, people["carl"], clicks=3)  # tied with Bert: thanked too
+    await activity(core, people["dora"], shares=1)  # below the minimum
+    await activity(core, people["emil"], shares=9, at=datetime(2026, 2, 10, 9, 0, tzinfo=UTC))  # February
+    return people
+
+
+def _no_ranking(reply: Reply) -> None:
+    """Nothing that places the person among others: no "#2", no "3rd place", no "among the most active"."""
+    text = re.sub(r"there is no ranking|es gibt keine rangliste", "", reply.plain().lower())
+    assert not re.search(r"#\s*\d|\b\d+(st|nd|rd|th)\b|\d\.\s*platz|rank|rangliste|platz|place|top\b|most active|"
+                         r"aktivste|among|unter den|others|anderen", text), text
+
+
+async def test_the_most_active_members_are_thanked_once_in_their_language(any_core):
+    core = any_core
+    clock, sender = setup(core, thanks=THANKS)
+    await thanks_crowd(core)
+    clock.now = APRIL_1 - timedelta(minutes=1)
+    assert await content.thanks_job(core) is not None and sender.sent == []  # not yet
+    clock.now = APRIL_1
+    for _ in range(2):
+        await content.thanks_job(core)
+    clock.move(hours=1)
+    await content.thanks_job(core)
+    assert sorted(u for u, _ in sender.sent) == ["U1", "U2", "U3"]
+    [anna] = sender.to("U1")
+    assert anna.title == "Danke, anna!"
+    assert "Im März hast du 3 unserer Beiträge geteilt, und deine Links wurden 12-mal geöffnet." in anna.text
+    assert "nur du" in anna.context and "*danke aus*" in anna.context
+    [bert] = sender.to("U2")
+    assert bert.title == "Thank you, bert!"
+    assert "In March you shared 2 of our posts, and people opened your links once." in bert.text
+    [carl] = sender.to("U3")
+    assert "In March people opened the links you shared 3 times." in carl.text
+    for reply in (anna, bert, carl):
+        _no_ranking(reply)
+        assert [b.label for b in reply.buttons] in (["No more thank-yous"], ["Keine Dankesnachrichten mehr"])
+    rows_ = await rows(core, ContentDelivery)
+    assert {r.cycle for r in rows_} == {"thanks:2026-03"} and {r.kind for r in rows_} == {"thanks"}
+    # The nudge job runs as well, every minute: nothing goes out twice.
+    await content.nudge_job(core)
+    assert len(sender.sent) == 3
+    # Next month: April's activity counts, March's does not.
+    clock.now = datetime(2026, 5, 4, 8, 0, tzinfo=UTC)  # 1 May is a holiday, then the weekend
+    await content.thanks_job(core)
+    assert len(sender.sent) == 3
+
+
+async def test_two_cores_thank_each_person_once(any_core):
+    core = any_core
+    clock, sender = setup(core, thanks=THANKS)
+    await thanks_crowd(core)
+    other = build_core(core.settings, Database(core.settings.database_url))
+    try:
+        _, sender2 = setup(other, clock, thanks=THANKS)
+        clock.now = APRIL_1
+        await asyncio.gather(content.thanks_job(core), content.thanks_job(other), content.thanks_job(core))
+        everyone = sorted(u for u, _ in sender.sent + sender2.sent)
+        assert everyone == ["U1", "U2", "U3"]
+        assert await count(core, ContentRun) == 1
+        assert await count(core, ContentDelivery, ContentDelivery.status == "sent") == 3
+    finally:
+        await other.db.dispose()
+
+
+async def test_members_can_turn_the_thank_you_off_by_command_or_button(core):
+    clock, sender = setup(core, thanks=THANKS)
+    people = await thanks_crowd(core)
+    [off] = await ask(core, "danke aus", user="U1", email="anna@example.com")
+    assert "keine Dankesnachrichten mehr" in off.text
+    # Bert's thank-you is planned while he is in his quiet hours (his own: 09:00-12:00) ...
+    async with core.db.session() as s:
+        bert = await s.get(Person, people["bert"].id)
+        bert.quiet_start, bert.quiet_end = "09:00", "12:00"
+        await s.commit()
+    clock.now = APRIL_1
+    await content.thanks_job(core)
+    assert sorted(u for u, _ in sender.sent) == ["U3"]  # Anna opted out, Bert waits for the end of his quiet hours
+    # ... and he turns it off before it goes out: it is not sent.
+    [off] = await ask(core, "thanks off", user="U2", email="bert@example.com")
+    assert "no more thank-you messages" in off.text
+    clock.now = datetime(2026, 4, 1, 10, 1, tzinfo=UTC)
+    await content.thanks_job(core)
+    assert sorted(u for u, _ in sender.sent) == ["U3"]
+    assert {r.reason for r in await rows(core, ContentDelivery, ContentDelivery.status == "cancelled")} == {"opted_out"}
+    # Carl presses the button under his thank-you: it stays, the button gives way to the confirmation.
+    [carl] = sender.to("U3")
+    [pressed] = await ask(core, "", action="content.thanks_off", values=carl.buttons[0].value, user="U3",
+                          email="carl@example.com")
+    assert pressed.update and pressed.buttons == [] and "In March people opened" in pressed.text
+    assert "no more thank-you messages" in pressed.context
+    [data] = await ask(core, "my data", user="U3", email="carl@example.com")
+    assert any("off; name shown to the comms lead: no; thank-yous received: 1" in f.value for f in data.fields)
+    [on] = await ask(core, "thanks on", user="U3", email="carl@example.com")
+    assert "there is no ranking" in on.text
+
+
+async def test_quiet_hours_in_the_members_own_time_zone_postpone_the_thank_you(any_core):
+    core = any_core
+    clock, sender = setup(core, thanks=THANKS)
+    bert = await member(core, "U2", "bert@example.com", lang="en", tz="America/New_York")
+    await activity(core, bert, shares=2)
+    clock.now = APRIL_1  # 04:00 in New York
+    await content.thanks_job(core)
+    assert sender.sent == []
+    clock.now = datetime(2026, 4, 1, 12, 0, tzinfo=UTC)  # 08:00 there
+    await content.thanks_job(core)
+    assert [u for u, _ in sender.sent] == ["U2"]
+
+
+async def test_the_sie_form_and_a_full_name(core):
+    core.settings.app.language.german_address = "sie"
+    clock, sender = setup(core, thanks=THANKS)
+    anna = await member(core, "U1", "anna@example.com", lang="de")
+    async with core.db.session() as s:
+        (await s.get(Person, anna.id)).display_name = "Anna Schmidt"
+        await s.commit()
+    await activity(core, anna, shares=1, clicks=1)
+    clock.now = APRIL_1
+    await content.thanks_job(core)
+    [reply] = sender.to("U1")
+    assert reply.title == "Vielen Dank, Anna Schmidt!"
+    assert "Im März haben Sie einen unserer Beiträge geteilt, und Ihre Links wurden einmal geöffnet." in reply.text
+    assert "Danke, dass Sie sich die Zeit dafür nehmen" in reply.text and "nur Sie" in reply.context
+
+
+async def test_the_lead_previews_how_many_and_names_only_who_agreed(core):
+    clock, sender = setup(core, thanks={**THANKS, "enabled": False})
+    await thanks_crowd(core)
+    [agreed] = await ask(core, "thanks public on", user="U2", email="bert@example.com")
+    assert "may now see your name" in agreed.text
+    [state] = await ask(core, "danke öffentlich", user="U2", email="bert@example.com")
+    assert ": yes." in state.text  # Bert reads English, whatever the command word
+    clock.now = APRIL_1 - timedelta(days=1)
+    [preview] = await ask(core, "content thanks preview")
+    assert "3 members would get a personal thank-you for March 2026" in preview.text
+    assert "switched off" in preview.text and preview.fields == []
+    [named] = await ask(core, "content thanks preview --names")
+    assert [(f.label, f.value) for f in named.fields] == [
+        ("Named (they agreed)", "bert and 2 more who have not agreed to be named")]
+    assert "anna" not in named.plain() and "carl" not in named.plain()
+    # Members may not see it.
+    [refused] = await ask(core, "content thanks preview", user="U2", email="bert@example.com")
+    assert "bert" not in refused.text and "Only" in refused.text
+    # After this month's thank-you the preview is about the month running now.
+    clock.now = APRIL_1 + timedelta(hours=1)
+    [later] = await ask(core, "inhalte danke vorschau --namen")
+    assert "bekämen 0 Mitglieder ein persönliches Dankeschön für April 2026" in later.text
+
+
+async def test_drafts_that_begin_like_the_setting_go_to_the_answer_engine(core):
+    setup(core, thanks=THANKS)
+    await member(core, "U1", "anna@example.com", lang="de")
+    [answer] = await ask(core, "Danke an das ganze Team für die tolle Messe!", user="U1", email="anna@example.com")
+    assert "Dankesnachricht" not in answer.plain() and answer.plain().strip()
+    assert (await content._pref(core, (await rows(core, Person, Person.email == "anna@example.com"))[0].id)) is None
+    [answer] = await ask(core, "Thanks on behalf of the whole team!", user="U1", email="anna@example.com")
+    assert "thank-you" not in answer.plain()
+
+
+async def test_clicks_on_share_links_count_in_the_month_they_happen(core):
+    clock, sender = setup(core, core_group_days_earlier=0)
+    anna = await member(core, "U1", "anna@example.com", lang="en")
+    await add_item(core, "News")
+    clock.now = MONDAY
+    await content.nudge_job(core)
+    [link] = await rows(core, ContentLink)
+    for when in (MONDAY, datetime(2026, 3, 31, 21, 59, tzinfo=UTC), datetime(2026, 3, 31, 22, 0, tzinfo=UTC)):
+        clock.now = when  # the last one is 00:00 on 1 April in Berlin
+        assert await content.follow_link(core, link.token, "li", "Mozilla/5.0")
+    assert await content.month_activity(core, "2026-03") == {anna.id: (0, 2)}
+    assert await content.month_activity(core, "2026-04") == {anna.id: (0, 1)}
+
+
+def test_the_thank_you_day_is_the_first_working_day_after_weekends_and_holidays(tmp_path):
+    settings = make_settings(tmp_path)
+    settings.app.content = {"thanks": {"enabled": True, "time": "10:00"}}
+    cfg = content.config(settings).thanks
+    assert content.working_day(cfg, 2026, 4) == datetime(2026, 4, 1).date()
+    assert content.working_day(cfg, 2026, 5) == datetime(2026, 5, 4).date()  # Friday 1 May: a holiday
+    assert content.working_day(cfg, 2027, 1) == datetime(2027, 1, 4).date()  # New Year on a Friday
+    bavaria = content.config(make_settings(tmp_path)).thanks.model_copy(update={"holiday_region": "BY"})
+    assert content.working_day(bavaria, 2027, 11) == datetime(2027, 11, 2).date()  # All Saints' Day
+    assert content.working_day(cfg, 2027, 11) == datetime(2027, 11, 1).date()
+    assert content.thanks_due(cfg, settings, APRIL_1) == ("2026-03", APRIL_1)
+    assert content.thanks_due(cfg, settings, APRIL_1 - timedelta(seconds=1)) is None
+    assert content.next_thanks(cfg, settings, APRIL_1 + timedelta(seconds=1))[0] == "2026-04"
+    settings.app.content = {"thanks": {"holidays": "Atlantis"}}
+    with pytest.raises(Exception) as err:
+        content.config(settings)
+    assert "content.thanks.holidays" in str(err.value)
+    settings.app.content = {"thanks": {"holidays": "de", "holiday_region": "Mars"}}
+    with pytest.raises(Exception) as err:
+        content.config(settings)
+    assert "'Mars' is not a region of DE" in str(err.value) and "BY" in str(err.value)
+    settings.app.content = {"thanks": {"time": "25:00"}}
+    with pytest.raises(Exception) as err:
+        content.config(settings)
+    assert "content.thanks.time" in str(err.value)
+
+
+def test_ties_at_the_last_place_are_all_thanked():
+    people = [Person(id=i, email=f"p{i}@example.com") for i in range(5)]
+    ranked = content.choose_thanked([content.Thanked(p, shares=s, clicks=c, public=False) for p, (s, c) in
+                                     zip(people, [(5, 0), (2, 1), (1, 2), (1, 2), (0, 1)], strict=True)],
+                                    top=3, min_activity=2)
+    assert [t.person.id for t in ranked] == [0, 1, 2, 3]
+
+
 # -- privacy, configuration, command line -----------------------------------------------------------
 
 
@@ -724,6 +1062,9 @@ def test_command_line_add_import_list_retire_and_status(tmp_path, monkeypatch, c
     assert _cli(tmp_path, monkeypatch, "nudge", "run", "--now") == 0
     out = capsys.readouterr().out
     assert "planned 0" in out
+    assert _cli(tmp_path, monkeypatch, "content", "thanks", "--names") == 0
+    out = capsys.readouterr().out
+    assert "the monthly thank-you is off" in out and ": 0 members" in out and "named (they agreed): nobody" in out
 
 
 def test_every_content_text_has_both_languages_and_a_sie_form():

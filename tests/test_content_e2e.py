@@ -14,7 +14,7 @@ from sqlmodel import select
 from bot.web import build_core, create_app
 from handlers import content
 from storage.models import ConversationRef, Identity, Person
-from storage.models_content import ContentDelivery, ContentLink
+from storage.models_content import ContentDelivery, ContentLink, ContentPref
 from tests.conftest import make_settings
 from tests.fake_connector import FakeConnector
 from tests.fake_slack import LEAD, FakeSlack, _user
@@ -194,3 +194,46 @@ async def test_teams_403_skips_the_member_and_the_run_goes_on(tmp_path, aiohttp_
     async with core.db.session() as s:
         reasons = sorted((r.status, r.reason) for r in (await s.exec(select(ContentDelivery))).all())
     assert reasons == [("sent", None), ("skipped", "gone")]
+
+
+async def test_slack_monthly_thank_you_end_to_end(aiohttp_client, fake, tmp_path):
+    from tests.test_content import APRIL_1, THANKS, activity
+
+    settings = make_settings(tmp_path, **slack_env(fake))
+    settings.app.content = {"thanks": THANKS}
+    core = build_core(settings)
+    clock = Clock(APRIL_1 - timedelta(days=1))
+    core.clock = clock
+    content.configure(core, pacer=content.Pacer(1000, 0))
+    app = create_app(settings, core=core, background=False)
+    bot = SlackBot(await aiohttp_client(app), fake)
+    for i, user_id in enumerate(("U0M0", "U0M1", "U0M2")):
+        await _join_directly(core, user_id, MEMBERS[user_id]["profile"]["email"], "de" if i % 2 else "en", dm=True)
+    async with core.db.session() as s:
+        people = {p.email: p for p in (await s.exec(select(Person))).all()}
+    await activity(core, people["member0@example.com"], shares=2, clicks=5)
+    await activity(core, people["member1@example.com"], shares=4)
+    await activity(core, people["member2@example.com"], clicks=1)  # below the minimum
+
+    clock.now = APRIL_1
+    stats = await content.thanks_job(core)
+    assert stats is not None and stats.sent == 2
+    posts = {c["channel"]: c for c in fake.called("chat.postMessage")}
+    assert sorted(posts) == [dm_of("U0M0"), dm_of("U0M1")]
+    english, german = posts[dm_of("U0M0")], posts[dm_of("U0M1")]
+    assert "In March you shared 2 of our posts, and people opened your links 5 times." in all_text(english)
+    assert "Im März hast du 4 unserer Beiträge geteilt." in all_text(german)
+    # Once a month: the job again, an hour later.
+    clock.move(hours=1)
+    await content.thanks_job(core)
+    assert len(fake.called("chat.postMessage")) == 2
+
+    # The button under the message turns the thank-you off; the message stays, with the confirmation.
+    await bot.click("U0M1", button(german, "Keine Dankesnachrichten mehr"), channel=dm_of("U0M1"))
+    await bot.settled()
+    [updated] = fake.called("chat.update")
+    assert "Im März hast du 4 unserer Beiträge geteilt." in all_text(updated)
+    assert "Mit *danke an* kommen sie wieder" in all_text(updated) and "Keine Dankesnachrichten mehr" not in all_text(updated)
+    async with core.db.session() as s:
+        pref = (await s.exec(select(ContentPref).where(ContentPref.person_id == people["member1@example.com"].id))).one()
+    assert pref.thanks is False
