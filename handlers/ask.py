@@ -479,8 +479,10 @@ async def _reply(ctx: Context, text: str) -> Reply:
         return Reply(text=ctx.t("ask.empty"), private=_private(ctx))
     service = knowledge(ctx.core)
     try:
+        # The answer follows the question's language; the stored language (the one the person
+        # joined in) only decides when the text gives no clue (emoji, a link).
         answer = await service.answer_async(
-            text, normalize_language(ctx.person.language), default_lang=ctx.lang
+            text, None, default_lang=normalize_language(ctx.person.language) or ctx.lang
         )
     except KBError:
         return Reply(text=ctx.t("ask.kb_broken", comms_lead=_comms_lead(ctx, ctx.t)), private=_private(ctx))
