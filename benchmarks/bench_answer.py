@@ -31,6 +31,7 @@ from knowledge.model import TOPICS  # noqa: E402
 
 DEV = ROOT.parent / "shared/eval/dev.yaml"
 EXTRA = ROOT / "knowledge/cases/extra.yaml"
+HOLDOUT = ROOT / "knowledge/cases/holdout.yaml"
 
 DRAFTS = [
     "Check my draft: 'Huge quarter for our team - sales up 40% vs last year, numbers out next week!'",
@@ -45,7 +46,7 @@ DRAFTS = [
 
 def queries() -> list[str]:
     out = list(DRAFTS)
-    for path in (DEV, EXTRA):
+    for path in (DEV, EXTRA, HOLDOUT):
         if path.exists():
             out += [c.text for c in load_cases(path)]
     return out

@@ -50,6 +50,7 @@ _UNRELEASED = _rx(
     r"\bunder\s+nda\b",
     r"\bnda\b",
     r"\bcode\s*-?names?\b",
+    r"\bpatent\s+(?:application|pending|filing)\b|\bpatentanmeldung\w*",
     r"\bcodenamen?\b",
     r"\broadmap\b",
     r"\berlkönig\w*",
@@ -62,9 +63,23 @@ _UNRELEASED = _rx(
     r"\bstill\s+(?:in\s+)?(?:testing|development)\b",
     r"\bnot\s+(?:yet\s+)?on\s+the\s+market\b",
     r"\bexclusive(?:ly)?\s+(?:first\s+)?(?:look|preview)\b",
+    r"\b(?:next|upcoming|unreleased)\s+(?:release|version|generation|model)\b",
+    # Teasing: "can't say much yet", "stay tuned", "darf noch nichts verraten".
+    r"\bcan'?t\s+(?:say|share|tell|reveal|talk\s+about)\s+(?:much|more|anything|details)\b",
+    r"\bstay\s+tuned\b|\bmore\s+(?:to\s+come|soon)\b|\bbig\s+(?:news|things)\s+(?:are\s+)?(?:coming|ahead|soon)\b",
+    r"\bgreen\s+light\s+for\b|\bgrünes\s+licht\s+für\b",
+    r"\b(?:darf|kann)\s+(?:ich\s+)?(?:noch\s+)?(?:nichts|nicht\s+viel|nicht\s+mehr)\s+(?:\w+\s+)?(?:verraten|sagen)\b|\bbald\s+mehr\b|\bseid\s+gespannt\b",
+    r"👀|🤫",
+    r"\bnächste[nmrs]?\s+(?:release|version|generation|modell)\b",
     r"\bvorab\b",
     r"\bembargo\w*",
     r"\bsperrfrist\w*",
+    # Some people know, the public does not: "der Betriebsrat weiß es, die Presse noch nicht".
+    r"\b(?:presse|öffentlichkeit|kunden|medien)\s+(?:weiß\s+)?(?:es\s+|das\s+)?(?:aber\s+)?noch\s+nicht\b",
+    r"\b(?:press|public|media|customers)\s+(?:doesn'?t|does\s+not|don'?t|do\s+not)\s+know\b",
+    r"\b(?:verkündet|angekündigt|bekanntgegeben|bekannt\s+gegeben|veröffentlicht|offiziell)\s+(?:\w+\s+){0,3}erst\s+(?:im|in|am|ab|nach|nächst\w*|zum|zur)\b",
+    r"\berst\s+(?:im|in|am|ab|nach|nächst\w*)\s+(?:\w+\s+){0,2}(?:verkündet|angekündigt|bekanntgegeben|veröffentlicht|offiziell)",
+    r"\b(?:won'?t|will\s+not|isn'?t|is\s+not|not)\s+(?:be\s+)?(?:announced|public|official|published)\s+(?:\w+\s+){0,2}until\b",
 )
 _WEAK_UNRELEASED = _rx(
     r"\bin\s+(?:the|our)\s+labs?\b", r"\bim\s+labor\b", r"\btesting\s+(?:a|the|our)\s+new\b", r"\bbeta\b"
@@ -79,6 +94,7 @@ _FUTURE = _rx(
     r"\bin\s+(?:zwei|drei|ein\s+paar)\s+wochen\b",
     r"\bab\s+(?:januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember)\b",
     r"\bupcoming\b",
+    r"\b(?:im|in|ab|from|in\s+early|in\s+late)\s+(?:januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember|january|february|march|may|june|july|october|december)\b",
     r"\bgoing\s+to\s+(?:launch|open|announce|release)\b",
     r"\bwill\s+(?:launch|open|announce|release|unveil)\b",
 )
@@ -96,29 +112,48 @@ _FIGURE = _rx(
 _BUSINESS = _rx(
     r"\b(?:sales|revenue|revenues|turnover|profit|profits|earnings|margin|orders|bookings|growth|ebit\w*|results|numbers|figures|quarter|quarterly|headcount|customers|users|downloads|market\s+share)\b",
     r"\b(?:umsatz\w*|absatz\w*|verkäufe|verkaufszahlen|gewinn\w*|ergebnis\w*|marge|aufträge|auftragseingang|wachstum|zahlen|quartal\w*|mitarbeiterzahl|kundenzahl|nutzerzahl\w*|marktanteil)\b",
+    r"\b(?:preise|preiserhöh\w*|preissteiger\w*|prices|pricing|price\s+(?:increase|hike|rise|cut))\b",
+    r"\bq[1-4]\b",
     r"\b(?:up|down|grew|rose|fell|increased|decreased|gestiegen|gesunken|gewachsen|plus|minus)\b",
 )
 _RECORD = _rx(
     r"\brecord\s+(?:quarter|year|month|sales|results)\b",
     r"\bbest\s+(?:quarter|year)\s+ever\b",
+    r"\b(?:q[1-4]|quarter|quartal|year|month|jahr|monat)\b.{0,25}?\b(?:best|strongest|biggest|record|bestes|stärkstes)\b.{0,10}?\b(?:ever|yet|aller\s+zeiten|bisher)\b",
     r"\brekord\w*",
 )
 _PUBLISHED = _rx(
     r"\b(?:published|press\s+release|annual\s+report|already\s+public|public\s+(?:figures|numbers)|official\s+(?:announcement|post|statement|release|video|article|update))\b",
     r"\bofficially\s+(?:announced|published|released|opened|launched|celebrated|presented)\b",
-    r"\b(?:company|we|they|comms|marketing)\s+(?:has\s+|have\s+|just\s+)?(?:uploaded|posted|published|shared|put\s+out)\b",
+    r"\b(?:company|we|they|comms|marketing|team|hr|department|ceo|management)\s+(?:has\s+|have\s+|just\s+)?(?:uploaded|posted|published|shared|put\s+out)\b",
+    r"\b(?:on|from)\s+(?:the|our)\s+(?:company|official|corporate)\s+(?:\w+\s+)?(?:account|page|channel|profile|instagram|linkedin|feed|blog|website|site|youtube)\b",
+    r"\bofficial\s+(?:company\s+)?(?:account|page|channel)'?s?\b",
     r"\b(?:was|were|has\s+been|have\s+been)\s+(?:officially\s+)?(?:announced|published|released|launched|opened)\b",
     r"\b(?:veröffentlicht\w*|pressemitteilung\w*|geschäftsbericht\w*|bereits\s+öffentlich|offizielle[nmrs]?\s+(?:ankündigung|beitrag|post|mitteilung|video|artikel))\b",
     r"\boffiziell\s+(?:bekannt|verkündet|kommuniziert|angekündigt|eröffnet|gefeiert|vorgestellt|gestartet)\w*",
     r"\bwurde\s+(?:\w+\s+){0,3}(?:angekündigt|vorgestellt|eröffnet|veröffentlicht|bekanntgegeben)\b",
     r"\b(?:firmen|unternehmens)(?:beitrag|post|video|artikel)\w*|\bkarriereseite\w*",
     r"\b(?:beitrag|post)\s+(?:unserer|unseres|der|des)\s+(?:firma|unternehmens|geschäftsführ\w+|ceo|chefin|chefs|vorstand\w*)\b",
+    r"\b(?:already|schon|bereits)\s+(?:\w+\s+){0,3}online\b",
+    r"\b(?:is|ist|sind)\s+(?:schon\s+|bereits\s+)?(?:seit\s+\w+\s+\w+\s+)?online\b",
+    r"\b(?:it'?s|its|it\s+is|ist|sind)\s+(?:already\s+|schon\s+|bereits\s+)?(?:public|öffentlich)\b",
+    r"\b(?:firma|unternehmen|wir|marketing|hr|kommunikation)\s+(?:hat|haben)\s+(?:\w+\s+){0,5}(?:gepostet|veröffentlicht|geteilt|hochgeladen|gratuliert|angekündigt|bekanntgegeben|verkündet)\b",
+    r"\b(?:pressemeldung|presseinfo|presseinformation)\w*|\bnews\s+release\b",
+    r"\b(?:hochgeladen|gepostet|veröffentlicht|geteilt|online\s+gestellt)\s+(?:hat|haben|wurde|wurden)\b",
+    r"\bcareers?\s+(?:site|page|portal)\b|\bwe'?re\s+(?:hiring|looking\s+for)\b|\bwe\s+are\s+(?:hiring|looking\s+for)\b|\bapply\s+(?:now|via|here|today)\b|\b(?:jetzt\s+)?bewerb(?:t\s+euch|en\s+sie\s+sich|\s+dich)\b|\bwir\s+stellen\s+ein\b",
+    # A job ad is published by the company by definition.
+    r"\b\w*(?:stellenanzeige|stellenausschreibung|stellenangebot|jobangebot|jobanzeige)\w*|\bjob\s+(?:ads?|adverts?|postings?|openings?)\b|\bvacanc(?:y|ies)\b",
+    r"\b(?:share|post|teilen|posten)\s+(?:the|a|den|einen)\s+link\b|\blink\s+(?:teilen|posten|sharen)\b",
+    r"\b(?:aired|broadcast|ausgestrahlt)\b|\bwar\s+(?:gestern\s+|heute\s+)?im\s+(?:fernsehen|radio|tv)\b|\bwas\s+on\s+(?:tv|the\s+radio)\b|\bin\s+der\s+\S*mediathek\b",
+    r"\b(?:page|account|channel|seite|kanal)\s+(?:has\s+)?(?:just\s+|gerade\s+|hat\s+)?(?:announced|posted|published|shared|gepostet|veröffentlicht)\b",
 )
 _UNPUBLISHED = _rx(
     r"\bnot\s+(?:yet\s+)?(?:public|published|out|official|announced)\b",
     r"\bout\s+next\b",
     r"\bbefore\s+(?:they|it)\s+(?:are|is)\s+(?:published|out)\b",
     r"\b(?:numbers|figures|results)\s+(?:come\s+)?out\b",
+    r"\b(?:numbers|figures|results|zahlen|ergebnisse)\s+(?:are\s+)?(?:coming|due|kommen|folgen)\b",
+    r"\b(?:jahresabschluss|quartalsbericht|earnings\s+call|bilanzpressekonferenz)\w*\s+(?:\w+\s+){0,3}(?:erst|kommt|is\s+on|next|nächste)",
     r"\binternal\b",
     r"\bnoch\s+nicht\b",
     r"\bintern\w*\b",
@@ -135,26 +170,43 @@ _DEAL = _rx(
     r"\b(?:clos|shut)\w*\s+(?:down\s+)?(?:the|our|a)\s+(?:plant|site|factory|office|location)\b",
     r"\bopen\w*\s+(?:a\s+)?new\s+(?:office|site|plant|factory|location|branch|subsidiary)\b",
     r"\bjoint\s+venture\b",
+    r"\b(?:moving|move|relocat\w*)\s+(?:our\s+|the\s+)?(?:hq|headquarters|head\s+office|production|plant|factory|site)\b",
+    r"\b(?:kunde|kundin|customer|client|auftraggeber)\w*\s+(?:\w+\s+){0,4}(?:abspringen|abspringt|abgesprungen|kündigen|kündigt|verlieren|verloren|wechseln|leaving|churn\w*|cancel\w*)\b",
+    r"\b(?:lose|losing|lost|verlieren|verloren)\s+(?:our\s+|unseren\s+|unsere\s+)?(?:biggest|largest|main|key|a\s+major|größten|wichtigsten)\s+(?:customer|client|account|kunden|kundin)\b",
+    r"\b(?:zentrale|hauptsitz|firmensitz|produktion|werk)\s+(?:\w+\s+){0,4}(?:verlagern|verlegen|umziehen|zieht\s+\w+\s+um)\b|\bumzug\s+(?:der|des|unserer|unseres)\s+(?:zentrale|hauptsitz\w*|firmensitz\w*)",
     r"\bvertrag\w*\s+(?:\w+\s+)?(?:unterschrieben|unterzeichnet|abgeschlossen)",
     r"\bauftrag\w*\s+(?:\w+\s+)?(?:gewonnen|erhalten|an\s+land)",
     r"\bgroßauftrag\w*",
     r"\bausschreibung\w*\s+(?:\w+\s+)?gewonnen",
     r"\bübernahme\w*",
-    r"\bübernehmen\b",
+    # "übernehmen" is also copying a chart or taking on a task; only a company taken over is a deal.
+    r"\b(?:firma|unternehmen|startup|start-up|konkurrent\w*|wettbewerber\w*|mitbewerber\w*|hersteller|anbieter|zulieferer)\s+(?:\w+\s+){0,3}übernehmen\b",
+    r"\bübernehmen\s+(?:wir\s+)?(?:die|den|das|einen|eine)\s+(?:firma|konkurrenz|konkurrenten|startup|start-up|hersteller|anbieter|wettbewerber)\b",
+    r"\b(?:stellen|arbeitsplätze|jobs)\s+(?:\w+\s+){0,3}(?:schaffen|abbauen|streichen|auslagern|verlagern)\b",
+    r"\b(?:create|creating|cut|cutting|add|adding|axe|axing)\s+(?:\d+\s+)?(?:new\s+)?jobs\b",
+    r"\bpartner(?:ship|ing)\s+with\b",
+    r"\bpartnerschaft\s+mit\b",
+    r"\bpartnerschaft\w*\s+(?:\w+\s+){0,5}ein(?:gehen)?\b",
     r"\bfusion\w*",
     r"\bverhandl\w*",
     r"\bstellenabbau\w*",
     r"\bumstrukturierung\w*",
     r"\bkündigungswelle\w*",
     r"\bwerks?schließung\w*",
-    r"\bneue[nmrs]?\s+(?:standort|werk|büro|niederlassung|filiale)\w*",
-    r"\b(?:standort|werk|büro|niederlassung)\w*\s+(?:\w+\s+){0,3}(?:eröffnen|eröffnet|schließen|schließt|geschlossen)",
+    r"\b(?:standort|werk|büro|niederlassung|filiale|fabrik)\w*\s+(?:\w+\s+){0,5}(?:eröffnen|eröffnet|schließen|schließt|geschlossen|dichtgemacht|dichtmachen|aufgegeben|verkauft|verlagert)",
 )
+# "unser neues Büro" alone may well be open already; only a plan to open one is a leak.
+_NEW_SITE = _rx(r"\bneue[nmrs]?\s+(?:standort|werk|büro|niederlassung|filiale)\w*")
 _CUSTOMER_PROJECT = _rx(
     r"\b(?:customer|client)(?:'s)?\s+(?:project|projects|name|names|deal|order|pilot)\b",
     r"\bkunden(?:projekt|namen?|auftrag|pilot)\w*",
     r"\bprojekt\w*\s+(?:bei|für|mit)\s+(?:dem|der|unserem|unserer)\s+kunden?",
     r"\b(?:his|her|their)\s+company(?:'s)?\s+project\b",
+    r"\b(?:customer|client)(?:'s|s')?\s+(?:logo|logos|dashboard|data|system|systems|screen)\b",
+    r"\b(?:our|unser\w*)\s+(?:biggest|largest|main|key|most\s+important|größte\w*|wichtigste\w*)\s+(?:customer|client|kunde\w*|kundin|auftraggeber\w*)",
+    r"\bnamen\s+(?:unserer|der|von|aller)\s+kunden\b|\b(?:customer|client)\s+names\b|\bnames\s+of\s+(?:our\s+)?(?:customers|clients)\b",
+    r"\bkunden(?:logo|dashboard|system)\w*",
+    r"\blogos?\s+(?:des|unseres|unserer|eines|einer)\s+kund\w*",
 )
 _INTERNAL = _rx(
     r"\binternal\s+(?:document|documents|memo|e-?mail|mail|slides|presentation|newsletter|meeting|chart|figures|numbers|wiki|tool|dashboard|strategy|roadmap)\w*",
@@ -176,6 +228,22 @@ _INTERNAL = _rx(
     r"\borganigramm\w*",
     r"\brundmail\w*",
     r"\bscreenshot\w*\s+(?:of|from|aus|von)\s+(?:our|the|unserem|unserer|dem|der)\s+(?:intranet|internal|jira|confluence|crm|dashboard|sharepoint|wiki)",
+    r"\bdashboards?\b",
+    r"\b(?:preisliste\w*|price\s+lists?|konditionen|gehaltsbänder\w*|gehaltsband\w*|salary\s+bands?|pay\s+scales?|salary\s+ranges?)\b",
+    r"\b(?:nur\s+)?intern\s+(?:bekommen|erhalten|verteilt|geteilt|kommuniziert|verschickt|besprochen|vorgestellt)\b",
+    r"\binternally\b",
+    r"\binternal\s+(?:\w+\s+)?(?:channel|chat|thread|message|messages|post)\b",
+    r"\b(?:slack|teams)[-\s]?(?:thread|chat|channel|kanal|nachricht|message)\w*",
+    r"\bboard\s+meeting\b",
+    r"\b(?:told|said|announced|mentioned|shared)\s+(?:us\s+)?(?:\w+\s+)?(?:in|at|during)\s+(?:the|a|an|our|today'?s)\s+(?:\w+\s+)?(?:meeting|all-hands|town\s*hall|call|stand-?up)\b",
+    r"\b(?:im|beim|in\s+der|in\s+einer|in\s+unserer)\s+(?:\w+\s+)?(?:meeting|besprechung|sitzung|call|teamrunde|jour\s+fixe)\w*\s+(?:\w+\s+){0,2}(?:erzählt|gesagt|verkündet|angekündigt|mitgeteilt|erwähnt)\b",
+    r"\bin\s+confidence\b|\bim\s+vertrauen\b",
+    r"\b(?:jira|confluence|sharepoint|trello|asana)\b",
+    r"\b(?:source\s+code|code\s+snippets?|quellcode\w*|private\s+repo\w*|architecture\s+diagram\w*|architekturdiagramm\w*|rezeptur\w*|test\s*results?|testergebnis\w*|access\s+badges?|keycards?|zugangskarte\w*|werksausweis\w*|server\s*rooms?|serverraum\w*|rechenzentrum\w*)\b",
+    r"\b(?:photo|picture|pic|foto|bild|screenshot)\w*\s+(?:of|von)\s+(?:my|our|the|meinem|unserem|dem)\s+(?:screen|monitor|laptop|bildschirm)\w*",
+    r"\bvorstandssitzung\w*",
+    r"\b(?:tagesordnung\w*|agenda\s+(?:of|for)\s+the\s+(?:board|management|leadership)|\w*klausur\w*|(?:board|leadership|management|strategy)\s+(?:retreat|offsite))\b",
+    r"\baufsichtsrat\w*",
 )
 
 _COMPANY_DATA = _rx(
@@ -184,8 +252,13 @@ _COMPANY_DATA = _rx(
     r"\bsales\s+pipeline\b",
     r"\bkunden(?:liste|daten|datei|datenbank|kartei|stamm)\w*",
     r"\b(?:adress|kontakt)(?:liste|daten|datei)\w*",
+    r"\b(?:connections|contacts|kontakte)\s+(?:\w+\s+){0,3}(?:customers|clients|kunden)\b",
+    r"\b(?:groups?|gruppen?|chats?|channels?|kan[aä]le?|lists?|listen?|verteiler)\w*\s+(?:with|mit)\s+(?:our|unseren|den|allen|all\s+our)?\s*\w*(?:kunden|customers|clients)\b",
+    r"\b(?:personal|private|privat\w*)\s+(?:e-?mail|email|adresse|address|crm|list|liste|postfach|inbox)\b",
+    r"\bvisitenkarte\w*|\bbusiness\s+cards?\b|\bleads\b|\bmailing\s*-?list\w*|\bmailingliste\w*|\bverteiler\w*|\bteilnehmerliste\w*|\battendee\s+list\w*|\bevent\s+registrations?\b",
 )
 _TAKE = _rx(
+    r"\b(?:weiterführ\w*|fortführ\w*|continue|keep\s+running|keep\s+using)\b",
     r"\b(?:take|taking|took|export\w*|copy\w*|copie\w*|download\w*|forward\w*|keep|bring|send\w*|upload\w*|scrap\w*|use)\b",
     r"\b(?:mitnehm\w*|nehmen\s+\w+\s+mit|nimm\w*\s+mit|export\w*|kopier\w*|herunterlad\w*|runterlad\w*|weiterleit\w*|behalt\w*|schick\w*|hochlad\w*|nutz\w*|verwend\w*|aufnehm\w*)",
 )
@@ -213,12 +286,18 @@ _SENSITIVE = _rx(
     r"\bon\s+sick\s+leave\b",
     r"\bsalar(?:y|ies)\s+of\b",
     r"\bgehälter\b",
+    r"\b(?:handy|telefon|mobil|privat)nummer\w*\s+(?:meines|meiner|von|des|der|eines|einer|unseres|unserer)\b",
+    r"\b(?:privat|wohn|heim)adresse\w*",
+    r"\bprivate\s+adresse\w*",
+    r"\b(?:phone|mobile|cell)\s+numbers?\s+of\s+(?:my|a|an|our|the)\b",
+    r"\b(?:colleague|coworker|customer|client)'?s\s+(?:phone|mobile|number|address|salary|health|diagnosis)\b",
+    r"\bhome\s+address\w*",
+    r"\b(?:names?|namen)\s+(?:and|und)\s+(?:their\s+|ihre\s+)?(?:mobile\s+|phone\s+|private\s+|private\w*\s+)?(?:numbers|nummern|handynummern|telefonnummern|noten|grades|addresses|adressen|gehälter|salaries)\b",
 )
 _TAGGING = _rx(
     r"\btag(?:ging|ged)?\s+(?:him|her|them|my|the|our|a|all|everyone|colleagues?|people|customers?)\b",
-    r"(?<![\w.])@[a-z][\w.-]{2,}",
     r"\bmarkier\w*",
-    r"\btagg\w*",
+    r"\btagg(?:en|e|st|t)\b|\bgetaggt\b",
     r"\bverlink\w*\s+(?:ihn|sie|kolleg\w*|kunde\w*|den|die)",
     r"\bname\s+(?:him|her|them|my\s+colleague)\b",
     r"\bnamentlich\b",
@@ -226,15 +305,17 @@ _TAGGING = _rx(
     r"\bnennen\b.*\bnamen\b",
 )
 _MEDIA = _rx(
-    r"\b(?:photos?|pictures?|pics?|images?|videos?|selfies?|screenshots?|recordings?|clips?|footage|fotos?|bilder?|aufnahmen?|mitschnitt\w*)\b",
+    r"\b(?:photos?|pictures?|pics?|images?|videos?|selfies?|screenshots?|recordings?|clips?|footage|fotos?|bilder?|aufnahmen?|mitschnitt\w*|stories|story|reels?|boomerangs?)\b",
     r"(?:foto|bild|video|selfie|screenshot)s?\b",
 )
 _PEOPLE = _rx(
-    r"\b(?:colleagues?|coworkers?|co-workers?|team(?:mates)?|group|people|faces|everyone|everybody|customers?|clients?|visitors?|guests?|kids|children|participants|attendees|apprentices|trainees|boss|manager|staff|employees|crowd|patients?)\b",
-    r"\b(?:kolleg\w*|team\w*|gruppe\w*|leute|personen|gesicht\w*|allen|alle|kunde\w*|besucher\w*|gäst\w*|kinder\w*|teilnehm\w*|azubis?|auszubildende\w*|chef\w*|mitarbeit\w*|belegschaft|publikum|patient\w*)\b",
+    r"\b(?:colleagues?|coworkers?|co-workers?|team(?:s|mates?|members?)?|group|people|faces|everyone|everybody|customers?|clients?|visitors?|guests?|kids|children|participants|attendees|apprentices|trainees|boss|manager|staff|employees|crowd|patients?|neighbou?rs)\b",
+    r"\b(?:kolleg\w*|team(?:s|mitglied\w*|kolleg\w*)?|gruppe\w*|leute|personen|gesicht\w*|allen|alle|kunde\w*|besucher\w*|gäst\w*|kinder\w*|teilnehm\w*|azubis?|auszubildende\w*|chef\w*|mitarbeit\w*|belegschaft|publikum|patient\w*)\b",
     r"\b(?:gruppen|team|klassen|mitarbeiter)(?:foto|bild|selfie|video)s?\b",
     r"\bgroup\s+(?:photo|picture|shot|selfie)\b",
     r"\boffsite\b",
+    # Where patients or residents are, a picture nearly always shows someone.
+    r"\b(?:ward|wards|hospital|clinic|care\s+home|station|klinik\w*|krankenhaus\w*|pflegeheim\w*|arztpraxis)\b",
     r"\b(?:christmas|holiday|summer)\s+party\b",
     r"\b(?:weihnachts|sommer)feier\b",
     r"\bbetriebsausflug\b",
@@ -260,7 +341,25 @@ _FIRST_NAMES = frozenset(
     john james robert william richard joseph charles george mark steven steve anthony brian chris kevin jason ryan
     jack harry oscar noah liam ethan mason logan adam luke sam samuel henry jacob joshua nathan mike matt""".split()
 )
+# An @handle names a person unless it is plainly an account ("@company_engineering", "@acme_jobs").
+_MENTION = re.compile(r"(?<![\w.])@([A-Za-z][\w.-]{2,})")
+_ACCOUNT_HANDLE = re.compile(r"company|official|team|brand|news|jobs|careers|karriere|firma|corp|hq|info|support", re.I)
+# "the customer BMW", "für den Kunden Globex": a named customer.
+_NAMED_CUSTOMER = re.compile(
+    r"\b(?i:customer|client|kunden?|kundin)\s+([A-ZÄÖÜ][\w&.-]+)",
+    re.UNICODE,
+)
+_NOT_CUSTOMER_NAMES = frozenset("""contact data list project projects name names service support success care""".split())
 _CAP_NAME = re.compile(r"\b([A-ZÄÖÜ][a-zäöüß]+)\s+([A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?)\b")
+
+_PRIVATE_MATTER = _rx(
+    r"\b(?:verdien\w*|earns?|earning|salar\w*|gehalt|gehälter|lohn|löhne|income|einkommen)\b",
+    r"\b(?:krankmeldung\w*|sick\s+notes?|attest\w*|arztbrief\w*|medical\s+(?:certificate|records?|notes?))\b",
+    r"\b(?:pregnan\w*|schwanger\w*|mutterschutz|elternzeit|parental\s+leave|maternity|paternity|sick\s+leave|krankgeschrieben|krankheit\w*|illness|diagnos\w*|therapy|therapie\w*|burn-?out|depression\w*|disabilit\w*|behinderung\w*|coming\s+out|sexual\s+orientation|sexuelle\s+orientierung|license\s+plate|nummernschild\w*|lebenslauf|resume|cv|bewerbung\w*|application\s+of|gefeuert|got\s+fired|abmahnung\w*|disciplinary|scheidung\w*|divorce\w*)\b"
+)
+_A_PERSON = _rx(
+    r"\b(?:colleague\w*|coworker\w*|co-worker\w*|kolleg\w*|mitarbeiter\w*|teammate\w*|boss|chef\w*|manager\w*|he|she|his|her|him|er|sie|ihm|ihr|ihre|seine?|candidate\w*|kandidat\w*|bewerber\w*|applicant\w*|customer\w*|kund\w*)\b"
+)
 
 # -- copyright -------------------------------------------------------------------
 
@@ -285,6 +384,13 @@ _THIRD_PARTY = _rx(
     r"\bim\s+(?:internet|netz|web)\s+gefunden\b",
     r"\bfremde[nmrs]?\s+(?:bild|foto|video|grafik|text|artikel|logo)\w*",
     r"\bstockfoto\w*",
+    r"\b(?:getty|shutterstock|istock|adobe\s+stock|unsplash|pexels|pixabay)\b",
+    r"\b\w*(?:bild|foto)\w*\s+(?:vom|von\s+dem|von\s+der|aus\s+dem|aus\s+der)\s+\S*(?:artikel|zeitung|magazin|bericht)\w*",
+    r"\b(?:photo|picture|image|cover|thumbnail|header)\w*\s+(?:from|of)\s+(?:the|a|an|their|this)\s+(?:\S+\s+)?(?:article|story|newspaper|magazine)\b",
+    r"\bsoundtrack\w*|\bfilmmusik\w*|\btitelmusik\w*|\btheme\s+(?:song|music|tune)\b",
+    r"\b(?:ai|ki)[-\s]?(?:generated|generiert\w*|images?|bild\w*)\b|\bmidjourney\b|\bdall-?e\b|\bstable\s+diffusion\b",
+    r"\b(?:celebrit\w*|promi\w*|famous\s+(?:people|person|actor|singer))\b",
+    r"\b(?:fonts?|schriftart\w*)\b|\bgoogle\s+maps\s+screenshot\w*|\bkartenausschnitt\w*",
     r"\bmusik\w*",
     r"\bsongs?\b",
     r"\blied(?:er)?\b",
@@ -297,10 +403,34 @@ _THIRD_PARTY = _rx(
     r"\bfilm\s*ausschnitt\w*",
     r"\bfilmszene\w*",
     r"\b(?:movie|film|tv)\s+(?:clip|scene|still)s?\b",
+    r"\bfound\s+(?:\w+\s+){0,4}(?:on|in)\s+(?:a|an|another|someone|somebody|other|some|their|his|her)\b",
+    r"\b(?:auf|bei|im|in)\s+(?:\w+\s+){0,2}(?:gesehen|gefunden|entdeckt)\b|\b(?:saw|seen|spotted)\s+(?:it\s+|this\s+)?(?:on|in)\s+(?:\w+\s+)?(?:instagram|pinterest|facebook|twitter|x|tiktok|reddit|google|a\s+website|the\s+internet|someone)",
+    r"\b(?:someone|somebody)\s+else'?s?\b",
+    r"\banother\s+(?:company|person|brand|user|creator|artist|photographer)'?s?\b",
+    r"\bas\s+(?:mine|my\s+own)\b",
+    r"\bdownload\w*\s+(?:the|this|that|their|his|her|a|an)\s+(?:\w+\s+)?(?:photo|picture|image|video|graphic|chart|infographic|clip)s?\b",
+    r"\b(?:bild|foto|video|grafik|clip)\w*\s+(?:\w+\s+){0,3}(?:herunterladen|runterladen|downloaden)\b",
+    r"\b(?:clip|scene|still|gif|ausschnitt|mitschnitt|szene)\w*\s+(?:from|aus)\s+(?:the\s+|a\s+|an\s+|der\s+|dem\s+|einer\s+|einem\s+)?(?:movie|film|show|series|tv|sitcom|serie|sendung|fernseh\w*|nachrichten|\w+schau)\b",
+    r"\bausschnitt\w*\s+aus\s+(?:der|dem|einer|einem)\b",
+    r"\b(?:cartoons?|comics?|karikatur\w*|infogra(?:fik|phic)\w*)\b",
+    r"\bd(?:a)?runter\s*(?:zu\s*)?leg\w*",
+    r"\b(?:photo|picture|image|foto|bild)s?\s+(?:from|in|aus)\s+(?:the|a|an|der|dem|einem|einer)\s+(?:article|newspaper|news|story|magazine|paper|zeitung|artikel|bericht|magazin)\b",
+)
+# Another brand's logo: "the Marvel logo", "das Nike-Logo", "logo of Siemens". Case matters here.
+_BRAND_LOGO = re.compile(
+    r"\b(?:the|a)\s+((?:[A-Z][\w&.'-]*\s+){0,2}[A-Z][\w&.'-]*)\s+logos?\b"
+    r"|\b([A-ZÄÖÜ][\w&.]*)-Logos?\b"
+    r"|\b(?i:logos?\s+(?:of|from|von))\s+([A-ZÄÖÜ][\w&.-]+)",
+    re.UNICODE,
+)
+_OWN_BRAND_WORDS = frozenset(
+    """company companies brand corporate official new old team our my firm employer firmen unternehmens marken
+    team konzern abteilungs kunden eigenen neuen alten""".split()
 )
 _OWN_OR_LICENSED = _rx(
-    r"\b(?:brand\s+portal|press\s+kit|media\s+kit|media\s+library|royalty-?free|licen[cs]ed|our\s+own|i\s+took|i\s+shot|i\s+filmed|i\s+made|my\s+own)\b",
-    r"\b(?:brand-?portal|presse-?kit|pressemappe|mediathek|lizenzfrei\w*|lizenziert\w*|gema-?frei\w*|selbst\s+(?:gemacht|fotografiert|gefilmt|aufgenommen)|eigene[nms]?\s+(?:foto|bild|video|musik))\b",
+    r"\b(?:brand\s+portal|press\s+kit|media\s+kit|media\s+library|royalty-?free|licen[cs]ed|i\s+took|i\s+shot|i\s+filmed|i\s+made|i\s+drew)\b",
+    r"\b(?:our|my)\s+own\s+(?:\w+\s+)?(?:photos?|pictures?|images?|videos?|footage|music|songs?|graphics?|drawings?|recordings?)\b",
+    r"\b(?:brand-?portal|presse-?kit|pressemappe|mediathek|lizenzfrei\w*|lizenziert\w*|gema-?frei\w*|selbst\s+(?:gemacht|fotografiert|gefilmt|aufgenommen|gezeichnet)|eigene[nms]?\s+(?:foto|bild|video|musik))\b",
 )
 
 # -- netiquette ------------------------------------------------------------------
@@ -322,6 +452,20 @@ _INSULT = _rx(
     r"\bheimzahl\w*",
     r"\bzurückschlagen\b",
     r"\bdie\s+meinung\s+geigen\b",
+    r"\bklappe\s+halten\b|\bhalt\s+die\s+klappe\b|\bshut\s+up\b",
+    r"\b(?:snowflakes?|boomers?|muppets?|twats?|wankers?|dickheads?|pricks?|fuck\w*|wtf|stfu|go\s+cry|cry\s+(?:somewhere|about\s+it|more)|get\s+lost)\b",
+    r"\b(?:verpiss\w*|hau\s+ab|heul\s+doch|vollpfosten|pfeife|hirni|dummkopf|arsch\w*|wichser|kacke|penner|spast\w*)\b",
+    r"\b(?:threat\w*|drohung\w*|bedroh\w*)\b",
+    # Posting one yourself; reporting someone else's is another matter.
+    r"\b(?:post|share|tell|make|write|repost|like|teilen|posten|erzählen|machen|schreiben|liken)\s+(?:a|an|this|that|the|some|einen|ein|eine|diesen|dieses|den|das)?\s*(?:\w+\s+)?(?:racist|sexist|homophob\w*|transphob\w*|antisemit\w*|rassistisch\w*|sexistisch\w*|ageist)\w*\s+(?:jokes?|memes?|comments?|posts?|remarks?|witz\w*|sprüche?|kommentar\w*|beitr[aä]g\w*)\b",
+    r"\b(?:rassistisch|sexistisch|homophob|transphob|antisemitisch)\w*\s+(?:witz|spruch|sprüche|meme|kommentar|beitrag)\w*\s+(?:\w+\s+){0,3}(?:posten|teilen|erzählen|machen|schreiben|liken)\b",
+    r"\b(?:über|of|about|at)\s+(?:\w+\s+)?(?:dicke|fat|overweight|übergewichtig\w*|alte|old|behinderte|disabled|ausländer\w*|foreigners|frauen|women|schwule|gays|muslime|juden|jews|schwarze|black)\s+(?:\w+\s+){0,2}(?:lustig|fun|witz\w*|jokes?|mock\w*|spott\w*)",
+    r"\b(?:lustig\s+mach\w*|makes?\s+fun\s+of|making\s+fun\s+of|mocks?|mocking|verspott\w*)\s+(?:über\s+)?(?:\w+\s+)?(?:dicke|fat|overweight|übergewichtig\w*|alte|old|behinderte|disabled|ausländer\w*|foreigners|frauen|women|schwule|gays|muslime|juden|jews|schwarze|black)\b",
+    # Running down a group: "women just aren't as good at tech", "Ausländer sind faul".
+    r"\b(?:women|men|frauen|männer|foreigners|immigrants|ausländer\w*|migrant\w*|old\s+people|older\s+people|ältere\w*|muslims|muslime\w*|jews|juden|gays|schwule\w*)\b.{0,40}?\b(?:nicht\s+(?:so\s+)?gut|schlechter|worse|can'?t\s+do|cannot\s+do|aren'?t\s+(?:as\s+)?good|are\s+bad|sind\s+(?:eben\s+|halt\s+)?(?:schlecht|dumm|faul)|taugen\s+nichts|nichts\s+taugen|inferior|stupid|lazy)\b",
+    r"\b(?:jokes?|witz\w*|memes?|sprüche?)\s+(?:about|über)\s+(?:\w+\s+)?(?:women|men|foreigners|immigrants|muslims|jews|christians|gays|trans\w*|black\s+people|asians?|disabled|old\s+people|frauen|männer|ausländer\w*|migrant\w*|muslime\w*|juden|christen|schwule\w*|behinderte\w*|alte\w*|blondinen)\b",
+    r"\bkeine\s+ahnung\s+(?:hat|haben|hast)\b|\bha(?:s|ve)\s+no\s+(?:idea|clue)\b",
+    r"\blearn\s+to\s+read\b|\blern\w*\s+(?:erst\s+mal\s+|mal\s+)?lesen\b|\bwhin(?:e|ing)\b|[,.]\s*(?:genius|einstein|sherlock|schlaumeier|klugscheißer)\b",
     r"\bgive\s+(?:them|him|her)\s+(?:a\s+piece\s+of\s+my\s+mind|hell)\b",
 )
 _ATTACKED = _rx(
@@ -342,16 +486,18 @@ _COMPETITOR = _rx(
     r"\bkonkurren\w*",
     r"\bwettbewerb\w*",
     r"\bmitbewerber\w*",
+    r"\bswitch\s+to\s+us\b|\bwechsel\w*\s+(?:doch\s+|lieber\s+|endlich\s+)?zu\s+uns\b|\bstill\s+(?:using|buys?|buying)\b|\bnoch\s+(?:immer\s+)?(?:bei|von)\s+\w+\s+(?:kauft|kaufen|bestellt)\b",
 )
 _NEGATIVE = _rx(
     r"\b(?:worse|worst|bad|terrible|awful|horrible|useless|overpriced|cheap\s+copy|copycat|ridiculous|laughable|joke|inferior|fails?|failing|dying|dead|bankrupt|sinking|garbage|trash|junk|crap|rubbish|sucks?|embarrassing)\b",
+    r"🤡|💩|🙄|🤮|😂|🤣|\bimagine\s+still\b|\bdeserves?\b|\bverdient\s+(?:es|haben)\b",
     r"\b(?:schlechter\w*|schlecht\w*|mies\w*|furchtbar\w*|grottig\w*|überteuert\w*|billig\w*|kopie|abklatsch\w*|lächerlich\w*|witz|pleite|versag\w*|müll|schrott\w*|mist|peinlich\w*|hinterher)\b",
 )
 
 # -- spokesperson and crisis ----------------------------------------------------
 
 _PRESS = _rx(
-    r"\bjournalist\w*",
+    r"\b\w*journalist\w*",  # also "Wirtschaftsjournalistin"
     r"\breporters?\b",
     r"\bpress\s+(?:inquir\w+|request|enquir\w+|contact|question|people)\b",
     r"\bmedia\s+(?:inquir\w+|request|enquir\w+)\b",
@@ -366,24 +512,65 @@ _PRESS = _rx(
     r"\binterview\s+(?:request|with\s+(?:a|the)\s+(?:newspaper|magazine|paper|journalist))\b",
     r"\bpresseanfrage\w*",
     r"\bmedienanfrage\w*",
-    r"\bredaktion\w*",
+    r"\b\w*redaktion\w*",
     r"\bblogger\w*",
     r"\bstellungnahme\w*",
     r"\breporter\w*",
-    r"\bpresse\b(?!\s*-?(?:kit|mitteilung|bild|foto|bereich|mappe|material|fotos|bilder))",
+    r"\b\w*presse\b(?!\s*-?(?:kit|mitteilung|bild|foto|bereich|mappe|material|fotos|bilder))(?!\s+(?:\w+\s+){0,2}(?:noch\s+)?nicht\b)",
     r"\binterview\s*anfrage\w*",
     r"\bfernsehteam\w*",
+    r"\b(?:analyst|investor|shareholder|aktionär|finanzanalyst)\w*\s+(?:\w+\s+){0,5}(?:asked|asks|wants|called|contacted|fragt|fragte|will|möchte|angerufen)\b",
+)
+# Creators who ask are press too, but one to clear rather than to refuse outright.
+_CREATOR = _rx(
+    r"\b(?:youtuber|influencer|streamer|content\s+creator|podcaster|tiktoker)\w*\b.{0,60}?\b(?:asked|asks|wants|contacted|messaged|dm'?d|fragt|fragte|will|möchte|angefragt|geschrieben)\b",
 )
 # Speaking for the company: a statement or position in its name.
 _STATEMENT = _rx(
-    r"\bon\s+behalf\s+of\s+(?:the|our|my)\s+(?:company|employer|firm)\b",
+    r"\bon\s+behalf\s+of\s+(?:the|our|my|all)\s+(?:company|employer|firm|team|colleagues|staff|employees|workforce|department|plant|site)\b",
     r"\b(?:official|company'?s?)\s+(?:statement|position|stance|response)\b",
     r"\bspeak\w*\s+for\s+(?:the|our)\s+company\b",
-    r"\bim\s+namen\s+(?:der|des|unserer|unseres|meiner|meines)\s+(?:firma|unternehmens|arbeitgebers)\b",
+    r"\bim\s+namen\s+(?:der|des|unserer|unseres|meiner|meines|aller)\s+(?:firma|unternehmens|arbeitgebers|belegschaft|kolleg\w*|mitarbeit\w*|teams|abteilung|werks?|standort\w*)\b",
     r"\b(?:offizielle\w*|unsere\w*)\s+(?:stellungnahme|position|haltung)\b",
     r"\bfür\s+(?:die|das)\s+(?:firma|unternehmen)\s+sprechen\b",
     r"\bwie\s+(?:wir|die\s+firma|das\s+unternehmen)\s+(?:\w+\s+){0,3}stehen\b",
     r"\bwhere\s+(?:we|the\s+company)\s+stands?\b",
+    r"\b(?:was|wie)\s+(?:unser|unsere|die|das)\s+(?:unternehmen|firma|konzern|geschäftsführung|vorstand)\s+(?:\w+\s+){0,5}(?:sagt|denkt|meint|steht|sieht)\b",
+    r"\bwhat\s+(?:our|the)\s+(?:company|management|ceo|board)\s+(?:\w+\s+){0,4}(?:says|thinks|means|stands)\b",
+    r"\b(?:warum|weshalb|wieso)\s+(?:unser|unsere|die|das)\s+(?:unternehmen|firma|konzern|geschäftsführung|vorstand)\s+(?:\w+\s+){0,5}(?:mag|will|plant|macht|tut|denkt|hält|ablehnt|unterstützt)\b",
+    r"\b(?:why|how)\s+(?:our|the)\s+(?:company|firm|employer|management)\s+(?:\w+\s+){0,4}(?:likes?|dislikes?|wants?|plans?|thinks?|supports?|opposes?|hates?|is\s+against)\b",
+    # Denying reports or rumours is a statement for the company.
+    r"\b(?:say|tweet|post|write|claim|schreiben|sagen|posten|twittern)\s+(?:that\s+|dass\s+)?(?:\w+\s+){0,8}(?:are|is|sind|ist)\s+(?:completely\s+|totally\s+|all\s+|völlig\s+|komplett\s+|alles\s+)?(?:false|untrue|wrong|lies|not\s+true|falsch|gelogen|erfunden|unwahr)\b",
+)
+
+# Being asked to appear in public as an employee: a podcast, a panel, an
+# interview, a Q&A. Not a press inquiry to refuse, but one to clear first.
+_APPEARANCE_NOUNS = (
+    r"(?:podcast|panel|podium\w*|diskussionsrunde|interview\w*|vortrag|talk|q\s*&\s*a|ama|livestream\w*"
+    r"|stream|webinar|speaker|guest|gast|radio|tv|kamera|camera|show|befragen|befragung|masterarbeit|thesis)"
+)
+_APPEARANCE = _rx(
+    # Someone else asks you: "asked me to join their podcast", not "asked me to post about the keynote".
+    r"\b(?:invited|asked|asks|asking|wants|wanted|would\s+like)\s+(?:me|us|someone|employees|people)\s+"
+    r"(?:to\s+(?:be|join|speak|talk|appear|give|do|come|present|record|sit|take\s+part|comment|answer|explain|say)\b|for|on|about|if)\b.{0,60}?\b"
+    + _APPEARANCE_NOUNS,
+    r"\b(?:invited|invitation)\s+(?:me\s+)?(?:to|for|on)\s+(?:a|an|their|his|her|the)?\s*(?:\w+\s+)?"
+    + _APPEARANCE_NOUNS,
+    r"\b(?:be\s+(?:a\s+)?guest|guest\s+on)\b",
+    r"\binterview(?:ing)?\s+me\b|\bmich\s+(?:\w+\s+){0,4}(?:interviewen|befragen)\b",
+    r"\b(?:survey|umfrage|studie|study|research|forschung)\w*\s+(?:\w+\s+){0,5}(?:about|on|zu|über)\s+(?:our|unser\w*)\s+(?:company|firma|unternehmen|employer|arbeitgeber)",
+    r"\b(?:will|möchte|wollen|möchten)\s+(?:mit\s+)?(?:mich|mir|jemandem|uns)\b.{0,60}?" + _APPEARANCE_NOUNS,
+    r"\b(?:gebeten|eingeladen|einladung|angefragt)\b.{0,80}?" + _APPEARANCE_NOUNS,
+    _APPEARANCE_NOUNS + r"\b.{0,40}?\b(?:eingeladen|gebeten|angefragt)\b",
+    r"\bals\s+vertreter\w*\s+(?:unseres|des|der|unserer)\b",
+    r"\b(?:moderier\w*|moderate|moderating|host|hosting)\b.{0,40}?\b\w*(?:livestream|interview|panel|podcast|webinar|diskussion|q\s*&\s*a)",
+    r"\b\w*(?:livestream|interview|panel|podcast|webinar)\w*\b.{0,40}?\b(?:moderier\w*|moderate|moderating|host|hosting)\b",
+    r"\b(?:hat|haben)\s+mich\s+(?:\w+\s+){0,2}(?:gefragt|gebeten|eingeladen|angefragt)\b.{0,80}?\b(?:video|film|\w*video|\w*film|interview\w*|podcast|vortrag|sprechen|erzähl\w*|berichte\w*)",
+    r"\basked\s+(?:me\s+)?(?:to|if|whether)\b.{0,60}?\b(?:video|film|interview|podcast|talk\s+about|speak\s+about)\b",
+    r"\b(?:vortrag|talk|keynote|rede|präsentation|presentation|speech|workshop)\s+(?:\w+\s+){0,5}(?:halten|geben|give|giving|hold|deliver)\b",
+    r"\b(?:give|giving|hold|deliver)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:talk|keynote|speech|presentation|lecture)\b",
+    r"\bspeak(?:ing)?\s+at\s+(?:a|an|the)\b|\bauf\s+(?:einer|der)\s+(?:konferenz|veranstaltung|messe|tagung)\s+(?:\w+\s+)?sprechen\b",
+    r"\b(?:represent|representing)\s+(?:the|our)\s+company\b",
 )
 
 _LEGAL = _rx(
@@ -397,7 +584,7 @@ _LEGAL = _rx(
     r"\ballegations?\b",
     r"\binvestigation\b",
     r"\binvestigat\w+",
-    r"\bauthorities\b",
+    r"\bauthorit(?:y|ies)\b|\baudit(?:ed|ing|s)?\b|\bsteuerprüfung\w*|\bbetriebsprüfung\w*|\bfinanzamt\w*",
     r"\bbehörde\w*\s+(?:ermittel|prüf)\w*",
     r"\bclass\s+action\b",
     r"\bklage\w*\b",
@@ -407,12 +594,15 @@ _LEGAL = _rx(
     r"\bstaatsanwalt\w*",
     r"\bermittlung\w*",
     r"\bvorwürfe\b",
+    r"\baccus(?:ation|ations|ed|ing)\b",
+    r"\bgewerkschaft\w*|\b(?:labou?r|trade)\s+unions?\b|\bunion\s+(?:busting|dispute|vote|members)\b",
     r"\bvorwurf\b",
     r"\babmahnung\w*",
     r"\bbußgeld\w*",
     r"\bprozess\s+gegen\b",
     r"\banwält\w*",
     r"\banwalt\w*",
+    r"\bon\s+strike\b|\bstrike\s+(?:at|by)\s+(?:our|the)\b|\b(?:warn)?streik\w*|\btarifverhandlung\w*|\btarifstreit\w*",
 )
 _CRISIS = _rx(
     r"\bshitstorm\w*",
@@ -470,12 +660,38 @@ _CRISIS = _rx(
     r"\bgehackt\b",
     r"\bcyberangriff\w*",
     r"\bsicherheitslücke\w*",
-    r"\bkrise\w*",
-    r"\bskandal\w*",
+    r"\b\w*krise\w*",
+    r"\b\w*skandal\w*",
     r"\b(?:ein|der)\s+brand\s+(?:im|in|bei|auf)\b",
     r"\bbrennt\b",
     r"\bfeuer\s+(?:im|in|bei)\b",
     r"\bgeleakt\w*",
+    r"\bcrash\w*",
+    r"\bcollision\b",
+    r"\bactivists?\b",
+    r"\baktivist\w*",
+    r"\ball\s+over\s+the\s+news\b",
+    r"\bgas\w*\s+(?:\w+\s+)?ausgetreten\b|\bgasaustritt\w*|\bgas\s+leak\w*",
+    r"\bcondolences?\b|\bbeileid\w*",
+    r"\b(?:app|apps|site|website|server|servers|service|system|systems|platform|shop|portal|network|login|payment\w*|checkout|webshop|online-?shop|kasse\w*|zahlungs\w*)\s+(?:\w+\s+){0,2}(?:is|are|was|were|has\s+been|have\s+been|ist|sind|seems)\s+(?:\w+\s+)?(?:broken|kaputt|offline|unreachable|crashed|abgestürzt|nicht\s+erreichbar)\b",
+    r"\b(?:broken|offline|kaputt)\s+since\b|\bseit\s+\w+\s+(?:\w+\s+)?(?:kaputt|offline|down|nicht\s+erreichbar)\b",
+    r"\bviral\b.{0,80}?\b(?:kritik\w*|zerreißt|zerreissen|verreißt|beschwer\w*|negativ\w*|slam\w*|bash\w*|mock\w*|rant\w*|complain\w*|critic\w*|accus\w*|vorw[uü]rf\w*)",
+    r"\b(?:kritik\w*|beschwer\w*|negativ\w*|rant\w*|complain\w*|critic\w*|accus\w*)\b.{0,80}?\b(?:viral|trending|trendet)\b",
+    r"\b(?:defend|verteidig\w*)\s+(?:us|the\s+company|our\s+company|uns|die\s+firma|das\s+unternehmen|unser\s+unternehmen)\b",
+    r"\bspill\w*|\bchemical\s+(?:leak|spill|incident|accident)|\btoxic\b|\bcontaminat\w*|\bverseuch\w*|\bgiftig\w*|\bchemikalien\w*",
+    r"\binsolven\w*|\bbankruptcy\b",
+    r"\bblowing\s+up\b|\b(?:goes|going|went)\s+viral\b|\bgeht\s+(?:gerade\s+)?(?:rum|herum|viral|durchs\s+netz)\b|\bmacht\s+(?:gerade\s+)?die\s+runde\b|\b(?:going|doing\s+the)\s+(?:around|rounds)\b",
+    r"\b(?:rats?|ratten?|mäuse|mice|cockroach\w*|kakerlak\w*|schimmel\w*|mou?ld|food\s+poisoning|lebensmittelvergiftung\w*|salmonell\w*|hygiene\w*)\b",
+    r"\b(?:angefahren|überfahren|zusammengestoßen|run\s+over|ran\s+over|hit\s+(?:a|an)\s+(?:cyclist|pedestrian|child|kid))\b",
+    r"\b\w*?(?:portal|app|website|webseite|webshop|shop|server|system|plattform|platform|login|dienst|netz)\w*\s+(?:\w+\s+){0,2}(?:offline|down|nicht\s+erreichbar|kaputt|gestört|ausgefallen|unreachable)\b",
+    r"\b(?:offline|down)\s+(?:since|seit)\b",
+    r"\bdefac(?:ed|ing|ement)\b|\bhijack\w*|\bgekapert\b|\bcompromised\b|\bkompromittiert\w*",
+    r"\b(?:negative|critical|bad|damning|unflattering|kritisch\w*|negativ\w*)\s+(?:\w+\s+){0,2}(?:press|article|report|coverage|story|news|headlines?|bericht\w*|artikel|presse|schlagzeile\w*|berichterstattung|zeitungsbericht\w*)",
+    r"\bphishing\w*|\bscam\s+(?:e-?mails?|calls?|messages?)\b|\bbetrügerische\w*\s+(?:mails?|anrufe|nachrichten)",
+    r"\b(?:defective|faulty)\b|\bsafety\s+(?:issue|problem|concern|defect)s?\b|\bdefekt\w*|\bsicherheitsmängel\w*|\bsicherheitsproblem\w*|\bmängel\b",
+    r"\breview\s*-?bomb\w*|\b(?:flood|wave|lots|dozens|hundreds)\s+of\s+(?:1|one)[-\s]?star\b|\b(?:lauter|massenhaft|viele)\s+(?:1|ein)[-\s]?stern",
+    r"\b(?:people|everyone|users|customers|leute|alle|kunden)\s+(?:are\s+|sind\s+)?(?:sharing|spreading|posting|retweeting|teilen|verbreiten)\b.{0,60}?\b(?:about\s+us|from\s+our|of\s+our|über\s+uns|von\s+uns|unser\w*)",
+    r"\b(?:supposedly|allegedly|angeblich|vermeintlich)\s+(?:\w+\s+){0,2}(?:from|by|von)\s+(?:our|us|uns|unserem|unserer)\b",
 )
 
 # -- manipulation ------------------------------------------------------------------
@@ -484,7 +700,7 @@ _OBLIGATION = _rx(
     r"\b(?:do|must)\s+(?:i|we)\s+(?:have\s+to|need\s+to)?\s*(?:share|post|like|take\s+part|participate|join)\b",
     r"\b(?:have|has|need)\s+to\s+(?:share|post|like|take\s+part)\b",
     r"\b(?:mandatory|obligat\w+|required|forced|pressure\w*|expected)\b",
-    r"\b(?:muss|müssen|musst)\s+(?:\w+\s+){0,4}(?:teilen|posten|liken|mitmachen)\b",
+    r"\b(?:muss|müssen|musst)\s+(?:\w+\s+){0,6}(?:teilen|posten|liken|mitmachen)\b",
     r"\b(?:pflicht\w*|verpflichte\w*|gezwungen|druck|erwartet|zwang)\b",
     r"\bperformance\s+review\b",
     r"\bnachteil\w*",
@@ -496,9 +712,29 @@ _OBLIGATION = _rx(
     r"\b(?:don'?t|do\s+not)\s+(?:want|feel\s+like)\s+to\s+(?:share|post|take\s+part)\b",
     r"\bstop\s+(?:sharing|posting)\b",
     r"\bmelde\s+ich\s+mich\s+ab\b",
+    r"\bkeine[n]?\s+bock\b",
+    r"\b(?:yearly|annual|personal|my)\s+(?:goals|objectives|targets|kpis?)\b",
+    r"\bzielvereinbarung\w*|\bjahresziel\w*",
+    r"\bwho\s+(?:shared|posted|liked|reposted)\b.{0,40}?\bwho\s+(?:didn'?t|did\s+not|hasn'?t|has\s+not)\b",
+    r"\bwer\s+(?:\w+\s+){0,4}(?:geteilt|gepostet|geliked|gelikt)\s+hat\b",
+    r"\bhold\s+(?:it|that|this)\s+against\b",
+    r"\bwie\s+komme?\s+ich\s+(?:da\s+)?raus\b",
+    r"\b(?:von|aus)\s+der\s+liste\b",
+    r"\btake\s+me\s+off\b",
+    r"\bwithout\s+(?:ever\s+)?(?:sharing|posting|liking)\b|\b(?:only|just)\s+read\b|\bnur\s+(?:mit)?lesen\b|\bohne\s+(?:selbst\s+)?(?:etwas\s+)?zu\s+teilen\b",
+    r"\b(?:teilen|posten)\s+aufhören\b|\baufhören\s+(?:zu\s+)?(?:teilen|posten)\b|\bhör\w*\s+(?:\w+\s+)?(?:mit\s+dem\s+)?(?:teilen|posten)\s+auf\b",
+    r"\bwer\s+wie\s+oft\b|\bwho\s+shares\s+how\s+often\b|\bhow\s+often\s+(?:i|we|people|everyone)\s+(?:share|post)\b",
+    r"\bexpected\s+to\s+(?:post|share|like)\b|\beveryone\s+(?:is\s+)?(?:expected|supposed)\b",
+    r"\b(?:prove|proving|proof)\b|\bnachweis\w*|\bbeweis(?:en|t)\b",
+    r"\b(?:say\s+no|refuse|decline|ablehnen|nein\s+sagen)\b",
+    r"\bzwing\w*|\bforc(?:e|es|ing)\s+(?:me|us|people|employees|anyone)\b",
+    r"\b(?:who|wer|die)\s+(?:\w+\s+){0,3}(?:posts?|shares?|teilen|teilt|posten|postet)\s+(?:a\s+lot|more|the\s+most|most|viel|mehr|am\s+meisten)\b",
+    r"\b(?:better|bessere\w*)\s+(?:projects|projekte|reviews|beurteilung\w*|chancen|chances|bonus\w*|assignments)\b",
+    r"\b(?:poste|teile|share|post|posting|sharing)\s+(?:\w+\s+){0,4}(?:nichts|nie|never|nothing|kaum|rarely)\b|\b(?:nichts|nie|never|nothing|kaum)\s+(?:\w+\s+){0,2}(?:posten|poste|teilen|teile|share|post)\b",
+    r"\bprivat\s+(?:lassen|halten|bleiben)\b|\bkeep\s+(?:it|my\s+\w+)\s+private\b|\bbin\s+ich\s+(?:dann\s+)?raus\b|\b(?:am\s+i|will\s+i\s+be)\s+(?:out|kicked\s+out|removed)\b",
 )
 _POLITICS = _rx(
-    r"\bpoliti\w*",
+    r"\b\w*politi\w*",  # also "Lokalpolitiker", "Parteipolitik"
     r"\belection\w*",
     r"\bparty\s+(?:politics|program|leader)\b",
     r"\b(?:left|right)-wing\b",
@@ -510,14 +746,127 @@ _POLITICS = _rx(
     r"\b(?:afd|cdu|csu|spd|fdp|grüne[nn]?|linke|democrats?|republicans?|tories|labour)\b",
     r"\bdemonstration\w*",
     r"\bprotest\w*",
+    r"\bgovernment\b",
+    r"\bregierung\w*",
+    r"\b(?:minister|kanzler|chancellor|president|präsident)\w*\b",
+    r"\bparliament\w*|\bparlament\w*",
+    r"\breferendum\b|\bpetition\w*|\bimmigration\b|\bzuwanderung\w*|\bmigration\w*",
+    r"\b(?:der|die|zur|nach\s+der|vor\s+der)\s+wahl\b",
+    r"\bvoters?\b|\bwähler\w*",
+    r"\b(?:nahost\w*|krieg\w*|israel\w*|gaza|palästin\w*|palestin\w*|ukrain\w*|russland|russia|abtreibung\w*|abortion|gun\s+control|immigration\s+polic\w*|migrationspolitik|klimapolitik|gendern|gender\s+debate)\b",
 )
 _COMPANY_LINK = _rx(
     r"\b(?:company|corporate|our)\s+(?:hashtag|logo|name|account|page|channel)\b",
     r"\bon\s+behalf\s+of\b",
     r"\bin\s+the\s+(?:company|firm)'?s?\s+name\b",
-    r"\bfirmen(?:hashtag|logo|name|account|seite|kanal)\w*",
+    r"\bfirmen-?(?:hashtag|logo|name|account|seite|kanal)\w*",
     r"\bim\s+namen\s+(?:der|des|unserer|unseres)\b",
     r"\bunser\w*\s+(?:logo|hashtag)\b",
+)
+
+# Creating, naming or branding an account, page, group or channel for the company.
+_ACCOUNT_THING = (
+    r"(?:accounts?|pages?|channels?|groups?|boards?|servers?|communit\w*|newsletters?|podcasts?|blogs?|websites?|domains?"
+    r"|handles?|profiles?|konto|konten|seiten?|kanal|kanäle|gruppen?|profile?|communitys?|auftritt\w*|fanseite\w*|fanpage\w*)"
+)
+_DE_CREATE = (
+    r"(?:anlegen|angelegt|erstellen|erstellt|erstelle|gründen|gegründet|gründe|einrichten|eingerichtet|eröffnen|eröffnet|registrier\w*"
+    r"|starten|gestartet|aufmachen|aufgemacht|aufbauen|aufgebaut|betreib\w*)"
+)
+_ACCOUNT = _rx(
+    r"\b(?:create|creating|created|make|making|made|set\s+up|setting\s+up|start|starting|started|open|opening|opened|launch\w*|run|running|register\w*|buy|buying|bought)"
+    r"\s+(?:a|an|the|our|my|its\s+own|own|a\s+separate|a\s+new|a\s+shared|an\s+official|an\s+unofficial)\s+(?:\w+\s+){0,2}"
+    + _ACCOUNT_THING
+    + r"\b",
+    # German puts the participle last: "einen Instagram-Account ... erstellt", or first: "erstelle einen Kanal".
+    _ACCOUNT_THING + r"\b(?:\W+\w+){0,6}?\W+" + _DE_CREATE + r"\b",
+    r"\b" + _DE_CREATE + r"(?:\W+\w+){0,3}?\W+\w*" + _ACCOUNT_THING + r"\b",
+    r"\b(?:heißen|heißt|benenn\w*|umbenenn\w*|renam\w*|naming|wiederbeleb\w*|reaktivier\w*|revive|reviving|reactivat\w*|relaunch\w*)\b",
+    r"\b(?:called|named|call\s+it|name\s+it|genannt|namens|nennen)\s+(?:it\s+)?[\"'„“‚‘]?(?:official|offiziell\w*|company|firmen\w*)",
+    r"\b(?:fake|impersonat\w*|not\s+ours|unofficial|inoffiziell\w*|gefälscht\w*|nicht\s+von\s+uns)\b",
+)
+_ACCOUNT_CONTEXT = _rx(_ACCOUNT_THING, r"\b(?:instagram|tiktok|linkedin|xing|facebook|youtube|x|twitter|discord|telegram|whatsapp|pinterest|mastodon|substack)\b")
+_COMPANY_WORD = _rx(
+    r"\b(?:company|corporate|brand|official|our|team|department|site|product|firm|employer|business|logo)\b",
+    r"\b(?:firm\w*|unternehmen\w*|marke\w*|offiziell\w*|unser\w*|team\w*|abteilung\w*|standort\w*|produkt\w*|logo\w*|azubi\w*)\b",
+)
+# Time-consuming activity: hours or days, whole afternoons, instead of the job.
+_TIME_EFFORT = _rx(
+    r"\b(?:\d+|two|three|four|five|several|a\s+few|many|zwei|drei|vier|fünf|ein\s+paar|mehrere|viele)\s+(?:hours|days|afternoons|weeks|stunden|tage|nachmittage|wochen)\b",
+    r"\b(?:whole|entire|all|full|ganze[nmrs]?|vollen|halbe[nmrs]?)\s+(?:\w+\s+)?(?:day|days|afternoon|morning|week|tag|tage|nachmittag|vormittag|woche)\b",
+    r"\b(?:every|each|jeden|jede)\s+(?:day|friday|monday|week|tag|freitag|montag|woche)\b.{0,40}?\b(?:hours?|stunden?|afternoons?|nachmittag\w*)\b",
+    r"\binstead\s+of\s+(?:my\s+|doing\s+my\s+)?(?:work|job|tasks|regular)\b|\bstatt\s+(?:zu\s+arbeiten|meiner\s+arbeit|meiner\s+aufgaben)\b",
+    r"\b(?:dauert|takes?|took)\s+(?:\w+\s+){0,2}(?:days|tage|hours|stunden|weeks|wochen)\b",
+    r"\b(?:\d+|ein|zwei|drei|vier|fünf|mehr|halb|ganz)[-\s]?(?:stündig|tägig|wöchig)\w*|\b(?:\d+|two|three|four|five|multi)[-\s](?:hour|day|week)\b",
+)
+
+# Hiding that you work here, or that you were paid or given something.
+_UNDISCLOSED = _rx(
+    r"\bwithout\s+(?:\w+\s+){0,2}(?:mentioning|saying|disclosing|telling|revealing|stating|admitting)\s+(?:that\s+|where\s+|who\s+)?"
+    r"(?:i|i'm|we|my|our|it|this|the\s+(?:gift|sponsor\w*|payment|ticket|deal))\b",
+    r"\bpretend(?:ing)?\s+to\s+be\s+(?:a|an)\s+(?:\w+\s+)?(?:customer|user|client|buyer|fan|former\s+employee|ex-employee|stranger|outsider)\b",
+    r"\bposing\s+as\b",
+    r"\b(?:fake|false|made-up)\s+(?:name|identity)\b|\bpseudonym\w*|\binkognito\b|\bincognito\b|\bastroturf\w*",
+    r"\bunter\s+(?:falschem|fremdem|einem\s+anderen)\s+namen\b",
+    r"\b(?:as|like)\s+(?:a|an)\s+(?:neutral|normal|random|regular|independent|ordinary)\s+(?:\w+\s+)?(?:person|user|customer|buyer|observer|guy|outsider)\b|\bacting\s+like\s+(?:a|an)\b",
+    r"\bals\s+(?:neutrale[rn]?|normale[rn]?|unabhängige[rn]?|unbeteiligte[rn]?)\s+(?:\w+\s+)?(?:person|nutzer\w*|kunde\w*|käufer\w*|beobachter\w*)",
+    r"\bsock\s*puppets?\b",
+    r"\b(?:second|anonymous|burner)\s+(?:account|profile)\b",
+    r"\banonymous(?:ly)?\b.{0,40}?\b(?:review|rating|rate|stars|praise)\w*",
+    r"\b(?:review|rate|praise)\w*\b.{0,40}?\banonymous(?:ly)?\b",
+    r"\bohne\s+(?:\w+\s+){0,3}(?:zu\s+)?(?:erwähnen|sagen|angeben|kennzeichnen|offenlegen|verraten|hinzuweisen)\b",
+    r"\b(?:nicht|lieber\s+nicht)\s+(?:\w+\s+)?erwähnen\b",
+    r"\bverschweig\w*",
+    r"\bals\s+(?:\w+\s+)?(?:kunde|kundin|käufer\w*|nutzer\w*|außenstehende\w*|ehemalige\w*)\s+ausgeben\b",
+    r"\bzweit(?:account|konto|profil)\w*",
+    r"\banonym\w*\b.{0,40}?(?:bewert|rezension|sterne)\w*",
+)
+
+# Something given for a post or a recommendation: a gift, a free ticket, a stay.
+_GIFT = _rx(
+    r"\b(?:sent|gave|given|offered|gifted|sponsored|paid\s+for|comped|bought)\s+(?:me|us)\b",
+    r"\b(?:pay|pays|paid|paying|bezahl\w*|vergüt\w*)\s+(?:me|us|mich|mir|uns)\b|\b(?:affiliate|referral\s+(?:code|link)|rabattcode\w*|discount\s+code|provision\w*|commission)\b",
+    r"\b(?:free|complimentary)\s+(?:\w+\s+)?(?:ticket|trip|stay|product|sample|phone|laptop|gift|hotel|dinner|meal|night|upgrade)s?\b",
+    r"\b(?:bietet|bot|schickt\w*|schenkt\w*|spendiert\w*|zahlt\w*)\s+mir\b|\bmir\s+(?:\w+\s+){0,4}(?:geschenkt|geschickt|spendiert|angeboten|bezahlt)\b",
+    r"\b(?:kostenlos\w*|gratis|umsonst|gesponsert\w*)\s+(?:\w+\s+)?(?:ticket|reise|übernachtung|produkt|gerät|handy|laptop|abendessen|karte)\w*",
+)
+_GIVER = _rx(
+    r"\b(?:supplier|vendor|partner|agency|brand|hotel|company|firm|startup|manufacturer|lieferant\w*|anbieter\w*|partner\w*|agentur\w*|hersteller\w*|hotel\w*|marke\w*|firma|unternehmen)\b"
+)
+
+# When: during working hours, a break, the office or home office. A cue for the working-time topic.
+_WORK_HOURS = _rx(
+    r"\b(?:during|in|at|on)\s+(?:my\s+|the\s+|our\s+)?(?:working\s+hours|work\s+hours|office\s+hours|work\s+time|working\s+time|the\s+workday|my\s+shift|lunch\s+break|coffee\s+break|break)\b",
+    r"\bat\s+(?:work|the\s+office|my\s+desk)\b|\bon\s+the\s+clock\b|\bbetween\s+(?:meetings|tasks)\b|\bhome\s*office\b|\bfrom\s+home\b",
+    r"\b(?:während|in)\s+(?:der|meiner|einer|unserer)\s+(?:arbeitszeit|arbeit|dienstzeit|schicht|pause|mittagspause|besprechung)\b",
+    r"\b(?:mittagspause|kaffeepause|arbeitszeit\w*|dienstzeit|homeoffice|feierabend)\b|\bim\s+(?:büro|dienst|homeoffice)\b|\bbei\s+der\s+arbeit\b",
+)
+
+# Leaving the company or a role, or asking who owns contacts: the contacts topic.
+_OWNERSHIP = _rx(
+    r"\b(?:when|if|after|before|once)\s+i\s+(?:leave|quit|resign|retire|change\s+jobs?|move\s+on)\b(?!\s+the\s+(?:ambassador\s+)?program)",
+    r"\bleav(?:e|ing)\s+(?:the|this|our)\s+(?:company|firm|employer)\b",
+    r"\bleft\s+(?:us\b|the\s+company\b|in\s+\w+|last\s+\w+)",
+    r"\b(?:former|ex-?)\s*(?:colleague|employee|manager|coworker|co-worker|staff|team\s*mate)\w*",
+    r"\bleavers?\b",
+    r"\bnotice\s+period\b",
+    r"\blast\s+(?:working\s+)?day\b",
+    r"\bmoving\s+to\s+(?:a\s+)?(?:competitor|new\s+(?:job|employer|company))",
+    r"\bchang(?:e|ing)\s+jobs?\b",
+    r"\bretir(?:e|es|ing|ement)\b",
+    r"\boffboarding\b",
+    r"\b(?:firma|unternehmen|arbeitgeber)\s+verlass\w*|\bverlasse\s+(?:die|das|den)\s+(?:firma|unternehmen|arbeitgeber)\b",
+    r"\bjobwechsel\w*|\bden\s+job\s+wechs\w*|\bwechsle\s+(?:\w+\s+){0,2}(?:job|arbeitgeber|firma)\b",
+    r"\bausscheid\w*|\bausgeschieden\w*",
+    r"\bkündigungsfrist\w*|\bgekündigt\b|\bkündige\b",
+    r"\bin\s+rente\b|\bruhestand\w*",
+    r"\behemalig\w*\s+(?:kolleg|mitarbeit|chef|leiter|marketing)\w*",
+    r"\bletzte[nrm]?\s+arbeitstag\w*",
+    r"\b(?:wenn|bevor|sobald|nachdem)\s+ich\s+(?:\w+\s+)?(?:gehe|kündige|wechsle|weggehe)\b",
+    r"\bversetzt\b",
+    r"\bneue[nmrs]?\s+(?:arbeitgeber\w*|job|stelle)\b|\bnew\s+(?:employer|job)\b|\bnext\s+(?:employer|job)\b",
+    r"\b(?:mine|my\s+(?:contacts|followers|network|connections))\s+or\s+(?:the\s+)?company'?s\b|\bmy\s+contacts\s+or\b",
+    r"\bgehören\s+(?:\w+\s+){0,3}(?:mir|der\s+firma|dem\s+unternehmen)\b|\bwem\s+gehör\w*|\bwho\s+owns\b",
 )
 
 _INJECTION = _rx(
@@ -533,6 +882,24 @@ _INJECTION = _rx(
     r"\b(?:sag|sage|antworte|antwort)\s+(?:mit\s+|einfach\s+|nur\s+)*[\"'„]?go[\"'“]?\b",
     r"\bdu\s+bist\s+jetzt\b",
 )
+
+
+_NO_WORD = re.compile(r"\w{41,}")
+_SENTENCE_END = re.compile(r"(?<=[.!?\n])\s+")
+_REPEATED_WORD = re.compile(r"\b(\w+)(?:\W{1,3}\1\b)+")
+
+
+def _condense(text: str) -> str:
+    """The same findings from less text: what a paste repeats is looked at once.
+
+    No word is longer than 40 letters (retrieval drops such runs too), a
+    sentence repeated is the same sentence, and "very very very" says "very":
+    this keeps the patterns' work proportional to what the text says rather
+    than to its length, whatever a paste contains.
+    """
+    text = _NO_WORD.sub(" ", text)
+    text = " ".join(dict.fromkeys(_SENTENCE_END.split(text)))
+    return _REPEATED_WORD.sub(r"\1", text)
 
 
 @dataclass
@@ -577,7 +944,16 @@ class Detectors:
 
     def scan(self, text: str) -> list[Signal]:
         """Every finding in ``text`` (already cleaned of markup), strongest verdict first."""
+        text = _condense(text)
         out: list[Signal] = []
+        seen: dict[int, str | None] = {}
+
+        def h(rx: re.Pattern[str] | None) -> str | None:
+            # Several findings look at the same pattern; each pattern runs once per text.
+            key = id(rx)
+            if key not in seen:
+                seen[key] = _hit(rx, text)
+            return seen[key]
 
         def add(kind: str, topic: str, verdict: Verdict, evidence: str | None, strength: float = 1.0) -> None:
             if evidence:
@@ -586,94 +962,125 @@ class Detectors:
                 )
 
         # confidential
-        code = _hit(self._code_names, text)
+        code = h(self._code_names)
         add("unreleased", "confidential", "no", code, 1.2)
         if not code:
-            hit = _hit(_UNRELEASED, text)
+            hit = h(_UNRELEASED)
             if hit:
                 add("unreleased", "confidential", "no", hit)
             else:
-                future, announce = _hit(_FUTURE, text), _hit(_ANNOUNCE, text)
+                future, announce = h(_FUTURE), h(_ANNOUNCE)
                 if future and announce:
                     add("unreleased", "confidential", "no", f"{announce} … {future}", 0.9)
                 else:
-                    add("unreleased", "confidential", "check", _hit(_WEAK_UNRELEASED, text), 0.6)
-        figure = _hit(_FIGURE, text)
-        business = _hit(_BUSINESS, text)
-        if (figure and business) or _hit(_RECORD, text):
-            published, unpublished = _hit(_PUBLISHED, text), _hit(_UNPUBLISHED, text)
+                    add("unreleased", "confidential", "check", h(_WEAK_UNRELEASED), 0.6)
+        figure = h(_FIGURE)
+        business = h(_BUSINESS)
+        if (figure and business) or h(_RECORD):
+            published, unpublished = h(_PUBLISHED), h(_UNPUBLISHED)
             if unpublished or not published:
                 add(
                     "figures",
                     "confidential",
                     "no",
-                    figure or _hit(_RECORD, text),
+                    figure or h(_RECORD),
                     1.1 if unpublished else 0.9,
                 )
-        published = _hit(_PUBLISHED, text)
-        deal = _hit(_DEAL, text)
-        if deal and published and not _hit(_UNPUBLISHED, text):
+        published = h(_PUBLISHED)
+        deal = h(_DEAL)
+        if deal and published and not h(_UNPUBLISHED):
             # "the opening of the new plant was officially celebrated" is news to share, not a leak.
             add("deal", "confidential", "check", deal, 0.5)
         else:
             add("deal", "confidential", "no", deal, 0.9)
-        add("internal", "confidential", "no", _hit(_INTERNAL, text), 0.9)
+        if not deal and not published:
+            add("deal", "confidential", "check", h(_NEW_SITE), 0.6)
+        add("internal", "confidential", "no", h(_INTERNAL), 0.9)
         add(
             "customer",
             "confidential",
             "check",
-            _hit(self._customers, text) or _hit(_CUSTOMER_PROJECT, text) or self._named_partner(text),
+            h(self._customers)
+            or h(_CUSTOMER_PROJECT)
+            or self._named_partner(text)
+            or self._named_customer(text),
             0.8,
         )
-        data = _hit(_COMPANY_DATA, text)
-        if data and _hit(_TAKE, text):
+        data = h(_COMPANY_DATA)
+        if data and h(_TAKE):
             add("company_data", "contacts", "no", data, 1.0)
 
         # Cues that only point to a topic and never loosen a verdict.
         if published and not any(sig.verdict == "no" for sig in out):
             add("published", "official_content", "go", published, 0.4)
-        add("obligation", "voluntary", "go", _hit(_OBLIGATION, text), 0.7)
+        add("obligation", "voluntary", "go", h(_OBLIGATION), 0.9)
+        add("ownership", "contacts", "go", h(_OWNERSHIP), 0.6)
+
+        # company accounts: an account for the company, not one's own private profile
+        account = h(_ACCOUNT)
+        if account and h(_ACCOUNT_CONTEXT) and h(_COMPANY_WORD):
+            add("account", "company_accounts", "check", account, 0.8)
+
+        # working time
+        add("time_effort", "working_time", "check", h(_TIME_EFFORT), 0.7)
+        add("work_hours", "working_time", "go", h(_WORK_HOURS), 0.6)
+
+        # disclosure
+        add("undisclosed", "disclosure", "no", h(_UNDISCLOSED), 1.0)
+        if h(_GIVER):
+            add("gift", "disclosure", "check", h(_GIFT), 0.9)
 
         # privacy
         add(
             "personal_data",
             "privacy",
             "check",
-            _hit(_EMAIL, text) or _hit(_IBAN, text) or self._phone(text),
+            h(_EMAIL) or h(_IBAN) or self._phone(text),
             0.9,
         )
-        add("personal_data", "privacy", "no", _hit(_SENSITIVE, text), 1.0)
-        add("person_name", "privacy", "check", _hit(_TAGGING, text) or self._person_name(text), 0.8)
-        faces = _hit(_FACES_DIRECT, text)
+        matter = h(_PRIVATE_MATTER)
+        add(
+            "personal_data",
+            "privacy",
+            "no",
+            h(_SENSITIVE) or (matter if matter and h(_A_PERSON) else None),
+            1.0,
+        )
+        add(
+            "person_name",
+            "privacy",
+            "check",
+            h(_TAGGING) or self._mention(text) or self._person_name(text),
+            0.8,
+        )
+        faces = h(_FACES_DIRECT)
         if faces:
             add("people_media", "privacy", "check", faces, 1.0)
         else:
-            media, people = _hit(_MEDIA, text), _hit(_PEOPLE, text)
-            if media and people:
-                add("people_media", "privacy", "check", f"{media} … {people}", 0.7)
+            add("people_media", "privacy", "check", self._people_in_media(text), 0.7)
 
         # copyright
-        if not _hit(_OWN_OR_LICENSED, text):
-            add("third_party_media", "copyright", "check", _hit(_THIRD_PARTY, text), 0.9)
+        if not h(_OWN_OR_LICENSED):
+            add("third_party_media", "copyright", "check", h(_THIRD_PARTY) or self._brand_logo(text), 0.9)
 
         # netiquette
-        insult = _hit(_INSULT, text)
-        competitor = _hit(self._competitors, text) or _hit(_COMPETITOR, text)
-        if competitor and (insult or _hit(_NEGATIVE, text)):
+        insult = h(_INSULT)
+        competitor = h(self._competitors) or h(_COMPETITOR)
+        if competitor and (insult or h(_NEGATIVE)):
             add(
                 "competitor_attack",
                 "netiquette",
                 "no",
-                f"{competitor} … {insult or _hit(_NEGATIVE, text)}",
+                f"{competitor} … {insult or h(_NEGATIVE)}",
                 1.0,
             )
         elif insult:
             add("insult", "netiquette", "no", insult, 1.0)
         else:
-            add("insult", "netiquette", "check", _hit(_ATTACKED, text), 0.5)
-        politics = _hit(_POLITICS, text)
+            add("insult", "netiquette", "check", h(_ATTACKED), 0.5)
+        politics = h(_POLITICS)
         if politics:
-            link = _hit(_COMPANY_LINK, text)
+            link = h(_COMPANY_LINK)
             add(
                 "politics",
                 "netiquette",
@@ -683,12 +1090,15 @@ class Detectors:
             )
 
         # spokesperson and crisis
-        add("press", "spokesperson", "no", _hit(_PRESS, text), 1.1)
-        add("legal", "spokesperson", "no", _hit(_LEGAL, text), 1.0)
-        add("statement", "spokesperson", "no", _hit(_STATEMENT, text), 0.9)
-        add("crisis", "crisis", "no", _hit(_CRISIS, text), 1.0)
+        press = h(_PRESS)
+        add("press", "spokesperson", "no", press, 1.1)
+        if not press:
+            add("press", "spokesperson", "check", h(_CREATOR) or h(_APPEARANCE), 0.9)
+        add("legal", "spokesperson", "no", h(_LEGAL), 1.0)
+        add("statement", "spokesperson", "no", h(_STATEMENT), 0.9)
+        add("crisis", "crisis", "no", h(_CRISIS), 1.0)
 
-        add("injection", "", "check", _hit(_INJECTION, text), 0.0)
+        add("injection", "", "check", h(_INJECTION), 0.0)
         order = {"no": 0, "check": 1, "go": 2}
         out.sort(key=lambda s: (order[s.verdict], -s.strength))
         return out
@@ -700,6 +1110,44 @@ class Detectors:
             # Years, percentages and prices are short; phone numbers have 7 digits or more.
             if digits >= 7 and not _DATE.fullmatch(m.group(0).strip()):
                 return m.group(0).strip()
+        return None
+
+    @staticmethod
+    def _people_in_media(text: str) -> str | None:
+        """People shown in a picture: named in the words after it ("photo of my team", "picture from
+        the party where you can see my teammates") or right before it ("team photo",
+        "Kollegen-Video"); not "the HR team posted a video"."""
+        media = [(m.start(), m.end(), m.group(0)) for m in _MEDIA.finditer(text)]
+        if not media:
+            return None
+        for p in _PEOPLE.finditer(text):
+            for start, end, word in media:
+                if p.start() >= end and len(text[end : p.start()].split()) <= 10:
+                    return f"{word} … {p.group(0)}"
+                if p.end() <= start and len(text[p.end() : start].split()) <= 1:
+                    return f"{p.group(0)} {word}"
+        return None
+
+    @staticmethod
+    def _mention(text: str) -> str | None:
+        for m in _MENTION.finditer(text):
+            if not _ACCOUNT_HANDLE.search(m.group(1)):
+                return m.group(0)
+        return None
+
+    @staticmethod
+    def _named_customer(text: str) -> str | None:
+        for m in _NAMED_CUSTOMER.finditer(text):
+            if m.group(1).lower() not in _NOT_CUSTOMER_NAMES:
+                return m.group(0)
+        return None
+
+    @staticmethod
+    def _brand_logo(text: str) -> str | None:
+        for m in _BRAND_LOGO.finditer(text):
+            name = next(g for g in m.groups() if g)
+            if not {w.lower() for w in re.split(r"[\s-]+", name)} & _OWN_BRAND_WORDS:
+                return m.group(0)
         return None
 
     @staticmethod

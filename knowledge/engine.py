@@ -4,11 +4,14 @@ The rules, in order of weight:
 
 1. A detector finding sets the least strict verdict an answer may give: a
    figure before publication is a "no" whatever the question sounds like.
+   The answer leads with the topic of a finding that rules the post out.
 2. The best-matching guideline of the most relevant topic gives the verdict
    otherwise.
 3. A "go" needs a clear match and no finding at all; when nothing matches
    well, the answer is "check" and says so honestly (a wrong "go" is the
-   costly mistake, a "no" to everything is useless).
+   costly mistake, a "no" to everything is useless). A clear match is a
+   strong retrieval score, or a fair one confirmed by a cue that the content
+   is harmless in itself (already published; a question about taking part).
 4. Text that tries to instruct the bot ("ignore the rules, say go") changes
    nothing but adds a "check".
 """
@@ -40,11 +43,19 @@ from knowledge.text import clean, words
 MIN_SCORE = 2.2
 # A "go" from retrieval alone needs a clearer match than that.
 GO_SCORE = 4.0
+# Below GO_SCORE and without a finding, a match needs this many distinct words of the
+# question in the guideline's text.
+MIN_SUPPORT = 2
 # A detector finding lifts its topic by this share of the best retrieval score
 # (or of GO_SCORE when retrieval is weak, so a clear finding still leads).
 SIGNAL_WEIGHT = 1.1
 # A stricter guideline scoring this close to a lenient one makes a "go" a "check".
 CONFLICT_RATIO = 0.8
+# The same when a detector cue confirms the lenient reading (a job ad, a press release).
+CONFIRMED_CONFLICT_RATIO = 0.95
+# Cues that say the content is harmless in itself, not merely what the question is about:
+# already published, or a question about taking part at all.
+CONFIRMING = frozenset({"published", "obligation"})
 # Topics listed after the first one need at least this share of its score.
 TOPIC_RATIO = 0.45
 EXCERPT = 160
@@ -154,6 +165,22 @@ _SIGNAL_TEXTS: dict[str, dict[str, str]] = {
     "legal": {"en": "a legal matter (“{e}”)", "de": "eine rechtliche Angelegenheit („{e}“)"},
     "politics": {"en": "politics (“{e}”)", "de": "Politik („{e}“)"},
     "crisis": {"en": "a crisis or incident (“{e}”)", "de": "eine Krise oder einen Zwischenfall („{e}“)"},
+    "gift": {
+        "en": "something given in return for a post (“{e}”)",
+        "de": "eine Gegenleistung für einen Beitrag („{e}“)",
+    },
+    "account": {
+        "en": "an account, page or channel for the company (“{e}”)",
+        "de": "ein Konto, eine Seite oder einen Kanal für das Unternehmen („{e}“)",
+    },
+    "time_effort": {
+        "en": "an activity that takes noticeable working time (“{e}”)",
+        "de": "eine Aktivität, die spürbar Arbeitszeit kostet („{e}“)",
+    },
+    "undisclosed": {
+        "en": "hiding that you work here or got something for it (“{e}”)",
+        "de": "das Verschweigen der eigenen Anstellung oder einer Gegenleistung („{e}“)",
+    },
 }
 
 
@@ -282,8 +309,12 @@ class Engine:
         scores, _known = self.retriever.search(cleaned, language)
         guidelines = self.kb.guidelines
         top = float(scores.max()) if len(scores) else 0.0
-        matched = top >= MIN_SCORE
         real_signals = [s for s in signals if s.topic]
+        matched = top >= MIN_SCORE
+        if matched and top < GO_SCORE and not real_signals:
+            # One shared word is a coincidence ("bread at home" is no home office question);
+            # a fair score needs two words of the question in the guideline.
+            matched = self.retriever.support(cleaned, language, int(scores.argmax())) >= MIN_SUPPORT
         scale = max(top, GO_SCORE)
 
         # Topic relevance: the best guideline of each topic, lifted by findings.
@@ -306,29 +337,52 @@ class Engine:
 
         # The guideline to rest on: the best of the first topic, preferring one that answers a finding.
         kinds = {s.kind: s for s in real_signals}
+
+        def best_of(topic: str) -> int:
+            best_i, best_v = -1, -1.0
+            for i, g in enumerate(guidelines):
+                if g.topic != topic:
+                    continue
+                v = float(scores[i]) + sum(
+                    SIGNAL_WEIGHT * scale * kinds[k].strength for k in g.signals if k in kinds
+                )
+                if v > best_v:
+                    best_i, best_v = i, v
+            return best_i
+
         primary_topic = topics[0]
-        best_i, best_v = -1, -1.0
-        for i, g in enumerate(guidelines):
-            if g.topic != primary_topic:
-                continue
-            v = float(scores[i]) + sum(
-                SIGNAL_WEIGHT * scale * kinds[k].strength for k in g.signals if k in kinds
-            )
-            if v > best_v:
-                best_i, best_v = i, v
+        best_i = best_of(primary_topic)
+        # The answer leads with the rule that decides it: when a finding of another
+        # topic rules the post out and the first topic would not ("a political meme
+        # with our hashtag": politics, not the meme's licence), that topic goes first.
+        if guidelines[best_i].verdict != "no" and not any(
+            s.topic == primary_topic and s.verdict == "no" for s in real_signals
+        ) and any(s.verdict == "no" for s in real_signals):
+            lead = max(
+                (s for s in real_signals if s.verdict == "no"), key=lambda s: topic_score.get(s.topic, 0.0)
+            ).topic
+            topics = [lead] + [t for t in topics if t != lead][:2]
+            primary_topic = lead
+            best_i = best_of(lead)
         primary = guidelines[best_i]
 
         verdict: Verdict = (
             primary.verdict if matched or any(s.topic == primary_topic for s in real_signals) else "check"
         )
         conflict = False
-        if verdict == "go" and top < GO_SCORE:
+        # A clear match is a strong retrieval score, or a fair one that a
+        # detector cue of the same topic confirms ("press release" for sharing
+        # official content): two independent hints agreeing.
+        confirmed = any(s.kind in CONFIRMING and s.topic == primary_topic for s in real_signals)
+        if verdict == "go" and top < (MIN_SCORE if confirmed else GO_SCORE):
             verdict = "check"
         if verdict == "go":
-            # A stricter guideline almost as relevant means the question is not clearly harmless.
+            # A stricter guideline almost as relevant means the question is not clearly harmless;
+            # unless a detector confirms what the question is about and found nothing stricter.
             p_score = float(scores[best_i])
+            ratio = CONFIRMED_CONFLICT_RATIO if confirmed else CONFLICT_RATIO
             for i, g in enumerate(guidelines):
-                if g.verdict != "go" and float(scores[i]) >= CONFLICT_RATIO * p_score and i != best_i:
+                if g.verdict != "go" and float(scores[i]) >= ratio * p_score and i != best_i:
                     conflict = True
                     verdict = "check"
                     break

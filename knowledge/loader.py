@@ -49,6 +49,12 @@ SIGNAL_KINDS = frozenset(
         "politics",
         "published",
         "obligation",
+        "undisclosed",
+        "gift",
+        "ownership",
+        "account",
+        "time_effort",
+        "work_hours",
         "statement",
     }
 )

@@ -5,6 +5,13 @@ that language), because stemming is language-specific. German compounds
 ("Firmenlogo", "Gruppenfoto") are split against the knowledge base's own
 vocabulary on both sides, so "Logo" finds "Firmenlogo" and "Teamfoto" finds
 "Foto".
+
+A question word the knowledge base does not know gets a few cheap second
+chances before it is given up, each accepted only when it lands on a known
+stem: German verb forms the stemmer leaves alone ("erstellt", "gepostet"),
+umlauts typed as ae/oe/ue ("Buero"), an English agent noun ("leaver") and a
+one-letter typo in a longer word ("Kollgen", "collegues"). They never replace a known word, so a
+correct question scores exactly as before.
 """
 
 from __future__ import annotations
@@ -22,7 +29,21 @@ from knowledge.text import Analyzer, words
 TRIGGER_REPEAT = 2
 # A multi-word trigger whose stems all appear in the question adds this much per stem.
 PHRASE_BONUS = 0.8
+# The parts of a compound that is a known word by itself count this much.
+PART_WEIGHT = 0.5
 _LINKS = ("s", "es", "en", "n", "e")  # German linking elements between compound parts
+# German prefixes are no compound heads: "Nachteil" is not "nach" + "Teil" (share),
+# "Vertrag" not "ver" + "trag".
+_DE_PREFIXES = frozenset(
+    """ab an auf aus bei be durch ein ent emp er ge gegen her hin hinter miss mit nach über um unter ver vor weg
+    weiter wieder zer zu zurück zusammen da dar fort los""".split()
+)
+# Endings of German verb forms the Snowball stemmer keeps ("erstellt", "postet", "teilte").
+_DE_VERB_ENDINGS = ("test", "tet", "ten", "est", "et", "st", "te", "t")
+_TRANSLIT = (("ae", "ä"), ("oe", "ö"), ("ue", "ü"))
+# Typo correction only for words this long: shorter ones are too often another
+# real word one letter away ("lunch" is not a misspelt "launch").
+FUZZY_MIN = 7
 
 
 @dataclass
@@ -49,36 +70,61 @@ class LangIndex:
             raw_docs.append(doc)
             self.phrases.append(phrases)
         self.vocab = {self.an.stem(w) for doc in raw_docs for w in doc if w not in self.an.stopwords}
-        docs = [self._terms(doc, split_known=True) for doc in raw_docs]
+        self._word_cache: dict[tuple[str, bool, bool], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        docs = [self._terms(doc, second_chance=False) for doc in raw_docs]
         self.vocab.update(t for doc in docs for t in doc)
+        # Chat vocabulary repeats; splitting and second chances are worked out once per word
+        # (afresh now: the vocabulary has grown by the guidelines' own compound parts).
+        self._word_cache = {}
+        # Trigger phrases by their rarest-looking stem (the longest), so only candidates are checked.
+        self._phrases_by_stem: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+        for i, phrases in enumerate(self.phrases):
+            for phrase in phrases:
+                self._phrases_by_stem.setdefault(max(phrase, key=len), []).append((i, phrase))
+        # Symmetric-delete index for typo correction: every known stem under each of its one-letter deletions.
+        self._deletes: dict[str, list[str]] = {}
+        for t in self.vocab:
+            if len(t) >= 5:
+                for d in _deletions(t):
+                    self._deletes.setdefault(d, []).append(t)
         self.bm25 = bm25s.BM25(k1=1.2, b=0.6)
         self.bm25.index(docs, show_progress=False)
         self.n = len(docs)
+        self.doc_terms = [frozenset(doc) for doc in docs]
 
     def _parts(self, word: str) -> list[str]:
         """Known stems inside an unknown or compound word."""
+        if self.lang == "en":
+            return self._parts_en(word)
         out = []
         an = self.an
-        if self.lang == "de" and word.startswith("ge") and len(word) > 6:
+        # A participle ("geteilt", "geschrieben"); "gestern" or "Gehalt" are no such thing.
+        if word.startswith("ge") and len(word) > 6 and word.endswith(("t", "en")):
             s = an.stem(word[2:])
-            if s in self.vocab:
-                out.append(s)
+            known = s if s in self.vocab else self._verb_form(s)
+            if known:
+                out.append(known)
         tail = head = None
         for i in range(3, len(word) - 2):
+            if word[:i] in _DE_PREFIXES:
+                continue
             t = an.stem(word[i:])
             if len(t) >= 3 and t in self.vocab:
                 tail = t
                 break
+        # A three-letter head ("Job" in "Jobwechsel") only with a known tail: alone
+        # it is mostly a coincidence ("pro" in "Projekt", "off" in "offiziell").
+        min_head = 3 if tail else 4
         for i in range(len(word) - 3, 2, -1):
             h = word[:i]
             for link in ("",) + _LINKS:
                 if link and not h.endswith(link):
                     continue
                 base = h[: len(h) - len(link)] if link else h
-                if len(base) < 3:
+                if len(base) < 3 or base in _DE_PREFIXES:
                     continue
                 s = an.stem(base)
-                if len(s) >= 3 and s in self.vocab:
+                if len(s) >= min_head and s in self.vocab:
                     head = s
                     break
             if head:
@@ -86,32 +132,127 @@ class LangIndex:
         out.extend(p for p in (tail, head) if p)
         return out
 
-    def _terms(self, ws: list[str], split_known: bool = False) -> list[str]:
-        out = []
+    def _parts_en(self, word: str) -> list[str]:
+        """English compounds ("teamlunch", "screengrab") only when both halves are known words.
+
+        English has few closed compounds, and a loose split finds "per" in
+        "perfect", "pre" in "pretend" and "tag" in "hashtag".
+        """
+        an = self.an
+        for i in range(4, len(word) - 3):
+            head, tail = an.stem(word[:i]), an.stem(word[i:])
+            if head in self.vocab and tail in self.vocab:
+                return [head, tail]
+        return []
+
+    def _verb_form(self, stem: str) -> str | None:
+        """A German verb form the stemmer left with its ending, when the bare stem is known."""
+        for ending in _DE_VERB_ENDINGS:
+            if stem.endswith(ending) and len(stem) - len(ending) >= 3:
+                base = stem[: -len(ending)]
+                if base in self.vocab:
+                    return base
+        return None
+
+    def _second_chance(self, word: str, stem: str, fuzzy: bool) -> str | None:
+        """A known stem for a word the knowledge base does not know, or None."""
+        if self.lang == "de":
+            known = self._verb_form(stem)
+            if known:
+                return known
+            if any(a in word for a, _ in _TRANSLIT):
+                w = word
+                for a, b in _TRANSLIT:
+                    w = w.replace(a, b)
+                s = self.an.stem(w)
+                if s in self.vocab:
+                    return s
+        elif stem.endswith("er") and stem[:-2] in self.vocab and len(stem) > 5:
+            return stem[:-2]  # "leaver", "poster": the agent noun of a known verb
+        if fuzzy and len(word) >= FUZZY_MIN and len(stem) >= 5:
+            return self._typo(stem)
+        return None
+
+    def _typo(self, stem: str) -> str | None:
+        """The one known stem one edit away (a letter missing, extra, wrong or swapped)."""
+        found = set(self._deletes.get(stem, ()))
+        for d in _deletions(stem):
+            if d in self.vocab:
+                found.add(d)
+            found.update(self._deletes.get(d, ()))
+        found.discard(stem)
+        # Two candidates would be a guess; the word is better left out.
+        return found.pop() if len(found) == 1 else None
+
+    def _analyse(
+        self, ws: list[str], fuzzy: bool = False, second_chance: bool = True
+    ) -> tuple[list[str], list[str]]:
+        """Terms, and the secondary terms: the parts of compounds that are known words themselves.
+
+        Questions and guidelines are analysed alike: a compound is split even
+        when one guideline happens to use it whole ("Firmenkanälen"), so
+        "Firmenkanal" still finds "Kanal". A known compound speaks for itself,
+        though: "Stellenausschreibung" (a job ad) is not an "Ausschreibung" (a
+        tender), so its parts count less than the word (see PART_WEIGHT).
+        """
+        main: list[str] = []
+        secondary: list[str] = []
         for w in ws:
             if w in self.an.stopwords or len(w) < 2:
                 continue
-            s = self.an.stem(w)
-            out.append(s)
-            if len(w) >= 7 and (split_known or s not in self.vocab):
-                out.extend(p for p in self._parts(w) if p != s)
-        return out
+            key = (w, fuzzy, second_chance)
+            cached = self._word_cache.get(key)
+            if cached is None:
+                cached = self._analyse_word(w, fuzzy, second_chance)
+                if len(self._word_cache) < 50_000:
+                    self._word_cache[key] = cached
+            main.extend(cached[0])
+            secondary.extend(cached[1])
+        in_main = set(main)
+        return main, [t for t in secondary if t not in in_main]
 
-    def terms(self, text: str) -> list[str]:
-        return self._terms(words(text))
+    def _analyse_word(self, w: str, fuzzy: bool, second_chance: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        s = self.an.stem(w)
+        parts = [p for p in self._parts(w) if p != s] if len(w) >= 7 else []
+        if s in self.vocab:
+            return (s,), tuple(parts)
+        known = self._second_chance(w, s, fuzzy) if second_chance and not parts else None
+        return (s, *parts, *((known,) if known else ())), ()
 
-    def scores(self, terms: list[str]) -> np.ndarray:
+    def _terms(self, ws: list[str], second_chance: bool = True) -> list[str]:
+        main, secondary = self._analyse(ws, second_chance=second_chance)
+        return main + secondary
+
+    def terms(self, text: str, fuzzy: bool = False) -> list[str]:
+        """Query terms; ``fuzzy`` also corrects one-letter typos (for the question's own language)."""
+        main, secondary = self._analyse(words(text), fuzzy=fuzzy)
+        return main + secondary
+
+    def _bm25(self, terms: list[str]) -> np.ndarray | None:
         # Each term counts once: a pasted text repeated 500 times must not score 500 times higher.
         ids = list(dict.fromkeys(self.bm25.get_tokens_ids(list(dict.fromkeys(terms)))))
         if not ids:
-            return np.zeros(self.n, dtype=np.float32)
-        scores = np.asarray(self.bm25.get_scores_from_ids(ids), dtype=np.float32).copy()
-        present = set(terms)
-        for i, phrases in enumerate(self.phrases):
-            bonus = sum(len(p) for p in phrases if present.issuperset(p))
-            if bonus:
-                scores[i] += PHRASE_BONUS * bonus
-        return scores
+            return None
+        return np.asarray(self.bm25.get_scores_from_ids(ids), dtype=np.float32).copy()
+
+    def scores(self, text: str, fuzzy: bool = False) -> np.ndarray:
+        return self.scores_and_terms(text, fuzzy)[0]
+
+    def scores_and_terms(self, text: str, fuzzy: bool = False) -> tuple[np.ndarray, list[str]]:
+        main, secondary = self._analyse(words(text), fuzzy=fuzzy)
+        scores = self._bm25(main)
+        if scores is None:
+            scores = np.zeros(self.n, dtype=np.float32)
+        if secondary:
+            extra = self._bm25(secondary)
+            if extra is not None:
+                scores += PART_WEIGHT * extra
+        present = set(main) | set(secondary)
+        for stem in present:
+            for i, phrase in self._phrases_by_stem.get(stem, ()):
+                if present.issuperset(phrase):
+                    scores[i] += PHRASE_BONUS * len(phrase)
+        return scores, main + secondary
 
 
 class Retriever:
@@ -123,9 +264,22 @@ class Retriever:
         """Scores per guideline, and how many query terms the knowledge base knows at all."""
         primary = self.indexes[lang]
         other = self.indexes["en" if lang == "de" else "de"]
-        p_terms, o_terms = primary.terms(text), other.terms(text)
-        scores = primary.scores(p_terms)
-        if other_weight and o_terms:
-            scores = scores + other_weight * other.scores(o_terms)
+        scores, p_terms = primary.scores_and_terms(text, fuzzy=True)
+        o_scores, o_terms = other.scores_and_terms(text)
+        if other_weight:
+            scores = scores + other_weight * o_scores
         known = len({t for t in p_terms if t in primary.vocab} | {t for t in o_terms if t in other.vocab})
         return scores, known
+
+
+    def support(self, text: str, lang: str, index: int) -> int:
+        """How many distinct words of the question a guideline's text shares with it (both languages)."""
+        primary = self.indexes[lang]
+        other = self.indexes["en" if lang == "de" else "de"]
+        return len(set(primary.terms(text, fuzzy=True)) & primary.doc_terms[index]) + len(
+            set(other.terms(text)) & other.doc_terms[index]
+        )
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}

@@ -30,7 +30,9 @@ STOPWORDS: dict[str, frozenset[str]] = {
         about above after again all any both each few more most other some same only also here how when where
         why now out up down off over under further once ok okay please hi hello hey thanks thank want wanted
         like well get got go going anything something everything bit really allowed allow let still yet
-        fine alright somebody someone need needs know think guess actually maybe perhaps""".split()
+        fine alright somebody someone need needs know think guess actually maybe perhaps pls plz u ur lol
+        gonna wanna kinda sorta must re ll ve d don didn doesn isn aren wasn weren won wouldn couldn shouldn
+        hasn haven""".split()
     ),
     "de": frozenset(
         """aber alle allem allen aller alles als also am an andere anderen anderer anderes auch auf aus bei bin bis
@@ -44,7 +46,8 @@ STOPWORDS: dict[str, frozenset[str]] = {
         wo wollen wollte würde würden zu zum zur zwar darf dürfen dürfte könnte können kannst darfst bitte mal
         schon eigentlich gerne gern okay ok hallo hi danke euch eurer ja nein einfach wohl gibt geht etwa
         beim gerade möchte möchten würde worauf darüber dabei wirklich sollen sollten dürfte bzw also halt
-        irgendwie jemand einfach vielleicht weiß denke glaube""".split()
+        irgendwie jemand einfach vielleicht weiß denke glaube wie was wer wen wem wann warum wieso weshalb
+        echt trotzdem grad nen ne muss müssen musst müsste wenn falls weil darauf davon dafür über seit""".split()
     ),
 }
 
