@@ -14,7 +14,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from knowledge.lexicon import FINDINGS, Lexicon, default_lexicon
 from knowledge.model import Signal, Verdict
+from knowledge.text import words
 
 _F = re.IGNORECASE | re.UNICODE
 
@@ -100,7 +102,8 @@ _FUTURE = _rx(
 )
 _ANNOUNCE = _rx(
     r"\b(?:launch\w*|releas\w*|announc\w*|unveil\w*|open|opens|opening|introduc\w*|roll(?:s|ing)?\s+out|goes\s+live|hits\s+the\s+market)\b",
-    r"\b(?:eröffne\w*|launche\w*|vorstell\w*|stellen\s+\w+\s+vor|ankündig\w*|kündigen\s+\w+\s+an|einführ\w*|führen\s+\w+\s+ein|start\w*|bringen\s+\w+\s+raus|rausbringen|erscheint|erscheinen)",
+    r"\b(?:eröffne\w*|launche\w*|vorstell\w*|stellen\s+(?:[\w-]+\s+){1,8}vor\b|ankündig\w*|kündigen\s+(?:[\w-]+\s+){1,6}an\b|einführ\w*|führen\s+(?:[\w-]+\s+){1,6}ein\b|start\w*|bringen\s+(?:[\w-]+\s+){1,6}raus\b|rausbringen|erscheint|erscheinen|präsentier\w*|enthüll\w*|zeigen\s+(?:\w+\s+){1,6}(?:zum\s+ersten\s+mal|erstmals)\b|feier\w*\s+(?:\w+\s+){0,4}premiere)",
+    r"\b(?:present(?:ing|s)?\s+(?:our|the)\s+(?:new|first)|premiere\w*|debut\w*)\b",
 )
 _FIGURE = _rx(
     r"[+-]?\d+(?:[.,]\d+)?\s?(?:%|percent\b|prozent\b|per\s?cent\b)",
@@ -108,6 +111,10 @@ _FIGURE = _rx(
     r"\d\s?(?:€|\$|£|eur\b|usd\b)",
     r"\d+(?:[.,]\d+)?\s?(?:million|millionen|mio\b|mrd\b|milliarden?|billion|bn\b|m\b|k\b)",
     r"\b(?:doubled|tripled|verdoppelt|verdreifacht)\b",
+)
+# A count of what the company does not publish: "500 neue Kunden", "12,000 new users".
+_COUNT = _rx(
+    r"\b\d[\d.,]*\s+(?:new\s+|neue\s+|more\s+|mehr\s+|zusätzliche\s+)?(?:customers|clients|users|subscribers|orders|downloads|stores|kunden|kundinnen|nutzer\w*|abonnenten|aufträge|bestellungen|filialen|neukunden|units|einheiten|stück|fahrzeuge|vehicles|cars|tonnen|tons|pieces)\b",
 )
 _BUSINESS = _rx(
     r"\b(?:sales|revenue|revenues|turnover|profit|profits|earnings|margin|orders|bookings|growth|ebit\w*|results|numbers|figures|quarter|quarterly|headcount|customers|users|downloads|market\s+share)\b",
@@ -135,16 +142,17 @@ _PUBLISHED = _rx(
     r"\b(?:firmen|unternehmens)(?:beitrag|post|video|artikel)\w*|\bkarriereseite\w*",
     r"\b(?:beitrag|post)\s+(?:unserer|unseres|der|des)\s+(?:firma|unternehmens|geschäftsführ\w+|ceo|chefin|chefs|vorstand\w*)\b",
     r"\b(?:already|schon|bereits)\s+(?:\w+\s+){0,3}online\b",
-    r"\b(?:is|ist|sind)\s+(?:schon\s+|bereits\s+)?(?:seit\s+\w+\s+\w+\s+)?online\b",
+    r"\b(?:is|ist|sind)\s+(?:schon\s+|bereits\s+)?(?:seit\s+(?:\w+\s+){1,2})?online\b",
     r"\b(?:it'?s|its|it\s+is|ist|sind)\s+(?:already\s+|schon\s+|bereits\s+)?(?:public|öffentlich)\b",
-    r"\b(?:firma|unternehmen|wir|marketing|hr|kommunikation)\s+(?:hat|haben)\s+(?:\w+\s+){0,5}(?:gepostet|veröffentlicht|geteilt|hochgeladen|gratuliert|angekündigt|bekanntgegeben|verkündet)\b",
+    r"\b(?:firma|unternehmen|wir|marketing|hr|kommunikation\w*|\w*abteilung|\w*team|werk|standort|filiale|niederlassung)\s+(?:hat|haben)\s+(?:[\w'-]+\s+){0,12}(?:gepostet|veröffentlicht|geteilt|hochgeladen|gratuliert|angekündigt|bekanntgegeben|verkündet)\b",
     r"\b(?:pressemeldung|presseinfo|presseinformation)\w*|\bnews\s+release\b",
     r"\b(?:hochgeladen|gepostet|veröffentlicht|geteilt|online\s+gestellt)\s+(?:hat|haben|wurde|wurden)\b",
     r"\bcareers?\s+(?:site|page|portal)\b|\bwe'?re\s+(?:hiring|looking\s+for)\b|\bwe\s+are\s+(?:hiring|looking\s+for)\b|\bapply\s+(?:now|via|here|today)\b|\b(?:jetzt\s+)?bewerb(?:t\s+euch|en\s+sie\s+sich|\s+dich)\b|\bwir\s+stellen\s+ein\b",
     # A job ad is published by the company by definition.
     r"\b\w*(?:stellenanzeige|stellenausschreibung|stellenangebot|jobangebot|jobanzeige)\w*|\bjob\s+(?:ads?|adverts?|postings?|openings?)\b|\bvacanc(?:y|ies)\b",
     r"\b(?:share|post|teilen|posten)\s+(?:the|a|den|einen)\s+link\b|\blink\s+(?:teilen|posten|sharen)\b",
-    r"\b(?:aired|broadcast|ausgestrahlt)\b|\bwar\s+(?:gestern\s+|heute\s+)?im\s+(?:fernsehen|radio|tv)\b|\bwas\s+on\s+(?:tv|the\s+radio)\b|\bin\s+der\s+\S*mediathek\b",
+    r"\b(?:läuft|lief|laufen)\s+(?:\w+\s+){0,2}(?:im\s+)?(?:fernsehen|tv|radio|kino)\b|\b(?:im|in)\s+(?:fernsehen|tv|radio|kino)\s+(?:läuft|lief|laufen|kam|kommt)\b|\b(?:in|on)\s+(?:all\s+)?(?:the\s+)?(?:local\s+)?(?:papers|news)\b|\bstand\s+(?:\w+\s+){0,2}in\s+(?:der|allen)\s+zeitung\w*",
+    r"\b(?:aired|broadcast(?!\s*-?\s*(?:list|liste))|ausgestrahlt)\b|\bwar\s+(?:gestern\s+|heute\s+)?im\s+(?:fernsehen|radio|tv)\b|\bwas\s+on\s+(?:tv|the\s+radio)\b|\bin\s+der\s+\S*mediathek\b",
     r"\b(?:page|account|channel|seite|kanal)\s+(?:has\s+)?(?:just\s+|gerade\s+|hat\s+)?(?:announced|posted|published|shared|gepostet|veröffentlicht)\b",
 )
 _UNPUBLISHED = _rx(
@@ -155,13 +163,13 @@ _UNPUBLISHED = _rx(
     r"\b(?:numbers|figures|results|zahlen|ergebnisse)\s+(?:are\s+)?(?:coming|due|kommen|folgen)\b",
     r"\b(?:jahresabschluss|quartalsbericht|earnings\s+call|bilanzpressekonferenz)\w*\s+(?:\w+\s+){0,3}(?:erst|kommt|is\s+on|next|nächste)",
     r"\binternal\b",
-    r"\bnoch\s+nicht\b",
+    r"\bnoch\s+nicht\b|\bnoch\s+nirgends\b|\bnot\s+anywhere\s+yet\b|\bnowhere\s+yet\b",
     r"\bintern\w*\b",
     r"\bvorab\b",
 )
 _DEAL = _rx(
     r"\b(?:signed|signing|closed|closing|won|winning|landed|sealed)\s+(?:a|an|the|our|this|that|big|huge|new|major)?\s*(?:\w+\s+)?(?:contract|deal|tender|bid|account|order)\b",
-    r"\b(?:acquisition|acquire|acquiring|acquired|merger|merging|takeover|taking\s+over|buy(?:ing)?\s+out)\b",
+    r"\b(?:acquisition|acquire|acquiring|acquired|merger|merging|(?<!-)(?<!instagram\s)(?<!tiktok\s)(?<!account\s)(?<!social\s)(?<!media\s)takeover|taking\s+over|buy(?:ing)?\s+out)\b",
     r"\bin\s+talks\s+with\b",
     r"\bnegotiat\w+",
     r"\blay-?offs?\b",
@@ -185,6 +193,9 @@ _DEAL = _rx(
     r"\b(?:stellen|arbeitsplätze|jobs)\s+(?:\w+\s+){0,3}(?:schaffen|abbauen|streichen|auslagern|verlagern)\b",
     r"\b(?:create|creating|cut|cutting|add|adding|axe|axing)\s+(?:\d+\s+)?(?:new\s+)?jobs\b",
     r"\bpartner(?:ship|ing)\s+with\b",
+    # A price change still to come: "es wird günstiger", "prices will go up".
+    r"\b(?:preis\w*|price\w*|pricing|tarif\w*|konditionen|gebühr\w*|fees?)\b.{0,60}?\b(?:wird|werden|will|going\s+to|soll|sollen|plan\w*)\s+(?:\w+\s+){0,3}(?:günstiger|billiger|teurer|steig\w*|senk\w*|erhöh\w*|go\s+(?:up|down)|rise|increase|drop|cheaper|more\s+expensive)\b",
+    r"\b(?:preis\w*|tarif\w*|konditionen|gebühr\w*)\b.{0,60}?\b(?:günstiger|billiger|teurer|gesenkt|erhöht)\s+(?:\w+\s+){0,2}(?:wird|werden|sollen|soll)\b",
     r"\bpartnerschaft\s+mit\b",
     r"\bpartnerschaft\w*\s+(?:\w+\s+){0,5}ein(?:gehen)?\b",
     r"\bfusion\w*",
@@ -198,6 +209,8 @@ _DEAL = _rx(
 # "unser neues Büro" alone may well be open already; only a plan to open one is a leak.
 _NEW_SITE = _rx(r"\bneue[nmrs]?\s+(?:standort|werk|büro|niederlassung|filiale)\w*")
 _CUSTOMER_PROJECT = _rx(
+    r"\b(?:für|for|bei|at|with)\s+(?:einen|eine|einem|einer|a|an|one\s+of)\s+(?:der\s+|the\s+)?(?:großen|größten|bekannten|namhaften|big|biggest|large|largest|major|well-known|famous|leading|führenden)\s+\w+",
+    r"\bportfolio\b|\bcase\s+stud(?:y|ies)\b|\bsuccess\s+stor(?:y|ies)\b|\bfallstudie\w*|\breferenzprojekt\w*|\berfolgsgeschichte\w*",
     r"\b(?:customer|client)(?:'s)?\s+(?:project|projects|name|names|deal|order|pilot)\b",
     r"\bkunden(?:projekt|namen?|auftrag|pilot)\w*",
     r"\bprojekt\w*\s+(?:bei|für|mit)\s+(?:dem|der|unserem|unserer)\s+kunden?",
@@ -213,8 +226,9 @@ _INTERNAL = _rx(
     r"\bintranet\b",
     r"\bconfidential\b",
     r"\binternal\s+use\s+only\b",
-    r"\ball-?hands\b",
-    r"\btown\s*hall\b",
+    # The meeting itself; "thanked at the town hall" is only where something happened.
+    r"(?<!at\sthe\s)(?<!at\sour\s)\ball-?hands\b",
+    r"(?<!at\sthe\s)(?<!at\sour\s)\btown\s*hall\b",
     r"\borg\s*chart\b",
     r"\bvertraulich\w*",
     r"\bwhiteboard\w*",
@@ -223,7 +237,8 @@ _INTERNAL = _rx(
     r"\b(?:folien|slides|deck|präsentation\w*|presentation|protokoll\w*|minutes|notizen)\b.{0,40}?(?:besprechung|meeting|sitzung|workshop|call|runde|all-hands|townhall)",
     r"\b(?:besprechung|meeting|sitzung|workshop)\w*.{0,40}?\b(?:folien|slides|deck|präsentation\w*|presentation|protokoll\w*|minutes|notizen)\b",
     r"\bintern\w*\s+(?:dokument|mail|e-mail|präsentation|folien|newsletter|unterlagen|zahlen|strategie|rundmail|meeting|besprechung)\w*",
-    r"\bnur\s+für\s+den\s+internen\b",
+    r"\bentwurf\s+(?:unserer|unseres|der|des)\s+(?:neuen\s+)?\w+|\bdraft\s+of\s+(?:our|the)\s+(?:new\s+)?(?:strategy|pricing|budget|plan|roadmap|structure|org)\w*\b",
+    r"\bnur\s+für\s+den\s+internen\b|\b(?:ist|sind|is|are)\s+(?:eigentlich\s+|actually\s+|only\s+|nur\s+)*(?:intern|internal)\b|\binternal\s+only\b|\bnur\s+intern\b",
     r"\bbetriebsversammlung\w*",
     r"\borganigramm\w*",
     r"\brundmail\w*",
@@ -232,6 +247,7 @@ _INTERNAL = _rx(
     r"\b(?:preisliste\w*|price\s+lists?|konditionen|gehaltsbänder\w*|gehaltsband\w*|salary\s+bands?|pay\s+scales?|salary\s+ranges?)\b",
     r"\b(?:nur\s+)?intern\s+(?:bekommen|erhalten|verteilt|geteilt|kommuniziert|verschickt|besprochen|vorgestellt)\b",
     r"\binternally\b",
+    r"\binternal\s+(?:\w+\s+){0,2}(?:survey|results|report|analysis|analytics|audit|feedback|ranking|statistics|benchmark|plan|planning|budget|forecast|policy|numbers|data)\w*\b|\binterne[nmrs]?\s+(?:\w+\s+){0,2}(?:umfrage|ergebnis|auswertung|bericht|analyse|studie|statistik|planung|daten|zahlen)\w*",
     r"\binternal\s+(?:\w+\s+)?(?:channel|chat|thread|message|messages|post)\b",
     r"\b(?:slack|teams)[-\s]?(?:thread|chat|channel|kanal|nachricht|message)\w*",
     r"\bboard\s+meeting\b",
@@ -253,14 +269,14 @@ _COMPANY_DATA = _rx(
     r"\bkunden(?:liste|daten|datei|datenbank|kartei|stamm)\w*",
     r"\b(?:adress|kontakt)(?:liste|daten|datei)\w*",
     r"\b(?:connections|contacts|kontakte)\s+(?:\w+\s+){0,3}(?:customers|clients|kunden)\b",
-    r"\b(?:groups?|gruppen?|chats?|channels?|kan[aä]le?|lists?|listen?|verteiler)\w*\s+(?:with|mit)\s+(?:our|unseren|den|allen|all\s+our)?\s*\w*(?:kunden|customers|clients)\b",
+    r"\b(?:groups?|gruppen?|chats?|channels?|kan[aä]le?|lists?|listen?|verteiler)\w*\s+(?:with|mit)\s+(?:our|unseren|den|allen|all\s+our|\d+)?\s*\w*(?:kunden|customers|clients|partner|partners|contacts|kontakten)\b",
     r"\b(?:personal|private|privat\w*)\s+(?:e-?mail|email|adresse|address|crm|list|liste|postfach|inbox)\b",
     r"\bvisitenkarte\w*|\bbusiness\s+cards?\b|\bleads\b|\bmailing\s*-?list\w*|\bmailingliste\w*|\bverteiler\w*|\bteilnehmerliste\w*|\battendee\s+list\w*|\bevent\s+registrations?\b",
 )
 _TAKE = _rx(
     r"\b(?:weiterführ\w*|fortführ\w*|continue|keep\s+running|keep\s+using)\b",
-    r"\b(?:take|taking|took|export\w*|copy\w*|copie\w*|download\w*|forward\w*|keep|bring|send\w*|upload\w*|scrap\w*|use)\b",
-    r"\b(?:mitnehm\w*|nehmen\s+\w+\s+mit|nimm\w*\s+mit|export\w*|kopier\w*|herunterlad\w*|runterlad\w*|weiterleit\w*|behalt\w*|schick\w*|hochlad\w*|nutz\w*|verwend\w*|aufnehm\w*)",
+    r"\b(?:take|taking|took|export\w*|copy\w*|copie\w*|download\w*|forward\w*|keep|bring|send\w*|upload\w*|scrap\w*|use|invite\w*|add|move)\b",
+    r"\b(?:einlad\w*|übertrag\w*|mitnehm\w*|nehmen\s+\w+\s+mit|nimm\w*\s+mit|export\w*|kopier\w*|herunterlad\w*|runterlad\w*|weiterleit\w*|behalt\w*|schick\w*|hochlad\w*|nutz\w*|verwend\w*|aufnehm\w*)",
 )
 # A company or institution after "project/contract for/with": a likely customer name.
 _NAMED_PARTNER = re.compile(
@@ -280,6 +296,7 @@ _PHONE = re.compile(r"(?<![\w.,])(?:\+\d{1,3}[\s/-]?)?(?:\(?\d{2,5}\)?[\s/-]?){2
 _DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}\b")
 _SENSITIVE = _rx(
+    r"\b(?:badge|ausweis|namensschild|id\s+card|mitarbeiterausweis|dienstausweis)\w*\s+(?:\w+\s+){0,3}(?:with|mit)\s+(?:\w+\s+){0,3}(?:name|namen|photo|foto|bild)\b",
     r"\b(?:his|her|their|colleague'?s?)\s+(?:salary|diagnosis|illness|health|address|home\s+address|phone\s+number|sick\s+note|pregnancy)\b",
     r"\b(?:sein|seine|ihr|ihre)\w*\s+(?:gehalt|diagnose|krankheit|adresse|privatadresse|handynummer|telefonnummer|krankmeldung|schwangerschaft)\b",
     r"\bkrankgeschrieben\b",
@@ -295,7 +312,7 @@ _SENSITIVE = _rx(
     r"\b(?:names?|namen)\s+(?:and|und)\s+(?:their\s+|ihre\s+)?(?:mobile\s+|phone\s+|private\s+|private\w*\s+)?(?:numbers|nummern|handynummern|telefonnummern|noten|grades|addresses|adressen|gehälter|salaries)\b",
 )
 _TAGGING = _rx(
-    r"\btag(?:ging|ged)?\s+(?:him|her|them|my|the|our|a|all|everyone|colleagues?|people|customers?)\b",
+    r"\btag(?:ging|ged)?\s+(?:him|her|them|my|the|our|a|all|everyone|colleagues?|people|customers?)\b(?!\s+(?:employer|company|firm|workplace|brand)\b)",
     r"\bmarkier\w*",
     r"\btagg(?:en|e|st|t)\b|\bgetaggt\b",
     r"\bverlink\w*\s+(?:ihn|sie|kolleg\w*|kunde\w*|den|die)",
@@ -307,11 +324,13 @@ _TAGGING = _rx(
 _MEDIA = _rx(
     r"\b(?:photos?|pictures?|pics?|images?|videos?|selfies?|screenshots?|recordings?|clips?|footage|fotos?|bilder?|aufnahmen?|mitschnitt\w*|stories|story|reels?|boomerangs?)\b",
     r"(?:foto|bild|video|selfie|screenshot)s?\b",
+    r"\b(?:shots?|snaps?|snapshots?|candids?|schnappschuss\w*|gruppenbild\w*)\b",
 )
 _PEOPLE = _rx(
     r"\b(?:colleagues?|coworkers?|co-workers?|team(?:s|mates?|members?)?|group|people|faces|everyone|everybody|customers?|clients?|visitors?|guests?|kids|children|participants|attendees|apprentices|trainees|boss|manager|staff|employees|crowd|patients?|neighbou?rs)\b",
     r"\b(?:kolleg\w*|team(?:s|mitglied\w*|kolleg\w*)?|gruppe\w*|leute|personen|gesicht\w*|allen|alle|kunde\w*|besucher\w*|gäst\w*|kinder\w*|teilnehm\w*|azubis?|auszubildende\w*|chef\w*|mitarbeit\w*|belegschaft|publikum|patient\w*)\b",
     r"\b(?:gruppen|team|klassen|mitarbeiter)(?:foto|bild|selfie|video)s?\b",
+    r"\b(?:crew|crews|squad|gang|folks|staff|workers|jahrgang\w*|truppe|mannschaft|jungs|mädels|kids|interns?|new\s+hires?|praktikant\w*)\b",
     r"\bgroup\s+(?:photo|picture|shot|selfie)\b",
     r"\boffsite\b",
     # Where patients or residents are, a picture nearly always shows someone.
@@ -350,26 +369,48 @@ _NAMED_CUSTOMER = re.compile(
     re.UNICODE,
 )
 _NOT_CUSTOMER_NAMES = frozenset("""contact data list project projects name names service support success care""".split())
+_GREETED = re.compile(
+    r"\b(?i:welcome|willkommen|congrats|congratulations|glückwunsch|gratulation|thanks|thank\s+you|danke|shout-?out|happy\s+birthday|alles\s+gute)\b"
+    # The name right after a comma and before a stop: "Welcome to the team, Priya!"
+    r"[^.!?\n]{0,30}?,\s*(?:@)?([A-ZÄÖÜ][a-zäöüß]{2,})(?=\s*[!.,;:)]|\s*$|\s+[A-ZÄÖÜ][a-zäöüß]+\b)",
+    re.UNICODE,
+)
+_NOT_GREETED = frozenset("""team the our all everyone you your and to at im in zum zur unser unsere euch dir ihnen""".split())
+# Capitalised words after a greeting that are no names.
+_FIRST_NAMES_SKIP = frozenset("""aboard board new neue neuen neuer lieber liebe dear""".split())
 _CAP_NAME = re.compile(r"\b([A-ZÄÖÜ][a-zäöüß]+)\s+([A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?)\b")
 
 _PRIVATE_MATTER = _rx(
+    r"\b(?:bandscheib\w*|herzinfarkt\w*|schlaganfall\w*|krebs\w*|tumor\w*|operiert|operation\w*|chemo\w*|beinbruch|armbruch|knochenbruch|cancer|surgery|heart\s+attack|stroke|broken\s+(?:leg|arm)|slipped\s+disc|covid|corona-?positiv)\b",
+    r"\b(?:entlassen|fristlos|rausgeworfen|rausgeschmissen|laid\s+off|dismissed|sacked)\b",
+    r"\bcvs\b|\b(?:rejected|abgelehnte\w*)\s+(?:candidates|applicants|applications|bewerber\w*|bewerbung\w*)\b",
+    r"\b(?:warning\s+letter|written\s+warning|final\s+warning|verbal\s+warning|performance\s+improvement\s+plan|kündigung\s+bekommen|gekündigt\s+worden)\b",
+    r"\b(?:reha\w*|rehab\w*|entzug\w*|rehabilitation|in\s+treatment|in\s+behandlung|im\s+krankenhaus|in\s+(?:the\s+)?hospital)\b",
+    # Where someone lives.
+    r"\blives\s+(?:just\s+)?(?:in|around|near|on|next\s+to)\b|\bwohnt\s+(?:\w+\s+){0,3}(?:in|am|an\s+der|um\s+die\s+ecke|bei|neben)\b",
     r"\b(?:verdien\w*|earns?|earning|salar\w*|gehalt|gehälter|lohn|löhne|income|einkommen)\b",
     r"\b(?:krankmeldung\w*|sick\s+notes?|attest\w*|arztbrief\w*|medical\s+(?:certificate|records?|notes?))\b",
     r"\b(?:pregnan\w*|schwanger\w*|mutterschutz|elternzeit|parental\s+leave|maternity|paternity|sick\s+leave|krankgeschrieben|krankheit\w*|illness|diagnos\w*|therapy|therapie\w*|burn-?out|depression\w*|disabilit\w*|behinderung\w*|coming\s+out|sexual\s+orientation|sexuelle\s+orientierung|license\s+plate|nummernschild\w*|lebenslauf|resume|cv|bewerbung\w*|application\s+of|gefeuert|got\s+fired|abmahnung\w*|disciplinary|scheidung\w*|divorce\w*)\b"
 )
 _A_PERSON = _rx(
+    r"\b(?:kassierer\w*|verkäufer\w*|fahrer\w*|pfleger\w*|krankenschwester\w*|azubi\w*|praktikant\w*|nachbar\w*|vorgesetzte\w*|teamleiter\w*|cashier|driver|nurse|intern|trainee|neighbou?r|supervisor|someone|somebody|jemand|candidates?|applicants?)\b",
     r"\b(?:colleague\w*|coworker\w*|co-worker\w*|kolleg\w*|mitarbeiter\w*|teammate\w*|boss|chef\w*|manager\w*|he|she|his|her|him|er|sie|ihm|ihr|ihre|seine?|candidate\w*|kandidat\w*|bewerber\w*|applicant\w*|customer\w*|kund\w*)\b"
 )
 
 # -- copyright -------------------------------------------------------------------
 
 _THIRD_PARTY = _rx(
+    r"\b(?:aus|from|of)\s+(?:einem|einer|a|an|the|dem|der)\s+[\w-]*(?:report|studie|study|bericht|analyse|whitepaper|e-?book|buch|book|magazin|magazine)\b(?!\s+(?:we|wir)\s+(?:wrote|published|veröffentlicht))",
+    r"\b(?:from|von|aus)\s+(?:the|their|a|an|der|die|dem|deren|einer|seiner|ihrer)\s+(?:\w+\s+)?(?:website|webseite|homepage|seite|page|site|account|kanal|channel|profil|profile)\s+(?:of|des|der|von)\s+(?!(?:our|unser\w*|uns)\b)",
+    r"\b(?:other|another|andere[rnms]?|fremde[rnms]?)\s+(?:companies|company|firmen|unternehmen|brands|marken)'?s?\b",
+    r"\b(?:photos?|pictures?|pics?|images?|videos?|fotos?|bilder?|aufnahmen)\s*,?\s*(?:die|das|den|that|which)\s+(?:ein|eine|einer|der|die|mein|meine|a|an|the|my|his|her|their|someone|jemand)\s+(?:\w+\s+){0,5}(?:gemacht|aufgenommen|geschossen|fotografiert|gedreht|took|taken|shot|made|filmed)\b",
+    r"\b(?:photos?|pictures?|videos?)\s+(?:taken|shot|made|filmed)\s+by\s+(?:a|an|the|our|my|their|his|her)\s+(?!own\b)\w+",
     r"\bfound\s+(?:it\s+|this\s+)?(?:on|in|via)\s+(?:google|the\s+internet|the\s+web|online|pinterest|instagram|facebook|twitter|youtube|a\s+website|reddit)\b",
     r"\bgoogle\s+(?:images?|image\s+search|pictures)\b",
     r"\bfrom\s+(?:the\s+)?(?:internet|web|google|pinterest|a\s+website|getty)\b",
     r"\bstock\s+(?:photos?|images?|footage|videos?)\b",
     r"\b(?:someone\s+else|other\s+people|another\s+person|a\s+photographer)'?s?\s+(?:photos?|pictures?|images?|videos?|work)\b",
-    r"\b(?:music|song|songs|track|tracks)\b",
+    r"\b(?:music|song|songs)\b|(?<!keep\s)(?<!keeps\s)(?<!keeping\s)(?<!kept\s)\btracks?\b(?!\s+(?:record|of|who|how))",
     r"\bcharts\b",
     r"\b(?:chart|top)\s*-?\s*(?:hits?|songs?)\b",
     r"\bspotify\b",
@@ -467,6 +508,16 @@ _INSULT = _rx(
     r"\bkeine\s+ahnung\s+(?:hat|haben|hast)\b|\bha(?:s|ve)\s+no\s+(?:idea|clue)\b",
     r"\blearn\s+to\s+read\b|\blern\w*\s+(?:erst\s+mal\s+|mal\s+)?lesen\b|\bwhin(?:e|ing)\b|[,.]\s*(?:genius|einstein|sherlock|schlaumeier|klugscheißer)\b",
     r"\bgive\s+(?:them|him|her)\s+(?:a\s+piece\s+of\s+my\s+mind|hell)\b",
+    r"\b(?:making|make|makes|poking)\s+fun\s+of\s+(?:people|folks|those|\w+s)\b|\bmacht?\s+sich\s+(?:\w+\s+){0,3}lustig\b|\blustig\s+macht\b|\b(?:akzent|dialekt|accent|dialect)\w*\b.{0,30}?\b(?:witz|joke|lustig|fun|mock\w*)|\b(?:witz|joke|lustig|fun|mock\w*)\b.{0,40}?\b(?:akzent|dialekt|accent|dialect)",
+    # A whole group run down: "all Gen Z interns are lazy", "Azubis sind heute alle faul".
+    r"\b(?:all|alle)\s+(?:\w+\s+){0,3}(?:are|sind)\s+(?:\w+\s+){0,2}(?:lazy|stupid|dumb|useless|incompetent|criminals?|thieves|faul|dumm|unfähig|nutzlos|kriminell|diebe)\b",
+    r"\b(?:gen\s*z|gen\s*y|millennials?|zoomers?|boomers?|die\s+jugend|young\s+people|junge\s+leute)\b.{0,40}?\b(?:lazy|entitled|stupid|useless|faul|verwöhnt|dumm|unfähig)\b",
+)
+# A dig at a named rival without the word "competitor": "Unlike SlowShip, we actually deliver".
+_DIG = re.compile(
+    r"\b(?i:unlike|anders\s+als|im\s+gegensatz\s+zu|not\s+like)\s+(?:(?i:bei)\s+)?[A-ZÄÖÜ][\w&.-]+\s*,?\s*(?i:we|wir|our|unser\w*)\b"
+    r"|\b(?i:at\s+least\s+we|wenigstens\s+wir|zumindest\s+wir)\b",
+    re.UNICODE,
 )
 _ATTACKED = _rx(
     r"\binsult\w*\b",
@@ -490,7 +541,7 @@ _COMPETITOR = _rx(
 )
 _NEGATIVE = _rx(
     r"\b(?:worse|worst|bad|terrible|awful|horrible|useless|overpriced|cheap\s+copy|copycat|ridiculous|laughable|joke|inferior|fails?|failing|dying|dead|bankrupt|sinking|garbage|trash|junk|crap|rubbish|sucks?|embarrassing)\b",
-    r"🤡|💩|🙄|🤮|😂|🤣|\bimagine\s+still\b|\bdeserves?\b|\bverdient\s+(?:es|haben)\b",
+    r"🤡|💩|🙄|🤮|😂|🤣|\bimagine\s+still\b|\bdeserves?\b|\bverdient\s+(?:es|haben)\b|\bselbe?r?\s+schuld\b|\bown\s+fault\b|\bhave\s+only\s+themselves\s+to\s+blame\b",
     r"\b(?:schlechter\w*|schlecht\w*|mies\w*|furchtbar\w*|grottig\w*|überteuert\w*|billig\w*|kopie|abklatsch\w*|lächerlich\w*|witz|pleite|versag\w*|müll|schrott\w*|mist|peinlich\w*|hinterher)\b",
 )
 
@@ -523,6 +574,7 @@ _PRESS = _rx(
 )
 # Creators who ask are press too, but one to clear rather than to refuse outright.
 _CREATOR = _rx(
+    r"\b(?:researcher|scientist|academic|professor|student|think\s+tank|analyst|consultant|forscher\w*|wissenschaftler\w*|professor\w*|student\w*|doktorand\w*|analyst\w*|berater\w*)\b.{0,60}?\b(?:asked|asks|asking|wants|emailed|contacted|messaged|fragt|fragte|will|möchte|angefragt|geschrieben|bittet)\b",
     r"\b(?:youtuber|influencer|streamer|content\s+creator|podcaster|tiktoker)\w*\b.{0,60}?\b(?:asked|asks|wants|contacted|messaged|dm'?d|fragt|fragte|will|möchte|angefragt|geschrieben)\b",
 )
 # Speaking for the company: a statement or position in its name.
@@ -530,11 +582,13 @@ _STATEMENT = _rx(
     r"\bon\s+behalf\s+of\s+(?:the|our|my|all)\s+(?:company|employer|firm|team|colleagues|staff|employees|workforce|department|plant|site)\b",
     r"\b(?:official|company'?s?)\s+(?:statement|position|stance|response)\b",
     r"\bspeak\w*\s+for\s+(?:the|our)\s+company\b",
+    r"\b(?:our|the)\s+(?:company|firm|employer|management)\s+(?:\w+\s+)?(?:supports?|backs?|opposes?|rejects?|welcomes?|is\s+(?:for|against))\b|\b(?:unsere|die)\s+(?:firma|unternehmen|geschäftsführung)\s+(?:\w+\s+)?(?:unterstützt|befürwortet|begrüßt|lehnt|ist\s+(?:für|gegen))\b",
     r"\bim\s+namen\s+(?:der|des|unserer|unseres|meiner|meines|aller)\s+(?:firma|unternehmens|arbeitgebers|belegschaft|kolleg\w*|mitarbeit\w*|teams|abteilung|werks?|standort\w*)\b",
     r"\b(?:offizielle\w*|unsere\w*)\s+(?:stellungnahme|position|haltung)\b",
     r"\bfür\s+(?:die|das)\s+(?:firma|unternehmen)\s+sprechen\b",
     r"\bwie\s+(?:wir|die\s+firma|das\s+unternehmen)\s+(?:\w+\s+){0,3}stehen\b",
     r"\bwhere\s+(?:we|the\s+company)\s+stands?\b",
+    r"\b(?:our|the)\s+(?:company|firm|employer|management|board)'?s?\s+(?:position|stance|line)\b|\b(?:sicht|meinung|position|haltung|standpunkt)\s+(?:unseres|unserer|des|der)\s+(?:unternehmens|firma|konzerns|arbeitgebers|geschäftsführung|vorstands)\b",
     r"\b(?:was|wie)\s+(?:unser|unsere|die|das)\s+(?:unternehmen|firma|konzern|geschäftsführung|vorstand)\s+(?:\w+\s+){0,5}(?:sagt|denkt|meint|steht|sieht)\b",
     r"\bwhat\s+(?:our|the)\s+(?:company|management|ceo|board)\s+(?:\w+\s+){0,4}(?:says|thinks|means|stands)\b",
     r"\b(?:warum|weshalb|wieso)\s+(?:unser|unsere|die|das)\s+(?:unternehmen|firma|konzern|geschäftsführung|vorstand)\s+(?:\w+\s+){0,5}(?:mag|will|plant|macht|tut|denkt|hält|ablehnt|unterstützt)\b",
@@ -547,7 +601,8 @@ _STATEMENT = _rx(
 # interview, a Q&A. Not a press inquiry to refuse, but one to clear first.
 _APPEARANCE_NOUNS = (
     r"(?:podcast|panel|podium\w*|diskussionsrunde|interview\w*|vortrag|talk|q\s*&\s*a|ama|livestream\w*"
-    r"|stream|webinar|speaker|guest|gast|radio|tv|kamera|camera|show|befragen|befragung|masterarbeit|thesis)"
+    r"|stream|webinar|speaker|guest|gast|radio|tv|kamera|camera|show|befragen|befragung|masterarbeit|thesis"
+    r"|session|barcamp|meetup|keynote|workshop|konferenz|conference)"
 )
 _APPEARANCE = _rx(
     # Someone else asks you: "asked me to join their podcast", not "asked me to post about the keynote".
@@ -587,7 +642,7 @@ _LEGAL = _rx(
     r"\bauthorit(?:y|ies)\b|\baudit(?:ed|ing|s)?\b|\bsteuerprüfung\w*|\bbetriebsprüfung\w*|\bfinanzamt\w*",
     r"\bbehörde\w*\s+(?:ermittel|prüf)\w*",
     r"\bclass\s+action\b",
-    r"\bklage\w*\b",
+    r"\bklage\w*\b|\b(?:sammel|muster|an|kündigungsschutz)klage\w*",
     r"\bverklag\w*",
     r"\bgericht\w*",
     r"\brechtsstreit\w*",
@@ -605,6 +660,8 @@ _LEGAL = _rx(
     r"\bon\s+strike\b|\bstrike\s+(?:at|by)\s+(?:our|the)\b|\b(?:warn)?streik\w*|\btarifverhandlung\w*|\btarifstreit\w*",
 )
 _CRISIS = _rx(
+    r"\b(?:shows?|showing|displays?|displaying|exposed?|exposing|leaking|zeigt|angezeigt)\s+(?:\w+\s+){0,3}(?:other\s+(?:people|users|customers)|customers|fremde|anderer\s+kunden|fremder\s+kunden)'?s?\s+(?:\w+\s+)?(?:data|addresses|details|orders|daten|adressen|bestellungen)\b",
+    r"\b(?:found|gefunden)\s+(?:\w+\s+){0,2}(?:glass|glas|metal|metall|plastic|plastik|insects?|insekten|hair|haare|fremdkörper\w*)\s+(?:in|im)\s+(?:our|their|unser\w*|dem|der|einem|einer)\b|\bfremdkörper\w*|\bforeign\s+(?:object|body)\b",
     r"\bshitstorm\w*",
     r"\bbacklash\b",
     r"\bangr(?:y|ily)\b",
@@ -743,8 +800,8 @@ _POLITICS = _rx(
     r"\bwahlkampf\w*",
     r"\bwahlen\b",
     r"\bbundestag\w*",
-    r"\b(?:afd|cdu|csu|spd|fdp|grüne[nn]?|linke|democrats?|republicans?|tories|labour)\b",
-    r"\bdemonstration\w*",
+    r"\b(?:afd|cdu|csu|spd|fdp|grüne[nn]?|linke|democrats?|republicans?|tories)\b|(?<!child\s)(?<!forced\s)\blabour\b(?!\s+(?:law|laws|market|costs?|shortage))",
+    r"\bdemonstration\w*|\b\w+demo\b|\b\w*demos\b",
     r"\bprotest\w*",
     r"\bgovernment\b",
     r"\bregierung\w*",
@@ -782,8 +839,11 @@ _ACCOUNT = _rx(
     _ACCOUNT_THING + r"\b(?:\W+\w+){0,6}?\W+" + _DE_CREATE + r"\b",
     r"\b" + _DE_CREATE + r"(?:\W+\w+){0,3}?\W+\w*" + _ACCOUNT_THING + r"\b",
     r"\b(?:heißen|heißt|benenn\w*|umbenenn\w*|renam\w*|naming|wiederbeleb\w*|reaktivier\w*|revive|reviving|reactivat\w*|relaunch\w*)\b",
-    r"\b(?:called|named|call\s+it|name\s+it|genannt|namens|nennen)\s+(?:it\s+)?[\"'„“‚‘]?(?:official|offiziell\w*|company|firmen\w*)",
+    r"\b(?:called|named|call\s+it|name\s+it|genannt|namens|nennen)\s+(?:it\s+)?[\"'„“‚‘]?(?:\w+\s+){0,2}(?:official|offiziell\w*|company|firmen\w*)",
+    r"\b(?:call|calling|name|naming)\s+myself\b|\bmich\s+(?:\w+\s+)?(?:nennen|nenne|bezeichnen)\b",
     r"\b(?:fake|impersonat\w*|not\s+ours|unofficial|inoffiziell\w*|gefälscht\w*|nicht\s+von\s+uns)\b",
+    r"\b(?:give|giving|get|getting|have|want)\s+(?:\w+\s+){0,3}(?:its|their|our|his|her)\s+own\s+(?:\w+\s+)?" + _ACCOUNT_THING + r"\b",
+    r"\b(?:headline|tagline|job\s+title|display\s+name|profile\s+name|bio|berufsbezeichnung|profiltext|titel|überschrift|slogan)\b.{0,40}?\b(?:official|offiziell\w*)",
 )
 _ACCOUNT_CONTEXT = _rx(_ACCOUNT_THING, r"\b(?:instagram|tiktok|linkedin|xing|facebook|youtube|x|twitter|discord|telegram|whatsapp|pinterest|mastodon|substack)\b")
 _COMPANY_WORD = _rx(
@@ -796,6 +856,7 @@ _TIME_EFFORT = _rx(
     r"\b(?:whole|entire|all|full|ganze[nmrs]?|vollen|halbe[nmrs]?)\s+(?:\w+\s+)?(?:day|days|afternoon|morning|week|tag|tage|nachmittag|vormittag|woche)\b",
     r"\b(?:every|each|jeden|jede)\s+(?:day|friday|monday|week|tag|freitag|montag|woche)\b.{0,40}?\b(?:hours?|stunden?|afternoons?|nachmittag\w*)\b",
     r"\binstead\s+of\s+(?:my\s+|doing\s+my\s+)?(?:work|job|tasks|regular)\b|\bstatt\s+(?:zu\s+arbeiten|meiner\s+arbeit|meiner\s+aufgaben)\b",
+    r"\bvon\s+morgens\s+bis\s+abends\b|\bfrom\s+morning\s+(?:to|till|until)\s+(?:night|evening)\b|\bstatt\s+(?:\w+\s+){0,4}(?:zu\s+)?(?:helfen|arbeiten|betreuen)\b|\binstead\s+of\s+(?:helping|working|staffing|manning)\b",
     r"\b(?:dauert|takes?|took)\s+(?:\w+\s+){0,2}(?:days|tage|hours|stunden|weeks|wochen)\b",
     r"\b(?:\d+|ein|zwei|drei|vier|fünf|mehr|halb|ganz)[-\s]?(?:stündig|tägig|wöchig)\w*|\b(?:\d+|two|three|four|five|multi)[-\s](?:hour|day|week)\b",
 )
@@ -806,6 +867,8 @@ _UNDISCLOSED = _rx(
     r"(?:i|i'm|we|my|our|it|this|the\s+(?:gift|sponsor\w*|payment|ticket|deal))\b",
     r"\bpretend(?:ing)?\s+to\s+be\s+(?:a|an)\s+(?:\w+\s+)?(?:customer|user|client|buyer|fan|former\s+employee|ex-employee|stranger|outsider)\b",
     r"\bposing\s+as\b",
+    r"\b(?:looks?|looking|seems?|appears?)\s+like\s+(?:a|an|just\s+a)\s+(?:normal|regular|random|ordinary|independent|neutral|real|happy)\b|\bwie\s+(?:ein|eine)\s+(?:normale[rn]?|ganz\s+normale[rn]?|unabhängige[rn]?|echte[rn]?)\s+\w+",
+    r"\b(?:as|like)\s+(?:a|an|just\s+a)\s+(?:normal|regular|random|ordinary)\s+(?:mum|mom|dad|parent|mother|father|fan|gamer|consumer|shopper|patient|guest|reader)\b",
     r"\b(?:fake|false|made-up)\s+(?:name|identity)\b|\bpseudonym\w*|\binkognito\b|\bincognito\b|\bastroturf\w*",
     r"\bunter\s+(?:falschem|fremdem|einem\s+anderen)\s+namen\b",
     r"\b(?:as|like)\s+(?:a|an)\s+(?:neutral|normal|random|regular|independent|ordinary)\s+(?:\w+\s+)?(?:person|user|customer|buyer|observer|guy|outsider)\b|\bacting\s+like\s+(?:a|an)\b",
@@ -824,11 +887,17 @@ _UNDISCLOSED = _rx(
 
 # Something given for a post or a recommendation: a gift, a free ticket, a stay.
 _GIFT = _rx(
-    r"\b(?:sent|gave|given|offered|gifted|sponsored|paid\s+for|comped|bought)\s+(?:me|us)\b",
+    r"\b(?:sent|gave|given|offered|gifted|sponsored|paid\s+for|comped|bought|lent|loaned)\s+(?:me|us|our\s+team|my\s+team|the\s+team)\b",
+    r"\b(?:free|complimentary)\s+(?:\w+\s+){0,2}(?:machine|device|product|bike|car|subscription|licen[cs]e|voucher|bottle|box|package|kit|pass|weekend|holiday|membership)s?\b",
     r"\b(?:pay|pays|paid|paying|bezahl\w*|vergüt\w*)\s+(?:me|us|mich|mir|uns)\b|\b(?:affiliate|referral\s+(?:code|link)|rabattcode\w*|discount\s+code|provision\w*|commission)\b",
     r"\b(?:free|complimentary)\s+(?:\w+\s+)?(?:ticket|trip|stay|product|sample|phone|laptop|gift|hotel|dinner|meal|night|upgrade)s?\b",
     r"\b(?:bietet|bot|schickt\w*|schenkt\w*|spendiert\w*|zahlt\w*)\s+mir\b|\bmir\s+(?:\w+\s+){0,4}(?:geschenkt|geschickt|spendiert|angeboten|bezahlt)\b",
     r"\b(?:kostenlos\w*|gratis|umsonst|gesponsert\w*)\s+(?:\w+\s+)?(?:ticket|reise|übernachtung|produkt|gerät|handy|laptop|abendessen|karte)\w*",
+)
+# Given in return for a post: "if I post a photo", "wenn ich darüber poste".
+_FOR_POST = _rx(
+    r"\b(?:if|when|in\s+exchange|in\s+return|provided)\s+(?:\w+\s+){0,3}(?:i|we)\s+(?:\w+\s+){0,2}(?:post|share|mention|tag|recommend|review)\w*\b",
+    r"\b(?:wenn|falls|sofern|dafür\s+dass)\s+(?:\w+\s+){0,2}(?:ich|wir)\s+(?:\w+\s+){0,6}(?:poste|posten|teile|teilen|erwähne|erwähnen|empfehle|empfehlen|verlinke|markiere)\b|\bals\s+gegenleistung\b",
 )
 _GIVER = _rx(
     r"\b(?:supplier|vendor|partner|agency|brand|hotel|company|firm|startup|manufacturer|lieferant\w*|anbieter\w*|partner\w*|agentur\w*|hersteller\w*|hotel\w*|marke\w*|firma|unternehmen)\b"
@@ -836,15 +905,23 @@ _GIVER = _rx(
 
 # When: during working hours, a break, the office or home office. A cue for the working-time topic.
 _WORK_HOURS = _rx(
+    r"\b(?:zwischen|between)\s+(?:zwei\s+|two\s+)?(?:\w+)?(?:terminen|meetings|calls|appointments|besprechungen|kundenterminen|calls)\b",
+    r"\b(?:while|during|in)\s+(?:sitting\s+in\s+)?(?:a|an|the|my|our)\s+(?:\w+\s+)?(?:webinar|meeting|call|training|workshop|schulung|besprechung|sitzung)\b",
+    r"\b(?:each|every)\s+(?:morning|day|afternoon|evening)\b|\bjeden\s+(?:morgen|tag|nachmittag)\b|\bafter\s+(?:my|the|our)\s+(?:stand-?up|daily|meeting)\b|\bbefore\s+(?:i|we)\s+(?:start|begin)\b|\bbevor\s+ich\s+(?:\w+\s+){0,2}(?:anfange|loslege|beginne)\b|\b\d+\s+(?:minutes|minuten|min)\b",
     r"\b(?:during|in|at|on)\s+(?:my\s+|the\s+|our\s+)?(?:working\s+hours|work\s+hours|office\s+hours|work\s+time|working\s+time|the\s+workday|my\s+shift|lunch\s+break|coffee\s+break|break)\b",
     r"\bat\s+(?:work|the\s+office|my\s+desk)\b|\bon\s+the\s+clock\b|\bbetween\s+(?:meetings|tasks)\b|\bhome\s*office\b|\bfrom\s+home\b",
     r"\b(?:während|in)\s+(?:der|meiner|einer|unserer)\s+(?:arbeitszeit|arbeit|dienstzeit|schicht|pause|mittagspause|besprechung)\b",
     r"\b(?:mittagspause|kaffeepause|arbeitszeit\w*|dienstzeit|homeoffice|feierabend)\b|\bim\s+(?:büro|dienst|homeoffice)\b|\bbei\s+der\s+arbeit\b",
 )
 
+# The small things ambassadors do during the day.
+_LIGHT_ACTIVITY = _rx(
+    r"\b(?:shar\w*|like|likes|liking|liked|comment\w*|repost\w*|reshar\w*|retweet\w*|upvot\w*|react\w*|teil\w*|lik\w*|kommentier\w*|weiterleit\w*|scroll\w*)\b"
+)
+
 # Leaving the company or a role, or asking who owns contacts: the contacts topic.
 _OWNERSHIP = _rx(
-    r"\b(?:when|if|after|before|once)\s+i\s+(?:leave|quit|resign|retire|change\s+jobs?|move\s+on)\b(?!\s+the\s+(?:ambassador\s+)?program)",
+    r"\b(?:when|if|after|before|once)\s+i\s+(?:leave|quit|resign|retire|change\s+jobs?|move\s+on)\b(?!\s+the\s+(?:ambassador\s+)?(?:program\w*|group|chat|channel|community))",
     r"\bleav(?:e|ing)\s+(?:the|this|our)\s+(?:company|firm|employer)\b",
     r"\bleft\s+(?:us\b|the\s+company\b|in\s+\w+|last\s+\w+)",
     r"\b(?:former|ex-?)\s*(?:colleague|employee|manager|coworker|co-worker|staff|team\s*mate)\w*",
@@ -866,7 +943,7 @@ _OWNERSHIP = _rx(
     r"\bversetzt\b",
     r"\bneue[nmrs]?\s+(?:arbeitgeber\w*|job|stelle)\b|\bnew\s+(?:employer|job)\b|\bnext\s+(?:employer|job)\b",
     r"\b(?:mine|my\s+(?:contacts|followers|network|connections))\s+or\s+(?:the\s+)?company'?s\b|\bmy\s+contacts\s+or\b",
-    r"\bgehören\s+(?:\w+\s+){0,3}(?:mir|der\s+firma|dem\s+unternehmen)\b|\bwem\s+gehör\w*|\bwho\s+owns\b",
+    r"\bgehör\w*\s+(?:\w+\s+){0,3}(?:mir|der\s+firma|dem\s+unternehmen)\b|\bwem\s+gehör\w*|\bwho\s+owns\b",
 )
 
 _INJECTION = _rx(
@@ -936,14 +1013,18 @@ def _hit(rx: re.Pattern[str] | None, text: str) -> str | None:
 
 
 class Detectors:
-    def __init__(self, config: DetectorConfig | None = None) -> None:
+    def __init__(self, config: DetectorConfig | None = None, lexicon: Lexicon | None = None) -> None:
         config = config or DetectorConfig()
+        self.lexicon = lexicon or default_lexicon()
         self._customers = _names_rx(config.customers)
         self._code_names = _names_rx(config.code_names)
         self._competitors = _names_rx(config.competitors)
 
-    def scan(self, text: str) -> list[Signal]:
-        """Every finding in ``text`` (already cleaned of markup), strongest verdict first."""
+    def scan(self, text: str, lang: str | None = None) -> list[Signal]:
+        """Every finding in ``text`` (already cleaned of markup), strongest verdict first.
+
+        ``lang`` is the text's language, for the lexicon's whole-word entries.
+        """
         text = _condense(text)
         out: list[Signal] = []
         seen: dict[int, str | None] = {}
@@ -976,14 +1057,14 @@ class Detectors:
                     add("unreleased", "confidential", "check", h(_WEAK_UNRELEASED), 0.6)
         figure = h(_FIGURE)
         business = h(_BUSINESS)
-        if (figure and business) or h(_RECORD):
+        if (figure and business) or h(_RECORD) or h(_COUNT):
             published, unpublished = h(_PUBLISHED), h(_UNPUBLISHED)
             if unpublished or not published:
                 add(
                     "figures",
                     "confidential",
                     "no",
-                    figure or h(_RECORD),
+                    figure or h(_RECORD) or h(_COUNT),
                     1.1 if unpublished else 0.9,
                 )
         published = h(_PUBLISHED)
@@ -1006,13 +1087,17 @@ class Detectors:
             or self._named_customer(text),
             0.8,
         )
-        data = h(_COMPANY_DATA)
+        data = h(_COMPANY_DATA) or next(
+            (hit.word for hit in self.lexicon.hits(words(text), lang) if hit.concept == "company_data"), None
+        )
         if data and h(_TAKE):
             add("company_data", "contacts", "no", data, 1.0)
 
         # Cues that only point to a topic and never loosen a verdict.
         if published and not any(sig.verdict == "no" for sig in out):
-            add("published", "official_content", "go", published, 0.4)
+            # Sharing the company's posts is what ambassadors do; a question that also says when
+            # ("in my lunch break") is about the time, so the cue points less to the content.
+            add("published", "official_content", "go", published, 0.2 if h(_WORK_HOURS) and h(_LIGHT_ACTIVITY) else 0.4)
         add("obligation", "voluntary", "go", h(_OBLIGATION), 0.9)
         add("ownership", "contacts", "go", h(_OWNERSHIP), 0.6)
 
@@ -1023,11 +1108,13 @@ class Detectors:
 
         # working time
         add("time_effort", "working_time", "check", h(_TIME_EFFORT), 0.7)
-        add("work_hours", "working_time", "go", h(_WORK_HOURS), 0.6)
+        # When a question says when it shares or likes, the time is its point ("share our posts in
+        # my lunch break"); said in passing ("a profile I keep up during working hours") it is a hint.
+        add("work_hours", "working_time", "go", h(_WORK_HOURS), 0.9 if h(_LIGHT_ACTIVITY) else 0.6)
 
         # disclosure
         add("undisclosed", "disclosure", "no", h(_UNDISCLOSED), 1.0)
-        if h(_GIVER):
+        if h(_GIVER) or h(_FOR_POST):
             add("gift", "disclosure", "check", h(_GIFT), 0.9)
 
         # privacy
@@ -1066,7 +1153,10 @@ class Detectors:
         # netiquette
         insult = h(_INSULT)
         competitor = h(self._competitors) or h(_COMPETITOR)
-        if competitor and (insult or h(_NEGATIVE)):
+        dig = h(_DIG)
+        if dig and not competitor:
+            add("competitor_attack", "netiquette", "no", dig, 1.0)
+        elif competitor and (insult or h(_NEGATIVE)):
             add(
                 "competitor_attack",
                 "netiquette",
@@ -1097,6 +1187,18 @@ class Detectors:
         add("legal", "spokesperson", "no", h(_LEGAL), 1.0)
         add("statement", "spokesperson", "no", h(_STATEMENT), 0.9)
         add("crisis", "crisis", "no", h(_CRISIS), 1.0)
+
+        # The lexicon's risk concepts: words that reveal a risk by themselves, in any inflection
+        # or compound ("Hochwasserschaden", "Kartellverfahren"), where no pattern above saw one.
+        kinds = {sig.kind for sig in out}
+        if h(_OWN_OR_LICENSED):
+            kinds.add("third_party_media")
+        for hit in self.lexicon.hits(words(text), lang, strict=True):
+            finding = FINDINGS.get(hit.concept)
+            if finding and finding[0] not in kinds:
+                kind, verdict, strength = finding
+                add(kind, self.lexicon.topic[hit.concept], verdict, hit.word, strength)  # type: ignore[arg-type]
+                kinds.add(kind)
 
         add("injection", "", "check", h(_INJECTION), 0.0)
         order = {"no": 0, "check": 1, "go": 2}
@@ -1160,6 +1262,9 @@ class Detectors:
 
     @staticmethod
     def _person_name(text: str) -> str | None:
+        for m in _GREETED.finditer(text):
+            if m.group(1).lower() not in _NOT_GREETED and m.group(1).lower() not in _FIRST_NAMES_SKIP:
+                return m.group(0).strip()
         for m in _CAP_NAME.finditer(text):
             if m.group(1).lower() in _FIRST_NAMES:
                 return m.group(0)

@@ -51,11 +51,26 @@ MIN_SUPPORT = 2
 SIGNAL_WEIGHT = 1.1
 # A stricter guideline scoring this close to a lenient one makes a "go" a "check".
 CONFLICT_RATIO = 0.8
-# The same when a detector cue confirms the lenient reading (a job ad, a press release).
-CONFIRMED_CONFLICT_RATIO = 0.95
 # Cues that say the content is harmless in itself, not merely what the question is about:
 # already published, or a question about taking part at all.
 CONFIRMING = frozenset({"published", "obligation"})
+# What a "go" of a topic rests on: the question must name the harmless thing itself,
+# as a lexicon concept or a detector cue, not merely share a word with a lenient
+# rule ("pro Woche" is no question about working time, "employer branding" none
+# about disclosure). Without it a fair or even strong match gives "check". Topics
+# not listed (a knowledge base's own go rules elsewhere) need no anchor.
+GO_ANCHORS: dict[str, frozenset[str]] = {
+    "official_content": frozenset({"published", "published_content", "brand_assets"}),
+    "working_time": frozenset({"work_hours", "time_effort"}),
+    "voluntary": frozenset({"obligation", "consequence", "program_exit", "program"}),
+    "contacts": frozenset({"network", "ownership"}),
+    "disclosure": frozenset({"employee_identity", "opinion", "disclose_employment", "disclosed"}),
+    "copyright": frozenset({"brand_assets", "own_or_licensed"}),
+    "netiquette": frozenset({"polite"}),
+}
+# A "check" finding at least this strong leads the answer when the first topic's rule would say "go".
+LEAD_STRENGTH = 0.7
+_ORDER = {"no": 0, "check": 1, "go": 2}
 # Topics listed after the first one need at least this share of its score.
 TOPIC_RATIO = 0.45
 EXCERPT = 160
@@ -305,7 +320,7 @@ class Engine:
                 reasoning=self._t("empty", language),
             )
 
-        signals = self.detectors.scan(cleaned)
+        signals = self.detectors.scan(cleaned, language)
         scores, _known = self.retriever.search(cleaned, language)
         guidelines = self.kb.guidelines
         top = float(scores.max()) if len(scores) else 0.0
@@ -355,12 +370,18 @@ class Engine:
         # The answer leads with the rule that decides it: when a finding of another
         # topic rules the post out and the first topic would not ("a political meme
         # with our hashtag": politics, not the meme's licence), that topic goes first.
-        if guidelines[best_i].verdict != "no" and not any(
-            s.topic == primary_topic and s.verdict == "no" for s in real_signals
-        ) and any(s.verdict == "no" for s in real_signals):
-            lead = max(
-                (s for s in real_signals if s.verdict == "no"), key=lambda s: topic_score.get(s.topic, 0.0)
-            ).topic
+        # The same for a clear finding that makes a "go" rule a "check" ("an account called
+        # 'Acme Jobs' for our vacancies": the account, not the job ads).
+        strictest = min((s.verdict for s in real_signals), key=_ORDER.get, default="go")
+        deciding = [
+            s for s in real_signals if s.verdict == strictest and (strictest == "no" or s.strength >= LEAD_STRENGTH)
+        ]
+        if (
+            deciding
+            and _ORDER[guidelines[best_i].verdict] > _ORDER[strictest]
+            and not any(s.topic == primary_topic and s.verdict == strictest for s in real_signals)
+        ):
+            lead = max(deciding, key=lambda s: topic_score.get(s.topic, 0.0)).topic
             topics = [lead] + [t for t in topics if t != lead][:2]
             primary_topic = lead
             best_i = best_of(lead)
@@ -376,13 +397,32 @@ class Engine:
         confirmed = any(s.kind in CONFIRMING and s.topic == primary_topic for s in real_signals)
         if verdict == "go" and top < (MIN_SCORE if confirmed else GO_SCORE):
             verdict = "check"
-        if verdict == "go":
+        if verdict == "no" and not any(s.verdict == "no" for s in real_signals) and (
+            (top < GO_SCORE and not any(s.topic == primary_topic for s in real_signals))
+            or any(s.kind == "published" for s in real_signals)
+        ):
+            # A "no" from a fair match alone is as unsure as a "go" would be: it may rest on a
+            # word or two the question shares with the rule by chance. And a rule against
+            # telling what is not yet public does not rule out what the company already made
+            # public ("the opening was in all the papers"). Findings still say "no".
+            verdict = "check"
+        published = False
+        if verdict == "go" and primary_topic in GO_ANCHORS:
+            anchors = set(self.retriever.lexicon.of_words(words(cleaned), language)) | {s.kind for s in signals}
+            if not anchors & GO_ANCHORS[primary_topic]:
+                verdict = "check"
+            # Naming the company's own post is as good as the detector's "published" cue for
+            # the conflict below; other anchors are not ("contacts made through the company
+            # account" still touch the stricter rule on company data).
+            published = primary_topic == "official_content" and "published_content" in anchors
+        if verdict == "go" and not (confirmed or published):
             # A stricter guideline almost as relevant means the question is not clearly harmless;
-            # unless a detector confirms what the question is about and found nothing stricter.
+            # unless a detector confirms what the question is about (the company published it,
+            # a question about taking part) and found nothing stricter: then the other
+            # guideline shares words with the question ("a video", "a podcast"), not a risk.
             p_score = float(scores[best_i])
-            ratio = CONFIRMED_CONFLICT_RATIO if confirmed else CONFLICT_RATIO
             for i, g in enumerate(guidelines):
-                if g.verdict != "go" and float(scores[i]) >= ratio * p_score and i != best_i:
+                if g.verdict != "go" and float(scores[i]) >= CONFLICT_RATIO * p_score and i != best_i:
                     conflict = True
                     verdict = "check"
                     break

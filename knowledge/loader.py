@@ -56,6 +56,7 @@ SIGNAL_KINDS = frozenset(
         "time_effort",
         "work_hours",
         "statement",
+        "disclosed",
     }
 )
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import bm25s
 import numpy as np
 
+from knowledge.lexicon import Lexicon, default_lexicon
 from knowledge.model import TOPIC_NAMES, KnowledgeBase
 from knowledge.text import Analyzer, words
 
@@ -41,9 +42,13 @@ _DE_PREFIXES = frozenset(
 # Endings of German verb forms the Snowball stemmer keeps ("erstellt", "postet", "teilte").
 _DE_VERB_ENDINGS = ("test", "tet", "ten", "est", "et", "st", "te", "t")
 _TRANSLIT = (("ae", "ä"), ("oe", "ö"), ("ue", "ü"))
+# Concept tokens (knowledge.lexicon) carry this prefix; no stem starts with it.
+CONCEPT = "~"
 # Typo correction only for words this long: shorter ones are too often another
 # real word one letter away ("lunch" is not a misspelt "launch").
 FUZZY_MIN = 7
+# A letter replaced (rather than missing, doubled or swapped) is corrected only in stems this long.
+SUBSTITUTE_MIN = 9
 
 
 @dataclass
@@ -53,25 +58,41 @@ class Hit:
 
 
 class LangIndex:
-    def __init__(self, lang: str, kb: KnowledgeBase) -> None:
+    def __init__(self, lang: str, kb: KnowledgeBase, lexicon: Lexicon | None = None) -> None:
         self.lang = lang
         self.an = Analyzer(lang)
+        self.lexicon = lexicon or default_lexicon()
         raw_docs: list[list[str]] = []
+        concept_docs: list[list[str]] = []
         self.phrases: list[list[tuple[str, ...]]] = []
         for g in kb.guidelines:
-            doc = words(g.rule[lang]) + words(TOPIC_NAMES[g.topic][lang])
+            rule = words(g.rule[lang])
+            doc = rule + words(TOPIC_NAMES[g.topic][lang])
+            concepts = self.lexicon.of_words(rule, lang)
             phrases = []
             for trigger in g.triggers.get(lang, ()):
                 tw = words(trigger)
                 doc += tw * TRIGGER_REPEAT
+                concepts += self.lexicon.of_words(tw, lang) * TRIGGER_REPEAT
                 stems = tuple(dict.fromkeys(self.an.stem(w) for w in tw if w not in self.an.stopwords))
                 if len(stems) >= 2:
                     phrases.append(stems)
             raw_docs.append(doc)
+            concept_docs.append([CONCEPT + c for c in concepts])
             self.phrases.append(phrases)
+        # A concept no guideline's words carry still points to its topic: the knowledge
+        # base may use other words than the lexicon, and the concept must not go unheard.
+        present = {t for doc in concept_docs for t in doc}
+        for cid, topic in self.lexicon.topic.items():
+            if CONCEPT + cid not in present:
+                for i, g in enumerate(kb.guidelines):
+                    if g.topic == topic:
+                        concept_docs[i].append(CONCEPT + cid)
         self.vocab = {self.an.stem(w) for doc in raw_docs for w in doc if w not in self.an.stopwords}
         self._word_cache: dict[tuple[str, bool, bool], tuple[tuple[str, ...], tuple[str, ...]]] = {}
-        docs = [self._terms(doc, second_chance=False) for doc in raw_docs]
+        docs = [
+            self._terms(doc, second_chance=False) + cdoc for doc, cdoc in zip(raw_docs, concept_docs, strict=True)
+        ]
         self.vocab.update(t for doc in docs for t in doc)
         # Chat vocabulary repeats; splitting and second chances are worked out once per word
         # (afresh now: the vocabulary has grown by the guidelines' own compound parts).
@@ -181,6 +202,10 @@ class LangIndex:
                 found.add(d)
             found.update(self._deletes.get(d, ()))
         found.discard(stem)
+        if len(stem) < SUBSTITUTE_MIN:
+            # A letter missing, doubled or swapped is a typo; a letter replaced in a short word is
+            # mostly another real word ("schüchtern" is no "Schicht", "interest" no "internet").
+            found = {t for t in found if len(t) != len(stem) or _swapped(t, stem)}
         # Two candidates would be a guess; the word is better left out.
         return found.pop() if len(found) == 1 else None
 
@@ -223,10 +248,27 @@ class LangIndex:
         main, secondary = self._analyse(ws, second_chance=second_chance)
         return main + secondary
 
-    def terms(self, text: str, fuzzy: bool = False) -> list[str]:
-        """Query terms; ``fuzzy`` also corrects one-letter typos (for the question's own language)."""
-        main, secondary = self._analyse(words(text), fuzzy=fuzzy)
-        return main + secondary
+    def terms(self, text: str, fuzzy: bool = False, lang: str | None = None) -> list[str]:
+        """Query terms; ``fuzzy`` also corrects one-letter typos (for the question's own language).
+
+        ``lang`` is the question's language, for the concepts (default: this index's).
+        """
+        ws = words(text)
+        main, secondary = self._analyse(ws, fuzzy=fuzzy)
+        return main + self._concepts(ws, lang) + secondary
+
+    def _concepts(self, ws: list[str], lang: str | None) -> list[str]:
+        """Concept tokens for the words this index does not know itself, and for phrases.
+
+        A word the index knows already finds its guidelines; its concept as well would
+        count it twice ("Urlaub" would look like two words of a rule). The other
+        language's index, which does not know it, gets the concept: that is the bridge.
+        """
+        out = []
+        for hit in self.lexicon.hits(ws, lang or self.lang):
+            if " " in hit.word or self.an.stem(hit.word) not in self.vocab:
+                out.append(CONCEPT + hit.concept)
+        return list(dict.fromkeys(out))
 
     def _bm25(self, terms: list[str]) -> np.ndarray | None:
         # Each term counts once: a pasted text repeated 500 times must not score 500 times higher.
@@ -238,8 +280,12 @@ class LangIndex:
     def scores(self, text: str, fuzzy: bool = False) -> np.ndarray:
         return self.scores_and_terms(text, fuzzy)[0]
 
-    def scores_and_terms(self, text: str, fuzzy: bool = False) -> tuple[np.ndarray, list[str]]:
-        main, secondary = self._analyse(words(text), fuzzy=fuzzy)
+    def scores_and_terms(
+        self, text: str, fuzzy: bool = False, lang: str | None = None
+    ) -> tuple[np.ndarray, list[str]]:
+        ws = words(text)
+        main, secondary = self._analyse(ws, fuzzy=fuzzy)
+        main = main + self._concepts(ws, lang)
         scores = self._bm25(main)
         if scores is None:
             scores = np.zeros(self.n, dtype=np.float32)
@@ -256,16 +302,17 @@ class LangIndex:
 
 
 class Retriever:
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, lexicon: Lexicon | None = None) -> None:
         self.kb = kb
-        self.indexes = {lang: LangIndex(lang, kb) for lang in ("de", "en")}
+        self.lexicon = lexicon or default_lexicon()
+        self.indexes = {lang: LangIndex(lang, kb, self.lexicon) for lang in ("de", "en")}
 
     def search(self, text: str, lang: str, other_weight: float = 0.4) -> tuple[np.ndarray, int]:
         """Scores per guideline, and how many query terms the knowledge base knows at all."""
         primary = self.indexes[lang]
         other = self.indexes["en" if lang == "de" else "de"]
-        scores, p_terms = primary.scores_and_terms(text, fuzzy=True)
-        o_scores, o_terms = other.scores_and_terms(text)
+        scores, p_terms = primary.scores_and_terms(text, fuzzy=True, lang=lang)
+        o_scores, o_terms = other.scores_and_terms(text, lang=lang)
         if other_weight:
             scores = scores + other_weight * o_scores
         known = len({t for t in p_terms if t in primary.vocab} | {t for t in o_terms if t in other.vocab})
@@ -273,12 +320,31 @@ class Retriever:
 
 
     def support(self, text: str, lang: str, index: int) -> int:
-        """How many distinct words of the question a guideline's text shares with it (both languages)."""
+        """How many distinct words of the question a guideline's text shares with it (both languages).
+
+        A word counts once however it matches: by its stem, a compound part, its
+        translation in the other language's text, or its concept.
+        """
         primary = self.indexes[lang]
         other = self.indexes["en" if lang == "de" else "de"]
-        return len(set(primary.terms(text, fuzzy=True)) & primary.doc_terms[index]) + len(
-            set(other.terms(text)) & other.doc_terms[index]
-        )
+        ws = words(text)
+        shared: set[str] = set()
+        for idx, fuzzy in ((primary, True), (other, False)):
+            doc = idx.doc_terms[index]
+            for w in dict.fromkeys(ws):
+                main, secondary = idx._analyse([w], fuzzy=fuzzy)
+                if not doc.isdisjoint(main) or not doc.isdisjoint(secondary):
+                    shared.add(w)
+            for hit in self.lexicon.hits(ws, lang):
+                if CONCEPT + hit.concept in doc:
+                    shared.add(hit.word.split()[0])
+        return len(shared)
+
+
+def _swapped(a: str, b: str) -> bool:
+    """Two words of one length that differ by two neighbouring letters swapped."""
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
 
 
 def _deletions(word: str) -> set[str]:

@@ -51,12 +51,12 @@ STOPWORDS: dict[str, frozenset[str]] = {
     ),
 }
 
-# Platform names appear in nearly every question and say nothing about which
-# rule applies ("post it on LinkedIn"); left in, they pull every question
-# towards the guidelines that list platforms (company accounts).
+# Platform names (and "social media" itself) appear in nearly every question and
+# say nothing about which rule applies ("post it on LinkedIn"); left in, they pull
+# every question towards the guidelines that list platforms (company accounts).
 PLATFORMS = frozenset(
     """linkedin xing facebook instagram insta twitter tweet tweets x youtube tiktok whatsapp threads mastodon bluesky
-    snapchat pinterest reddit""".split()
+    snapchat pinterest reddit social socials media""".split()
 )
 
 _STEMMER_NAMES = {"de": "german", "en": "english"}

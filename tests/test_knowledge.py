@@ -14,10 +14,11 @@ from knowledge.cli import register
 from knowledge.detectors import DetectorConfig, Detectors
 from knowledge.engine import Engine, EngineConfig
 from knowledge.language import detect
+from knowledge.lexicon import Lexicon
 from knowledge.loader import DEFAULT_PATH, KBError, check_kb, load_kb
 from knowledge.model import LANGUAGES, TOPICS
 from knowledge.service import KnowledgeService
-from knowledge.text import clean
+from knowledge.text import clean, words
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -228,6 +229,53 @@ def test_a_known_compound_is_more_than_its_parts(engine: Engine) -> None:
     assert (job_ad.verdict, job_ad.topics[0]) == ("go", "official_content")
     assert "privacy" not in engine.answer("Can I use our company hashtag in my post about the charity run?").topics
     assert engine.answer("Hat es einen Nachteil für mich, wenn ich nichts teile?").topics[0] == "voluntary"
+
+
+# -- the concept lexicon ------------------------------------------------------------
+
+
+def test_lexicon_maps_both_languages_and_word_forms_to_one_concept() -> None:
+    lexicon = Lexicon()
+    for text, lang in (
+        ("Gegen uns läuft ein Kartellverfahren", "de"),
+        ("Wir wurden verklagt", "de"),
+        ("we are being sued by a supplier", "en"),
+        ("the antitrust regulator fined us", "en"),
+    ):
+        assert "legal" in lexicon.of_words(words(text), lang), text
+    # A compound's head ("Arbeitsunfall"), a phrase with a gap ("dass ich seit Jahren bei uns arbeite").
+    assert "incident" in lexicon.of_words(words("Ein Arbeitsunfall im Lager"), "de")
+    assert "disclose_employment" in lexicon.of_words(words("dass ich seit Jahren bei uns arbeite"), "de")
+
+
+def test_lexicon_reads_whole_words_in_the_texts_language() -> None:
+    lexicon = Lexicon()
+    # "intern" is internal in German and a trainee in English; "die" is an article, no death.
+    assert "internal" in lexicon.of_words(words("Das ist nur intern"), "de")
+    assert "internal" not in lexicon.of_words(words("our intern Lukas"), "en")
+    assert "incident" not in lexicon.of_words(words("Darf ich die Fotos posten?"), "de")
+
+
+def test_a_question_finds_a_guideline_through_the_other_languages_words(engine: Engine) -> None:
+    # No German trigger says "Sammelklage" or "Preisabsprachen"; the concept bridges to the rule.
+    answer = engine.answer("Gegen uns läuft ein Verfahren wegen Preisabsprachen. Darf ich schreiben, dass das Quatsch ist?")
+    assert (answer.verdict, answer.topics[0]) == ("no", "spokesperson")
+    flood = engine.answer("Flooding hit our warehouse last night. Can I post a video so people know why deliveries are late?")
+    assert (flood.verdict, flood.topics[0]) == ("no", "crisis")
+
+
+def test_a_go_needs_the_harmless_thing_named(engine: Engine) -> None:
+    # "pro Woche" is no question about working time, "employer branding" none about disclosure:
+    # a lenient rule that only shares a word gives "check", never "go".
+    for text in (
+        "Entwurf: 'Unser Werk hat im Oktober zum ersten Mal so viel pro Woche gefertigt wie nie!'",
+        "Can I post a collage of screenshots from employer-branding videos to show what good looks like?",
+        "We want to give our intern program its own Instagram with its own logo. Who signs that off?",
+    ):
+        assert engine.answer(text).verdict != "go", text
+    # Named, it is a go: the company's own post, during a break.
+    assert engine.answer("Can I boost the company's charity post by commenting a heart under it?").verdict == "go"
+    assert engine.answer("Darf ich in der Mittagspause kurz einen Firmenpost liken?").verdict == "go"
 
 
 # -- detectors --------------------------------------------------------------------
