@@ -202,13 +202,14 @@ def neutral_action_id(action_id: str) -> str:
 def action_values(action: dict[str, Any]) -> dict[str, Any]:
     """What a clicked button or a picked option carries, as the handler's ``values``."""
     if action.get("type") == "static_select" or "selected_option" in action:
-        selected = action.get("selected_option") or {}
-        return {"value": selected.get("value")}
+        selected = action.get("selected_option")
+        return {"value": selected.get("value") if isinstance(selected, dict) else None}
     raw = action.get("value")
     if not raw:
         return {}
     try:
-        value = json.loads(raw)
+        # NaN and Infinity: Python's json reads them, no database's json column takes them.
+        value = json.loads(raw, parse_constant=lambda _: None)
     except (TypeError, ValueError):
         return {"value": raw}
     return value if isinstance(value, dict) else {"value": value}

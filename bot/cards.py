@@ -30,10 +30,28 @@ _SLACK_LINK = re.compile(r"<(https?://[^|>\s]+)(?:\|([^>]+))?>")
 _SLACK_STRIKE = re.compile(r"(?<![~\w])~(?=\S)([^~\n]+?)(?<=\S)~(?![~\w])")
 
 
+# Markdown links and images in a text: handlers never write them, so they come from what a person
+# typed (a report, a poll, a title) and must not reach someone else as a link whose label hides
+# its address, or as an image Teams loads from anywhere.
+_MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\(\s*<?([^)\s>]*)>?[^)\n]*\)")
+# The start of an HTML tag, comment or entity-like markup; Teams renders some HTML in text messages.
+_HTML_START = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+def _shown(label: str, url: str) -> str:
+    label = label.strip()
+    return url if not label or label == url else f"{label} ({url})" if url else label
+
+
+def defang(text: str) -> str:
+    """Links with the address shown and no images: what a person typed stays readable text."""
+    text = _MD_LINK.sub(lambda m: _shown(m[1], m[2]), text)
+    return _SLACK_LINK.sub(lambda m: _shown(m[2] or "", m[1]), text)
+
+
 def to_teams_markdown(text: str) -> str:
-    """Slack mrkdwn as Teams markdown (bold, links, strike-through)."""
-    text = _SLACK_LINK.sub(lambda m: f"[{m[2] or m[1]}]({m[1]})", text)
-    text = _SLACK_BOLD.sub(r"**\1**", text)
+    """Slack mrkdwn as Teams markdown (bold, strike-through); links show their address."""
+    text = _SLACK_BOLD.sub(r"**\1**", defang(text))
     return _SLACK_STRIKE.sub(r"~~\1~~", text)
 
 
@@ -113,7 +131,7 @@ def adaptive_card(reply: Reply) -> dict[str, Any]:
             {
                 "type": "FactSet",
                 "spacing": "Medium",
-                "facts": [{"title": f.label, "value": to_teams_markdown(f.value)} for f in reply.fields],
+                "facts": [{"title": defang(f.label), "value": to_teams_markdown(f.value)} for f in reply.fields],
             }
         )
     for choice in reply.choices:
@@ -148,6 +166,8 @@ def render(reply: Reply) -> dict[str, Any]:
     if is_plain(reply):
         # Two newlines: Teams markdown joins single-newline lines into one paragraph.
         text = "\n\n".join(line for line in to_teams_markdown(reply.text).split("\n") if line.strip())
+        # A text message (unlike a card) renders HTML: a tag someone typed stays text.
+        text = _HTML_START.sub("&lt;", text)
         return {"type": "message", "text": text, "textFormat": "markdown"}
     return {
         "type": "message",

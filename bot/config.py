@@ -85,6 +85,11 @@ class ProcessedEventsConfig(_Strict):
     keep_hours: int = Field(default=72, ge=1)
 
 
+class LimitsConfig(_Strict):
+    # Messages one person may send in a minute before the rest waits (bot/ratelimit.py); 0: no limit.
+    per_user_per_minute: int = Field(default=30, ge=0, le=100_000)
+
+
 class AppConfig(_Strict):
     program: ProgramConfig = Field(default_factory=ProgramConfig)
     language: LanguageConfig = Field(default_factory=LanguageConfig)
@@ -95,6 +100,7 @@ class AppConfig(_Strict):
     database: DatabaseConfig = Field(default_factory=DatabaseConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     events: ProcessedEventsConfig = Field(default_factory=ProcessedEventsConfig)
+    limits: LimitsConfig = Field(default_factory=LimitsConfig)
     # Sections of capabilities that arrive later (llm, knowledge, content,
     # polls, crisis) are accepted as they are and validated by their modules.
     llm: dict[str, Any] = Field(default_factory=dict)
@@ -225,6 +231,51 @@ def validate_section(settings: Settings, name: str, model: type[M]) -> M:
         raise ConfigError(_problems(settings.config_path, text, exc, (name,))) from None
 
 
+# app.yaml is committed, reviewed and copied around; secrets come from the environment only.
+_SECRET_WORDS = {"secret", "secrets", "password", "passwd", "pwd", "passphrase", "credential", "credentials",
+                 "apikey", "privatekey"}
+_SECRET_PAIRS = {("api", "key"), ("private", "key"), ("access", "key"), ("client", "secret")}
+_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+_SECRET_VALUES = (
+    (re.compile(r"(?<![\w-])xox[abposre]-[\w-]{6,}"), "a Slack token: SLACK_BOT_TOKEN"),
+    (re.compile(r"(?<![\w-])xapp-[\w-]{6,}"), "a Slack app-level token: SLACK_APP_TOKEN"),
+    (re.compile(r"(?<![\w-])sk-[\w-]{20,}"), "an API key: OPENAI_API_KEY"),
+    (re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----"), "a private key"),
+    (re.compile(r"^[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@", re.IGNORECASE),
+     "an address with a password: DATABASE_URL for the database"),
+)
+
+
+def _secret_key(key: str) -> bool:
+    words = [w.lower() for w in _WORD.findall(key)]
+    if not words:
+        return False
+    # "bot_token", "accessToken" are secrets; "max_tokens" is a number.
+    return (bool(set(words) & _SECRET_WORDS) or words[-1] == "token"
+            or any(pair in _SECRET_PAIRS for pair in zip(words, words[1:], strict=False)))
+
+
+def _secret_problems(path: Path, text: str, data: Any, loc: tuple[Any, ...] = ()) -> list[str]:
+    """Keys named like secrets and values that look like one, each with its file and line."""
+    out: list[str] = []
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for key, value in items:
+        here = (*loc, key)
+        hint = ""
+        if isinstance(key, str) and _secret_key(key) and value not in (None, "", [], {}):
+            hint = "its name says it is a secret"
+        elif isinstance(value, str):
+            hint = next((f"it looks like {what}" for pattern, what in _SECRET_VALUES if pattern.search(value)), "")
+        if hint:
+            line = _line_of(path, text, here)
+            where = f"{path}:{line}" if line else str(path)
+            out.append(f"{where}: {_key_name(here)}: {hint}; app.yaml holds no secrets: set it in the "
+                       "environment or in .env instead (see \"Environment\" in README.md) and remove it here")
+            continue
+        out += _secret_problems(path, text, value, here)
+    return out
+
+
 def load_app_config(path: Path) -> AppConfig:
     try:
         text = path.read_text(encoding="utf-8")
@@ -241,6 +292,9 @@ def load_app_config(path: Path) -> AppConfig:
         raise ConfigError(f"{where}: {problem}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: the file must hold a mapping of keys (program:, roles:, ...)")
+    secrets = _secret_problems(path, text, data)
+    if secrets:
+        raise ConfigError("\n".join(secrets))
     try:
         return AppConfig.model_validate(data)
     except ValidationError as exc:

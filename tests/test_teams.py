@@ -523,7 +523,7 @@ def test_cards_render_choices_buttons_and_context():
     assert delete.value == {"id": 3}  # rendering does not change the reply
     assert cards.render(Reply(text="*a* <https://example.com|site>\nb")) == {
         "type": "message",
-        "text": "**a** [site](https://example.com)\n\nb",
+        "text": "**a** site (https://example.com)\n\nb",  # a link always shows where it goes
         "textFormat": "markdown",
     }
     assert cards.to_teams_markdown("**already** and 2 * 3 * 4") == "**already** and 2 * 3 * 4"
