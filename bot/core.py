@@ -7,6 +7,8 @@ recognised by its event id and answered never twice.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -15,15 +17,20 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import delete, or_, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, delete, func, insert, or_, update
+from sqlalchemy import select as core_select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import select
 
+from bot import ratelimit
 from bot.config import Settings
+from bot.groupcommit import GroupCommit
 from bot.i18n import Translator, guess_language, normalize_language
 from bot.messages import MAX_TEXT, Incoming, Profile, Reply
 from bot.metrics import Metrics
-from bot.router import ALL_ROLES, BACKUP, COMMUNICATOR, CORE, EMPLOYEE, LEAD, MEMBER, Router
+from bot.router import ALL_ROLES, BACKUP, COMMUNICATOR, CORE, EMPLOYEE, LEAD, MEMBER, Match, Router
 from storage.db import Database
 from storage.models import (
     ConversationRef,
@@ -46,6 +53,38 @@ LEASE = timedelta(seconds=60)
 RETRY_AFTER_SEND_FAILURE = timedelta(seconds=20)
 # How often "the platform vouched for this person" is written down again.
 PROFILE_RECHECK = timedelta(minutes=10)
+# The person row and role grants read when an event was accepted serve its dispatch for this
+# long (seconds); a dispatch that waited longer reads them again.
+PREFETCH_FRESH = 5.0
+# Where accept() leaves what it read for person_for() on the Incoming (not a dataclass field,
+# so never stored or serialised).
+_PREFETCH = "_ambassador_prefetch"
+
+
+@dataclass
+class _Inbound:
+    """One accepted event on its way into the database (see Core._write_inbound)."""
+
+    incoming: Incoming
+    key: str | None
+    payload: dict[str, Any]
+    lease_until: datetime
+
+
+@dataclass
+class _Finished:
+    """An answered (or failed) event's task to mark, with the next group commit."""
+
+    task_id: int
+    status: str
+    error: str | None
+
+
+@dataclass
+class _Prefetch:
+    person: dict[str, Any]
+    grants: list[tuple[str, str, bool]]
+    at: float = field(default_factory=time.monotonic)
 
 
 class ProactiveSender(Protocol):
@@ -97,6 +136,17 @@ class Core:
         self.clock: Callable[[], datetime] = utcnow
         # Per core, not prometheus_client's global registry: several apps in one process stay apart.
         self.metrics = Metrics()
+        # Group commits (bot/groupcommit.py): under load a replica records the events it accepts,
+        # and marks the ones it answered, many per transaction instead of one transaction each.
+        # One writer for both: a busy replica's done-marks ride along with the next events it accepts.
+        self._inbox: GroupCommit[_Inbound | _Finished, int | None] = GroupCommit(
+            self._write_inbound, singly=_refused_row)
+        # person id -> (valid until, email, grants) read with the person's event, for its dispatch.
+        self._fresh_grants: dict[int, tuple[float, str, list[tuple[str, str, bool]]]] = {}
+        self._marking: set[asyncio.Task[None]] = set()  # answers delivered, their "done" not stored yet
+        # In this replica's memory: bot/ratelimit.py says what is never limited, and why.
+        self.limiter = ratelimit.RateLimiter(settings.app.limits.per_user_per_minute, registry=self.metrics.registry)
+        router.texts(ratelimit.TEXTS)
 
     def now(self) -> datetime:
         return self.clock()
@@ -117,25 +167,77 @@ class Core:
         or a redelivery): then nothing is stored and nothing is answered.
         """
         self.metrics.received.labels(incoming.platform, incoming.source).inc()
-        async with self.db.session() as s:
-            if incoming.event_id:
-                s.add(ProcessedEvent(key=f"{incoming.platform}:{incoming.event_id}"[:300]))
-            task = InboundTask(
-                platform=incoming.platform,
-                event_key=incoming.event_id,
-                payload=incoming.to_dict(),
-                lease_until=utcnow() + LEASE,
-                attempts=1,
-            )
-            s.add(task)
-            try:
-                await s.commit()
-            except IntegrityError:
-                await s.rollback()
-                log.info("duplicate delivery ignored", extra={"platform": incoming.platform, "event_id": incoming.event_id})
-                self.metrics.event(incoming, "duplicate")
-                return None
-            return task.id
+        key = f"{incoming.platform}:{incoming.event_id}"[:300] if incoming.event_id else None
+        task_id = await self._inbox.submit(_Inbound(incoming, key, incoming.to_dict(), utcnow() + LEASE))
+        if task_id is None:
+            log.info("duplicate delivery ignored", extra={"platform": incoming.platform, "event_id": incoming.event_id})
+            self.metrics.event(incoming, "duplicate")
+        return task_id
+
+    async def _write_inbound(self, items: list[_Inbound | _Finished]) -> list[int | None]:
+        """In one transaction: mark answered tasks done; record accepted events (their ids for the
+        dedup, their tasks) and read their senders' person rows and role grants for the dispatch
+        that follows the acknowledgement. Returns the new task ids (None: seen before, or a mark)."""
+        statements = _statements(self.db.is_sqlite)
+        now = utcnow()
+        results: list[int | None] = [None] * len(items)
+        positions: list[int] = []  # where in ``items`` each accepted event stands
+        batch: list[_Inbound] = []
+        finished: dict[tuple[str, str | None], list[int]] = {}
+        for i, item in enumerate(items):
+            if isinstance(item, _Inbound):
+                positions.append(i)
+                batch.append(item)
+            else:
+                finished.setdefault((item.status, item.error), []).append(item.task_id)
+        async with self.db.engine.begin() as conn:
+            for (status, error), ids in finished.items():
+                await conn.execute(statements.finish, {"ids": sorted(ids), "_status": status, "_error": error,
+                                                       "_at": now})
+            fresh: set[str] = set()
+            keys = list(dict.fromkeys(item.key for item in batch if item.key))
+            if keys:
+                # A key seen before (a retry, a redelivery, another replica's) is not inserted and not returned.
+                fresh = set((await conn.execute(statements.seen, [{"key": k, "received_at": now} for k in keys]))
+                            .scalars())
+            take: list[int] = []
+            for i, item in enumerate(batch):
+                if item.key is None:
+                    take.append(i)
+                elif item.key in fresh:
+                    fresh.discard(item.key)  # twice in one batch: the first one is the event
+                    take.append(i)
+            if take:
+                rows = [{"platform": batch[i].incoming.platform, "event_key": batch[i].incoming.event_id,
+                         "status": "pending", "attempts": 1, "payload": batch[i].payload, "error": None,
+                         "created_at": now, "lease_until": batch[i].lease_until, "done_at": None} for i in take]
+                ids = (await conn.execute(statements.task, rows)).scalars().all()
+                for i, task_id in zip(take, ids, strict=True):
+                    results[positions[i]] = task_id
+                await self._prefetch_people(conn, [batch[i].incoming for i in take])
+        return results
+
+    async def _prefetch_people(self, conn: Any, incomings: list[Incoming]) -> None:
+        """The person rows and role grants of the events' senders, one query per platform for the
+        batch: the dispatch after the acknowledgement then needs no query of its own for them."""
+        users: dict[str, set[str]] = {}
+        for incoming in incomings:
+            if incoming.user_id:
+                users.setdefault(incoming.platform, set()).add(incoming.user_id)
+        columns = [c.key for c in Person.__table__.c]
+        found: dict[tuple[str, str], _Prefetch] = {}
+        for platform, ids in users.items():
+            for row in (await conn.execute(_people_and_grants(), {"platform": platform, "users": sorted(ids)})).all():
+                row = row._mapping
+                entry = found.get((platform, row["_user"]))
+                if entry is None:
+                    entry = found[(platform, row["_user"])] = _Prefetch({k: row[k] for k in columns}, [])
+                if row["_role"] is not None:
+                    entry.grants.append((row["_role"], row["_department"], bool(row["_granted"])))
+        for incoming in incomings:
+            entry = found.get((incoming.platform, incoming.user_id))
+            if entry is not None:
+                incoming.__dict__[_PREFETCH] = entry
 
     async def run(self, task_id: int | None, incoming: Incoming, send: Send,
                   *, replies: list[Reply] | None = None) -> list[Reply]:
@@ -166,7 +268,12 @@ class Core:
             await self._keep_replies(task_id, incoming, replies)
             raise
         self.metrics.answered(incoming, time.perf_counter() - started)
-        await self._finish(task_id, "done")
+        try:
+            await self._finish(task_id, "done")
+        except Exception:
+            # The answer is out; only its mark is missing (the database is away for a moment).
+            # Left so, recovery would answer a second time once the lease runs out.
+            self._finish_later(task_id)
         log.info(
             "answered",
             extra={
@@ -201,17 +308,28 @@ class Core:
             return []
         return await self.run(task_id, incoming, send)
 
+    def _finish_later(self, task_id: int | None) -> None:
+        """Mark a delivered answer done as soon as the database is back, while the lease still holds."""
+        async def retry() -> None:
+            deadline = time.monotonic() + LEASE.total_seconds() * 0.75
+            delay = 0.25
+            while time.monotonic() + delay < deadline:
+                await asyncio.sleep(delay)
+                try:
+                    await self._finish(task_id, "done")
+                    return
+                except Exception:
+                    delay = min(delay * 2, 5.0)
+            log.error("answered, but not marked done: recovery may answer it again", extra={"task": task_id})
+
+        task = asyncio.get_running_loop().create_task(retry())
+        self._marking.add(task)
+        task.add_done_callback(self._marking.discard)
+
     async def _finish(self, task_id: int | None, status: str, error: str | None = None) -> None:
         if task_id is None:
             return
-        async with self.db.session() as s:
-            # The message text is not kept once the work is done.
-            await s.execute(
-                update(InboundTask)
-                .where(InboundTask.id == task_id)
-                .values(status=status, error=error, done_at=utcnow(), payload={}, lease_until=None)
-            )
-            await s.commit()
+        await self._inbox.submit(_Finished(task_id, status, error))
 
     async def recover(self) -> int:
         """Finish work that a stopped process had accepted but not answered."""
@@ -284,6 +402,13 @@ class Core:
     async def person_for(self, incoming: Incoming, _retry: int = 2) -> Person:
         """The person behind a platform user, created on first contact."""
         profile = incoming.profile
+        prefetched = incoming.__dict__.pop(_PREFETCH, None)
+        if prefetched is not None and time.monotonic() - prefetched.at <= PREFETCH_FRESH:
+            person = _unchanged_person(prefetched.person, profile)
+            if person is not None:
+                # Read with the event's acceptance and nothing to write: no query of its own.
+                self._keep_grants(person, prefetched)
+                return person
         async with self.db.session() as s:
             row = (
                 await s.exec(
@@ -302,7 +427,14 @@ class Core:
             if row is None:
                 row = Person(email=email)
                 s.add(row)
-                await s.flush()
+                try:
+                    await s.flush()
+                except IntegrityError:
+                    # The same address's first message on another replica (or platform) won.
+                    await s.rollback()
+                    if not _retry:
+                        raise
+                    return await self.person_for(incoming, _retry - 1)
                 s.add(Identity(person_id=row.id, platform=incoming.platform, user_id=incoming.user_id,
                                team_id=incoming.team_id))
             if profile:
@@ -362,18 +494,33 @@ class Core:
                 granted.add((COMMUNICATOR, c.department))
         if any(m.lower() == email for m in cfg.core_group):
             granted.add((CORE, ""))
-        async with self.db.session() as s:
-            for g in (await s.exec(select(RoleGrant).where(RoleGrant.email == email))).all():
-                key = (g.role, g.department)
-                if g.granted:
-                    granted.add(key)
-                else:
-                    granted.discard(key)
+        fresh = self._fresh_grants.pop(person.id, None) if person.id is not None else None
+        if fresh is not None and fresh[0] >= time.monotonic() and fresh[1] == email:
+            rows = fresh[2]  # read with this person's event moments ago (see accept)
+        else:
+            async with self.db.session() as s:
+                rows = [(g.role, g.department, g.granted)
+                        for g in (await s.exec(select(RoleGrant).where(RoleGrant.email == email))).all()]
+        for role, department, is_granted in rows:
+            key = (role, department)
+            if is_granted:
+                granted.add(key)
+            else:
+                granted.discard(key)
         for role, dept in granted:
             roles.add(role)
             if role == COMMUNICATOR and dept:
                 departments.append(dept)
         return frozenset(roles), tuple(sorted(departments))
+
+    def _keep_grants(self, person: Person, prefetched: _Prefetch) -> None:
+        if person.id is None or not person.email:
+            return
+        now = time.monotonic()
+        if len(self._fresh_grants) > 10_000:
+            # Events whose dispatch never asked for roles (too long, unknown) leave theirs behind.
+            self._fresh_grants = {k: v for k, v in self._fresh_grants.items() if v[0] >= now}
+        self._fresh_grants[person.id] = (prefetched.at + PREFETCH_FRESH, person.email.lower(), prefetched.grants)
 
     async def _leave(self, s, person: Person, reason: str) -> None:
         from storage.models import Consent
@@ -539,6 +686,24 @@ class Core:
             or self.settings.app.language.default
         )
 
+    def _rate_limited(self, incoming: Incoming, person: Person, match: Match | None,
+                      t: Translator) -> list[Reply] | None:
+        """None: go on. Else the answer to a message over the person's rate limit (one warning, then nothing)."""
+        if (incoming.platform in ratelimit.UNCOUNTED_PLATFORMS or incoming.source in ratelimit.UNCOUNTED_SOURCES
+                or ratelimit.never_limited(match.route.name if match else None)):
+            return None
+        # Per person, not per account: the same person on Slack and Teams shares one allowance.
+        decision = self.limiter.check(f"person:{person.id}", self.now())
+        if decision == "ok":
+            return None
+        self.limiter.record(incoming.platform, decision)
+        if decision == "drop":
+            return []
+        log.info("rate limit reached; further messages this minute are not answered",
+                 extra={"platform": incoming.platform, "pseudonym": person.pseudonym,
+                        "limit": self.limiter.per_window})
+        return [Reply(text=t("ratelimit.slow_down"), private=True)]
+
     async def dispatch(self, incoming: Incoming) -> list[Reply]:
         person = await self.person_for(incoming)
         match = None
@@ -546,6 +711,8 @@ class Core:
         if not too_long:
             match = self.router.match(incoming)
         t = self.translator(self._language(incoming, person, match.language if match else None))
+        if (limited := self._rate_limited(incoming, person, match, t)) is not None:
+            return limited
         if too_long:
             return [Reply(text=t("core.too_long", length=f"{len(incoming.text):,}", limit=f"{MAX_TEXT:,}"))]
         if incoming.action_id is None and not incoming.text.strip():
@@ -582,6 +749,76 @@ class Core:
         return replies
 
 
+def _refused_row(exc: Exception) -> bool:
+    """The database refused what a batch held (a constraint, a value), not the connection: worth
+    writing the batch's items one by one so that only the bad one fails."""
+    return isinstance(exc, IntegrityError | DataError) or (
+        isinstance(exc, StatementError) and not isinstance(exc, DBAPIError))
+
+
+@dataclass(frozen=True)
+class _Statements:
+    seen: Any  # ProcessedEvent rows; returns the keys that were new
+    task: Any  # InboundTask rows; returns their ids in order
+    finish: Any  # marks tasks (expanding "ids") done or failed
+
+
+@functools.cache
+def _statements(is_sqlite: bool) -> _Statements:
+    """The group commits' statements, built once per dialect: building one costs about what running it does."""
+    events, tasks = ProcessedEvent.__table__, InboundTask.__table__
+    dialect_insert = sqlite.insert if is_sqlite else postgresql.insert
+    return _Statements(
+        seen=dialect_insert(events).on_conflict_do_nothing(index_elements=["key"]).returning(events.c.key),
+        task=insert(tasks).returning(tasks.c.id, sort_by_parameter_order=True),
+        # The message text is not kept once the work is done.
+        finish=update(tasks).where(tasks.c.id.in_(bindparam("ids", expanding=True))).values(
+            status=bindparam("_status"), error=bindparam("_error"), done_at=bindparam("_at"), payload={},
+            lease_until=None),
+    )
+
+
+@functools.cache
+def _people_and_grants() -> Any:
+    """Persons by platform user id with their role grants (one row per grant), for ``platform``
+    and the expanding ``users``. Built once: building it costs as much as running it."""
+    people, identities, grants = Person.__table__, Identity.__table__, RoleGrant.__table__
+    return (
+        core_select(identities.c.user_id.label("_user"), *people.c, grants.c.role.label("_role"),
+                    grants.c.department.label("_department"), grants.c.granted.label("_granted"))
+        .select_from(identities.join(people, people.c.id == identities.c.person_id)
+                     .outerjoin(grants, grants.c.email == func.lower(people.c.email)))
+        .where(identities.c.platform == bindparam("platform"),
+               identities.c.user_id.in_(bindparam("users", expanding=True)))
+    )
+
+
+def _unchanged_person(row: dict[str, Any], profile: Profile | None) -> Person | None:
+    """The person of a row read at acceptance, or None when the profile brings news to write
+    (person_for's full path then writes it, as it does on first contact)."""
+    if profile:
+        email = profile.email.strip().lower() if profile.email else None
+        if (email and not row["email"]) or (profile.name and row["display_name"] != profile.name):
+            return None
+        if profile.timezone and not row["timezone"]:
+            return None
+        if (profile.is_guest is not None or profile.is_external is not None) and bool(row["is_guest"]) != (
+            bool(profile.is_guest) or bool(profile.is_external)
+        ):
+            return None
+        checked = row["profile_checked_at"]
+        if checked is not None and checked.tzinfo is None:
+            checked = checked.replace(tzinfo=UTC)  # SQLite hands back naive UTC
+        if checked is None or utcnow() - checked > PROFILE_RECHECK:
+            return None
+        if bool(profile.deleted) == bool(row["active"]):
+            return None  # deactivated now, or back again
+    person = Person(**row)
+    # As if loaded by a session that has closed, like the rows person_for's full path returns.
+    make_transient_to_detached(person)
+    return person
+
+
 def _clip(text: str, n: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1] + "…"
@@ -598,6 +835,7 @@ def _role_names(route, t: Translator) -> str:
 
 
 CORE_TEXTS = {
+    **ratelimit.TEXTS,
     "core.error": {
         "en": "Sorry, something went wrong on my side; the team has it in the log. Please try again in a moment.",
         "de": {"du": "Entschuldige, bei mir ist etwas schiefgegangen; das Team sieht es im Protokoll. Versuch es bitte gleich noch einmal.",

@@ -54,9 +54,9 @@ class Translator:
         return self.catalog.get(key, self.lang, self.address, **values)
 
 
-def normalize_language(value: str | None) -> str | None:
-    """'de-DE', 'de_AT', 'German' -> 'de'; unknown -> None."""
-    if not value:
+def normalize_language(value: Any) -> str | None:
+    """'de-DE', 'de_AT', 'German' -> 'de'; unknown (a number in a button's "_lang" too) -> None."""
+    if not value or not isinstance(value, str):
         return None
     v = value.strip().lower().replace("_", "-")
     head = v.split("-")[0]

@@ -7,6 +7,8 @@ Card, plain text). Handlers only ever see these types.
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -16,6 +18,42 @@ Source = Literal["message", "mention", "command", "action", "shortcut", "home", 
 # A message longer than this is not read: Slack caps messages at 40,000 characters
 # and nothing the bot does needs more than a long draft post.
 MAX_TEXT = 12_000
+
+# Valid in JSON ("\\u0000", a lone "\\ud800"), but no database column takes them:
+# UTF-8 cannot encode a lone surrogate, PostgreSQL text cannot hold NUL.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _storable_text(match: re.Match[str]) -> str:
+    return "" if match.group() == "\x00" else "\ufffd"
+
+
+def storable(value: Any) -> Any:
+    """A parsed platform payload without what no database column takes, changed in place.
+
+    Adapters apply it to what a platform sent before anything of it is stored:
+    a lone surrogate becomes U+FFFD, a NUL is dropped, NaN and Infinity (Python's
+    json reads them, PostgreSQL's json type refuses them) become None.
+    """
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, str):
+        return _UNSTORABLE.sub(_storable_text, value) if _UNSTORABLE.search(value) else value
+    if isinstance(value, dict):
+        for key in list(value):
+            item = value[key]
+            clean_key, clean = storable(key), storable(item)
+            if clean_key is not key:
+                del value[key]
+                value[clean_key] = clean
+            elif clean is not item:
+                value[key] = clean
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            clean = storable(item)
+            if clean is not item:
+                value[i] = clean
+    return value
 
 
 @dataclass

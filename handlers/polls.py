@@ -13,6 +13,7 @@ sends reminders and starts the next instance of recurring polls.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import logging
@@ -27,15 +28,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import delete, func, or_, update
+from sqlalchemy import Integer, bindparam, delete, func, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import select
 
 from bot.config import Settings, validate_section
 from bot.core import Context, Core, DeliveryError
 from bot.i18n import Translator
-from bot.kpis import MAX_OPTIONS, ballot_counts
+from bot.kpis import MAX_OPTIONS, ballot_counts, ballot_counts_by_id
 from bot.messages import Button, Choice, Incoming, Reply
 from bot.messages import Field as ReplyField
 from bot.router import BACKUP, COMMUNICATOR, CORE, EMPLOYEE, LEAD, Router
@@ -486,32 +488,24 @@ class Tally:
     names: dict[int, list[str]] = field(default_factory=dict)
 
 
-async def tally(db: Database, poll: Poll, *, with_names: bool) -> Tally:
-    async with db.engine.connect() as conn:
-        row = (await conn.execute(ballot_counts([poll.id]))).first()
-        out = Tally()
-        if row is not None:
-            out.voters = int(row[1])
-            out.counts = [int(x or 0) for x in row[2: 2 + len(poll.options)]]
-        else:
-            out.counts = [0] * len(poll.options)
-        if with_names and not poll.anonymous and out.voters:
-            rows = (
-                await conn.execute(
-                    select(Person.display_name, PollBallot.choices)
-                    .select_from(PollVoter)
-                    .join(Person, Person.id == PollVoter.person_id)
-                    .join(PollBallot, (PollBallot.poll_id == PollVoter.poll_id)
-                          & (PollBallot.voter_key == PollVoter.voter_key))
-                    .where(PollVoter.poll_id == poll.id, PollBallot.choices != 0)
-                    .order_by(PollVoter.voted_at)
-                    .limit(NAMES_SHOWN * len(poll.options))
-                )
-            ).all()
-            for name, choices in rows:
-                for i in range(len(poll.options)):
-                    if choices & (1 << i) and len(out.names.setdefault(i, [])) < NAMES_SHOWN:
-                        out.names[i].append(name or "?")
+async def tally(db: Database, poll: Poll, *, with_names: bool, conn: AsyncConnection | None = None) -> Tally:
+    """The counts (and the first names) of a poll; on ``conn`` when given (a vote's own transaction)."""
+    if conn is None:
+        async with db.engine.connect() as own:
+            return await tally(db, poll, with_names=with_names, conn=own)
+    row = (await conn.execute(ballot_counts_by_id(), {"poll_ids": [poll.id]})).first()
+    out = Tally()
+    if row is not None:
+        out.voters = int(row[1])
+        out.counts = [int(x or 0) for x in row[2: 2 + len(poll.options)]]
+    else:
+        out.counts = [0] * len(poll.options)
+    if with_names and not poll.anonymous and out.voters:
+        rows = (await conn.execute(_first_voters(), {"_poll": poll.id, "_limit": NAMES_SHOWN * len(poll.options)})).all()
+        for name, choices in rows:
+            for i in range(len(poll.options)):
+                if choices & (1 << i) and len(out.names.setdefault(i, [])) < NAMES_SHOWN:
+                    out.names[i].append(name or "?")
     return out
 
 
@@ -837,7 +831,7 @@ def _vote_values(msg: Incoming) -> tuple[int, int] | None:
             pid, _, idx = values["value"].partition(":")
             return int(pid), int(idx)
         return int(values["poll"]), int(values["o"])
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, OverflowError):  # OverflowError: Infinity, which JSON carries
         return None
 
 
@@ -862,11 +856,13 @@ async def vote(ctx: Context, msg: Incoming) -> Reply:
         return Reply(text=t("poll.not_audience", id=poll.id, audience=audience_name(poll, t)), private=True)
 
     key = voter_key(await voter_secret(ctx.db), poll.id, ctx.person.id)
-    mine = await cast_ballot(ctx.db, poll, key, idx)
-    if not poll.anonymous:
-        async with ctx.db.session() as s:
-            await _upsert_voter(s, ctx.db, poll.id, ctx.person.id, key, now)
-            await s.commit()
+    tl: Tally | None = None
+    # One transaction for the ballot, the voter and the counts the answer shows (this vote included).
+    async with ctx.db.engine.begin() as conn:
+        mine = await cast_ballot(ctx.db, poll, key, idx, conn=conn)
+        if not poll.anonymous:
+            await _upsert_voter(conn, ctx.db, poll.id, ctx.person.id, key, now)
+            tl = await tally(ctx.db, poll, with_names=True, conn=conn)
     log.info("poll vote recorded", extra={"poll": poll.id})
 
     cfg = polls_config(ctx.settings)
@@ -879,7 +875,6 @@ async def vote(ctx: Context, msg: Incoming) -> Reply:
             reply = Reply(text=(t("poll.your_choice", choice=_chosen(poll, mine)) if mine else t("poll.no_choice")),
                           private=True)
         return reply
-    tl = await tally(ctx.db, poll, with_names=True)
     # In a channel everyone sees the updated message, so it says nothing about "your" answer.
     reply = poll_message(poll, t, tz, now=now, tl=tl, mine=mine if msg.is_direct else None,
                          min_votes=cfg.min_anonymous_votes)
@@ -891,38 +886,64 @@ def _chosen(poll: Poll, mine: int) -> str:
     return ", ".join(o for i, o in enumerate(poll.options) if mine & (1 << i))
 
 
-def _insert(db: Database, model: Any) -> Any:
-    return (sqlite.insert if db.is_sqlite else postgresql.insert)(model)
-
-
-async def cast_ballot(db: Database, poll: Poll, key: str, idx: int) -> int:
+async def cast_ballot(db: Database, poll: Poll, key: str, idx: int, *, conn: AsyncConnection | None = None) -> int:
     """Record the choice in one statement (an upsert), so concurrent votes never lose or double one.
 
     Single choice: the new option replaces the old. Multiple choice: pressing an option toggles it.
     Returns the voter's choices afterwards (a bit mask).
     """
-    bit = 1 << idx
+    stmt = _ballot_upsert(db.is_sqlite, poll.multi)
+    params = {"_poll": poll.id, "_key": key, "_bit": 1 << idx}
+    if conn is not None:
+        return int((await conn.execute(stmt, params)).scalar_one())
+    async with db.engine.begin() as own:
+        return int((await own.execute(stmt, params)).scalar_one())
+
+
+async def _upsert_voter(s: Any, db: Database, poll_id: int, person_id: int, key: str, now: datetime) -> None:
+    await s.execute(_voter_upsert(db.is_sqlite),
+                    {"_poll": poll_id, "_person": person_id, "_key": key, "_at": now})
+
+
+# Every vote runs these: they are built once per dialect (building one costs about as much as running it).
+
+
+@functools.cache
+def _ballot_upsert(is_sqlite: bool, multi: bool) -> Any:
     table = PollBallot.__table__
-    stmt = _insert(db, table).values(poll_id=poll.id, voter_key=key, choices=bit)
-    if poll.multi:
+    bit = bindparam("_bit", type_=Integer)
+    stmt = (sqlite.insert if is_sqlite else postgresql.insert)(table).values(
+        poll_id=bindparam("_poll"), voter_key=bindparam("_key"), choices=bit)
+    if multi:
         new = (table.c.choices.op("|")(bit)) - (table.c.choices.op("&")(bit))
     else:
         new = stmt.excluded.choices
     stmt = stmt.on_conflict_do_update(index_elements=[table.c.poll_id, table.c.voter_key], set_={"choices": new})
-    stmt = stmt.returning(table.c.choices)
-    async with db.session() as s:
-        result = await s.execute(stmt)
-        mine = int(result.scalar_one())
-        await s.commit()
-    return mine
+    return stmt.returning(table.c.choices)
 
 
-async def _upsert_voter(s: Any, db: Database, poll_id: int, person_id: int, key: str, now: datetime) -> None:
+@functools.cache
+def _voter_upsert(is_sqlite: bool) -> Any:
     table = PollVoter.__table__
-    stmt = _insert(db, table).values(poll_id=poll_id, person_id=person_id, voter_key=key, voted_at=now)
-    stmt = stmt.on_conflict_do_update(index_elements=[table.c.poll_id, table.c.person_id],
-                                      set_={"voted_at": now, "voter_key": key})
-    await s.execute(stmt)
+    stmt = (sqlite.insert if is_sqlite else postgresql.insert)(table).values(
+        poll_id=bindparam("_poll"), person_id=bindparam("_person"), voter_key=bindparam("_key"),
+        voted_at=bindparam("_at"))
+    return stmt.on_conflict_do_update(index_elements=[table.c.poll_id, table.c.person_id],
+                                      set_={"voted_at": bindparam("_at"), "voter_key": bindparam("_key")})
+
+
+@functools.cache
+def _first_voters() -> Any:
+    """The names shown on a named poll: the first voters with their choices (``_poll``, ``_limit``)."""
+    return (
+        select(Person.display_name, PollBallot.choices)
+        .select_from(PollVoter)
+        .join(Person, Person.id == PollVoter.person_id)
+        .join(PollBallot, (PollBallot.poll_id == PollVoter.poll_id) & (PollBallot.voter_key == PollVoter.voter_key))
+        .where(PollVoter.poll_id == bindparam("_poll"), PollBallot.choices != 0)
+        .order_by(PollVoter.voted_at)
+        .limit(bindparam("_limit"))
+    )
 
 
 # -- privacy -----------------------------------------------------------------------

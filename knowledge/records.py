@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, update
+from sqlalchemy import and_, delete, func, insert, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
@@ -93,10 +93,11 @@ class DbRecorder:
             composed_by=answer.composed_by,
             guarded=guarded,
         )
-        async with self.db.session() as s:
-            s.add(row)
-            await s.commit()
-            return row.id
+        # One INSERT on a connection, not a session's unit of work: every question passes here.
+        table = AskQuestion.__table__
+        values = {c.key: getattr(row, c.key) for c in table.columns if c.key != "id"}
+        async with self.db.engine.begin() as conn:
+            return (await conn.execute(insert(table).returning(table.c.id), values)).scalar_one()
 
     async def record_feedback(self, question_id: int | None, helpful: bool, *, asker: Any = None) -> str:
         """ "new", "changed", "same" (pressed again), or "unknown" (no such answer any more)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -21,19 +22,28 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Seconds to open a PostgreSQL connection (libpq's smallest; a URL's own connect_timeout wins)
+# and to answer a health check.
+CONNECT_TIMEOUT = 2
+PING_TIMEOUT = 2.5
 
 
 class DatabaseError(Exception):
     """The database cannot be used; the message says why, for the operator."""
 
 
+def _masked(url: str) -> str:
+    """The URL for an error message: the password stays out of logs and terminals."""
+    return re.sub(r"(://[^/:@\s]*:)[^@/\s]*@", r"\1***@", url)
+
+
 def _urls(url: str) -> tuple[str, str]:
     """(async url, sync url) for what a user writes: sqlite:///x.db, postgresql://..."""
     try:
         parsed = make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
         raise DatabaseError(
-            f"database url {url!r} is not valid; use sqlite:///ambassador.db or postgresql://user@host/db"
+            f"database url {_masked(url)!r} is not valid; use sqlite:///ambassador.db or postgresql://user@host/db"
         ) from None
     backend = parsed.get_backend_name()
     if backend == "sqlite":
@@ -44,7 +54,7 @@ def _urls(url: str) -> tuple[str, str]:
     if backend in ("postgresql", "postgres"):
         u = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
         return u, u
-    raise DatabaseError(f"database url {url!r}: only sqlite and postgresql are supported")
+    raise DatabaseError(f"database url {_masked(url)!r}: only sqlite and postgresql are supported")
 
 
 class Database:
@@ -52,11 +62,22 @@ class Database:
         self.url = url
         self.async_url, self.sync_url = _urls(url)
         self.is_sqlite = self.async_url.startswith("sqlite")
-        kwargs: dict = {"pool_pre_ping": True}
+        # hide_parameters: statement values (message text, tokens) stay out of logs and error messages.
+        kwargs: dict = {"pool_pre_ping": True, "hide_parameters": True}
         if self.is_sqlite:
+            # A connection here is a thread and an open file with its pragmas: opening one for every
+            # burst costs more than the statements it runs, so the pool keeps enough for busy times.
+            # A file on the local disk does not go stale, so it is not pinged before each use.
+            kwargs.update(pool_size=20, max_overflow=10, pool_pre_ping=False)
             kwargs["connect_args"] = {"timeout": 30}
         else:
-            kwargs.update(pool_size=10, max_overflow=10)
+            # At most 20, all kept once opened: an overflow connection is closed when returned, so a
+            # busy replica would open one (and PostgreSQL start a backend) for every burst.
+            kwargs.update(pool_size=20, max_overflow=0)
+            if "connect_timeout" not in make_url(self.async_url).query:
+                # libpq waits for ever by default: with the database unreachable (a failover, a
+                # partition) every request would hang instead of failing within Slack's 3 seconds.
+                kwargs["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT}
         self.engine: AsyncEngine = create_async_engine(self.async_url, **kwargs)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
@@ -68,7 +89,8 @@ class Database:
 
     async def ping(self) -> bool:
         try:
-            async with self.engine.connect() as conn:
+            # Bounded: a health check that hangs is no answer for the load balancer either.
+            async with asyncio.timeout(PING_TIMEOUT), self.engine.connect() as conn:
                 await conn.execute(text("SELECT 1"))
             return True
         except Exception as exc:  # reported by /healthz, not raised
