@@ -30,6 +30,19 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.logger.messages import warning_unhandled_request
+from slack_bolt.middleware.async_middleware import AsyncMiddleware
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.request.payload_utils import (
+    to_action,
+    to_command,
+    to_event,
+    to_message,
+    to_options,
+    to_shortcut,
+    to_step,
+    to_view,
+)
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -42,7 +55,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import blockkit
 from bot.config import Settings
 from bot.core import Core
-from bot.messages import Attachment, Incoming, Profile, Reply
+from bot.messages import Attachment, Incoming, Profile, Reply, storable
 
 log = logging.getLogger("ambassador.slack")
 
@@ -62,6 +75,12 @@ PROFILE_CACHE_MAX = 20_000
 # How long shutdown waits for answers already acknowledged to go out; what is
 # left is finished by Core.recover after the restart.
 DRAIN_TIMEOUT = 10.0
+# One Web API call, retries after a 429 not counted (the SDK's own default). The shared session
+# carries it: with a session of its own choosing the SDK applies no timeout at all.
+API_TIMEOUT = 30.0
+
+# Slack's user and conversation ids are about a dozen characters.
+MAX_ID = 255
 
 _WORK = "ambassador_work"
 # Message subtypes that are a person writing to the bot; edits, deletions,
@@ -94,6 +113,17 @@ ListenerNext = Callable[[], Awaitable[None]]
 
 def _ack() -> BoltResponse:
     return BoltResponse(status=200, body="")
+
+
+def _is_id(value: Any) -> bool:
+    # A Slack id (user, channel) as an answer needs it: a string, not blank, and not longer than
+    # any Slack id is (it goes into API URLs: a huge one fails every call made with it).
+    return isinstance(value, str) and bool(value.strip()) and len(value) <= MAX_ID
+
+
+def _text(value: Any) -> str | None:
+    # Ids and timestamps are strings in every Slack payload; anything else is treated as missing.
+    return value if isinstance(value, str) and value else None
 
 
 def _is_dm(conversation_id: str | None) -> bool:
@@ -133,9 +163,21 @@ def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _slack_error(exc: BaseException) -> str | None:
+    """Slack's error code ("channel_not_found"); None when the answer was no Slack JSON (a proxy's page)."""
+    # A text/plain page comes as a str, a broken JSON body with aiohttp's response object instead.
+    data = getattr(exc.response, "data", None) if isinstance(exc, SlackApiError) else None
+    return str(data["error"]) if isinstance(data, dict) and data.get("error") else None
+
+
+def _http_status(exc: SlackApiError) -> int:
+    response = exc.response
+    return getattr(response, "status_code", None) or getattr(response, "status", None) or 0
+
+
 def _error_name(exc: BaseException) -> str:
     if isinstance(exc, SlackApiError):
-        return str(exc.response.get("error") or exc.response.status_code)
+        return _slack_error(exc) or str(_http_status(exc))
     return type(exc).__name__
 
 
@@ -143,11 +185,15 @@ def _answer_lost(exc: BaseException) -> bool:
     """The request may have reached Slack, but its answer did not reach us."""
     if isinstance(exc, aiohttp.ClientError | TimeoutError):
         return True
-    return isinstance(exc, SlackApiError) and (exc.response.status_code or 0) >= 500
+    return isinstance(exc, SlackApiError) and _http_status(exc) >= 500
 
 
-def _well_formed(body: Any) -> bool:
+_BOLT_EXTRACTORS = (to_options, to_shortcut, to_action, to_view, to_command, to_event, to_message, to_step)
+
+
+def _well_formed(request: AsyncBoltRequest) -> bool:
     """Enough shape for Bolt's matchers not to fail on a signed but odd payload."""
+    body = request.body
     if not isinstance(body, dict):
         return False
     for key in ("event", "user", "team", "channel", "container", "message", "view"):
@@ -160,7 +206,33 @@ def _well_formed(body: Any) -> bool:
         return False
     if body.get("type") == "block_actions" and not (actions and isinstance(actions[0].get("action_id"), str)):
         return False
+    if "command" in body and not isinstance(body["command"], str):
+        return False  # the slash command listener matches it with a pattern
+    try:
+        # Bolt extracts every kind of payload for each listener it tries (an interactive_message
+        # without actions, a view_submission without view.type would fail there with a 500).
+        for extract in _BOLT_EXTRACTORS:
+            extract(body)
+        # ... and describes one no listener takes in a warning (failing on "view": null, say).
+        warning_unhandled_request(request)
+    except (LookupError, TypeError, AttributeError):
+        return False
     return True
+
+
+class _StorableBody(AsyncMiddleware):
+    """Cleans every request body in place before any listener reads it: JSON may carry a NUL or a
+    lone surrogate that no database column takes (the first insert would fail with a 500).
+
+    A class, not a middleware function: Bolt builds every listener argument for a function
+    (``action``, ``event``, ...) and fails on a payload that lacks one.
+    """
+
+    async def async_process(
+        self, *, req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[BoltResponse]]
+    ) -> BoltResponse | None:
+        storable(req.body)
+        return await next()
 
 
 def profile_from_user(user: dict[str, Any], home_team: str | None, home_enterprise: str | None) -> Profile:
@@ -237,6 +309,7 @@ class SlackAdapter:
             process_before_response=self.process_before_response,
             name="ambassador",
         )
+        bolt.use(_StorableBody())
         bolt.event("message", middleware=[self._prepare_message])(self._answer)
         bolt.event("app_mention", middleware=[self._prepare_mention])(self._answer)
         # Every slash command Slack routes to this app is ours: the manifest
@@ -261,7 +334,7 @@ class SlackAdapter:
     async def _open_session(self, app: web.Application) -> None:
         # One connection pool for every Web API call: without it the SDK opens a
         # new session (and TCP/TLS connection) per call.
-        self._session = aiohttp.ClientSession()
+        self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=API_TIMEOUT))
         self.client.session = self._keyed.session = self._session
 
     async def _start_socket_mode(self, app: web.Application) -> None:
@@ -299,8 +372,9 @@ class SlackAdapter:
             return web.json_response({"error": "invalid signature or timestamp"}, status=401)
         try:
             bolt_request = await to_bolt_request(request)
-            well_formed = _well_formed(bolt_request.body)
-        except (ValueError, TypeError, AttributeError, KeyError):
+            well_formed = _well_formed(bolt_request)
+        except (ValueError, TypeError, AttributeError, KeyError, LookupError):
+            # LookupError: a Content-Type naming a charset Python does not know.
             well_formed = False
         if not well_formed:
             return web.json_response({"error": "malformed request body"}, status=400)
@@ -353,13 +427,13 @@ class SlackAdapter:
             event.get("channel_type") != "im"
             or event.get("subtype") not in _KEPT_SUBTYPES
             or event.get("bot_id")
-            or not isinstance(user, str)
-            or not isinstance(channel, str)
+            or not _is_id(user)
+            or not _is_id(channel)
             or user == context.bot_user_id
         ):
             return _ack()
         meta: dict[str, Any] = {"channel": channel}
-        if event.get("thread_ts"):
+        if _text(event.get("thread_ts")):
             meta["thread_ts"] = event["thread_ts"]
         incoming = Incoming(
             platform="slack",
@@ -367,9 +441,9 @@ class SlackAdapter:
             conversation_id=channel,
             text=blockkit.unescape(str(event.get("text") or "")),
             source="message",
-            event_id=body.get("event_id"),
+            event_id=_text(body.get("event_id")),
             is_direct=True,
-            team_id=body.get("team_id") or event.get("team"),
+            team_id=_text(body.get("team_id")) or _text(event.get("team")),
             attachments=_files(event),
             meta=meta,
         )
@@ -382,8 +456,8 @@ class SlackAdapter:
         user = event.get("user")
         channel = event.get("channel")
         if (
-            not isinstance(user, str)
-            or not isinstance(channel, str)
+            not _is_id(user)
+            or not _is_id(channel)
             or event.get("bot_id")
             or _is_dm(channel)
         ):
@@ -394,12 +468,12 @@ class SlackAdapter:
             conversation_id=channel,
             text=blockkit.unescape(_strip_mentions(str(event.get("text") or ""), context.bot_user_id)),
             source="mention",
-            event_id=body.get("event_id"),
+            event_id=_text(body.get("event_id")),
             is_direct=False,
-            team_id=body.get("team_id") or event.get("team"),
+            team_id=_text(body.get("team_id")) or _text(event.get("team")),
             attachments=_files(event),
             # Answer in the thread of the mention, so the channel stays readable.
-            meta={"channel": channel, "thread_ts": event.get("thread_ts") or event.get("ts")},
+            meta={"channel": channel, "thread_ts": _text(event.get("thread_ts")) or _text(event.get("ts"))},
         )
         return await self._accept(incoming, context, next)
 
@@ -407,7 +481,7 @@ class SlackAdapter:
         self, body: dict[str, Any], context: AsyncBoltContext, next: ListenerNext
     ) -> BoltResponse | None:
         user = body.get("user_id")
-        if not isinstance(user, str) or not user:
+        if not _is_id(user):
             return _ack()
         channel = str(body.get("channel_id") or "")
         trigger = body.get("trigger_id")
@@ -433,18 +507,22 @@ class SlackAdapter:
         action = actions[0]
         raw_id = str(action.get("action_id") or "")
         user = _dict(body.get("user")).get("id")
-        if not raw_id or raw_id.startswith(blockkit.LINK_ACTION) or not isinstance(user, str):
+        if not raw_id or raw_id.startswith(blockkit.LINK_ACTION) or not _is_id(user):
             return _ack()  # a link button opens its URL in the client; nothing to answer
         container = _dict(body.get("container"))
-        channel = container.get("channel_id") or _dict(body.get("channel")).get("id")
+        channel = _text(container.get("channel_id")) or _text(_dict(body.get("channel")).get("id"))
         if container.get("type") == "view":
             channel = None  # a button on the App Home: answer in the DM
         key = action.get("action_ts") or body.get("trigger_id")
-        thread = _dict(body.get("message")).get("thread_ts")
+        thread = _text(_dict(body.get("message")).get("thread_ts"))
         meta: dict[str, Any] = {"channel": channel, "ephemeral": bool(channel) and not _is_dm(channel)}
         if thread:
             meta["thread_ts"] = thread
-        if container.get("type") == "message" and not container.get("is_ephemeral") and container.get("message_ts"):
+        if (
+            container.get("type") == "message"
+            and not container.get("is_ephemeral")
+            and _text(container.get("message_ts"))
+        ):
             meta["message_ts"] = container["message_ts"]  # where an updating answer goes
         incoming = Incoming(
             platform="slack",
@@ -455,7 +533,7 @@ class SlackAdapter:
             values=blockkit.action_values(action),
             event_id=f"action:{key}" if key else None,
             is_direct=channel is None or _is_dm(channel),
-            team_id=_dict(body.get("team")).get("id") or _dict(body.get("user")).get("team_id"),
+            team_id=_text(_dict(body.get("team")).get("id")) or _text(_dict(body.get("user")).get("team_id")),
             meta=meta,
         )
         return await self._accept(incoming, context, next)
@@ -464,7 +542,7 @@ class SlackAdapter:
         self, body: dict[str, Any], context: AsyncBoltContext, next: ListenerNext
     ) -> BoltResponse | None:
         user = _dict(body.get("user")).get("id")
-        if not isinstance(user, str):
+        if not _is_id(user):
             return _ack()
         message = _dict(body.get("message"))
         text = blockkit.unescape(str(message.get("text") or ""))
@@ -487,11 +565,11 @@ class SlackAdapter:
             values=values,
             event_id=f"action:{key}" if key else None,
             is_direct=True,
-            team_id=_dict(body.get("team")).get("id"),
+            team_id=_text(_dict(body.get("team")).get("id")),
             meta={
                 "channel": None,
-                "source_channel": _dict(body.get("channel")).get("id"),
-                "message_ts": message.get("ts") or body.get("message_ts"),
+                "source_channel": _text(_dict(body.get("channel")).get("id")),
+                "message_ts": _text(message.get("ts")) or _text(body.get("message_ts")),
             },
         )
         return await self._accept(incoming, context, next)
@@ -523,7 +601,7 @@ class SlackAdapter:
             except Exception as exc:
                 # The core kept the answer; its recovery delivers it later. Slack
                 # must not retry the event for this: the work itself is done.
-                error = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
+                error = _error_name(exc)
                 log.warning(
                     "answer not delivered; kept for another try", extra={"task": task_id, "error": error}
                 )
@@ -542,7 +620,7 @@ class SlackAdapter:
         self, event: dict[str, Any], body: dict[str, Any], context: AsyncBoltContext
     ) -> None:
         user = event.get("user")
-        if event.get("tab") != "home" or not isinstance(user, str):
+        if event.get("tab") != "home" or not _is_id(user):
             return
         channel = event.get("channel")
         async with self._tracked():
@@ -553,9 +631,9 @@ class SlackAdapter:
                 conversation_id=channel if isinstance(channel, str) else user,
                 text="status",
                 source="home",
-                event_id=body.get("event_id"),
+                event_id=_text(body.get("event_id")),
                 is_direct=True,
-                team_id=body.get("team_id"),
+                team_id=_text(body.get("team_id")),
                 profile=profile,
                 locale=profile.locale if profile else None,
             )
@@ -563,36 +641,43 @@ class SlackAdapter:
                 replies = await self.core.dispatch(incoming)
                 await self.client.views_publish(user_id=user, view=blockkit.home_view(replies))
             except SlackApiError as exc:
-                log.warning("app home not published", extra={"error": exc.response.get("error")})
+                log.warning("app home not published", extra={"error": _error_name(exc)})
                 return
             if _is_dm(channel):
                 # app_home_opened names the DM with the bot: keep it for proactive messages.
-                await self._remember_dm(user, channel, body.get("team_id"))
+                await self._remember_dm(user, channel, _text(body.get("team_id")))
 
     async def _remember_dm(self, user_id: str, channel: str, team_id: str | None) -> None:
         self._dms[user_id] = channel
         if (user_id, channel) in self._remembered:
             return  # stored already by this process; spare the database a query per message
-        self._remembered.add((user_id, channel))
         await self.core.remember_conversation(
             "slack", user_id, channel, {"channel": channel, "team_id": team_id}
         )
+        # Only once stored: with the database away for a moment, the next message stores it.
+        self._remembered.add((user_id, channel))
 
     # -- sending ----------------------------------------------------------
 
     async def _reply(self, incoming: Incoming, replies: list[Reply]) -> None:
         meta = incoming.meta
-        for reply in replies:
+        for n, reply in enumerate(replies):
             if reply.update and meta.get("message_ts") and meta.get("channel") and await self._update(
                 reply, meta["channel"], meta["message_ts"]
             ):
                 continue
+            channel = meta.get("channel")
+            # An answer in a DM carries a key: when Slack took it but the answer to the call got
+            # lost (a timeout, a 5xx), _post_once looks in the DM before posting it a second time.
+            key = f"ambassador-answer-{incoming.event_id}-{n}" if incoming.event_id and (
+                not channel or _is_dm(channel)) else None
             await self._post(
                 reply,
-                channel=meta.get("channel"),
+                channel=channel,
                 user_id=incoming.user_id,
                 ephemeral=bool(meta.get("ephemeral") or reply.private),
                 thread_ts=meta.get("thread_ts"),
+                key=key,
             )
 
     async def _update(self, reply: Reply, channel: str, ts: str) -> bool:
@@ -601,7 +686,7 @@ class SlackAdapter:
             await self.client.chat_update(channel=channel, ts=ts, **blockkit.message(reply))
             return True
         except SlackApiError as exc:
-            log.info("message not updated; answered with a new one", extra={"error": exc.response.get("error")})
+            log.info("message not updated; answered with a new one", extra={"error": _error_name(exc)})
             return False
 
     async def send_to_person(self, user_id: str, replies: list[Reply], *, key: str | None = None) -> None:
@@ -711,7 +796,7 @@ class SlackAdapter:
         try:
             await self._post_once(message, channel, user_id, ephemeral, thread_ts, key)
         except SlackApiError as exc:
-            error = exc.response.get("error")
+            error = _slack_error(exc)
             if error in _BLOCKS_REFUSED:
                 log.error("slack refused the blocks; sent as text", extra={"error": error})
                 await self._post_once({"text": message["text"]}, channel, user_id, ephemeral, thread_ts, key)
@@ -800,14 +885,7 @@ class SlackAdapter:
             async with asyncio.timeout(PROFILE_TIMEOUT):
                 response = await self.client.users_info(user=user_id, include_locale=True)
         except Exception as exc:  # any failure: answer without a fresh profile rather than not at all
-            log.warning(
-                "users.info failed; answering without a fresh profile",
-                extra={
-                    "error": exc.response.get("error")
-                    if isinstance(exc, SlackApiError)
-                    else type(exc).__name__
-                },
-            )
+            log.warning("users.info failed; answering without a fresh profile", extra={"error": _error_name(exc)})
             return hit[1] if hit is not None else None
         user = response.get("user")
         if not isinstance(user, dict):
@@ -838,7 +916,7 @@ class SlackAdapter:
         try:
             response = await self.client.users_lookupByEmail(email=email)
         except SlackApiError as exc:
-            if exc.response.get("error") == "users_not_found":
+            if _slack_error(exc) == "users_not_found":
                 return None
             raise
         user_id = _dict(response.get("user")).get("id")

@@ -9,6 +9,7 @@ replies become Adaptive Cards or markdown messages (bot.cards).
 from __future__ import annotations
 
 import asyncio
+import functools
 import html
 import logging
 import random
@@ -19,10 +20,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from aiohttp import web
-from botbuilder.core import InvokeResponse, TurnContext
+from botbuilder.core import InvokeResponse, TurnContext, serializer_helper
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import (
@@ -40,6 +41,7 @@ from botbuilder.schema.teams import (
     TaskModuleContinueResponse,
     TaskModuleMessageResponse,
     TaskModuleTaskInfo,
+    TeamsChannelData,
 )
 from botframework.connector import Channels, ConnectorClient
 from botframework.connector.auth import (
@@ -58,7 +60,7 @@ from bot import cards, files
 from bot.config import Settings
 from bot.core import Core, Send
 from bot.messages import Attachment as IncomingAttachment
-from bot.messages import Button, Incoming, Profile, Reply, Source
+from bot.messages import Button, Incoming, Profile, Reply, Source, storable
 from storage.models import Identity, Person
 
 log = logging.getLogger("ambassador.teams")
@@ -83,6 +85,11 @@ LOOKUP_TIMEOUT = 5.0
 # tenant has a handful of service URLs; the bound only matters when
 # unauthenticated requests (Emulator) name arbitrary ones.
 CONNECTOR_CACHE_MAX = 64
+# Teams' ids are a few dozen characters (a personal chat's about 130); far longer ones are not ids.
+MAX_ID = 1024
+# One call to the connector (a reply, a proactive message). botbuilder's own is 100 s, far past the
+# 15 s Teams gives a turn: a silent connector would hold the turn long after Teams gave up on it.
+CONNECTOR_TIMEOUT = 10.0
 
 T = TypeVar("T")
 
@@ -118,6 +125,11 @@ def _looks_like_bearer(header: str) -> bool:
     return bool(_JWT.match(header.strip()))
 
 
+def _sendable_id(value: str) -> bool:
+    # Conversation and activity ids travel in the connector's URLs and headers when the bot answers.
+    return 0 < len(value) <= MAX_ID and value.isascii() and value.isprintable() and value.strip() == value
+
+
 def _activity_problem(body: Any) -> str | None:
     """Why a parsed JSON body is not an activity this endpoint can take, or None."""
     if not isinstance(body, dict):
@@ -130,8 +142,14 @@ def _activity_problem(body: Any) -> str | None:
     for key in ("entities", "attachments", "membersAdded", "membersRemoved"):
         if key in body and body[key] is not None and not isinstance(body[key], list):
             return f"the activity's {key} must be a list"
-    if not isinstance((body.get("conversation") or {}).get("id"), str):
+    conversation_id = (body.get("conversation") or {}).get("id")
+    if not isinstance(conversation_id, str):
         return "the activity has no conversation id"
+    if not _sendable_id(conversation_id):
+        # The connector carries it in a header (x-ms-conversation-id): no reply could ever be sent.
+        return "the activity's conversation id is not a printable ASCII id"
+    if isinstance(body.get("id"), str) and body["id"] and not _sendable_id(body["id"]):
+        return "the activity's id is not a printable ASCII id"  # the reply's URL names it
     if not isinstance(body.get("serviceUrl"), str) or not body["serviceUrl"].startswith(
         ("http://", "https://")
     ):
@@ -140,11 +158,31 @@ def _activity_problem(body: Any) -> str | None:
         (body.get("from") or {}).get("id"), str
     ):
         return "the activity has no sender (from.id)"
+    sender = (body.get("from") or {}).get("id")
+    if isinstance(sender, str) and sender and not _sendable_id(sender):
+        # Proactive messages create a chat with this id and reach it through the connector's URLs.
+        return "the activity's sender id (from.id) is not a printable ASCII id"
     try:
         Activity().deserialize(body)
+        # TeamsActivityHandler reads channelData as TeamsChannelData on its own, outside any handler.
+        TeamsChannelData().deserialize(body.get("channelData") or {})
     except (DeserializationError, TypeError, ValueError, AttributeError):
         return "the activity does not match the Bot Framework schema"
     return None
+
+
+def _zone(name: Any) -> str | None:
+    """The client's time zone when it is one the rest of the bot can read (ZoneInfo), else None."""
+    return name if isinstance(name, str) and name and _known_zone(name) else None
+
+
+@functools.lru_cache(maxsize=256)
+def _known_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
 
 
 def _is_personal(conversation: ConversationAccount | None) -> bool:
@@ -290,6 +328,7 @@ class _ReusedClients(BotFrameworkAuthentication):
         client = self._connectors.get(key)
         if client is None:
             client = await factory.create(service_url, audience)
+            client.config.connection.timeout = CONNECTOR_TIMEOUT
             self.created += 1
             client = self._connectors.setdefault(key, client)  # another turn may have made one meanwhile
             while len(self._connectors) > self._max:
@@ -362,7 +401,18 @@ class _AmbassadorBot(TeamsActivityHandler):
                 activity.value if isinstance(activity.value, dict) else {}
             )
             return InvokeResponse(status=200, body=await self._teams.on_message_action(turn_context, action))
+        if activity.name:
+            # Invokes this bot offers nothing for (task modules, searches, file consent, ...):
+            # botbuilder would deserialize their value first and fail on an odd one with a 500.
+            return InvokeResponse(status=501)
         return await super().on_invoke_activity(turn_context)
+
+    async def on_teams_members_added_dispatch(
+        self, members_added: list[ChannelAccount], team_info: Any, turn_context: TurnContext
+    ) -> None:
+        # botbuilder would look up every added member first (a connector call each, and a failed
+        # turn when one lookup fails); the bot greets nobody who joins, so it needs none of them.
+        return None
 
     async def on_members_removed_activity(
         self, members_removed: list[ChannelAccount], turn_context: TurnContext
@@ -437,8 +487,8 @@ class TeamsAdapter:
         if problem:
             return _json_error(400, problem)
         try:
-            response = await self.adapter.process(request, self.bot)
-        except web.HTTPUnauthorized:
+            response = await self._process(request, storable(body))
+        except (web.HTTPUnauthorized, PermissionError):
             return _json_error(401, "the bearer token was not accepted")
         except _TurnFailed:
             return _json_error(500, "the bot could not process this activity")
@@ -450,6 +500,18 @@ class TeamsAdapter:
             log.warning("Teams request refused: token not accepted", exc_info=True)
             return _json_error(401, "the bearer token was not accepted")
         return response or web.Response(status=200)
+
+    async def _process(self, request: web.Request, body: dict[str, Any]) -> web.Response:
+        """CloudAdapter.process on the body read here: it would read the request again, unchanged
+        by ``storable`` (a NUL or a lone surrogate would then fail the first insert with a 500)."""
+        invoke_response = await self.adapter.process_activity(
+            request.headers.get("Authorization", ""), Activity().deserialize(body), self.bot.on_turn
+        )
+        if invoke_response:
+            return web.json_response(
+                data=serializer_helper(invoke_response.body), status=invoke_response.status
+            )
+        return web.Response(status=201)
 
     async def _on_turn_error(self, turn_context: TurnContext, error: Exception) -> None:
         activity = turn_context.activity
@@ -662,7 +724,9 @@ class TeamsAdapter:
             self._profiles[user.id] = (now + ttl, profile)
         if profile is None:
             return None
-        return replace(profile, locale=activity.locale, timezone=activity.local_timezone or profile.timezone)
+        return replace(
+            profile, locale=activity.locale, timezone=_zone(activity.local_timezone) or profile.timezone
+        )
 
     async def _lookup(self, turn_context: TurnContext) -> tuple[Profile | None, float]:
         activity = turn_context.activity

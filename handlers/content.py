@@ -1059,10 +1059,12 @@ async def reject_command(ctx: Context, msg: Incoming) -> Reply:
 
 
 def _int(value: Any) -> int | None:
+    # An id from a button: JSON also carries 2**80, Infinity and NaN, which no database column holds.
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
         return None
+    return number if -(2**63) <= number < 2**63 else None
 
 
 # -- chat: a member's own settings ----------------------------------------------------------------
@@ -1831,7 +1833,9 @@ class _Writer:
     of the commits.
     """
 
-    RETRIES = 3
+    # A commit that fails is tried again for about 7 s (0.05 s doubling, at most 2 s apart): a short
+    # database outage then leaves no row 'sending' (uncertain where the platform can't be asked).
+    RETRIES = 8
     GATHER = 0.03  # at most this long between the first mark waiting and its commit
     LEAD = 0.015  # a commit's time: the marks are stored this long before the first slot
     SENT_AGE = 0.25  # a 'sent' with no 'sending' after it is stored after this long at the latest
@@ -1915,7 +1919,7 @@ class _Writer:
                 break
             except Exception as exc:  # a busy or briefly unreachable database: try again shortly
                 error = exc
-                await asyncio.sleep(0.05 * (attempt + 1))
+                await asyncio.sleep(min(0.05 * 2**attempt, 2.0))
         if error is not None:
             # Rows stay 'sending' (found by reconcile_stale later) or 'pending' (claimed again): nothing is lost.
             log.error("outbox marks not stored", extra={"marks": len(marks), "error": str(error)[:200]})

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 import uuid
 import weakref
 from collections.abc import Iterable
@@ -28,7 +29,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from email_validator import EmailNotValidError, validate_email
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 from sqlalchemy import func, or_, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import select
 
 from bot import notify as mail
@@ -56,6 +57,7 @@ JOB_SECONDS = 2.0  # how often due escalations are looked for: the slack after a
 CLAIM = timedelta(seconds=60)  # a replica working on a report's step holds it this long at most
 FIRST_CLAIM = timedelta(seconds=15)  # the reporting process sends the first alert within this, or the job does
 DELIVERY_TIMEOUT = 30.0  # one alert; past it the next level is alerted (the Teams adapter retries 429s within it)
+RECORD_RETRIES = (0.25, 0.5, 1, 2, 4, 8)  # storing a step's outcome: about 16 s, well within CLAIM
 HOLD_BATCH = 25  # members told at once about a hold
 MAX_REPORT_TEXT = 20_000
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -1317,6 +1319,19 @@ async def _run_step(core: Core, step: _Step, reporter: Person | None) -> bool:
         for target, _ in step.to_send
     ), return_exceptions=True)
     done = core.now()
+    # The alerts are out: their outcome is stored even across a short database outage (within the
+    # claim), or the next claim would send every one of them again.
+    for delay in RECORD_RETRIES:
+        try:
+            return await _record_step(core, step, results, done)
+        except DBAPIError:
+            log.warning("crisis step outcome not stored yet; trying again", extra={"ref": step.report.ref})
+            await asyncio.sleep(delay)
+    return await _record_step(core, step, results, done)
+
+
+async def _record_step(core: Core, step: _Step, results: list[Any], done: datetime) -> bool:
+    report = step.report
     reached = step.reached_before
     async with core.db.session() as s:
         for (target, attempt_id), result in zip(step.to_send, results, strict=True):
@@ -1519,9 +1534,27 @@ def hold_matching(holds: Iterable[Hold], text: str) -> Hold | None:
     return None
 
 
+# The answer engine asks for the holds on every question. They are read again after this many
+# seconds: a hold placed or lifted on this replica applies to its next answer at once (hold and
+# lift forget the list), one placed on another replica within this time.
+ANSWER_HOLDS_TTL = 2.0
+_answer_holds: weakref.WeakKeyDictionary[Core, tuple[float, asyncio.Future[list[Hold]]]] = weakref.WeakKeyDictionary()
+
+
 async def answer_guard(core: Core, text: str) -> str | None:
     """For the answer engine: a question on a held topic gets "no" with the lead's note."""
-    found = hold_matching(await active_holds(core), text)
+    cached = _answer_holds.get(core)
+    if cached is None or cached[0] <= time.monotonic() or cached[1].get_loop() is not asyncio.get_running_loop():
+        # One read for all the questions arriving meanwhile.
+        cached = (time.monotonic() + ANSWER_HOLDS_TTL, asyncio.ensure_future(active_holds(core)))
+        _answer_holds[core] = cached
+    try:
+        holds = await asyncio.shield(cached[1])
+    except Exception:
+        if _answer_holds.get(core) is cached:
+            del _answer_holds[core]  # read again next time, not after the TTL
+        raise
+    found = hold_matching(holds, text)
     return found.note if found else None
 
 
@@ -1563,6 +1596,7 @@ async def hold(ctx: Context, args: str) -> Reply:
         s.add(CrisisEvent(hold_id=row.id, kind="hold_set", at=now, actor_id=ctx.person.id,
                           actor_pseudonym=ctx.person.pseudonym, detail={"keywords": keywords, "note": note}))
         await s.commit()
+    _answer_holds.pop(ctx.core, None)
     _spawn(ctx.core, tell_members(ctx.core, row.id))
     return Reply(text=t("crisis.hold_set", keywords=", ".join(keywords), members=await _member_count(ctx.core)))
 
@@ -1591,6 +1625,7 @@ async def lift(ctx: Context, args: str) -> Reply:
             s.add(CrisisEvent(hold_id=h.id, kind="hold_lifted", at=now, actor_id=ctx.person.id,
                               actor_pseudonym=ctx.person.pseudonym, detail={"keywords": h.keywords}))
         await s.commit()
+    _answer_holds.pop(ctx.core, None)
     for h in chosen:
         _spawn(ctx.core, tell_members(ctx.core, h.id))
     return Reply(text=t("crisis.lifted", keywords="; ".join(", ".join(h.keywords) for h in chosen)))

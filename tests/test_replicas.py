@@ -5,6 +5,9 @@ A Slack retry or a Teams redelivery may land on the other replica; scheduled
 work must run on one replica per period; a replica that dies holding a lease
 or an acknowledged message is replaced by the other. Time is moved with one
 clock both replicas share (the wall clock is the same for all replicas too).
+And the main end-to-end journey (help, joining, a question, a poll vote, a crisis
+report with escalation and acknowledgement, the weekly nudge, leaving) passes the
+same on one replica as on two with the requests spread round-robin.
 """
 
 from __future__ import annotations
@@ -28,11 +31,13 @@ from bot.core import Core
 from bot.messages import Incoming, Reply
 from bot.scheduler import Scheduler
 from bot.web import CORE_KEY, SCHEDULER_KEY, create_app
+from handlers import content, crisis
 from storage.models import InboundTask, Lease, ProcessedEvent
+from storage.models_polls import PollBallot
 from tests.conftest import make_settings
 from tests.fake_connector import FakeConnector
-from tests.fake_slack import EMPLOYEE, TEAM, FakeSlack
-from tests.test_slack import SlackBot, dm_of, slack_env
+from tests.fake_slack import EMPLOYEE, LEAD, TEAM, FakeSlack, _user
+from tests.test_slack import SlackBot, all_text, button, dm_of, slack_env
 from tests.test_teams import USERS, Teams
 
 pytestmark = pytest.mark.postgres
@@ -297,3 +302,146 @@ async def test_both_replicas_report_the_shared_backlog_in_their_metrics(replicas
     b_body = await (await b.client.get("/metrics")).text()
     assert 'ambassador_events_received_total{platform="slack",type="message"} 1.0' in a_body
     assert "ambassador_events_received_total{" not in b_body
+
+
+# -- the same end-to-end journey on one replica and on two ------------------------------------------
+
+# Monday 9 March 2026, 09:30 in Berlin: the weekly nudge is due.
+NUDGE_DUE = datetime(2026, 3, 9, 8, 30, tzinfo=UTC)
+BACKUP_USER = "U0BEN"
+TRUCK = "crisis A video of our truck accident is going viral on TikTok https://www.tiktok.com/@someone/video/7300"
+
+
+class Deployment:
+    """One or two replicas on one PostgreSQL behind a round-robin load balancer: every request goes
+    to the next replica, and every replica's scheduler tries every due job, as they all do in production."""
+
+    def __init__(self, replicas: list[Replica], fake: FakeSlack, connector: FakeConnector, clock: Clock) -> None:
+        self.replicas = replicas
+        self.fake = fake
+        self.connector = connector
+        self.clock = clock
+        self._next = itertools.cycle(replicas)
+
+    def next(self) -> Replica:
+        return next(self._next)
+
+    async def dm(self, user: str, text: str, **kw: Any) -> None:
+        assert (await self.next().slack.dm(user, text, **kw)).status == 200
+        await self.settled()
+
+    async def click(self, user: str, posted: dict[str, Any], label: str) -> None:
+        assert (await self.next().slack.click(user, button(posted, label), channel=dm_of(user))).status == 200
+        await self.settled()
+
+    async def settled(self) -> None:
+        for replica in self.replicas:
+            await replica.slack.settled()
+            await crisis.settle(replica.core)
+
+    async def tick(self, *names: str) -> None:
+        await asyncio.gather(*(r.scheduler.run_once(e) for r in self.replicas for e in r.scheduler.jobs
+                               if e.name in names))
+        await self.settled()
+
+    def texts(self, user: str) -> list[str]:
+        return [all_text(c.params) for c in self.fake.calls
+                if c.method == "chat.postMessage" and c.params.get("channel") == dm_of(user)]
+
+    def last(self, user: str) -> dict[str, Any]:
+        return [c.params for c in self.fake.calls
+                if c.method == "chat.postMessage" and c.params.get("channel") == dm_of(user)][-1]
+
+
+@pytest.fixture(params=[1, 2], ids=["one-replica", "two-replicas"])
+async def deployment(request, pg_url, fake, connector, aiohttp_client, tmp_path, clock) -> Deployment:
+    fake.users[BACKUP_USER] = _user(BACKUP_USER, "ben.backup@example.com", "Ben Backup")
+    fake.clock = lambda: clock().timestamp()
+    settings = make_settings(tmp_path, pg_url, TEAMS_ALLOW_UNAUTHENTICATED="1", **slack_env(fake))
+    replicas = []
+    for name in "AB"[: request.param]:
+        client = await aiohttp_client(create_app(settings, background=False))
+        client.app[CORE_KEY].clock = clock
+        content.configure(client.app[CORE_KEY], pacer=content.Pacer(1000, 0))
+        replicas.append(Replica(name, client, fake, connector))
+    return Deployment(replicas, fake, connector, clock)
+
+
+def _once(texts: list[str], needle: str) -> str:
+    found = [t for t in texts if needle in t]
+    assert len(found) == 1, (needle, len(found))
+    return found[0]
+
+
+async def test_the_end_to_end_journey_is_the_same_on_one_replica_and_on_two(deployment: Deployment):
+    d, fake = deployment, deployment.fake
+    for user in (LEAD, BACKUP_USER):
+        await d.dm(user, "language en")
+
+    # help, then joining with the buttons: each request to the next replica.
+    await d.dm(EMPLOYEE, "help")
+    await d.click(EMPLOYEE, d.last(EMPLOYEE), "Join the program")
+    await d.click(EMPLOYEE, d.last(EMPLOYEE), "I agree, join")
+    _once(d.texts(EMPLOYEE), "Welcome to")
+
+    # a question to the answer engine
+    await d.dm(EMPLOYEE, "May I post a photo of our new office on LinkedIn?")
+    assert "⛔" in d.last(EMPLOYEE)["text"] or "✅" in d.last(EMPLOYEE)["text"] or "⚠️" in d.last(EMPLOYEE)["text"]
+
+    # a poll: out to the member, voted, the vote changed on the other replica, counted once
+    await d.dm(LEAD, 'poll "Which lunch format?" Pizza | Salad --closes 2d')
+    poll = next(c.params for c in fake.calls if c.method == "chat.postMessage"
+                and c.params.get("channel") == dm_of(EMPLOYEE) and "lunch" in c.params.get("text", ""))
+    await d.click(EMPLOYEE, poll, "Salad")
+    await d.click(EMPLOYEE, poll, "Pizza")
+    updates = fake.called("chat.update")
+    assert len(updates) == 2 and "Your answer: Pizza" in updates[-1]["text"]
+    async with d.replicas[-1].core.db.session() as s:
+        [ballot] = (await s.exec(select(PollBallot))).all()
+    assert ballot.choices == 0b01
+
+    # a crisis report: the lead is alerted once; unacknowledged, the backup after the timeout, once;
+    # the lead acknowledges; the reporter and the backup hear it once
+    await d.dm(EMPLOYEE, TRUCK)
+    _once(d.texts(EMPLOYEE), "Report K-2026-0001 received")
+    _once(d.texts(LEAD), "Crisis report K-2026-0001")
+    for _ in range(3):  # ticks within the lead's ten minutes: nothing more
+        d.clock.advance(seconds=5)
+        await d.tick("crisis-escalation")
+    assert not any("K-2026-0001" in t for t in d.texts(BACKUP_USER))
+    d.clock.advance(minutes=10)
+    await d.tick("crisis-escalation")
+    await d.tick("crisis-escalation")
+    _once(d.texts(BACKUP_USER), "Crisis report K-2026-0001")
+    alert = next(c.params for c in fake.calls if c.method == "chat.postMessage"
+                 and c.params.get("channel") == dm_of(LEAD) and "K-2026-0001" in c.params.get("text", ""))
+    await d.click(LEAD, alert, "Acknowledge")
+    _once(d.texts(EMPLOYEE), "Your crisis report K-2026-0001 was taken by Lea Lead")
+    _once(d.texts(BACKUP_USER), "K-2026-0001 is taken by Lea Lead")
+    d.clock.advance(minutes=30)
+    await d.tick("crisis-escalation")
+    assert len([t for t in d.texts(LEAD) if "Crisis report K-2026-0001" in t]) == 1
+
+    # the weekly nudge, with every replica's scheduler trying: once
+    await d.dm(LEAD, "content add\nurl: https://example.com/news/plant\ntitle: Our new plant\n"
+                     "en: We are opening a new plant!\nde: Wir eröffnen ein neues Werk!")
+    d.clock.now = NUDGE_DUE
+    await d.tick("content-nudge")
+    d.clock.advance(minutes=5)
+    await d.tick("content-nudge")
+    assert [k for k in fake.keyed(dm_of(EMPLOYEE)) if "nudge" in k] == ["ambassador-nudge-1"]
+
+    # leaving
+    await d.dm(EMPLOYEE, "leave")
+    _once(d.texts(EMPLOYEE), "You've left")
+
+    # Teams: an answer, and a redelivery to the other replica answered never twice
+    teams_help = d.next().teams.message("help")
+    answered = [await d.next().teams.send(teams_help), await d.next().teams.send(teams_help)]
+    assert sorted(len(posted) for posted in answered) == [0, 1]
+
+    # everything answered, once: one task per message, none left
+    async with d.replicas[0].core.db.session() as s:
+        tasks = (await s.exec(select(InboundTask))).all()
+    assert all(t.status == "done" for t in tasks)
+    assert len({t.event_key for t in tasks}) == len(tasks)
