@@ -56,6 +56,18 @@ def storable(value: Any) -> Any:
     return value
 
 
+def button_id(value: Any) -> int | None:
+    """A database id carried by a button's value; None when it is none.
+
+    JSON also carries 2**80, Infinity and NaN, which no database column holds.
+    """
+    try:
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if -(2**63) <= number < 2**63 and not isinstance(value, bool) else None
+
+
 @dataclass
 class Profile:
     """What the platform tells about a user; filled by the adapter."""

@@ -33,7 +33,7 @@ from sqlmodel import select
 from bot.config import ConfigError
 from bot.core import Context, Core, DeliveryError
 from bot.i18n import Translator, normalize_language
-from bot.messages import Button, Field, Incoming, Reply
+from bot.messages import Button, Field, Incoming, Reply, button_id
 from bot.router import BACKUP, LEAD, Router
 from knowledge.llm import Composer
 from knowledge.loader import KBError
@@ -411,11 +411,6 @@ def _fit(value: dict[str, Any], text: str, key: str = "q") -> dict[str, Any]:
         text = text[: max(0, len(text) - (size - _BUTTON_VALUE_MAX) - 8)]
 
 
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 # -- asking ---------------------------------------------------------------------------
@@ -569,7 +564,7 @@ async def _feedback(ctx: Context, msg: Incoming, helpful: bool) -> Reply:
     values = msg.values
     service = knowledge(ctx.core)
     try:
-        result = await service.recorder.record_feedback(_int(values.get("a")), helpful, asker=ctx.person)
+        result = await service.recorder.record_feedback(button_id(values.get("a")), helpful, asker=ctx.person)
     except Exception:
         log.exception("answer feedback not recorded")
         result = "unknown"
@@ -603,7 +598,7 @@ async def pass_on(ctx: Context, msg: Incoming) -> Reply:
     service = knowledge(ctx.core)
     try:
         gap, new = await service.recorder.record_gap(
-            _int(msg.values.get("a")), question, asker=ctx.person, reason=reason, language=ctx.lang
+            button_id(msg.values.get("a")), question, asker=ctx.person, reason=reason, language=ctx.lang
         )
     except Exception:
         log.exception("gap not recorded")

@@ -52,7 +52,7 @@ from sqlmodel import select
 from bot.config import Settings, validate_section
 from bot.core import Context, Core
 from bot.i18n import Translator, normalize_language
-from bot.messages import Button, Incoming, Reply
+from bot.messages import Button, Incoming, Reply, button_id
 from bot.messages import Field as RField
 from bot.router import BACKUP, COMMUNICATOR, CORE, LEAD, MEMBER, Router, normalize_command_text
 from storage.models import ConversationRef, Identity, Lease, Person, ProgramEvent, RoleGrant
@@ -1041,11 +1041,11 @@ async def _decide(ctx: Context, item_id: int | None, status: str, note: str | No
 
 
 async def approve_action(ctx: Context, msg: Incoming) -> Reply:
-    return await _decide(ctx, _int(msg.values.get("i")), "approved")
+    return await _decide(ctx, button_id(msg.values.get("i")), "approved")
 
 
 async def reject_action(ctx: Context, msg: Incoming) -> Reply:
-    return await _decide(ctx, _int(msg.values.get("i")), "rejected")
+    return await _decide(ctx, button_id(msg.values.get("i")), "rejected")
 
 
 async def approve_command(ctx: Context, msg: Incoming) -> Reply:
@@ -1058,13 +1058,6 @@ async def reject_command(ctx: Context, msg: Incoming) -> Reply:
     return await _decide(ctx, number, "rejected", note[:500] if note else None)
 
 
-def _int(value: Any) -> int | None:
-    # An id from a button: JSON also carries 2**80, Infinity and NaN, which no database column holds.
-    try:
-        number = int(value)
-    except (TypeError, ValueError, OverflowError):
-        return None
-    return number if -(2**63) <= number < 2**63 else None
 
 
 # -- chat: a member's own settings ----------------------------------------------------------------
@@ -2589,7 +2582,7 @@ async def thanks_command(ctx: Context, msg: Incoming) -> Reply | list[Reply] | N
 
 async def thanks_off_action(ctx: Context, msg: Incoming) -> Reply:
     await set_pref(ctx.core, ctx.person.id, thanks=False)
-    delivery_id = _int(msg.values.get("d"))
+    delivery_id = button_id(msg.values.get("d"))
     async with ctx.db.session() as s:
         row = await s.get(ContentDelivery, delivery_id) if delivery_id is not None else None
     if row is None or row.person_id != ctx.person.id or row.kind != "thanks":
@@ -2699,7 +2692,7 @@ def nudge_reply(core: Core, pairs: list[tuple[ContentItem | None, ContentLink]],
 
 async def _answer(ctx: Context, msg: Incoming, column: str) -> Reply:
     t = ctx.t
-    link_id = _int(msg.values.get("l"))
+    link_id = button_id(msg.values.get("l"))
     now = ctx.core.now()
     async with ctx.db.session() as s:
         link = await s.get(ContentLink, link_id) if link_id is not None else None

@@ -19,7 +19,7 @@ from sqlalchemy import delete, func, update
 from sqlmodel import select
 
 from bot.core import Context
-from bot.messages import Button, Field, Incoming, Reply
+from bot.messages import Button, Field, Incoming, Reply, button_id
 from bot.router import BACKUP, COMMUNICATOR, LEAD, Router, normalize_command_text
 from storage.models import Person
 from storage.models_polls import Feedback
@@ -134,9 +134,8 @@ async def feedback(ctx: Context, msg: Incoming, *, prefix: str = "") -> Reply:
 
 
 async def feedback_anonymize(ctx: Context, msg: Incoming) -> Reply:
-    try:
-        fid = int(msg.values.get("id"))
-    except (TypeError, ValueError):
+    fid = button_id(msg.values.get("id"))
+    if fid is None:
         return Reply(text=ctx.t("feedback.not_yours"), private=True)
     async with ctx.db.session() as s:
         done = await s.execute(update(Feedback).where(Feedback.id == fid, Feedback.person_id == ctx.person.id)

@@ -4,6 +4,7 @@ status, my data, forget me."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete
 from sqlmodel import select
@@ -167,7 +168,10 @@ async def join_confirm(ctx: Context, msg: Incoming) -> Reply:
         person = await s.get(Person, ctx.person.id)
         if person.is_member:
             return Reply(text=t("join.already", date=fmt_date(person.joined_at, ctx.lang)))
-        version = int(msg.values.get("notice_version") or app.privacy.notice_version)
+        version = _notice_version(msg.values.get("notice_version"), app.privacy.notice_version)
+        if version is None:
+            # Not a notice this bot showed: consent is recorded only for one it did, so show it (again).
+            return await join(ctx, msg)
         now = utcnow()
         person.is_member, person.joined_at, person.left_at = True, now, None
         if ctx.person.language is None:
@@ -176,6 +180,17 @@ async def join_confirm(ctx: Context, msg: Incoming) -> Reply:
         s.add(ProgramEvent(kind="join", person_id=person.id, pseudonym=person.pseudonym, at=now))
         await s.commit()
     return Reply(text=t("join.done", program=app.program.name))
+
+
+def _notice_version(value: Any, current: int) -> int | None:
+    """The privacy notice version a join button carries (none: the current one); None when it names none."""
+    if value is None or value == "":
+        return current
+    try:
+        version = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return version if 1 <= version <= current and not isinstance(value, bool) else None
 
 
 async def join_cancel(ctx: Context, msg: Incoming) -> Reply:
