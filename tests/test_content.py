@@ -26,23 +26,13 @@ from handlers import content
 from storage.db import Database
 from storage.models import Identity, Person, ProgramEvent
 from storage.models_content import ContentDelivery, ContentItem, ContentLink, ContentRun
+from tests.clock import Clock
 from tests.conftest import COMMUNICATOR_EMAIL, LEAD_EMAIL, make_settings
 
 # Monday 30 March 2026, 09:30 in Berlin (CEST) is 07:30 UTC.
 MONDAY = datetime(2026, 3, 30, 7, 30, tzinfo=UTC)
 CONTENT = {"public_url": "https://amb.example.com", "schedule": "30 9 * * MON", "core_group_days_earlier": 1,
            "max_items": 2, "require_approval": True}
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def move(self, **kw: float) -> None:
-        self.now += timedelta(**kw)
 
 
 class Crash(BaseException):

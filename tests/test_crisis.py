@@ -26,6 +26,7 @@ from bot.web import build_core
 from handlers import crisis
 from storage.models import Person
 from storage.models_crisis import CrisisAttempt, CrisisEvent, CrisisReport, Hold
+from tests.clock import Clock
 from tests.conftest import EMPLOYEE_EMAIL, LEAD_EMAIL, make_settings
 
 BACKUP_EMAIL = "ben.backup@example.com"
@@ -41,17 +42,6 @@ PEOPLE = {
     GUSTAV: ("gustav@partner.example", "Gustav Gast"),
 }
 TRUCK = "crisis A video of our truck accident is going viral on TikTok https://www.tiktok.com/@someone/video/7300"
-
-
-class Clock:
-    def __init__(self, start: datetime = START) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **kw: float) -> None:
-        self.now += timedelta(**kw)
 
 
 @dataclass
@@ -155,7 +145,7 @@ async def make_bot(core: Core, crisis_section: dict | None = None, clock: Clock 
                    sender: FakeSender | None = None) -> Bot:
     if crisis_section is not None:
         core.settings.app.crisis = crisis_section
-    clock = clock or Clock()
+    clock = clock or Clock(START)
     core.clock = clock
     sender = sender or FakeSender()
     core.register_sender("slack", sender)

@@ -47,6 +47,7 @@ from storage.models import ConversationRef, Identity, InboundTask, Person, Proce
 from storage.models_content import ContentDelivery
 from storage.models_crisis import CrisisAttempt, CrisisEvent, CrisisReport
 from storage.models_polls import PollBallot
+from tests.clock import Clock
 from tests.conftest import make_settings
 from tests.fake_connector import FakeConnector
 from tests.fake_slack import EMPLOYEE, LEAD, TEAM, Call, FakeSlack, _user, default_users
@@ -62,17 +63,6 @@ SLACK_ACK = 3.0  # Slack's patience for an acknowledgement
 TRUCK = "crisis A video of our truck accident is going viral on TikTok https://www.tiktok.com/@someone/video/7300"
 ITEM = ("content add\nurl: https://example.com/news/plant\ntitle: Our new plant\n"
         "en: We are opening a new plant!\nde: Wir eröffnen ein neues Werk!")
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def move(self, **kw: float) -> None:
-        self.now += timedelta(**kw)
 
 
 # -- platforms that fail on demand --------------------------------------------------------------

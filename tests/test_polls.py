@@ -25,6 +25,7 @@ from bot.web import build_core
 from handlers import build_router, feedback, meetings, polls
 from storage.models import Identity, Person
 from storage.models_polls import Feedback, Poll, PollBallot, PollOutbox, PollSeries, PollVoter
+from tests.clock import Clock
 from tests.conftest import COMMUNICATOR_EMAIL, EMPLOYEE_EMAIL, LEAD_EMAIL, make_settings
 
 START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # a Monday
@@ -41,17 +42,6 @@ class Who:
 LEA = Who("U0LEA", LEAD_EMAIL, "Lea Lead")
 CLARA = Who("U0CLARA", COMMUNICATOR_EMAIL, "Clara Sales")
 ERIK = Who("U0ERIK", EMPLOYEE_EMAIL, "Erik Employee")
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def move(self, **kw: float) -> None:
-        self.now += timedelta(**kw)
 
 
 @dataclass

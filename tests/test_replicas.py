@@ -18,7 +18,7 @@ import json
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -34,6 +34,7 @@ from bot.web import CORE_KEY, SCHEDULER_KEY, create_app
 from handlers import content, crisis
 from storage.models import InboundTask, Lease, ProcessedEvent
 from storage.models_polls import PollBallot
+from tests.clock import Clock
 from tests.conftest import make_settings
 from tests.fake_connector import FakeConnector
 from tests.fake_slack import EMPLOYEE, LEAD, TEAM, FakeSlack, _user
@@ -45,17 +46,6 @@ pytestmark = pytest.mark.postgres
 # A Wednesday far from the sample's meeting dates and Monday nudges, so the
 # jobs have nothing to send and only their running is watched.
 START = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **kw: float) -> None:
-        self.now += timedelta(**kw)
 
 
 class Replica:
