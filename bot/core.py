@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import bindparam, delete, func, insert, or_, update
+from sqlalchemy import Text, bindparam, cast, delete, func, insert, or_, update
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
@@ -28,7 +28,7 @@ from bot import ratelimit
 from bot.config import Settings
 from bot.groupcommit import GroupCommit
 from bot.i18n import Translator, guess_language, normalize_language
-from bot.messages import MAX_TEXT, Incoming, Profile, Reply
+from bot.messages import MAX_TEXT, Incoming, Profile, Reply, storable
 from bot.metrics import Metrics
 from bot.router import ALL_ROLES, BACKUP, COMMUNICATOR, CORE, EMPLOYEE, LEAD, MEMBER, Match, Router
 from storage.db import Database
@@ -69,6 +69,9 @@ class _Inbound:
     key: str | None
     payload: dict[str, Any]
     lease_until: datetime
+    # (conversation id, reference) to keep for proactive messages (Teams' personal chats), upserted
+    # in the same transaction: no transaction of its own per message, no write when unchanged.
+    conversation: tuple[str, dict[str, Any]] | None = None
 
 
 @dataclass
@@ -144,6 +147,8 @@ class Core:
         # person id -> (valid until, email, grants) read with the person's event, for its dispatch.
         self._fresh_grants: dict[int, tuple[float, str, list[tuple[str, str, bool]]]] = {}
         self._marking: set[asyncio.Task[None]] = set()  # answers delivered, their "done" not stored yet
+        # (platform, user id) -> the read of that person's conversation under way (conversation_of).
+        self._reading_conversations: dict[tuple[str, str], asyncio.Future[ConversationRef | None]] = {}
         # In this replica's memory: bot/ratelimit.py says what is never limited, and why.
         self.limiter = ratelimit.RateLimiter(settings.app.limits.per_user_per_minute, registry=self.metrics.registry)
         router.texts(ratelimit.TEXTS)
@@ -160,15 +165,20 @@ class Core:
         lang = normalize_language(lang) or self.settings.app.language.default
         return Translator(self.router.catalog, lang, self.settings.app.language.german_address)
 
-    async def accept(self, incoming: Incoming) -> int | None:
+    async def accept(self, incoming: Incoming, *,
+                     conversation: tuple[str, dict[str, Any]] | None = None) -> int | None:
         """Record an incoming message before the platform is acknowledged.
 
         Returns the task id, or None when the event id was seen before (a retry
         or a redelivery): then nothing is stored and nothing is answered.
+        ``conversation`` (conversation id, reference): where the sender can be reached
+        proactively, kept as ``remember_conversation`` would, in the same transaction (a
+        redelivery keeps it too).
         """
         self.metrics.received.labels(incoming.platform, incoming.source).inc()
         key = f"{incoming.platform}:{incoming.event_id}"[:300] if incoming.event_id else None
-        task_id = await self._inbox.submit(_Inbound(incoming, key, incoming.to_dict(), utcnow() + LEASE))
+        task_id = await self._inbox.submit(_Inbound(incoming, key, incoming.to_dict(), utcnow() + LEASE,
+                                                    conversation))
         if task_id is None:
             log.info("duplicate delivery ignored", extra={"platform": incoming.platform, "event_id": incoming.event_id})
             self.metrics.event(incoming, "duplicate")
@@ -190,10 +200,20 @@ class Core:
                 batch.append(item)
             else:
                 finished.setdefault((item.status, item.error), []).append(item.task_id)
+        references: dict[tuple[str, str], dict[str, Any]] = {}
+        for item in batch:
+            if item.conversation is not None and item.incoming.user_id:
+                conversation_id, reference = item.conversation
+                references[(item.incoming.platform, item.incoming.user_id)] = {
+                    "platform": item.incoming.platform, "user_id": item.incoming.user_id,
+                    "conversation_id": conversation_id, "reference": reference, "updated_at": now}
         async with self.db.engine.begin() as conn:
             for (status, error), ids in finished.items():
                 await conn.execute(statements.finish, {"ids": sorted(ids), "_status": status, "_error": error,
                                                        "_at": now})
+            if references:
+                # Sorted: two replicas upserting the same people lock the rows in the same order.
+                await conn.execute(statements.conversation, [references[k] for k in sorted(references)])
             fresh: set[str] = set()
             keys = list(dict.fromkeys(item.key for item in batch if item.key))
             if keys:
@@ -215,11 +235,24 @@ class Core:
                 for i, task_id in zip(take, ids, strict=True):
                     results[positions[i]] = task_id
                 await self._prefetch_people(conn, [batch[i].incoming for i in take])
+        for key in references:
+            self._reading_conversations.pop(key, None)  # a read begun before the commit may miss it
         return results
 
     async def _prefetch_people(self, conn: Any, incomings: list[Incoming]) -> None:
         """The person rows and role grants of the events' senders, one query per platform for the
-        batch: the dispatch after the acknowledgement then needs no query of its own for them."""
+        batch: the dispatch after the acknowledgement then needs no query of its own for them.
+        Senders the bot has never seen are created here too (see _first_contacts)."""
+        found = await self._read_people(conn, incomings)
+        unknown = [i for i in incomings if i.user_id and (i.platform, i.user_id) not in found]
+        if unknown and await self._first_contacts(conn, unknown):
+            found |= await self._read_people(conn, unknown)
+        for incoming in incomings:
+            entry = found.get((incoming.platform, incoming.user_id))
+            if entry is not None:
+                incoming.__dict__[_PREFETCH] = entry
+
+    async def _read_people(self, conn: Any, incomings: list[Incoming]) -> dict[tuple[str, str], _Prefetch]:
         users: dict[str, set[str]] = {}
         for incoming in incomings:
             if incoming.user_id:
@@ -234,10 +267,45 @@ class Core:
                     entry = found[(platform, row["_user"])] = _Prefetch({k: row[k] for k in columns}, [])
                 if row["_role"] is not None:
                     entry.grants.append((row["_role"], row["_department"], bool(row["_granted"])))
+        return found
+
+    async def _first_contacts(self, conn: Any, incomings: list[Incoming]) -> bool:
+        """Senders without a person yet whose platform gave their address: their person (as person_for
+        makes it, or the one known from the other platform by that address) and account, written with
+        their events instead of in a transaction each (a burst of first contacts, such as employees
+        reporting a crisis, would otherwise queue for SQLite's one writer). Whatever another replica
+        created meanwhile is left alone (nothing is inserted twice); person_for finishes any sender
+        not created here. True when an account was added."""
+        wanted: dict[tuple[str, str], tuple[Incoming, str]] = {}
         for incoming in incomings:
-            entry = found.get((incoming.platform, incoming.user_id))
-            if entry is not None:
-                incoming.__dict__[_PREFETCH] = entry
+            profile = incoming.profile
+            if profile is None or profile.deleted or not profile.email or not _storable_profile(profile):
+                continue  # person_for's own way: it knows what to do with them
+            email = profile.email.strip().lower()
+            if email:
+                wanted.setdefault((incoming.platform, incoming.user_id), (incoming, email))
+        if not wanted:
+            return False
+        statements = _statements(self.db.is_sqlite)
+        people = Person.__table__
+        emails = sorted({email for _, email in wanted.values()})
+        ids = {row.email: row.id for row in (await conn.execute(
+            core_select(people.c.id, people.c.email).where(people.c.email.in_(emails)))).all()}
+        new: dict[str, dict[str, Any]] = {}
+        for incoming, email in wanted.values():
+            if email not in ids and email not in new:
+                person = Person(email=email)
+                _first_profile(person, incoming.profile)
+                new[email] = person.model_dump(exclude={"id"})
+        if new:
+            for row in (await conn.execute(statements.person, [new[e] for e in sorted(new)])).all():
+                ids[row.email] = row.id
+        # Sorted, as the people above: two replicas writing the same accounts lock them in the same order.
+        accounts = [{"person_id": ids[email], "platform": incoming.platform, "user_id": incoming.user_id,
+                     "team_id": incoming.team_id} for _, (incoming, email) in sorted(wanted.items()) if email in ids]
+        if accounts:
+            await conn.execute(statements.identity, accounts)
+        return bool(accounts)
 
     async def run(self, task_id: int | None, incoming: Incoming, send: Send,
                   *, replies: list[Reply] | None = None) -> list[Reply]:
@@ -301,9 +369,10 @@ class Core:
             )
             await s.commit()
 
-    async def handle(self, incoming: Incoming, send: Send) -> list[Reply]:
+    async def handle(self, incoming: Incoming, send: Send, *,
+                     conversation: tuple[str, dict[str, Any]] | None = None) -> list[Reply]:
         """accept + run, for adapters that answer in the same request (Teams, shell)."""
-        task_id = await self.accept(incoming)
+        task_id = await self.accept(incoming, conversation=conversation)
         if task_id is None:
             return []
         return await self.run(task_id, incoming, send)
@@ -426,6 +495,9 @@ class Core:
                                    team_id=incoming.team_id))
             if row is None:
                 row = Person(email=email)
+                if profile:
+                    # Written with the insert: a first contact is one INSERT, not an INSERT and an UPDATE.
+                    _first_profile(row, profile)
                 s.add(row)
                 try:
                     await s.flush()
@@ -561,6 +633,13 @@ class Core:
     async def remember_conversation(self, platform: str, user_id: str, conversation_id: str,
                                     reference: dict[str, Any]) -> None:
         """Keep where a person can be reached proactively (a Teams ConversationReference)."""
+        try:
+            await self._remember_conversation(platform, user_id, conversation_id, reference)
+        finally:
+            self._reading_conversations.pop((platform, user_id), None)  # a read begun before may miss it
+
+    async def _remember_conversation(self, platform: str, user_id: str, conversation_id: str,
+                                     reference: dict[str, Any]) -> None:
         async with self.db.session() as s:
             row = (
                 await s.exec(
@@ -580,6 +659,19 @@ class Core:
                 await s.rollback()
 
     async def conversation_of(self, platform: str, user_id: str) -> ConversationRef | None:
+        """Where a person can be reached proactively. Callers asking for the same person while a read
+        is under way share it (many alerts to one lead at once need one read, not one each); a caller
+        arriving after it finished reads again, so nothing older than a read in flight is returned."""
+        key = (platform, user_id)
+        reading = self._reading_conversations.get(key)
+        if reading is None or reading.get_loop() is not asyncio.get_running_loop():
+            reading = asyncio.ensure_future(self._read_conversation(platform, user_id))
+            self._reading_conversations[key] = reading
+            reading.add_done_callback(lambda done: self._reading_conversations.pop(key, None)
+                                      if self._reading_conversations.get(key) is done else None)
+        return await asyncio.shield(reading)
+
+    async def _read_conversation(self, platform: str, user_id: str) -> ConversationRef | None:
         async with self.db.session() as s:
             return (
                 await s.exec(
@@ -589,14 +681,17 @@ class Core:
 
     # -- messages the bot starts ---------------------------------------
 
-    async def notify(self, person_id: int, replies: list[Reply]) -> str:
+    async def notify(self, person_id: int, replies: list[Reply], *,
+                     identities: list[Identity] | None = None) -> str:
         """Send to a person's direct chat on the first platform that takes it.
 
         Returns the platform that delivered; raises DeliveryError naming each
-        platform's failure when none did.
+        platform's failure when none did. ``identities``: the person's, read by the
+        caller moments ago (many messages to one person at once need not read them each).
         """
-        async with self.db.session() as s:
-            identities = (await s.exec(select(Identity).where(Identity.person_id == person_id))).all()
+        if identities is None:
+            async with self.db.session() as s:
+                identities = (await s.exec(select(Identity).where(Identity.person_id == person_id))).all()
         failures: list[str] = []
         for ident in identities:
             sender = self.senders.get(ident.platform)
@@ -761,13 +856,18 @@ class _Statements:
     seen: Any  # ProcessedEvent rows; returns the keys that were new
     task: Any  # InboundTask rows; returns their ids in order
     finish: Any  # marks tasks (expanding "ids") done or failed
+    conversation: Any  # upserts ConversationRef rows; an unchanged one is not written
+    person: Any  # new Person rows; an address another replica created meanwhile is skipped; returns id, email
+    identity: Any  # new Identity rows; one that exists already is skipped
 
 
 @functools.cache
 def _statements(is_sqlite: bool) -> _Statements:
     """The group commits' statements, built once per dialect: building one costs about what running it does."""
-    events, tasks = ProcessedEvent.__table__, InboundTask.__table__
+    events, tasks, refs = ProcessedEvent.__table__, InboundTask.__table__, ConversationRef.__table__
+    people, identities = Person.__table__, Identity.__table__
     dialect_insert = sqlite.insert if is_sqlite else postgresql.insert
+    upsert = dialect_insert(refs)
     return _Statements(
         seen=dialect_insert(events).on_conflict_do_nothing(index_elements=["key"]).returning(events.c.key),
         task=insert(tasks).returning(tasks.c.id, sort_by_parameter_order=True),
@@ -775,6 +875,17 @@ def _statements(is_sqlite: bool) -> _Statements:
         finish=update(tasks).where(tasks.c.id.in_(bindparam("ids", expanding=True))).values(
             status=bindparam("_status"), error=bindparam("_error"), done_at=bindparam("_at"), payload={},
             lease_until=None),
+        # JSON has no equality in PostgreSQL: the serialised texts are compared (the same reference
+        # serialises the same way; a spurious difference only costs a write).
+        conversation=upsert.on_conflict_do_update(
+            index_elements=["platform", "user_id"],
+            set_={"conversation_id": upsert.excluded.conversation_id, "reference": upsert.excluded.reference,
+                  "updated_at": upsert.excluded.updated_at},
+            where=or_(refs.c.conversation_id != upsert.excluded.conversation_id,
+                      cast(refs.c.reference, Text) != cast(upsert.excluded.reference, Text))),
+        person=dialect_insert(people).on_conflict_do_nothing(index_elements=["email"])
+        .returning(people.c.id, people.c.email),
+        identity=dialect_insert(identities).on_conflict_do_nothing(index_elements=["platform", "user_id"]),
     )
 
 
@@ -791,6 +902,25 @@ def _people_and_grants() -> Any:
         .where(identities.c.platform == bindparam("platform"),
                identities.c.user_id.in_(bindparam("users", expanding=True)))
     )
+
+
+def _storable_profile(profile: Profile) -> bool:
+    """Whether every text of a profile goes into a database column as it is (no NUL, no lone surrogate):
+    a first contact written with its event must never make the event's own transaction fail."""
+    return all(storable(v) is v for v in (profile.email, profile.name, profile.timezone) if isinstance(v, str))
+
+
+def _first_profile(row: Person, profile: Profile) -> None:
+    """What person_for's profile update below sets on a new row, set before its insert."""
+    if profile.name:
+        row.display_name = profile.name
+    if profile.timezone:
+        row.timezone = profile.timezone
+    if profile.is_guest is not None or profile.is_external is not None:
+        row.is_guest = bool(profile.is_guest) or bool(profile.is_external)
+    row.profile_checked_at = utcnow()
+    if not profile.deleted:
+        row.active = True
 
 
 def _unchanged_person(row: dict[str, Any], profile: Profile | None) -> Person | None:

@@ -14,6 +14,7 @@ nudges consult.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 import time
@@ -28,17 +29,20 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from email_validator import EmailNotValidError, validate_email
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
-from sqlalchemy import func, or_, update
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy import bindparam, func, insert, or_, update
+from sqlalchemy import select as core_select
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import select
 
 from bot import notify as mail
 from bot.config import Settings, validate_section
 from bot.core import Context, Core, DeliveryError
+from bot.groupcommit import GroupCommit
 from bot.messages import Button, Incoming, Reply
 from bot.messages import Field as ReplyField
 from bot.router import BACKUP, EMPLOYEE, LEAD, Router
-from storage.models import Person, RoleGrant
+from storage.models import Identity, Person, RoleGrant
 from storage.models_crisis import CrisisAttempt, CrisisEvent, CrisisReport, Hold
 
 log = logging.getLogger("ambassador.crisis")
@@ -57,6 +61,7 @@ JOB_SECONDS = 2.0  # how often due escalations are looked for: the slack after a
 CLAIM = timedelta(seconds=60)  # a replica working on a report's step holds it this long at most
 FIRST_CLAIM = timedelta(seconds=15)  # the reporting process sends the first alert within this, or the job does
 DELIVERY_TIMEOUT = 30.0  # one alert; past it the next level is alerted (the Teams adapter retries 429s within it)
+RECEIPT_AFTER = 2.0  # the reporter's receipt waits for the first alert to go out this long at most
 RECORD_RETRIES = (0.25, 0.5, 1, 2, 4, 8)  # storing a step's outcome: about 16 s, well within CLAIM
 HOLD_BATCH = 25  # members told at once about a hold
 MAX_REPORT_TEXT = 20_000
@@ -218,16 +223,35 @@ def load_config(settings: Settings) -> CrisisConfig:
 @dataclass
 class _State:
     config: CrisisConfig
+    # Reports arriving together are stored in one transaction, and their first alerts' outcomes
+    # recorded in one (bot/groupcommit.py): a burst of reports is what this capability must be fast at.
+    stores: GroupCommit[_NewReport, tuple[CrisisReport, bool, _Step | None]]
+    records: GroupCommit[_Outcome, bool]
     tasks: set[asyncio.Task] = field(default_factory=set)
 
 
 _STATES: weakref.WeakKeyDictionary[Core, _State] = weakref.WeakKeyDictionary()
 
 
+def _refused(exc: Exception) -> bool:
+    # A row the database refuses (a report stored meanwhile by another replica): the batch's
+    # items are written one by one, so only that one sees it.
+    return isinstance(exc, IntegrityError | DataError)
+
+
 def _state(core: Core) -> _State:
     st = _STATES.get(core)
     if st is None:
-        st = _STATES[core] = _State(config=load_config(core.settings))
+        ref = weakref.ref(core)  # the state is the core's: it must not keep the core alive
+
+        async def store(items: list[_NewReport]) -> list[tuple[CrisisReport, bool, _Step | None]]:
+            return await _write_reports(ref(), items)
+
+        async def record(items: list[_Outcome]) -> list[bool]:
+            return await _write_outcomes(ref(), items)
+
+        st = _STATES[core] = _State(config=load_config(core.settings), stores=GroupCommit(store, singly=_refused),
+                                    records=GroupCommit(record, singly=_refused))
     return st
 
 
@@ -613,6 +637,15 @@ def propose_severity(text: str, cfg: CrisisConfig | None = None) -> str:
 
 async def _role_emails(core: Core, role: str) -> list[str]:
     """The addresses behind a role name, app.yaml plus the changes made in chat."""
+    want = LEAD if role in LEAD_ROLES else BACKUP
+    async with core.db.session() as s:
+        grants = (await s.exec(select(RoleGrant).where(RoleGrant.role == want, RoleGrant.department == "")
+                               .order_by(RoleGrant.changed_at))).all()
+    return _emails_of_role(core, role, [(g.role, g.email, g.granted) for g in grants])
+
+
+def _emails_of_role(core: Core, role: str, grants: Iterable[tuple[str, str, bool]]) -> list[str]:
+    """The addresses behind a role name from app.yaml and the grants (role, email, granted), oldest first."""
     cfg = core.settings.app.roles
     want = LEAD if role in LEAD_ROLES else BACKUP
     out: list[str] = []
@@ -620,14 +653,13 @@ async def _role_emails(core: Core, role: str) -> list[str]:
         out.append(cfg.comms_lead.lower())
     if want == BACKUP:
         out += [b.lower() for b in cfg.backup]
-    async with core.db.session() as s:
-        grants = (await s.exec(select(RoleGrant).where(RoleGrant.role == want, RoleGrant.department == "")
-                               .order_by(RoleGrant.changed_at))).all()
-    for g in grants:
-        email = g.email.lower()
-        if g.granted and email not in out:
+    for grant_role, grant_email, granted in grants:
+        if grant_role != want:
+            continue
+        email = grant_email.lower()
+        if granted and email not in out:
             out.append(email)
-        elif not g.granted and email in out:
+        elif not granted and email in out:
             out.remove(email)
     return out
 
@@ -688,58 +720,183 @@ async def store_report(core: Core, person: Person, draft: Draft, *, lang: str,
     return report, created
 
 
+@dataclass
+class _NewReport:
+    """A report on its way into the database, with its first alert claimed when ``claim``."""
+
+    person: Person
+    draft: Draft
+    lang: str
+    source_key: str | None
+    claim: bool
+    now: datetime
+
+
 async def _store(core: Core, person: Person, draft: Draft, *, lang: str, source_key: str | None,
                  claim: bool) -> tuple[CrisisReport, bool, _Step | None]:
+    """Store a report (and, with ``claim``, its first step claimed for this process with its attempts).
+
+    Reports arriving together share one transaction (``_write_reports``); each caller returns once
+    its report is committed, as with a transaction of its own.
+    """
+    report, created, step = await _state(core).stores.submit(
+        _NewReport(person=person, draft=draft, lang=lang, source_key=source_key, claim=claim, now=core.now()))
+    if created:
+        log.info("crisis reported", extra={"ref": report.ref, "severity": report.severity, "source": draft.source})
+    return report, created, step
+
+
+def _detached(model: type[Any], row: Any) -> Any:
+    """An ORM object from a row read or written with Core statements, as a closed session leaves one."""
+    obj = model(**dict(row))
+    make_transient_to_detached(obj)
+    return obj
+
+
+async def _write_reports(core: Core, items: list[_NewReport]) -> list[tuple[CrisisReport, bool, _Step | None]]:
+    """One transaction for the reports that arrived together: their rows, first audit entries and, for the
+    claimed ones, the first step's claim and attempts (written as 'sending' before anything is sent: this
+    process sends them without another write in between; if it stops, the short claim runs out and the
+    job sends them, their outcome unknown). The policy's people are read in the same transaction, once for
+    the batch, and handed to the first alert: who is alerted is what the database said when the report was
+    stored, without a read per report."""
     cfg = config(core)
-    now = core.now()
-    severity = propose_severity(draft.text, cfg)
-    url = draft.links[0] if draft.links else None
-    policy_name = cfg.policy_at(now, _tz(core))
-    policy = cfg.policy(policy_name)
-    # Claimed in the same transaction that stores it, with its first attempts: this process sends the
-    # first alert without another write in between; if it stops, the short claim runs out and the job
-    # sends them (their outcome is unknown).
-    targets = await _targets(core, policy.levels[0]) if claim else []
-    token = uuid.uuid4().hex if claim else None
-    async with core.db.session() as s:
-        if source_key:
-            existing = (await s.exec(select(CrisisReport).where(CrisisReport.source_key == source_key))).first()
-            if existing is not None:
-                return existing, False, None
-        report = CrisisReport(
-            source_key=source_key, reporter_id=person.id, reporter_pseudonym=person.pseudonym, reporter_lang=lang,
-            source=draft.source, text=draft.text, links=draft.links, place=platform_of(url, draft.text), url=url,
-            permalink=draft.permalink, attachments=draft.attachments, severity=severity, proposed_severity=severity,
-            policy=policy_name, step=0, next_at=now, created_at=now,
-            claim_until=now + FIRST_CLAIM if claim else None, claim_token=token,
-        )
-        try:
-            s.add(report)
-            await s.flush()
-            report.ref = f"{cfg.reference_prefix}-{now.year}-{report.id:04d}"
-            s.add(CrisisEvent(report_id=report.id, kind="reported", at=now, actor_id=person.id,
-                              actor_pseudonym=person.pseudonym,
-                              detail={"severity": severity, "source": draft.source, "policy": policy_name,
-                                      "links": len(draft.links), "chars": len(draft.text),
-                                      "attachments": [a["name"] for a in draft.attachments]}))
-            attempts = [CrisisAttempt(report_id=report.id, step=0, via=x.via, target=x.target, started_at=now)
-                        for x in targets]
-            s.add_all(attempts)
-            await s.commit()
-        except IntegrityError:
-            # The same message handled twice at the same moment: the other run stored it.
-            await s.rollback()
-            if source_key is None:
-                raise
-            async with core.db.session() as s2:
-                existing = (await s2.exec(select(CrisisReport).where(CrisisReport.source_key == source_key))).one()
-            return existing, False, None
-    log.info("crisis reported", extra={"ref": report.ref, "severity": severity, "source": draft.source})
-    step = None
-    if claim:
-        step = _Step(report=report, token=token, policy=policy, level=0, round=0, targets=len(targets),
-                     to_send=[(x, a.id) for x, a in zip(targets, attempts, strict=True)], reached_before=False)
-    return report, True, step
+    reports, events = CrisisReport.__table__, CrisisEvent.__table__
+    results: list[tuple[CrisisReport, bool, _Step | None] | None] = [None] * len(items)
+    async with core.db.engine.begin() as conn:
+        stored: dict[str, CrisisReport] = {}
+        keys = sorted({it.source_key for it in items if it.source_key})
+        if keys:
+            # A handler run twice for one message (recovery after a crash) makes one report.
+            stored = {row["source_key"]: _detached(CrisisReport, row) for row in (await conn.execute(
+                core_select(reports).where(reports.c.source_key.in_(keys)))).mappings()}
+        fresh: list[int] = []
+        first_of: dict[str, int] = {}
+        for i, it in enumerate(items):
+            if it.source_key in stored:
+                results[i] = (stored[it.source_key], False, None)
+            elif it.source_key and it.source_key in first_of:
+                continue  # the same message twice in one batch: answered from the first below
+            else:
+                if it.source_key:
+                    first_of[it.source_key] = i
+                fresh.append(i)
+        plans = await _first_steps(core, conn, cfg, [items[i] for i in fresh if items[i].claim])
+        rows = []
+        for i in fresh:
+            it, draft = items[i], items[i].draft
+            severity = propose_severity(draft.text, cfg)
+            url = draft.links[0] if draft.links else None
+            policy_name = cfg.policy_at(it.now, _tz(core))
+            rows.append({
+                "ref": None, "source_key": it.source_key, "reporter_id": it.person.id,
+                "reporter_pseudonym": it.person.pseudonym, "reporter_lang": it.lang, "source": draft.source,
+                "text": draft.text, "links": draft.links, "place": platform_of(url, draft.text), "url": url,
+                "permalink": draft.permalink, "attachments": draft.attachments, "severity": severity,
+                "proposed_severity": severity, "status": "open", "policy": policy_name, "step": 0,
+                "next_at": it.now, "claim_until": it.now + FIRST_CLAIM if it.claim else None,
+                "claim_token": uuid.uuid4().hex if it.claim else None, "owner_id": None, "owner_pseudonym": None,
+                "acked_at": None, "resolved_at": None, "resolution_note": None, "created_at": it.now})
+        if rows:
+            ids = (await conn.execute(_statements().report, rows)).scalars().all()
+            for row, report_id in zip(rows, ids, strict=True):
+                row["id"] = report_id
+                row["ref"] = f"{cfg.reference_prefix}-{row['created_at'].year}-{report_id:04d}"
+            await conn.execute(_statements().ref, [{"_id": r["id"], "_ref": r["ref"]} for r in rows])
+            await conn.execute(insert(events), [{
+                "report_id": row["id"], "hold_id": None, "kind": "reported", "at": row["created_at"],
+                "actor_id": items[i].person.id, "actor_pseudonym": items[i].person.pseudonym,
+                "detail": {"severity": row["severity"], "source": row["source"], "policy": row["policy"],
+                           "links": len(row["links"]), "chars": len(row["text"]),
+                           "attachments": [a["name"] for a in row["attachments"]]},
+            } for i, row in zip(fresh, rows, strict=True)])
+            wanted = [(row, target) for i, row in zip(fresh, rows, strict=True) if items[i].claim
+                      for target in plans[row["policy"]][0]]
+            attempt_ids = iter((await conn.execute(_statements().attempt, [
+                {"report_id": row["id"], "step": 0, "via": target.via, "target": target.target, "person_id": None,
+                 "status": "sending", "tries": 1, "error": None, "started_at": row["created_at"], "finished_at": None}
+                for row, target in wanted])).scalars().all() if wanted else [])
+            for i, row in zip(fresh, rows, strict=True):
+                report = _detached(CrisisReport, row)
+                step = None
+                if items[i].claim:
+                    targets, people = plans[row["policy"]]
+                    step = _Step(report=report, token=row["claim_token"], policy=cfg.policy(row["policy"]), level=0,
+                                 round=0, targets=len(targets), to_send=[(x, next(attempt_ids)) for x in targets],
+                                 reached_before=False, people=people)
+                results[i] = (report, True, step)
+    for i, it in enumerate(items):
+        if results[i] is None:  # the second of one message in the batch
+            results[i] = (results[first_of[it.source_key]][0], False, None)
+    return results  # type: ignore[return-value]
+
+
+async def _first_steps(core: Core, conn: Any, cfg: CrisisConfig, items: list[_NewReport]
+                       ) -> dict[str, tuple[list[Target], dict[str, tuple[Person, list[Identity]]]]]:
+    """For each policy the claimed reports fall under: the first level's targets and, of its chat targets,
+    the people reachable on a connected platform with their accounts (the others are looked up as before,
+    on the platforms, when the alert is sent)."""
+    names = sorted({cfg.policy_at(it.now, _tz(core)) for it in items})
+    if not names:
+        return {}
+    levels = {name: cfg.policy(name).levels[0] for name in names}
+    grants: list[tuple[str, str, bool]] = []
+    if any(entry in ROLE_NAMES for level in levels.values() for entry in level.who):
+        grants = [tuple(r) for r in (await conn.execute(_statements().grants)).all()]
+    targets = {name: _level_targets(level, {e: _emails_of_role(core, e, grants) for e in level.who
+                                            if e in ROLE_NAMES}) for name, level in levels.items()}
+    emails = sorted({x.target for found in targets.values() for x in found if x.via == "chat"})
+    people: dict[str, tuple[Person, list[Identity]]] = {}
+    if emails:
+        persons = {row["email"]: _detached(Person, row) for row in (await conn.execute(
+            _statements().people, {"emails": emails})).mappings()}
+        accounts: dict[int, list[Identity]] = {}
+        if persons:
+            for row in (await conn.execute(_statements().identities,
+                                           {"ids": sorted(p.id for p in persons.values())})).mappings():
+                accounts.setdefault(row["person_id"], []).append(_detached(Identity, row))
+        for email, person in persons.items():
+            mine = accounts.get(person.id, [])
+            if any(a.platform in core.senders for a in mine):
+                people[email] = (person, mine)
+    return {name: (found, {x.target: people[x.target] for x in found if x.target in people})
+            for name, found in targets.items()}
+
+
+@dataclass(frozen=True)
+class _Statements:
+    report: Any  # CrisisReport rows; returns their ids in order
+    ref: Any  # sets the references (expanding _id, _ref)
+    attempt: Any  # CrisisAttempt rows; returns their ids in order
+    grants: Any  # the lead and backup grants made in chat, oldest first
+    people: Any  # persons by address (expanding "emails")
+    identities: Any  # their accounts (expanding "ids")
+    sent: Any  # an attempt delivered
+    failed: Any  # an attempt failed
+    moved: Any  # a report moved on to its next step, if this process still holds the claim
+
+
+@functools.cache
+def _statements() -> _Statements:
+    """The burst path's statements, built once: building one costs about what running it does."""
+    reports, attempts = CrisisReport.__table__, CrisisAttempt.__table__
+    grants, people, identities = RoleGrant.__table__, Person.__table__, Identity.__table__
+    return _Statements(
+        report=insert(reports).returning(reports.c.id, sort_by_parameter_order=True),
+        ref=update(reports).where(reports.c.id == bindparam("_id")).values(ref=bindparam("_ref")),
+        attempt=insert(attempts).returning(attempts.c.id, sort_by_parameter_order=True),
+        grants=core_select(grants.c.role, grants.c.email, grants.c.granted)
+        .where(grants.c.role.in_([LEAD, BACKUP]), grants.c.department == "").order_by(grants.c.changed_at),
+        people=core_select(people).where(people.c.email.in_(bindparam("emails", expanding=True))),
+        identities=core_select(identities).where(identities.c.person_id.in_(bindparam("ids", expanding=True))),
+        sent=update(attempts).where(attempts.c.id == bindparam("_id")).values(
+            status="sent", person_id=bindparam("_person"), finished_at=bindparam("_done")),
+        failed=update(attempts).where(attempts.c.id == bindparam("_id")).values(
+            status="failed", error=bindparam("_error"), finished_at=bindparam("_done")),
+        moved=update(reports).where(reports.c.id == bindparam("_id"), reports.c.claim_token == bindparam("_token"),
+                                    reports.c.status == "open").values(
+            step=bindparam("_step"), next_at=bindparam("_next"), claim_until=None, claim_token=None),
+    )
 
 
 def _source_key(msg: Incoming) -> str | None:
@@ -753,8 +910,14 @@ async def _report(ctx: Context, msg: Incoming, draft: Draft) -> Reply:
     report, _, step = await _store(ctx.core, ctx.person, draft, lang=ctx.lang, source_key=_source_key(msg),
                                    claim=True)
     if step is not None:
-        # Not awaited: a slow platform must not hold up the receipt.
-        _spawn(ctx.core, _first_alert(ctx.core, step, ctx.person))
+        sent = asyncio.Event()
+        _spawn(ctx.core, _first_alert(ctx.core, step, ctx.person, sent))
+        # The alert goes out before the receipt: when many reports arrive at once, comms hearing of
+        # them is what must not wait. A slow platform holds the receipt up RECEIPT_AFTER at most.
+        try:
+            await asyncio.wait_for(sent.wait(), RECEIPT_AFTER)
+        except TimeoutError:
+            pass
     return _receipt(t, report)
 
 
@@ -1126,9 +1289,13 @@ class Target:
 
 
 async def _targets(core: Core, level: Level) -> list[Target]:
+    return _level_targets(level, {e: await _role_emails(core, e) for e in level.who if e in ROLE_NAMES})
+
+
+def _level_targets(level: Level, role_emails: dict[str, list[str]]) -> list[Target]:
     out: list[Target] = []
     for entry in level.who:
-        emails = await _role_emails(core, entry) if entry in ROLE_NAMES else [entry]
+        emails = role_emails[entry] if entry in ROLE_NAMES else [entry]
         out += [Target("chat", e, entry if entry in ROLE_NAMES else e) for e in emails]
     if level.channel:
         out.append(Target("channel", level.channel, level.channel))
@@ -1181,17 +1348,22 @@ def _alert_reply(core: Core, report: CrisisReport, t, level_info: tuple[int, int
     )
 
 
-async def _deliver(core: Core, report: CrisisReport, target: Target, level_info,
-                   reporter: Person | None) -> tuple[Person | None, str]:
-    """Send one alert; returns (the person alerted, how) or raises with the reason."""
+async def _deliver(core: Core, report: CrisisReport, target: Target, level_info, reporter: Person | None,
+                   people: dict[str, tuple[Person, list[Identity]]] | None = None) -> tuple[Person | None, str]:
+    """Send one alert; returns (the person alerted, how) or raises with the reason.
+
+    ``people``: chat targets read with the report (address -> person, accounts); others are looked up now.
+    """
     if target.via == "chat":
-        person = await core.person_by_email(target.target)
+        known = (people or {}).get(target.target)
+        person, accounts = known if known is not None else (await core.person_by_email(target.target), None)
         if person is None:
             raise DeliveryError(f"nobody with the address {target.target} is known on Slack or Teams")
         if not person.active:
             raise DeliveryError(f"{target.target} is deactivated on the chat platform")
         t = core.translator(_lang_of(core, person))
-        return person, await core.notify(person.id, [_alert_reply(core, report, t, level_info, reporter)])
+        return person, await core.notify(person.id, [_alert_reply(core, report, t, level_info, reporter)],
+                                         identities=accounts)
     t = core.translator(core.settings.app.language.default)
     alert = _alert_reply(core, report, t, level_info, reporter)
     if target.via == "channel":
@@ -1228,10 +1400,12 @@ class _Step:
     targets: int
     to_send: list[tuple[Target, int]]  # (target, attempt id)
     reached_before: bool  # an attempt of this step went out before (a resumed step)
+    # Chat targets read with the claim: address -> (person, accounts). Others are looked up when sent.
+    people: dict[str, tuple[Person, list[Identity]]] = field(default_factory=dict)
 
 
-async def _first_alert(core: Core, step: _Step, reporter: Person) -> None:
-    if not await _run_step(core, step, reporter):
+async def _first_alert(core: Core, step: _Step, reporter: Person, sent: asyncio.Event | None = None) -> None:
+    if not await _run_step(core, step, reporter, sent):
         await advance(core, step.report.id)
 
 
@@ -1310,14 +1484,21 @@ async def _claim(core: Core, report_id: int) -> _Step | Literal["exhausted"] | N
                  reached_before=any(a.status == "sent" for a in known.values()))
 
 
-async def _run_step(core: Core, step: _Step, reporter: Person | None) -> bool:
-    """Send a claimed step's alerts, record each outcome and move the report on; True when someone was reached."""
+async def _run_step(core: Core, step: _Step, reporter: Person | None, sent: asyncio.Event | None = None) -> bool:
+    """Send a claimed step's alerts, record each outcome and move the report on; True when someone was reached.
+
+    ``sent`` is set once every alert of the step has gone out or failed (before the outcome is stored).
+    """
     report = step.report
     level_info = (step.level, step.round, step.policy)
-    results = await asyncio.gather(*(
-        asyncio.wait_for(_deliver(core, report, target, level_info, reporter), DELIVERY_TIMEOUT)
-        for target, _ in step.to_send
-    ), return_exceptions=True)
+    try:
+        results = await asyncio.gather(*(
+            asyncio.wait_for(_deliver(core, report, target, level_info, reporter, step.people), DELIVERY_TIMEOUT)
+            for target, _ in step.to_send
+        ), return_exceptions=True)
+    finally:
+        if sent is not None:
+            sent.set()
     done = core.now()
     # The alerts are out: their outcome is stored even across a short database outage (within the
     # claim), or the next claim would send every one of them again.
@@ -1330,11 +1511,36 @@ async def _run_step(core: Core, step: _Step, reporter: Person | None) -> bool:
     return await _record_step(core, step, results, done)
 
 
+@dataclass
+class _Outcome:
+    """A sent step's results on their way into the database."""
+
+    step: _Step
+    results: list[Any]
+    done: datetime
+
+
 async def _record_step(core: Core, step: _Step, results: list[Any], done: datetime) -> bool:
-    report = step.report
-    reached = step.reached_before
-    async with core.db.session() as s:
-        for (target, attempt_id), result in zip(step.to_send, results, strict=True):
+    """Store a step's outcome and move the report on; steps finishing together share one transaction."""
+    return await _state(core).records.submit(_Outcome(step, results, done))
+
+
+async def _write_outcomes(core: Core, items: list[_Outcome]) -> list[bool]:
+    sent: list[dict[str, Any]] = []
+    failed: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    moved: list[dict[str, Any]] = []
+    out: list[bool] = []
+
+    def event(report_id: int, kind: str, at: datetime, detail: dict[str, Any]) -> None:
+        events.append({"report_id": report_id, "hold_id": None, "kind": kind, "at": at, "actor_id": None,
+                       "actor_pseudonym": None, "detail": detail})
+
+    for item in items:
+        step, done = item.step, item.done
+        report = step.report
+        reached = step.reached_before
+        for (target, attempt_id), result in zip(step.to_send, item.results, strict=True):
             detail = {"level": step.level + 1, "round": step.round + 1, "via": target.via, "target": target.label}
             if isinstance(result, BaseException):
                 if isinstance(result, TimeoutError):
@@ -1343,34 +1549,35 @@ async def _record_step(core: Core, step: _Step, results: list[Any], done: dateti
                     error = str(result)
                 else:
                     error = f"{type(result).__name__}: {result}"
-                await s.execute(update(CrisisAttempt).where(CrisisAttempt.id == attempt_id)
-                                .values(status="failed", error=error[:500], finished_at=done))
-                s.add(CrisisEvent(report_id=report.id, kind="delivery_failed", at=done,
-                                  detail={**detail, "error": error[:300]}))
+                failed.append({"_id": attempt_id, "_error": error[:500], "_done": done})
+                event(report.id, "delivery_failed", done, {**detail, "error": error[:300]})
             else:
                 person, how = result
                 reached = True
-                await s.execute(update(CrisisAttempt).where(CrisisAttempt.id == attempt_id)
-                                .values(status="sent", person_id=person.id if person else None, finished_at=done))
+                sent.append({"_id": attempt_id, "_person": person.id if person else None, "_done": done})
                 if person is not None:
                     detail["pseudonym"] = person.pseudonym
-                s.add(CrisisEvent(report_id=report.id, kind="alerted", at=done, detail={**detail, "platform": how}))
+                event(report.id, "alerted", done, {**detail, "platform": how})
         last = step.level + 1 == len(step.policy.levels)
         if not reached:
-            s.add(CrisisEvent(report_id=report.id, kind="level_unreached", at=done,
-                              detail={"level": step.level + 1, "round": step.round + 1, "targets": step.targets,
-                                      "at_once": not last}))
+            event(report.id, "level_unreached", done, {"level": step.level + 1, "round": step.round + 1,
+                                                        "targets": step.targets, "at_once": not last})
         # Nobody reached: the next level at once. After the last level, though, the next round waits the
         # timeout like any other: when every platform is down, retrying at once would use up the rounds
         # before one comes back.
         wait = timedelta(minutes=step.policy.levels[step.level].timeout) if reached or last else timedelta(0)
-        await s.execute(
-            update(CrisisReport)
-            .where(CrisisReport.id == report.id, CrisisReport.claim_token == step.token, CrisisReport.status == "open")
-            .values(step=report.step + 1, next_at=done + wait, claim_until=None, claim_token=None)
-        )
-        await s.commit()
-    return reached
+        moved.append({"_id": report.id, "_token": step.token, "_step": report.step + 1, "_next": done + wait})
+        out.append(reached)
+    statements = _statements()
+    async with core.db.engine.begin() as conn:
+        if sent:
+            await conn.execute(statements.sent, sent)
+        if failed:
+            await conn.execute(statements.failed, failed)
+        if events:
+            await conn.execute(insert(CrisisEvent.__table__), events)
+        await conn.execute(statements.moved, moved)
+    return out
 
 
 async def run_due(core: Core) -> int:

@@ -265,6 +265,43 @@ async def test_a_duplicate_delivery_or_a_second_run_of_the_handler_makes_one_rep
     assert len(bot.sender.alerts(LEA)) == 2
 
 
+async def test_many_reports_at_once_are_each_stored_once_and_alerted_once(bot: Bot):
+    # Employees the bot has never seen, all at once: what a viral video brings.
+    people = [(f"U-R{i}", f"reporter{i}@example.com") for i in range(30)]
+    receipts = await asyncio.gather(*(bot.send(Incoming(
+        platform="slack", user_id=user, conversation_id=f"D-{user}", text=f"{TRUCK}{i}", event_id=f"EvBurst{i}",
+        profile=Profile(email=email, name=f"Reporter {i}"))) for i, (user, email) in enumerate(people)))
+    refs = [r.title.split()[1] for [r] in receipts]
+    assert len(set(refs)) == 30
+    await crisis.settle(bot.core)
+    assert sorted(r.title.split()[3].rstrip(":") for r in bot.sender.alerts(LEA)) == sorted(refs)
+    assert await bot.count(CrisisReport) == 30
+    assert await bot.count(CrisisAttempt, CrisisAttempt.status == "sent") == 30
+    assert await bot.count(CrisisReport, CrisisReport.step == 1, CrisisReport.claim_token.is_(None)) == 30
+    for i, ref in enumerate(refs[:3]):
+        trail = await bot.trail(ref)
+        assert f"reported by Reporter {i}" in trail and "alerted level 1, round 1: comms_lead = Lea Lead" in trail
+    assert bot.sender.to(BEN) == []
+
+
+async def test_the_receipt_follows_the_first_alert_but_never_waits_long_for_it(lite: Bot, monkeypatch):
+    alerts_at_receipt: list[int] = []
+
+    async def answer(replies: list[Reply]) -> None:
+        alerts_at_receipt.append(len(lite.sender.alerts(LEA)))
+
+    await lite.core.handle(incoming(ERIK, TRUCK, event_id="EvFirst"), answer)
+    assert alerts_at_receipt == [1]  # comms first
+
+    monkeypatch.setattr(crisis, "RECEIPT_AFTER", 0.05)
+    lite.sender.gate = asyncio.Event()  # the platform hangs on the alert ...
+    await lite.core.handle(incoming(ERIK, "crisis a journalist called", event_id="EvSecond"), answer)
+    assert alerts_at_receipt == [1, 1]  # ... the reporter is answered all the same
+    lite.sender.gate.set()
+    await crisis.settle(lite.core)
+    assert len(lite.sender.alerts(LEA)) == 2
+
+
 async def test_shortcut_and_report_button_from_another_capability(lite: Bot):
     [answer] = await lite.send(incoming(
         ERIK, "Our CEO is being roasted in the replies, should I jump in?", action="crisis.report",
