@@ -168,7 +168,7 @@ def _day(value: str, what: str) -> date:
 
 def cmd_report_meeting(args: argparse.Namespace) -> int:
     from bot.kpis import Period
-    from bot.report import build_report, summary_reply, write_report
+    from bot.report import ReportWriter, build_report, summary_reply
     from handlers import meetings, polls
 
     async def main() -> int:
@@ -186,11 +186,17 @@ def cmd_report_meeting(args: argparse.Namespace) -> int:
         t = core.translator(args.lang or cfg.language or settings.app.language.default)
         try:
             await core.db.upgrade()
-            report = await build_report(core.db, Period(start, end), now=now,
-                                        min_anonymous_votes=polls.polls_config(settings).min_anonymous_votes)
+            # Made first: its charts are drawn while the report's SQL runs.
+            writer = ReportWriter(Path(args.out), t, timezone=tz.key, program=settings.app.program.name)
+            try:
+                report = await build_report(core.db, Period(start, end), now=now, writer=writer,
+                                            min_anonymous_votes=polls.polls_config(settings).min_anonymous_votes)
+            except BaseException:
+                writer.cancel()
+                raise
         finally:
             await core.db.dispose()
-        files = write_report(report, Path(args.out), t, timezone=tz.key, program=settings.app.program.name)
+        files = writer.write(report)
         print(summary_reply(report, t, tz).plain())
         print()
         print(f"written: {files.html}")

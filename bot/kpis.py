@@ -9,6 +9,12 @@ Figures that depend on other capabilities' tables (weekly content, the answer
 engine, crisis reports) are computed only when those tables exist with the
 columns named in ``SOURCES``: the database is inspected at report time, their
 modules are never imported. Until then the figure is "not available yet".
+
+A report reads each big table as few times as it can: figures that count the
+same rows are one statement with a column per figure and per period (the
+report's period and the one before it: ``Kpis.pair``), and a table whose rows
+add up to a figure (items, questions) comes from the same statement as the
+figure. Migration 0501 adds the indexes these statements read from.
 """
 
 from __future__ import annotations
@@ -27,13 +33,19 @@ from sqlalchemy import (
     cast,
     column,
     distinct,
+    exists,
+    false,
     func,
     inspect,
     literal,
+    literal_column,
+    null,
     or_,
     select,
     table,
+    text,
     union,
+    union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import ColumnElement, Select, TableClause
@@ -194,14 +206,19 @@ def ballot_counts_by_id() -> Select[Any]:
     Built once: its twenty CASE expressions take about 10 ms to build and 1 ms to key for
     SQLAlchemy's statement cache, which every vote would otherwise pay again.
     """
-    option_sums = [
-        func.sum(case((BALLOT.c.choices.op("&")(1 << i) != 0, 1), else_=0)) for i in range(MAX_OPTIONS)
-    ]
-    return (
-        select(BALLOT.c.poll_id, func.count(), *option_sums)
+    # Ballots are counted per distinct choice first (a handful per poll, read from the
+    # (poll_id, choices) index), and only those few rows are split into options.
+    per_choice = (
+        select(BALLOT.c.poll_id, BALLOT.c.choices, func.count().label("n"))
         .where(BALLOT.c.poll_id.in_(bindparam("poll_ids", expanding=True)), BALLOT.c.choices != 0)
-        .group_by(BALLOT.c.poll_id)
+        .group_by(BALLOT.c.poll_id, BALLOT.c.choices)
+        .subquery("per_choice")
     )
+    option_sums = [
+        func.sum(case((per_choice.c.choices.op("&")(1 << i) != 0, per_choice.c.n), else_=0))
+        for i in range(MAX_OPTIONS)
+    ]
+    return select(per_choice.c.poll_id, func.sum(per_choice.c.n), *option_sums).group_by(per_choice.c.poll_id)
 
 
 def _in(col: ColumnElement[Any], p: Period) -> ColumnElement[bool]:
@@ -216,13 +233,16 @@ class Kpis:
         self.min_anonymous_votes = min_anonymous_votes
         self.dialect = conn.dialect.name
         self._available: dict[str, bool] | None = None
+        # The report's period and the one before it: figures over the same rows are read for both at once.
+        self.pair: tuple[Period, ...] = ()
+        self._memo: dict[Any, Any] = {}
 
     # -- plumbing ---------------------------------------------------------
 
     async def scalar(self, stmt: Select[Any]) -> Any:
         return (await self.conn.execute(stmt)).scalar()
 
-    async def rows(self, stmt: Select[Any]) -> list[tuple[Any, ...]]:
+    async def rows(self, stmt: Any) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in (await self.conn.execute(stmt)).all()]
 
     async def sources(self) -> dict[str, bool]:
@@ -248,8 +268,34 @@ class Kpis:
         available = await self.sources()
         return all(available.get(n, False) for n in names)
 
+    async def tune(self) -> None:
+        """Settings for this connection's transaction that suit a report (PostgreSQL only).
+
+        A year of events sorts and hashes a few MB: with the default work_mem of 4 MB
+        PostgreSQL spills that to disk. SET LOCAL ends with the transaction, so the
+        pooled connection goes back unchanged.
+        """
+        if self.dialect == "postgresql":
+            await self.conn.execute(text("SET LOCAL work_mem = '64MB'"))
+
+    async def per_period(self, name: str, p: Period,
+                         compute: Callable[[tuple[Period, ...]], Awaitable[list[Any]]]) -> Any:
+        """``compute(periods)`` returns one result per period; it runs once for the pair when ``p`` is in it."""
+        periods = self.pair if p in self.pair else (p,)
+        key = (name, periods)
+        if key not in self._memo:
+            self._memo[key] = await compute(periods)
+        return self._memo[key][periods.index(p)]
+
+    async def once(self, key: Any, compute: Callable[[], Awaitable[Any]]) -> Any:
+        if key not in self._memo:
+            self._memo[key] = await compute()
+        return self._memo[key]
+
     def day(self, col: ColumnElement[Any]) -> ColumnElement[Any]:
-        # Both SQLite and PostgreSQL know date(); values are stored in UTC.
+        # Days in UTC, as every stored time: PostgreSQL's date() of a timestamptz would take the session's zone.
+        if self.dialect == "postgresql":
+            return func.date(func.timezone("UTC", col))
         return func.date(col)
 
     def minutes_between(self, later: ColumnElement[Any], earlier: ColumnElement[Any]) -> ColumnElement[Any]:
@@ -262,6 +308,7 @@ class Kpis:
     async def figures(self, period: Period) -> list[Figure]:
         out = []
         previous = period.previous()
+        self.pair = (period, previous)
         for metric in FIGURES.values():
             if not await self.has(*metric.requires):
                 out.append(Figure(metric.key, None, None, available=False, percent=metric.percent))
@@ -276,50 +323,226 @@ class Kpis:
             )
         return out
 
-    async def active_people(self, p: Period) -> Select[Any]:
-        """One row per person who did something in the period (a pseudonym, so forgotten people still count)."""
+    async def membership(self, p: Period) -> dict[str, int]:
+        """Joins and leaves in the period and since its end: one pass over the membership events."""
+
+        async def compute(periods: tuple[Period, ...]) -> list[dict[str, int]]:
+            cols = []
+            for x in periods:
+                cols += [
+                    _count_if(and_(E.c.kind == "join", _in(E.c.at, x))),
+                    _count_if(and_(E.c.kind == "leave", _in(E.c.at, x))),
+                    _count_if(and_(E.c.kind == "join", E.c.at >= x.end)),
+                    _count_if(and_(E.c.kind == "leave", E.c.at >= x.end)),
+                ]
+            start = min(x.start for x in periods)
+            row = (await self.conn.execute(
+                select(*cols).where(E.c.kind.in_(MEMBERSHIP_KINDS), E.c.at >= start))).one()
+            keys = ("joins", "leaves", "joined_after", "left_after")
+            return [{k: int(row[4 * i + j] or 0) for j, k in enumerate(keys)} for i in range(len(periods))]
+
+        return await self.per_period("membership", p, compute)
+
+    async def active(self, p: Period) -> tuple[int, dict[str, int]]:
+        """People who did something in the period: how many, and how many per department.
+
+        One set of (pseudonym, person id) pairs serves both: the count is by pseudonym, so
+        people forgotten since still count; the departments are by person id (the forgotten
+        are in none). The set is used twice, so both databases build it once.
+        """
+
+        async def compute() -> tuple[int, dict[str, int]]:
+            act = (await self.active_pairs(p)).cte("act")
+            dept = func.coalesce(P.c.department, literal(""))
+            stmt = union_all(
+                select(literal(0).label("by_dept"), literal("").label("dept"), func.count(distinct(act.c.who))),
+                select(literal(1), dept, func.count(distinct(P.c.id)))
+                .select_from(act.join(P, P.c.id == act.c.pid))
+                .group_by(dept),
+            )
+            total, per_dept = 0, {}
+            for by_dept, name, n in await self.rows(stmt):
+                if by_dept:
+                    per_dept[name] = int(n or 0)
+                else:
+                    total = int(n or 0)
+            return total, per_dept
+
+        return await self.once(("active", p), compute)
+
+    async def active_pairs(self, p: Period) -> Select[Any]:
+        """(pseudonym, person id) of everyone who did something in the period, each pair once."""
         parts: list[Select[Any]] = [
-            select(E.c.pseudonym.label("who")).where(_in(E.c.at, p), E.c.kind.not_in(MEMBERSHIP_KINDS)),
-            select(P.c.pseudonym.label("who"))
+            select(E.c.pseudonym.label("who"), E.c.person_id.label("pid"))
+            .where(_in(E.c.at, p), E.c.kind.not_in(MEMBERSHIP_KINDS)),
+            select(P.c.pseudonym.label("who"), P.c.id.label("pid"))
             .select_from(VOTER.join(P, P.c.id == VOTER.c.person_id))
             .where(_in(VOTER.c.voted_at, p)),
-            select(P.c.pseudonym.label("who"))
+            select(P.c.pseudonym.label("who"), P.c.id.label("pid"))
             .select_from(FB.join(P, P.c.id == FB.c.person_id))
             .where(_in(FB.c.created_at, p)),
         ]
         if await self.has("content_links"):
             src = SOURCES["content_links"]
             tc = src.clause()
-            parts.append(select(src.c(tc, "pseudonym").label("who")).where(
+            parts.append(select(src.c(tc, "pseudonym").label("who"), src.c(tc, "person_id").label("pid")).where(
                 or_(_in(src.c(tc, "shared_at"), p), _in(src.c(tc, "first_click_at"), p))))
         if await self.has("questions"):
             src = SOURCES["questions"]
             tc = src.clause()
-            parts.append(select(src.c(tc, "pseudonym").label("who")).where(
-                _in(src.c(tc, "at"), p), src.c(tc, "pseudonym").is_not(None)))
-        return union(*parts).subquery()  # type: ignore[return-value]
+            parts.append(select(src.c(tc, "pseudonym").label("who"), src.c(tc, "person_id").label("pid")).where(
+                _in(src.c(tc, "at"), p),
+                or_(src.c(tc, "pseudonym").is_not(None), src.c(tc, "person_id").is_not(None))))
+        return select(union(*parts).subquery())
 
-    async def active_person_ids(self, p: Period) -> Any:
-        """The same, by person id (for the departments): people forgotten since are not in a department."""
-        parts: list[Select[Any]] = [
-            select(E.c.person_id.label("pid")).where(
-                _in(E.c.at, p), E.c.kind.not_in(MEMBERSHIP_KINDS), E.c.person_id.is_not(None)
-            ),
-            select(VOTER.c.person_id.label("pid")).where(_in(VOTER.c.voted_at, p)),
-            select(FB.c.person_id.label("pid")).where(_in(FB.c.created_at, p), FB.c.person_id.is_not(None)),
-        ]
-        if await self.has("content_links"):
-            src = SOURCES["content_links"]
+    async def feedback_counts(self, p: Period) -> dict[str, int]:
+        async def compute(periods: tuple[Period, ...]) -> list[dict[str, int]]:
+            cols = []
+            for x in periods:
+                cols += [_count_if(and_(FB.c.kind == kind, _in(FB.c.created_at, x))) for kind in ("feedback", "topic")]
+            row = (await self.conn.execute(select(*cols).where(_in(FB.c.created_at, _span(periods))))).one()
+            return [{"feedback": int(row[2 * i] or 0), "topic": int(row[2 * i + 1] or 0)} for i in range(len(periods))]
+
+        return await self.per_period("feedback", p, compute)
+
+    async def count_source(self, name: str, p: Period) -> int:
+        """Rows of another capability's table created in the period."""
+
+        async def compute(periods: tuple[Period, ...]) -> list[int]:
+            src = SOURCES[name]
             tc = src.clause()
-            parts.append(select(src.c(tc, "person_id").label("pid")).where(
-                or_(_in(src.c(tc, "shared_at"), p), _in(src.c(tc, "first_click_at"), p)),
-                src.c(tc, "person_id").is_not(None)))
-        if await self.has("questions"):
+            at = src.c(tc, "at")
+            row = (await self.conn.execute(
+                select(*[_count_if(_in(at, x)) for x in periods]).select_from(tc).where(_in(at, _span(periods)))
+            )).one()
+            return [int(v or 0) for v in row]
+
+        return await self.per_period(f"count:{name}", p, compute)
+
+    # -- content: figures and the items table in one pass ---------------------
+
+    async def content(self, p: Period) -> dict[str, Any]:
+        """Per period: items sent, shares, clicks; for the report's period also the items table.
+
+        One pass over the share links (and their messages): per item and period the items
+        given in messages sent in the period, the shares and the clicks of links first
+        opened in it; the figures are their sums, the table the top items of the period.
+        """
+        return await self.per_period("content", p, self._content)
+
+    async def _content(self, periods: tuple[Period, ...]) -> list[dict[str, Any]]:
+        with_sent = await self.has("content_deliveries")
+        with_items = with_sent and await self.has("content_items")
+        isrc, dsrc, lsrc = SOURCES["content_items"], SOURCES["content_deliveries"], SOURCES["content_links"]
+        links = lsrc.clause()
+        item_id = lsrc.c(links, "item_id")
+        if self.dialect == "sqlite":
+            # Else SQLite groups by walking the item_id index, one random row look-up per link
+            # (three times slower than reading the table once and sorting the few items).
+            item_id = item_id + 0
+        shared_at, clicked_at, clicks = (lsrc.c(links, k) for k in ("shared_at", "first_click_at", "clicks"))
+        source: Any = links
+        sent_status = sent_at = None
+        if with_sent:
+            dels = dsrc.clause()
+            sent_status, sent_at = dsrc.c(dels, "status"), dsrc.c(dels, "sent_at")
+            source = links.outerjoin(dels, dsrc.c(dels, "id") == lsrc.c(links, "delivery_id"))
+
+        def sent_in(x: Period) -> ColumnElement[bool]:
+            return and_(sent_status == "sent", _in(sent_at, x)) if with_sent else false()
+
+        span = _span(periods)
+        cols: list[Any] = [item_id.label("item_id")]
+        for i, x in enumerate(periods):
+            cols += [
+                _count_if(sent_in(x)).label(f"sent{i}"),
+                _count_if(_in(shared_at, x)).label(f"shares{i}"),
+                func.sum(case((_in(clicked_at, x), clicks), else_=0)).label(f"clicks{i}"),
+                # Links with anything in the period: the items table lists their items.
+                _count_if(or_(sent_in(x), _in(shared_at, x), _in(clicked_at, x))).label(f"any{i}"),
+            ]
+        per_item = (
+            select(*cols).select_from(source)
+            .where(or_(sent_in(span), _in(shared_at, span), _in(clicked_at, span)))
+            .group_by(item_id)
+            .cte("per_item")
+        )
+        figures = ("sent", "shares", "clicks")
+        # The first row holds the sums (the figures), the items of the report's period follow.
+        totals = select(literal(0).label("part"), null().label("item_id"), null().label("title"),
+                        *[func.sum(per_item.c[f"{f}{i}"]).label(f"{f}{i}")
+                          for i in range(len(periods)) for f in figures])
+        stmt: Any = totals
+        if with_items:
+            items = isrc.clause()
+            pad = [literal(0)] * (3 * (len(periods) - 1))
+            top = (
+                select(literal(1).label("part"), per_item.c.item_id, isrc.c(items, "title"),
+                       per_item.c.sent0, per_item.c.shares0, per_item.c.clicks0, *pad)
+                .select_from(per_item.join(items, isrc.c(items, "id") == per_item.c.item_id))
+                .where(per_item.c.any0 > 0)
+                .order_by(per_item.c.shares0.desc(), per_item.c.clicks0.desc(), per_item.c.item_id)
+                .limit(ROW_LIMIT)
+                .subquery()
+            )
+            stmt = union_all(totals, select(top)).order_by(
+                literal_column("part"), literal_column("shares0").desc(), literal_column("clicks0").desc(),
+                literal_column("item_id"))
+        out: list[dict[str, Any]] = [{} for _ in periods]
+        rows: list[tuple[Any, ...]] = []
+        for r in await self.rows(stmt):
+            if r[0] == 0:
+                for i in range(len(periods)):
+                    out[i].update({f: int(r[3 + 3 * i + j] or 0) for j, f in enumerate(figures)})
+            else:
+                rows.append((r[1], r[2], int(r[3] or 0), int(r[4] or 0), int(r[5] or 0)))
+        out[0]["items"] = rows if with_items else None
+        return out
+
+    # -- questions: the figure and the table in one pass ----------------------
+
+    async def question_counts(self, p: Period, *, alone: bool = False) -> dict[str, Any]:
+        """Per period the questions asked; for the report's period (or ``alone``) also the table."""
+
+        async def compute(periods: tuple[Period, ...]) -> list[dict[str, Any]]:
             src = SOURCES["questions"]
-            tc = src.clause()
-            parts.append(select(src.c(tc, "person_id").label("pid")).where(
-                _in(src.c(tc, "at"), p), src.c(tc, "person_id").is_not(None)))
-        return union(*parts).subquery()
+            q = src.clause()
+            topic, verdict, at = src.c(q, "topic"), src.c(q, "verdict"), src.c(q, "at")
+            per = (
+                select(topic.label("topic"), verdict.label("verdict"),
+                       *[_count_if(_in(at, x)).label(f"n{i}") for i, x in enumerate(periods)])
+                .where(_in(at, _span(periods)))
+                .group_by(topic, verdict)
+                .cte("per_topic")
+            )
+            pad = [literal(0)] * (len(periods) - 1)
+            # The first row holds the counts (the figure), the table's rows follow.
+            totals = select(literal(0).label("part"), null().label("topic"), null().label("verdict"),
+                            *[func.sum(per.c[f"n{i}"]).label(f"n{i}") for i in range(len(periods))])
+            top = (
+                select(literal(1).label("part"), per.c.topic, per.c.verdict, per.c.n0, *pad)
+                .where(per.c.n0 > 0)
+                .order_by(per.c.n0.desc(), per.c.topic, per.c.verdict)
+                .limit(ROW_LIMIT)
+                .subquery()
+            )
+            stmt = union_all(totals, select(top)).order_by(
+                literal_column("part"), literal_column("n0").desc(), literal_column("topic"),
+                literal_column("verdict"))
+            out: list[dict[str, Any]] = [{"count": 0} for _ in periods]
+            rows = []
+            for r in await self.rows(stmt):
+                if r[0] == 0:
+                    for i in range(len(periods)):
+                        out[i]["count"] = int(r[3 + i] or 0)
+                else:
+                    rows.append((r[1], r[2], int(r[3] or 0)))
+            out[0]["rows"] = rows
+            return out
+
+        if alone:
+            return (await compute((p,)))[0]
+        return await self.per_period("questions", p, compute)
 
     # -- tables -------------------------------------------------------------
 
@@ -345,30 +568,23 @@ class Kpis:
         members = dict(
             await self.rows(select(dept, func.count()).where(P.c.is_member.is_(True)).group_by(dept))
         )
-        since = await self.rows(
-            select(dept, func.sum(case((E.c.kind == "leave", 1), else_=-1)))
+        # One pass over the membership events from the period's start: joins in it, and the change since its end.
+        joins: dict[str, int] = {}
+        for name, since, delta, joined in await self.rows(
+            select(dept,
+                   _count_if(E.c.at >= p.end),
+                   func.sum(case((and_(E.c.kind == "leave", E.c.at >= p.end), 1),
+                                 (and_(E.c.kind == "join", E.c.at >= p.end), -1), else_=0)),
+                   _count_if(and_(E.c.kind == "join", _in(E.c.at, p))))
             .select_from(E.join(P, P.c.id == E.c.person_id))
-            .where(E.c.kind.in_(MEMBERSHIP_KINDS), E.c.at >= p.end)
+            .where(E.c.kind.in_(MEMBERSHIP_KINDS), E.c.at >= p.start)
             .group_by(dept)
-        )
-        for name, delta in since:
-            members[name] = max(0, int(members.get(name, 0)) + int(delta or 0))
-        active_ids = await self.active_person_ids(p)
-        active = dict(
-            await self.rows(
-                select(dept, func.count(distinct(P.c.id)))
-                .select_from(active_ids.join(P, P.c.id == active_ids.c.pid))
-                .group_by(dept)
-            )
-        )
-        joins = dict(
-            await self.rows(
-                select(dept, func.count())
-                .select_from(E.join(P, P.c.id == E.c.person_id))
-                .where(_in(E.c.at, p), E.c.kind == "join")
-                .group_by(dept)
-            )
-        )
+        ):
+            if since:
+                members[name] = max(0, int(members.get(name, 0)) + int(delta or 0))
+            if joined:
+                joins[name] = int(joined)
+        _, active = await self.active(p)
         fdept = func.coalesce(FB.c.department, literal(""))
         feedback = dict(await self.rows(select(fdept, func.count()).where(_in(FB.c.created_at, p)).group_by(fdept)))
         columns = ["department", "members", "active", "joins", "feedback"]
@@ -377,12 +593,20 @@ class Kpis:
             columns += ["shares", "clicks"]
             src = SOURCES["content_links"]
             tc = src.clause()
-            joined = tc.join(P, P.c.id == src.c(tc, "person_id"))
-            extra.append(dict(await self.rows(
-                select(dept, func.count()).select_from(joined).where(_in(src.c(tc, "shared_at"), p)).group_by(dept))))
-            extra.append(dict(await self.rows(
-                select(dept, func.sum(src.c(tc, "clicks"))).select_from(joined)
-                .where(_in(src.c(tc, "first_click_at"), p)).group_by(dept))))
+            shared, clicked = _in(src.c(tc, "shared_at"), p), _in(src.c(tc, "first_click_at"), p)
+            shares, clicks = {}, {}
+            for name, n_shares, n_clicks, n_clicked in await self.rows(
+                select(dept, _count_if(shared), func.sum(case((clicked, src.c(tc, "clicks")), else_=0)),
+                       _count_if(clicked))
+                .select_from(tc.join(P, P.c.id == src.c(tc, "person_id")))
+                .where(or_(shared, clicked))
+                .group_by(dept)
+            ):
+                if n_shares:
+                    shares[name] = int(n_shares)
+                if n_clicked:
+                    clicks[name] = int(n_clicks or 0)
+            extra += [shares, clicks]
         names = sorted(set(members) | set(active) | set(joins) | set(feedback) | {k for e in extra for k in e})
         rows = [
             (name, members.get(name, 0), active.get(name, 0), joins.get(name, 0), feedback.get(name, 0),
@@ -454,45 +678,16 @@ class Kpis:
         columns = ["item", "title", "sent", "shares", "clicks"]
         if not await self.has("content_items", "content_deliveries", "content_links"):
             return Table("content_items", columns, available=False)
-        isrc, dsrc, lsrc = SOURCES["content_items"], SOURCES["content_deliveries"], SOURCES["content_links"]
-        items, dels, links = isrc.clause(), dsrc.clause(), lsrc.clause()
-        item_id = lsrc.c(links, "item_id")
-        sent_in = and_(dsrc.c(dels, "status") == "sent", _in(dsrc.c(dels, "sent_at"), p))
-        n_sent = func.sum(case((sent_in, 1), else_=0))
-        n_shares = func.sum(case((_in(lsrc.c(links, "shared_at"), p), 1), else_=0))
-        n_clicks = func.sum(case((_in(lsrc.c(links, "first_click_at"), p), lsrc.c(links, "clicks")), else_=0))
-        per_item = (
-            select(item_id.label("item_id"), n_sent.label("sent"), n_shares.label("shares"),
-                   n_clicks.label("clicks"))
-            .select_from(links.outerjoin(dels, dsrc.c(dels, "id") == lsrc.c(links, "delivery_id")))
-            .where(or_(sent_in, _in(lsrc.c(links, "shared_at"), p), _in(lsrc.c(links, "first_click_at"), p)))
-            .group_by(item_id)
-            .subquery()
-        )
-        stmt = (
-            select(per_item.c.item_id, isrc.c(items, "title"), per_item.c.sent, per_item.c.shares, per_item.c.clicks)
-            .select_from(per_item.join(items, isrc.c(items, "id") == per_item.c.item_id))
-            .order_by(per_item.c.shares.desc(), per_item.c.clicks.desc(), per_item.c.item_id)
-            .limit(ROW_LIMIT)
-        )
-        rows = [(r[0], r[1], int(r[2] or 0), int(r[3] or 0), int(r[4] or 0)) for r in await self.rows(stmt)]
-        return Table("content_items", columns, rows)
+        # The table is read with the report's period's figures; another period's alone.
+        data = (await self._content((p,)))[0] if p in self.pair[1:] else await self.content(p)
+        return Table("content_items", columns, data["items"])
 
     async def questions(self, p: Period) -> Table:
         columns = ["topic", "verdict", "questions"]
         if not await self.has("questions"):
             return Table("questions", columns, available=False)
-        src = SOURCES["questions"]
-        q = src.clause()
-        topic, verdict = src.c(q, "topic"), src.c(q, "verdict")
-        stmt = (
-            select(topic, verdict, func.count())
-            .where(_in(src.c(q, "at"), p))
-            .group_by(topic, verdict)
-            .order_by(func.count().desc(), topic, verdict)
-            .limit(ROW_LIMIT)
-        )
-        return Table("questions", columns, await self.rows(stmt))
+        data = (await self.question_counts(p, alone=True)) if p in self.pair[1:] else await self.question_counts(p)
+        return Table("questions", columns, data["rows"])
 
     async def crisis(self, p: Period) -> Table:
         columns = ["severity", "status", "reports"]
@@ -508,6 +703,15 @@ class Kpis:
             .order_by(sev, status)
         )
         return Table("crisis", columns, await self.rows(stmt))
+
+
+def _count_if(cond: ColumnElement[bool]) -> ColumnElement[Any]:
+    return func.sum(case((cond, 1), else_=0))
+
+
+def _span(periods: tuple[Period, ...]) -> Period:
+    """The time the periods cover together (the report's period and the one before it touch)."""
+    return Period(min(x.start for x in periods), max(x.end for x in periods))
 
 
 def _aware(value: Any) -> Any:
@@ -529,31 +733,25 @@ def _day_str(value: Any) -> str:
 @figure("members")
 async def _members(k: Kpis, p: Period) -> float:
     """Members at the end of the period: members now, less who joined since, plus who left since."""
-    now = await k.scalar(select(func.count()).select_from(P).where(P.c.is_member.is_(True)))
-    after = await k.conn.execute(
-        select(
-            func.sum(case((E.c.kind == "join", 1), else_=0)),
-            func.sum(case((E.c.kind == "leave", 1), else_=0)),
-        ).where(E.c.kind.in_(MEMBERSHIP_KINDS), E.c.at >= p.end)
-    )
-    joined, left = after.one()
-    return max(0, int(now or 0) - int(joined or 0) + int(left or 0))
+    now = await k.once("members_now", lambda: k.scalar(
+        select(func.count()).select_from(P).where(P.c.is_member.is_(True))))
+    m = await k.membership(p)
+    return max(0, int(now or 0) - m["joined_after"] + m["left_after"])
 
 
 @figure("active_members")
 async def _active(k: Kpis, p: Period) -> float:
-    sub = await k.active_people(p)
-    return int(await k.scalar(select(func.count()).select_from(sub)) or 0)
+    return (await k.active(p))[0]
 
 
 @figure("joins")
 async def _joins(k: Kpis, p: Period) -> float:
-    return int(await k.scalar(select(func.count()).where(E.c.kind == "join", _in(E.c.at, p))) or 0)
+    return (await k.membership(p))["joins"]
 
 
 @figure("leaves")
 async def _leaves(k: Kpis, p: Period) -> float:
-    return int(await k.scalar(select(func.count()).where(E.c.kind == "leave", _in(E.c.at, p))) or 0)
+    return (await k.membership(p))["leaves"]
 
 
 @figure("polls_closed")
@@ -581,28 +779,26 @@ async def _participation(k: Kpis, p: Period) -> float | None:
     )
     if not sent:
         return None
-    direct = select(OUTBOX.c.ref_id).where(OUTBOX.c.kind == "poll", OUTBOX.c.person_id.is_not(None)).distinct()
-    voted = await k.scalar(
-        select(func.count()).where(BALLOT.c.poll_id.in_(closed), BALLOT.c.poll_id.in_(direct), BALLOT.c.choices != 0)
-    )
+    # Polls sent to people (not only posted in a channel): one index look-up per poll, not a pass over the outbox.
+    direct = closed.where(exists().where(OUTBOX.c.kind == "poll", OUTBOX.c.ref_id == POLL.c.id,
+                                         OUTBOX.c.person_id.is_not(None)))
+    voted = await k.scalar(select(func.count()).where(BALLOT.c.poll_id.in_(direct), BALLOT.c.choices != 0))
     return round(100.0 * int(voted or 0) / int(sent), 1)
 
 
 @figure("feedback")
 async def _feedback(k: Kpis, p: Period) -> float:
-    return int(await k.scalar(select(func.count()).where(FB.c.kind == "feedback", _in(FB.c.created_at, p))) or 0)
+    return (await k.feedback_counts(p))["feedback"]
 
 
 @figure("topics")
 async def _topics(k: Kpis, p: Period) -> float:
-    return int(await k.scalar(select(func.count()).where(FB.c.kind == "topic", _in(FB.c.created_at, p))) or 0)
+    return (await k.feedback_counts(p))["topic"]
 
 
 def _count_source(name: str) -> FigureFn:
     async def count(k: Kpis, p: Period) -> float:
-        src = SOURCES[name]
-        tc = src.clause()
-        return int(await k.scalar(select(func.count()).select_from(tc).where(_in(src.c(tc, "at"), p))) or 0)
+        return await k.count_source(name, p)
 
     return count
 
@@ -610,33 +806,23 @@ def _count_source(name: str) -> FigureFn:
 @figure("items_sent", requires=("content_deliveries", "content_links"))
 async def _items_sent(k: Kpis, p: Period) -> float:
     """Items given to people in content messages sent in the period."""
-    dsrc, lsrc = SOURCES["content_deliveries"], SOURCES["content_links"]
-    dels, links = dsrc.clause(), lsrc.clause()
-    stmt = (
-        select(func.count())
-        .select_from(links.join(dels, dsrc.c(dels, "id") == lsrc.c(links, "delivery_id")))
-        .where(dsrc.c(dels, "status") == "sent", _in(dsrc.c(dels, "sent_at"), p))
-    )
-    return int(await k.scalar(stmt) or 0)
+    return (await k.content(p))["sent"]
 
 
 @figure("shares", requires=("content_links",))
 async def _shares(k: Kpis, p: Period) -> float:
-    src = SOURCES["content_links"]
-    tc = src.clause()
-    return int(await k.scalar(select(func.count()).select_from(tc).where(_in(src.c(tc, "shared_at"), p))) or 0)
+    return (await k.content(p))["shares"]
 
 
 @figure("clicks", requires=("content_links",))
 async def _clicks(k: Kpis, p: Period) -> float:
     """Clicks on share links first opened in the period (the redirect keeps a count per link, not per click)."""
-    src = SOURCES["content_links"]
-    tc = src.clause()
-    stmt = select(func.sum(src.c(tc, "clicks"))).select_from(tc).where(_in(src.c(tc, "first_click_at"), p))
-    return int(await k.scalar(stmt) or 0)
+    return (await k.content(p))["clicks"]
 
 
-figure("questions", requires=("questions",))(_count_source("questions"))
+@figure("questions", requires=("questions",))
+async def _questions(k: Kpis, p: Period) -> float:
+    return (await k.question_counts(p))["count"]
 
 
 @figure("helpful_rate", requires=("answer_feedback",), percent=True)

@@ -3,7 +3,9 @@ poll results, the collected feedback; as charts (PNG, matplotlib with the Agg
 backend: no screen needed), one HTML page, and a CSV file per table.
 
 Building (``build_report``) reads the database; writing (``write_report``) is
-pure file work and runs in a thread when called from the bot.
+file work and runs in a thread when called from the bot. The charts are drawn in
+a process of their own (bot.charts): made with a ``ReportWriter`` first, a report
+has its charts drawn while its SQL still runs.
 """
 
 from __future__ import annotations
@@ -11,12 +13,15 @@ from __future__ import annotations
 import csv
 import html
 import logging
+import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot import charts as charts_mod
+from bot.charts import Chart
 from bot.i18n import Translator
 from bot.kpis import FIGURES, Figure, Kpis, Period, PollResult, Table
 from bot.messages import Button, Field, Reply
@@ -176,14 +181,29 @@ async def build_report(
     now: datetime,
     min_anonymous_votes: int = 5,
     departments: tuple[str, ...] | None = None,
+    writer: ReportWriter | None = None,
 ) -> MeetingReport:
-    """Every figure and table of the report; ``departments`` limits the feedback to those (a communicator's copy)."""
+    """Every figure and table of the report; ``departments`` limits the feedback to those (a communicator's copy).
+
+    With a ``writer`` (made before), the charts of the polls and of the activity are handed to it
+    as soon as their rows are read, and are drawn while the rest of the SQL runs. Without one, the
+    process that will draw the charts is started now, so that it loads matplotlib meanwhile.
+    """
+    if writer is None:
+        charts_mod.prestart()
     async with db.engine.connect() as conn:
         k = Kpis(conn, min_anonymous_votes=min_anonymous_votes)
-        figures = await k.figures(period)
+        await k.tune()
+        # The cheap reads whose charts are the most come first: those charts are drawn meanwhile.
         polls = await k.poll_results(period, now=now)
+        if writer is not None:
+            writer.charts(poll_charts(polls, writer.t))
+        activity = await k.activity_by_day(period)
+        if writer is not None:
+            writer.charts([activity_chart(activity, writer.t)])
+        figures = await k.figures(period)
         tables = [
-            await k.activity_by_day(period),
+            activity,
             await k.departments(period),
             _polls_table(polls),
             _poll_results_table(polls),
@@ -340,105 +360,119 @@ def _figures_table(report: MeetingReport, t: Translator) -> tuple[list[str], lis
     return header, rows
 
 
+class ReportWriter:
+    """Writes one report's files into ``out``: charts, a CSV file per table and report.html.
+
+    Made before the report is built (``build_report(..., writer=...)``): the process that
+    draws the charts starts at once and loads matplotlib while the SQL runs, and gets each
+    chart as soon as its rows are read. ``write(report)`` then adds the remaining charts,
+    writes the CSV files and the page while they are drawn, and waits for them.
+    ``charts_from``: a folder with this report's charts drawn already (the lead's copy of
+    the same report): they are copied, not drawn again.
+    """
+
+    def __init__(self, out: Path, t: Translator, *, timezone: str = "UTC", program: str = "Ambassador",
+                 charts_from: Path | None = None) -> None:
+        self.out, self.t, self.tz, self.program, self.charts_from = out, t, ZoneInfo(timezone), program, charts_from
+        out.mkdir(parents=True, exist_ok=True)
+        self.drawing = charts_mod.Drawing(out)
+        self._given: set[str] = set()
+
+    def charts(self, charts: list[Chart]) -> None:
+        """Draw these now (each chart once)."""
+        new = [c for c in charts if c.name not in self._given]
+        self._given.update(c.name for c in new)
+        if self.charts_from is not None:
+            copied = [c for c in new if (self.charts_from / c.name).is_file()]
+            for c in copied:
+                shutil.copyfile(self.charts_from / c.name, self.out / c.name)
+            new = [c for c in new if c not in copied]
+        self.drawing.add(new)
+
+    def cancel(self) -> None:
+        self.drawing.cancel()
+
+    def write(self, report: MeetingReport) -> ReportFiles:
+        t, tz, out = self.t, self.tz, self.out
+        files = ReportFiles(folder=out, html=out / "report.html")
+        specs = chart_specs(report, t)
+        self.charts(specs)
+
+        header, rows = _figures_table(report, t)
+        _write_csv(out / "figures.csv", header, rows)
+        files.csv.append(out / "figures.csv")
+        for table in report.tables:
+            if not table.available:
+                continue
+            path = out / f"{table.key}.csv"
+            _write_csv(path, _columns(table, t),
+                       [[_cell(v, c, t, tz, report.min_anonymous_votes)
+                         for v, c in zip(row, table.columns, strict=False)] for row in table.rows], table.columns)
+            files.csv.append(path)
+
+        files.charts = [out / c.name for c in specs]
+        page = _html(report, files, t, tz, self.program)
+        self.drawing.wait()
+        files.html.write_text(page, encoding="utf-8")
+        return files
+
+
 def write_report(report: MeetingReport, out: Path, t: Translator, *, timezone: str = "UTC",
-                 program: str = "Ambassador") -> ReportFiles:
-    """Charts, CSV files and report.html into ``out`` (created); returns their paths."""
-    tz = ZoneInfo(timezone)
-    out.mkdir(parents=True, exist_ok=True)
-    files = ReportFiles(folder=out, html=out / "report.html")
-
-    header, rows = _figures_table(report, t)
-    _write_csv(out / "figures.csv", header, rows)
-    files.csv.append(out / "figures.csv")
-    for table in report.tables:
-        if not table.available:
-            continue
-        path = out / f"{table.key}.csv"
-        _write_csv(path, _columns(table, t),
-                   [[_cell(v, c, t, tz, report.min_anonymous_votes) for v, c in zip(row, table.columns, strict=False)]
-                    for row in table.rows], table.columns)
-        files.csv.append(path)
-
-    files.charts = render_charts(report, out, t)
-    files.html.write_text(_html(report, files, t, tz, program), encoding="utf-8")
-    return files
+                 program: str = "Ambassador", charts_from: Path | None = None) -> ReportFiles:
+    """Charts, CSV files and report.html into ``out`` (created); returns their paths (see ``ReportWriter``)."""
+    return ReportWriter(out, t, timezone=timezone, program=program, charts_from=charts_from).write(report)
 
 
-def render_charts(report: MeetingReport, out: Path, t: Translator) -> list[Path]:
-    import matplotlib
+def chart_specs(report: MeetingReport, t: Translator) -> list[Chart]:
+    """What each chart shows, with its texts in the reader's language (drawn by bot.charts)."""
+    return [
+        figures_chart(report.figures, t),
+        activity_chart(report.table("activity_by_day"), t),
+        departments_chart(report.table("departments"), t),
+        *poll_charts(report.polls, t),
+        *table_charts(report, t),
+    ]
 
-    # No screen on a server: the Agg backend renders to files only.
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure as MplFigure
 
-    charts: list[Path] = []
-
-    def save(fig: MplFigure, name: str) -> None:
-        path = out / name
-        fig.tight_layout()
-        fig.savefig(path, dpi=110)
-        charts.append(path)
-
-    # Figures: this period against the previous one (counts only; rates have their own scale).
-    figs = [f for f in report.figures if f.available and not f.percent and f.key != "crisis_ack_minutes"
+def figures_chart(figures: list[Figure], t: Translator) -> Chart:
+    # This period against the previous one (counts only; rates have their own scale).
+    figs = [f for f in figures if f.available and not f.percent and f.key != "crisis_ack_minutes"
             and f.value is not None]
-    fig = MplFigure(figsize=(9, 4.5))
-    ax = fig.subplots()
-    xs = range(len(figs))
-    ax.bar([x - 0.2 for x in xs], [f.previous or 0 for f in figs], width=0.4, label=t("report.before"),
-           color="#b0bec5")
-    ax.bar([x + 0.2 for x in xs], [f.value or 0 for f in figs], width=0.4, label=t("report.now"), color="#1e88e5")
-    ax.set_xticks(list(xs), [figure_label(f.key, t) for f in figs], rotation=30, ha="right", fontsize=8)
-    ax.set_title(t("report.chart_figures"))
-    ax.legend()
-    save(fig, "figures.png")
+    return Chart("figures.png", "pairs", {
+        "title": t("report.chart_figures"), "labels": [figure_label(f.key, t) for f in figs],
+        "before": [f.previous or 0 for f in figs], "now": [f.value or 0 for f in figs],
+        "before_label": t("report.before"), "now_label": t("report.now")})
 
-    days = report.table("activity_by_day").rows
-    fig = MplFigure(figsize=(9, 4))
-    ax = fig.subplots()
-    if days:
-        labels = [r[0][5:] for r in days]
-        xs = range(len(days))
-        ax.bar([x - 0.2 for x in xs], [r[1] for r in days], width=0.4, label=t("col.joins"), color="#43a047")
-        ax.bar([x + 0.2 for x in xs], [r[2] for r in days], width=0.4, label=t("col.leaves"), color="#e53935")
-        ax2 = ax.twinx()
-        ax2.plot(list(xs), [r[3] for r in days], color="#1e88e5", marker="o", label=t("col.active"))
-        ax2.set_ylabel(t("col.active"))
-        step = max(1, len(labels) // 15)
-        ax.set_xticks(list(xs)[::step], labels[::step], rotation=45, fontsize=8)
-        ax.legend(loc="upper left")
-    else:
-        ax.text(0.5, 0.5, t("report.none"), ha="center", va="center")
-    ax.set_title(t("report.chart_activity"))
-    save(fig, "activity.png")
 
-    depts = report.table("departments").rows
-    fig = MplFigure(figsize=(8, max(3, 0.45 * len(depts) + 1.5)))
-    ax = fig.subplots()
-    if depts:
-        names = [r[0] or t("report.no_department") for r in depts]
-        ys = range(len(depts))
-        ax.barh([y + 0.2 for y in ys], [r[1] for r in depts], height=0.4, label=t("col.members"), color="#90caf9")
-        ax.barh([y - 0.2 for y in ys], [r[2] for r in depts], height=0.4, label=t("col.active"), color="#1e88e5")
-        ax.set_yticks(list(ys), names, fontsize=8)
-        ax.legend()
-    else:
-        ax.text(0.5, 0.5, t("report.none"), ha="center", va="center")
-    ax.set_title(t("report.chart_departments"))
-    save(fig, "departments.png")
+def activity_chart(table: Table, t: Translator) -> Chart:
+    days = table.rows
+    return Chart("activity.png", "activity", {
+        "title": t("report.chart_activity"), "days": [r[0] for r in days], "joins": [r[1] for r in days],
+        "leaves": [r[2] for r in days], "active": [r[3] for r in days], "joins_label": t("col.joins"),
+        "leaves_label": t("col.leaves"), "active_label": t("col.active"), "empty": t("report.none")})
 
+
+def departments_chart(table: Table, t: Translator) -> Chart:
+    depts = table.rows
+    return Chart("departments.png", "hpairs", {
+        "title": t("report.chart_departments"), "names": [r[0] or t("report.no_department") for r in depts],
+        "first": [r[1] for r in depts], "second": [r[2] for r in depts], "first_label": t("col.members"),
+        "second_label": t("col.active"), "empty": t("report.none")})
+
+
+def poll_charts(polls: list[PollResult], t: Translator) -> list[Chart]:
     # One chart per poll, for the newest ones (a year's report has dozens; their tables are all in the HTML).
-    shown = [p for p in report.polls if p.counts is not None and p.options][-MAX_POLL_CHARTS:]
-    for p in shown:
-        fig = MplFigure(figsize=(8, max(2.5, 0.45 * len(p.options) + 1.2)))
-        ax = fig.subplots()
-        ys = list(range(len(p.options)))[::-1]
-        ax.barh(ys, p.counts, color="#1e88e5")
-        ax.set_yticks(ys, [_short(o, 40) for o in p.options], fontsize=8)
-        ax.set_xlabel(t("report.votes"))
-        ax.set_title(_short(p.question, 70), fontsize=10)
-        save(fig, f"poll_{p.poll_id}.png")
+    shown = [p for p in polls if p.counts is not None and p.options][-MAX_POLL_CHARTS:]
+    return [
+        Chart(f"poll_{p.poll_id}.png", "hbar", {
+            "title": _short(p.question, 70), "title_size": 10, "labels": [_short(o, 40) for o in p.options],
+            "values": list(p.counts or []), "xlabel": t("report.votes")})
+        for p in shown
+    ]
 
+
+def table_charts(report: MeetingReport, t: Translator) -> list[Chart]:
+    charts = []
     for key, name, title, label_col, value_col in (
         ("content_items", "items.png", "report.chart_items", 1, 3),
         ("questions", "questions.png", "report.chart_questions", 0, 2),
@@ -452,13 +486,9 @@ def render_charts(report: MeetingReport, out: Path, t: Translator) -> list[Path]
             label = str(row[label_col])
             totals[label] = totals.get(label, 0) + float(row[value_col] or 0)
         top = sorted(totals.items(), key=lambda kv: -kv[1])[:10]
-        fig = MplFigure(figsize=(8, max(2.5, 0.45 * len(top) + 1.2)))
-        ax = fig.subplots()
-        ys = list(range(len(top)))[::-1]
-        ax.barh(ys, [v for _, v in top], color="#5e35b1")
-        ax.set_yticks(ys, [_short(k, 40) for k, _ in top], fontsize=8)
-        ax.set_title(t(title))
-        save(fig, name)
+        charts.append(Chart(name, "hbar", {
+            "title": t(title), "labels": [_short(k, 40) for k, _ in top], "values": [v for _, v in top],
+            "color": charts_mod.PURPLE}))
     return charts
 
 

@@ -42,6 +42,7 @@ from bot.report import (
     REPORT_TEXTS,
     MeetingReport,
     ReportFiles,
+    ReportWriter,
     build_report,
     report_from_json,
     report_to_json,
@@ -314,10 +315,16 @@ async def meeting_report(ctx: Context, msg: Incoming) -> Reply:
         period = default_period(ctx.settings, now)
     min_votes = polls.polls_config(ctx.settings).min_anonymous_votes
     scope = await _scope(ctx.core, ctx.person)
-    report = await build_report(ctx.db, period, now=now, min_anonymous_votes=min_votes, departments=scope)
     folder = _scope_dir(Path(cfg.report_dir) / f"report-{now.astimezone(tz):%Y-%m-%d-%H%M%S}", scope)
-    files = await asyncio.to_thread(write_report, report, folder, t, timezone=tz.key,
-                                    program=ctx.settings.app.program.name)
+    # Made first: its charts are drawn while the report's SQL runs.
+    writer = ReportWriter(folder, t, timezone=tz.key, program=ctx.settings.app.program.name)
+    try:
+        report = await build_report(ctx.db, period, now=now, min_anonymous_votes=min_votes, departments=scope,
+                                    writer=writer)
+    except BaseException:
+        writer.cancel()
+        raise
+    files = await asyncio.to_thread(writer.write, report)
     where, url = _where(cfg, files)
     reply = summary_reply(report, t, tz, where=where, url=url)
     reply.private = True
@@ -407,9 +414,14 @@ async def prepare_due(core: Core) -> int | None:
 
     min_votes = polls.polls_config(core.settings).min_anonymous_votes
     t = core.translator(cfg.language or core.settings.app.language.default)
-    report = await build_report(core.db, period, now=now, min_anonymous_votes=min_votes)
     folder = Path(cfg.report_dir) / f"meeting-{meeting_at.astimezone(tz):%Y-%m-%d}"
-    await asyncio.to_thread(write_report, report, folder, t, timezone=tz.key, program=core.settings.app.program.name)
+    writer = ReportWriter(folder, t, timezone=tz.key, program=core.settings.app.program.name)
+    try:
+        report = await build_report(core.db, period, now=now, min_anonymous_votes=min_votes, writer=writer)
+    except BaseException:
+        writer.cancel()
+        raise
+    await asyncio.to_thread(writer.write, report)
 
     targets: list[int] = []
     for email in await recipients(core, cfg):
@@ -422,8 +434,9 @@ async def prepare_due(core: Core) -> int | None:
             scoped = _scope_dir(folder, scope)
             if not (scoped / "report.html").exists():
                 copy = await scoped_copy(core, report, scope)
+                # Only the feedback differs: the charts are the lead's copy's.
                 await asyncio.to_thread(write_report, copy, scoped, t, timezone=tz.key,
-                                        program=core.settings.app.program.name)
+                                        program=core.settings.app.program.name, charts_from=folder)
         targets.append(person.id)
 
     async with core.db.session() as s:

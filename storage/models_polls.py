@@ -87,6 +87,8 @@ class PollBallot(SQLModel, table=True):
     """One person's current choice in one poll: no person column, no time (see the module docstring)."""
 
     __tablename__ = "poll_ballot"
+    # The votes per answer are counted from this index alone (migration 0501).
+    __table_args__ = (Index("ix_poll_ballot_choices", "poll_id", "choices"),)
 
     poll_id: int = Field(foreign_key="poll.id", primary_key=True, ondelete="CASCADE")
     voter_key: str = Field(primary_key=True, max_length=64)
@@ -112,6 +114,8 @@ class PollOutbox(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("kind", "ref_id", "person_id", name="uq_poll_outbox_target"),
         Index("ix_poll_outbox_due", "status", "id"),
+        # Per poll, to whom it was sent: the meeting report counts from this index alone (migration 0501).
+        Index("ix_poll_outbox_ref", "kind", "ref_id", "status", "person_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -168,3 +172,6 @@ class Meeting(SQLModel, table=True):
 # composite index serves every such count (declared here so the schema and the
 # metadata agree, and autogenerate never proposes to drop it).
 ix_programevent_kind_at = Index("ix_programevent_kind_at", ProgramEvent.__table__.c.kind, ProgramEvent.__table__.c.at)
+# Active members and activity per day read a period's events from this index alone (migration 0501).
+ix_programevent_report = Index("ix_programevent_report", *(ProgramEvent.__table__.c[c] for c in
+                                                           ("at", "kind", "pseudonym", "person_id")))

@@ -289,3 +289,53 @@ async def test_meeting_report_on_demand_in_chat(env: Env, tmp_path: Path):
     assert "two dates" in bad.text
     async with env.core.db.session() as s:
         assert (await s.exec(select(Meeting))).first() is None  # an on-demand report is no meeting
+
+
+async def test_poll_texts_with_dollar_signs_are_drawn_as_written(env: Env, tmp_path: Path):
+    # matplotlib reads text between two $ as math: "$\frac$" failed to draw, "$5 or $10" came out in italics.
+    async with env.core.db.session() as s:
+        poll = Poll(question="Budget: $5 or $10?", options=["$5", r"$\frac$ or $x_1$"], status="closed",
+                    created_at=at(6), closes_at=at(8), closed_at=at(8))
+        s.add(poll)
+        await s.commit()
+    await polls.cast_ballot(env.core.db, poll, "k1", 1)
+    report = await build_report(env.core.db, Period(P_START, P_END), now=P_END)
+    files = write_report(report, tmp_path, env.core.translator("en"))
+    chart = tmp_path / f"poll_{poll.id}.png"
+    assert chart in files.charts and chart.stat().st_size > 8_000
+    assert r"$\frac$ or $x_1$" in files.html.read_text(encoding="utf-8")
+
+
+async def test_charts_are_drawn_here_when_the_chart_process_cannot_start(env: Env, tmp_path: Path, monkeypatch):
+    from bot import charts
+
+    await seed(env)
+    monkeypatch.setattr(charts, "_spawn", lambda: None)
+    monkeypatch.setattr(charts, "_pending", None)
+    report = await build_report(env.core.db, Period(P_START, P_END), now=P_END)
+    files = write_report(report, tmp_path, env.core.translator("en"))
+    assert len(files.charts) == 8 and all(c.stat().st_size > 8_000 for c in files.charts)
+    assert charts.last_run["in_process"] == 8
+
+
+async def test_reports_at_once_share_a_bounded_number_of_chart_processes(env: Env, tmp_path: Path, monkeypatch):
+    import asyncio
+
+    from bot import charts
+
+    await seed(env)
+    report = await build_report(env.core.db, Period(P_START, P_END), now=P_END)
+    alive: list[int] = []
+    spawn = charts._spawn
+
+    def counted():
+        proc = spawn()
+        alive.append(len([p for p in charts._live if p.poll() is None]))
+        return proc
+
+    monkeypatch.setattr(charts, "_spawn", counted)
+    t = env.core.translator("en")
+    runs = await asyncio.gather(*(asyncio.to_thread(write_report, report, tmp_path / str(i), t) for i in range(4)))
+    assert all(len(files.charts) == 8 and all(c.stat().st_size > 8_000 for c in files.charts) for files in runs)
+    assert max(alive) <= charts.MAX_PROCESSES
+    assert not [p for p in charts._live if p.poll() is None]  # none left behind
