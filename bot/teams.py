@@ -71,7 +71,7 @@ from bot.config import Settings
 from bot.core import Core, Send
 from bot.messages import Attachment as IncomingAttachment
 from bot.messages import Button, Incoming, Profile, Reply, Source, storable
-from storage.models import Identity, Person
+from storage.models import ConversationRef, Identity, Person
 
 log = logging.getLogger("ambassador.teams")
 
@@ -91,6 +91,9 @@ PROFILE_FAILURE_TTL = 300.0
 PROFILE_CACHE_MAX = 10_000
 # Teams gives up on a request after 15 seconds; a slow directory must not eat that.
 LOOKUP_TIMEOUT = 5.0
+# ConversationRef rows of the teams the bot is in (user_id: the team id), where people are looked up by address.
+TEAM_PLATFORM = "teams-team"
+MAX_TEAMS_ASKED = 5
 # Connector clients kept for reuse: one per (app id, service URL, audience). A
 # tenant has a handful of service URLs; the bound only matters when
 # unauthenticated requests (Emulator) name arbitrary ones.
@@ -211,6 +214,14 @@ def _tenant_of(activity: Activity) -> str | None:
     conversation = activity.conversation
     extra = getattr(conversation, "additional_properties", None) or {}
     return tenant.get("id") or (conversation.tenant_id if conversation else None) or extra.get("tenantId")
+
+
+def _team_of(activity: Activity) -> str | None:
+    """The id of the team a channel activity comes from (channelData.team.id), None elsewhere."""
+    channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    team = channel_data.get("team") if isinstance(channel_data.get("team"), dict) else {}
+    team_id = team.get("id")
+    return team_id if isinstance(team_id, str) and _sendable_id(team_id) else None
 
 
 def _stored_reference(reference: ConversationReference) -> dict[str, Any]:
@@ -624,7 +635,8 @@ class _AmbassadorBot(TeamsActivityHandler):
     ) -> None:
         # botbuilder would look up every added member first (a connector call each, and a failed
         # turn when one lookup fails); the bot greets nobody who joins, so it needs none of them.
-        return None
+        # The team itself is kept: people named in app.yaml are looked up in it by address.
+        await self._teams.remember_team(turn_context.activity)
 
     async def on_members_removed_activity(
         self, members_removed: list[ChannelAccount], turn_context: TurnContext
@@ -673,6 +685,7 @@ class TeamsAdapter:
         self.max_attempts = max(1, max_attempts)
         self.max_retry_delay = max_retry_delay
         self._profiles: dict[str, tuple[float, Profile | None]] = {}
+        self._teams_known: set[str] = set()  # teams remembered by this process (remember_team)
         core.router.texts(files.TEXTS)  # the wording of file cards (send_file)
         core.register_sender("teams", self)
 
@@ -904,6 +917,7 @@ class TeamsAdapter:
 
     async def on_installed(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
+        await self.remember_team(activity)
         if activity.from_property and activity.conversation and _is_personal(activity.conversation):
             # Reachable for proactive messages from the moment of installation.
             await self._remember(activity)
@@ -916,6 +930,7 @@ class TeamsAdapter:
         activity = turn_context.activity
         if _is_personal(activity.conversation):
             return activity.conversation.id, self._reference(activity)
+        await self.remember_team(activity)
         await self._remember(activity)
         return None
 
@@ -936,6 +951,75 @@ class TeamsAdapter:
             if known is not None and _reference_is_personal(known.reference):
                 return
         await self.core.remember_conversation("teams", user_id, activity.conversation.id, reference)
+
+    async def remember_team(self, activity: Activity) -> None:
+        """Keep a team the bot is in (installed, added, or written to in a channel): where people
+        named in app.yaml by address are looked up (resolve_email). Written once per team and process."""
+        team_id = _team_of(activity)
+        if team_id is None or team_id in self._teams_known:
+            return
+        reference = TurnContext.get_conversation_reference(activity)
+        reference.conversation = ConversationAccount(id=team_id, is_group=True, conversation_type="channel",
+                                                     tenant_id=_tenant_of(activity))
+        reference.user = None
+        data = _stored_reference(reference)
+        data.pop("user", None)
+        await self.core.remember_conversation(TEAM_PLATFORM, team_id, team_id, data)
+        self._teams_known.add(team_id)
+
+    async def resolve_email(self, email: str) -> str | None:
+        """The Teams user id for an e-mail address (their user principal name), looked up in the
+        teams the bot is in, the most recently seen first; None when no such team has them.
+
+        Teams has no directory lookup for a bot: until the bot is installed in a team (or someone
+        writes to it), people are found only once they write to it themselves. Errors other than
+        "not a member" are raised: "not found" must not be claimed when Teams could not be asked.
+        """
+        async with self.core.db.session() as s:
+            teams = (await s.exec(
+                select(ConversationRef).where(ConversationRef.platform == TEAM_PLATFORM)
+                .order_by(ConversationRef.updated_at.desc()).limit(MAX_TEAMS_ASKED))).all()
+        if not teams:
+            log.info("no Teams team known yet: people are found by address once the bot is installed in a team")
+            return None
+        for row in teams:
+            reference = ConversationReference().deserialize(row.reference)
+            try:
+                member = await self._retrying("member lookup", functools.partial(self._member_in, reference, email))
+            except HttpOperationError as exc:
+                if _http_status(exc) in (403, 404):
+                    continue  # not in this team (or the bot left it)
+                raise TeamsDeliveryError(f"the Teams member lookup failed: {exc}") from exc
+            except _TurnFailed as exc:
+                raise TeamsDeliveryError(f"the Teams member lookup failed: {exc}") from exc.__cause__
+            if member is None or not member.id or not _sendable_id(member.id):
+                continue
+            known = await self.core.conversation_of("teams", member.id)
+            if known is None:
+                # Reachable from now on: the first message opens the personal chat from the team.
+                person = ConversationReference().deserialize(row.reference)
+                person.user = ChannelAccount(id=member.id, aad_object_id=member.aad_object_id)
+                await self.core.remember_conversation("teams", member.id, row.conversation_id,
+                                                      _stored_reference(person))
+            return member.id
+        return None
+
+    async def _member_in(self, reference: ConversationReference, email: str) -> Any:
+        """One member lookup in a team by address; the connector's error is raised here, not in the turn
+        (a turn's error is logged as a failure; a person who is not in this team is no failure)."""
+        found: dict[str, Any] = {}
+
+        async def callback(turn_context: TurnContext) -> None:
+            try:
+                team_id = turn_context.activity.conversation.id  # the reference's conversation: the team
+                found["member"] = await TeamsInfo.get_team_member(turn_context, team_id, email)
+            except HttpOperationError as exc:
+                found["error"] = exc
+
+        await self.adapter.continue_conversation(reference, callback, self.app_id)
+        if "error" in found:
+            raise found["error"]
+        return found.get("member")
 
     async def _profile(self, turn_context: TurnContext) -> Profile | None:
         activity = turn_context.activity

@@ -167,7 +167,12 @@ class FakeConnector:
     async def _member(self, request: web.Request) -> web.Response:
         user_id = request.match_info["user_id"]
         self.member_lookups.append((request.match_info["conversation_id"], user_id))
-        found = self.users.get(user_id)
+        # Teams takes the member's id, AAD object id or user principal name (their address) here.
+        found = self.users.get(user_id) or next(
+            (u for u in self.users.values()
+             if user_id.lower() in (u.get("userPrincipalName", "").lower(), u.get("aadObjectId", "").lower())),
+            None,
+        )
         if found is None:
             return web.json_response(
                 {

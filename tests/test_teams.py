@@ -589,6 +589,32 @@ async def test_proactive_message_to_a_person_known_only_from_a_channel_opens_a_p
     assert (await teams.core.conversation_of("teams", EMPLOYEE)).conversation_id == personal(EMPLOYEE)
 
 
+async def test_people_named_by_address_are_found_in_a_team_the_bot_is_in_and_reached_in_a_personal_chat(
+    teams: Teams,
+):
+    # Before the bot is in any team, an address cannot be looked up on Teams: not found, nothing asked.
+    assert await teams.core.person_by_email(LEAD_EMAIL) is None
+    assert teams.connector.member_lookups == []
+
+    # Installed in a team (by Erik): the team is kept, Lea (who never wrote to the bot) is found there.
+    await teams.post(teams.activity(type="installationUpdate", action="add", conversation="19:general@thread.tacv2",
+                                    conversation_type="channel"))
+    lea = await teams.core.person_by_email(LEAD_EMAIL.upper())
+    assert lea is not None and lea.email == LEAD_EMAIL
+    assert ("19:team@thread.tacv2", LEAD_EMAIL.upper().lower()) in [
+        (c, u.lower()) for c, u in teams.connector.member_lookups]
+    assert await teams.core.notify(lea.id, [Reply(text="You are the comms lead now")]) == "teams"
+    [created] = teams.connector.created
+    assert created["members"] == [{"id": LEAD}] and created["channelData"]["tenant"]["id"] == TENANT
+    assert teams.connector.posted[-1].conversation_id == personal(LEAD)
+    assert teams.connector.posted[-1].text == "You are the comms lead now"
+
+    # Somebody not in the team: not found, said clearly to whoever sends.
+    assert await teams.core.person_by_email("nobody@example.com") is None
+    with pytest.raises(Exception, match="nobody with the address nobody@example.com"):
+        await teams.core.notify_email("nobody@example.com", [Reply(text="Hello")])
+
+
 class FakeMsal:
     """Entra ID's token endpoint as MSAL's ConfidentialClientApplication sees it: a cached token until it expires."""
 
