@@ -132,7 +132,7 @@ _RECORD = _rx(
 _PUBLISHED = _rx(
     r"\b(?:published|press\s+release|annual\s+report|already\s+public|public\s+(?:figures|numbers)|official\s+(?:announcement|post|statement|release|video|article|update))\b",
     r"\bofficially\s+(?:announced|published|released|opened|launched|celebrated|presented)\b",
-    r"\b(?:company|we|they|comms|marketing|team|hr|department|ceo|management)\s+(?:has\s+|have\s+|just\s+)?(?:uploaded|posted|published|shared|put\s+out)\b",
+    r"\b(?:company|we|they|comms|marketing|team|hr|department|ceo|management)\s+(?:has\s+|have\s+|just\s+)?(?:uploaded|posted|published|shared|put\s+out|announced)\b",
     r"\b(?:on|from)\s+(?:the|our)\s+(?:company|official|corporate)\s+(?:\w+\s+)?(?:account|page|channel|profile|instagram|linkedin|feed|blog|website|site|youtube)\b",
     r"\bofficial\s+(?:company\s+)?(?:account|page|channel)'?s?\b",
     r"\b(?:was|were|has\s+been|have\s+been)\s+(?:officially\s+)?(?:announced|published|released|launched|opened)\b",
@@ -166,6 +166,8 @@ _UNPUBLISHED = _rx(
     r"\bnoch\s+nicht\b|\bnoch\s+nirgends\b|\bnot\s+anywhere\s+yet\b|\bnowhere\s+yet\b",
     r"\bintern\w*\b",
     r"\bvorab\b",
+    r"\b(?:hasn'?t|has\s+not|haven'?t|have\s+not|isn'?t|is\s+not|wasn'?t|was\s+not)\s+(?:been\s+)?(?:yet\s+)?(?:made\s+)?(?:public|published|announced|official|released)\b",
+    r"\bgeheim\w*|\b(?:still|a|top)\s+secret\b",
 )
 _DEAL = _rx(
     r"\b(?:signed|signing|closed|closing|won|winning|landed|sealed)\s+(?:a|an|the|our|this|that|big|huge|new|major)?\s*(?:\w+\s+)?(?:contract|deal|tender|bid|account|order)\b",
@@ -207,7 +209,10 @@ _DEAL = _rx(
     r"\b(?:standort|werk|büro|niederlassung|filiale|fabrik)\w*\s+(?:\w+\s+){0,5}(?:eröffnen|eröffnet|schließen|schließt|geschlossen|dichtgemacht|dichtmachen|aufgegeben|verkauft|verlagert)",
 )
 # "unser neues Büro" alone may well be open already; only a plan to open one is a leak.
-_NEW_SITE = _rx(r"\bneue[nmrs]?\s+(?:standort|werk|büro|niederlassung|filiale)\w*")
+_NEW_SITE = _rx(
+    r"\bneue[nmrs]?\s+(?:standort|werk|büro|niederlassung|filiale|gebäude|labor|zentrale|hauptsitz)\w*",
+    r"\b(?:our|the|my|this)\s+new\s+(?:office|site|plant|building|location|branch|lab|laboratory|headquarters|hq|factory|campus)s?\b",
+)
 _CUSTOMER_PROJECT = _rx(
     r"\b(?:für|for|bei|at|with)\s+(?:einen|eine|einem|einer|a|an|one\s+of)\s+(?:der\s+|the\s+)?(?:großen|größten|bekannten|namhaften|big|biggest|large|largest|major|well-known|famous|leading|führenden)\s+\w+",
     r"\bportfolio\b|\bcase\s+stud(?:y|ies)\b|\bsuccess\s+stor(?:y|ies)\b|\bfallstudie\w*|\breferenzprojekt\w*|\berfolgsgeschichte\w*",
@@ -426,7 +431,7 @@ _THIRD_PARTY = _rx(
     r"\bfremde[nmrs]?\s+(?:bild|foto|video|grafik|text|artikel|logo)\w*",
     r"\bstockfoto\w*",
     r"\b(?:getty|shutterstock|istock|adobe\s+stock|unsplash|pexels|pixabay)\b",
-    r"\b\w*(?:bild|foto)\w*\s+(?:vom|von\s+dem|von\s+der|aus\s+dem|aus\s+der)\s+\S*(?:artikel|zeitung|magazin|bericht)\w*",
+    r"\b\w*(?:bild|foto)\w*\s+(?:vom|von\s+dem|von\s+der|von\s+einer|aus\s+dem|aus\s+der|aus\s+einem|aus\s+einer)\s+\S*(?:artikel|zeitung|zeitschrift|magazin|bericht)\w*",
     r"\b(?:photo|picture|image|cover|thumbnail|header)\w*\s+(?:from|of)\s+(?:the|a|an|their|this)\s+(?:\S+\s+)?(?:article|story|newspaper|magazine)\b",
     r"\bsoundtrack\w*|\bfilmmusik\w*|\btitelmusik\w*|\btheme\s+(?:song|music|tune)\b",
     r"\b(?:ai|ki)[-\s]?(?:generated|generiert\w*|images?|bild\w*)\b|\bmidjourney\b|\bdall-?e\b|\bstable\s+diffusion\b",
@@ -1074,8 +1079,13 @@ class Detectors:
             add("deal", "confidential", "check", deal, 0.5)
         else:
             add("deal", "confidential", "no", deal, 0.9)
-        if not deal and not published:
-            add("deal", "confidential", "check", h(_NEW_SITE), 0.6)
+        new_site = None if deal else h(_NEW_SITE)
+        if new_site and h(_UNPUBLISHED):
+            # "a new branch in Vienna, still secret": news before its announcement.
+            add("new_site", "confidential", "no", new_site, 0.9)
+        elif new_site and not published:
+            # A new office may be public or not: the bot cannot know, the comms lead can.
+            add("new_site", "confidential", "check", new_site, 0.6)
         add("internal", "confidential", "no", h(_INTERNAL), 0.9)
         add(
             "customer",

@@ -151,6 +151,10 @@ _SIGNAL_TEXTS: dict[str, dict[str, str]] = {
         "en": "a deal, plan or change not yet announced (“{e}”)",
         "de": "einen Abschluss, Plan oder eine Veränderung, die noch nicht bekannt gegeben ist („{e}“)",
     },
+    "new_site": {
+        "en": "a new site or office that may not be announced yet (“{e}”)",
+        "de": "einen neuen Standort oder ein neues Büro, womöglich noch nicht angekündigt („{e}“)",
+    },
     "internal": {"en": "internal information (“{e}”)", "de": "interne Informationen („{e}“)"},
     "company_data": {"en": "company or customer data (“{e}”)", "de": "Firmen- oder Kundendaten („{e}“)"},
     "customer": {
@@ -241,6 +245,11 @@ class EngineConfig:
             default_language=app.language.default,
             german_address=app.language.german_address,
         )
+
+
+# Findings that say the question is open rather than setting a floor: where one of them says "check",
+# a "no" from retrieval alone becomes "check" (a new office may be public already, or not).
+OPEN_KINDS = frozenset({"new_site"})
 
 
 def _str_list(value: Any) -> list[str]:
@@ -400,6 +409,9 @@ class Engine:
         if verdict == "no" and not any(s.verdict == "no" for s in real_signals) and (
             (top < GO_SCORE and not any(s.topic == primary_topic for s in real_signals))
             or any(s.kind == "published" for s in real_signals)
+            # The detectors read the question itself and found it open ("a new office": public or
+            # not, the bot cannot know): the rule's "no" fits only the case it was written for.
+            or any(s.kind in OPEN_KINDS and s.verdict == "check" for s in real_signals)
         ):
             # A "no" from a fair match alone is as unsure as a "go" would be: it may rest on a
             # word or two the question shares with the rule by chance. And a rule against

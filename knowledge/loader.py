@@ -33,6 +33,7 @@ SIGNAL_KINDS = frozenset(
         "unreleased",
         "figures",
         "deal",
+        "new_site",
         "customer",
         "internal",
         "personal_data",

@@ -59,5 +59,18 @@ def test_fresh_batches(engine: Engine, path: Path) -> None:
     _check(evaluate(engine, load_cases(path)))
 
 
+# A probe of one boundary (new offices: public or not), written after a wrong "no" in a chat: its
+# verdicts are held to the bar; its topics are not (its questions mention a new office on purpose).
+PROBES = sorted((Path(__file__).resolve().parents[1] / "knowledge/cases").glob("probe_*.yaml"))
+
+
+@pytest.mark.parametrize("path", PROBES, ids=lambda p: p.stem)
+def test_probes(engine: Engine, path: Path) -> None:
+    report = evaluate(engine, load_cases(path))
+    detail = "\n".join(report.lines(verbose=True))
+    assert report.wrong_go == 0 and report.verdict_accuracy >= 0.90, detail
+    assert report.language_accuracy == 1.0, detail
+
+
 def test_there_are_fresh_batches() -> None:
     assert len(FRESH) >= 4

@@ -366,6 +366,25 @@ def test_a_finding_makes_a_harmless_question_strict(engine: Engine) -> None:
     assert "confidential.figures" in leaked.guideline_ids
 
 
+@pytest.mark.parametrize("text", [
+    "Darf ich ein Foto vom neuen Büro auf LinkedIn posten?",
+    "May I post a photo of our new office on LinkedIn?",
+    "Kann ich ein Selfie aus unserem neuen Labor posten?",
+])
+def test_a_new_office_that_may_be_public_is_a_question_for_comms_not_a_no(engine: Engine, text: str) -> None:
+    answer = engine.answer(text)
+    assert answer.verdict == "check", answer.text
+    assert answer.topics[0] == "confidential"
+
+
+@pytest.mark.parametrize("text", [
+    "Ich habe gehört, dass wir eine neue Niederlassung in Wien eröffnen, das ist aber noch geheim. Darf ich das andeuten?",
+    "Our new site in Lisbon hasn't been announced yet. Can I tease it on X?",
+])
+def test_a_new_office_said_to_be_unannounced_is_still_a_no(engine: Engine, text: str) -> None:
+    assert engine.answer(text).verdict == "no"
+
+
 def test_the_rule_that_rules_a_post_out_comes_first(engine: Engine) -> None:
     # The meme's licence is a question, the politics with the company's logo are the answer.
     answer = engine.answer("Darf ich ein Meme über die Regierung mit unserem Firmenlogo posten?")
