@@ -60,6 +60,7 @@ _DAY_ALIASES = {
 JOB_SECONDS = 2.0  # how often due escalations are looked for: the slack after a timeout
 CLAIM = timedelta(seconds=60)  # a replica working on a report's step holds it this long at most
 FIRST_CLAIM = timedelta(seconds=15)  # the reporting process sends the first alert within this, or the job does
+FIRST_CLAIM_RENEW = 5.0  # seconds: while that alert is still being sent, its claim is renewed this often
 DELIVERY_TIMEOUT = 30.0  # one alert; past it the next level is alerted (the Teams adapter retries 429s within it)
 RECEIPT_AFTER = 2.0  # the reporter's receipt waits for the first alert to go out this long at most
 RECORD_RETRIES = (0.25, 0.5, 1, 2, 4, 8)  # storing a step's outcome: about 16 s, well within CLAIM
@@ -1405,8 +1406,34 @@ class _Step:
 
 
 async def _first_alert(core: Core, step: _Step, reporter: Person, sent: asyncio.Event | None = None) -> None:
-    if not await _run_step(core, step, reporter, sent):
+    holding = asyncio.get_running_loop().create_task(_hold_first_claim(core, step.report.id, step.token))
+    try:
+        done = await _run_step(core, step, reporter, sent)
+    finally:
+        holding.cancel()
+    if not done:
         await advance(core, step.report.id)
+
+
+async def _hold_first_claim(core: Core, report_id: int, token: str) -> None:
+    """Renew the short claim of a first alert while this process is still sending it.
+
+    The claim is short so that the job takes over soon when the reporting process dies; a platform
+    that is merely slow (a 429 with a long Retry-After) must not look like a dead process, or the
+    job would send the same alert a second time while the first is still on its way.
+    """
+    reports = CrisisReport.__table__
+    while True:
+        await asyncio.sleep(FIRST_CLAIM_RENEW)
+        try:
+            async with core.db.engine.begin() as conn:
+                kept = await conn.execute(
+                    update(reports).where(reports.c.id == report_id, reports.c.claim_token == token)
+                    .values(claim_until=core.now() + FIRST_CLAIM))
+            if kept.rowcount != 1:
+                return  # the step is finished (or was taken over): nothing to hold
+        except Exception as exc:  # the database is away: the claim runs out and the job takes over
+            log.warning("crisis claim not renewed", extra={"error": type(exc).__name__})
 
 
 async def advance(core: Core, report_id: int) -> bool:

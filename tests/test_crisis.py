@@ -302,6 +302,32 @@ async def test_the_receipt_follows_the_first_alert_but_never_waits_long_for_it(l
     assert len(lite.sender.alerts(LEA)) == 2
 
 
+async def test_a_slow_first_alert_is_not_sent_again_by_the_job_while_it_is_still_on_its_way(lite: Bot, monkeypatch):
+    monkeypatch.setattr(crisis, "FIRST_CLAIM_RENEW", 0.02)
+    monkeypatch.setattr(crisis, "RECEIPT_AFTER", 0.05)
+    lite.sender.gate = asyncio.Event()  # the platform takes long over the lead's alert (a 429 with a long wait)
+    receipt = await lite.say(ERIK, TRUCK, event_id="EvSlow")
+    ref = receipt.title.split()[1]
+
+    async def renewed_past(deadline) -> None:
+        for _ in range(200):
+            claim = (await lite.get(ref)).claim_until
+            if claim is not None and crisis._aware(claim) >= deadline:
+                return
+            await asyncio.sleep(0.01)
+        raise AssertionError("the first alert's claim was not renewed")
+
+    for _ in range(6):  # 30 s on the clock, well past the first claim's 15 s
+        lite.clock.advance(seconds=5)
+        await renewed_past(lite.clock() + timedelta(seconds=10))
+        await crisis.run_due(lite.core)  # every replica's job looks for due escalations meanwhile
+    lite.sender.gate.set()
+    await crisis.settle(lite.core)
+    assert len(lite.sender.alerts(LEA)) == 1
+    assert "stopped while sending" not in await lite.trail(ref)
+    assert "alerted level 1, round 1: comms_lead = Lea Lead" in await lite.trail(ref)
+
+
 async def test_shortcut_and_report_button_from_another_capability(lite: Bot):
     [answer] = await lite.send(incoming(
         ERIK, "Our CEO is being roasted in the replies, should I jump in?", action="crisis.report",
