@@ -8,6 +8,7 @@ recognised by its event id and answered never twice.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import logging
 import time
@@ -805,6 +806,13 @@ class Core:
         too_long = len(incoming.text) > MAX_TEXT
         if not too_long:
             match = self.router.match(incoming)
+        else:
+            # Read only as far as the limit; a route that takes long texts gets all of it.
+            match = self.router.match(dataclasses.replace(incoming, text=incoming.text[:MAX_TEXT]))
+            if match is not None and match.route.long_text:
+                too_long = False
+            else:
+                match = None
         t = self.translator(self._language(incoming, person, match.language if match else None))
         if (limited := self._rate_limited(incoming, person, match, t)) is not None:
             return limited

@@ -33,6 +33,9 @@ class Route:
     hidden: bool = False
     # Answers about the asker themself: shown to the asker only when asked in a channel.
     personal: bool = False
+    # Takes texts beyond MAX_TEXT (it keeps what it can and says so): a crisis report must never be
+    # refused for its length, least of all one made from someone else's long message.
+    long_text: bool = False
 
     def allowed(self, roles: Iterable[str]) -> bool:
         roles = set(roles)
@@ -100,6 +103,7 @@ class Router:
         usage_key: str | None = None,
         hidden: bool = False,
         personal: bool = False,
+        long_text: bool = False,
     ) -> Callable[[Handler], Handler]:
         def deco(fn: Handler) -> Handler:
             route = Route(
@@ -111,6 +115,7 @@ class Router:
                 usage_key=usage_key,
                 hidden=hidden,
                 personal=personal,
+                long_text=long_text,
             )
             if any(r.name == name for r in self.commands):
                 raise ValueError(f"command {name!r} registered twice")
@@ -126,13 +131,14 @@ class Router:
         return deco
 
     def action(
-        self, action_id: str, *, roles: Iterable[str] | None = None, personal: bool = False
+        self, action_id: str, *, roles: Iterable[str] | None = None, personal: bool = False, long_text: bool = False
     ) -> Callable[[Handler], Handler]:
         def deco(fn: Handler) -> Handler:
             if action_id in self.actions:
                 raise ValueError(f"action {action_id!r} registered twice")
             self.actions[action_id] = Route(
-                name=action_id, handler=fn, roles=frozenset(roles) if roles is not None else None, personal=personal
+                name=action_id, handler=fn, roles=frozenset(roles) if roles is not None else None, personal=personal,
+                long_text=long_text,
             )
             return fn
 

@@ -298,6 +298,12 @@ TEXTS = {
     },
     "crisis.receipt_title": {"en": "Report {ref} received: comms is being alerted now",
                              "de": "Meldung {ref} ist eingegangen: die Kommunikation wird jetzt alarmiert"},
+    "crisis.cut": {
+        "en": "The text was long: comms has its first {kept} characters ({cut} more were not kept). "
+              "The link or a screenshot tells them the rest.",
+        "de": "Der Text war lang: Die Kommunikation hat die ersten {kept} Zeichen ({cut} weitere nicht). "
+              "Was fehlt, sieht sie über den Link oder einen Screenshot.",
+    },
     "crisis.receipt": {
         "en": "Thank you, that was exactly right. Until comms gets back to you:\n"
               "• *do not engage*: no replies, no likes, no arguing\n"
@@ -513,9 +519,11 @@ def register(router: Router) -> None:
     router.config_checks.append(load_config)
     router.texts(TEXTS)
     # "crisis" in both lists: it tells nothing about the language, the report's text does.
+    # long_text: a report is never refused for its length (the shortcut reports someone else's message,
+    # which the reporter cannot shorten); what is beyond MAX_REPORT_TEXT is cut, and the reporter told.
     router.command("crisis", en=["crisis", "report crisis"], de=["krise", "crisis", "krise melden"],
-                   roles=[EMPLOYEE], help_key="crisis.desc", usage_key="crisis.usage")(crisis_command)
-    router.action("crisis.report", roles=[EMPLOYEE])(report_action)
+                   roles=[EMPLOYEE], help_key="crisis.desc", usage_key="crisis.usage", long_text=True)(crisis_command)
+    router.action("crisis.report", roles=[EMPLOYEE], long_text=True)(report_action)
     router.action("crisis.severity", roles=[EMPLOYEE])(severity_action)
     router.action("crisis.add", roles=[EMPLOYEE])(add_action)
     router.action("crisis.ack", roles=[EMPLOYEE])(ack_action)
@@ -703,12 +711,16 @@ class Draft:
     links: list[str] = field(default_factory=list)
     permalink: str | None = None
     attachments: list[dict[str, Any]] = field(default_factory=list)
+    cut: int = 0  # characters beyond MAX_REPORT_TEXT that were not kept
 
 
 def _draft(msg: Incoming, text: str, source: str, permalink: str | None = None) -> Draft:
-    text = text.strip()[:MAX_REPORT_TEXT]
+    full = text.strip()
+    text = full[:MAX_REPORT_TEXT]
     attachments = [{"name": a.name, "content_type": a.content_type, "url": a.url} for a in msg.attachments]
-    return Draft(text=text, source=source, links=extract_links(text), permalink=permalink, attachments=attachments)
+    # Links from the whole text: one at the very end of a long paste is often the point of it.
+    return Draft(text=text, source=source, links=extract_links(full), permalink=permalink,
+                 attachments=attachments, cut=len(full) - len(text))
 
 
 async def store_report(core: Core, person: Person, draft: Draft, *, lang: str,
@@ -919,7 +931,10 @@ async def _report(ctx: Context, msg: Incoming, draft: Draft) -> Reply:
             await asyncio.wait_for(sent.wait(), RECEIPT_AFTER)
         except TimeoutError:
             pass
-    return _receipt(t, report)
+    receipt = _receipt(t, report)
+    if draft.cut:
+        receipt.text += "\n" + t("crisis.cut", kept=f"{MAX_REPORT_TEXT:,}", cut=f"{draft.cut:,}")
+    return receipt
 
 
 def _receipt(t, report: CrisisReport) -> Reply:
@@ -1269,9 +1284,13 @@ async def hand_over(ctx: Context, ref: str, to: str) -> Reply:
                      what="handover", error=error)
         return Reply(text=t("crisis.handover_failed", name=name, error=_clip(error, 200), ref=report.ref))
     async with ctx.db.session() as s:
-        await s.execute(update(CrisisReport).where(CrisisReport.id == report.id, CrisisReport.status != "resolved")
-                        .values(status="acknowledged", owner_id=target.id, owner_pseudonym=target.pseudonym,
-                                acked_at=report.acked_at or now, next_at=None))
+        moved = await s.execute(update(CrisisReport).where(CrisisReport.id == report.id, CrisisReport.status != "resolved")
+                                .values(status="acknowledged", owner_id=target.id, owner_pseudonym=target.pseudonym,
+                                        acked_at=report.acked_at or now, next_at=None))
+        if moved.rowcount != 1:
+            # Resolved by someone else while the alert went out: the trail says so, the sender hears it.
+            await s.rollback()
+            return await _resolved_reply(ctx, await _load(ctx.core, report.ref) or report)
         s.add(CrisisEvent(report_id=report.id, kind="handed_over", at=now, actor_id=ctx.person.id,
                           actor_pseudonym=ctx.person.pseudonym,
                           detail={"to_pseudonym": target.pseudonym}))

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import select
 
 from bot import notify
@@ -349,17 +349,30 @@ async def test_shortcut_and_report_button_from_another_capability(lite: Bot):
 async def test_bad_input_is_stored_or_refused_clearly(lite: Bot):
     empty = await lite.say(ERIK, "crisis")
     assert empty.text.startswith("What happened? Write *crisis* and one sentence")
-    huge = await lite.say(ERIK, "crisis " + "x" * 40_000)
-    assert "40,007 characters" in huge.text and "at most 12,000" in huge.text
-    assert await lite.count(CrisisReport) == 0
+    # 40,000 characters: never refused (the reporter may not be able to shorten it), the first 20,000
+    # kept and the reporter told; a link at the very end still reaches comms.
+    huge = await lite.say(ERIK, "crisis " + "x" * 39_950 + " https://x.com/someone/status/1")
+    assert huge.title.startswith("Report K-2026-0001 received")
+    assert "comms has its first 20,000 characters (19,981 more were not kept)" in huge.text
+    stored = await lite.get("K-2026-0001")
+    assert len(stored.text) == 20_000 and stored.links == ["https://x.com/someone/status/1"]
+    # The shortcut on someone else's long message: the same.
+    shortcut = await lite.press(ERIK, "crisis.report", text="y" * 40_000)
+    assert shortcut.title.startswith("Report K-2026-0002 received") and "20,000 more were not kept" in shortcut.text
+    # Anything else that long is still refused, with the reason.
+    other = await lite.say(ERIK, "May I post this? " + "z" * 40_000)
+    assert "40,017 characters" in other.text and "at most 12,000" in other.text
+    assert await lite.count(CrisisReport) == 2
+    await crisis.settle(lite.core)
+    assert sum(1 for r in lite.sender.alerts(LEA) if "K-2026-0001" in r.title or "K-2026-0002" in r.title) == 2
     long = await lite.say(ERIK, "crisis " + "viral " * 1_990)  # just under the core's limit: stored whole
-    assert long.title.startswith("Report K-2026-0001 received")
-    assert len((await lite.get("K-2026-0001")).text) == len(("viral " * 1_990).strip())
+    assert long.title.startswith("Report K-2026-0003 received") and "not kept" not in long.text
+    assert len((await lite.get("K-2026-0003")).text) == len(("viral " * 1_990).strip())
     shot = Attachment(name="screenshot.heic", content_type="image/heic", url="https://files.example/s.heic")
     only = await lite.say(ERIK, "crisis", attachments=[shot])
-    assert only.title.startswith("Report K-2026-0002 received")
+    assert only.title.startswith("Report K-2026-0004 received")
     assert "I can't open screenshot.heic, but it is stored with the report" in only.text
-    report = await lite.get("K-2026-0002")
+    report = await lite.get("K-2026-0004")
     assert report.attachments == [{"name": "screenshot.heic", "content_type": "image/heic",
                                    "url": "https://files.example/s.heic"}]
     await crisis.settle(lite.core)
@@ -528,6 +541,26 @@ async def test_hand_over_to_another_person_in_the_policy(lite: Bot):
     outsider = await lite.say(BEN, f"crisis handover {report.ref} erik.employee@example.com")
     assert outsider.text.startswith("erik.employee@example.com is not in the crisis policy")
     assert "can hand a crisis report over" in (await lite.press(ERIK, "crisis.handover", ref=report.ref)).text
+
+
+async def test_a_hand_over_racing_a_resolve_leaves_the_report_resolved(lite: Bot):
+    report = await lite.report()
+    notify = lite.core.notify
+
+    async def resolved_meanwhile(person_id, replies, **kw):
+        # Ben resolves it on another replica while Lea's hand-over alert is on its way to him.
+        async with lite.core.db.session() as s:
+            await s.execute(update(CrisisReport).where(CrisisReport.id == report.id).values(
+                status="resolved", resolved_at=lite.clock(), resolution_note="false alarm"))
+            await s.commit()
+        return await notify(person_id, replies, **kw)
+
+    lite.core.notify = resolved_meanwhile
+    answer = await lite.say(LEA, f"crisis handover {report.ref} {BACKUP_EMAIL}")
+    lite.core.notify = notify
+    assert answer.text.startswith(f"{report.ref} is already resolved") and "false alarm" in answer.text
+    assert (await lite.get(report.ref)).status == "resolved"
+    assert "handed over" not in await lite.trail(report.ref)
 
 
 async def test_a_level_may_post_to_a_channel(core):
@@ -946,6 +979,20 @@ async def test_a_hold_makes_the_answer_engine_say_no_with_the_note(lite: Bot):
     await lite.say(LEA, "crisis hold recall -- Wait for the official statement on Friday.")
     assert await guard(lite.core, "Can I share the news about the recall?") == "Wait for the official statement on Friday."
     assert await guard(lite.core, "Can I share our summer party photos?") is None
+
+
+async def test_a_hold_turns_the_answer_to_a_member_asking_about_the_topic_into_no_with_the_note(lite: Bot):
+    question = "May I share the company's LinkedIn post about our new e-bike?"
+    before = await lite.say(EMMA, question)
+    assert before.title.startswith("✅"), before.plain()
+    await lite.say(LEA, "crisis hold e-bike -- Please wait for the official statement on Friday.")
+    during = await lite.say(EMMA, question)
+    assert during.title.startswith("⛔ No") and "Please wait for the official statement on Friday." in during.plain()
+    # Other questions keep their own answer; after the lift the topic does too.
+    other = await lite.say(EMMA, "May I share the company's LinkedIn post about our apprenticeship program?")
+    assert other.title.startswith("✅"), other.plain()
+    await lite.say(LEA, "crisis lift")
+    assert (await lite.say(EMMA, question)).title.startswith("✅")
 
 
 async def test_when_nobody_can_be_reached_the_rounds_wait_for_the_timeout(lite: Bot):
