@@ -159,6 +159,24 @@ def _files(event: dict[str, Any]) -> list[Attachment]:
     return out
 
 
+_DOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+
+def _message_link(body: dict[str, Any], message: dict[str, Any]) -> str | None:
+    """A link to the shortcut's message that comms can open: Slack's permalink form
+    (https://DOMAIN.slack.com/archives/CHANNEL/pTS without the dot), built from the payload instead of
+    a chat.getPermalink call before the 3-second acknowledgement. Without the workspace's domain,
+    where the message stands (slack:CHANNEL/TS)."""
+    channel = _dict(body.get("channel")).get("id")
+    ts = str(message.get("ts") or "")
+    if not _is_id(channel) or not re.fullmatch(r"\d{1,12}\.\d{1,8}", ts):
+        return None
+    domain = str(_dict(body.get("team")).get("domain") or "").lower()
+    if _DOMAIN.match(domain):
+        return f"https://{domain}.slack.com/archives/{channel}/p{ts.replace('.', '')}"
+    return f"slack:{channel}/{ts}"
+
+
 def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
@@ -550,13 +568,12 @@ class SlackAdapter:
         action_id = SHORTCUT_ACTIONS.get(str(body.get("callback_id")), "ask.check")
         values: dict[str, Any] = {"text": text}
         if action_id == "crisis.report":
-            source_channel = _dict(body.get("channel")).get("id")
-            if source_channel and message.get("ts"):
-                # Where the reported message stands; the client's own permalink needs another API call.
-                values["permalink"] = f"slack:{source_channel}/{message['ts']}"
+            values["permalink"] = _message_link(body, message)
         incoming = Incoming(
             platform="slack",
             user_id=user,
+            # The screenshot on a reported message goes with the report (a draft's files are not checked).
+            attachments=_files(message) if action_id == "crisis.report" else [],
             # The verdict on a draft, the receipt of a report: the asker's business, in their DM.
             conversation_id=user,
             text=text,

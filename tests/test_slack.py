@@ -482,7 +482,9 @@ async def test_shortcut_report_to_comms_files_a_crisis_report_and_alerts_the_lea
         "channel": {"id": GENERAL, "name": "general"},
         "user": {"id": EMPLOYEE, "name": "erik"},
         "message": {"type": "message", "user": LEAD, "ts": "1700000000.000777",
-                    "text": "A journalist is asking about the accident at the plant"},
+                    "text": "A journalist is asking about the accident at the plant",
+                    "files": [{"name": "mail.png", "mimetype": "image/png",
+                               "url_private": "https://files.slack.com/files-pri/T1-F1/mail.png"}]},
         "response_url": fake.url + "response",
     }
     from handlers import crisis
@@ -492,7 +494,11 @@ async def test_shortcut_report_to_comms_files_a_crisis_report_and_alerts_the_lea
     await crisis.settle(bot.core)  # the first alert goes out right after the receipt
     async with bot.core.db.session() as s:
         [report] = (await s.exec(sql_select(CrisisReport))).all()
-    assert "journalist" in report.text and report.permalink == f"slack:{GENERAL}/1700000000.000777"
+    # A link comms can open, and the screenshot on the message with it.
+    assert "journalist" in report.text
+    assert report.permalink == f"https://example.slack.com/archives/{GENERAL}/p1700000000000777"
+    assert report.attachments == [{"name": "mail.png", "content_type": "image/png",
+                                   "url": "https://files.slack.com/files-pri/T1-F1/mail.png"}]
     to_reporter = [r for r in fake.replies() if r["channel"] == dm_of(EMPLOYEE)]
     assert to_reporter and report.ref in all_text(to_reporter[0])  # the receipt with the reference number
     assert any(r["channel"] == dm_of(LEAD) and report.ref in all_text(r) for r in fake.replies())  # the lead is alerted
