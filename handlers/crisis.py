@@ -408,6 +408,17 @@ TEXTS = {
         "de": {"du": "Deine Krisenmeldung {ref} hat {name} um {time} übernommen. {name} meldet sich eventuell bei dir; bis dahin: nicht einsteigen, nichts löschen, nicht kommentieren.",
                "sie": "Ihre Krisenmeldung {ref} hat {name} um {time} übernommen. {name} meldet sich eventuell bei Ihnen; bis dahin: nicht einsteigen, nichts löschen, nicht kommentieren."},
     },
+    "crisis.reporter_unanswered": {
+        "en": "Nobody in comms has acknowledged your crisis report {ref} yet, although everyone in the "
+              "escalation plan was alerted. If it is urgent, call them directly: {people}. Until then: "
+              "do not engage, do not delete, do not comment.",
+        "de": {"du": "Deine Krisenmeldung {ref} hat noch niemand aus der Kommunikation übernommen, obwohl alle "
+                     "im Eskalationsplan alarmiert wurden. Wenn es eilt, ruf sie direkt an: {people}. Bis dahin: "
+                     "nicht einsteigen, nichts löschen, nicht kommentieren.",
+               "sie": "Ihre Krisenmeldung {ref} hat noch niemand aus der Kommunikation übernommen, obwohl alle "
+                      "im Eskalationsplan alarmiert wurden. Wenn es eilt, rufen Sie sie direkt an: {people}. "
+                      "Bis dahin: nicht einsteigen, nichts löschen, nicht kommentieren."},
+    },
     "crisis.resolve_ask": {
         "en": "What was done? Write *crisis resolve {ref}* and a note, for example: crisis resolve {ref} statement published, comments answered by comms",
         "de": {"du": "Was wurde getan? Schreib *krise resolve {ref}* und eine Notiz, zum Beispiel: krise resolve {ref} Stellungnahme veröffentlicht, Kommentare von der Kommunikation beantwortet",
@@ -1504,6 +1515,9 @@ async def _claim(core: Core, report_id: int) -> _Step | Literal["exhausted"] | N
                               detail={"rounds": policy.rounds, "levels": len(policy.levels)}))
             await s.commit()
             log.error("crisis escalation ended without acknowledgement", extra={"ref": report.ref})
+            # The reporter must not believe someone has it: they hear whom to call instead.
+            _spawn(core, _tell_reporter(core, report, "crisis.reporter_unanswered",
+                                        people=", ".join(await policy_emails(core)) or "-"))
             return "exhausted"
         known = {(a.via, a.target): a for a in (await s.exec(select(CrisisAttempt).where(
             CrisisAttempt.report_id == report_id, CrisisAttempt.step == report.step))).all()}

@@ -426,6 +426,10 @@ async def test_the_climb_repeats_for_the_configured_rounds_then_ends_in_the_trai
     assert "round 2 of 2" in lite.sender.alerts(BEN)[-1].plain()
     assert "escalation ended: 2 rounds over 2 levels without acknowledgement" in await lite.trail(report.ref)
     assert (await lite.get(report.ref)).next_at is None
+    # The reporter does not wait for an answer that will not come: they hear whom to call.
+    [told] = [r for r in lite.sender.to(ERIK) if "Nobody in comms has acknowledged" in r.text]
+    assert report.ref in told.text and f"call them directly: {LEAD_EMAIL}, {BACKUP_EMAIL}" in told.text
+    assert "reporter told (unanswered)" in await lite.trail(report.ref)
 
 
 async def test_a_delivery_error_at_level_one_alerts_level_two_at_once(bot: Bot):
