@@ -38,6 +38,18 @@ def _settings(args: argparse.Namespace) -> Settings:
     return settings
 
 
+def _check_knowledge_base(settings: Settings) -> None:
+    """A broken guideline file stops the start with file and line, as a wrong app.yaml key does."""
+    from knowledge.service import startup_problems
+
+    problems = startup_problems(settings)
+    if problems:
+        raise ConfigError(
+            f"the guideline files have {len(problems)} problem(s), so the bot does not start; "
+            "fix them ('ambassador kb check' checks them again):\n" + "\n".join(problems)
+        )
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from aiohttp import web
 
@@ -52,6 +64,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return cmd_chat(args)
+    _check_knowledge_base(settings)
     setup_logging(args.log_level)
     port = args.port if args.port is not None else settings.port
     host = args.host or settings.host
@@ -67,6 +80,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     from bot.web import build_core
 
     settings = _settings(args)
+    _check_knowledge_base(settings)
     setup_logging("WARNING", json_lines=False)
     email = getattr(args, "as_email", None) or settings.app.roles.comms_lead or "you@example.com"
 

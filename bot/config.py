@@ -103,7 +103,7 @@ class AppConfig(_Strict):
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
     # Sections of capabilities that arrive later (llm, knowledge, content,
     # polls, crisis) are accepted as they are and validated by their modules.
-    llm: dict[str, Any] = Field(default_factory=dict)
+    llm: Any = Field(default_factory=dict)  # also "llm: off"/"on"; knowledge/llm.py validates it
     knowledge: dict[str, Any] = Field(default_factory=dict)
     content: dict[str, Any] = Field(default_factory=dict)
     polls: dict[str, Any] = Field(default_factory=dict)

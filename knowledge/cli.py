@@ -196,10 +196,10 @@ def _settings(args: argparse.Namespace) -> Any:
 
 def _composer(args: argparse.Namespace, *, required: bool) -> Any:
     """The language model when app.yaml enables it and a server is set; None otherwise (offline)."""
-    from knowledge.llm import Composer
+    from knowledge.llm import Composer, switched_on
 
     app, _ = _app(args)
-    if app is None or not (app.llm or {}).get("enabled"):
+    if app is None or not switched_on(app.llm):
         if required:
             raise _Fail("the language model is off: set llm.enabled: true in app.yaml")
         return None

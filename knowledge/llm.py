@@ -1,6 +1,6 @@
 """The optional language-model path: an answer composed from the retrieved guidelines only.
 
-Off unless app.yaml says ``llm: {enabled: true}`` *and* the environment names a
+Off unless app.yaml says ``llm: {enabled: true}`` (or ``llm: on``) *and* the environment names a
 server (``OPENAI_API_KEY`` for OpenAI, ``OPENAI_BASE_URL`` for any
 OpenAI-compatible one: Azure OpenAI, vLLM, Ollama). Off means off: no client is
 built and no text leaves the process.
@@ -30,7 +30,7 @@ import re
 import time
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from knowledge.engine import Engine, _excerpt
 from knowledge.language import detect
@@ -59,6 +59,25 @@ class LlmConfig(BaseModel):
     guidelines: int = Field(default=6, ge=1, le=12)
     # json_schema: structured output (OpenAI, Azure, vLLM, Ollama); json_object for servers without it.
     response_format: Literal["json_schema", "json_object"] = "json_schema"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _switch(cls, data: Any) -> Any:
+        # "llm: off" is how people write it: YAML reads off/false/no as False, on/true/yes as True.
+        if data is None:
+            return {}
+        if isinstance(data, bool):
+            return {"enabled": data}
+        if not isinstance(data, dict | LlmConfig):
+            raise ValueError(
+                "write llm: off, llm: on, or a section with enabled: true or false (see docs/knowledge.md)"
+            )
+        return data
+
+
+def switched_on(section: Any) -> bool:
+    """Whether app.yaml's ``llm`` section, as written, asks for the model (``llm: on`` or ``enabled: true``)."""
+    return section is True or (isinstance(section, dict) and bool(section.get("enabled")))
 
 
 def load_config(settings: Any) -> LlmConfig:

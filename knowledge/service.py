@@ -1,8 +1,11 @@
 """The knowledge base in a running bot: built once, reloaded when its files change.
 
-A broken file at reload keeps the old knowledge base in service; the problems
-and a fingerprint of the failure are kept for the handler, which tells the
-comms lead once (handlers/ask.py). Answers, feedback and the questions passed
+A broken file at start-up stops ``ambassador run`` and ``chat`` with file and
+line (``startup_problems``, checked by bot/cli.py); should the files break
+before the first build all the same, the failure is logged with file and line
+and askers are told the guidelines cannot be read. A broken file at reload
+keeps the old knowledge base in service. Either way the problems are kept for
+the handler, which tells the comms lead once (handlers/ask.py). Answers, feedback and the questions passed
 to the comms team go to a ``Recorder`` (the database in a running bot,
 knowledge/records.py). With app.yaml's ``llm`` enabled, answers are composed
 by the language model from what the offline engine retrieved (knowledge/llm.py).
@@ -21,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from knowledge.engine import Engine, EngineConfig
 from knowledge.llm import Composer
-from knowledge.loader import DEFAULT_PATH, KBError, kb_files, load_kb
+from knowledge.loader import DEFAULT_PATH, KBError, check_kb, kb_files, load_kb
 from knowledge.model import Answer
 
 log = logging.getLogger("ambassador.knowledge")
@@ -115,6 +118,16 @@ def kb_path(app: Any, config_path: Path | None = None) -> Path:
     return path
 
 
+def startup_problems(settings: Any) -> list[str]:
+    """What keeps app.yaml's knowledge base from loading, each problem with file and line; [] when it loads.
+
+    Checked before the bot starts: the person starting it can fix a file now,
+    while an asker could only be told that the guidelines cannot be read.
+    """
+    _, problems = check_kb(kb_path(settings.app, settings.config_path))
+    return problems
+
+
 class KnowledgeService:
     def __init__(
         self,
@@ -135,6 +148,8 @@ class KnowledgeService:
         # Identifies one failed reload (its problems and the files' content), so
         # the comms lead is told once per failure, however many replicas see it.
         self.reload_fingerprint: str | None = None
+        # The problems of a knowledge base that has never loaded (logged once per set).
+        self.load_problems: list[str] = []
         self._engine: Engine | None = None
         self._stamp: tuple[tuple[str, float, int], ...] = ()
         self._checked = 0.0
@@ -174,6 +189,13 @@ class KnowledgeService:
             engine = Engine(load_kb(self.path), self.config)
         except KBError as exc:
             if self._engine is None:
+                if exc.problems != self.load_problems:
+                    # The problems go in the message itself: the terminal chat's log shows no extras.
+                    log.error(
+                        "knowledge base cannot be loaded; questions about posting get no answer until it is fixed:\n%s",
+                        "\n".join(exc.problems[:20]),
+                    )
+                self.load_problems = exc.problems
                 raise
             if exc.problems != self.reload_problems:
                 log.error(
@@ -187,6 +209,7 @@ class KnowledgeService:
         if self._engine is not None:
             log.info("knowledge base reloaded", extra={"guidelines": len(engine.kb.guidelines)})
         self._engine, self._stamp, self.reload_problems, self.reload_fingerprint = engine, stamp, [], None
+        self.load_problems = []
         return engine
 
     def _fingerprint(self, problems: list[str]) -> str:

@@ -201,6 +201,7 @@ async def test_a_member_who_joined_in_english_gets_a_german_answer_to_a_german_q
     # No clue in the text: the language the person joined in.
     [emoji] = await chat.say("😀🎉")
     assert emoji.title.startswith("⚠️ Check first") and "Helpful" in [b.label for b in emoji.buttons]
+    assert emoji.text.startswith("I found nothing to check in your message.")
 
 
 async def test_prompt_injection_changes_nothing(ask_core) -> None:
@@ -208,10 +209,36 @@ async def test_prompt_injection_changes_nothing(ask_core) -> None:
     assert not reply.title.startswith("✅")
 
 
-@pytest.mark.parametrize("text", ["😀🎉", "https://example.com/x", "```\nprint('hi')\n```", "<b>?</b>"])
+@pytest.mark.parametrize("text", ["```\nprint('hi')\n```", "<b>?</b>"])
 async def test_odd_messages_get_a_sensible_answer(ask_core, text: str) -> None:
     [reply] = await Chat(ask_core).say(text)
     assert reply.text
+
+
+async def test_only_emoji_asks_for_the_question_or_draft(ask_core) -> None:
+    [german] = await Chat(ask_core).say("😀🎉")
+    assert german.text == (
+        "In deiner Nachricht habe ich nichts zum Prüfen gefunden. "
+        "Schick mir deine Frage oder den Text deines Post-Entwurfs."
+    )
+    assert german.fields[-1].value.startswith("Schreib zum Beispiel: Darf ich den Beitrag unserer Firma")
+    [english] = await Chat(ask_core, locale="en").say("😀🎉")
+    assert english.text == (
+        "I found nothing to check in your message. Send me your question or the text of your draft post."
+    )
+    assert english.fields[-1].value.startswith("Write, for example: May I share our company's post")
+
+
+async def test_only_a_link_asks_what_to_post(ask_core) -> None:
+    # A link alone is no text to check: the same prompt as an empty message.
+    [german] = await Chat(ask_core).say("https://example.com/x")
+    assert german.text == (
+        "Was möchtest du posten? Schreib *frage* und dahinter deine Frage oder den Text deines Entwurfs."
+    )
+    [english] = await Chat(ask_core, locale="en").say("https://example.com/x")
+    assert english.text == (
+        "What would you like to post? Write *ask* followed by your question or the text of your draft."
+    )
 
 
 async def test_rules_lists_topics_and_guidelines(ask_core) -> None:
@@ -558,16 +585,64 @@ async def test_a_failed_reload_is_told_to_the_lead_once(core, tmp_path) -> None:
     assert len(sender.to("ULEAD")) == 2 and not ask_module.knowledge(core).reload_problems
 
 
-async def test_a_knowledge_base_broken_from_the_start_is_told_too(core, tmp_path) -> None:
+def _break_a_topic(kb_dir: Path) -> int:
+    """privacy.yaml's second guideline gets an unknown topic; the line it stands on."""
+    path = kb_dir / "privacy.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    index = [i for i, line in enumerate(lines) if line.strip() == "topic: privacy"][1]
+    lines[index] = lines[index].replace("privacy", "gossip")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return index + 1
+
+
+async def test_a_knowledge_base_broken_from_the_start_is_told_too(core, tmp_path, caplog) -> None:
     sender = with_sender(core)
     kb_dir = _broken_kb_service(core, tmp_path)
-    (kb_dir / "privacy.yaml").write_text("guidelines: [", encoding="utf-8")
+    line = _break_a_topic(kb_dir)
     [reply] = await Chat(core).say("May I share our company's job ad?")
     assert "can't read the guidelines" in reply.text
+    # The operator's log names file and line too.
+    assert f"privacy.yaml:{line}: " in caplog.text and "unknown topic 'gossip'" in caplog.text
     await ask_module.run_due(core)
     await ask_module.run_due(core)
     [alert] = sender.to("ULEAD")
-    assert "privacy.yaml" in alert.text
+    assert f"privacy.yaml:{line}: " in alert.text and "unknown topic 'gossip'" in alert.text
+    assert alert.text.startswith("Ich kann die Richtlinien-Dateien nicht laden (1 Problem(e))")
+
+
+@pytest.mark.parametrize(
+    "argv", [["chat"], ["run"], ["run", "--teams"]], ids=["chat", "run-in-the-terminal", "run-serving-teams"]
+)
+def test_a_broken_knowledge_base_stops_the_start_with_file_and_line(tmp_path, monkeypatch, capsys, argv) -> None:
+    import io
+
+    from aiohttp import web
+
+    kb_dir = tmp_path / "kb"
+    shutil.copytree(DEFAULT_PATH, kb_dir)
+    line = _break_a_topic(kb_dir)
+    (kb_dir / "zz_broken.yaml").write_text("guidelines:\n  - id: x.y\n    rule: [\n", encoding="utf-8")
+    config = tmp_path / "app.yaml"
+    text = SAMPLE_CONFIG.read_text(encoding="utf-8")
+    config.write_text(text.replace("  path: knowledge/guidelines", f"  path: {kb_dir}"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "MicrosoftAppId", "MicrosoftAppPassword"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TEAMS_ALLOW_UNAUTHENTICATED", "1" if "--teams" in argv else "")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'start.db'}")
+    # Should the check let it through, the chat ends at once and the server does not start.
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+
+    def serve(*args, **kw) -> None:
+        raise AssertionError("the bot started with a broken knowledge base")
+
+    monkeypatch.setattr(web, "run_app", serve)
+    assert cli_main(["--config", str(config), *[a for a in argv if a != "--teams"]]) == 2
+    err = capsys.readouterr().err
+    assert "the guideline files have 2 problem(s), so the bot does not start" in err
+    assert f"{kb_dir / 'privacy.yaml'}:{line}: guideline " in err and "unknown topic 'gossip'" in err
+    assert f"{kb_dir / 'zz_broken.yaml'}:4: " in err
+    assert "Traceback" not in err
 
 
 async def test_records_older_than_the_retention_period_are_purged(core) -> None:

@@ -364,6 +364,31 @@ def test_config_defaults() -> None:
     assert cfg.enabled is False and 0 < cfg.timeout <= 10 and cfg.model
 
 
+def _line_of_llm(path: Path) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if line.startswith("llm:"))
+
+
+async def test_the_llm_section_may_be_one_word(tmp_path, model) -> None:
+    settings = make_settings(tmp_path, OPENAI_BASE_URL=model.url)
+    # What app.yaml's "llm: off" / "llm: false" and "llm: on" read as.
+    settings.app.llm = False
+    assert Composer.from_settings(settings) is None
+    settings.app.llm = True
+    composer = Composer.from_settings(settings)
+    assert composer is not None and composer.config == LlmConfig(enabled=True)
+    await composer.aclose()
+    # On still needs a server, as with enabled: true.
+    settings.openai_base_url = settings.openai_api_key = None
+    assert Composer.from_settings(settings) is None
+    settings.app.llm = "maybe"
+    with pytest.raises(ConfigError) as err:
+        load_config(settings)
+    line = _line_of_llm(settings.config_path)
+    assert f"{settings.config_path}:{line}: llm: write llm: off, llm: on, or a section" in str(err.value)
+    assert model.requests == []
+
+
 # -- the post-check on its own -------------------------------------------------------------------
 
 
@@ -454,3 +479,32 @@ async def test_the_command_line_uses_the_model_when_enabled(tmp_path, model, mon
     assert await asyncio.to_thread(cli_main, ["--config", str(config), "eval", "--llm", str(cases)]) == 0
     assert "verdict accuracy: 100.0%" in capsys.readouterr().out
     assert len(model.requests) == 2
+
+
+
+
+@pytest.mark.parametrize(
+    ("switch", "composed_by"), [("llm: off", "offline"), ("llm: false", "offline"), ("llm: on", "llm")]
+)
+async def test_llm_off_or_on_in_app_yaml(tmp_path, model, monkeypatch, capsys, switch, composed_by) -> None:
+    model.content = lambda body: answer_json(
+        verdict="go", guideline_ids=allowed_ids(body)[:1], answer="Yes, share it: it is published."
+    )
+    config = _app_yaml(tmp_path, switch)
+    monkeypatch.setenv("OPENAI_BASE_URL", model.url)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    assert await asyncio.to_thread(cli_main, ["--config", str(config), "config", "check"]) == 0
+    capsys.readouterr()
+    assert await asyncio.to_thread(cli_main, ["--config", str(config), "ask", "--json", JOB_AD]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["verdict"] == "go" and data["composed_by"] == composed_by
+    # Off means off: the configured server hears nothing.
+    assert len(model.requests) == (composed_by == "llm")
+
+
+@pytest.mark.parametrize("value", ["maybe", "[gpt-4o-mini]", "4"])
+def test_a_wrong_llm_value_stops_the_start_with_file_and_line(tmp_path, capsys, value: str) -> None:
+    config = _app_yaml(tmp_path, f"llm: {value}")
+    assert cli_main(["--config", str(config), "config", "check"]) == 2
+    err = capsys.readouterr().err
+    assert f"{config}:{_line_of_llm(config)}: llm:" in err and "Traceback" not in err

@@ -450,8 +450,6 @@ def test_german_form_of_address(engine: Engine) -> None:
     [
         "",
         "   \n\t",
-        "😀🎉👍",
-        "https://example.com/some/page?x=1",
         "x" * 40_000,
         "Darf ich das posten? " * 2_000,
         "Kann ich this post teilen, it's about our neue Produkt?",
@@ -465,6 +463,21 @@ def test_bad_input_gets_an_answer(engine: Engine, text: str) -> None:
     assert answer.verdict in ("go", "check", "no")
     assert answer.language in ("de", "en")
     assert answer.text
+
+
+@pytest.mark.parametrize("text", ["😀🎉👍", "https://example.com/some/page?x=1"], ids=["emoji", "link"])
+def test_only_emoji_or_a_link_asks_for_the_question(engine: Engine, text: str) -> None:
+    # Nothing to go on, so no verdict on the content: the asker learns what to send instead.
+    english = engine.answer(text, default_lang="en")
+    assert english.verdict == "check" and english.language == "en" and not english.citations
+    assert english.text.startswith(
+        "I found nothing to check in your message. Send me your question or the text of your draft post."
+    )
+    assert english.next_step.startswith("Write, for example: May I share our company's post")
+    german = engine.answer(text, default_lang="de")
+    assert german.language == "de"
+    assert german.text.startswith("In deiner Nachricht habe ich nichts zum Prüfen gefunden.")
+    assert german.next_step.startswith("Schreib zum Beispiel: Darf ich den Beitrag unserer Firma")
 
 
 def test_pathological_pastes_stay_fast(engine: Engine) -> None:
