@@ -311,7 +311,12 @@ def load_settings(
         if read_dotenv:
             from dotenv import load_dotenv
 
+            # The .env beside app.yaml (as the README says), and the one in the working directory;
+            # the environment itself always wins.
             load_dotenv(Path.cwd() / ".env", override=False)
+            beside = Path(config_path or os.environ.get("AMBASSADOR_CONFIG") or DEFAULT_CONFIG).parent / ".env"
+            if beside.resolve() != (Path.cwd() / ".env").resolve():
+                load_dotenv(beside, override=False)
         env = dict(os.environ)
     path = Path(config_path or env.get("AMBASSADOR_CONFIG") or DEFAULT_CONFIG)
     app = load_app_config(path)

@@ -116,3 +116,19 @@ def test_the_sample_sections_are_valid_and_a_bad_one_stops_the_start(tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2
     assert "content.schedule" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_secrets_come_from_the_env_file_beside_app_yaml_and_the_environment_wins(tmp_path, monkeypatch):
+    folder = tmp_path / "deploy"
+    folder.mkdir()
+    (folder / "app.yaml").write_text(SAMPLE_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / ".env").write_text("SLACK_BOT_TOKEN=xoxb-from-the-file\nSLACK_APP_TOKEN=xapp-from-the-file\n"
+                                 "DATABASE_URL=sqlite:///from-the-file.db\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # started from elsewhere: the file beside app.yaml is still read
+    for key in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "DATABASE_URL", "AMBASSADOR_CONFIG"):
+        monkeypatch.setenv(key, "")
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///from-the-environment.db")
+    settings = load_settings(folder / "app.yaml")
+    assert settings.slack.bot_token == "xoxb-from-the-file" and settings.slack.app_token == "xapp-from-the-file"
+    assert settings.database_url.endswith("from-the-environment.db")

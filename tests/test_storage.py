@@ -326,3 +326,25 @@ async def test_people_set_their_own_department_from_the_configured_list(any_core
     assert "Pick one of the departments: Sales, HR, Engineering, Marketing, Operations" in out.replies[-1].text
     async with any_core.db.session() as s:
         assert (await s.exec(select(Person))).one().department == "Sales"
+
+
+async def test_personal_settings_are_stored_and_answered_in_the_askers_language(any_core):
+    core = any_core
+
+    async def say(text: str) -> str:
+        return "\n".join(r.plain() for r in await core.dispatch(msg(text)))
+
+    assert await say("language de") == "Ab jetzt schreibe ich dir auf Deutsch."
+    assert await say("zeitzone America/New_York") == "Deine Zeitzone ist jetzt America/New_York."
+    assert "keine Zeitzone, die ich kenne" in await say("zeitzone Mars/Olympus")
+    assert await say("ruhezeiten 21-7:30") == "Ab jetzt keine Erinnerungen zwischen 21:00 und 07:30."
+    assert "Beginn-Ende im 24-Stunden-Format" in await say("ruhezeiten 25:00-08:00")
+    async with core.db.session() as s:
+        [person] = (await s.exec(select(Person))).all()
+    assert (person.language, person.timezone, person.quiet_start, person.quiet_end) == (
+        "de", "America/New_York", "21:00", "07:30")  # the bad values changed nothing
+    assert (await say("language en")) == "From now on I write to you in English."
+    assert (await say("quiet hours off")).startswith("Your quiet hours are back to the company's default")
+    async with core.db.session() as s:
+        person = await s.get(Person, person.id)
+    assert (person.language, person.quiet_start, person.quiet_end) == ("en", None, None)
