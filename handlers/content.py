@@ -360,6 +360,7 @@ TEXTS: dict[str, Any] = {
     "content.nudge.declined": {"en": "Not for me{n}", "de": "Nichts für mich{n}"},
     "content.nudge.thanks_again": {"en": "Already noted, thank you!", "de": "Schon notiert, danke!"},
     "content.nudge.not_yours": {"en": "This button belongs to someone else's message.", "de": "Dieser Knopf gehört zur Nachricht einer anderen Person."},
+    "content.nudge.feedback": {"en": "Feedback / topic for the next meeting", "de": "Rückmeldung / Thema fürs nächste Treffen"},
     # preferences
     "content.nudges.current": {
         "en": "You get content {frequency}. Choose:",
@@ -2687,6 +2688,11 @@ def nudge_reply(core: Core, pairs: list[tuple[ContentItem | None, ContentLink]],
                 lines.append(t("content.nudge.image", url=item.image_url, rights=item.image_rights or "-"))
             buttons += share_buttons(core, item, link, text, t, n)
         parts.append("\n".join(lines))
+    # Once per message, after the items' buttons, and kept when the items are answered: feedback
+    # (handlers/feedback.py) is open to everyone, also to someone who shares nothing.
+    about = ",".join(str(item.id) for item, _ in pairs if item is not None)
+    buttons.append(Button(t("content.nudge.feedback"), "feedback.start",
+                          value={"context": f"content:{about}"[:200], "_lang": t.lang}))
     return Reply(title=t("content.nudge.title"), text="\n\n".join(parts), buttons=buttons, context=t("content.nudge.context"))
 
 

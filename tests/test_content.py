@@ -659,6 +659,9 @@ async def test_i_shared_it_pressed_twice_is_recorded_once(core):
     clock.now = MONDAY
     await content.nudge_job(core)
     [nudge] = sender.to("U1")
+    # One offer to send feedback under the whole message, after the two items' buttons.
+    assert [b.action_id for b in nudge.buttons].count("feedback.start") == 1
+    assert nudge.buttons[-1].label == "Feedback / topic for the next meeting"
     shared = next(b for b in nudge.buttons if b.label == "I shared it (1)")
     for _ in range(2):
         [answer] = await ask(core, "", action="content.shared", values=shared.value, user="U1", email="anna@example.com")
@@ -669,7 +672,8 @@ async def test_i_shared_it_pressed_twice_is_recorded_once(core):
     assert await count(core, ContentLink, ContentLink.shared_at.is_not(None)) == 1
     declined = next(b for b in nudge.buttons if b.label == "Not for me (2)")
     [answer] = await ask(core, "", action="content.declined", values=declined.value, user="U1", email="anna@example.com")
-    assert "Skipped." in answer.text and answer.buttons == []
+    # Every item answered: only the offer to send feedback or a topic for the next meeting is left.
+    assert "Skipped." in answer.text and [b.action_id for b in answer.buttons] == ["feedback.start"]
     # Somebody else's button does nothing.
     [other] = await ask(core, "", action="content.shared", values=shared.value, user="U9", email="x@example.com")
     assert "someone else" in other.text

@@ -4,6 +4,7 @@ botbuilder path (against tests/fake_connector.py), members answer with the butto
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -15,10 +16,11 @@ from bot.web import build_core, create_app
 from handlers import content
 from storage.models import ConversationRef, Identity, Person
 from storage.models_content import ContentDelivery, ContentLink, ContentPref
+from storage.models_polls import Feedback
 from tests.conftest import make_settings
 from tests.fake_connector import FakeConnector
 from tests.fake_slack import LEAD, FakeSlack, _user
-from tests.test_content import MONDAY, Clock
+from tests.test_content import MONDAY, Clock, add_item
 from tests.test_slack import SlackBot, all_text, button, dm_of, slack_env
 from tests.test_teams import EMPLOYEE as TEAMS_EMPLOYEE
 from tests.test_teams import LEAD as TEAMS_LEAD
@@ -128,6 +130,70 @@ async def test_slack_weekly_nudge_end_to_end(aiohttp_client, fake, tmp_path):
         assert (await s.get(ContentLink, link.id)).clicks == 1
 
 
+FEEDBACK_EN = "Feedback / topic for the next meeting"
+FEEDBACK_DE = "Rückmeldung / Thema fürs nächste Treffen"
+
+
+def feedback_buttons(params: dict[str, Any]) -> list[dict[str, Any]]:
+    return [e for b in params.get("blocks") or [] if b["type"] == "actions" for e in b["elements"]
+            if e["action_id"].startswith("feedback.start:")]
+
+
+async def test_slack_nudge_offers_feedback_and_a_topic_for_the_next_meeting(aiohttp_client, fake, tmp_path):
+    settings = make_settings(tmp_path, **slack_env(fake))
+    settings.app.content = {"public_url": "https://amb.example.com", "core_group_days_earlier": 0, "max_items": 2,
+                            "require_approval": False}
+    core = build_core(settings)
+    clock = Clock(MONDAY - timedelta(days=2))
+    core.clock = clock
+    content.configure(core, pacer=content.Pacer(1000, 0))
+    bot = SlackBot(await aiohttp_client(create_app(settings, core=core, background=False)), fake)
+    for i, user_id in enumerate(("U0M0", "U0M1")):
+        await _join_directly(core, user_id, MEMBERS[user_id]["profile"]["email"], "de" if i else "en", dm=True)
+    first = await add_item(core, "Plant", en="We are opening a new plant!", de="Wir eröffnen ein neues Werk!")
+    second = await add_item(core, "Fair", en="See you at the fair!", de="Wir sehen uns auf der Messe!", days_ago=2)
+
+    clock.now = MONDAY
+    assert (await content.nudge_job(core)).sent == 2
+    nudges = {c["channel"]: c for c in fake.called("chat.postMessage")}
+    english, german = nudges[dm_of("U0M0")], nudges[dm_of("U0M1")]
+    # One button under the whole message (two items in it), in the member's language, after the items' buttons.
+    [offer] = feedback_buttons(english)
+    assert offer["text"]["text"] == FEEDBACK_EN
+    assert english["blocks"][-2]["elements"][-1] == offer  # the last button, the context line below it
+    assert json.loads(offer["value"]) == {"context": f"content:{first.id},{second.id}", "_lang": "en"}
+    [angebot] = feedback_buttons(german)
+    assert angebot["text"]["text"] == FEEDBACK_DE
+
+    # Pressing it: the feedback prompt, in the DM, in the member's language (German, du by default).
+    await bot.click("U0M1", angebot, channel=dm_of("U0M1"))
+    await bot.settled()
+    prompt = fake.replies()[-1]
+    assert prompt["channel"] == dm_of("U0M1") and prompt["method"] == "chat.postMessage"
+    assert "Schreib *rückmeldung* und deinen Text" in prompt["text"] and "--thema" in prompt["text"]
+    assert not fake.called("chat.update")  # the nudge stays as it was
+    await bot.click("U0M0", offer, channel=dm_of("U0M0"))
+    await bot.settled()
+    assert "Write *feedback* and your text" in fake.replies()[-1]["text"]
+
+    # ... and the member does what it says: the topic is stored for the next meeting, with the name.
+    await bot.dm("U0M1", "rückmeldung --thema Mehr Videos aus dem neuen Werk")
+    await bot.settled()
+    assert "Dein Thema steht mit deinem Namen auf der Liste fürs nächste Treffen" in fake.replies()[-1]["text"]
+    async with core.db.session() as s:
+        [topic] = (await s.exec(select(Feedback))).all()
+        member1 = (await s.exec(select(Person).where(Person.email == "member1@example.com"))).one()
+    assert (topic.kind, topic.text, topic.person_id) == ("topic", "Mehr Videos aus dem neuen Werk", member1.id)
+
+    # Answering the items keeps the offer: the updated message still carries it, once.
+    await bot.click("U0M0", button(english, "Not for me (1)"), channel=dm_of("U0M0"))
+    await bot.click("U0M0", button(english, "I shared it (2)"), channel=dm_of("U0M0"))
+    await bot.settled()
+    updated = fake.called("chat.update")[-1]
+    assert "You shared this. Thank you!" in all_text(updated) and "Skipped." in all_text(updated)
+    assert [b["text"]["text"] for b in feedback_buttons(updated)] == [FEEDBACK_EN]
+
+
 @pytest.fixture
 async def connector():
     fake = await FakeConnector(users=dict(USERS)).start()
@@ -158,6 +224,10 @@ async def test_teams_weekly_nudge_end_to_end(tmp_path, aiohttp_client, connector
     assert "Something to share this week" in nudge.all_text() and "See you at the fair!" in nudge.all_text()
     actions = {a["title"]: a for a in nudge.card["actions"]}
     assert actions["LinkedIn"]["type"] == "Action.OpenUrl" and actions["I shared it"]["type"] == "Action.Submit"
+    # Under the share buttons: feedback or a topic for the next meeting, which leads into the feedback flow.
+    assert list(actions)[-1] == FEEDBACK_EN and actions[FEEDBACK_EN]["data"]["action"] == "feedback.start"
+    [prompt] = await teams.send(teams.activity(user=TEAMS_EMPLOYEE, value=actions[FEEDBACK_EN]["data"]))
+    assert prompt.conversation_id == personal(TEAMS_EMPLOYEE) and "Write **feedback** and your text" in prompt.all_text()
     # Without a public address the link itself carries the attribution.
     assert "utm_content=" in nudge.all_text()
 
@@ -170,9 +240,10 @@ async def test_teams_weekly_nudge_end_to_end(tmp_path, aiohttp_client, connector
 
     # Next week nothing new: Erik got the only item already. A 403 from the connector
     # (the app was removed) would skip him; the lead is no member, so never nudged.
+    seen = len(connector.to(personal(TEAMS_EMPLOYEE)))
     clock.move(days=7)
     await content.nudge_job(core)
-    assert connector.to(personal(TEAMS_EMPLOYEE))[-1] is nudge
+    assert len(connector.to(personal(TEAMS_EMPLOYEE))) == seen
 
 
 async def test_teams_403_skips_the_member_and_the_run_goes_on(tmp_path, aiohttp_client, connector):

@@ -297,6 +297,46 @@ async def test_a_vote_counts_once_across_200_concurrent_voters(any_env: Env):
     assert row[1] == 200 and row[2] == 100 and row[3] == 100
 
 
+async def test_concurrent_votes_and_changes_on_a_named_poll_count_each_voter_once(any_env: Env):
+    env = any_env
+    members = await add_people(env, 60)
+    pid = await created_poll_id(env, await env.say(LEA, 'poll "Named crowd?" Red | Green | Blue --closes 2d'))
+    # Everyone votes at once, each pressing twice (a double click: two requests, two event ids).
+    first = {m: i % 3 for i, m in enumerate(members)}
+    results = await asyncio.gather(*(env.vote(m, pid, o) for m, o in [*first.items(), *first.items()]))
+    assert all(r and r[0].update and "Your answer" in r[0].text for r in results)
+    assert await env.count(PollBallot, PollBallot.poll_id == pid) == 60
+    assert await env.count(PollVoter, PollVoter.poll_id == pid) == 60
+    # Then everyone changes their mind at once: the old choice is replaced, never added to.
+    changed = {m: (o + 1) % 3 for m, o in first.items()}
+    results = await asyncio.gather(*(env.vote(m, pid, o) for m, o in changed.items()))
+    assert all(f"Your answer: {['Red', 'Green', 'Blue'][o]}" in r[0].text for r, o in zip(results, changed.values(),
+                                                                                        strict=True))
+    assert await env.count(PollBallot, PollBallot.poll_id == pid) == 60
+    assert await env.count(PollVoter, PollVoter.poll_id == pid) == 60
+
+    env.clock.move(days=2, minutes=1)
+    await polls.run_due(env.core)
+    [closed] = env.sender.to_person[LEA.user]
+    assert {f.label: f.value for f in closed.fields} == {"Red": "20", "Green": "20", "Blue": "20"}
+    [shown] = await env.say(members[0], f"poll results {pid}")
+    # Named: the first voters' names come with the counts, "and N more" for the rest, each name under one answer.
+    names: list[str] = []
+    for f in shown.fields:
+        count, _, rest = f.value.partition(" · ")
+        listed, _, more = rest.partition(" and ")
+        names += listed.split(", ")
+        assert int(count) == 20 == len(listed.split(", ")) + int(more.removesuffix(" more") or 0), f.value
+    assert len(names) == len(set(names))
+    # And each named vote is the voter's last choice.
+    async with env.core.db.session() as s:
+        mine = dict((await s.exec(select(Person.email, PollBallot.choices)
+                                  .join(PollVoter, PollVoter.person_id == Person.id)
+                                  .join(PollBallot, (PollBallot.poll_id == PollVoter.poll_id)
+                                        & (PollBallot.voter_key == PollVoter.voter_key)))).all())
+    assert mine == {m.email: 1 << o for m, o in changed.items()}
+
+
 async def test_voter_secret_is_made_once_and_kept_in_the_database(env: Env, monkeypatch):
     monkeypatch.delenv(polls.SECRET_ENV, raising=False)
     first = await polls.voter_secret(env.core.db)
