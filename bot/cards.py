@@ -19,6 +19,8 @@ SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 # The key an Action.Submit carries its action id under; everything else in the
 # submitted data (button values, input values) becomes Incoming.values.
 ACTION_KEY = "action"
+MAX_ACTIONS = 6  # what Teams renders of one action set
+ROW_ACTIONS = 5  # buttons per row when a card has more than that
 # Marks the submit button of a ChoiceSet, naming the input it belongs to, so the
 # adapter can hand the picked option to the handler as values["value"].
 CHOICE_KEY = "_choice"
@@ -147,9 +149,21 @@ def adaptive_card(reply: Reply) -> dict[str, Any]:
         "fallbackText": reply.plain(),
         "msteams": {"width": "Full"},
     }
-    if reply.buttons:
+    if len(reply.buttons) > MAX_ACTIONS:
+        # Teams shows at most MAX_ACTIONS actions in one set: a 20-option poll or a nudge with three
+        # items (five buttons each) goes in rows of up to ROW_ACTIONS, every button visible.
+        for i in range(0, len(reply.buttons), ROW_ACTIONS):
+            body.append({"type": "ActionSet", "actions": [_button(b) for b in reply.buttons[i : i + ROW_ACTIONS]]})
+    elif reply.buttons:
         card["actions"] = [_button(b) for b in reply.buttons]
     return card
+
+
+def actions_of(card: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every action of a card, in order: the card's own and those in action rows."""
+    rows = [a for element in card.get("body", []) if element.get("type") == "ActionSet"
+            for a in element.get("actions", [])]
+    return rows + list(card.get("actions", []))
 
 
 def card_attachment(reply: Reply) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlmodel import select
 
+from bot import cards
 from bot.web import build_core, create_app
 from handlers import content
 from storage.models import ConversationRef, Identity, Person
@@ -222,7 +223,7 @@ async def test_teams_weekly_nudge_end_to_end(tmp_path, aiohttp_client, connector
     assert stats.sent == 1
     nudge = connector.to(personal(TEAMS_EMPLOYEE))[-1]
     assert "Something to share this week" in nudge.all_text() and "See you at the fair!" in nudge.all_text()
-    actions = {a["title"]: a for a in nudge.card["actions"]}
+    actions = {a["title"]: a for a in cards.actions_of(nudge.card)}
     assert actions["LinkedIn"]["type"] == "Action.OpenUrl" and actions["I shared it"]["type"] == "Action.Submit"
     # Under the share buttons: feedback or a topic for the next meeting, which leads into the feedback flow.
     assert list(actions)[-1] == FEEDBACK_EN and actions[FEEDBACK_EN]["data"]["action"] == "feedback.start"

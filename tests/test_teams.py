@@ -122,7 +122,7 @@ class Teams:
         """Press an Action.Submit button the way Teams sends it: a message activity with value."""
         card = posted.card
         assert card is not None, f"no card in {posted.activity}"
-        action = next(a for a in card.get("actions", []) if a["title"] == title)
+        action = next(a for a in cards.actions_of(card) if a["title"] == title)
         assert action["type"] == "Action.Submit"
         return await self.send(self.activity(user=user, value=action["data"]))
 
@@ -613,6 +613,19 @@ async def test_people_named_by_address_are_found_in_a_team_the_bot_is_in_and_rea
     assert await teams.core.person_by_email("nobody@example.com") is None
     with pytest.raises(Exception, match="nobody with the address nobody@example.com"):
         await teams.core.notify_email("nobody@example.com", [Reply(text="Hello")])
+
+
+def test_a_card_with_more_buttons_than_teams_shows_puts_them_in_rows():
+    few = cards.adaptive_card(Reply(text="Pick", buttons=[Button(label=f"Option {i}", action_id=f"p:{i}")
+                                                          for i in range(6)]))
+    assert [a["title"] for a in few["actions"]] == [f"Option {i}" for i in range(6)]
+    # A 20-option poll: Teams renders at most six actions of one set, so every button goes in a row.
+    many = cards.adaptive_card(Reply(text="Pick", buttons=[Button(label=f"Option {i}", action_id=f"p:{i}")
+                                                           for i in range(20)]))
+    rows = [e["actions"] for e in many["body"] if e["type"] == "ActionSet"]
+    assert "actions" not in many and [len(r) for r in rows] == [5, 5, 5, 5]
+    assert [a["title"] for a in cards.actions_of(many)] == [f"Option {i}" for i in range(20)]
+    assert all(a["data"][cards.ACTION_KEY] == f"p:{i}" for i, a in enumerate(cards.actions_of(many)))
 
 
 class FakeMsal:
