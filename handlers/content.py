@@ -1307,10 +1307,12 @@ async def _release(core: Core, name: str, holder: str) -> None:
 # -- holds (crisis escalation) ------------------------------------------------------------------
 
 HoldCheck = Callable[[str], bool]
+HOLD_RECHECK = timedelta(minutes=5)  # a nudge paused by a posting hold is looked at again this often
 
 
 async def hold_check(core: Core) -> HoldCheck | None:
-    """Items on a topic the comms lead put on hold are not sent while it lasts.
+    """The posting holds in force (None: none). While one lasts no nudge goes out; the check also
+    tells which texts are on a held topic.
 
     Uses ``active_holds(core)`` / ``hold_matching(holds, text)`` of handlers/crisis.py
     when that module is there. Raises when the holds cannot be read: better
@@ -1335,6 +1337,33 @@ async def hold_check(core: Core) -> HoldCheck | None:
     if not holds:
         return None
     return lambda text: bool(matching(holds, text))
+
+
+HOLD_REFRESH = 2.0  # seconds: a run that is sending reads the holds again this often
+
+
+class _LiveHolds:
+    """The holds for a run that is sending, read again every HOLD_REFRESH seconds: a hold placed in
+    the middle of a long run pauses the rest of it within seconds."""
+
+    def __init__(self, core: Core, first: HoldCheck | None) -> None:
+        self._core = core
+        self._value = first
+        self._at = time.monotonic()
+        self._lock = asyncio.Lock()
+
+    async def get(self) -> HoldCheck | None:
+        if time.monotonic() - self._at >= HOLD_REFRESH:
+            async with self._lock:
+                if time.monotonic() - self._at >= HOLD_REFRESH:
+                    try:
+                        self._value = await hold_check(self._core)
+                    except Exception:
+                        # Holds unreadable: better no nudge than content in the middle of a crisis.
+                        log.warning("posting holds could not be read; nudges wait", exc_info=True)
+                        self._value = lambda text: True
+                    self._at = time.monotonic()
+        return self._value
 
 
 def _item_text(item: ContentItem) -> str:
@@ -1431,7 +1460,8 @@ async def plan_run(core: Core, run_id: int) -> int | None:
     if run.kind == "thanks":
         plans = await _thanks_plans(core, run, now)
     else:
-        plans = await _plans(core, run, config(core.settings), now, await hold_check(core))
+        # A hold pauses the sending (below), not the planning: lifted, the run goes out whole.
+        plans = await _plans(core, run, config(core.settings), now, None)
     written = 0
     for i in range(0, len(plans), PLAN_BATCH):
         written += await _write_plans(core, run, plans[i : i + PLAN_BATCH])
@@ -1727,7 +1757,7 @@ async def send_due(core: Core, *, exclusive: bool = True, limit: int | None = No
     feeder: asyncio.Task[None] | None = None
     try:
         await reconcile_stale(core, stats)
-        holds: HoldCheck | None = await hold_check(core)
+        holds = _LiveHolds(core, await hold_check(core))
         _listen_for_rate_limits(core, n.pacer)
         # Two seconds of sends per claim: enough to keep the workers busy, little held under one claim.
         size = max(2 * n.concurrency, min(500, int(n.pacer.rate * 2)))
@@ -1967,11 +1997,11 @@ async def _load(core: Core, rows: list[ContentDelivery]) -> dict[int, _RowData]:
 
 
 async def _worker(core: Core, queue: asyncio.Queue[tuple[ContentDelivery, str, _RowData] | None], stats: SendStats,
-                  holds: HoldCheck | None, writer: _Writer) -> None:
+                  holds: _LiveHolds, writer: _Writer) -> None:
     while (job := await queue.get()) is not None:
         row, token, data = job
         try:
-            await _deliver_row(core, row, token, stats, holds, data, writer)
+            await _deliver_row(core, row, token, stats, await holds.get(), data, writer)
         finally:
             queue.task_done()
 
@@ -2047,6 +2077,12 @@ async def _deliver_row_inner(core: Core, row: ContentDelivery, token: str, stats
         if await _set(core, row.id, token, ("pending",), status="cancelled", reason=reason, **done):
             await _release_links(core, row.id)
             stats.cancelled += 1
+        return
+    if holds is not None:
+        # A posting hold pauses every nudge and thank-you, not only those on its topic: cheerful
+        # content in the middle of a crisis reads badly. The row waits and goes out after the lift.
+        if await _set(core, row.id, token, ("pending",), due_at=now + HOLD_RECHECK, **done):
+            stats.deferred += 1
         return
     quiet = quiet_until(person, settings, now)
     if quiet is not None:

@@ -627,7 +627,7 @@ class _Response(dict):
         self.headers = headers
 
 
-async def test_content_after_a_hold_is_not_sent(core, monkeypatch):
+async def test_a_posting_hold_pauses_every_nudge_until_it_is_lifted(core, monkeypatch):
     clock, sender = setup(core, core_group_days_earlier=0)
     await member(core, "U1", "anna@example.com", lang="en")
     await add_item(core, "Plant opening")
@@ -636,16 +636,25 @@ async def test_content_after_a_hold_is_not_sent(core, monkeypatch):
     import types
 
     crisis = types.ModuleType("handlers.crisis")
+    holds = [["plant"]]
 
     async def active_holds(core):
-        return [["plant"]]
+        return list(holds)
 
     crisis.active_holds = active_holds
     crisis.hold_matching = lambda holds, text: any(k in text.lower() for h in holds for k in h)
     monkeypatch.setitem(sys.modules, "handlers.crisis", crisis)
     clock.now = MONDAY
+    stats = await content.nudge_job(core)
+    # Not only the plant: nothing cheerful goes out in the middle of a crisis.
+    assert sender.to("U1") == [] and stats.deferred == 1
+    clock.advance(minutes=10)
     await content.nudge_job(core)
-    assert titles(sender.to("U1")) == ["Team event"]
+    assert sender.to("U1") == []  # still on hold
+    holds.clear()  # lifted
+    clock.advance(minutes=10)
+    await content.nudge_job(core)
+    assert sorted(titles(sender.to("U1"))) == ["Plant opening", "Team event"]
 
 
 # -- one-tap sharing --------------------------------------------------------------------------------
@@ -1076,3 +1085,20 @@ def test_every_content_text_has_both_languages_and_a_sie_form():
             assert de.strip() and en.strip(), key
             assert {name for _, name, _, _ in string.Formatter().parse(de) if name} == fields, key
         assert not _DU_WORDS.search(router.catalog.get(key, "de", "sie")), key
+
+
+async def test_the_leads_crisis_hold_pauses_the_weekly_nudge_and_the_lift_sends_it(core):
+    # The real crisis module: the lead's one command pauses every nudge; lifting it lets them go.
+    clock, sender = setup(core, core_group_days_earlier=0)
+    await member(core, "U1", "anna@example.com", lang="en")
+    await add_item(core, "Team event")
+    clock.now = MONDAY - timedelta(minutes=5)
+    [held] = await ask(core, "crisis hold recall -- Please wait for the official statement.")
+    assert "hold" in held.plain().lower()
+    clock.now = MONDAY
+    await content.nudge_job(core)
+    assert "Team event" not in text_of(sender.to("U1"))
+    await ask(core, "crisis lift")
+    clock.advance(minutes=10)
+    await content.nudge_job(core)
+    assert titles([r for r in sender.to("U1") if "Team event" in r.text]) == ["Team event"]
