@@ -1004,6 +1004,11 @@ class TeamsAdapter:
             return member.id
         return None
 
+    async def _any_team(self) -> ConversationRef | None:
+        async with self.core.db.session() as s:
+            return (await s.exec(select(ConversationRef).where(ConversationRef.platform == TEAM_PLATFORM)
+                                 .order_by(ConversationRef.updated_at.desc()))).first()
+
     async def _member_in(self, reference: ConversationReference, email: str) -> Any:
         """One member lookup in a team by address; the connector's error is raised here, not in the turn
         (a turn's error is logged as a failure; a person who is not in this team is no failure)."""
@@ -1241,6 +1246,14 @@ class TeamsAdapter:
     ) -> None:
         """ProactiveSender: answer in a conversation later (recovered work, nudges, alerts)."""
         row = await self.core.conversation_of("teams", user_id) if user_id else None
+        if row is None and not user_id:
+            # A channel post nobody in particular asked for (a crisis level's channel): the service
+            # URL, the bot and the tenant of a team the bot is in reach the channel.
+            row = await self._any_team()
+            if row is None:
+                raise TeamsDeliveryError(
+                    f"cannot post to Teams conversation {conversation_id}: the bot is not in any team yet "
+                    "(add the app to the team of that channel)")
         if row is None:
             raise TeamsDeliveryError(f"no Teams conversation is known for user {user_id}")
         reference = ConversationReference().deserialize(row.reference)
@@ -1253,8 +1266,9 @@ class TeamsAdapter:
                 channel_id=reference.channel_id,
                 service_url=reference.service_url,
                 bot=reference.bot,
-                user=ChannelAccount(id=user_id),
-                conversation=ConversationAccount(id=conversation_id, tenant_id=tenant),
+                user=ChannelAccount(id=user_id) if user_id else None,
+                conversation=ConversationAccount(id=conversation_id, tenant_id=tenant, is_group=True)
+                if not user_id else ConversationAccount(id=conversation_id, tenant_id=tenant),
             )
             personal = False
         public = [r for r in replies if personal or not r.private]

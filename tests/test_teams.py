@@ -615,6 +615,17 @@ async def test_people_named_by_address_are_found_in_a_team_the_bot_is_in_and_rea
         await teams.core.notify_email("nobody@example.com", [Reply(text="Hello")])
 
 
+async def test_a_post_to_a_channel_nobody_asked_in_reaches_it_once_the_bot_is_in_a_team(teams: Teams):
+    crisis_channel = "19:crisis@thread.tacv2"
+    with pytest.raises(TeamsDeliveryError, match="not in any team yet"):
+        await teams.adapter.send_to_conversation(crisis_channel, [Reply(text="Crisis report K-2026-0001")], None)
+    await teams.post(teams.activity(type="installationUpdate", action="add", conversation="19:general@thread.tacv2",
+                                    conversation_type="channel"))
+    await teams.adapter.send_to_conversation(crisis_channel, [Reply(text="Crisis report K-2026-0001")], None)
+    [posted] = teams.connector.to(crisis_channel)
+    assert posted.text == "Crisis report K-2026-0001"
+
+
 def test_a_card_with_more_buttons_than_teams_shows_puts_them_in_rows():
     few = cards.adaptive_card(Reply(text="Pick", buttons=[Button(label=f"Option {i}", action_id=f"p:{i}")
                                                           for i in range(6)]))
