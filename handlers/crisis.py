@@ -408,6 +408,10 @@ TEXTS = {
         "de": {"du": "Deine Krisenmeldung {ref} hat {name} um {time} übernommen. {name} meldet sich eventuell bei dir; bis dahin: nicht einsteigen, nichts löschen, nicht kommentieren.",
                "sie": "Ihre Krisenmeldung {ref} hat {name} um {time} übernommen. {name} meldet sich eventuell bei Ihnen; bis dahin: nicht einsteigen, nichts löschen, nicht kommentieren."},
     },
+    "crisis.severity_notice": {
+        "en": "{ref}: {name} changed the severity from {sev_from} to {sev_to}.",
+        "de": "{ref}: {name} hat die Schwere von {sev_from} auf {sev_to} geändert.",
+    },
     "crisis.reporter_unanswered": {
         "en": "Nobody in comms has acknowledged your crisis report {ref} yet, although everyone in the "
               "escalation plan was alerted. If it is urgent, call them directly: {people}. Until then: "
@@ -1066,6 +1070,11 @@ async def set_severity(ctx: Context, ref: str, severity: str) -> Reply:
             s.add(CrisisEvent(report_id=report.id, kind="severity_changed", at=ctx.core.now(), actor_id=ctx.person.id,
                               actor_pseudonym=ctx.person.pseudonym, detail={"from": report.severity, "to": severity}))
             await s.commit()
+        if report.status != "resolved":
+            # Those who already have the alert judge by its severity: they hear of the change.
+            _spawn(ctx.core, _tell_all_alerted(ctx.core, report, ctx.person.id, "crisis.severity_notice",
+                                               name=_name(ctx.person), sev_from=f"crisis.sev.{report.severity}",
+                                               sev_to=f"crisis.sev.{severity}"))
     return Reply(text=t("crisis.severity_set", ref=report.ref, severity=t(f"crisis.sev.{severity}")))
 
 
@@ -1204,19 +1213,26 @@ async def _tell_reporter(core: Core, report: CrisisReport, key: str, **values: A
 
 async def _tell_alerted(core: Core, report: CrisisReport, taker: Person, name: str) -> None:
     """Everyone alerted so far learns that someone has it, so two people don't act at once."""
+    await _tell_all_alerted(core, report, taker.id, "crisis.taken_notice", name=name)
+
+
+async def _tell_all_alerted(core: Core, report: CrisisReport, but: int | None, key: str, **values: Any) -> None:
+    """A text to everyone alerted of the report so far (and its owner), but the one who caused it."""
     async with core.db.session() as s:
         ids = set((await s.exec(select(CrisisAttempt.person_id).where(
             CrisisAttempt.report_id == report.id, CrisisAttempt.status == "sent",
             CrisisAttempt.person_id.is_not(None)))).all())
-    ids.discard(taker.id)
+    if report.owner_id is not None:
+        ids.add(report.owner_id)
+    ids.discard(but)
 
     async def one(person_id: int) -> None:
         t = core.translator(_lang_of(core, await _person(core, person_id)))
+        text = t(key, ref=report.ref, **{k: t(v) if k.startswith("sev") else v for k, v in values.items()})
         try:
-            await asyncio.wait_for(core.notify(person_id, [Reply(text=t("crisis.taken_notice", ref=report.ref, name=name))]),
-                                   DELIVERY_TIMEOUT)
+            await asyncio.wait_for(core.notify(person_id, [Reply(text=text)]), DELIVERY_TIMEOUT)
         except (DeliveryError, TimeoutError):
-            log.warning("could not tell an alerted person that the report is taken", extra={"ref": report.ref})
+            log.warning("could not tell an alerted person", extra={"ref": report.ref, "what": key})
 
     await asyncio.gather(*(one(i) for i in ids))
 

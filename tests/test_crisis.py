@@ -238,6 +238,11 @@ async def test_severity_is_proposed_from_keywords_and_changed_with_the_buttons(l
     await lite.press(LEA, "crisis.severity", ref="K-2026-0001", severity="high")
     assert "severity changed by Erik Employee" in await lite.trail("K-2026-0001")
     assert "severity changed by Lea Lead" in await lite.trail("K-2026-0001")
+    # Lea, alerted at "medium", heard of Erik's change to critical; nobody hears of their own change.
+    await crisis.settle(lite.core)
+    assert [r.text for r in lite.sender.to(LEA) if "changed the severity" in (r.text or "")] == [
+        "K-2026-0001: Erik Employee changed the severity from medium to critical."]
+    assert not [r for r in lite.sender.to(ERIK) if "changed the severity" in (r.text or "")]
 
 
 async def test_details_are_added_with_a_follow_up(lite: Bot):
