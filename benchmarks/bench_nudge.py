@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import math
 import multiprocessing
 import sys
@@ -43,14 +44,25 @@ def serve_fake(ceiling: int, per_channel: float, port_out: Any) -> None:
     sent: dict[str, int] = {}
     last: dict[str, float] = {}
     window: deque[float] = deque()
-    stats = {"limited": 0, "calls": 0}
+    stats = {"limited": 0, "calls": 0, "history": 0}
+    history: dict[str, list[dict[str, Any]]] = {}
 
     async def api(request: web.Request) -> web.Response:
         method = request.match_info["method"]
         stats["calls"] += 1
+        if request.method == "GET":
+            form = request.query
+        else:
+            form = await request.post() if request.content_type != "application/json" else await request.json()
+        if method == "conversations.history":
+            # What the bot reads to reconcile a send interrupted between Slack's answer and its commit:
+            # the DM's messages, newest first, with their metadata.
+            stats["history"] += 1
+            # (The bot's clock is the benchmark's, not this one's: "oldest" is not applied.)
+            found = list(reversed(history.get(str(form.get("channel")), [])))
+            return web.json_response({"ok": True, "messages": found, "has_more": False})
         if method != "chat.postMessage":
             return web.json_response({"ok": False, "error": "unknown_method"})
-        form = await request.post() if request.content_type != "application/json" else await request.json()
         channel = str(form.get("channel"))
         now = time.monotonic()
         while window and window[0] <= now - 1.0:
@@ -65,7 +77,12 @@ def serve_fake(ceiling: int, per_channel: float, port_out: Any) -> None:
         window.append(now)
         last[channel] = now
         sent[channel] = sent.get(channel, 0) + 1
-        ts = f"{now:.6f}"
+        ts = f"{time.time():.6f}"
+        metadata = form.get("metadata")
+        if isinstance(metadata, str):
+            metadata = json.loads(metadata)
+        history.setdefault(channel, []).append({"type": "message", "ts": ts, "bot_id": "B0BENCH",
+                                                **({"metadata": metadata} if metadata else {})})
         return web.json_response({"ok": True, "channel": channel, "ts": ts, "message": {"ts": ts}})
 
     async def get_stats(request: web.Request) -> web.Response:
@@ -75,12 +92,14 @@ def serve_fake(ceiling: int, per_channel: float, port_out: Any) -> None:
         sent.clear()
         last.clear()
         window.clear()
-        stats.update(limited=0, calls=0)
+        history.clear()
+        stats.update(limited=0, calls=0, history=0)
         return web.json_response({"ok": True})
 
     async def main() -> None:
         app = web.Application()
         app.router.add_post("/api/{method}", api)
+        app.router.add_get("/api/{method}", api)  # slack_sdk reads conversations.history with GET
         app.router.add_get("/_stats", get_stats)
         app.router.add_post("/_reset", reset)
         runner = web.AppRunner(app, access_log=None)
@@ -186,7 +205,7 @@ async def outcome(core, members: int, api_base: str) -> dict[str, Any]:
     lost = members - delivered - len([c for c in unc_channels if c not in got])
     return {"delivered": delivered, "duplicated": duplicated, "lost": lost, "uncertain": len(uncertain),
             "uncertain_but_arrived": len([c for c in unc_channels if c in got]), "rows": rows,
-            "429s": stats["limited"]}
+            "429s": stats["limited"], "history": stats["history"]}
 
 
 async def scenario(members: int, ceiling: int, concurrency: int, api_base: str, *, kill_at: float | None) -> dict[str, Any]:
@@ -274,7 +293,7 @@ def main() -> int:
                   f"{killed['resumed_s']} s vs ideal {killed['ideal_s']} s ({killed['over_ideal_pct']:+} %); "
                   f"delivered {killed['delivered']}, duplicated {killed['duplicated']}, lost {killed['lost']}, "
                   f"uncertain {killed['uncertain']} ({killed['uncertain_but_arrived']} of them had arrived), "
-                  f"429 answers {killed['429s']}")
+                  f"429 answers {killed['429s']}, history reads to reconcile {killed['history']}")
             ok = ok and killed["duplicated"] == 0 and killed["lost"] == 0 and killed["uncertain"] <= args.concurrency
         print("load average after: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
         print("goal met" if ok else "GOAL MISSED")
