@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import date
 from typing import Any
 
-from bot.messages import Button, Choice, Reply
+from bot.messages import BUTTON_VALUE_MAX, Button, Choice, Form, FormField, Reply
 
 log = logging.getLogger("ambassador.slack")
 
@@ -23,7 +24,6 @@ FIELD_TEXT_MAX = 2000
 FIELDS_PER_SECTION = 10
 ELEMENTS_PER_ACTIONS = 25
 BUTTON_TEXT_MAX = 75
-BUTTON_VALUE_MAX = 2000
 ACTION_ID_MAX = 255
 OPTION_TEXT_MAX = 75
 OPTION_VALUE_MAX = 150
@@ -31,12 +31,21 @@ OPTIONS_MAX = 100
 CONTEXT_TEXT_MAX = 3000
 MESSAGE_BLOCKS_MAX = 50
 HOME_BLOCKS_MAX = 100
+MODAL_BLOCKS_MAX = 100
+MODAL_TITLE_MAX = 24  # the title and the submit and close labels of a modal
+PRIVATE_METADATA_MAX = 3000
+INPUT_LABEL_MAX = 2000
+INPUT_HINT_MAX = 2000
+PLAIN_INPUT_MAX = 3000  # plain_text_input's max_length and initial_value
+BLOCK_ID_MAX = 255
 # chat.postMessage truncates text beyond this; keep clear of it.
 FALLBACK_TEXT_MAX = 39_000
 
 # Link buttons still send an interaction payload when clicked; this prefix marks
 # their action ids so the adapter acknowledges them without answering.
 LINK_ACTION = "_link"
+# The callback id of every modal a Form opens; the form's own action id rides in private_metadata.
+FORM_CALLBACK = "ambassador_form"
 
 
 def escape(text: str) -> str:
@@ -118,6 +127,13 @@ def _select(choice: Choice, index: int) -> dict[str, Any]:
     return element
 
 
+def _buttons(reply: Reply) -> list[Button]:
+    # In a message a form is the button that opens it (a modal opens only in answer to a click).
+    if reply.form is not None and reply.form.button is not None:
+        return [*reply.buttons, reply.form.button]
+    return reply.buttons
+
+
 def reply_blocks(reply: Reply, *, start_index: int = 0) -> list[dict[str, Any]]:
     """The blocks of one reply; element indexes start at ``start_index`` (views hold several replies)."""
     blocks: list[dict[str, Any]] = []
@@ -143,7 +159,7 @@ def reply_blocks(reply: Reply, *, start_index: int = 0) -> list[dict[str, Any]]:
         )
         index += 1
     elements = []
-    for button in reply.buttons:
+    for button in _buttons(reply):
         elements.append(_button(button, index))
         index += 1
     for i in range(0, len(elements), ELEMENTS_PER_ACTIONS):
@@ -188,7 +204,7 @@ def home_view(replies: list[Reply]) -> dict[str, Any]:
         if n:
             blocks.append({"type": "divider"})
         part = reply_blocks(reply, start_index=index)
-        index += len(reply.buttons) + len(reply.choices)
+        index += len(_buttons(reply)) + len(reply.choices)
         blocks.extend(part)
     return {"type": "home", "blocks": _fit(blocks, HOME_BLOCKS_MAX)}
 
@@ -213,3 +229,109 @@ def action_values(action: dict[str, Any]) -> dict[str, Any]:
     except (TypeError, ValueError):
         return {"value": raw}
     return value if isinstance(value, dict) else {"value": value}
+
+
+# -- forms as modals ------------------------------------------------------------
+
+
+def _input_element(f: FormField) -> dict[str, Any]:
+    name = _clip(f.name, ACTION_ID_MAX)
+    initial = f.initial if isinstance(f.initial, str) and f.initial else None
+    if f.kind == "select":
+        options = [
+            {"text": _plain(label, OPTION_TEXT_MAX), "value": _clip(str(value), OPTION_VALUE_MAX)}
+            for value, label in f.options[:OPTIONS_MAX]
+        ]
+        element: dict[str, Any] = {"type": "static_select", "action_id": name, "options": options or [
+            {"text": _plain("-", OPTION_TEXT_MAX), "value": "-"}]}
+        chosen = next((o for o in options if o["value"] == initial), None)
+        if chosen is not None:
+            element["initial_option"] = chosen
+        return element
+    if f.kind == "date":
+        element = {"type": "datepicker", "action_id": name}
+        # Slack refuses the whole view for an initial_date that is not YYYY-MM-DD.
+        if initial and _is_iso_date(initial):
+            element["initial_date"] = initial
+        return element
+    # A url field is a plain text input too: Slack's url_text_input refuses the whole view for a
+    # pre-filled address it does not like, and answers a bad one in English only; the handler's
+    # own check says it in the person's language.
+    element = {"type": "plain_text_input", "action_id": name, "max_length": PLAIN_INPUT_MAX}
+    if f.kind == "multiline":
+        element["multiline"] = True
+    if f.kind == "url":
+        element["placeholder"] = _plain("https://…", OPTION_VALUE_MAX)
+    if initial:
+        element["initial_value"] = initial[:PLAIN_INPUT_MAX]
+    return element
+
+
+def _is_iso_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
+
+
+def modal(form: Form) -> dict[str, Any]:
+    """The view for views.open; the submission comes back as a view_submission (see ``form_values``)."""
+    blocks: list[dict[str, Any]] = []
+    for f in form.fields:
+        block: dict[str, Any] = {
+            "type": "input",
+            "block_id": _clip(f.name, BLOCK_ID_MAX),
+            "optional": bool(f.optional),
+            "label": _plain(f.label, INPUT_LABEL_MAX),
+            "element": _input_element(f),
+        }
+        if f.hint:
+            block["hint"] = _plain(f.hint, INPUT_HINT_MAX)
+        blocks.append(block)
+    metadata = json.dumps({"a": form.action_id, "v": form.value}, ensure_ascii=False, separators=(",", ":"))
+    if len(metadata) > PRIVATE_METADATA_MAX:
+        log.error("form value too long for Slack", extra={"action_id": form.action_id, "length": len(metadata)})
+        metadata = json.dumps({"a": form.action_id, "v": {k: v for k, v in form.value.items() if k == "_lang"}})
+    return {
+        "type": "modal",
+        "callback_id": FORM_CALLBACK,
+        "title": _plain(form.title, MODAL_TITLE_MAX),
+        "submit": _plain(form.submit_label, MODAL_TITLE_MAX),
+        "private_metadata": metadata,
+        "blocks": blocks[:MODAL_BLOCKS_MAX],
+    }
+
+
+def _state_value(state: Any) -> Any:
+    if not isinstance(state, dict):
+        return None
+    kind = state.get("type")
+    if kind in ("static_select", "external_select", "radio_buttons") or "selected_option" in state:
+        selected = state.get("selected_option")
+        return selected.get("value") if isinstance(selected, dict) else None
+    if kind == "datepicker" or "selected_date" in state:
+        return state.get("selected_date")
+    return state.get("value")
+
+
+def form_values(view: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """A submitted modal of ours as (the form's action id, {field name: value, plus the form's value});
+    None when the view is none of ours or its metadata is unreadable."""
+    try:
+        meta = json.loads(str(view.get("private_metadata") or ""), parse_constant=lambda _: None)
+    except ValueError:
+        return None
+    if not isinstance(meta, dict) or not isinstance(meta.get("a"), str) or not meta["a"]:
+        return None
+    values: dict[str, Any] = dict(meta["v"]) if isinstance(meta.get("v"), dict) else {}
+    state = view.get("state")
+    blocks = state.get("values") if isinstance(state, dict) else None
+    if isinstance(blocks, dict):
+        for elements in blocks.values():
+            if not isinstance(elements, dict):
+                continue
+            for name, element in elements.items():
+                value = _state_value(element)
+                values[str(name)] = value if isinstance(value, str) else None
+    return meta["a"], values

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.messages import Button, Choice, Reply
+from bot.messages import Button, Choice, Form, FormField, Reply
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 CARD_VERSION = "1.5"
@@ -58,7 +58,7 @@ def to_teams_markdown(text: str) -> str:
 
 
 def is_plain(reply: Reply) -> bool:
-    return not (reply.title or reply.fields or reply.buttons or reply.choices or reply.context)
+    return not (reply.title or reply.fields or reply.buttons or reply.choices or reply.context or reply.form)
 
 
 def _paragraphs(text: str, **style: Any) -> list[dict[str, Any]]:
@@ -114,6 +114,48 @@ def _choice(choice: Choice) -> list[dict[str, Any]]:
     return [choice_set, submit]
 
 
+def _input(f: FormField) -> list[dict[str, Any]]:
+    # A required input left empty is marked by Teams before anything is sent; every other check
+    # is the handler's, which answers in the person's language.
+    element: dict[str, Any] = {"id": f.name, "label": f.label, "isRequired": not f.optional}
+    if f.kind == "select":
+        element.update(type="Input.ChoiceSet", style="compact",
+                       choices=[{"title": label, "value": value} for value, label in f.options])
+    elif f.kind == "date":
+        element["type"] = "Input.Date"
+    else:
+        element["type"] = "Input.Text"
+        if f.kind == "multiline":
+            element["isMultiline"] = True
+        elif f.kind == "url":
+            element["style"] = "Url"
+        if f.hint:
+            element["placeholder"] = f.hint
+    if f.initial:
+        element["value"] = f.initial
+    out = [element]
+    if f.hint and element["type"] != "Input.Text":
+        out.append({"type": "TextBlock", "text": defang(f.hint), "wrap": True, "size": "Small",
+                    "isSubtle": True, "spacing": "None"})
+    return out
+
+
+def _form(form: Form) -> list[dict[str, Any]]:
+    """The form's inputs and its submit button; Teams sends the inputs' values with the button's data,
+    and the adapter hands them to the handler as Incoming.values (keyed by the field names)."""
+    body: list[dict[str, Any]] = []
+    for f in form.fields:
+        body.extend(_input(f))
+    submit = {
+        "type": "Action.Submit",
+        "title": form.submit_label,
+        "style": "positive",
+        "data": {**form.value, ACTION_KEY: form.action_id},
+    }
+    body.append({"type": "ActionSet", "spacing": "Medium", "actions": [submit]})
+    return body
+
+
 def adaptive_card(reply: Reply) -> dict[str, Any]:
     body: list[dict[str, Any]] = []
     if reply.title:
@@ -138,6 +180,8 @@ def adaptive_card(reply: Reply) -> dict[str, Any]:
         )
     for choice in reply.choices:
         body.extend(_choice(choice))
+    if reply.form is not None:
+        body.extend(_form(reply.form))
     if reply.context:
         body.extend(_paragraphs(reply.context, size="Small", isSubtle=True))
     card: dict[str, Any] = {

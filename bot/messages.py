@@ -152,6 +152,63 @@ class Choice:
     value: str | None = None
 
 
+# The most a button may carry on every platform (Slack's limit for a button value): a handler that
+# puts what a person typed into a button checks it against this before offering the button.
+BUTTON_VALUE_MAX = 2000
+
+FormKind = Literal["text", "multiline", "select", "date", "url"]
+
+
+@dataclass
+class FormField:
+    """One input of a form; its ``name`` is the key of the submitted value."""
+
+    name: str
+    label: str
+    kind: FormKind = "text"
+    options: list[tuple[str, str]] = field(default_factory=list)  # (value, label), for "select"
+    optional: bool = False
+    initial: str | None = None
+    hint: str | None = None
+
+
+@dataclass
+class Form:
+    """A form to fill in: a Slack modal, inputs on a Teams card.
+
+    Submitting it comes back as an Incoming with source "action", ``action_id``
+    and ``values`` = {field name: what was entered} plus ``value`` (what the
+    form carries along, such as the reply language).
+    """
+
+    title: str
+    submit_label: str
+    action_id: str
+    fields: list[FormField] = field(default_factory=list)
+    value: dict[str, Any] = field(default_factory=dict)
+    # Where the form cannot open at once (Slack opens a modal only in answer to a click or
+    # a slash command), the reply carries this button instead; its handler returns the form.
+    button: Button | None = None
+    # What a client without forms shows instead (the terminal): how to do it in text.
+    fallback: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Form:
+        button = data.get("button")
+        return cls(
+            title=data["title"],
+            submit_label=data["submit_label"],
+            action_id=data["action_id"],
+            fields=[
+                FormField(**{**f, "options": [tuple(o) for o in f.get("options") or []]})
+                for f in data.get("fields") or []
+            ],
+            value=dict(data.get("value") or {}),
+            button=Button(**button) if button else None,
+            fallback=data.get("fallback"),
+        )
+
+
 @dataclass
 class Reply:
     text: str
@@ -165,6 +222,8 @@ class Reply:
     # Answering a button: replace the message the button was on (poll results,
     # a confirmed choice) instead of posting a new one, where the platform can.
     update: bool = False
+    # A form to fill in (a Slack modal, a Teams card with inputs); the text introduces it.
+    form: Form | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -189,6 +248,7 @@ class Reply:
             context=data.get("context"),
             private=bool(data.get("private")),
             update=bool(data.get("update")),
+            form=Form.from_dict(data["form"]) if data.get("form") else None,
         )
 
     def plain(self) -> str:
@@ -202,4 +262,6 @@ class Reply:
             lines.append(f"{f.label}: {f.value}")
         if self.context:
             lines.append(self.context)
+        if self.form:
+            lines.append(self.form.fallback or self.form.title)
         return "\n".join(lines)

@@ -41,6 +41,10 @@ def render_lines(reply: Reply, first_number: int, width: int) -> str:
                 for i, b in enumerate(reply.buttons, start=first_number)
             )
         )
+    if reply.form is not None:
+        # No forms in a terminal: the form says how to do the same in one typed message.
+        for paragraph in (reply.form.fallback or reply.form.title).split("\n"):
+            lines.extend(textwrap.wrap(paragraph, width) or [""])
     if reply.context:
         lines.append(f"({reply.context})")
     return "\n".join(lines)

@@ -334,6 +334,8 @@ class SlackAdapter:
         # declares one, and a workspace may have renamed it to avoid a clash.
         bolt.command(re.compile(r"^/"), middleware=[self._prepare_command])(self._ack_and_answer)
         bolt.block_action(re.compile(r".*"), middleware=[self._prepare_action])(self._ack_and_answer)
+        # A form a handler sent (a modal) comes back here; its action id is in the view's metadata.
+        bolt.view_submission(blockkit.FORM_CALLBACK, middleware=[self._prepare_view])(self._ack_and_answer)
         for callback_id in SHORTCUT_ACTIONS:
             bolt.message_shortcut(callback_id, middleware=[self._prepare_shortcut])(self._ack_and_answer)
         bolt.event("app_home_opened")(self._publish_home)
@@ -516,6 +518,33 @@ class SlackAdapter:
             # In a channel only the person who typed the command sees the answer.
             meta={"channel": channel or None, "ephemeral": bool(channel) and not _is_dm(channel)},
         )
+        if _text(trigger):
+            incoming.meta["trigger_id"] = trigger  # an answer with a form opens it as a modal
+        return await self._accept(incoming, context, next)
+
+    async def _prepare_view(
+        self, body: dict[str, Any], context: AsyncBoltContext, next: ListenerNext
+    ) -> BoltResponse | None:
+        user = _dict(body.get("user")).get("id")
+        view = _dict(body.get("view"))
+        submitted = blockkit.form_values(view)
+        if not _is_id(user) or submitted is None:
+            return _ack()  # closes the modal; nothing of ours to answer
+        action_id, values = submitted
+        key = _text(view.get("id")) or _text(body.get("trigger_id"))
+        incoming = Incoming(
+            platform="slack",
+            user_id=user,
+            # The modal is closed on the acknowledgement: the answer goes to the person's DM.
+            conversation_id=user,
+            source="action",
+            action_id=action_id,
+            values=values,
+            event_id=f"view:{key}" if key else None,
+            is_direct=True,
+            team_id=_text(_dict(body.get("team")).get("id")) or _text(_dict(body.get("user")).get("team_id")),
+            meta={"channel": None},
+        )
         return await self._accept(incoming, context, next)
 
     async def _prepare_action(
@@ -536,6 +565,8 @@ class SlackAdapter:
         meta: dict[str, Any] = {"channel": channel, "ephemeral": bool(channel) and not _is_dm(channel)}
         if thread:
             meta["thread_ts"] = thread
+        if _text(body.get("trigger_id")):
+            meta["trigger_id"] = body["trigger_id"]  # an answer with a form opens it as a modal
         if (
             container.get("type") == "message"
             and not container.get("is_ephemeral")
@@ -678,7 +709,14 @@ class SlackAdapter:
 
     async def _reply(self, incoming: Incoming, replies: list[Reply]) -> None:
         meta = incoming.meta
+        # A trigger id opens one modal, for a few seconds; later forms go out as a button that opens them.
+        trigger = meta.get("trigger_id") if isinstance(meta.get("trigger_id"), str) else None
         for n, reply in enumerate(replies):
+            if reply.form is not None and trigger:
+                opened = await self._open_form(reply, trigger)
+                trigger = None
+                if opened:
+                    continue
             if reply.update and meta.get("message_ts") and meta.get("channel") and await self._update(
                 reply, meta["channel"], meta["message_ts"]
             ):
@@ -696,6 +734,17 @@ class SlackAdapter:
                 thread_ts=meta.get("thread_ts"),
                 key=key,
             )
+
+    async def _open_form(self, reply: Reply, trigger_id: str) -> bool:
+        """The reply's form as a modal; False when Slack won't (an expired trigger after a restart):
+        then the reply goes out as a message with the button that opens the form."""
+        assert reply.form is not None
+        try:
+            await self.client.views_open(trigger_id=trigger_id, view=blockkit.modal(reply.form))
+            return True
+        except Exception as exc:
+            log.info("form not opened as a modal; sent its button", extra={"error": _error_name(exc)})
+            return False
 
     async def _update(self, reply: Reply, channel: str, ts: str) -> bool:
         """Replace the message a button was on; False when Slack won't (then a new message goes out)."""

@@ -26,6 +26,7 @@ import dataclasses
 import functools
 import importlib
 import inspect
+import json
 import logging
 import os
 import re
@@ -52,7 +53,7 @@ from sqlmodel import select
 from bot.config import Settings, validate_section
 from bot.core import Context, Core
 from bot.i18n import Translator, normalize_language
-from bot.messages import Button, Incoming, Reply, button_id
+from bot.messages import BUTTON_VALUE_MAX, Button, Form, FormField, Incoming, Reply, button_id
 from bot.messages import Field as RField
 from bot.router import BACKUP, COMMUNICATOR, CORE, LEAD, MEMBER, Router, normalize_command_text
 from storage.models import ConversationRef, Identity, Lease, Person, ProgramEvent, RoleGrant
@@ -277,6 +278,37 @@ TEXTS: dict[str, Any] = {
         "de": "„{value}“ ist kein Status für einen Import; möglich sind draft oder approved.",
     },
     "content.err.title": {"en": "Not added: {problems}", "de": "Nicht hinzugefügt: {problems}"},
+    # the form (a Slack modal, a Teams card)
+    "content.form.intro": {"en": "A new item for the content queue:", "de": "Ein neuer Inhalt für die Warteschlange:"},
+    "content.form.title": {"en": "Add content", "de": "Inhalt hinzufügen"},
+    "content.form.submit": {"en": "Add", "de": "Hinzufügen"},
+    "content.form.open": {"en": "Add with a form", "de": "Mit Formular hinzufügen"},
+    "content.form.again": {"en": "Open the form again", "de": "Formular wieder öffnen"},
+    "content.form.url": {"en": "Link (URL)", "de": "Link (URL)"},
+    "content.form.title_field": {"en": "Title", "de": "Titel"},
+    "content.form.title_hint": {"en": "Optional: else the first line of the text.",
+                                "de": "Optional: sonst die erste Zeile des Textes."},
+    "content.form.en": {"en": "Suggested post in English", "de": "Textvorschlag auf Englisch"},
+    "content.form.de": {"en": "Suggested post in German", "de": "Textvorschlag auf Deutsch"},
+    "content.form.text_hint": {"en": "German, English or both; at most {limit} characters each.",
+                               "de": "Deutsch, Englisch oder beides; jeweils höchstens {limit} Zeichen."},
+    "content.form.audience": {"en": "Audience", "de": "Zielgruppe"},
+    "content.form.from": {"en": "Valid from (optional)", "de": "Gültig ab (optional)"},
+    "content.form.until": {"en": "Valid until (optional)", "de": "Gültig bis (optional)"},
+    "content.form.image": {"en": "Image (URL, optional)", "de": "Bild (URL, optional)"},
+    "content.form.rights": {"en": "Image rights", "de": "Bildrechte"},
+    "content.form.rights_hint": {"en": "Who owns the image, and may it be shared? Needed with an image.",
+                                 "de": "Wem gehört das Bild, und darf es geteilt werden? Nötig bei einem Bild."},
+    "content.form.retry": {
+        "en": "Nothing is lost: open the form again with what you entered, or correct this and send it as a message:",
+        "de": {"du": "Nichts ist verloren: Öffne das Formular noch einmal mit deinen Eingaben, oder korrigiere diesen Text und schick ihn als Nachricht:",
+               "sie": "Nichts ist verloren: Öffnen Sie das Formular noch einmal mit Ihren Eingaben, oder korrigieren Sie diesen Text und schicken Sie ihn als Nachricht:"},
+    },
+    "content.form.retry_text": {
+        "en": "Nothing is lost: correct this and send it as a message:",
+        "de": {"du": "Nichts ist verloren: Korrigiere diesen Text und schick ihn als Nachricht:",
+               "sie": "Nichts ist verloren: Korrigieren Sie diesen Text und schicken Sie ihn als Nachricht:"},
+    },
     # outcomes
     "content.added.approved": {
         "en": "Added #{id} “{title}” for {audience} ({langs}){valid}. It goes out with the next nudge ({next}).",
@@ -789,7 +821,7 @@ def _is_approver(ctx: Context) -> bool:
 
 
 async def content_overview(ctx: Context, msg: Incoming) -> Reply:
-    return Reply(text=ctx.t("content.help"))
+    return Reply(text=ctx.t("content.help"), buttons=[_form_button(ctx.t, {})])
 
 
 async def content_add(ctx: Context, msg: Incoming) -> Reply:
@@ -797,19 +829,31 @@ async def content_add(ctx: Context, msg: Incoming) -> Reply:
     # The router folds line breaks; the fields are read from the message as written.
     raw_text = _ADD_HEAD.sub("", msg.text, count=1) if _ADD_HEAD.match(msg.text) else ctx.args
     if not raw_text.strip():
-        return Reply(text=t("content.help"))
+        return form_reply(ctx, {})
     values, problems = parse_fields(raw_text)
+    draft, problems = _checked(ctx, values, problems)
+    if draft is None:
+        return Reply(text=t("content.err.title", problems=describe_problems(problems, t)))
+    return await _added(ctx, draft)
+
+
+def _checked(ctx: Context, values: dict[str, Any], problems: list[Problem]) -> tuple[ItemDraft | None, list[Problem]]:
+    """The rules of an item added in chat (text or form): valid, and an audience the author may address."""
+    t = ctx.t
     draft, more = validate_item(values, ctx.settings, ctx.core.now(), default_lang=ctx.lang)
-    problems += more
-    approver = _is_approver(ctx)
-    if draft is not None and not approver:
+    problems = problems + more
+    if draft is not None and not _is_approver(ctx):
         allowed = draft.audience == "all" or (draft.audience == "department" and draft.department in ctx.departments)
         if not allowed:
             problems.append(("content.err.audience_denied", {
                 "departments": ", ".join(ctx.departments) or "-",
                 "value": draft.department or t("content.audience.core")}))
-    if problems or draft is None:
-        return Reply(text=t("content.err.title", problems=describe_problems(problems, t)))
+    return (None if problems else draft), problems
+
+
+async def _added(ctx: Context, draft: ItemDraft) -> Reply:
+    t = ctx.t
+    approver = _is_approver(ctx)
     approval = needs_approval(ctx.settings, draft.audience, approver)
     item, _ = await store_item(ctx.core, draft, via="chat", creator=ctx.person, approved=not approval)
     if approval:
@@ -820,6 +864,134 @@ async def content_add(ctx: Context, msg: Incoming) -> Reply:
     return Reply(text=t(key, id=item.id, title=item.title, audience=audience_label(item, t),
                         langs=_langs(item), valid=_valid_text(item, t, ctx.settings),
                         next=next_nudge_text(ctx.core, t)))
+
+
+# -- chat: the form -------------------------------------------------------------------------------
+
+# The form's fields, named as parse_fields names them, so both ways share validate_item.
+FORM_FIELDS = ("url", "title", "en", "de", "audience", "from", "until", "image", "rights")
+# The command words of a ready-to-edit text, in the person's language.
+_TYPED_WORDS = {
+    "en": {"head": "content add", "url": "url", "title": "title", "audience": "audience", "en": "en", "de": "de",
+           "from": "from", "until": "until", "image": "image", "rights": "rights"},
+    "de": {"head": "inhalt neu", "url": "url", "title": "titel", "audience": "zielgruppe", "en": "en", "de": "de",
+           "from": "ab", "until": "bis", "image": "bild", "rights": "rechte"},
+}
+_TYPED_AUDIENCE = {"de": {"all": "alle", "core": "kern"}}
+
+
+def form_input(values: dict[str, Any]) -> dict[str, str]:
+    """What was entered in the form: the known fields only (a submission cannot set a status or a
+    file key), as text, the empty ones left out."""
+    out: dict[str, str] = {}
+    for name in FORM_FIELDS:
+        value = values.get(name)
+        if isinstance(value, bool) or value is None or isinstance(value, dict | list):
+            continue
+        text = str(value).strip()
+        if text:
+            out[name] = text
+    return out
+
+
+def _form_button(t: Translator, typed: dict[str, str]) -> Button:
+    return Button(t("content.form.open" if not typed else "content.form.again"), "content.form",
+                  value={"f": typed, "_lang": t.lang} if typed else {"_lang": t.lang}, style="primary")
+
+
+def _audience_options(ctx: Context) -> list[tuple[str, str]]:
+    t = ctx.t
+    if _is_approver(ctx):
+        departments = list(ctx.settings.app.departments)
+        options = [("all", t("content.audience.all")), ("core", t("content.audience.core"))]
+    else:
+        # A communicator may address all members or their own departments; the check stays in _checked.
+        departments = [d for d in ctx.settings.app.departments if d in ctx.departments]
+        options = [("all", t("content.audience.all"))]
+    return options + [(d, t("content.audience.department", department=d)) for d in departments]
+
+
+def _date_initial(value: str | None) -> str | None:
+    d = parse_date(value) if value else None
+    return d.isoformat() if d else None
+
+
+def content_form(ctx: Context, typed: dict[str, str]) -> Form:
+    """The add form, filled with what was entered before (after a refused submission)."""
+    t = ctx.t
+    texts = [FormField("en", t("content.form.en"), "multiline", optional=True, initial=typed.get("en"),
+                       hint=t("content.form.text_hint", limit=TEXT_MAX)),
+             FormField("de", t("content.form.de"), "multiline", optional=True, initial=typed.get("de"),
+                       hint=t("content.form.text_hint", limit=TEXT_MAX))]
+    if t.lang == "de":
+        texts.reverse()
+    options = _audience_options(ctx)
+    audience = typed.get("audience") or "all"
+    resolved = resolve_audience(audience, ctx.settings)
+    if resolved is not None:
+        audience = resolved[1] if resolved[0] == "department" else resolved[0]
+    return Form(
+        title=t("content.form.title"),
+        submit_label=t("content.form.submit"),
+        action_id="content.form.submit",
+        fields=[
+            FormField("url", t("content.form.url"), "url", initial=typed.get("url")),
+            FormField("title", t("content.form.title_field"), optional=True, initial=typed.get("title"),
+                      hint=t("content.form.title_hint")),
+            *texts,
+            FormField("audience", t("content.form.audience"), "select", options=options,
+                      initial=audience if any(v == audience for v, _ in options) else "all"),
+            FormField("from", t("content.form.from"), "date", optional=True, initial=_date_initial(typed.get("from"))),
+            FormField("until", t("content.form.until"), "date", optional=True,
+                      initial=_date_initial(typed.get("until"))),
+            FormField("image", t("content.form.image"), "url", optional=True, initial=typed.get("image")),
+            FormField("rights", t("content.form.rights"), optional=True, initial=typed.get("rights"),
+                      hint=t("content.form.rights_hint")),
+        ],
+        value={"_lang": t.lang},
+        button=_form_button(t, typed),
+        fallback=t("content.help"),
+    )
+
+
+def form_reply(ctx: Context, typed: dict[str, str]) -> Reply:
+    return Reply(text=ctx.t("content.form.intro"), form=content_form(ctx, typed))
+
+
+def typed_text(typed: dict[str, str], lang: str) -> str:
+    """What was entered as a ``content add`` message, one field per line, ready to correct and send."""
+    words = _TYPED_WORDS.get(lang, _TYPED_WORDS["en"])
+    lines = [words["head"]]
+    for name in FORM_FIELDS:
+        if typed.get(name):
+            value = typed[name]
+            if name == "audience":
+                value = _TYPED_AUDIENCE.get(lang, {}).get(value, value)
+            lines.append(f"{words[name]}: {value}")
+    return "\n".join(lines)
+
+
+async def form_action(ctx: Context, msg: Incoming) -> Reply:
+    """The "Add with a form" button (and "Open the form again", which carries what was entered)."""
+    typed = msg.values.get("f")
+    return form_reply(ctx, form_input(typed) if isinstance(typed, dict) else {})
+
+
+async def form_submit(ctx: Context, msg: Incoming) -> Reply:
+    """A submitted add form: the same checks, storing and answer as ``content add``."""
+    t = ctx.t
+    typed = form_input(msg.values)
+    draft, problems = _checked(ctx, dict(typed), [])
+    if draft is not None:
+        # On Teams the answer replaces the card with the form, which cannot then be sent twice.
+        return replace(await _added(ctx, draft), update=True)
+    retry = _form_button(t, typed)
+    size = len(json.dumps(retry.value, ensure_ascii=False, separators=(",", ":")))
+    fits = size <= BUTTON_VALUE_MAX
+    text = "\n\n".join([t("content.err.title", problems=describe_problems(problems, t)),
+                         t("content.form.retry" if fits else "content.form.retry_text"),
+                         typed_text(typed, t.lang)])
+    return Reply(text=text, buttons=[retry] if fits else [])
 
 
 def audience_label(item: ContentItem, t: Translator) -> str:
@@ -2860,6 +3032,8 @@ def register(router: Router) -> None:
     router.command("content reject", en=["content reject"], de=["inhalt ablehnen"], roles=(LEAD, BACKUP), hidden=True)(reject_command)
     router.command("nudges", en=["nudges", "nudge"], de=["erinnerungen", "erinnerung"], roles=[MEMBER], personal=True,
                    help_key="content.nudges.desc", usage_key="content.nudges.usage")(nudges)
+    router.action("content.form", roles=AUTHORS)(form_action)
+    router.action("content.form.submit", roles=AUTHORS)(form_submit)
     router.action("content.approve", roles=(LEAD, BACKUP))(approve_action)
     router.action("content.reject", roles=(LEAD, BACKUP))(reject_action)
     router.action("content.shared", personal=True)(shared_action)

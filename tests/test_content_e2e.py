@@ -20,7 +20,7 @@ from storage.models_content import ContentDelivery, ContentLink, ContentPref
 from storage.models_polls import Feedback
 from tests.conftest import make_settings
 from tests.fake_connector import FakeConnector
-from tests.fake_slack import LEAD, FakeSlack, _user
+from tests.fake_slack import EMPLOYEE, LEAD, FakeSlack, _user
 from tests.test_content import MONDAY, Clock, add_item
 from tests.test_slack import SlackBot, all_text, button, dm_of, slack_env
 from tests.test_teams import EMPLOYEE as TEAMS_EMPLOYEE
@@ -309,3 +309,246 @@ async def test_slack_monthly_thank_you_end_to_end(aiohttp_client, fake, tmp_path
     async with core.db.session() as s:
         pref = (await s.exec(select(ContentPref).where(ContentPref.person_id == people["member1@example.com"].id))).one()
     assert pref.thanks is False
+
+
+# -- adding content with the form: a Slack modal, a Teams card ----------------------------------------------
+
+CLARA = "U0CLARA"  # a communicator for Sales whose Slack speaks German
+
+
+class FakeSlackWithModals(FakeSlack):
+    """Slack's views.open, which tests/fake_slack.py does not answer: the view with the id Slack gives it."""
+
+    def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        if method == "views.open":
+            if not str(params.get("trigger_id") or ""):
+                return {"ok": False, "error": "invalid_trigger_id"}
+            return {"ok": True, "view": {"id": f"V0FORM{len(self.called('views.open'))}", **(params.get("view") or {})}}
+        return super()._answer(method, params)
+
+
+@pytest.fixture
+async def modal_slack():
+    users = {**FakeSlack().users, CLARA: _user(CLARA, "clara.sales@example.com", "Clara Sales", locale="de-DE")}
+    server = await FakeSlackWithModals(users=users).start()
+    yield server
+    await server.close()
+
+
+async def _form_bot(aiohttp_client, fake, tmp_path):
+    settings = make_settings(tmp_path, **slack_env(fake))
+    core = build_core(settings)
+    return SlackBot(await aiohttp_client(create_app(settings, core=core, background=False)), fake)
+
+
+def _inputs(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {b["block_id"]: b for b in view["blocks"] if b["type"] == "input"}
+
+
+def _state(**entered: str | None) -> dict[str, Any]:
+    """A view's state as Slack sends it on submission, for the form's fields."""
+    values: dict[str, Any] = {}
+    for name in content.FORM_FIELDS:
+        value = entered.get(name)
+        if name == "audience":
+            element = {"type": "static_select",
+                       "selected_option": {"text": {"type": "plain_text", "text": value}, "value": value} if value else None}
+        elif name in ("from", "until"):
+            element = {"type": "datepicker", "selected_date": value}
+        else:
+            element = {"type": "plain_text_input", "value": value}
+        values[name] = {name: element}
+    return {"values": values}
+
+
+async def _submit(bot: SlackBot, user: str, view: dict[str, Any], view_id: str, **entered: str | None):
+    payload = {
+        "type": "view_submission",
+        "team": {"id": "T0HOME", "domain": "example"},
+        "user": {"id": user, "username": user.lower(), "team_id": "T0HOME"},
+        "api_app_id": "A0APP",
+        "token": "legacy",
+        "trigger_id": f"{view_id}.trigger",
+        "view": {**view, "id": view_id, "state": _state(**entered), "hash": "1.abc"},
+    }
+    resp = await bot.interact(payload)
+    assert resp.status == 200 and await resp.text() == ""  # acknowledged empty: the modal closes
+    await bot.settled()
+
+
+async def _items(core) -> list[Any]:
+    from storage.models_content import ContentItem
+
+    async with core.db.session() as s:
+        return list((await s.exec(select(ContentItem))).all())
+
+
+async def test_slack_lead_adds_content_with_the_modal_and_bad_input_loses_nothing(aiohttp_client, modal_slack, tmp_path):
+    fake = modal_slack
+    bot = await _form_bot(aiohttp_client, fake, tmp_path)
+    await bot.dm(LEAD, "language en")
+    await bot.settled()
+
+    # In a DM message there is no trigger to open a modal with: the overview offers the form's button.
+    await bot.dm(LEAD, "content")
+    await bot.settled()
+    overview = fake.replies()[-1]
+    assert overview["channel"] == dm_of(LEAD) and not fake.called("views.open")
+    await bot.click(LEAD, button(overview, "Add with a form"), channel=dm_of(LEAD))
+    await bot.settled()
+    [opened] = fake.called("views.open")
+    view = opened["view"]
+    assert opened["trigger_id"] and view["type"] == "modal" and view["title"]["text"] == "Add content"
+    assert json.loads(view["private_metadata"]) == {"a": "content.form.submit", "v": {"_lang": "en"}}
+    inputs = _inputs(view)
+    assert list(inputs) == ["url", "title", "en", "de", "audience", "from", "until", "image", "rights"]
+    assert inputs["en"]["element"]["multiline"] is True and inputs["until"]["element"]["type"] == "datepicker"
+    assert not inputs["url"]["optional"] and inputs["until"]["optional"] and inputs["rights"]["optional"]
+    options = [o["value"] for o in inputs["audience"]["element"]["options"]]
+    assert options == ["all", "core", "Sales", "HR", "Engineering", "Marketing", "Operations"]
+    posts = len(fake.replies())
+
+    # Submitted: stored as the text command stores it (the lead's own item needs no approval), answered in the DM.
+    await _submit(bot, LEAD, view, "V0FORM1", url="https://example.com/fair", title="Trade fair",
+                  en="See you at the fair!", audience="Sales", until="2099-12-31")
+    [item] = await _items(bot.core)
+    assert (item.url, item.title, item.text_en, item.text_de) == ("https://example.com/fair", "Trade fair",
+                                                                   "See you at the fair!", None)
+    assert (item.audience, item.department, item.status, item.created_via) == ("department", "Sales", "approved", "chat")
+    assert item.valid_until is not None and item.valid_from is None
+    [answer] = fake.replies()[posts:]
+    assert answer["channel"] == dm_of(LEAD) and "Added #1 “Trade fair” for Sales" in answer["text"]
+
+    # No link, an end date in the past: the same clear messages as the text command, nothing stored.
+    await bot.command(LEAD, "content add", channel=dm_of(LEAD))  # the slash command opens the modal at once
+    await bot.settled()
+    second = fake.called("views.open")[-1]
+    assert len(fake.called("views.open")) == 2 and len(fake.replies()) == posts + 1
+    await _submit(bot, LEAD, second["view"], "V0FORM2", title="Fair 2", de="Wir sehen uns!", until="2020-01-31")
+    assert len(await _items(bot.core)) == 1
+    refused = fake.replies()[-1]
+    assert refused["channel"] == dm_of(LEAD)
+    text = refused["text"]
+    assert text.startswith("Not added: The item needs a link") and "The end date 2020-01-31 is in the past" in text
+    # What was entered comes back, as a message ready to correct and send, and as the form pre-filled.
+    assert blockkit_text(text).endswith("\n\ncontent add\ntitle: Fair 2\nde: Wir sehen uns!\nuntil: 2020-01-31")
+    again = button(refused, "Open the form again")
+    await bot.click(LEAD, again, channel=dm_of(LEAD))
+    await bot.settled()
+    refilled = _inputs(fake.called("views.open")[-1]["view"])
+    assert refilled["title"]["element"]["initial_value"] == "Fair 2"
+    assert refilled["de"]["element"]["initial_value"] == "Wir sehen uns!"
+    assert refilled["until"]["element"]["initial_date"] == "2020-01-31"
+    assert "initial_value" not in refilled["url"]["element"]
+
+    # The ready-to-edit text, corrected and sent, adds the item.
+    await bot.dm(LEAD, blockkit_text(text).split("\n\n")[-1].replace("until: 2020-01-31", "url: https://example.com/2"))
+    await bot.settled()
+    assert "Added #2 “Fair 2”" in fake.replies()[-1]["text"]
+    assert [i.url for i in await _items(bot.core)] == ["https://example.com/fair", "https://example.com/2"]
+
+
+def blockkit_text(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+async def test_slack_form_in_german_for_a_communicator_and_refused_to_an_employee(aiohttp_client, modal_slack, tmp_path):
+    fake = modal_slack
+    bot = await _form_bot(aiohttp_client, fake, tmp_path)
+
+    # An employee who is no author: the refusal, and no modal.
+    await bot.command(EMPLOYEE, "content add", channel=dm_of(EMPLOYEE))
+    await bot.settled()
+    assert fake.replies()[-1]["text"].startswith("Only ") and not fake.called("views.open")
+    await bot.click(EMPLOYEE, {"action_id": "content.form:0", "value": "{}"}, channel=dm_of(EMPLOYEE))
+    await bot.settled()
+    assert fake.replies()[-1]["text"].startswith("Only ") and not fake.called("views.open")
+    # ... nor can a forged submission add anything.
+    await _submit(bot, EMPLOYEE, {"type": "modal", "callback_id": "ambassador_form",
+                                  "private_metadata": json.dumps({"a": "content.form.submit", "v": {}})},
+                  "V0FORGED", url="https://example.com/x", en="Sneaky")
+    assert fake.replies()[-1]["text"].startswith("Only ") and await _items(bot.core) == []
+
+    # Clara, communicator for Sales, with Slack in German: German labels, her audiences only.
+    await bot.command(CLARA, "inhalt neu", channel=dm_of(CLARA))
+    await bot.settled()
+    [opened] = fake.called("views.open")
+    view = opened["view"]
+    inputs = _inputs(view)
+    assert view["title"]["text"] == "Inhalt hinzufügen" and view["submit"]["text"] == "Hinzufügen"
+    assert [b["label"]["text"] for b in inputs.values()][:4] == [
+        "Link (URL)", "Titel", "Textvorschlag auf Deutsch", "Textvorschlag auf Englisch"]
+    assert [o["value"] for o in inputs["audience"]["element"]["options"]] == ["all", "Sales"]
+    await _submit(bot, CLARA, view, "V0FORM1", url="https://example.com/messe", de="Besucht uns auf der Messe!",
+                  audience="Sales")
+    [item] = await _items(bot.core)
+    assert (item.department, item.status, item.text_de) == ("Sales", "pending", "Besucht uns auf der Messe!")
+    mine = [m for m in fake.replies() if m["channel"] == dm_of(CLARA)][-1]
+    assert "wartet auf die Freigabe" in mine["text"]
+    # The lead got it to approve, as with the text command.
+    assert any("Content to approve: #1" in all_text(m) or "Inhalt zur Freigabe: #1" in all_text(m)
+               for m in fake.replies() if m["channel"] == dm_of(LEAD))
+
+
+async def test_teams_lead_adds_content_with_the_card(tmp_path, aiohttp_client, connector):
+    teams = await start_teams(tmp_path, aiohttp_client, connector, TEAMS_ALLOW_UNAUTHENTICATED="1")
+    [refused] = await teams.say("content add")  # Erik is no author
+    assert refused.text.startswith("Only ") and refused.card is None
+
+    [form] = await teams.say("content add", user=TEAMS_LEAD)
+    card = form.card
+    inputs = {e["id"]: e for e in card["body"] if e["type"].startswith("Input.")}
+    assert list(inputs) == list(content.FORM_FIELDS)
+    assert inputs["url"]["type"] == "Input.Text" and inputs["url"]["isRequired"] is True
+    assert inputs["en"]["isMultiline"] is True and inputs["until"]["type"] == "Input.Date"
+    assert inputs["audience"]["type"] == "Input.ChoiceSet"
+    assert [c["value"] for c in inputs["audience"]["choices"]][:3] == ["all", "core", "Sales"]
+    [submit] = [a for a in cards.actions_of(card) if a["type"] == "Action.Submit"]
+    assert submit["title"] == "Add" and submit["data"]["action"] == "content.form.submit"
+
+    # Missing link: the clear message in a new message (the card keeps what was typed), nothing stored.
+    entered = {"title": "Trade fair", "en": "See you at the fair!", "audience": "all", "until": "", "url": ""}
+    [refusal] = await teams.send(teams.activity(user=TEAMS_LEAD, value={**submit["data"], **entered},
+                                                replyToId="bot-activity-1"))
+    assert "The item needs a link" in refusal.all_text() and await _items(teams.core) == []
+    [again] = await teams.press(refusal, "Open the form again", user=TEAMS_LEAD)
+    refilled = {e["id"]: e for e in again.card["body"] if e["type"].startswith("Input.")}
+    assert refilled["title"]["value"] == "Trade fair" and refilled["en"]["value"] == "See you at the fair!"
+
+    # Teams sends the inputs' values with the button's data: stored, and the card replaced by the answer.
+    entered["url"] = "https://example.com/fair"
+    assert await teams.send(teams.activity(user=TEAMS_LEAD, value={**submit["data"], **entered},
+                                           replyToId="bot-activity-2")) == []
+    [item] = await _items(teams.core)
+    assert (item.url, item.title, item.audience, item.status) == ("https://example.com/fair", "Trade fair", "all",
+                                                                  "approved")
+    assert "Added #1 “Trade fair”" in connector.updated[-1].all_text()
+
+
+async def test_the_terminal_shows_the_form_as_the_text_command_and_a_stored_form_reply_survives(tmp_path):
+    import io
+
+    from bot.messages import Reply
+    from bot.shell import Shell
+
+    core = build_core(make_settings(tmp_path))
+    await core.db.upgrade()
+    try:
+        out = io.StringIO()
+        shell = Shell(core, "lea.lead@example.com", lang="en", out=out)
+        await shell.say("content add")
+        printed = out.getvalue()
+        assert "A new item for the content queue:" in printed and "Add an item in one message" in printed
+        assert "url: https://example.com/news" in printed and "[1]" not in printed  # no button to press here
+    finally:
+        await core.db.dispose()
+
+    # Kept in the database for a later delivery (Reply.to_dict), the form comes back whole.
+    form_reply = Reply(text="Fill in", form=content.Form(
+        "Add content", "Add", "content.form.submit",
+        [content.FormField("audience", "Audience", "select", options=[("all", "all members")], initial="all")],
+        value={"_lang": "de"}, button=content.Button("Add with a form", "content.form", value={"_lang": "de"}),
+        fallback="content add url: …"))
+    stored = json.loads(json.dumps(form_reply.to_dict()))
+    assert Reply.from_dict(stored) == form_reply
+    assert form_reply.plain() == "Fill in\ncontent add url: …"

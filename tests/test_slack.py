@@ -1135,6 +1135,7 @@ METHOD_SCOPES: dict[str, set[str]] = {
     "users.info": {"users:read", "users:read.email"},  # the e-mail address needs users:read.email
     "users.lookupByEmail": {"users:read.email"},
     "views.publish": set(),
+    "views.open": set(),  # opens a modal in answer to a click or a slash command
 }
 # Bolt listener event -> (manifest bot event, scope it needs).
 EVENT_SUBSCRIPTIONS: dict[str, tuple[str, str | None]] = {
