@@ -521,7 +521,8 @@ async def _reply(ctx: Context, text: str) -> Reply:
         )
     base = {"a": question_id, "_lang": answer.language}
     buttons = []
-    if no_fit:
+    # Only a question in words goes to the comms team ("😀🎉" is nothing they could answer).
+    if no_fit and any(ch.isalpha() for ch in text):
         buttons.append(
             Button(
                 label=t("ask.pass"),

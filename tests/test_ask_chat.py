@@ -227,6 +227,8 @@ async def test_only_emoji_asks_for_the_question_or_draft(ask_core) -> None:
         "I found nothing to check in your message. Send me your question or the text of your draft post."
     )
     assert english.fields[-1].value.startswith("Write, for example: May I share our company's post")
+    # Nothing in words to pass on: no "Pass to the comms team" (a question in words keeps it, see above).
+    assert [b.action_id for b in english.buttons] == ["ask.helpful", "ask.unhelpful"]
 
 
 async def test_only_a_link_asks_what_to_post(ask_core) -> None:
