@@ -552,3 +552,36 @@ async def test_the_terminal_shows_the_form_as_the_text_command_and_a_stored_form
     stored = json.loads(json.dumps(form_reply.to_dict()))
     assert Reply.from_dict(stored) == form_reply
     assert form_reply.plain() == "Fill in\ncontent add url: …"
+
+
+async def test_slack_pause_and_quiet_hours_set_in_chat_hold_the_nudge_back(aiohttp_client, fake, tmp_path):
+    settings = make_settings(tmp_path, **slack_env(fake))
+    settings.app.content = {"public_url": "https://amb.example.com", "core_group_days_earlier": 0, "max_items": 2,
+                            "require_approval": False}
+    core = build_core(settings)
+    clock = Clock(MONDAY - timedelta(days=2))
+    core.clock = clock
+    content.configure(core, pacer=content.Pacer(1000, 0))
+    bot = SlackBot(await aiohttp_client(create_app(settings, core=core, background=False)), fake)
+    for user_id in ("U0M0", "U0M1", "U0M2"):
+        await _join_directly(core, user_id, MEMBERS[user_id]["profile"]["email"], "en", dm=True)
+    await add_item(core, "Plant", en="We are opening a new plant!", de="Wir eröffnen ein neues Werk!")
+    # Through Slack, as members do it: one pauses, one keeps the mornings quiet (09:30 in Berlin is inside).
+    await bot.dm("U0M1", "nudges pause")
+    await bot.dm("U0M2", "quiet hours 07:00-12:00")
+    await bot.settled()
+    assert "No nudges between 07:00 and 12:00" in all_text(fake.replies()[-1])
+
+    def nudged(user_id: str) -> int:
+        return sum(1 for c in fake.called("chat.postMessage")
+                   if c["channel"] == dm_of(user_id) and "Something to share this week" in c.get("text", ""))
+
+    clock.now = MONDAY
+    await content.nudge_job(core)
+    assert (nudged("U0M0"), nudged("U0M1"), nudged("U0M2")) == (1, 0, 0)
+    clock.now = MONDAY + timedelta(hours=2, minutes=35)  # 12:05 in Berlin: the quiet hours are over
+    await content.nudge_job(core)
+    assert (nudged("U0M0"), nudged("U0M1"), nudged("U0M2")) == (1, 0, 1)
+    async with core.db.session() as s:
+        rows = (await s.exec(select(ContentDelivery))).all()
+    assert sorted(r.status for r in rows) == ["sent", "sent"]  # the paused member was not even planned
