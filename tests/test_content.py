@@ -1102,3 +1102,26 @@ async def test_the_leads_crisis_hold_pauses_the_weekly_nudge_and_the_lift_sends_
     clock.advance(minutes=10)
     await content.nudge_job(core)
     assert titles([r for r in sender.to("U1") if "Team event" in r.text]) == ["Team event"]
+
+
+async def test_newest_first_and_among_the_same_days_items_the_least_shared_first(core):
+    clock, sender = setup(core, core_group_days_earlier=0, max_items=2)
+    sharers = [await member(core, f"U{i}", f"s{i}@example.com", lang="en") for i in range(3)]
+    # Added later, so without the share counts it would come first.
+    quiet = await add_item(core, "Not shared yet", days_ago=1)
+    popular = await add_item(core, "Popular", days_ago=1)
+    await add_item(core, "Older", days_ago=3)
+    async with core.db.session() as s:
+        # The three who shared the popular item got it before; they are not part of this run.
+        for i, p in enumerate(sharers):
+            s.add(ContentLink(token=f"tok{i}", item_id=popular.id, person_id=p.id, pseudonym=p.pseudonym,
+                              shared_at=core.now()))
+            p = await s.get(Person, p.id)
+            p.is_member = False
+        await s.commit()
+    await member(core, "U9", "new@example.com", lang="en")
+    clock.now = MONDAY
+    await content.nudge_job(core)
+    # Two items at most: the newest day's, the one shared less first; the older one waits.
+    assert titles(sender.to("U9")) == ["Not shared yet", "Popular"]
+    assert quiet.id < popular.id
