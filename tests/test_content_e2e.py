@@ -140,7 +140,8 @@ def feedback_buttons(params: dict[str, Any]) -> list[dict[str, Any]]:
             if e["action_id"].startswith("feedback.start:")]
 
 
-async def test_slack_nudge_offers_feedback_and_a_topic_for_the_next_meeting(aiohttp_client, fake, tmp_path):
+async def _slack_nudges(aiohttp_client, fake, tmp_path):
+    """The bot on the fake Slack with the weekly nudge configured (items need no approval), two days before it."""
     settings = make_settings(tmp_path, **slack_env(fake))
     settings.app.content = {"public_url": "https://amb.example.com", "core_group_days_earlier": 0, "max_items": 2,
                             "require_approval": False}
@@ -149,6 +150,11 @@ async def test_slack_nudge_offers_feedback_and_a_topic_for_the_next_meeting(aioh
     core.clock = clock
     content.configure(core, pacer=content.Pacer(1000, 0))
     bot = SlackBot(await aiohttp_client(create_app(settings, core=core, background=False)), fake)
+    return core, clock, bot
+
+
+async def test_slack_nudge_offers_feedback_and_a_topic_for_the_next_meeting(aiohttp_client, fake, tmp_path):
+    core, clock, bot = await _slack_nudges(aiohttp_client, fake, tmp_path)
     for i, user_id in enumerate(("U0M0", "U0M1")):
         await _join_directly(core, user_id, MEMBERS[user_id]["profile"]["email"], "de" if i else "en", dm=True)
     first = await add_item(core, "Plant", en="We are opening a new plant!", de="Wir eröffnen ein neues Werk!")
@@ -555,14 +561,7 @@ async def test_the_terminal_shows_the_form_as_the_text_command_and_a_stored_form
 
 
 async def test_slack_pause_and_quiet_hours_set_in_chat_hold_the_nudge_back(aiohttp_client, fake, tmp_path):
-    settings = make_settings(tmp_path, **slack_env(fake))
-    settings.app.content = {"public_url": "https://amb.example.com", "core_group_days_earlier": 0, "max_items": 2,
-                            "require_approval": False}
-    core = build_core(settings)
-    clock = Clock(MONDAY - timedelta(days=2))
-    core.clock = clock
-    content.configure(core, pacer=content.Pacer(1000, 0))
-    bot = SlackBot(await aiohttp_client(create_app(settings, core=core, background=False)), fake)
+    core, clock, bot = await _slack_nudges(aiohttp_client, fake, tmp_path)
     for user_id in ("U0M0", "U0M1", "U0M2"):
         await _join_directly(core, user_id, MEMBERS[user_id]["profile"]["email"], "en", dm=True)
     await add_item(core, "Plant", en="We are opening a new plant!", de="Wir eröffnen ein neues Werk!")
