@@ -89,11 +89,31 @@ def cmd_chat(args: argparse.Namespace) -> int:
         try:
             await core.db.upgrade()
             await Shell(core, email, lang=getattr(args, "lang", None)).run()
+            await _finish_background_work()
         finally:
             await core.db.dispose()
 
     asyncio.run(main())
     return 0
+
+
+BACKGROUND_GRACE = 10.0  # seconds the terminal chat waits on quitting for work started after an answer
+
+
+async def _finish_background_work() -> None:
+    """Let work started after an answer (a crisis alert, a done-mark) finish before the database closes:
+    cut off mid-transaction it would be lost, and the pool would print its traceback on the way out."""
+    current = asyncio.current_task()
+    for _ in range(3):  # finishing work may start a little more
+        pending = [t for t in asyncio.all_tasks() if t is not current and not t.done()]
+        if not pending:
+            return
+        _, still = await asyncio.wait(pending, timeout=BACKGROUND_GRACE)
+        if still:
+            for task in still:
+                task.cancel()
+            await asyncio.gather(*still, return_exceptions=True)
+            return
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
