@@ -19,7 +19,7 @@ from sqlalchemy import delete, func, update
 from sqlmodel import select
 
 from bot.core import Context
-from bot.messages import Button, Field, Incoming, Reply, button_id
+from bot.messages import Button, Field, Form, FormField, Incoming, Reply, button_id
 from bot.router import BACKUP, COMMUNICATOR, LEAD, Router, normalize_command_text
 from storage.models import Person
 from storage.models_polls import Feedback
@@ -44,6 +44,21 @@ TEXTS: dict[str, dict[str, Any]] = {
                "sie": "Schreiben Sie *rückmeldung* und Ihren Text, zum Beispiel *rückmeldung Die Inhalte diese Woche waren super*. "
                       "Mit --anonym geht sie ohne Ihren Namen, mit --thema als Thema fürs nächste Treffen."},
     },
+    "feedback.form.title": {"en": "Feedback", "de": "Rückmeldung"},
+    "feedback.form.submit": {"en": "Send", "de": "Senden"},
+    "feedback.form.open": {"en": "Write feedback", "de": "Rückmeldung schreiben"},
+    "feedback.form.text": {"en": "Your feedback or topic", "de": {"du": "Deine Rückmeldung oder dein Thema",
+                                                                 "sie": "Ihre Rückmeldung oder Ihr Thema"}},
+    "feedback.form.text_hint": {"en": "At most {max} characters.", "de": "Höchstens {max} Zeichen."},
+    "feedback.form.kind": {"en": "What is it?", "de": "Was ist es?"},
+    "feedback.form.kind_feedback": {"en": "Feedback", "de": "Rückmeldung"},
+    "feedback.form.kind_topic": {"en": "A topic for the next meeting", "de": "Ein Thema fürs nächste Treffen"},
+    "feedback.form.name": {"en": "With your name?", "de": {"du": "Mit deinem Namen?", "sie": "Mit Ihrem Namen?"}},
+    "feedback.form.named": {"en": "With my name", "de": "Mit meinem Namen"},
+    "feedback.form.anonymous": {"en": "Anonymous", "de": "Anonym"},
+    "feedback.form.empty": {"en": "The feedback was empty: please write a sentence or two.",
+                            "de": {"du": "Die Rückmeldung war leer: Schreib bitte ein, zwei Sätze.",
+                                   "sie": "Die Rückmeldung war leer: Bitte schreiben Sie ein, zwei Sätze."}},
     "feedback.too_long": {"en": "Your feedback has {n} characters; at most {max} fit. Please shorten it.",
                           "de": {"du": "Deine Rückmeldung hat {n} Zeichen; höchstens {max} passen. Kürze sie bitte.",
                                  "sie": "Ihre Rückmeldung hat {n} Zeichen; höchstens {max} passen. Bitte kürzen Sie sie."}},
@@ -90,13 +105,58 @@ def register(router: Router) -> None:
     router.command("feedback.list", en=["feedback list"], de=["rückmeldung liste", "rückmeldungen", "feedback liste"],
                    help_key="feedback.list_desc")(feedback_list)
     router.action("feedback.start")(feedback_start)
+    router.action("feedback.submit")(feedback_submit)
     router.action("feedback.anonymize")(feedback_anonymize)
     router.data_providers.append(my_feedback_data)
     router.forget_hooks.append(forget_feedback)
 
 
+def _context(msg: Incoming) -> str | None:
+    context = msg.values.get("context")
+    return context[:200] if isinstance(context, str) and context else None
+
+
+def feedback_form(ctx: Context, msg: Incoming, typed: dict[str, str] | None = None) -> Form:
+    """Feedback as a form (a Slack modal, inputs on a Teams card); what a button was under goes along."""
+    t = ctx.t
+    typed = typed or {}
+    context = _context(msg)
+    return Form(
+        title=t("feedback.form.title"),
+        submit_label=t("feedback.form.submit"),
+        action_id="feedback.submit",
+        fields=[
+            FormField("text", t("feedback.form.text"), "multiline", initial=typed.get("text"),
+                      hint=t("feedback.form.text_hint", max=TEXT_MAX)),
+            FormField("kind", t("feedback.form.kind"), "select", initial=typed.get("kind") or "feedback",
+                      options=[("feedback", t("feedback.form.kind_feedback")), ("topic", t("feedback.form.kind_topic"))]),
+            FormField("name", t("feedback.form.name"), "select", initial=typed.get("name") or "named",
+                      options=[("named", t("feedback.form.named")), ("anonymous", t("feedback.form.anonymous"))]),
+        ],
+        value={"context": context, "_lang": t.lang} if context else {"_lang": t.lang},
+        button=Button(label=t("feedback.form.open"), action_id="feedback.start",
+                      value={"context": context} if context else {}),
+        fallback=t("feedback.prompt"),
+    )
+
+
 async def feedback_start(ctx: Context, msg: Incoming) -> Reply:
-    return Reply(text=ctx.t("feedback.prompt"), private=True)
+    return Reply(text=ctx.t("feedback.prompt"), private=True, form=feedback_form(ctx, msg))
+
+
+async def feedback_submit(ctx: Context, msg: Incoming) -> Reply:
+    """A submitted feedback form: stored as ``feedback …`` stores it, with what the button was under."""
+    t = ctx.t
+    text = msg.values.get("text")
+    text = text.strip() if isinstance(text, str) else ""
+    topic = msg.values.get("kind") == "topic"
+    anonymous = msg.values.get("name") == "anonymous"
+    if not text or len(text) > TEXT_MAX:
+        # Nothing typed is lost: the form comes back with it.
+        problem = t("feedback.too_long", n=len(text), max=TEXT_MAX) if text else t("feedback.form.empty")
+        typed = {"text": text, "kind": "topic" if topic else "feedback", "name": "anonymous" if anonymous else "named"}
+        return Reply(text=problem, private=True, form=feedback_form(ctx, msg, typed))
+    return await _store(ctx, text, anonymous=anonymous, topic=topic, context=_context(msg))
 
 
 async def feedback(ctx: Context, msg: Incoming, *, prefix: str = "") -> Reply:
@@ -109,14 +169,18 @@ async def feedback(ctx: Context, msg: Incoming, *, prefix: str = "") -> Reply:
         return Reply(text=t("feedback.prompt"), private=True)
     if len(text) > TEXT_MAX:
         return Reply(text=t("feedback.too_long", n=len(text), max=TEXT_MAX), private=True)
-    context = msg.values.get("context") if isinstance(msg.values.get("context"), str) else None
+    return await _store(ctx, text, anonymous=anonymous, topic=topic, context=_context(msg))
+
+
+async def _store(ctx: Context, text: str, *, anonymous: bool, topic: bool, context: str | None) -> Reply:
+    t = ctx.t
     row = Feedback(
         kind="topic" if topic else "feedback",
         text=text,
         department=ctx.person.department,
         person_id=None if anonymous else ctx.person.id,
         anonymous=anonymous,
-        context=context[:200] if context else None,
+        context=context,
         lang=ctx.lang,
         created_at=ctx.core.now(),
     )

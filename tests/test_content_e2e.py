@@ -235,6 +235,20 @@ async def test_teams_weekly_nudge_end_to_end(tmp_path, aiohttp_client, connector
     assert list(actions)[-1] == FEEDBACK_EN and actions[FEEDBACK_EN]["data"]["action"] == "feedback.start"
     [prompt] = await teams.send(teams.activity(user=TEAMS_EMPLOYEE, value=actions[FEEDBACK_EN]["data"]))
     assert prompt.conversation_id == personal(TEAMS_EMPLOYEE) and "Write **feedback** and your text" in prompt.all_text()
+    # The prompt is a card to fill in; what is sent keeps which nudge it was about.
+    inputs = {e["id"]: e for e in prompt.card["body"] if e["type"].startswith("Input.")}
+    assert list(inputs) == ["text", "kind", "name"] and inputs["text"]["isMultiline"] is True
+    [send] = [a for a in cards.actions_of(prompt.card) if a["type"] == "Action.Submit"]
+    [empty] = await teams.send(teams.activity(user=TEAMS_EMPLOYEE, value={**send["data"], "text": " ",
+                                                                          "kind": "topic", "name": "named"}))
+    assert "The feedback was empty" in empty.all_text()
+    [thanks] = await teams.send(teams.activity(user=TEAMS_EMPLOYEE, value={
+        **send["data"], "text": "More videos from the plant, please", "kind": "topic", "name": "named"}))
+    assert "Your topic is on the list for the next meeting" in thanks.all_text()
+    async with core.db.session() as s:
+        [fb] = (await s.exec(select(Feedback))).all()
+    assert (fb.kind, fb.text, fb.anonymous) == ("topic", "More videos from the plant, please", False)
+    assert fb.context == actions[FEEDBACK_EN]["data"]["context"] and fb.context.startswith("content:")
     # Without a public address the link itself carries the attribution.
     assert "utm_content=" in nudge.all_text()
 
@@ -584,3 +598,43 @@ async def test_slack_pause_and_quiet_hours_set_in_chat_hold_the_nudge_back(aioht
     async with core.db.session() as s:
         rows = (await s.exec(select(ContentDelivery))).all()
     assert sorted(r.status for r in rows) == ["sent", "sent"]  # the paused member was not even planned
+
+
+async def test_slack_feedback_from_a_nudge_opens_a_modal_and_keeps_what_it_was_about(aiohttp_client, modal_slack,
+                                                                                      tmp_path):
+    fake = modal_slack
+    core, clock, bot = await _slack_nudges(aiohttp_client, fake, tmp_path)
+    await _join_directly(core, EMPLOYEE, "erik.employee@example.com", "en", dm=True)
+    await add_item(core, "Plant", en="We are opening a new plant!", de="Wir eröffnen ein neues Werk!")
+    clock.now = MONDAY
+    assert (await content.nudge_job(core)).sent == 1
+    [nudge] = [c for c in fake.called("chat.postMessage") if c["channel"] == dm_of(EMPLOYEE)]
+    offer = button(nudge, FEEDBACK_EN)
+    await bot.click(EMPLOYEE, offer, channel=dm_of(EMPLOYEE))
+    await bot.settled()
+    [opened] = fake.called("views.open")
+    view = opened["view"]
+    assert [b["block_id"] for b in view["blocks"] if b["type"] == "input"] == ["text", "kind", "name"]
+
+    def picked(value: str) -> dict[str, Any]:
+        return {"type": "static_select", "selected_option": {"text": {"type": "plain_text", "text": value},
+                                                             "value": value}}
+
+    payload = {
+        "type": "view_submission", "team": {"id": "T0HOME", "domain": "example"},
+        "user": {"id": EMPLOYEE, "username": "erik", "team_id": "T0HOME"}, "api_app_id": "A0APP", "token": "legacy",
+        "trigger_id": "V0FEED.trigger",
+        "view": {**view, "id": "V0FEED", "hash": "1.abc", "state": {"values": {
+            "text": {"text": {"type": "plain_text_input", "value": "Shorter texts would be easier to share"}},
+            "kind": {"kind": picked("feedback")}, "name": {"name": picked("anonymous")}}}},
+    }
+    resp = await bot.interact(payload)
+    assert resp.status == 200
+    await bot.settled()
+    assert "noted without your name" in fake.replies()[-1]["text"]
+    async with core.db.session() as s:
+        [fb] = (await s.exec(select(Feedback))).all()
+        [item] = await _items(core)
+    assert (fb.text, fb.kind, fb.anonymous, fb.person_id) == ("Shorter texts would be easier to share", "feedback",
+                                                               True, None)
+    assert fb.context == f"content:{item.id}"  # which nudge it was about, though sent without a name
