@@ -267,7 +267,8 @@ async def test_teams_weekly_nudge_end_to_end(tmp_path, aiohttp_client, connector
     assert len(connector.to(personal(TEAMS_EMPLOYEE))) == seen
 
 
-async def test_teams_403_skips_the_member_and_the_run_goes_on(tmp_path, aiohttp_client, connector):
+@pytest.mark.parametrize("status", [403, 404], ids=["bot-blocked-403", "chat-gone-404"])
+async def test_teams_403_or_404_skips_the_member_and_the_run_goes_on(tmp_path, aiohttp_client, connector, status):
     teams = await start_teams(tmp_path, aiohttp_client, connector, TEAMS_ALLOW_UNAUTHENTICATED="1")
     core = teams.core
     core.settings.app.content = {"core_group_days_earlier": 0, "require_approval": False}
@@ -280,7 +281,7 @@ async def test_teams_403_skips_the_member_and_the_run_goes_on(tmp_path, aiohttp_
         await teams.press(notice, "I agree, join", user=user)
     await teams.say("content add url: https://example.com/a | en: Share this", user=TEAMS_LEAD)
     clock.now = MONDAY
-    connector.fail_next(403)
+    connector.fail_next(status)
     stats = await content.nudge_job(core)
     assert stats.sent == 1 and stats.skipped == 1
     async with core.db.session() as s:
