@@ -43,10 +43,13 @@ def _run(args: argparse.Namespace, work) -> int:
     return asyncio.run(run())
 
 
+UNREACHED_SHOWN = 20  # members not told of a hold, named per hold in "crisis list"
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     from handlers.crisis import fmt_time, summary_line
     from storage.models import Person
-    from storage.models_crisis import CrisisReport, Hold
+    from storage.models_crisis import CrisisEvent, CrisisReport, Hold
 
     async def work(settings: Settings, db: Database) -> int:
         tz = settings.app.timezone
@@ -56,6 +59,12 @@ def cmd_list(args: argparse.Namespace) -> int:
                 query = query.where(CrisisReport.status != "resolved")
             reports = (await s.exec(query)).all()
             holds = (await s.exec(select(Hold).order_by(Hold.id.desc()).limit(20))).all()
+            # Who could not be told of a hold, by pseudonym: comms may reach them another way.
+            unreached: dict[int, list[str]] = {}
+            for e in (await s.exec(select(CrisisEvent).where(
+                    CrisisEvent.hold_id.in_([h.id for h in holds if h.failed] or [0]),
+                    CrisisEvent.kind == "hold_notice_failed").order_by(CrisisEvent.id))).all():
+                unreached.setdefault(e.hold_id, []).append(f"{e.detail.get('pseudonym')} ({e.detail.get('what')})")
             names = {p for r in reports for p in (r.reporter_pseudonym, r.owner_pseudonym) if p}
             people = {p.pseudonym: p for p in (await s.exec(select(Person).where(Person.pseudonym.in_(names)))).all()}
         print(f"crisis reports ({len(reports)}; times in {tz}):")
@@ -68,6 +77,10 @@ def cmd_list(args: argparse.Namespace) -> int:
             state = f"lifted {fmt_time(h.lifted_at, tz)}" if h.lifted_at else "ACTIVE"
             print(f"  #{h.id}  {fmt_time(h.created_at, tz)}  {state}  {', '.join(h.keywords)}  "
                   f"members told {h.notified}, not reachable {h.failed} ({h.notice})  note: {h.note}")
+            if unreached.get(h.id):
+                names = unreached[h.id]
+                more = f" and {len(names) - UNREACHED_SHOWN} more" if len(names) > UNREACHED_SHOWN else ""
+                print(f"      not reached: {', '.join(names[:UNREACHED_SHOWN])}{more}")
         if not holds:
             print("  none")
         return 0

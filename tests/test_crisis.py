@@ -781,16 +781,25 @@ def test_the_cli_lists_reports_and_shows_a_trail(tmp_path, capsys, monkeypatch):
         try:
             report = await bot.report()
             await bot.press(LEA, "crisis.ack", ref=report.ref)
-            return report.ref
+            await _members(bot, EMMA, FELIX)
+            bot.sender.down.add(FELIX)  # Felix cannot be told of the hold
+            await bot.say(LEA, "crisis hold recall -- Wait for Friday.")
+            await crisis.settle(bot.core)
+            await crisis.run_due(bot.core)
+            await crisis.settle(bot.core)
+            async with core.db.session() as s:
+                felix = (await s.exec(select(Person).where(Person.email == PEOPLE[FELIX][0]))).one()
+            return report.ref, felix.pseudonym
         finally:
             await core.db.dispose()
 
-    ref = asyncio.run(setup())
+    ref, felix = asyncio.run(setup())
     monkeypatch.setenv("DATABASE_URL", settings.database_url)
     assert "bot.cli_crisis" in cli.EXTENSIONS
     assert cli.main(["--config", str(settings.config_path), "crisis", "list"]) == 0
     out = capsys.readouterr().out
     assert ref in out and "acknowledged" in out and "high" in out
+    assert "ACTIVE  recall" in out and "not reachable 1" in out and f"not reached: {felix} (hold)" in out
     assert cli.main(["--config", str(settings.config_path), "crisis", "show", ref.lower()]) == 0
     out = capsys.readouterr().out
     assert f"{ref}: acknowledged, severity high" in out
