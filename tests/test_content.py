@@ -1125,3 +1125,50 @@ async def test_newest_first_and_among_the_same_days_items_the_least_shared_first
     # Two items at most: the newest day's, the one shared less first; the older one waits.
     assert titles(sender.to("U9")) == ["Not shared yet", "Popular"]
     assert quiet.id < popular.id
+
+
+def test_nudge_run_now_on_the_command_line_delivers_through_slack(tmp_path, monkeypatch, capsys):
+    # The fake Slack Web API runs on a loop of its own: the command line runs its own loop, as it does for real.
+    import threading
+
+    from tests.fake_slack import FakeSlack
+    from tests.test_slack import slack_env
+
+    loop = asyncio.new_event_loop()
+    threading.Thread(target=loop.run_forever, daemon=True).start()
+    fake = asyncio.run_coroutine_threadsafe(FakeSlack().start(), loop).result(10)
+    try:
+        for key, value in slack_env(fake).items():
+            monkeypatch.setenv(key, value)
+        assert _cli(tmp_path, monkeypatch, "content", "add", "--url", "https://example.com/fair", "--title", "Fair",
+                    "--text-en", "See you at the fair!", "--approved") == 0
+
+        async def join() -> None:
+            db = Database(f"sqlite:///{tmp_path / 'cli.db'}")
+            try:
+                async with db.session() as s:
+                    # Her quiet hours are a minute six hours from now: the run is never inside them.
+                    later = datetime.now(UTC) + timedelta(hours=6)
+                    p = Person(email="anna@example.com", language="en", is_member=True, joined_at=datetime.now(UTC),
+                               profile_checked_at=datetime.now(UTC), timezone="UTC",
+                               quiet_start=later.strftime("%H:%M"),
+                               quiet_end=(later + timedelta(minutes=1)).strftime("%H:%M"))
+                    s.add(p)
+                    await s.flush()
+                    s.add(Identity(person_id=p.id, platform="slack", user_id="U0ANNA"))
+                    await s.commit()
+            finally:
+                await db.dispose()
+
+        asyncio.run(join())
+        capsys.readouterr()
+        assert _cli(tmp_path, monkeypatch, "nudge", "run", "--now") == 0
+        out = capsys.readouterr().out
+        assert "planned 1" in out and "sent 1," in out
+        posts = [c for c in fake.called("chat.postMessage") if "See you at the fair!" in str(c)]
+        assert len(posts) == 1
+        assert _cli(tmp_path, monkeypatch, "nudge", "run", "--now") == 0  # again: nobody gets it twice
+        assert len([c for c in fake.called("chat.postMessage") if "See you at the fair!" in str(c)]) == 1
+    finally:
+        asyncio.run_coroutine_threadsafe(fake.close(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
