@@ -16,3 +16,12 @@ class Clock:
         self.now += timedelta(**kw)
 
     advance = move
+
+
+def lease_clock(monkeypatch, now: datetime) -> Clock:
+    """A Clock that also runs the leases (inbound work, scheduled jobs), which go by the wall clock
+    every replica shares: tests of several replicas or of faults move them by hand too."""
+    clock = Clock(now)
+    monkeypatch.setattr("bot.core.utcnow", clock)
+    monkeypatch.setattr("bot.scheduler.utcnow", clock)
+    return clock

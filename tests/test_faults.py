@@ -47,7 +47,7 @@ from storage.models import ConversationRef, Identity, InboundTask, Person, Proce
 from storage.models_content import ContentDelivery
 from storage.models_crisis import CrisisAttempt, CrisisEvent, CrisisReport
 from storage.models_polls import PollBallot
-from tests.clock import Clock
+from tests.clock import Clock, lease_clock
 from tests.conftest import make_settings
 from tests.fake_connector import FakeConnector
 from tests.fake_slack import EMPLOYEE, LEAD, TEAM, Call, FakeSlack, _user, default_users
@@ -243,11 +243,7 @@ async def connector():
 
 @pytest.fixture
 def clock(monkeypatch) -> Clock:
-    clock = Clock(START)
-    # Leases (inbound work, scheduled jobs) go by the wall clock; here the test's.
-    monkeypatch.setattr("bot.core.utcnow", clock)
-    monkeypatch.setattr("bot.scheduler.utcnow", clock)
-    return clock
+    return lease_clock(monkeypatch, START)
 
 
 @pytest.fixture

@@ -259,6 +259,18 @@ def who_is_named(text: str, voters: dict[str, dict[str, Any]]) -> set[str]:
             if any(n in text for n in (uid, dm_of(uid), u["profile"]["email"], u["real_name"]))}
 
 
+async def _lead_and_voters(aiohttp_client, fake, settings, voters):
+    """The bot on the fake Slack, the voters joined, the comms lead known and answered in English."""
+    core = build_core(settings)
+    core.clock = clock = Clock(START)
+    bot = SlackBot(await aiohttp_client(create_app(settings, core=core, background=False)), fake)
+    await join(core, voters)
+    await bot.dm(LEAD, "help")
+    await bot.settled()
+    await speak_english(core, LEAD_EMAIL)
+    return core, clock, bot
+
+
 async def test_slack_anonymous_poll_never_pairs_a_voter_with_a_choice(aiohttp_client, fake, tmp_path, caplog):
     # Everything the bot logs, the bot's own loggers at DEBUG; the SDKs as production sets them (bot/logs.py).
     # (Each set_level also sets the capturing handler's level: the lowest comes last.)
@@ -270,13 +282,7 @@ async def test_slack_anonymous_poll_never_pairs_a_voter_with_a_choice(aiohttp_cl
     fake.users.update(voters)
     settings = make_settings(tmp_path, **slack_env(fake))
     settings.app.meetings = {**(settings.app.meetings or {}), "report_dir": str(tmp_path / "reports")}
-    core = build_core(settings)
-    core.clock = clock = Clock(START)
-    bot = SlackBot(await aiohttp_client(create_app(settings, core=core, background=False)), fake)
-    await join(core, voters)
-    await bot.dm(LEAD, "help")
-    await bot.settled()
-    await speak_english(core, LEAD_EMAIL)
+    core, clock, bot = await _lead_and_voters(aiohttp_client, fake, settings, voters)
     fine, high = "Workload is fine", "Workload is too high"
 
     await bot.dm(LEAD, f'poll "How is your workload?" {fine} | {high} --anonymous --closes 3d')
@@ -375,13 +381,7 @@ async def test_200_concurrent_slack_votes_are_all_counted_once(aiohttp_client, c
     voters = voter_users(CROWD)
     url = request.getfixturevalue("pg_url") if database == "postgres" else None
     settings = make_settings(tmp_path, url, **slack_env(fake))
-    core = build_core(settings)
-    core.clock = clock = Clock(START)
-    bot = SlackBot(await aiohttp_client(create_app(settings, core=core, background=False)), fake)
-    await join(core, voters)
-    await bot.dm(LEAD, "help")
-    await bot.settled()
-    await speak_english(core, LEAD_EMAIL)
+    core, clock, bot = await _lead_and_voters(aiohttp_client, fake, settings, voters)
     await bot.dm(LEAD, 'poll "Crowded?" Yes | No --anonymous --closes 1d')
     await settled(bot)
     assert "Poll #1 is out: it goes to all program members" in to_channel(fake, dm_of(LEAD))[-1]["text"]

@@ -34,7 +34,7 @@ from bot.web import CORE_KEY, SCHEDULER_KEY, create_app
 from handlers import content, crisis
 from storage.models import InboundTask, Lease, ProcessedEvent
 from storage.models_polls import PollBallot
-from tests.clock import Clock
+from tests.clock import Clock, lease_clock
 from tests.conftest import make_settings
 from tests.fake_connector import FakeConnector
 from tests.fake_slack import EMPLOYEE, LEAD, TEAM, FakeSlack, _user
@@ -84,11 +84,7 @@ async def connector():
 
 @pytest.fixture
 def clock(monkeypatch) -> Clock:
-    clock = Clock(START)
-    # Leases (inbound work, scheduled jobs) go by the wall clock, which all replicas share.
-    monkeypatch.setattr("bot.core.utcnow", clock)
-    monkeypatch.setattr("bot.scheduler.utcnow", clock)
-    return clock
+    return lease_clock(monkeypatch, START)
 
 
 @pytest.fixture
