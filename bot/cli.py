@@ -22,11 +22,22 @@ AMBASSADOR_SECRET, SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_FROM, SM
 """
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    """The settings, with every capability's app.yaml section validated: a bad one stops here."""
+def _settings(args: argparse.Namespace, *, make_key: bool = False) -> Settings:
+    """The settings, with every capability's app.yaml section validated: a bad one stops here.
+
+    ``make_key``: make the program key file when there is no key yet (the bot's own start).
+    """
+    import dataclasses
+
+    from bot.keys import ProgramKeyError, ensure_key
     from handlers import build_router
 
     settings = load_settings(args.config)
+    if make_key and not settings.key.available:
+        try:
+            settings = dataclasses.replace(settings, key=ensure_key(settings.config_path, dict(os.environ)))
+        except ProgramKeyError as exc:
+            raise ConfigError(str(exc)) from None
     problems: list[str] = []
     for check in build_router().config_checks:
         try:
@@ -56,7 +67,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.logs import setup_logging
     from bot.web import create_app
 
-    settings = _settings(args)
+    settings = _settings(args, make_key=True)
     if not settings.slack.configured and not settings.teams.configured:
         print(
             "No Slack or Teams credentials are set, so the bot opens a chat in this terminal.\n"
@@ -79,7 +90,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     from bot.shell import Shell
     from bot.web import build_core
 
-    settings = _settings(args)
+    settings = _settings(args, make_key=True)
     _check_knowledge_base(settings)
     setup_logging("WARNING", json_lines=False)
     email = getattr(args, "as_email", None) or settings.app.roles.comms_lead or "you@example.com"
@@ -88,6 +99,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
         core = build_core(settings)
         try:
             await core.db.upgrade()
+            await core.db.check_key(settings.key.fingerprint())
             await Shell(core, email, lang=getattr(args, "lang", None)).run()
             await _finish_background_work()
         finally:
@@ -130,6 +142,28 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
     asyncio.run(main())
     print(f"database schema is up to date ({settings.database_url.split('://')[0]})")
+    return 0
+
+
+def cmd_key_replace(args: argparse.Namespace) -> int:
+    from storage.db import Database
+
+    settings = _settings(args, make_key=True)
+    fingerprint = settings.key.fingerprint()
+    if fingerprint is None:
+        raise ConfigError("there is no program key to take: set AMBASSADOR_SECRET, or let 'ambassador run' make "
+                          "the key file beside app.yaml")
+
+    async def main() -> None:
+        db = Database(settings.database_url)
+        try:
+            await db.upgrade()
+            await db.replace_key(fingerprint)
+        finally:
+            await db.dispose()
+
+    asyncio.run(main())
+    print(f"the database now goes with the program key from {settings.key.source}")
     return 0
 
 
@@ -177,6 +211,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("db", help="database tasks")
     dbsub = p.add_subparsers(dest="db_command", metavar="TASK", required=True)
     dbsub.add_parser("upgrade", help="create or migrate the schema").set_defaults(func=cmd_db_upgrade)
+
+    p = sub.add_parser("key", help="the program key (AMBASSADOR_SECRET or .ambassador.key; see docs/security.md)")
+    ksub = p.add_subparsers(dest="key_command", metavar="TASK", required=True)
+    ksub.add_parser("replace", help="make this key the database's key after the old one was lost").set_defaults(
+        func=cmd_key_replace)
 
     p = sub.add_parser("config", help="configuration tasks")
     csub = p.add_subparsers(dest="config_command", metavar="TASK", required=True)

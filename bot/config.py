@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError, field_validator
 
+from bot.keys import ProgramKey, ProgramKeyError, load_key
+
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "app.yaml"
 DEFAULT_PORT = 3978
 
@@ -164,6 +166,8 @@ class Settings:
     openai_base_url: str | None = None
     host: str = "0.0.0.0"
     port: int = DEFAULT_PORT
+    # The program key (bot/keys.py): never in the database; empty when neither set nor made yet.
+    key: ProgramKey = field(default_factory=ProgramKey)
 
 
 def _line_of(path: Path, text: str, loc: tuple[Any, ...]) -> int | None:
@@ -360,9 +364,15 @@ def load_settings(
     if teams.app_type == "SingleTenant" and teams.app_id and not teams.tenant_id:
         raise ConfigError("environment: MicrosoftAppTenantId is missing (MicrosoftAppType is SingleTenant)")
 
+    try:
+        key = load_key(path, env)
+    except ProgramKeyError as exc:
+        raise ConfigError(str(exc)) from None
+
     return Settings(
         app=app,
         config_path=path,
+        key=key,
         database_url=env.get("DATABASE_URL") or app.database.url,
         slack=slack,
         teams=teams,

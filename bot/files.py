@@ -77,9 +77,7 @@ def _unb64(text: str) -> bytes:
 async def _key(core: Core) -> bytes:
     # Its own key, derived one-way from the program secret: a file link tells
     # nothing about the keys the secret serves elsewhere (anonymous ballots).
-    from handlers.polls import voter_secret
-
-    return hmac.new(await voter_secret(core.db), _PURPOSE, hashlib.sha256).digest()
+    return core.settings.key.derive("file links")
 
 
 def make_token(key: bytes, path: str | Path, expires: datetime, name: str | None = None) -> str:

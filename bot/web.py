@@ -53,6 +53,7 @@ def create_app(settings: Settings, *, core: Core | None = None, background: bool
 
     async def startup(app: web.Application) -> None:
         await core.db.upgrade()
+        await core.db.check_key(settings.key.fingerprint())
         if background:
             scheduler.start()
         log.info(

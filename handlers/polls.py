@@ -17,11 +17,8 @@ import functools
 import hashlib
 import hmac
 import logging
-import os
 import re
-import secrets
 import shlex
-import weakref
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -30,7 +27,6 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Integer, bindparam, delete, func, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import select
 
@@ -43,11 +39,10 @@ from bot.messages import Field as ReplyField
 from bot.router import BACKUP, COMMUNICATOR, CORE, EMPLOYEE, LEAD, Router
 from storage.db import Database
 from storage.models import Identity, Person, RoleGrant
-from storage.models_polls import Poll, PollBallot, PollOutbox, PollSecret, PollSeries, PollVoter
+from storage.models_polls import Poll, PollBallot, PollOutbox, PollSeries, PollVoter
 
 log = logging.getLogger("ambassador.polls")
 
-SECRET_ENV = "AMBASSADOR_SECRET"
 MIN_OPTIONS = 2
 QUESTION_MAX = 300
 OPTION_MAX = 75  # a Slack button label
@@ -197,30 +192,15 @@ TEXTS: dict[str, dict[str, Any]] = {
 
 # -- the voter key -------------------------------------------------------------
 
-_secrets: weakref.WeakKeyDictionary[Database, bytes] = weakref.WeakKeyDictionary()
+class NoProgramKey(Exception):
+    """Anonymous polls need the program key, which is not set up (bot/keys.py)."""
 
 
-async def voter_secret(db: Database) -> bytes:
-    """AMBASSADOR_SECRET, or a random secret made once and kept in the database. Never logged."""
-    env = os.environ.get(SECRET_ENV)
-    if env:
-        return env.encode()
-    cached = _secrets.get(db)
-    if cached is not None:
-        return cached
-    async with db.session() as s:
-        row = await s.get(PollSecret, "voter_key")
-        if row is None:
-            s.add(PollSecret(name="voter_key", value=secrets.token_urlsafe(48)))
-            try:
-                await s.commit()
-            except IntegrityError:  # another replica made it first
-                await s.rollback()
-            row = await s.get(PollSecret, "voter_key")
-        assert row is not None
-        value = row.value.encode()
-    _secrets[db] = value
-    return value
+def ballot_secret(settings: Settings) -> bytes:
+    """The key of the voter hashes, derived from the program key: never in the database."""
+    if not settings.key.available:
+        raise NoProgramKey
+    return settings.key.derive("ballots")
 
 
 def voter_key(secret: bytes, poll_id: int, person_id: int) -> str:
@@ -855,7 +835,7 @@ async def vote(ctx: Context, msg: Incoming) -> Reply:
     if not await in_audience(ctx, poll):
         return Reply(text=t("poll.not_audience", id=poll.id, audience=audience_name(poll, t)), private=True)
 
-    key = voter_key(await voter_secret(ctx.db), poll.id, ctx.person.id)
+    key = voter_key(ballot_secret(ctx.settings), poll.id, ctx.person.id)
     tl: Tally | None = None
     # One transaction for the ballot, the voter and the counts the answer shows (this vote included).
     async with ctx.db.engine.begin() as conn:
@@ -1013,7 +993,7 @@ async def queue_reminders(core: Core) -> int:
     async with core.db.session() as s:
         due = (await s.exec(select(Poll.id).where(Poll.status == "open", Poll.remind_at <= now,
                                                   Poll.reminded_at.is_(None), Poll.closes_at > now))).all()
-    secret = await voter_secret(core.db) if due else b""
+    secret = ballot_secret(core.settings) if due else b""
     for poll_id in due:
         async with core.db.session() as s:
             claimed = await s.execute(update(Poll).where(Poll.id == poll_id, Poll.reminded_at.is_(None))

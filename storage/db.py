@@ -97,6 +97,46 @@ class Database:
             log.warning("database ping failed", extra={"error": type(exc).__name__})
             return False
 
+    async def check_key(self, fingerprint: str | None) -> None:
+        """Remember the program key's fingerprint (bot/keys.py) on first use; refuse another key after.
+
+        Two replicas with different keys would split anonymous ballots and file links between them.
+        """
+        if fingerprint is None:
+            return
+        from sqlalchemy.exc import IntegrityError
+
+        from storage.models import KeyCheck
+
+        async with self.session() as s:
+            row = await s.get(KeyCheck, "program")
+            if row is None:
+                s.add(KeyCheck(name="program", fingerprint=fingerprint))
+                try:
+                    await s.commit()
+                    return
+                except IntegrityError:  # another replica wrote it first
+                    await s.rollback()
+                    row = await s.get(KeyCheck, "program")
+            if row is not None and row.fingerprint != fingerprint:
+                raise DatabaseError(
+                    "this database was used with another program key (AMBASSADOR_SECRET or the key file "
+                    ".ambassador.key): give every replica the same key. If the old key is lost for good, "
+                    "'ambassador key replace' makes this one the database's key (votes in open anonymous "
+                    "polls then count again when changed)."
+                )
+
+    async def replace_key(self, fingerprint: str) -> None:
+        from storage.models import KeyCheck
+
+        async with self.session() as s:
+            row = await s.get(KeyCheck, "program")
+            if row is None:
+                s.add(KeyCheck(name="program", fingerprint=fingerprint))
+            else:
+                row.fingerprint = fingerprint
+            await s.commit()
+
     async def upgrade(self) -> None:
         """Create or migrate the schema to the newest revision."""
         await asyncio.to_thread(upgrade_schema, self.sync_url)

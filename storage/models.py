@@ -25,6 +25,10 @@ def _ts(**kw: Any) -> Any:
 
 
 class Person(SQLModel, table=True):
+    # AUTOINCREMENT on SQLite: an id is never given to a new person after its holder was forgotten
+    # (anything keyed by the id, such as a ballot, must never pass on); PostgreSQL's sequence never reuses.
+    __table_args__ = {"sqlite_autoincrement": True}
+
     id: int | None = Field(default=None, primary_key=True)
     email: str | None = Field(default=None, index=True, unique=True)
     display_name: str | None = None
@@ -130,3 +134,12 @@ class Lease(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=200)
     holder: str
     until: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class KeyCheck(SQLModel, table=True):
+    """A fingerprint of the program key (bot/keys.py), never the key: replicas must share one key."""
+
+    __tablename__ = "key_check"
+
+    name: str = Field(primary_key=True, max_length=50)
+    fingerprint: str = Field(max_length=64)

@@ -31,16 +31,6 @@ def _now_ts(*, index: bool = False) -> Any:
     return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False, index=index))
 
 
-class PollSecret(SQLModel, table=True):
-    """The key of the voter hashes when AMBASSADOR_SECRET is not set; made on first use."""
-
-    __tablename__ = "poll_secret"
-
-    name: str = Field(primary_key=True, max_length=50)
-    value: str = Field(max_length=200)
-    created_at: datetime = _now_ts()
-
-
 class PollSeries(SQLModel, table=True):
     """A recurring poll: the template and when the next instance is due."""
 
@@ -81,6 +71,10 @@ class Poll(SQLModel, table=True):
     closed_at: datetime | None = _ts()
     remind_at: datetime | None = _ts()
     reminded_at: datetime | None = _ts()
+    # Anonymous polls made since migration 0502: ballots sealed with the program key (handlers/polls.py).
+    sealed: bool = False
+    # An anonymous poll's totals, kept when it closes ({"voters": n, "counts": [...]}); its ballots go then.
+    tally: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
 
 
 class PollBallot(SQLModel, table=True):

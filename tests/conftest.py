@@ -17,11 +17,14 @@ SAMPLE_CONFIG = ROOT / "app.yaml"
 LEAD_EMAIL = "lea.lead@example.com"
 COMMUNICATOR_EMAIL = "clara.sales@example.com"
 EMPLOYEE_EMAIL = "erik.employee@example.com"
+# A fake program key (bot/keys.py): tests never read or make the key file beside the sample app.yaml.
+TEST_SECRET = "test-program-key-not-for-production-0123456789"
 
 
 def make_settings(tmp_path: Path, database_url: str | None = None, **env: str):
     """Settings from the sample app.yaml on a fresh database; env adds platform secrets."""
-    base = {"DATABASE_URL": database_url or f"sqlite:///{tmp_path / 'test.db'}"}
+    base = {"DATABASE_URL": database_url or f"sqlite:///{tmp_path / 'test.db'}", "AMBASSADOR_SECRET": TEST_SECRET,
+            "AMBASSADOR_KEY_FILE": str(tmp_path / "ambassador.key")}
     base.update(env)
     return load_settings(SAMPLE_CONFIG, env=base, read_dotenv=False)
 
