@@ -133,7 +133,7 @@ def cmd_poll_create(args: argparse.Namespace) -> int:
 def cmd_poll_list(args: argparse.Namespace) -> int:
     from sqlmodel import select
 
-    from bot.kpis import ballot_counts
+    from bot.kpis import poll_counts
     from storage.models_polls import Poll
 
     async def main() -> int:
@@ -143,7 +143,8 @@ def cmd_poll_list(args: argparse.Namespace) -> int:
             async with core.db.session() as s:
                 rows = (await s.exec(select(Poll).order_by(Poll.id.desc()).limit(args.limit))).all()
             async with core.db.engine.connect() as conn:
-                voters = {r[0]: int(r[1]) for r in (await conn.execute(ballot_counts([p.id for p in rows] or [0]))).all()}
+                counts = await poll_counts(conn, [(p.id, p.sealed, p.tally) for p in rows])
+                voters = {pid: n for pid, (n, _) in counts.items()}
         finally:
             await core.db.dispose()
         if not rows:

@@ -177,7 +177,10 @@ class Core:
         redelivery keeps it too).
         """
         self.metrics.received.labels(incoming.platform, incoming.source).inc()
-        key = f"{incoming.platform}:{incoming.event_id}"[:300] if incoming.event_id else None
+        # Kept for days to drop retries: keyed, so the rows do not name a person's conversation
+        # (a Teams activity id holds it) or line up with a platform's records of who pressed what.
+        key = self.settings.key.digest("events", f"{incoming.platform}:{incoming.event_id}") \
+            if incoming.event_id else None
         task_id = await self._inbox.submit(_Inbound(incoming, key, incoming.to_dict(), utcnow() + LEASE,
                                                     conversation))
         if task_id is None:
@@ -229,7 +232,7 @@ class Core:
                     fresh.discard(item.key)  # twice in one batch: the first one is the event
                     take.append(i)
             if take:
-                rows = [{"platform": batch[i].incoming.platform, "event_key": batch[i].incoming.event_id,
+                rows = [{"platform": batch[i].incoming.platform, "event_key": batch[i].key,
                          "status": "pending", "attempts": 1, "payload": batch[i].payload, "error": None,
                          "created_at": now, "lease_until": batch[i].lease_until, "done_at": None} for i in take]
                 ids = (await conn.execute(statements.task, rows)).scalars().all()
@@ -365,7 +368,8 @@ class Core:
             await s.execute(
                 update(InboundTask)
                 .where(InboundTask.id == task_id)
-                .values(payload={**incoming.to_dict(), "replies": [r.to_dict() for r in replies]},
+                # A reply to be shown once (an anonymous choice) is not kept: better unseen than stored.
+                .values(payload={**incoming.to_dict(), "replies": [r.to_dict() for r in replies if not r.transient]},
                         lease_until=utcnow() + RETRY_AFTER_SEND_FAILURE, error="delivery failed")
             )
             await s.commit()
@@ -470,11 +474,17 @@ class Core:
     # -- people ---------------------------------------------------------
 
     async def person_for(self, incoming: Incoming, _retry: int = 2) -> Person:
-        """The person behind a platform user, created on first contact."""
+        """The person behind a platform user, created on first contact.
+
+        A button press or a form (an anonymous vote, anonymous feedback) writes nothing to the
+        person's row unless they became a guest or left: a write at that moment would time-stamp
+        the act for whoever reads the database. Names and the profile check wait for a message.
+        """
         profile = incoming.profile
+        quiet = incoming.source == "action"
         prefetched = incoming.__dict__.pop(_PREFETCH, None)
         if prefetched is not None and time.monotonic() - prefetched.at <= PREFETCH_FRESH:
-            person = _unchanged_person(prefetched.person, profile)
+            person = _unchanged_person(prefetched.person, profile, quiet=quiet)
             if person is not None:
                 # Read with the event's acceptance and nothing to write: no query of its own.
                 self._keep_grants(person, prefetched)
@@ -494,6 +504,7 @@ class Core:
                 if row is not None:
                     s.add(Identity(person_id=row.id, platform=incoming.platform, user_id=incoming.user_id,
                                    team_id=incoming.team_id))
+            created = row is None
             if row is None:
                 row = Person(email=email)
                 if profile:
@@ -510,20 +521,21 @@ class Core:
                     return await self.person_for(incoming, _retry - 1)
                 s.add(Identity(person_id=row.id, platform=incoming.platform, user_id=incoming.user_id,
                                team_id=incoming.team_id))
-            if profile:
+            if profile and not (quiet and not created):
                 if email and not row.email:
                     row.email = email
                 if profile.name:
                     row.display_name = profile.name
                 if profile.timezone and not row.timezone:
                     row.timezone = profile.timezone
+            if profile:
                 if profile.is_guest is not None or profile.is_external is not None:
                     # None means the platform could not tell: keep what we knew.
                     row.is_guest = bool(profile.is_guest) or bool(profile.is_external)
                 checked = row.profile_checked_at
                 if checked is not None and checked.tzinfo is None:
                     checked = checked.replace(tzinfo=UTC)  # SQLite hands back naive UTC
-                if checked is None or utcnow() - checked > PROFILE_RECHECK:
+                if checked is None or (utcnow() - checked > PROFILE_RECHECK and not quiet):
                     row.profile_checked_at = utcnow()
                 if profile.deleted and row.active:
                     await self._leave(s, row, reason="deactivated")
@@ -931,14 +943,14 @@ def _first_profile(row: Person, profile: Profile) -> None:
         row.active = True
 
 
-def _unchanged_person(row: dict[str, Any], profile: Profile | None) -> Person | None:
+def _unchanged_person(row: dict[str, Any], profile: Profile | None, *, quiet: bool = False) -> Person | None:
     """The person of a row read at acceptance, or None when the profile brings news to write
     (person_for's full path then writes it, as it does on first contact)."""
     if profile:
         email = profile.email.strip().lower() if profile.email else None
-        if (email and not row["email"]) or (profile.name and row["display_name"] != profile.name):
+        if not quiet and ((email and not row["email"]) or (profile.name and row["display_name"] != profile.name)):
             return None
-        if profile.timezone and not row["timezone"]:
+        if not quiet and profile.timezone and not row["timezone"]:
             return None
         if (profile.is_guest is not None or profile.is_external is not None) and bool(row["is_guest"]) != (
             bool(profile.is_guest) or bool(profile.is_external)
@@ -947,7 +959,7 @@ def _unchanged_person(row: dict[str, Any], profile: Profile | None) -> Person | 
         checked = row["profile_checked_at"]
         if checked is not None and checked.tzinfo is None:
             checked = checked.replace(tzinfo=UTC)  # SQLite hands back naive UTC
-        if checked is None or utcnow() - checked > PROFILE_RECHECK:
+        if checked is None or (utcnow() - checked > PROFILE_RECHECK and not quiet):
             return None
         if bool(profile.deleted) == bool(row["active"]):
             return None  # deactivated now, or back again

@@ -22,7 +22,7 @@ import hmac
 import logging
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 log = logging.getLogger("ambassador.keys")
@@ -42,8 +42,9 @@ class ProgramKeyError(Exception):
 class ProgramKey:
     """The secret and where it came from ('environment', a file path, or '' when there is none)."""
 
-    secret: bytes | None = None
+    secret: bytes | None = field(default=None, repr=False)
     source: str = ""
+    _derived: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def available(self) -> bool:
@@ -53,7 +54,11 @@ class ProgramKey:
         """A key for one purpose; raises when there is no secret (callers check ``available``)."""
         if self.secret is None:
             raise ProgramKeyError("no program key: set AMBASSADOR_SECRET or let the bot make its key file")
-        return hmac.new(self.secret, b"ambassador/" + purpose.encode(), hashlib.sha256).digest()
+        key = self._derived.get(purpose)
+        if key is None:
+            key = self._derived[purpose] = hmac.new(self.secret, b"ambassador/" + purpose.encode(),
+                                                     hashlib.sha256).digest()
+        return key
 
     def digest(self, purpose: str, text: str) -> str:
         """A keyed hash of ``text``; a plain SHA-256 where there is no secret (never reversible either way)."""

@@ -221,6 +221,29 @@ def ballot_counts_by_id() -> Select[Any]:
     return select(per_choice.c.poll_id, func.sum(per_choice.c.n), *option_sums).group_by(per_choice.c.poll_id)
 
 
+async def poll_counts(conn: AsyncConnection, polls: list[tuple[int, bool, dict[str, Any] | None]]
+                      ) -> dict[int, tuple[int, list[int] | None]]:
+    """Per poll (id, sealed, tally): voters and the votes per option.
+
+    A sealed (anonymous) poll's ballots are unreadable without the program key: once closed its
+    kept totals count; while open only its number of ballots is known here (None for the votes).
+    """
+    out: dict[int, tuple[int, list[int] | None]] = {}
+    plain = [pid for pid, sealed, _ in polls if not sealed]
+    if plain:
+        for r in (await conn.execute(ballot_counts_by_id(), {"poll_ids": plain})).all():
+            out[r[0]] = (int(r[1] or 0), [int(x or 0) for x in r[2:]])
+    open_sealed = [pid for pid, sealed, kept in polls if sealed and kept is None]
+    if open_sealed:
+        rows = await conn.execute(select(BALLOT.c.poll_id, func.count()).where(BALLOT.c.poll_id.in_(open_sealed))
+                                  .group_by(BALLOT.c.poll_id))
+        out.update({pid: (int(n), None) for pid, n in rows.all()})
+    for pid, sealed, kept in polls:
+        if sealed and kept is not None:
+            out[pid] = (int(kept.get("voters", 0)), [int(x) for x in kept.get("counts", [])])
+    return out
+
+
 def _in(col: ColumnElement[Any], p: Period) -> ColumnElement[bool]:
     return and_(col >= p.start, col < p.end)
 
@@ -620,7 +643,7 @@ class Kpis:
         polls = await self.rows(
             select(
                 POLL.c.id, POLL.c.question, POLL.c.options, POLL.c.anonymous, POLL.c.multi, POLL.c.status,
-                POLL.c.audience_kind, POLL.c.audience_value, POLL.c.closes_at,
+                POLL.c.audience_kind, POLL.c.audience_value, POLL.c.closes_at, POLL.c.sealed, POLL.c.tally,
             )
             .where(POLL.c.created_at < p.end, POLL.c.closes_at >= p.start)
             .order_by(POLL.c.closes_at, POLL.c.id)
@@ -629,7 +652,7 @@ class Kpis:
         if not polls:
             return []
         ids = [r[0] for r in polls]
-        counted = {r[0]: (int(r[1] or 0), [int(x or 0) for x in r[2:]]) for r in await self.rows(ballot_counts(ids))}
+        counted = await poll_counts(self.conn, [(r[0], bool(r[9]), r[10]) for r in polls])
         recipients = dict(
             await self.rows(
                 select(OUTBOX.c.ref_id, func.count())
@@ -638,10 +661,10 @@ class Kpis:
             )
         )
         out = []
-        for pid, question, options, anonymous, multi, status, kind, value, closes_at in polls:
+        for pid, question, options, anonymous, multi, status, kind, value, closes_at, _, _ in polls:
             voters, counts = counted.get(pid, (0, [0] * MAX_OPTIONS))
             options = list(options or [])
-            shown: list[int] | None = counts[: len(options)]
+            shown: list[int] | None = (counts or [0] * MAX_OPTIONS)[: len(options)]
             reason = None
             if anonymous:
                 if status != "closed":

@@ -224,6 +224,10 @@ class Reply:
     update: bool = False
     # A form to fill in (a Slack modal, a Teams card with inputs); the text introduces it.
     form: Form | None = None
+    # Shown once to its reader and kept in no message history (an anonymous choice): Slack shows
+    # it as an ephemeral message, even in a DM; a platform without such messages (Teams) drops it;
+    # it is never stored to be resent later.
+    transient: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -249,6 +253,7 @@ class Reply:
             private=bool(data.get("private")),
             update=bool(data.get("update")),
             form=Form.from_dict(data["form"]) if data.get("form") else None,
+            transient=bool(data.get("transient")),
         )
 
     def plain(self) -> str:

@@ -853,6 +853,9 @@ class SlackAdapter:
         key: str | None = None,
     ) -> None:
         message = blockkit.message(reply)
+        if reply.transient:
+            await self._post_transient(message, channel, user_id, thread_ts)
+            return
         if not channel:
             if not user_id:
                 raise ValueError("a Slack message needs a channel or a user")
@@ -879,6 +882,17 @@ class SlackAdapter:
                 await self._post_once(message, dm, user_id, False, None, key)
             else:
                 raise
+
+    async def _post_transient(self, message: dict[str, Any], channel: str | None, user_id: str | None,
+                              thread_ts: str | None) -> None:
+        """Ephemeral, in a DM too: it must not enter the history. Not shown is better than kept."""
+        if not user_id:
+            return
+        try:
+            channel = channel or await self._dm(user_id)
+            await self._post_once(message, channel, user_id, True, None if _is_dm(channel) else thread_ts)
+        except SlackApiError as exc:
+            log.info("a reply meant to be shown once was not shown", extra={"error": _error_name(exc)})
 
     async def _post_once(
         self,

@@ -1085,6 +1085,7 @@ class TeamsAdapter:
         user_id = turn_context.activity.from_property.id
 
         async def send(replies: list[Reply]) -> None:
+            replies = [r for r in replies if not r.transient]  # Teams keeps every message it shows
             public = [r for r in replies if personal or not r.private]
             private = [r for r in replies if not personal and r.private]
             card_id = turn_context.activity.reply_to_id
@@ -1192,6 +1193,9 @@ class TeamsAdapter:
 
     async def send_to_person(self, user_id: str, replies: list[Reply]) -> None:
         """A message the bot starts, in the person's personal chat with it."""
+        replies = [r for r in replies if not r.transient]  # Teams keeps every message it shows
+        if not replies:
+            return
         row = await self.core.conversation_of("teams", user_id)
         if row is None:
             raise TeamsDeliveryError(f"no Teams conversation is known for user {user_id}")
@@ -1271,6 +1275,7 @@ class TeamsAdapter:
                 if not user_id else ConversationAccount(id=conversation_id, tenant_id=tenant),
             )
             personal = False
+        replies = [r for r in replies if not r.transient]  # Teams keeps every message it shows
         public = [r for r in replies if personal or not r.private]
         private = [r for r in replies if not personal and r.private]
         try:

@@ -33,7 +33,7 @@ from sqlmodel import select
 from bot.config import Settings, validate_section
 from bot.core import Context, Core, DeliveryError
 from bot.i18n import Translator
-from bot.kpis import MAX_OPTIONS, ballot_counts, ballot_counts_by_id
+from bot.kpis import MAX_OPTIONS, ballot_counts_by_id, poll_counts
 from bot.messages import Button, Choice, Incoming, Reply
 from bot.messages import Field as ReplyField
 from bot.router import BACKUP, COMMUNICATOR, CORE, EMPLOYEE, LEAD, Router
@@ -160,6 +160,15 @@ TEXTS: dict[str, dict[str, Any]] = {
                           "de": {"du": "Umfrage #{id} ist für {audience}, deine Stimme wurde nicht gezählt.",
                                  "sie": "Umfrage #{id} ist für {audience}, Ihre Stimme wurde nicht gezählt."}},
     "poll.gone": {"en": "This poll no longer exists.", "de": "Diese Umfrage gibt es nicht mehr."},
+    "poll.recorded": {"en": "✓ Your vote is recorded. You can change it until the poll closes; what you chose is shown only to you, and only now.",
+                      "de": {"du": "✓ Deine Stimme ist gezählt. Du kannst sie bis zum Schluss ändern; was du gewählt hast, siehst nur du, und nur jetzt.",
+                             "sie": "✓ Ihre Stimme ist gezählt. Sie können sie bis zum Schluss ändern; was Sie gewählt haben, sehen nur Sie, und nur jetzt."}},
+    "poll.withdrawn": {"en": "✓ You have no answer selected now.",
+                       "de": {"du": "✓ Du hast jetzt keine Antwort gewählt.", "sie": "✓ Sie haben jetzt keine Antwort gewählt."}},
+    "poll.err_no_key": {"en": "Anonymous polls are off: they need the program key, which keeps votes unlinkable even for whoever holds a copy of the database. "
+                              "The administrator sets AMBASSADOR_SECRET (or lets the bot make its key file on start; see docs/security.md). A named poll works now.",
+                        "de": "Anonyme Umfragen sind aus: Sie brauchen den Programmschlüssel, der Stimmen auch für jemanden mit einer Kopie der Datenbank unzuordenbar hält. "
+                              "Die Administration setzt AMBASSADOR_SECRET (oder lässt den Bot beim Start seine Schlüsseldatei anlegen; siehe docs/security.md). Eine namentliche Umfrage geht sofort."},
     "poll.results_title": {"en": "Results of poll #{id}", "de": "Ergebnis von Umfrage #{id}"},
     "poll.hidden_open": {"en": "Anonymous poll: the results are shown after it closes ({when}).",
                          "de": "Anonyme Umfrage: Das Ergebnis gibt es nach dem Schluss ({when})."},
@@ -205,6 +214,40 @@ def ballot_secret(settings: Settings) -> bytes:
 
 def voter_key(secret: bytes, poll_id: int, person_id: int) -> str:
     return hmac.new(secret, f"{poll_id}:{person_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def person_key(settings: Settings, poll_id: int, person_id: int) -> str:
+    """A person's ballot key in a poll: keyed with the program key (a plain hash where there is none,
+    which only named polls accept: anonymous ones are refused without the key)."""
+    return settings.key.digest("ballots", f"{poll_id}:{person_id}")
+
+
+def seal_mask(settings: Settings, poll: Poll, key: str) -> int:
+    """The pad over a sealed ballot's choices: stored = choices XOR mask, one mask per ballot.
+
+    Whoever reads the database without the program key sees choices that are uniformly random
+    bits, so neither a ballot's content nor its place among the rows (which follows the order of
+    voting) says anything about a choice. Toggling an option stays one statement (XOR its bit).
+    """
+    if not poll.sealed:
+        return 0
+    digest = hmac.new(settings.key.derive("ballot seal"), f"{poll.id}:{key}".encode(), hashlib.sha256).digest()
+    return int.from_bytes(digest[:4], "big") & ((1 << len(poll.options)) - 1)
+
+
+async def _sealed_counts(conn: AsyncConnection, settings: Settings, poll: Poll) -> Tally:
+    """An open sealed poll's counts, unsealed in memory: the database never holds them."""
+    out = Tally(counts=[0] * len(poll.options))
+    rows = (await conn.execute(select(PollBallot.voter_key, PollBallot.choices)
+                               .where(PollBallot.poll_id == poll.id))).all()
+    for key, stored in rows:
+        choices = int(stored) ^ seal_mask(settings, poll, key)
+        if choices:
+            out.voters += 1
+            for i in range(len(poll.options)):
+                if choices & (1 << i):
+                    out.counts[i] += 1
+    return out
 
 
 # -- parsing -------------------------------------------------------------------
@@ -389,6 +432,8 @@ def validate(spec: PollSpec, *, settings: Settings, now: datetime, tz: ZoneInfo,
             raise PollInputError("poll.err_duplicate", option=o)
         seen.add(o.casefold())
 
+    if spec.anonymous and not settings.key.available:
+        raise PollInputError("poll.err_no_key")
     kind, value = resolve_audience(spec.extra.get("audience"), settings, channel)
     privileged = LEAD in roles or BACKUP in roles
     if not privileged and kind != "channel" and not (kind == "department" and value in departments):
@@ -468,11 +513,23 @@ class Tally:
     names: dict[int, list[str]] = field(default_factory=dict)
 
 
-async def tally(db: Database, poll: Poll, *, with_names: bool, conn: AsyncConnection | None = None) -> Tally:
-    """The counts (and the first names) of a poll; on ``conn`` when given (a vote's own transaction)."""
+async def tally(db: Database, poll: Poll, *, with_names: bool, conn: AsyncConnection | None = None,
+                settings: Settings | None = None) -> Tally:
+    """The counts (and the first names) of a poll; on ``conn`` when given (a vote's own transaction).
+
+    A sealed poll's counts are its kept totals once closed; while open they are unsealed with
+    the program key from ``settings``.
+    """
+    if poll.sealed and poll.tally is not None:
+        return Tally(voters=int(poll.tally.get("voters", 0)),
+                     counts=[int(x) for x in poll.tally.get("counts", [])][: len(poll.options)])
     if conn is None:
         async with db.engine.connect() as own:
-            return await tally(db, poll, with_names=with_names, conn=own)
+            return await tally(db, poll, with_names=with_names, conn=own, settings=settings)
+    if poll.sealed:
+        if settings is None or not settings.key.available:
+            raise NoProgramKey
+        return await _sealed_counts(conn, settings, poll)
     row = (await conn.execute(ballot_counts_by_id(), {"poll_ids": [poll.id]})).first()
     out = Tally()
     if row is not None:
@@ -571,6 +628,7 @@ async def create_poll(core: Core, vp: ValidPoll, *, creator: Person | None, plat
             platform=platform if vp.audience_kind == "channel" else None,
             creator_id=creator.id if creator else None, creator_pseudonym=creator.pseudonym if creator else None,
             created_at=now, closes_at=vp.closes_at, remind_at=vp.remind_at, series_id=series_id,
+            sealed=vp.anonymous,
         )
         s.add(poll)
         await s.flush()
@@ -739,7 +797,7 @@ async def poll_list(ctx: Context, msg: Incoming) -> Reply:
     if not polls:
         return Reply(text=t("poll.list_none", usage=t("poll.usage")), private=True)
     async with ctx.db.engine.connect() as conn:
-        voters = {r[0]: int(r[1]) for r in (await conn.execute(ballot_counts(ids))).all()}
+        voters = {pid: n for pid, (n, _) in (await poll_counts(conn, [(p.id, p.sealed, p.tally) for p in polls])).items()}
     now = ctx.core.now()
     fields = []
     for p in polls:
@@ -762,7 +820,7 @@ async def poll_results(ctx: Context, msg: Incoming) -> Reply:
     if not (_may_manage(ctx, poll) or await in_audience(ctx, poll)):
         return Reply(text=t("poll.not_for_you", id=poll.id, audience=audience_name(poll, t)), private=True)
     cfg = polls_config(ctx.settings)
-    tl = await tally(ctx.db, poll, with_names=True)
+    tl = await tally(ctx.db, poll, with_names=True, settings=ctx.settings)
     return results_reply(poll, t, _tz(ctx.settings, ctx.person), tl, now=ctx.core.now(),
                          min_votes=cfg.min_anonymous_votes)
 
@@ -781,7 +839,7 @@ async def poll_close(ctx: Context, msg: Incoming) -> Reply:
         poll = await s.get(Poll, loaded.id)
     assert poll is not None
     cfg = polls_config(ctx.settings)
-    tl = await tally(ctx.db, poll, with_names=True)
+    tl = await tally(ctx.db, poll, with_names=True, settings=ctx.settings)
     res = results_reply(poll, t, _tz(ctx.settings, ctx.person), tl, now=ctx.core.now(),
                         min_votes=cfg.min_anonymous_votes)
     res.text = t("poll.closed_now", id=poll.id, results="") + "\n" + res.text
@@ -815,7 +873,7 @@ def _vote_values(msg: Incoming) -> tuple[int, int] | None:
         return None
 
 
-async def vote(ctx: Context, msg: Incoming) -> Reply:
+async def vote(ctx: Context, msg: Incoming) -> Reply | list[Reply]:
     t = ctx.t
     parsed = _vote_values(msg)
     if parsed is None:
@@ -835,11 +893,13 @@ async def vote(ctx: Context, msg: Incoming) -> Reply:
     if not await in_audience(ctx, poll):
         return Reply(text=t("poll.not_audience", id=poll.id, audience=audience_name(poll, t)), private=True)
 
-    key = voter_key(ballot_secret(ctx.settings), poll.id, ctx.person.id)
+    if poll.sealed and not ctx.settings.key.available:
+        return Reply(text=t("poll.err_no_key"), private=True)
+    key = person_key(ctx.settings, poll.id, ctx.person.id)
     tl: Tally | None = None
     # One transaction for the ballot, the voter and the counts the answer shows (this vote included).
     async with ctx.db.engine.begin() as conn:
-        mine = await cast_ballot(ctx.db, poll, key, idx, conn=conn)
+        mine = await cast_ballot(ctx.db, poll, key, idx, conn=conn, mask=seal_mask(ctx.settings, poll, key))
         if not poll.anonymous:
             await _upsert_voter(conn, ctx.db, poll.id, ctx.person.id, key, now)
             tl = await tally(ctx.db, poll, with_names=True, conn=conn)
@@ -847,14 +907,16 @@ async def vote(ctx: Context, msg: Incoming) -> Reply:
 
     cfg = polls_config(ctx.settings)
     if poll.anonymous:
-        reply = poll_message(poll, t, tz, now=now, mine=mine, min_votes=cfg.min_anonymous_votes)
-        if msg.is_direct:
-            reply.update = True
-        else:
-            # The channel message is everyone's: the voter's answer goes to the voter only.
-            reply = Reply(text=(t("poll.your_choice", choice=_chosen(poll, mine)) if mine else t("poll.no_choice")),
-                          private=True)
-        return reply
+        # The choice is shown once to the voter and kept in no message history (the platform's,
+        # exports, eDiscovery): the poll message itself only says that a vote was recorded.
+        choice = Reply(text=(t("poll.your_choice", choice=_chosen(poll, mine)) if mine else t("poll.no_choice")),
+                       private=True, transient=True)
+        if not msg.is_direct:
+            return choice  # the channel message is everyone's and stays as it is
+        recorded = poll_message(poll, t, tz, now=now, min_votes=cfg.min_anonymous_votes,
+                                note=t("poll.recorded") if mine else t("poll.withdrawn"))
+        recorded.update = True
+        return [recorded, choice]
     # In a channel everyone sees the updated message, so it says nothing about "your" answer.
     reply = poll_message(poll, t, tz, now=now, tl=tl, mine=mine if msg.is_direct else None,
                          min_votes=cfg.min_anonymous_votes)
@@ -866,18 +928,20 @@ def _chosen(poll: Poll, mine: int) -> str:
     return ", ".join(o for i, o in enumerate(poll.options) if mine & (1 << i))
 
 
-async def cast_ballot(db: Database, poll: Poll, key: str, idx: int, *, conn: AsyncConnection | None = None) -> int:
+async def cast_ballot(db: Database, poll: Poll, key: str, idx: int, *, conn: AsyncConnection | None = None,
+                      mask: int = 0) -> int:
     """Record the choice in one statement (an upsert), so concurrent votes never lose or double one.
 
     Single choice: the new option replaces the old. Multiple choice: pressing an option toggles it.
-    Returns the voter's choices afterwards (a bit mask).
+    ``mask``: a sealed ballot's pad (seal_mask); XOR commutes with the toggle, so it stays one statement.
+    Returns the voter's choices afterwards (a bit mask, unsealed).
     """
     stmt = _ballot_upsert(db.is_sqlite, poll.multi)
-    params = {"_poll": poll.id, "_key": key, "_bit": 1 << idx}
+    params = {"_poll": poll.id, "_key": key, "_bit": 1 << idx, "_value": (1 << idx) ^ mask}
     if conn is not None:
-        return int((await conn.execute(stmt, params)).scalar_one())
+        return int((await conn.execute(stmt, params)).scalar_one()) ^ mask
     async with db.engine.begin() as own:
-        return int((await own.execute(stmt, params)).scalar_one())
+        return int((await own.execute(stmt, params)).scalar_one()) ^ mask
 
 
 async def _upsert_voter(s: Any, db: Database, poll_id: int, person_id: int, key: str, now: datetime) -> None:
@@ -893,7 +957,7 @@ def _ballot_upsert(is_sqlite: bool, multi: bool) -> Any:
     table = PollBallot.__table__
     bit = bindparam("_bit", type_=Integer)
     stmt = (sqlite.insert if is_sqlite else postgresql.insert)(table).values(
-        poll_id=bindparam("_poll"), voter_key=bindparam("_key"), choices=bit)
+        poll_id=bindparam("_poll"), voter_key=bindparam("_key"), choices=bindparam("_value", type_=Integer))
     if multi:
         new = (table.c.choices.op("|")(bit)) - (table.c.choices.op("&")(bit))
     else:
@@ -982,6 +1046,10 @@ async def start_due_series(core: Core) -> int:
         if series.creator_id:
             async with core.db.session() as s:
                 creator = await s.get(Person, series.creator_id)
+        if vp.anonymous and not core.settings.key.available:
+            log.error("recurring anonymous poll not started: no program key (AMBASSADOR_SECRET or the key file)",
+                      extra={"series": series.id})
+            continue
         await create_poll(core, vp, creator=creator, platform=tpl.get("platform"), series_id=series.id)
         started += 1
     return started
@@ -993,7 +1061,6 @@ async def queue_reminders(core: Core) -> int:
     async with core.db.session() as s:
         due = (await s.exec(select(Poll.id).where(Poll.status == "open", Poll.remind_at <= now,
                                                   Poll.reminded_at.is_(None), Poll.closes_at > now))).all()
-    secret = ballot_secret(core.settings) if due else b""
     for poll_id in due:
         async with core.db.session() as s:
             claimed = await s.execute(update(Poll).where(Poll.id == poll_id, Poll.reminded_at.is_(None))
@@ -1004,11 +1071,16 @@ async def queue_reminders(core: Core) -> int:
             recipients = (await s.exec(select(PollOutbox.person_id).where(
                 PollOutbox.kind == "poll", PollOutbox.ref_id == poll_id, PollOutbox.status == "sent",
                 PollOutbox.person_id.is_not(None), PollOutbox.channel.is_(None)))).all()
-            voted = set((await s.exec(select(PollBallot.voter_key).where(PollBallot.poll_id == poll_id,
-                                                                         PollBallot.choices != 0))).all())
+            poll = await s.get(Poll, poll_id)
+            if poll is None or (poll.sealed and not core.settings.key.available):
+                await s.rollback()
+                continue
+            ballots = (await s.exec(select(PollBallot.voter_key, PollBallot.choices)
+                                    .where(PollBallot.poll_id == poll_id))).all()
+            voted = {k for k, c in ballots if int(c) ^ seal_mask(core.settings, poll, k)}
             # Keys are compared in memory and not kept: only "reminded" rows remain, and they
             # are deleted once sent.
-            missing = [pid for pid in recipients if voter_key(secret, poll_id, pid) not in voted]
+            missing = [pid for pid in recipients if person_key(core.settings, poll_id, pid) not in voted]
             s.add_all([PollOutbox(kind="remind", ref_id=poll_id, person_id=pid, created_at=now) for pid in missing])
             await s.commit()
             queued += len(missing)
@@ -1017,8 +1089,10 @@ async def queue_reminders(core: Core) -> int:
 
 async def due_to_close(core: Core) -> list[int]:
     async with core.db.session() as s:
-        return list((await s.exec(select(Poll.id).where(Poll.status == "open", Poll.closes_at <= core.now())
-                                  .order_by(Poll.closes_at).limit(100))).all())
+        query = select(Poll.id).where(Poll.status == "open", Poll.closes_at <= core.now())
+        if not core.settings.key.available:
+            query = query.where(Poll.sealed.is_(False))  # counted only with the key: another replica closes it
+        return list((await s.exec(query.order_by(Poll.closes_at).limit(100))).all())
 
 
 async def close_poll(core: Core, poll_id: int, *, notify_creator: bool = True) -> bool:
@@ -1032,6 +1106,11 @@ async def close_poll(core: Core, poll_id: int, *, notify_creator: bool = True) -
             return False
         poll = await s.get(Poll, poll_id)
         assert poll is not None
+        if poll.sealed:
+            # The totals stay; the ballots go: after closing nothing is left to link, even with the key.
+            tl = await _sealed_counts(await s.connection(), core.settings, poll)
+            poll.tally = {"voters": tl.voters, "counts": tl.counts}
+            await s.execute(delete(PollBallot).where(PollBallot.poll_id == poll_id))
         if notify_creator and poll.creator_id:
             s.add(PollOutbox(kind="results", ref_id=poll_id, person_id=poll.creator_id, created_at=now))
         channel = (await s.exec(select(PollOutbox).where(PollOutbox.kind == "poll", PollOutbox.ref_id == poll_id,
@@ -1116,12 +1195,12 @@ async def _send(core: Core, row: PollOutbox, cache: dict[tuple[str, int], Any]) 
         now = core.now()
         min_votes = polls_config(core.settings).min_anonymous_votes
         if row.kind == "results":
-            tl = await tally(core.db, poll, with_names=False)
+            tl = await tally(core.db, poll, with_names=False, settings=core.settings)
             reply = results_reply(poll, t, tz, tl, now=now, min_votes=min_votes)
             reply.text = t("poll.closed_notice", id=poll.id, question=poll.question) + "\n" + reply.text
             replies = [reply]
         else:
-            tl = await tally(core.db, poll, with_names=False) if not poll.anonymous else None
+            tl = await tally(core.db, poll, with_names=False, settings=core.settings) if not poll.anonymous else None
             note = t("poll.reminder", when=_fmt(_aware(poll.closes_at), tz, t.lang)) if row.kind == "remind" else None
             replies = [poll_message(poll, t, tz, now=now, tl=tl, note=note, min_votes=min_votes)]
     if row.channel:

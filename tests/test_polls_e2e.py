@@ -217,7 +217,9 @@ async def test_teams_anonymous_vote_updates_the_card_and_too_few_votes_stay_hidd
     assert await teams.send(pressed) == []  # nothing new: the card was replaced
     [updated] = connector.updated
     assert updated.reply_to_id == card_id
-    assert "Your answer: Online" in updated.all_text() and "Results after it closes" in updated.all_text()
+    # Teams keeps every message: the card says the vote was recorded, never which option.
+    assert "recorded" in updated.all_text() and "Results after it closes" in updated.all_text()
+    assert "Your answer" not in updated.all_text()
     assert await ballots(core) == 1
     async with core.db.session() as s:
         assert (await s.exec(select(func.count()).select_from(PollVoter))).one() == 0  # anonymous: no voter row
@@ -231,11 +233,11 @@ async def test_teams_anonymous_vote_updates_the_card_and_too_few_votes_stay_hidd
     assert "Online" not in results.all_text() and "Erik" not in results.all_text()
     [late] = await teams.send(teams.activity(user=TEAMS_EMPLOYEE, value=online["data"], replyToId=card_id))
     assert "closed" in late.all_text() and "not counted" in late.all_text()
-    assert await ballots(core) == 1 and len(connector.updated) == 1
-    # Only Erik's own chat ever saw his answer next to his poll.
+    # Closing kept the totals and deleted the ballots: nothing is left to link, even with the key.
+    assert await ballots(core) == 0 and len(connector.updated) == 1
+    # No chat ever held Erik's answer: Teams keeps every message it shows.
     for posted in [*connector.posted, *connector.updated]:
-        if "Your answer" in posted.all_text():
-            assert posted.conversation_id == personal(TEAMS_EMPLOYEE)
+        assert "Your answer" not in posted.all_text(), posted
         if posted.conversation_id != personal(TEAMS_EMPLOYEE):
             assert "Erik" not in json.dumps(posted.activity), posted
 
@@ -300,10 +302,15 @@ async def test_slack_anonymous_poll_never_pairs_a_voter_with_a_choice(aiohttp_cl
     await bot.click("U0V000", button(message["U0V000"], high), channel=dm_of("U0V000"))
     await bot.settled()
     choices["U0V000"] = high
-    # Each voter's own message says their answer, and no counts while the poll is open.
+    # Each voter's own message says that a vote was recorded, never which, and no counts while the
+    # poll is open; the choice is shown only as an ephemeral message, which Slack keeps in no history.
     for uid, choice in choices.items():
         last = to_channel(fake, dm_of(uid), "chat.update")[-1]
-        assert f"Your answer: {choice}" in last["text"] and fields_of(last) == {}
+        assert "recorded" in last["text"] and fine not in last["text"] and high not in last["text"]
+        assert fields_of(last) == {}
+        assert f"Your answer: {choice}" in to_channel(fake, dm_of(uid), "chat.postEphemeral")[-1]["text"]
+    for call in fake.called("chat.postMessage") + fake.called("chat.update"):
+        assert "Your answer" not in call["text"], call
     await bot.dm(LEAD, "poll results 1")
     await bot.settled()
     assert "the results are shown after it closes" in fake.replies()[-1]["text"]
@@ -400,15 +407,18 @@ async def test_200_concurrent_slack_votes_are_all_counted_once(aiohttp_client, c
     took = time.monotonic() - started
     print(f"{len(presses)} concurrent Slack votes answered in {took:.1f} s")
 
-    async with core.db.engine.connect() as conn:
-        row = (await conn.execute(polls.ballot_counts([1]))).one()
-    assert (row[1], row[2], row[3]) == (CROWD, CROWD // 2, CROWD // 2)
+    async with core.db.session() as s:
+        poll = await s.get(Poll, 1)
+    tl = await polls.tally(core.db, poll, with_names=False, settings=core.settings)
+    assert (tl.voters, tl.counts) == (CROWD, [CROWD // 2, CROWD // 2])
     assert await ballots(core) == CROWD
-    # Each press was answered in the voter's own message, with the voter's answer.
+    # Each press was answered in the voter's own message (recorded, no choice), the choice shown once.
     updates = fake.called("chat.update")
     assert len(updates) == len(presses)
+    shown = fake.called("chat.postEphemeral")
     for uid, choice in presses:
-        assert any(u["channel"] == dm_of(uid) and f"Your answer: {choice}" in u["text"] for u in updates)
+        assert any(u["channel"] == dm_of(uid) and "recorded" in u["text"] for u in updates)
+        assert any(e["channel"] == dm_of(uid) and f"Your answer: {choice}" in e["text"] for e in shown)
 
     clock.move(days=1, minutes=1)
     await run_polls_job(core)

@@ -82,7 +82,7 @@ async def seed(env: Env) -> dict[str, Person]:
         for key in ("B1", "B2", "B3", "B4"):
             s.add(PollOutbox(kind="poll", ref_id=named.id, person_id=people[key].id, status="sent", sent_at=at(6)))
         await s.commit()
-    secret = polls.ballot_secret(settings)
+    secret = polls.ballot_secret(env.core.settings)
     named_key = polls.voter_key(secret, named.id, people["B1"].id)
     await polls.cast_ballot(db, named, named_key, 0)
     async with db.session() as s:
