@@ -81,6 +81,9 @@ class PrivacyConfig(_Strict):
     notice_version: int = 1
     retention_days: int = Field(default=730, ge=1)
     log_message_text: bool = False
+    # Anonymous feedback names its department only where at least this many people are in it:
+    # in a smaller one the department would all but name the sender.
+    anonymous_min_group: int = Field(default=5, ge=1)
 
 
 class ProcessedEventsConfig(_Strict):

@@ -105,6 +105,9 @@ class Incoming:
     team_id: str | None = None
     profile: Profile | None = None
     attachments: list[Attachment] = field(default_factory=list)
+    # Whether the platform keeps what the person typed in a history that others can read (Slack's and
+    # Teams' exports, eDiscovery): an anonymous act typed there is steered to a form instead.
+    keeps_history: bool = True
     # Platform details an adapter needs to answer later (Slack response_url,
     # trigger_id, the message ts of a shortcut); handlers do not read them.
     meta: dict[str, Any] = field(default_factory=dict)

@@ -72,6 +72,7 @@ class Shell:
             locale=self.lang,
             event_id=None,
             profile=Profile(email=self.email, name=self.name, locale=self.lang),
+            keeps_history=False,
         )
 
     async def _send(self, replies: list[Reply]) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import UTC
+from datetime import UTC, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -75,9 +75,18 @@ TEXTS: dict[str, dict[str, Any]] = {
                                 "de": "die Kommunikator*innen von {department} und die Kommunikationsleitung"},
     "feedback.who_lead": {"en": "the comms lead", "de": "die Kommunikationsleitung"},
     "feedback.make_anonymous": {"en": "Remove my name", "de": "Meinen Namen entfernen"},
-    "feedback.anonymized": {"en": "Done: your feedback no longer carries your name.",
-                            "de": {"du": "Erledigt: Deine Rückmeldung trägt deinen Namen nicht mehr.",
-                                   "sie": "Erledigt: Ihre Rückmeldung trägt Ihren Namen nicht mehr."}},
+    "feedback.anonymized": {"en": "Done: your feedback no longer carries your name. Your typed message is still in this chat; "
+                                  "delete it here if it should be gone (anonymous feedback from the form leaves none).",
+                            "de": {"du": "Erledigt: Deine Rückmeldung trägt deinen Namen nicht mehr. Deine getippte Nachricht steht noch in diesem Chat; "
+                                         "lösch sie hier, wenn sie weg soll (anonyme Rückmeldung über das Formular hinterlässt keine).",
+                                   "sie": "Erledigt: Ihre Rückmeldung trägt Ihren Namen nicht mehr. Ihre getippte Nachricht steht noch in diesem Chat; "
+                                          "löschen Sie sie hier, wenn sie weg soll (anonyme Rückmeldung über das Formular hinterlässt keine)."}},
+    "feedback.use_form": {"en": "To stay anonymous, send it with this form: what you type into the chat stays in your chat history, "
+                                "where the workspace's exports can read it. Your text is in the form already; you may delete your message above.",
+                          "de": {"du": "Damit sie anonym bleibt, schick sie über dieses Formular: Was du in den Chat tippst, bleibt in deinem Verlauf, "
+                                       "den die Exporte des Arbeitsbereichs lesen können. Dein Text steht schon im Formular; deine Nachricht oben kannst du löschen.",
+                                 "sie": "Damit sie anonym bleibt, senden Sie sie über dieses Formular: Was Sie in den Chat tippen, bleibt in Ihrem Verlauf, "
+                                        "den die Exporte des Arbeitsbereichs lesen können. Ihr Text steht schon im Formular; Ihre Nachricht oben können Sie löschen."}},
     "feedback.not_yours": {"en": "That feedback is not yours or is gone.",
                            "de": {"du": "Diese Rückmeldung ist nicht deine oder nicht mehr da.",
                                   "sie": "Diese Rückmeldung ist nicht Ihre oder nicht mehr da."}},
@@ -169,22 +178,25 @@ async def feedback(ctx: Context, msg: Incoming, *, prefix: str = "") -> Reply:
         return Reply(text=t("feedback.prompt"), private=True)
     if len(text) > TEXT_MAX:
         return Reply(text=t("feedback.too_long", n=len(text), max=TEXT_MAX), private=True)
+    if anonymous and msg.keeps_history:
+        typed = {"text": text, "kind": "topic" if topic else "feedback", "name": "anonymous"}
+        return Reply(text=t("feedback.use_form"), private=True, form=feedback_form(ctx, msg, typed))
     return await _store(ctx, text, anonymous=anonymous, topic=topic, context=_context(msg))
 
 
 async def _store(ctx: Context, text: str, *, anonymous: bool, topic: bool, context: str | None) -> Reply:
     t = ctx.t
-    row = Feedback(
-        kind="topic" if topic else "feedback",
-        text=text,
-        department=ctx.person.department,
-        person_id=None if anonymous else ctx.person.id,
-        anonymous=anonymous,
-        context=context,
-        lang=ctx.lang,
-        created_at=ctx.core.now(),
-    )
     async with ctx.db.session() as s:
+        row = Feedback(
+            kind="topic" if topic else "feedback",
+            text=text,
+            department=await _department_shown(ctx, s, anonymous),
+            person_id=None if anonymous else ctx.person.id,
+            anonymous=anonymous,
+            context=context,
+            lang=ctx.lang,
+            created_at=_day(ctx) if anonymous else ctx.core.now(),
+        )
         s.add(row)
         await s.commit()
     log.info("feedback received", extra={"kind": row.kind, "anonymous": anonymous})
@@ -197,13 +209,33 @@ async def _store(ctx: Context, text: str, *, anonymous: bool, topic: bool, conte
                                  value={"id": row.id})])
 
 
+def _day(ctx: Context) -> datetime:
+    """Anonymous feedback keeps its day only (the company's day, at midnight): a time to the second
+    would line up with whatever else the sender did at that moment."""
+    tz = ZoneInfo(ctx.settings.app.timezone)
+    local = ctx.core.now().astimezone(tz)
+    return datetime.combine(local.date(), time(0), tzinfo=tz).astimezone(UTC)
+
+
+async def _department_shown(ctx: Context, s: Any, anonymous: bool) -> str | None:
+    """The sender's department, for anonymous feedback only where enough people are in it."""
+    department = ctx.person.department
+    if not anonymous or not department:
+        return department
+    size = (await s.exec(select(func.count()).select_from(Person).where(
+        func.lower(Person.department) == department.lower(), Person.active.is_(True),
+        Person.is_guest.is_(False)))).one()
+    return department if size >= ctx.settings.app.privacy.anonymous_min_group else None
+
+
 async def feedback_anonymize(ctx: Context, msg: Incoming) -> Reply:
     fid = button_id(msg.values.get("id"))
     if fid is None:
         return Reply(text=ctx.t("feedback.not_yours"), private=True)
     async with ctx.db.session() as s:
         done = await s.execute(update(Feedback).where(Feedback.id == fid, Feedback.person_id == ctx.person.id)
-                               .values(person_id=None, anonymous=True))
+                               .values(person_id=None, anonymous=True, created_at=_day(ctx),
+                                       department=await _department_shown(ctx, s, True)))
         await s.commit()
     if done.rowcount != 1:
         return Reply(text=ctx.t("feedback.not_yours"), private=True)

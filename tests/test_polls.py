@@ -495,7 +495,13 @@ async def test_feedback_named_anonymous_and_who_reads_it(any_env: Env):
     [hr] = await add_people(env, 1, department="HR", prefix="h")
     [named] = await env.say(sales, "feedback The new videos are great")
     assert "noted with your name for the communicators of Sales" in named.text
-    [anon] = await env.say(hr, "feedback --anonymous Too many messages")
+    # Typed into a chat, an anonymous text would stay in the sender's history: the form takes it.
+    [steered] = await env.say(hr, "feedback --anonymous Too many messages")
+    assert "form" in steered.text and steered.form is not None
+    typed = {f.name: f.initial for f in steered.form.fields}
+    assert typed == {"text": "Too many messages", "kind": "feedback", "name": "anonymous"}
+    assert await env.count(Feedback) == 1
+    [anon] = await env.press(hr, "feedback.submit", {**typed, **steered.form.value})
     assert "without your name" in anon.text
     [topic] = await env.say(hr, "feedback --topic Video training for ambassadors")
     assert "topic is on the list" in topic.text
@@ -503,9 +509,13 @@ async def test_feedback_named_anonymous_and_who_reads_it(any_env: Env):
     assert "Thank you" in kept.text
     async with env.core.db.session() as s:
         rows = (await s.exec(select(Feedback).order_by(Feedback.id))).all()
+    # HR has one person here: the department of anonymous feedback would name them, so it is not kept;
+    # nor is its time of day.
     assert [(r.kind, r.anonymous, r.person_id is None, r.department) for r in rows] == [
-        ("feedback", False, False, "Sales"), ("feedback", True, True, "HR"), ("topic", False, False, "HR"),
+        ("feedback", False, False, "Sales"), ("feedback", True, True, None), ("topic", False, False, "HR"),
         ("feedback", False, False, None)]
+    anon_at = rows[1].created_at
+    assert (anon_at.hour, anon_at.minute, anon_at.second, anon_at.microsecond) == (23, 0, 0, 0)  # midnight CET
     assert rows[3].text == "list of things: more photos please"
 
     [clara] = await env.say(CLARA, "feedback list")
@@ -541,7 +551,7 @@ async def test_my_data_shows_and_forget_me_removes_named_votes_and_feedback(env:
     pid = await created_poll_id(env, await env.say(LEA, 'poll "Named?" A | B'))
     await env.vote(m, pid, 1)
     await env.say(m, "feedback Named text")
-    await env.say(m, "feedback --anonymous Anonymous text")
+    await env.press(m, "feedback.submit", {"text": "Anonymous text", "name": "anonymous"})
     [data] = await env.say(m, "my data")
     fields = {f.label: f.value for f in data.fields}
     assert fields["Named poll votes"].startswith("1") and fields["Feedback you sent with your name"] == "Named text"
