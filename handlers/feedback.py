@@ -9,6 +9,7 @@ messages (``value={"context": "content:12"}`` says what it is about).
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from datetime import UTC, datetime, time
@@ -19,7 +20,7 @@ from sqlalchemy import delete, func, update
 from sqlmodel import select
 
 from bot.core import Context
-from bot.messages import Button, Field, Form, FormField, Incoming, Reply, button_id
+from bot.messages import BUTTON_VALUE_MAX, Button, Field, Form, FormField, Incoming, Reply, button_id
 from bot.router import BACKUP, COMMUNICATOR, LEAD, Router, normalize_command_text
 from storage.models import Person
 from storage.models_polls import Feedback
@@ -130,6 +131,11 @@ def feedback_form(ctx: Context, msg: Incoming, typed: dict[str, str] | None = No
     t = ctx.t
     typed = typed or {}
     context = _context(msg)
+    opener: dict[str, Any] = {"context": context} if context else {}
+    # A platform that opens the form from a button later (Slack, without a trigger) gets what was
+    # typed with the button, where it fits into a button's value.
+    if typed and len(json.dumps({**opener, "typed": typed}, ensure_ascii=False)) < BUTTON_VALUE_MAX - 100:
+        opener["typed"] = typed
     return Form(
         title=t("feedback.form.title"),
         submit_label=t("feedback.form.submit"),
@@ -143,14 +149,15 @@ def feedback_form(ctx: Context, msg: Incoming, typed: dict[str, str] | None = No
                       options=[("named", t("feedback.form.named")), ("anonymous", t("feedback.form.anonymous"))]),
         ],
         value={"context": context, "_lang": t.lang} if context else {"_lang": t.lang},
-        button=Button(label=t("feedback.form.open"), action_id="feedback.start",
-                      value={"context": context} if context else {}),
+        button=Button(label=t("feedback.form.open"), action_id="feedback.start", value=opener),
         fallback=t("feedback.prompt"),
     )
 
 
 async def feedback_start(ctx: Context, msg: Incoming) -> Reply:
-    return Reply(text=ctx.t("feedback.prompt"), private=True, form=feedback_form(ctx, msg))
+    raw = msg.values.get("typed")
+    typed = {k: v for k, v in raw.items() if isinstance(k, str) and isinstance(v, str)} if isinstance(raw, dict) else None
+    return Reply(text=ctx.t("feedback.prompt"), private=True, form=feedback_form(ctx, msg, typed))
 
 
 async def feedback_submit(ctx: Context, msg: Incoming) -> Reply:
