@@ -35,6 +35,7 @@ from bot.router import ALL_ROLES, BACKUP, COMMUNICATOR, CORE, EMPLOYEE, LEAD, ME
 from storage.db import Database
 from storage.models import (
     ConversationRef,
+    FileLink,
     Identity,
     InboundTask,
     Person,
@@ -469,6 +470,8 @@ class Core:
                 delete(InboundTask).where(InboundTask.status != "pending", InboundTask.done_at < utcnow() - keep)
             )
             await s.execute(delete(ProgramEvent).where(ProgramEvent.at < utcnow() - retention))
+            # A day past expiry an old file link is answered "unknown" instead of "expired"; the row has no use left.
+            await s.execute(delete(FileLink).where(FileLink.expires_at < self.now() - timedelta(days=1)))
             await s.commit()
 
     # -- people ---------------------------------------------------------

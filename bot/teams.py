@@ -1212,15 +1212,20 @@ class TeamsAdapter:
 
         A bot cannot attach a file to a personal chat without Teams' file
         consent dialog; an expiring link (bot.files) needs none. Without a
-        public address the card says where the file lies on the server.
+        public address or a program key the card says where the file lies on
+        the server; a file outside the report directory is refused.
         """
         path = Path(path)
         if not path.is_file():
             raise TeamsDeliveryError(f"no file at {path}")
         t = await self._translator_for(user_id)
         base = files.public_base(self.settings)
-        if base:
-            url, expires = await files.link(self.core, path)
+        if base and files.links_available(self.settings):
+            try:
+                url, expires = await files.link(self.core, path)
+            except files.NotLinkable as exc:
+                # Only report files are served; the caller names the path where a file cannot go out.
+                raise TeamsDeliveryError(str(exc)) from None
             local = expires.astimezone(ZoneInfo(self.settings.app.timezone))
             when = local.strftime("%d.%m.%Y %H:%M" if t.lang == "de" else "%Y-%m-%d %H:%M")
             reply = Reply(
@@ -1230,8 +1235,8 @@ class TeamsAdapter:
                 context=t("files.until", date=f"{when} ({local.tzinfo})"),
             )
         else:
-            reply = Reply(title=title or path.name, text=comment,
-                          context=t("files.on_server", path=str(path.absolute())))
+            reason = "files.on_server" if not base else "files.on_server_no_key"
+            reply = Reply(title=title or path.name, text=comment, context=t(reason, path=str(path.absolute())))
         await self.send_to_person(user_id, [reply])
 
     async def _translator_for(self, user_id: str):

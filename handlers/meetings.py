@@ -125,6 +125,16 @@ def meetings_config(settings: Settings) -> MeetingsConfig:
     return validate_section(settings, "meetings", MeetingsConfig)
 
 
+def report_root(settings: Settings) -> Path:
+    """``meetings.report_dir``: absolute, or relative to app.yaml's folder (like ``knowledge.path``).
+
+    Not relative to the working directory: the file links (bot.files) serve only from
+    this folder, and must find it whichever directory the bot was started from.
+    """
+    path = Path(meetings_config(settings).report_dir).expanduser()
+    return path if path.is_absolute() else Path(settings.config_path).resolve().parent / path
+
+
 def scheduled(settings: Settings) -> bool:
     """Reports go out by themselves only when app.yaml has a meetings: section (and it is enabled)."""
     return bool(settings.app.meetings) and meetings_config(settings).enabled
@@ -291,11 +301,11 @@ async def scoped_copy(core: Core, report: MeetingReport, scope: tuple[str, ...] 
                          report.min_anonymous_votes)
 
 
-def _where(cfg: MeetingsConfig, files: ReportFiles) -> tuple[str, str | None]:
+def _where(settings: Settings, cfg: MeetingsConfig, files: ReportFiles) -> tuple[str, str | None]:
     url = None
     if cfg.report_url:
         try:
-            rel = files.html.relative_to(Path(cfg.report_dir))
+            rel = files.html.relative_to(report_root(settings))
         except ValueError:
             rel = Path(files.html.name)
         url = cfg.report_url.rstrip("/") + "/" + rel.as_posix()
@@ -315,7 +325,7 @@ async def meeting_report(ctx: Context, msg: Incoming) -> Reply:
         period = default_period(ctx.settings, now)
     min_votes = polls.polls_config(ctx.settings).min_anonymous_votes
     scope = await _scope(ctx.core, ctx.person)
-    folder = _scope_dir(Path(cfg.report_dir) / f"report-{now.astimezone(tz):%Y-%m-%d-%H%M%S}", scope)
+    folder = _scope_dir(report_root(ctx.settings) / f"report-{now.astimezone(tz):%Y-%m-%d-%H%M%S}", scope)
     # Made first: its charts are drawn while the report's SQL runs.
     writer = ReportWriter(folder, t, timezone=tz.key, program=ctx.settings.app.program.name)
     try:
@@ -325,7 +335,7 @@ async def meeting_report(ctx: Context, msg: Incoming) -> Reply:
         writer.cancel()
         raise
     files = await asyncio.to_thread(writer.write, report)
-    where, url = _where(cfg, files)
+    where, url = _where(ctx.settings, cfg, files)
     reply = summary_reply(report, t, tz, where=where, url=url)
     reply.private = True
     return reply
@@ -414,7 +424,7 @@ async def prepare_due(core: Core) -> int | None:
 
     min_votes = polls.polls_config(core.settings).min_anonymous_votes
     t = core.translator(cfg.language or core.settings.app.language.default)
-    folder = Path(cfg.report_dir) / f"meeting-{meeting_at.astimezone(tz):%Y-%m-%d}"
+    folder = report_root(core.settings) / f"meeting-{meeting_at.astimezone(tz):%Y-%m-%d}"
     writer = ReportWriter(folder, t, timezone=tz.key, program=core.settings.app.program.name)
     try:
         report = await build_report(core.db, period, now=now, min_anonymous_votes=min_votes, writer=writer)
@@ -467,15 +477,20 @@ async def render_outbox(core: Core, row: PollOutbox, person: Person | None, t: T
                       text=meeting.summary or "", context=t("meeting.summary_from", name=meeting.summary_by or "-"))]
     cfg = meetings_config(core.settings)
     report = report_from_json(meeting.figures or {})
-    folder = Path(meeting.report_dir or cfg.report_dir)
+    folder = _meeting_folder(core.settings, meeting)
     scope = await _scope(core, person) if person is not None else None
     files = ReportFiles(folder=_scope_dir(folder, scope), html=_scope_dir(folder, scope) / "report.html")
-    where, url = _where(cfg, files)
+    where, url = _where(core.settings, cfg, files)
     reply = summary_reply(report, t, tz, where=where, url=url)
     # Only the first attempt sends files: a message retried after they went out must not bring them twice.
     if person is not None and row.attempts <= 1 and await _send_report_files(core, person, files.folder, meeting, t, tz):
         reply.context = t("meeting.files_attached")
     return [reply]
+
+
+def _meeting_folder(settings: Settings, meeting: Meeting) -> Path:
+    # A row keeps the folder it was written to; rows from before report_root hold it relative to the working directory.
+    return Path(meeting.report_dir).absolute() if meeting.report_dir else report_root(settings)
 
 
 async def _send_report_files(core: Core, person: Person, folder: Path, meeting: Meeting, t: Translator,

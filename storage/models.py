@@ -143,3 +143,20 @@ class KeyCheck(SQLModel, table=True):
 
     name: str = Field(primary_key=True, max_length=50)
     fingerprint: str = Field(max_length=64)
+
+
+class FileLink(SQLModel, table=True):
+    """A file the bot linked to (bot.files): the link's random id, never a secret of its own.
+
+    The link in chat is ``<id>.<signature>``; the signature needs the program key, which is
+    not in the database, so a reader of this table cannot open any file with what it holds.
+    """
+
+    __tablename__ = "file_link"
+
+    id: str = Field(primary_key=True, max_length=64)
+    # Relative to meetings.report_dir: a row (or a forged one) cannot point elsewhere on the disk.
+    path: str = Field(max_length=1000)
+    name: str = Field(max_length=300)
+    expires_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False, index=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))

@@ -7,30 +7,41 @@ against tests/fake_slack.py. Teams: a card with a link to the file on the bot's 
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import io
 import itertools
+import json
+import logging
+import os
+import secrets
+import shutil
+import sqlite3
 import zipfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from sqlmodel import select
+from yarl import URL
 
 from bot import files
 from bot.core import DeliveryError
 from bot.web import CORE_KEY, build_core, create_app
 from handlers import meetings
-from storage.models import Identity, Person
-from tests.conftest import COMMUNICATOR_EMAIL, LEAD_EMAIL, make_settings
+from storage.models import FileLink, Identity, Person
+from tests.conftest import COMMUNICATOR_EMAIL, LEAD_EMAIL, SAMPLE_CONFIG, TEST_SECRET, make_settings
 from tests.fake_connector import FakeConnector
 from tests.fake_slack import LEAD, FakeSlack, _user
 from tests.test_content import Clock
 from tests.test_slack import SlackBot, all_text, dm_of, slack_env
 from tests.test_teams import EMPLOYEE as TEAMS_EMPLOYEE
+from tests.test_teams import LEAD as TEAMS_LEAD
 from tests.test_teams import USERS, Teams, personal
 
 CLARA = "U0CLARA"
-KEY = b"k" * 32
 NOW = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
 
 
@@ -42,9 +53,17 @@ async def fake():
     await server.close()
 
 
+def use_reports(settings, tmp_path: Path) -> Path:
+    """Point meetings.report_dir at the test's own folder: links are made and served only there."""
+    folder = tmp_path / "reports"
+    settings.app.meetings = {**(settings.app.meetings or {}), "report_dir": str(folder)}
+    return folder
+
+
 @pytest.fixture
 async def slack(aiohttp_client, fake, tmp_path) -> SlackBot:
     settings = make_settings(tmp_path, **slack_env(fake))
+    use_reports(settings, tmp_path)
     core = build_core(settings)
     core.clock = Clock(NOW)
     app = create_app(settings, core=core, background=False)
@@ -53,7 +72,8 @@ async def slack(aiohttp_client, fake, tmp_path) -> SlackBot:
 
 
 def a_file(tmp_path: Path, name: str = "figures.csv", data: bytes = b"figure;value\nActive members;8\n") -> Path:
-    path = tmp_path / "out" / name
+    """A file the bot made: in the report directory (see use_reports)."""
+    path = tmp_path / "reports" / "out" / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path
@@ -61,24 +81,25 @@ def a_file(tmp_path: Path, name: str = "figures.csv", data: bytes = b"figure;val
 
 # -- the link ------------------------------------------------------------------------------
 
-
-def test_a_link_names_its_file_until_it_expires_and_cannot_be_forged(tmp_path):
-    path = a_file(tmp_path)
-    token = files.make_token(KEY, path, NOW + timedelta(days=7))
-    assert files.read_token(KEY, token, NOW) == (path.absolute(), "figures.csv")
-    with pytest.raises(files.LinkError) as expired:
-        files.read_token(KEY, token, NOW + timedelta(days=7))
-    assert expired.value.expired
-    body, _, signature = token.partition(".")
-    forged = files.make_token(b"another key".ljust(32), "/etc/passwd", NOW + timedelta(days=7))
-    tampered = body + "." + ("y" if signature[0] == "x" else "x") + signature[1:]  # one character changed
-    for bad in (forged, tampered, forged.split(".")[0] + "." + signature, "", ".", "ä.ö"):
-        with pytest.raises(files.LinkError) as refused:
-            files.read_token(KEY, bad, NOW)
-        assert not refused.value.expired
+UNKNOWN = "This link is unknown.\n"
 
 
-async def test_the_server_serves_a_linked_file_until_the_link_expires(slack: SlackBot, tmp_path):
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+async def _rows(core) -> list[FileLink]:
+    async with core.db.session() as s:
+        return list((await s.exec(select(FileLink))).all())
+
+
+async def assert_unknown(client, url: str | URL) -> None:
+    """The one answer for every link that is not valid: 404 and the same words, never a file."""
+    resp = await client.get(url)
+    assert (resp.status, await resp.text()) == (404, UNKNOWN), url
+
+
+async def test_a_link_the_bot_made_opens_its_file_until_it_expires(slack: SlackBot, tmp_path):
     core = slack.core
     csv_file = a_file(tmp_path)
     page = a_file(tmp_path, "report.html", b"<!doctype html><p>Report</p><script>alert(1)</script>")
@@ -88,6 +109,7 @@ async def test_the_server_serves_a_linked_file_until_the_link_expires(slack: Sla
     assert resp.status == 200 and await resp.read() == csv_file.read_bytes()
     assert resp.headers["Content-Disposition"].startswith('attachment; filename="figures.csv"')
     assert "no-store" in resp.headers["Cache-Control"] and resp.headers["X-Robots-Tag"].startswith("noindex")
+    assert resp.headers["Referrer-Policy"] == "no-referrer" and resp.headers["X-Content-Type-Options"] == "nosniff"
 
     # An HTML report opens in the browser as an inert page: no scripts run.
     html_url, _ = await files.link(core, page)
@@ -96,18 +118,190 @@ async def test_the_server_serves_a_linked_file_until_the_link_expires(slack: Sla
     assert resp.headers["Content-Disposition"].startswith("inline")
     assert resp.headers["Content-Security-Policy"].startswith("sandbox")
 
-    # Not ours, not there any more, expired: each gets its own clear answer, none a file.
+    # Still valid a second before it expires; then "expired" (410), with the same security headers.
+    core.clock.now = expires - timedelta(seconds=1)
+    assert (await slack.client.get(url)).status == 200
+    core.clock.now = expires
+    resp = await slack.client.get(url)
+    assert resp.status == 410 and "expired" in await resp.text() and "no-store" in resp.headers["Cache-Control"]
+
+    # A file deleted since is simply unknown.
+    core.clock.now = NOW
+    csv_file.unlink()
+    await assert_unknown(slack.client, url)
+
+
+async def test_file_link_tokens_hold_a_random_id_and_a_signature_but_no_path(slack: SlackBot, tmp_path):
+    path = a_file(tmp_path, "Bericht März.csv")
+    url, _ = await files.link(slack.core, path)
+    again, _ = await files.link(slack.core, path)
     token = url.removeprefix("/files/")
-    for bad in ("/files/" + token[:-2] + "xx", "/files/..%2F..%2Fetc%2Fpasswd", "/files/nothing"):
-        resp = await slack.client.get(bad)
-        assert resp.status == 404 and "unknown" in await resp.text()
-    core.clock.move(days=8)
+    link_id, signature = token.split(".")
+    [row, row2] = await _rows(slack.core)
+    assert {row.id, row2.id} == {link_id, again.removeprefix("/files/").split(".")[0]}  # a new id every time
+    row = row if row.id == link_id else row2
+    # The database keeps the path relative to the report directory; the link keeps none of it.
+    assert row.path == "out/Bericht März.csv" and row.name == "Bericht März.csv"
+    for part in ("out", "Bericht", "reports", str(tmp_path), ".csv"):
+        assert part not in token
+    for piece in (link_id, signature):
+        decoded = base64.urlsafe_b64decode(piece + "=" * (-len(piece) % 4))
+        assert b"out/" not in decoded and b"Bericht" not in decoded
+        with pytest.raises(ValueError):  # no JSON inside (json.JSONDecodeError and UnicodeDecodeError are both)
+            json.loads(decoded)
+    assert len(link_id) == 32 and len(signature) == 43
+
+
+async def test_a_database_reader_cannot_make_a_working_file_link(slack: SlackBot, tmp_path):
+    core = slack.core
+    url, _ = await files.link(core, a_file(tmp_path))
+    [row] = await _rows(core)
+    # Everything a copy of the database holds: every value of every table (the key fingerprint included).
+    values: set[bytes] = set()
+    with sqlite3.connect(tmp_path / "test.db") as db:
+        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for table in tables:
+            for record in db.execute(f'SELECT * FROM "{table}"'):
+                values |= {v if isinstance(v, bytes) else str(v).encode() for v in record if v is not None}
+    assert {row.id.encode(), row.path.encode(), core.settings.key.fingerprint().encode()} <= values
+    expires = int(row.expires_at.replace(tzinfo=UTC).timestamp())
+    messages = [row.id.encode(), "\n".join((row.id, row.path, row.name, str(expires))).encode()]
+
+    def tokens(secret: bytes) -> list[str]:
+        # Each value taken as the key itself, or as the program secret the link key is derived from.
+        keys = [secret, hmac.new(secret, b"ambassador/file links", hashlib.sha256).digest()]
+        return [f"{row.id}.{_b64(hmac.new(k, m, hashlib.sha256).digest())}" for k in keys for m in messages]
+
+    tried = {t for v in values for t in tokens(v)}
+    tried |= {f"{row.id}.{_b64(hashlib.sha256(m).digest())}" for m in messages}  # no key at all
+    assert url.removeprefix("/files/") not in tried
+    for token in sorted(tried):
+        await assert_unknown(slack.client, "/files/" + token)
+    # The same recipe with the real secret (never in the database) does open the file: the guesses were fair.
+    assert url.removeprefix("/files/") in tokens(TEST_SECRET.encode())
+    assert (await slack.client.get(url)).status == 200
+
+
+async def test_forged_tampered_and_unknown_file_links_get_the_same_404(slack: SlackBot, tmp_path):
+    core = slack.core
+    url, _ = await files.link(core, a_file(tmp_path))
+    token = url.removeprefix("/files/")
+    link_id, signature = token.split(".")
+    other = "A" if link_id[0] != "A" else "B"
+    flip = "x" if signature[-2] != "x" else "y"
+    # Another program key (another installation, or a replica started with the wrong one).
+    [row] = await _rows(core)
+    foreign = files.make_token(hmac.new(b"another secret", b"ambassador/file links", hashlib.sha256).digest(), row)
+    bad = [
+        token[:-2] + flip + token[-1],  # the signature changed
+        other + token[1:],  # the id changed
+        f"{secrets.token_urlsafe(24)}.{signature}",  # an unknown id with a real signature
+        f"{secrets.token_urlsafe(24)}.{_b64(secrets.token_bytes(32))}",  # made up altogether
+        foreign, link_id, link_id + ".", "." + signature, token + ".", token + "=", token + "x",
+        "nothing", "x" * 5000, "%C3%A4.%C3%B6", "%00", link_id + ".%2B" + signature[1:],
+    ]
+    for t in bad:
+        await assert_unknown(slack.client, URL("/files/" + t, encoded=True))
+    assert (await slack.client.get(url)).status == 200  # the real one still opens
+
+    # A row changed in the database (a longer life, another file in the report directory) breaks its signature.
+    other_file = a_file(tmp_path, "other.csv", b"other")
+    for change in ({"expires_at": NOW + timedelta(days=365)}, {"path": "out/other.csv"}, {"name": "x.html"}):
+        async with core.db.session() as s:
+            stored = await s.get(FileLink, link_id)
+            original = {k: getattr(stored, k) for k in change}
+            for k, v in change.items():
+                setattr(stored, k, v)
+            await s.commit()
+        await assert_unknown(slack.client, url)
+        async with core.db.session() as s:
+            stored = await s.get(FileLink, link_id)
+            for k, v in original.items():
+                setattr(stored, k, v)
+            await s.commit()
+        assert (await slack.client.get(url)).status == 200
+    assert other_file.read_bytes() == b"other"
+
+
+async def test_expired_file_links_say_expired_and_are_purged_a_day_later(slack: SlackBot, tmp_path):
+    core = slack.core
+    url, expires = await files.link(core, a_file(tmp_path), ttl=timedelta(hours=1))
+    kept, _ = await files.link(core, a_file(tmp_path, "kept.csv"))
+    core.clock.now = expires
     resp = await slack.client.get(url)
     assert resp.status == 410 and "expired" in await resp.text()
-    core.clock.move(days=-8)
-    csv_file.unlink()
-    resp = await slack.client.get(url)
-    assert resp.status == 404 and "no longer there" in await resp.text()
+    await core.purge()
+    assert len(await _rows(core)) == 2  # kept a day, so that an old link still says "expired"
+    core.clock.now = expires + timedelta(days=1, seconds=1)
+    await core.purge()
+    [left] = await _rows(core)
+    assert kept.removeprefix("/files/").startswith(left.id + ".")
+    await assert_unknown(slack.client, url)
+
+
+async def test_file_links_open_only_report_files_whatever_the_path(slack: SlackBot, tmp_path):
+    core = slack.core
+    secret = tmp_path / ".env"
+    secret.write_text("SLACK_BOT_TOKEN=xoxb-secret\n")
+    url, _ = await files.link(core, a_file(tmp_path))
+    # Paths in the link itself: never a file, whatever the encoding.
+    for attempt in ("/files/../.env", "/files/..%2F.env", "/files/%2e%2e%2f%2e%2e%2f.env", "/files/%2e%2e",
+                    f"/files/{quote(str(secret), safe='')}", f"/files/{secret}", "/files/..%5C..%5C.env",
+                    url + "/../../.env", url + "%2F..%2F..%2F.env"):
+        resp = await slack.client.get(URL(attempt, encoded=True))
+        assert resp.status == 404 and "xoxb" not in await resp.text(), attempt
+
+    # Even a correctly signed row naming a path outside the report directory opens nothing.
+    key = core.settings.key.derive("file links")
+    for outside in ("../.env", "out/../../.env", str(secret), "/etc/passwd", "out", "", "."):
+        row = FileLink(id=secrets.token_urlsafe(24), path=outside, name="x.csv", expires_at=NOW + timedelta(days=1),
+                       created_at=NOW)
+        async with core.db.session() as s:
+            s.add(row)
+            await s.commit()
+        await assert_unknown(slack.client, "/files/" + files.make_token(key, row))
+
+    # A linked file replaced by a symlink to a file outside: refused, on every request.
+    linked = tmp_path / "reports" / "out" / "figures.csv"
+    linked.unlink()
+    linked.symlink_to(secret)
+    await assert_unknown(slack.client, url)
+    # ... and so is a symlinked folder on the way.
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "figures.csv").write_text("outside")
+    shutil.rmtree(tmp_path / "reports" / "out")
+    (tmp_path / "reports" / "out").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    await assert_unknown(slack.client, url)
+
+
+async def test_a_file_outside_the_report_directory_cannot_be_linked(slack: SlackBot, tmp_path):
+    core = slack.core
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    outside = tmp_path / "secret.csv"
+    outside.write_text("secret")
+    (reports / "link.csv").symlink_to(outside)
+    (reports / "dir-link").symlink_to(tmp_path, target_is_directory=True)
+    for path in (outside, reports / ".." / "secret.csv", reports / "link.csv", reports / "dir-link" / "secret.csv",
+                 reports, reports / "missing.csv", Path("/etc/passwd"), SAMPLE_CONFIG):
+        with pytest.raises(files.NotLinkable, match="not a file in the report directory"):
+            await files.link(core, path)
+    assert await _rows(core) == []
+    # A file in it, named by a relative path from the working directory, is linked.
+    url, _ = await files.link(core, relative_to_cwd(a_file(tmp_path)))
+    assert (await slack.client.get(url)).status == 200
+
+
+def relative_to_cwd(path: Path) -> Path:
+    return Path(os.path.relpath(path, Path.cwd()))
+
+
+def test_the_report_directory_is_relative_to_app_yaml_or_absolute(tmp_path):
+    settings = make_settings(tmp_path)
+    settings.app.meetings = {**(settings.app.meetings or {}), "report_dir": "reports"}
+    assert meetings.report_root(settings) == SAMPLE_CONFIG.resolve().parent / "reports"
+    settings.app.meetings = {**settings.app.meetings, "report_dir": str(tmp_path / "r")}
+    assert meetings.report_root(settings) == tmp_path / "r"
 
 
 # -- Slack: an upload into the DM ------------------------------------------------------------
@@ -162,8 +356,9 @@ async def connector():
     await fake.close()
 
 
-async def start_teams(tmp_path, aiohttp_client, connector) -> Teams:
-    settings = make_settings(tmp_path, TEAMS_ALLOW_UNAUTHENTICATED="1")
+async def start_teams(tmp_path, aiohttp_client, connector, **env: str) -> Teams:
+    settings = make_settings(tmp_path, TEAMS_ALLOW_UNAUTHENTICATED="1", **env)
+    use_reports(settings, tmp_path)
     core = build_core(settings)
     core.clock = Clock(NOW)
     app = create_app(settings, core=core, background=False)
@@ -191,6 +386,20 @@ async def test_teams_gets_a_card_with_an_expiring_link_to_the_file(tmp_path, aio
     assert resp.status == 200 and await resp.read() == path.read_bytes()
 
 
+async def test_teams_refuses_to_link_a_file_outside_the_report_directory(tmp_path, aiohttp_client, connector,
+                                                                         monkeypatch):
+    monkeypatch.setenv("PUBLIC_URL", "https://ambassador.example.com/")
+    teams = await start_teams(tmp_path, aiohttp_client, connector)
+    await teams.say("language en")
+    erik = await teams.person("erik.employee@example.com")
+    before = len(connector.to(personal(TEAMS_EMPLOYEE)))
+    outside = tmp_path / "app.db.csv"
+    outside.write_text("secret")
+    with pytest.raises(DeliveryError, match="teams: .*not a file in the report directory"):
+        await teams.core.notify_file(erik.id, outside, "Meeting report", "")
+    assert len(connector.to(personal(TEAMS_EMPLOYEE))) == before and await _rows(teams.core) == []
+
+
 async def test_teams_without_a_public_address_says_where_the_file_is(tmp_path, aiohttp_client, connector, monkeypatch):
     monkeypatch.delenv("PUBLIC_URL", raising=False)
     teams = await start_teams(tmp_path, aiohttp_client, connector)
@@ -203,6 +412,37 @@ async def test_teams_without_a_public_address_says_where_the_file_is(tmp_path, a
     assert f"The file is on the bot's server (no public address is set up for links): {path}" in posted.all_text()
     with pytest.raises(DeliveryError, match="teams: no file at"):
         await teams.core.notify_file(erik.id, tmp_path / "gone.html", "Meeting report", "")
+
+
+async def test_without_a_program_key_no_file_link_is_made_and_the_card_names_the_path(tmp_path, aiohttp_client,
+                                                                                      connector, monkeypatch, caplog):
+    monkeypatch.setenv("PUBLIC_URL", "https://ambassador.example.com/")
+    monkeypatch.setattr(files, "_no_key_logged", False)
+    teams = await start_teams(tmp_path, aiohttp_client, connector, AMBASSADOR_SECRET="")
+    core = teams.core
+    assert not core.settings.key.available
+    await teams.say("language de")
+    erik = await teams.person("erik.employee@example.com")
+    path = a_file(tmp_path, "report.html", b"<p>hi</p>")
+    with caplog.at_level(logging.WARNING, logger="ambassador.files"):
+        for _ in range(2):
+            assert await core.notify_file(erik.id, path, "Bericht", "") == "teams"
+    posted = connector.to(personal(TEAMS_EMPLOYEE))[-1]
+    assert "actions" not in posted.card and "/files/" not in posted.all_text()
+    assert ("Die Datei liegt auf dem Server des Bots (Links zu Dateien sind aus, bis der Bot seinen "
+            f"Programmschlüssel hat): {path}") in posted.all_text()
+    [said] = [r.getMessage() for r in caplog.records if r.name == "ambassador.files"]  # once, not per file
+    assert "no program key" in said and "AMBASSADOR_SECRET" in said
+    with pytest.raises(files.NotLinkable, match="no program key"):
+        await files.link(core, path)
+    assert await _rows(core) == []
+    # A row signed by whatever key: without the program key, this server opens no link at all.
+    row = FileLink(id=secrets.token_urlsafe(24), path="out/report.html", name="report.html",
+                   expires_at=NOW + timedelta(days=1), created_at=NOW)
+    async with core.db.session() as s:
+        s.add(row)
+        await s.commit()
+    await assert_unknown(teams.client, "/files/" + files.make_token(b"k" * 32, row))
 
 
 # -- the meeting report ----------------------------------------------------------------------------
@@ -299,6 +539,30 @@ async def test_a_retried_report_message_does_not_send_the_files_twice(slack: Sla
     assert "attached as files" in all_text(refused_one)
     # A retry cannot know whether the files arrived the first time: it names the path instead.
     assert "report.html" in all_text(summary)
+
+
+async def test_the_meeting_report_on_teams_comes_as_links_that_open_its_files(tmp_path, aiohttp_client, connector,
+                                                                             monkeypatch):
+    monkeypatch.setenv("PUBLIC_URL", "https://ambassador.example.com/")
+    teams = await start_teams(tmp_path, aiohttp_client, connector)
+    await teams.say("language en", user=TEAMS_LEAD)
+    teams.core.settings.app.meetings = {"every_weeks": 2, "weekday": "tuesday", "time": "10:00", "first": "2026-11-03",
+                                        "lead_hours": 24, "report_dir": "reports", "language": "en",
+                                        "send_to": ["lead"]}
+    # report_dir relative to app.yaml's folder: the test's own copy of it.
+    config = tmp_path / "app.yaml"
+    config.write_bytes(SAMPLE_CONFIG.read_bytes())
+    monkeypatch.setattr(teams.core.settings, "config_path", config)
+    assert await meetings.prepare_due(teams.core) is not None
+    share = tmp_path / "reports" / "meeting-2026-11-17" / "share"
+    actions = [a for p in connector.to(personal(TEAMS_LEAD)) if p.card for a in p.card.get("actions", [])
+               if a["type"] == "Action.OpenUrl"]
+    assert [a["title"] for a in actions] == ["Open meeting-2026-11-17.html", "Open meeting-2026-11-17.zip"]
+    for action, name in zip(actions, ("meeting-2026-11-17.html", "meeting-2026-11-17.zip"), strict=True):
+        resp = await teams.client.get(action["url"].removeprefix("https://ambassador.example.com"))
+        assert resp.status == 200 and await resp.read() == (share / name).read_bytes()
+    assert {r.path for r in await _rows(teams.core)} == {"meeting-2026-11-17/share/meeting-2026-11-17.html",
+                                                         "meeting-2026-11-17/share/meeting-2026-11-17.zip"}
 
 
 def test_share_files_are_made_once_per_report(tmp_path):
