@@ -416,6 +416,17 @@ def _fit(value: dict[str, Any], text: str, key: str = "q") -> dict[str, Any]:
 # -- asking ---------------------------------------------------------------------------
 
 
+def _outsider(ctx: Context) -> bool:
+    """A guest or a person from another organisation (Slack Connect, Teams external), or someone
+    the platform has not told us about yet: whoever has no role (core.roles_of), as everywhere else.
+
+    Their answers come from the guidelines alone: app.yaml's lists of customers, code names
+    and competitors are left out (an answer would confirm that a name is on them), and so are
+    the posting holds (a hold's keywords and note are the program's, told to its members).
+    """
+    return bool(ctx.person.is_guest) or not ctx.roles
+
+
 async def ask(ctx: Context, msg: Incoming) -> Reply:
     return await _reply(ctx, ctx.args if ctx.args is not None else msg.text)
 
@@ -473,17 +484,20 @@ async def _reply(ctx: Context, text: str) -> Reply:
     if not clean(text).strip():
         return Reply(text=ctx.t("ask.empty"), private=_private(ctx))
     service = knowledge(ctx.core)
+    # A guest or someone from another organisation gets the guidelines and nothing of the
+    # program's own: no confidential lists, no posting holds (see _outsider).
+    outsider = _outsider(ctx)
     try:
         # The answer follows the question's language; the stored language (the one the person
         # joined in) only decides when the text gives no clue (emoji, a link).
         answer = await service.answer_async(
-            text, None, default_lang=normalize_language(ctx.person.language) or ctx.lang
+            text, None, default_lang=normalize_language(ctx.person.language) or ctx.lang, outsider=outsider
         )
     except KBError:
         return Reply(text=ctx.t("ask.kb_broken", comms_lead=_comms_lead(ctx, ctx.t)), private=_private(ctx))
     # The answer's language may differ from the one the core guessed from the first words.
     t = ctx.core.translator(answer.language) if answer.language != ctx.lang else ctx.t
-    notes, guard_failed = await consult_guards(ctx.core, text)
+    notes, guard_failed = ([], False) if outsider else await consult_guards(ctx.core, text)
     answer = _guarded(answer, notes, guard_failed, t, _comms_lead(ctx, t))
     ctx.core.metrics.verdict(ctx.incoming.platform, answer.verdict)
     question_id = None
@@ -534,7 +548,8 @@ async def _reply(ctx: Context, text: str) -> Reply:
     looks_like_crisis = (answer.topics[:1] == ["crisis"]) or any(
         sig.kind == "crisis" for sig in answer.signals
     )
-    if looks_like_crisis and CRISIS_REPORT in ctx.core.router.actions:
+    report_route = ctx.core.router.actions.get(CRISIS_REPORT)
+    if looks_like_crisis and report_route is not None and report_route.allowed(ctx.roles):
         # The crisis capability takes the report; the asker's press is the consent to send the text.
         buttons.append(
             Button(

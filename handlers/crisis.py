@@ -363,20 +363,22 @@ TEXTS = {
         "en": "Which report? Write it with its reference, for example: crisis {verb} K-2026-0042",
         "de": "Welche Meldung? Bitte mit Referenz, zum Beispiel: krise {verb} K-2026-0042",
     },
-    "crisis.not_yours": {
-        "en": "Only the reporter and the people in the crisis escalation policy can change {ref}.",
-        "de": "{ref} können nur die meldende Person und die Personen der Krisen-Eskalation ändern.",
-    },
     "crisis.refused": {
         "en": "Only the people in the crisis escalation policy can {what}. You are not one of them; if you think you should be, ask the comms lead.",
         "de": {"du": "Nur die Personen der Krisen-Eskalation können {what}. Du gehörst nicht dazu; wenn du meinst, du solltest, frag die Kommunikationsleitung.",
                "sie": "Nur die Personen der Krisen-Eskalation können {what}. Sie gehören nicht dazu; wenn Sie meinen, Sie sollten, wenden Sie sich an die Kommunikationsleitung."},
     },
-    "crisis.what_ack": {"en": "acknowledge a crisis report", "de": "eine Krisenmeldung übernehmen"},
-    "crisis.what_resolve": {"en": "resolve a crisis report", "de": "eine Krisenmeldung abschließen"},
-    "crisis.what_handover": {"en": "hand a crisis report over", "de": "eine Krisenmeldung übergeben"},
     "crisis.what_hold": {"en": "hold or release posting", "de": "das Posten anhalten oder freigeben"},
-    "crisis.what_list": {"en": "see the crisis reports", "de": "die Krisenmeldungen sehen"},
+    "crisis.not_on_rota": {
+        "en": "Only the people on the crisis rota see crisis reports, and you are not on it. "
+              "To report a crisis, write *crisis* and what happened.",
+        "de": {"du": "Nur wer im Krisen-Bereitschaftsplan steht, sieht Krisenmeldungen, und du stehst nicht darin. "
+                     "Um eine Krise zu melden, schreib *krise* und was passiert ist.",
+               "sie": "Nur wer im Krisen-Bereitschaftsplan steht, sieht Krisenmeldungen, und Sie stehen nicht darin. "
+                      "Um eine Krise zu melden, schreiben Sie *krise* und was passiert ist."},
+    },
+    "crisis.yours_title": {"en": "Your report {ref}: {status}",
+                           "de": {"du": "Deine Meldung {ref}: {status}", "sie": "Ihre Meldung {ref}: {status}"}},
     "crisis.alert_title": {"en": "🚨 Crisis report {ref}: severity {severity}", "de": "🚨 Krisenmeldung {ref}: Dringlichkeit {severity}"},
     "crisis.alert_context": {
         "en": "Acknowledge to stop the escalation; otherwise it goes to the next level in {minutes} min.",
@@ -707,13 +709,23 @@ async def policy_emails(core: Core) -> list[str]:
     return out
 
 
-async def _in_policy(ctx: Context) -> bool:
+async def rota_emails(core: Core) -> list[str]:
+    """Who may read crisis reports and act on them: everyone the policy names (every level of both
+    policies) and the comms lead. Nobody else, whatever their role: a backup the policy leaves out
+    is not on the rota."""
+    out = await policy_emails(core)
+    return out + [e for e in await _role_emails(core, "comms_lead") if e not in out]
+
+
+async def _on_rota(ctx: Context) -> bool:
     email = (ctx.person.email or "").lower()
-    return bool(email) and email in await policy_emails(ctx.core)
+    return bool(email) and not ctx.person.is_guest and email in await rota_emails(ctx.core)
 
 
-async def _may_hold(ctx: Context) -> bool:
-    return ctx.has(BACKUP) or await _in_policy(ctx)
+def _unknown(ctx: Context, ref: str) -> Reply:
+    """The answer to a reference that does not exist, and to one the asker may not read: the same,
+    so that nobody off the rota learns whether a report exists."""
+    return Reply(text=ctx.t("crisis.unknown_ref", ref=_clip(ref, 40)))
 
 
 # -- reports -------------------------------------------------------------------------
@@ -1009,7 +1021,7 @@ async def crisis_command(ctx: Context, msg: Incoming) -> Reply | list[Reply]:
         return await list_reports(ctx)
     if sub in ("hold", "lift"):
         clearly = ("--" in rest) if sub == "hold" else len(rest.split()) <= 3
-        if await _may_hold(ctx):
+        if await _on_rota(ctx):
             if sub == "lift" or rest:
                 return await hold(ctx, rest) if sub == "hold" else await lift(ctx, rest)
             return Reply(text=ctx.t("crisis.hold_usage"))
@@ -1050,16 +1062,15 @@ def _name(person: Person | None, pseudonym: str | None = None) -> str:
 
 
 async def _may_change(ctx: Context, report: CrisisReport) -> bool:
-    return report.reporter_id == ctx.person.id or await _in_policy(ctx)
+    """The reporter keeps their own report (details, severity); otherwise only the rota."""
+    return (report.reporter_id is not None and report.reporter_id == ctx.person.id) or await _on_rota(ctx)
 
 
 async def set_severity(ctx: Context, ref: str, severity: str) -> Reply:
     t = ctx.t
     report = await _load(ctx.core, ref)
-    if report is None:
-        return Reply(text=t("crisis.unknown_ref", ref=ref))
-    if not await _may_change(ctx, report):
-        return Reply(text=t("crisis.not_yours", ref=report.ref))
+    if report is None or not await _may_change(ctx, report):
+        return _unknown(ctx, ref)
     by_word = {t(f"crisis.sev.{s}"): s for s in SEVERITIES} | {s: s for s in SEVERITIES}
     severity = by_word.get(severity.strip().lower(), "")
     if severity not in SEVERITIES:
@@ -1089,10 +1100,8 @@ async def add_action(ctx: Context, msg: Incoming) -> Reply:
 async def add_details(ctx: Context, msg: Incoming, ref: str, text: str) -> Reply:
     t = ctx.t
     report = await _load(ctx.core, ref)
-    if report is None:
-        return Reply(text=t("crisis.unknown_ref", ref=ref))
-    if not await _may_change(ctx, report):
-        return Reply(text=t("crisis.not_yours", ref=report.ref))
+    if report is None or not await _may_change(ctx, report):
+        return _unknown(ctx, ref)
     draft = _draft(msg, text, "details")
     if not draft.text and not draft.attachments:
         return Reply(text=t("crisis.add_how", ref=report.ref))
@@ -1167,11 +1176,11 @@ async def acknowledge(ctx: Context, ref: str) -> Reply:
     t = ctx.t
     if not ref:
         return Reply(text=t("crisis.need_ref", verb="ack"))
+    if not await _on_rota(ctx):
+        return _unknown(ctx, ref)
     report = await _load(ctx.core, ref)
     if report is None:
-        return Reply(text=t("crisis.unknown_ref", ref=ref))
-    if not await _in_policy(ctx):
-        return Reply(text=t("crisis.refused", what=t("crisis.what_ack")))
+        return _unknown(ctx, ref)
     if report.status == "resolved":
         return await _resolved_reply(ctx, report)
     if report.status == "acknowledged":
@@ -1241,11 +1250,11 @@ async def resolve(ctx: Context, ref: str, note: str, *, without_note: bool) -> R
     t = ctx.t
     if not ref:
         return Reply(text=t("crisis.need_ref", verb="resolve"))
+    if not await _on_rota(ctx):
+        return _unknown(ctx, ref)
     report = await _load(ctx.core, ref)
     if report is None:
-        return Reply(text=t("crisis.unknown_ref", ref=ref))
-    if not await _in_policy(ctx):
-        return Reply(text=t("crisis.refused", what=t("crisis.what_resolve")))
+        return _unknown(ctx, ref)
     if report.status == "resolved":
         return await _resolved_reply(ctx, report)
     note = note.strip()[:4000]
@@ -1276,15 +1285,15 @@ async def hand_over(ctx: Context, ref: str, to: str) -> Reply:
     t = ctx.t
     if not ref:
         return Reply(text=t("crisis.need_ref", verb="handover"))
+    if not await _on_rota(ctx):
+        return _unknown(ctx, ref)
     report = await _load(ctx.core, ref)
     if report is None:
-        return Reply(text=t("crisis.unknown_ref", ref=ref))
-    if not await _in_policy(ctx):
-        return Reply(text=t("crisis.refused", what=t("crisis.what_handover")))
+        return _unknown(ctx, ref)
     if report.status == "resolved":
         return await _resolved_reply(ctx, report)
     me = (ctx.person.email or "").lower()
-    others = [e for e in await policy_emails(ctx.core) if e != me]
+    others = [e for e in await rota_emails(ctx.core) if e != me]
     to = to.strip().strip("<>").removeprefix("mailto:").lower()
     if not to:
         if not others:
@@ -1770,8 +1779,8 @@ def summary_line(report: CrisisReport, tz: str, people: dict[str, Person] | None
 
 async def list_reports(ctx: Context) -> Reply:
     t = ctx.t
-    if not await _in_policy(ctx) and not ctx.has(BACKUP):
-        return Reply(text=t("crisis.refused", what=t("crisis.what_list")))
+    if not await _on_rota(ctx):
+        return Reply(text=t("crisis.not_on_rota"))
     async with ctx.db.session() as s:
         reports = (await s.exec(select(CrisisReport).order_by(CrisisReport.id.desc()).limit(20))).all()
     if not reports:
@@ -1787,9 +1796,14 @@ async def show(ctx: Context, ref: str) -> Reply:
     t = ctx.t
     report = await _load(ctx.core, ref)
     if report is None:
-        return Reply(text=t("crisis.unknown_ref", ref=ref))
-    if not await _in_policy(ctx) and not ctx.has(BACKUP):
-        return Reply(text=t("crisis.refused", what=t("crisis.what_list")))
+        return _unknown(ctx, ref)
+    if not await _on_rota(ctx):
+        if report.reporter_id is not None and report.reporter_id == ctx.person.id:
+            # The reporter sees their own report as they got it, with its status, not the trail.
+            receipt = _receipt(t, report)
+            receipt.title = t("crisis.yours_title", ref=report.ref, status=t(f"crisis.status.{report.status}"))
+            return receipt
+        return _unknown(ctx, ref)
     tz = _tz(ctx.core)
     lines = [f"{fmt_time(at, tz, seconds=True)}  {text}" for at, text in await trail(ctx.core, report)]
     return Reply(title=f"{report.ref}: {t(f'crisis.status.{report.status}')}, {t(f'crisis.sev.{report.severity}')}",

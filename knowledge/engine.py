@@ -18,8 +18,9 @@ The rules, in order of weight:
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from knowledge.detectors import DetectorConfig, Detectors
@@ -275,6 +276,26 @@ class Engine:
         for i, g in enumerate(kb.guidelines):
             for kind in g.signals:
                 self._by_signal.setdefault(kind, []).append(i)
+        self._without_lists: Engine | None = None
+
+    def without_lists(self) -> Engine:
+        """This engine without app.yaml's confidential lists (customers, code names, competitors).
+
+        For askers from outside the company (guests, Slack Connect): their answers come from the
+        guidelines and the built-in detectors alone, so no answer depends on, and none reveals,
+        whether a word is on a list. Shares the knowledge base and its index with this engine.
+        """
+        if self._without_lists is None:
+            lists = self.config.detectors
+            if not (lists.customers or lists.code_names or lists.competitors):
+                self._without_lists = self
+            else:
+                other = copy.copy(self)
+                other.config = replace(self.config, detectors=DetectorConfig())
+                other.detectors = Detectors(other.config.detectors, lexicon=self.detectors.lexicon)
+                other._without_lists = other
+                self._without_lists = other
+        return self._without_lists
 
     # -- text helpers ------------------------------------------------------
 

@@ -100,10 +100,18 @@ class DbRecorder:
             return (await conn.execute(insert(table).returning(table.c.id), values)).scalar_one()
 
     async def record_feedback(self, question_id: int | None, helpful: bool, *, asker: Any = None) -> str:
-        """ "new", "changed", "same" (pressed again), or "unknown" (no such answer any more)."""
+        """ "new", "changed", "same" (pressed again), or "unknown" (no such answer any more).
+
+        Only the asker's feedback counts: anyone else's press on an answer (a button's data can be
+        forged) is "unknown", exactly as for an answer that does not exist.
+        """
         if question_id is None:
             return "unknown"
         person_id = getattr(asker, "id", None)
+        async with self.db.session() as s:
+            question = await s.get(AskQuestion, question_id)
+        if question is None or person_id is None or question.person_id != person_id:
+            return "unknown"
         now = self.clock()
         for _ in range(2):
             async with self.db.session() as s:

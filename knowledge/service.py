@@ -232,14 +232,18 @@ class KnowledgeService:
         return self.engine().answer(text, lang, default_lang=default_lang)
 
     async def answer_async(
-        self, text: str, lang: str | None = None, *, default_lang: str | None = None
+        self, text: str, lang: str | None = None, *, default_lang: str | None = None, outsider: bool = False
     ) -> Answer:
         """The offline answer, composed by the language model when one is configured.
 
         The model sees only what retrieval found, and only when something did:
         an empty message or one no guideline fits keeps its honest offline answer.
+        ``outsider`` (a guest, someone from another organisation): answered without app.yaml's
+        confidential lists, so the answer neither uses nor reveals what is on them.
         """
         engine = await self.ready_engine()
+        if outsider:
+            engine = engine.without_lists()
         offline = engine.answer(text, lang, default_lang=default_lang)
         if self.composer is None or not offline.citations:
             return offline

@@ -553,7 +553,8 @@ GATED_IN_HANDLERS = [
     "crisis handover {ref} mia.member@example.com", "crisis severity {ref} low", "crisis add {ref} more",
     "crisis hold recall -- please do not post", "crisis lift recall", "feedback list",
 ]
-REFUSAL = re.compile(r"^(Only |Guests and people from other organisations can't use)")
+# A crisis reference off the rota gets the answer for one that does not exist (issue 11, item 8).
+REFUSAL = re.compile(r"^(Only |Guests and people from other organisations can't use|I know no crisis report “)")
 BOOKKEEPING = {InboundTask.__tablename__, ProcessedEvent.__tablename__, ConversationRef.__tablename__, "lease"}
 
 
@@ -653,7 +654,7 @@ async def test_a_member_pressing_the_leads_acknowledge_in_teams_is_refused(aioht
     for title in ("Acknowledge", "Resolve", "Hand over"):
         [refusal] = await teams.press(alert, title, user=T_EMPLOYEE)
         assert refusal.conversation_id == personal(T_EMPLOYEE)
-        assert refusal.text.startswith("Only the people in the crisis escalation policy can")
+        assert refusal.text.startswith("I know no crisis report “K-2026-0001”")
     assert await snapshot(teams.core) == before
 
 

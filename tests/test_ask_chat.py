@@ -59,9 +59,11 @@ class Chat:
         user_id: str = "U1",
         name: str | None = None,
         locale: str | None = None,
+        guest: bool = False,
     ) -> None:
         self.core = core
         self.locale = locale
+        self.guest = guest  # a Slack Connect or Teams guest: the platform says so in the profile
         self.email = email
         self.user_id = user_id
         self.name = name
@@ -77,7 +79,7 @@ class Chat:
             conversation_id="C1",
             text=text,
             is_direct=is_direct,
-            profile=Profile(email=self.email, name=self.name),
+            profile=Profile(email=self.email, name=self.name, is_guest=True if self.guest else None),
             **({"locale": self.locale} | kw),
         )
         return await self.core.handle(incoming, self._send)
@@ -701,3 +703,137 @@ async def test_bad_input_in_chat_and_on_the_shortcut(core, text: str) -> None:
         assert replies and replies[0].text
         if "admin mode" in text:
             assert replies[0].title.startswith("⛔")  # never loosened
+
+
+# -- guests and people from other organisations (issue 11, item 5) --------------------------------------
+
+CODE_NAMES = ["Bluebird", "Nightjar"]
+CUSTOMERS = ["Globex", "Umbrella Corp"]
+COMPETITORS = ["Initech"]
+LISTED = CODE_NAMES + CUSTOMERS + COMPETITORS
+# Sentences an outsider might use to probe a name, in both languages; {w} is the name.
+PROBES = [
+    "May I post that {w} launches next month?",
+    "Can I share a photo from our workshop with {w}?",
+    "Darf ich posten, dass wir mit {w} zusammenarbeiten?",
+    "{w} is so much worse than us, can I say that?",
+]
+GUEST_EMAIL = "gina.guest@partner.example"
+
+
+def with_lists(core) -> None:
+    """app.yaml's confidential lists, set before the knowledge service is made (on first use)."""
+    assert getattr(core, "_knowledge_service", None) is None
+    core.settings.app.knowledge = {
+        **core.settings.app.knowledge, "customers": CUSTOMERS, "code_names": CODE_NAMES, "competitors": COMPETITORS,
+    }
+
+
+def made_up_word(seed: int) -> str:
+    """A random word no list holds and no dictionary knows."""
+    import random
+
+    rng = random.Random(seed)
+    return "".join(rng.choice("bdfgklmnprstvz") + rng.choice("aeiou") for _ in range(3)).capitalize()
+
+
+def as_seen(reply: Reply, word: str) -> str:
+    """All a reply shows, with ``word`` written as <W>; the answer's record id on the buttons left out."""
+    buttons = [(b.label, b.action_id, b.style, {k: v for k, v in b.value.items() if k != "a"}) for b in reply.buttons]
+    seen = repr((reply.title, reply.text, reply.fields, reply.context, reply.private, buttons))
+    return seen.replace(word, "<W>")
+
+
+async def test_guest_cannot_probe_code_names(core) -> None:
+    with_lists(core)
+    guest = Chat(core, GUEST_EMAIL, "UGUEST", guest=True)
+    employee = Chat(core)
+    for n, word in enumerate(LISTED):
+        unknown = made_up_word(n)
+        employee_differs = False
+        for probe in PROBES:
+            [listed] = await guest.say(probe.format(w=word))
+            [made_up] = await guest.say(probe.format(w=unknown))
+            assert as_seen(listed, word) == as_seen(made_up, unknown), (word, probe)
+            [inside] = await employee.say(probe.format(w=word))
+            [inside_made_up] = await employee.say(probe.format(w=unknown))
+            employee_differs |= as_seen(inside, word) != as_seen(inside_made_up, unknown)
+        # The lists are in force: inside the company the same sentences do tell the listed name apart.
+        assert employee_differs, word
+    # The "check before posting" shortcut answers a guest the same way.
+    for word, unknown in (("Bluebird", made_up_word(99)), ("Globex", made_up_word(98))):
+        text = f"Teaser: {word} goes live next week, stay tuned!"
+        [listed] = await guest.say("", source="shortcut", action_id="ask.check", values={"text": text})
+        [made_up] = await guest.say("", source="shortcut", action_id="ask.check",
+                                    values={"text": text.replace(word, unknown)})
+        assert as_seen(listed, word) == as_seen(made_up, unknown)
+    [inside] = await employee.say("May I post that Bluebird launches next month?")
+    assert "something not yet announced (“Bluebird”)" in inside.text  # what a guest must never read
+
+
+async def test_guest_answers_carry_no_posting_hold(core) -> None:
+    from handlers import crisis
+
+    question = "May I share our company's post about the recall on LinkedIn?"
+    guest = Chat(core, GUEST_EMAIL, "UGUEST", guest=True)
+    [before] = await guest.say(question)
+    [held] = await Chat(core, LEAD_EMAIL, "ULEAD").say(
+        "crisis hold recall -- Please don't post about the recall until Friday.")
+    assert held.text.startswith("Posting is on hold for: recall.")
+    await crisis.settle(core)
+    [member] = await Chat(core).say(question)
+    assert member.title.startswith("⛔") and "Please don't post about the recall until Friday." in member.text
+    [after] = await guest.say(question)
+    assert "until Friday" not in repr(after)
+    assert as_seen(after, "") == as_seen(before, "")  # the hold changes nothing a guest can see
+
+
+async def test_guest_sees_only_the_public_guidelines(core) -> None:
+    with_lists(core)
+    guest = Chat(core, GUEST_EMAIL, "UGUEST", guest=True, locale="en-US")
+    employee = Chat(core, locale="en-US")
+    [help_] = await guest.say("help")
+    usages = " ".join(f.label for f in help_.fields)
+    for program_only in ("join", "crisis", "poll", "content", "kb gaps", "nudges", "meeting", "role"):
+        assert program_only not in usages, program_only
+    assert help_.context == "You're a guest here, so the program's content isn't available to you."
+    assert not help_.buttons  # no "Join the program"
+    # The guidelines are public: a guest reads exactly what an employee reads, and no listed name.
+    for command in ("rules", "rules confidential", "rules crisis", "regeln datenschutz"):
+        [seen] = await guest.say(command)
+        [inside] = await employee.say(command)
+        assert repr(seen) == repr(inside), command
+        assert seen.fields and not any(word.lower() in repr(seen).lower() for word in LISTED), command
+    # Program commands are refused outright.
+    for command in ("join", "crisis list", "nudges"):
+        [refused] = await guest.say(command)
+        assert refused.text.startswith("Guests and people from other organisations can't use"), command
+
+
+# -- feedback on answers (issue 11, item 8) ---------------------------------------------------------------
+
+
+async def test_answer_feedback_only_from_its_asker(any_core) -> None:
+    asker = Chat(any_core)
+    other = Chat(any_core, "mallory.member@example.com", "UMAL")
+    [answer] = await asker.say("May I share our company's job ad on LinkedIn?")
+    helpful, unhelpful = [b for b in answer.buttons if b.action_id in ("ask.helpful", "ask.unhelpful")]
+
+    def gone(button: Button) -> Button:
+        return Button(button.label, button.action_id, value={**button.value, "a": 999999})
+
+    def seen(replies: list[Reply]) -> str:
+        return repr([as_seen(r, "") for r in replies]) + repr([b.value.get("q") for r in replies for b in r.buttons])
+
+    # Someone else pressing the asker's buttons gets what anyone gets for an answer that does not exist.
+    for button in (helpful, unhelpful, helpful):
+        assert seen(await other.press(button)) == seen(await other.press(gone(button))), button.action_id
+    assert await rows(any_core, AskFeedback) == []
+    # The asker's own press counts, and nobody else's press changes it afterwards.
+    [thanks] = await asker.press(helpful)
+    assert thanks.text.startswith("Thanks")
+    await other.press(unhelpful)
+    [feedback] = await rows(any_core, AskFeedback)
+    assert feedback.helpful is True
+    [again] = await asker.press(helpful)
+    assert "once" in again.text

@@ -232,9 +232,10 @@ async def test_severity_is_proposed_from_keywords_and_changed_with_the_buttons(l
     answer = await lite.press(ERIK, sev.action_id, **sev.value)
     assert answer.text == "Severity of K-2026-0001 is now *critical*."
     assert (await lite.get("K-2026-0001")).severity == "critical"
-    # Someone else can't change another person's report; the policy's people can.
+    # Someone else can't change another person's report (it is unknown to them); the policy's people can.
     refused = await lite.press(EMMA, "crisis.severity", ref="K-2026-0001", severity="low")
-    assert "Only the reporter and the people in the crisis escalation policy" in refused.text
+    assert refused.text == "I know no crisis report “K-2026-0001”. References look like K-2026-0042."
+    assert (await lite.get("K-2026-0001")).severity == "critical"
     await lite.press(LEA, "crisis.severity", ref="K-2026-0001", severity="high")
     assert "severity changed by Erik Employee" in await lite.trail("K-2026-0001")
     assert "severity changed by Lea Lead" in await lite.trail("K-2026-0001")
@@ -489,9 +490,9 @@ async def test_someone_outside_the_policy_pressing_acknowledge_is_refused(lite: 
     report = await bot.report()
     for user in (ERIK, EMMA):
         refused = await bot.press(user, "crisis.ack", ref=report.ref)
-        assert refused.text.startswith("Only the people in the crisis escalation policy can acknowledge a crisis report")
+        assert refused.text.startswith(f"I know no crisis report “{report.ref}”")
     refused = await bot.press(EMMA, "crisis.resolve", ref=report.ref, note="done")
-    assert "can resolve a crisis report" in refused.text
+    assert refused.text.startswith(f"I know no crisis report “{report.ref}”")
     assert (await bot.get(report.ref)).status == "open"
     await bot.tick(minutes=10, seconds=1)
     assert len(bot.sender.alerts(BEN)) == 1  # still climbing
@@ -532,7 +533,7 @@ async def test_resolve_without_a_note_and_acknowledging_twice(lite: Bot):
     assert "acknowledged by Lea Lead" in shown.text
     listed = await lite.say(BEN, "crisis list")
     assert listed.fields[0].label == report.ref and "high · resolved" in listed.fields[0].value
-    assert "can see the crisis reports" in (await lite.say(ERIK, "crisis list")).text
+    assert (await lite.say(ERIK, "crisis list")).text.startswith("Only the people on the crisis rota see crisis reports")
 
 
 async def test_hand_over_to_another_person_in_the_policy(lite: Bot):
@@ -549,7 +550,8 @@ async def test_hand_over_to_another_person_in_the_policy(lite: Bot):
     assert "handed over by Lea Lead" in await lite.trail(report.ref) and "to Ben Backup" in await lite.trail(report.ref)
     outsider = await lite.say(BEN, f"crisis handover {report.ref} erik.employee@example.com")
     assert outsider.text.startswith("erik.employee@example.com is not in the crisis policy")
-    assert "can hand a crisis report over" in (await lite.press(ERIK, "crisis.handover", ref=report.ref)).text
+    assert (await lite.press(ERIK, "crisis.handover", ref=report.ref)).text.startswith(
+        f"I know no crisis report “{report.ref}”")
 
 
 async def test_a_hand_over_racing_a_resolve_leaves_the_report_resolved(lite: Bot):
@@ -578,6 +580,94 @@ async def test_a_level_may_post_to_a_channel(core):
     [(channel, post, user)] = bot.sender.channel_posts
     assert channel == "C0CRISIS" and user is None and report.ref in post.title
     assert len(bot.sender.alerts(LEA)) == 1
+
+
+# -- who reads crisis reports (issue 11, item 8) ------------------------------------------------------
+
+# The policy names Emma in office hours and Felix outside them; Ben holds the backup role but no level
+# names it; Lea is the comms lead, named nowhere either.
+ROTA_POLICY = {
+    "office_hours": {"days": ["mon", "tue", "wed", "thu", "fri"], "start": "08:00", "end": "18:00"},
+    "levels": [{"who": ["emma.core@example.com"], "timeout": 10}],
+    "outside_office_hours": {"levels": [{"who": ["felix.core@example.com"], "timeout": 10}]},
+}
+UNKNOWN_REF = "K-2026-0999"
+
+
+def _as_seen(reply: Reply, ref: str) -> str:
+    """Everything a reply shows, with the reference asked about written as <REF>."""
+    return repr(reply).replace(ref, "<REF>")
+
+
+async def test_crisis_reports_read_only_by_the_policy(core):
+    bot = await make_bot(core, ROTA_POLICY)
+    report = await bot.report()
+    # On the rota: every level of both policies (outside office hours too) and the comms lead.
+    for user in (EMMA, FELIX, LEA):
+        listed = await bot.say(user, "crisis list")
+        assert [f.label for f in listed.fields] == [report.ref], user
+        shown = await bot.say(user, f"crisis show {report.ref}")
+        assert shown.title == f"{report.ref}: open, high" and "*Trail*" in shown.text, user
+    # Off the rota: the backup the policy leaves out, a member of the core group, the reporter.
+    for user in (BEN, ERIK):
+        listed = await bot.say(user, "crisis list")
+        assert listed.text == ("Only the people on the crisis rota see crisis reports, and you are not on it. "
+                               "To report a crisis, write *crisis* and what happened."), user
+        assert not listed.fields
+    shown = await bot.say(BEN, f"crisis show {report.ref}")
+    assert report.text not in repr(shown) and "Trail" not in repr(shown)
+    refused = await bot.say(BEN, "crisis hold recall -- please do not post")
+    assert refused.text.startswith("Only the people in the crisis escalation policy can hold or release posting")
+    assert await crisis.active_holds(bot.core) == []
+    # In the asker's language, in both forms of address.
+    await meet(bot.core, BEN, language="de")
+    german = await bot.say(BEN, "krise liste")
+    assert german.text.startswith("Nur wer im Krisen-Bereitschaftsplan steht, sieht Krisenmeldungen, und du stehst")
+    bot.core.settings.app.language.german_address = "sie"
+    assert "und Sie stehen nicht darin" in (await bot.say(BEN, "krise liste")).text
+    # The reporter still sees their own report (the receipt, not the trail) and may change it.
+    own = await bot.say(ERIK, f"crisis show {report.ref}")
+    assert own.title == f"Your report {report.ref}: open"
+    assert "do not engage" in own.text and "Trail" not in repr(own)
+    changed = await bot.press(ERIK, "crisis.severity", ref=report.ref, severity="critical")
+    assert changed.text == f"Severity of {report.ref} is now *critical*."
+    # Acting is reading too: only the rota acknowledges, and the lead not named in the policy may.
+    assert (await bot.press(BEN, "crisis.ack", ref=report.ref)).text.startswith(  # Ben now reads German
+        f"Eine Krisenmeldung „{report.ref}“ kenne ich nicht.")
+    assert (await bot.get(report.ref)).status == "open"
+    acked = await bot.press(LEA, "crisis.ack", ref=report.ref)
+    assert acked.text.startswith(f"You have {report.ref}")
+    pick = await bot.press(LEA, "crisis.handover", ref=report.ref)
+    assert sorted(b.label for b in pick.buttons) == ["emma.core@example.com", "felix.core@example.com"]
+
+
+async def test_unknown_and_forbidden_references_get_the_same_answer(core):
+    bot = await make_bot(core, ROTA_POLICY)
+    report = await bot.report(user=EMMA)  # reported by someone else than the two who probe
+    ref = report.ref
+    typed = ["crisis show {ref}", "crisis ack {ref}", "crisis resolve {ref} handled", "crisis handover {ref}",
+             "crisis handover {ref} ben.backup@example.com", "crisis severity {ref} low", "crisis add {ref} more"]
+    pressed = [("crisis.ack", {}), ("crisis.resolve", {"note": "done"}), ("crisis.resolve", {"no_note": True}),
+               ("crisis.handover", {}), ("crisis.handover", {"to": "ben.backup@example.com"}),
+               ("crisis.severity", {"severity": "low"})]
+    before = (await bot.get(ref), await bot.trail(ref), await bot.count(CrisisEvent))
+    await meet(bot.core, ERIK, language="de")
+    for user in (BEN, ERIK):  # the backup off the policy (English), an employee (German)
+        for text in typed:
+            known = await bot.say(user, text.format(ref=ref))
+            unknown = await bot.say(user, text.format(ref=UNKNOWN_REF))
+            assert _as_seen(known, ref) == _as_seen(unknown, UNKNOWN_REF), (user, text)
+        for action, values in pressed:
+            known = await bot.press(user, action, ref=ref, **values)
+            unknown = await bot.press(user, action, ref=UNKNOWN_REF, **values)
+            assert _as_seen(known, ref) == _as_seen(unknown, UNKNOWN_REF), (user, action, values)
+        assert known.text.startswith(("I know no crisis report “<", "I know no crisis report “K",
+                                      "Eine Krisenmeldung „K"))
+    after = (await bot.get(ref), await bot.trail(ref), await bot.count(CrisisEvent))
+    assert repr(after) == repr(before)  # nothing was changed, acknowledged or handed over
+    # The rota gets the same words for a reference that does not exist.
+    assert _as_seen(await bot.say(LEA, f"crisis show {UNKNOWN_REF}"), UNKNOWN_REF) == _as_seen(
+        await bot.say(BEN, f"crisis show {ref}"), ref)
 
 
 # -- durability ----------------------------------------------------------------------------------
