@@ -344,3 +344,38 @@ async def test_anonymous_feedback_keeps_a_small_department_out(core):
     assert rows["From a big team"].department == "Sales"
     assert rows["From a small team"].department is None
     assert rows["From a small team"].person_id is None
+
+
+async def test_a_forgotten_persons_ballot_never_passes_to_a_new_person(any_core):
+    """Ids are never reused: a new hire voting in an old anonymous poll starts from nothing."""
+    from tests.test_polls import LEA, add_people, created_poll_id, setup_env
+
+    env = setup_env(any_core)
+    await add_people(env, 3, prefix="a")
+    [leaver] = await add_people(env, 1, prefix="z")  # the newest person: SQLite would hand out the id again
+    pid = await created_poll_id(env, await env.say(LEA, 'poll "Keep the Friday call?" Yes | No --anonymous'))
+    await env.vote(leaver, pid, 1)
+    await env.press(leaver, "forget.confirm", {})
+    [hire] = await add_people(env, 1, prefix="n")
+    recorded, choice = await env.vote(hire, pid, 0)
+    assert "Your answer: Yes" in choice.text  # their own vote, not the leaver's "No" with theirs added
+    tl = await polls.tally(any_core.db, await env.poll(pid), with_names=False, settings=any_core.settings)
+    assert (tl.voters, tl.counts) == (2, [1, 1])  # the leaver's ballot still counts, and the hire's is new
+
+
+def test_the_program_key_file_is_made_once_owner_only_and_short_secrets_are_refused(tmp_path):
+    import os
+
+    from bot.keys import ProgramKeyError, ensure_key, load_key
+
+    config = tmp_path / "app.yaml"
+    assert not load_key(config, {}).available  # nothing is made by merely reading the settings
+    made = ensure_key(config, {})
+    path = tmp_path / ".ambassador.key"
+    assert made.available and made.source == str(path)
+    assert os.stat(path).st_mode & 0o777 == 0o600
+    assert ensure_key(config, {}).secret == made.secret == load_key(config, {}).secret
+    assert load_key(config, {"AMBASSADOR_SECRET": "e" * 40}).source == "environment"  # the environment wins
+    with pytest.raises(ProgramKeyError, match="at least 32 characters"):
+        load_key(config, {"AMBASSADOR_SECRET": "short"})
+    assert made.secret.decode() not in repr(made)  # never printed
