@@ -185,3 +185,134 @@ async def test_removing_a_role_never_held_says_so(any_env: Env):
     await env.say(LEA, "role add erik.employee@example.com backup")
     [removed] = await env.say(LEA, "role remove erik.employee@example.com backup")
     assert removed.text == "erik.employee@example.com is no longer backup of the comms lead."
+
+
+# -- item 7: my data shows every row about the person; forget me leaves no trace ----------------------
+
+
+async def _busy_life(env: Env) -> None:
+    """Erik and Lea leave rows in as many tables as the chat lets them."""
+    await env.press(ERIK, "join.confirm", {"notice_version": 1})
+    for who in (ERIK, LEA):
+        conversation = "D" + who.user[1:]
+        await env.core.remember_conversation("slack", who.user, conversation, {"channel": conversation, "user": who.user})
+    await add_people(env, 1, department="Sales", prefix="s")
+    await env.say(ERIK, "department Sales")
+    await env.say(CLARA, "department confirm erik.employee@example.com")
+    await env.say(LEA, "role add erik.employee@example.com backup")
+    await env.say(LEA, "role add clara.sales@example.com core")  # a grant Lea made
+    await env.say(ERIK, "feedback The new videos are great")
+    pid = await created_poll_id(env, await env.say(LEA, 'poll "Which format?" Video | Article --audience Sales'))
+    await env.vote(ERIK, pid, 1)
+    await env.say(ERIK, "crisis someone posts our internal roadmap on LinkedIn")
+    await env.say(ERIK, "May I post a photo of our prototype?")
+
+
+def _needles(*whos: Who) -> dict[str, str]:
+    out = {}
+    for who in whos:
+        out.update({who.email: "e-mail", who.name: "name", who.user: "platform id", "D" + who.user[1:]: "conversation id"})
+    return out
+
+
+async def _dump(core) -> str:
+    """Every row of every table, as text."""
+    lines = []
+    async with core.db.engine.connect() as conn:
+        names = await conn.run_sync(lambda c: inspect(c).get_table_names())
+        assert "person" in names and "rolegrant" in names and "poll_outbox" in names
+        for name in names:
+            for row in (await conn.execute(text(f'SELECT * FROM "{name}"'))).all():
+                lines.append(f"{name}: " + json.dumps([str(v) for v in row], ensure_ascii=False))
+    return "\n".join(lines)
+
+
+async def test_my_data_lists_every_row_about_the_person(any_env: Env):
+    env = any_env
+    await _busy_life(env)
+    [reply] = await env.say(ERIK, "my data")
+    fields = {f.label: f.value for f in reply.fields}
+    assert fields["E-mail"] == ERIK.email and fields["Name"] == ERIK.name
+    assert fields["Chat accounts"] == f"slack {ERIK.user}"
+    assert fields["Stored chat addresses (to write to you)"].startswith("slack D0ERIK (")
+    assert fields["Department"] == "Sales" and fields["Department proposed (not confirmed)"] == "-"
+    assert fields["Known to the bot"].startswith("since 2") and "joined 2" in fields["Known to the bot"]
+    assert fields["Roles given or taken in chat"].startswith("backup of the comms lead given on ")
+    assert fields["Consents"].startswith("privacy notice v1 on ")
+    assert "join" in fields["Program events"] and "department_confirmed" in fields["Program events"]
+    assert fields["Messages sent to you (polls, reminders, results)"].startswith("1, the last on ")
+    assert fields["Named poll votes"].startswith("1")
+    assert any("The new videos are great" in v for v in fields.values())
+    assert "someone posts our internal roadmap" in fields["Crisis reports"]
+    assert fields["Messages from you still being worked on"] == "1"  # this very "my data"
+    [lea] = await env.say(LEA, "my data")
+    lea_fields = {f.label: f.value for f in lea.fields}
+    assert lea_fields["Role changes you made"] == "2"
+    assert lea_fields["Crisis alerts addressed to you"] != "none"
+    assert "1 polls" in lea_fields["Started or decided by you"]
+
+
+async def _forget(env: Env, who: Who) -> None:
+    [done] = await env.press(who, "forget.confirm", {})
+    assert "your data is deleted" in done.text
+
+
+async def test_forget_me_leaves_no_trace_in_any_table(any_env: Env):
+    env = any_env
+    await _busy_life(env)
+    needles = _needles(ERIK, LEA)
+    before = await _dump(env.core)
+    assert all(n in before for n in needles)  # the check below can see each of them
+    await _forget(env, ERIK)
+    await _forget(env, LEA)
+    after = await _dump(env.core)
+    found = [(kind, n, line) for n, kind in needles.items() for line in after.splitlines() if n in line]
+    assert found == []
+    async with env.core.db.session() as s:
+        grants = (await s.exec(select(RoleGrant))).all()
+        assert [(g.email, g.changed_by.startswith("P-")) for g in grants] == [(CLARA.email, True)]
+        assert (await s.exec(select(ConversationRef))).all() == []
+    assert await env.count(PollOutbox, PollOutbox.person_id.is_(None)) == 0
+
+
+async def test_forget_me_leaves_no_trace_in_the_database_file(tmp_path):
+    core = build_core(make_settings(tmp_path))
+    await core.db.upgrade()
+    try:
+        env = await add_staff(setup_env(core))
+        await _busy_life(env)
+        db_file = Path(core.settings.database_url.removeprefix("sqlite:///"))
+        files = [db_file, Path(f"{db_file}-wal")]
+        raw = b"".join(f.read_bytes() for f in files if f.exists())
+        needles = _needles(ERIK, LEA)
+        assert all(n.encode() in raw for n in needles)  # the check below can see each of them
+        await _forget(env, ERIK)
+        await _forget(env, LEA)
+        raw = b"".join(f.read_bytes() for f in files if f.exists())
+        assert [n for n in needles if n.encode() in raw] == []
+        assert not Path(f"{db_file}-wal").exists() or Path(f"{db_file}-wal").stat().st_size == 0
+    finally:
+        await core.db.dispose()
+
+
+def test_every_table_that_can_name_a_person_is_known_to_forget():
+    """A new table with a person link, or a column for an address or platform id, needs a look here first."""
+    import handlers  # noqa: F401  (loads every capability's models)
+
+    handlers.build_router()
+    known = {
+        "identity", "consent", "programevent", "ask_question", "ask_feedback", "kb_gap", "content_item",
+        "content_delivery", "content_link", "content_pref", "crisis_report", "crisis_attempt", "crisis_event",
+        "crisis_hold", "poll_series", "poll", "poll_voter", "poll_outbox", "feedback",
+    }
+    linked = {t.name for t in SQLModel.metadata.tables.values()
+              if any(fk.column.table.name == "person" for fk in t.foreign_keys)}
+    assert linked == known, f"new or removed person links: {linked ^ known}"
+    suspicious = {(t.name, c.name) for t in SQLModel.metadata.tables.values() for c in t.columns
+                  if any(w in c.name for w in ("email", "user_id", "conversation", "_name", "_by", "target"))
+                  and not c.foreign_keys and not c.name.endswith("_pseudonym") and c.name != "composed_by"}
+    assert suspicious == {
+        ("person", "email"), ("person", "display_name"), ("identity", "user_id"), ("rolegrant", "email"),
+        ("rolegrant", "changed_by"), ("conversationref", "user_id"), ("conversationref", "conversation_id"),
+        ("kb_gap", "answered_by_name"), ("crisis_attempt", "target"), ("meeting", "summary_by"),
+    }, suspicious
