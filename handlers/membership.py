@@ -125,13 +125,13 @@ TEXTS = {
     "mydata.known_line": {"en": "since {created}; account last checked with the platform {checked}; joined {joined}; left {left}",
                           "de": "seit {created}; Konto zuletzt bei der Plattform geprüft {checked}; beigetreten {joined}; ausgetreten {left}"},
     "mydata.department_proposed": {"en": "Department proposed (not confirmed)", "de": "Vorgeschlagene Abteilung (nicht bestätigt)"},
-    "mydata.conversations": {"en": "Stored chat addresses (to write to you)", "de": "Gespeicherte Chat-Adressen (um dir zu schreiben)"},
+    "mydata.conversations": {"en": "Stored chat addresses (to write to you)", "de": {"du": "Gespeicherte Chat-Adressen (um dir zu schreiben)", "sie": "Gespeicherte Chat-Adressen (um Ihnen zu schreiben)"}},
     "mydata.grants": {"en": "Roles given or taken in chat", "de": "Im Chat gegebene oder genommene Rollen"},
     "mydata.grant_line": {"en": "{role}{dept} {state} on {date}", "de": "{role}{dept} {state} am {date}"},
     "mydata.granted": {"en": "given", "de": "gegeben"},
     "mydata.revoked": {"en": "taken", "de": "genommen"},
-    "mydata.grants_made": {"en": "Role changes you made", "de": "Rollenänderungen durch dich"},
-    "mydata.pending": {"en": "Messages from you still being worked on", "de": "Nachrichten von dir in Bearbeitung"},
+    "mydata.grants_made": {"en": "Role changes you made", "de": {"du": "Rollenänderungen durch dich", "sie": "Rollenänderungen durch Sie"}},
+    "mydata.pending": {"en": "Messages from you still being worked on", "de": {"du": "Nachrichten von dir in Bearbeitung", "sie": "Nachrichten von Ihnen in Bearbeitung"}},
     "mydata.none": {"en": "none", "de": "keine"},
     "forget.confirm_text": {
         "en": "This deletes your name, e-mail address, chat accounts, settings and consents, and ends your membership. "
