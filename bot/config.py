@@ -15,7 +15,7 @@ from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError, ValidationInfo, field_validator
 
 from bot.keys import ProgramKey, ProgramKeyError, load_key
 
@@ -73,6 +73,13 @@ class RolesConfig(_Strict):
         return [v] if isinstance(v, str) else v
 
 
+class PersonDepartment(_Strict):
+    """A person's department named in app.yaml: it opens that department's polls and results."""
+
+    email: EmailStr
+    department: str
+
+
 class DatabaseConfig(_Strict):
     url: str = "sqlite:///ambassador.db"
 
@@ -102,6 +109,8 @@ class AppConfig(_Strict):
     quiet_hours: QuietHours = Field(default_factory=QuietHours)
     roles: RolesConfig = Field(default_factory=RolesConfig)
     departments: list[str] = Field(default_factory=list)
+    # People's departments by e-mail address; they win over a confirmation in chat (handlers/profile.py).
+    people: list[PersonDepartment] = Field(default_factory=list)
     database: DatabaseConfig = Field(default_factory=DatabaseConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     events: ProcessedEventsConfig = Field(default_factory=ProcessedEventsConfig)
@@ -114,6 +123,20 @@ class AppConfig(_Strict):
     polls: dict[str, Any] = Field(default_factory=dict)
     meetings: dict[str, Any] = Field(default_factory=dict)
     crisis: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("people")
+    @classmethod
+    def _people_departments(cls, v: list[PersonDepartment], info: ValidationInfo) -> list[PersonDepartment]:
+        known = info.data.get("departments") or []
+        seen: dict[str, str] = {}
+        for i, entry in enumerate(v):
+            email = str(entry.email).lower()
+            if known and entry.department not in known:
+                raise ValueError(f"entry {i + 1}: department {entry.department!r} is not one of departments "
+                                 f"({', '.join(known)})")
+            if seen.setdefault(email, entry.department) != entry.department:
+                raise ValueError(f"entry {i + 1}: {email} is named twice with different departments")
+        return v
 
     @field_validator("timezone")
     @classmethod

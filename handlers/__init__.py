@@ -7,7 +7,7 @@ from bot.router import Router
 
 
 def build_router() -> Router:
-    from handlers import ask, content, crisis, feedback, meetings, membership, polls, profile, roles
+    from handlers import ask, content, crisis, feedback, meetings, membership, polls, privacy, profile, roles
     from handlers import help as help_
 
     router = Router()
@@ -15,6 +15,6 @@ def build_router() -> Router:
     from bot import files
 
     router.texts(files.TEXTS)  # the file-link card, sent by the core for any capability
-    for module in (help_, membership, profile, roles, ask, crisis, content, polls, feedback, meetings):
+    for module in (help_, membership, profile, roles, ask, crisis, content, polls, feedback, meetings, privacy):
         module.register(router)
     return router

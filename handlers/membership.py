@@ -6,13 +6,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func, update
 from sqlmodel import select
 
 from bot.core import Context, role_titles
 from bot.messages import Button, Field, Incoming, Reply
 from bot.router import EMPLOYEE, Router
-from storage.models import Consent, ConversationRef, Identity, Person, ProgramEvent, utcnow
+from storage.models import (
+    Consent,
+    ConversationRef,
+    Identity,
+    InboundTask,
+    Person,
+    ProgramEvent,
+    RoleGrant,
+    utcnow,
+)
 
 TEXTS = {
     "join.desc": {"en": "join the ambassador program (voluntary)", "de": "dem Botschafterprogramm beitreten (freiwillig)"},
@@ -88,6 +97,15 @@ TEXTS = {
     "status.timezone": {"en": "Time zone", "de": "Zeitzone"},
     "status.quiet": {"en": "Quiet hours", "de": "Ruhezeiten"},
     "status.department": {"en": "Department", "de": "Abteilung"},
+    "status.guest": {
+        "en": "guest: no access to the ambassador program (it is for employees only)",
+        "de": "Gast: kein Zugang zum Botschafterprogramm (es ist nur für Beschäftigte)",
+    },
+    "status.unverified": {
+        "en": "not known yet: the chat platform has not told me who you are, so no program access for now",
+        "de": {"du": "noch unbekannt: Die Chat-Plattform hat mir noch nicht gesagt, wer du bist, daher vorerst kein Programmzugang",
+               "sie": "noch unbekannt: Die Chat-Plattform hat mir noch nicht gesagt, wer Sie sind, daher vorerst kein Programmzugang"},
+    },
     "status.auto": {"en": "automatic", "de": "automatisch"},
     "mydata.title": {"en": "Everything stored about you", "de": {"du": "Alles, was über dich gespeichert ist", "sie": "Alles, was über Sie gespeichert ist"}},
     "mydata.intro": {
@@ -103,6 +121,17 @@ TEXTS = {
     "mydata.withdrawn": {"en": ", withdrawn on {date}", "de": ", widerrufen am {date}"},
     "mydata.events": {"en": "Program events", "de": "Programm-Ereignisse"},
     "mydata.pseudonym": {"en": "Pseudonym in figures", "de": "Pseudonym in Statistiken"},
+    "mydata.known": {"en": "Known to the bot", "de": "Dem Bot bekannt"},
+    "mydata.known_line": {"en": "since {created}; account last checked with the platform {checked}; joined {joined}; left {left}",
+                          "de": "seit {created}; Konto zuletzt bei der Plattform geprüft {checked}; beigetreten {joined}; ausgetreten {left}"},
+    "mydata.department_proposed": {"en": "Department proposed (not confirmed)", "de": "Vorgeschlagene Abteilung (nicht bestätigt)"},
+    "mydata.conversations": {"en": "Stored chat addresses (to write to you)", "de": {"du": "Gespeicherte Chat-Adressen (um dir zu schreiben)", "sie": "Gespeicherte Chat-Adressen (um Ihnen zu schreiben)"}},
+    "mydata.grants": {"en": "Roles given or taken in chat", "de": "Im Chat gegebene oder genommene Rollen"},
+    "mydata.grant_line": {"en": "{role}{dept} {state} on {date}", "de": "{role}{dept} {state} am {date}"},
+    "mydata.granted": {"en": "given", "de": "gegeben"},
+    "mydata.revoked": {"en": "taken", "de": "genommen"},
+    "mydata.grants_made": {"en": "Role changes you made", "de": {"du": "Rollenänderungen durch dich", "sie": "Rollenänderungen durch Sie"}},
+    "mydata.pending": {"en": "Messages from you still being worked on", "de": {"du": "Nachrichten von dir in Bearbeitung", "sie": "Nachrichten von Ihnen in Bearbeitung"}},
     "mydata.none": {"en": "none", "de": "keine"},
     "forget.confirm_text": {
         "en": "This deletes your name, e-mail address, chat accounts, settings and consents, and ends your membership. "
@@ -206,6 +235,12 @@ async def leave(ctx: Context, msg: Incoming) -> Reply:
 
 
 def _role_list(ctx: Context) -> str:
+    # A guest (or someone the platform has not vouched for yet) has no role at all: saying
+    # "employee" would promise program access they do not have.
+    if ctx.person.is_guest:
+        return ctx.t("status.guest")
+    if not ctx.roles:
+        return ctx.t("status.unverified")
     return role_titles(ctx.roles, ctx.t, ctx.departments)
 
 
@@ -239,6 +274,16 @@ async def my_data(ctx: Context, msg: Incoming) -> Reply:
         identities = (await s.exec(select(Identity).where(Identity.person_id == p.id))).all()
         consents = (await s.exec(select(Consent).where(Consent.person_id == p.id).order_by(Consent.given_at))).all()
         events = (await s.exec(select(ProgramEvent).where(ProgramEvent.person_id == p.id).order_by(ProgramEvent.at))).all()
+        accounts = {(i.platform, i.user_id) for i in identities}
+        conversations = [c for c in (await s.exec(select(ConversationRef).where(
+            ConversationRef.user_id.in_([u for _, u in accounts] or [""])))).all() if (c.platform, c.user_id) in accounts]
+        email = (p.email or "").lower()
+        grants = (await s.exec(select(RoleGrant).where(func.lower(RoleGrant.email) == email)
+                               .order_by(RoleGrant.changed_at))).all() if email else []
+        grants_made = (await s.exec(select(func.count()).select_from(RoleGrant)
+                                    .where(func.lower(RoleGrant.changed_by) == email))).one() if email else 0
+        pending = sum(1 for task in (await s.exec(select(InboundTask).where(InboundTask.status == "pending"))).all()
+                      if (task.platform, (task.payload or {}).get("user_id")) in accounts)
     consent_lines = [
         t("mydata.consent_line", version=c.notice_version, given=fmt_date(c.given_at, lang),
           withdrawn=t("mydata.withdrawn", date=fmt_date(c.withdrawn_at, lang)) if c.withdrawn_at else "")
@@ -250,12 +295,24 @@ async def my_data(ctx: Context, msg: Incoming) -> Reply:
         Field(t("mydata.name"), p.display_name or "-"),
         Field(t("mydata.email"), p.email or "-"),
         Field(t("mydata.accounts"), ", ".join(f"{i.platform} {i.user_id}" for i in identities)),
+        Field(t("mydata.conversations"), ", ".join(
+            f"{c.platform} {c.conversation_id} ({fmt_date(c.updated_at, lang)})" for c in conversations) or t("mydata.none")),
         Field(t("status.department"), p.department or "-"),
+        Field(t("mydata.department_proposed"), p.department_proposed or "-"),
         Field(t("status.membership"), membership),
+        Field(t("mydata.known"), t("mydata.known_line", created=fmt_date(p.created_at, lang),
+                                   checked=fmt_date(p.profile_checked_at, lang), joined=fmt_date(p.joined_at, lang),
+                                   left=fmt_date(p.left_at, lang))),
         Field(t("status.roles"), _role_list(ctx)),
         *_settings_fields(ctx),
         Field(t("mydata.consents"), "; ".join(consent_lines) or t("mydata.none")),
         Field(t("mydata.events"), "; ".join(event_lines) or t("mydata.none")),
+        Field(t("mydata.grants"), "; ".join(
+            t("mydata.grant_line", role=t(f"role1.{g.role}"), dept=f" ({g.department})" if g.department else "",
+              state=t("mydata.granted" if g.granted else "mydata.revoked"), date=fmt_date(g.changed_at, lang))
+            for g in grants) or t("mydata.none")),
+        Field(t("mydata.grants_made"), str(grants_made)),
+        Field(t("mydata.pending"), str(pending)),
         Field(t("mydata.pseudonym"), p.pseudonym),
     ]
     for provider in ctx.core.router.data_providers:
@@ -288,12 +345,27 @@ async def forget_confirm(ctx: Context, msg: Incoming) -> Reply:
             for e in events:
                 e.person_id = None
             await s.execute(delete(Consent).where(Consent.person_id == person.id))
-            for ident in (await s.exec(select(Identity).where(Identity.person_id == person.id))).all():
-                await s.execute(delete(ConversationRef).where(ConversationRef.platform == ident.platform,
-                                                              ConversationRef.user_id == ident.user_id))
+            email = (person.email or "").lower()
+            if email:
+                # Roles given to the person go; roles the person gave keep who gave them as a pseudonym.
+                await s.execute(delete(RoleGrant).where(func.lower(RoleGrant.email) == email))
+                await s.execute(update(RoleGrant).where(func.lower(RoleGrant.changed_by) == email)
+                                .values(changed_by=person.pseudonym))
+            accounts = {(i.platform, i.user_id)
+                        for i in (await s.exec(select(Identity).where(Identity.person_id == person.id))).all()}
+            for platform, user_id in accounts:
+                await s.execute(delete(ConversationRef).where(ConversationRef.platform == platform,
+                                                              ConversationRef.user_id == user_id))
+            # Work accepted from the person and not finished (this very message among it) carries their
+            # platform id, profile and words; finished work keeps none (bot/core.py empties it).
+            for task in (await s.exec(select(InboundTask).where(InboundTask.status == "pending"))).all():
+                if (task.platform, (task.payload or {}).get("user_id")) in accounts:
+                    await s.delete(task)
             await s.execute(delete(Identity).where(Identity.person_id == person.id))
             await s.delete(person)
             await s.commit()
+    # Deleted rows must not linger in the database file (SQLite: secure_delete, WAL checkpoint).
+    await ctx.db.scrub()
     return Reply(text=ctx.t("forget.done"))
 
 

@@ -34,6 +34,8 @@ TEXTS = {
     },
     "role.added": {"en": "{email} is now {role}{dept}.", "de": "{email} ist jetzt {role}{dept}."},
     "role.removed": {"en": "{email} is no longer {role}{dept}.", "de": "{email} ist nicht mehr {role}{dept}."},
+    "role.not_held": {"en": "{email} is not {role}{dept}, so there is nothing to remove; nothing changed.",
+                      "de": "{email} ist nicht {role}{dept}, es gibt also nichts zu entfernen; nichts wurde geändert."},
 }
 
 _ROLE_WORDS = {
@@ -112,6 +114,8 @@ async def role(ctx: Context, msg: Incoming) -> Reply:
         dept = match or dept
     else:
         dept = ""
+    if not grant and email not in (await effective_roles(ctx)).get((role_name, dept), set()):
+        return Reply(text=t("role.not_held", email=email, role=t(f"role1.{role_name}"), dept=f" ({dept})" if dept else ""))
     async with ctx.db.session() as s:
         row = (
             await s.exec(select(RoleGrant).where(RoleGrant.email == email, RoleGrant.role == role_name,

@@ -137,6 +137,24 @@ class Database:
                 row.fingerprint = fingerprint
             await s.commit()
 
+    async def scrub(self) -> None:
+        """After a deletion ("forget me"): deleted rows leave the database file.
+
+        SQLite zeroes deleted content (``secure_delete``, set on every connection), but the
+        write-ahead log still holds the pages as they were until a checkpoint copies them back;
+        TRUNCATE then empties the log file. PostgreSQL keeps dead row versions until VACUUM
+        (docs/operations.md, "Forgetting a person"); nothing is done there.
+        """
+        if not self.is_sqlite:
+            return
+        for _ in range(20):
+            async with self.engine.connect() as conn:
+                busy = (await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")).first()
+            if busy is None or not busy[0]:
+                return
+            await asyncio.sleep(0.05)  # a reader holds an old snapshot: try again shortly
+        log.warning("write-ahead log not checkpointed after a deletion; the next checkpoint clears it")
+
     async def upgrade(self) -> None:
         """Create or migrate the schema to the newest revision."""
         await asyncio.to_thread(upgrade_schema, self.sync_url)
@@ -153,6 +171,8 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA busy_timeout=30000")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")
+    # Deleted content is overwritten with zeros, so a forgotten person is not left in free pages.
+    cur.execute("PRAGMA secure_delete=ON")
     cur.close()
 
 

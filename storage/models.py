@@ -32,7 +32,11 @@ class Person(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     email: str | None = Field(default=None, index=True, unique=True)
     display_name: str | None = None
+    # The CONFIRMED department: department-only polls and results open with it. It comes from
+    # app.yaml (``people``, ``roles.communicators``), the comms lead or the department's
+    # communicator; what a person says of themself is only ``department_proposed`` (migration 0004).
     department: str | None = None
+    department_proposed: str | None = None
     language: str | None = None  # None: detect, else 'de' / 'en'
     timezone: str | None = None
     quiet_start: str | None = None
@@ -78,6 +82,7 @@ class RoleGrant(SQLModel, table=True):
     role: str
     department: str = ""
     granted: bool = True
+    # The e-mail address of who changed it; their pseudonym once they said "forget me".
     changed_by: str | None = None
     changed_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True)))
 
