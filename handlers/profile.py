@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from bot.core import Context, Core, DeliveryError
 from bot.i18n import normalize_language
-from bot.messages import Button, Field, Incoming, Reply
+from bot.messages import Button, Field, Incoming, Reply, button_id
 from bot.router import COMMUNICATOR, LEAD, Router
 from storage.models import Person, ProgramEvent
 
@@ -389,10 +389,7 @@ async def department_confirm(ctx: Context, msg: Incoming) -> Reply:
 
 
 def _button_target(msg: Incoming) -> tuple[int | None, str | None]:
-    try:
-        pid = int(msg.values.get("person"))
-    except (TypeError, ValueError):
-        pid = None
+    pid = button_id(msg.values.get("person"))  # Infinity, 2**80, a bool: not a person's id
     dept = msg.values.get("department")
     return pid, dept if isinstance(dept, str) else None
 

@@ -39,6 +39,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from bot.core import Core
+from bot.keys import ProgramKey
 from bot.scheduler import Scheduler
 from bot.slack import SlackAdapter
 from bot.web import CORE_KEY, SCHEDULER_KEY, create_app
@@ -312,6 +313,15 @@ async def timed(awaitable: Any) -> tuple[Any, float]:
     return result, time.monotonic() - started
 
 
+def kept_id(core: Any, event_id: str) -> str:
+    """How a Slack event id is kept to drop retries: a keyed hash (docs/security.md)."""
+    return core.settings.key.digest("events", f"slack:{event_id}")
+
+
+def kept_id_of(key: Any, event_id: str) -> str:
+    return key.digest("events", f"slack:{event_id}")
+
+
 async def eventually(check: Callable[[], Any], within: float = 5.0) -> Any:
     """Until ``check`` (a function, or one returning an awaitable) gives something true; real time,
     for work that waits for a restored database or another process."""
@@ -425,7 +435,8 @@ async def test_a_database_cut_refuses_work_fast_and_after_it_everything_complete
     assert await bot.count(CrisisReport) == 1
     assert await bot.count(PollBallot) == 1
     assert await bot.count(InboundTask, InboundTask.status != "done") == 0
-    assert await bot.count(ProcessedEvent, ProcessedEvent.key.in_(["slack:EvCUT1", "slack:EvCUT2"])) == 2
+    kept = [bot.core.settings.key.digest("events", k) for k in ("slack:EvCUT1", "slack:EvCUT2")]
+    assert await bot.count(ProcessedEvent, ProcessedEvent.key.in_(kept)) == 2
     assert await bot.healthz() == 200
 
     # The database unreachable the slow way (connections open, nothing answers): the connect
@@ -514,7 +525,7 @@ async def test_a_database_cut_in_the_middle_of_work_loses_nothing_and_repeats_no
     bot.clock.move(seconds=61)  # the accepting process's hold on it runs out
     await bot.job("inbound-recovery")
     assert sum("What I can do" in t for t in texts(fake, dm_of(EMPLOYEE))) == 1
-    assert await bot.count(InboundTask, InboundTask.event_key == "EvMID1", InboundTask.status == "done") == 1
+    assert await bot.count(InboundTask, InboundTask.event_key == kept_id(bot.core, "EvMID1"), InboundTask.status == "done") == 1
 
     # (b) The answer reached Slack, then the database went before it was marked done.
     seen = len(fake.posted(dm_of(EMPLOYEE)))
@@ -523,7 +534,7 @@ async def test_a_database_cut_in_the_middle_of_work_loses_nothing_and_repeats_no
     await asyncio.wait_for(restored.wait(), 5)
     bot.fake.then.clear()
     # Marked done as soon as the database is back, well within the lease: recovery leaves it alone.
-    await eventually(lambda: bot.count(InboundTask, InboundTask.event_key == "EvMID2", InboundTask.status == "done"))
+    await eventually(lambda: bot.count(InboundTask, InboundTask.event_key == kept_id(bot.core, "EvMID2"), InboundTask.status == "done"))
     bot.clock.move(seconds=61)
     await bot.job("inbound-recovery")
     await bot.slack.settled()
@@ -886,6 +897,9 @@ def calls_to(fake: FaultySlack, channel: str) -> int:
     return sum(c.method == "chat.postMessage" and c.params.get("channel") == channel for c in fake.calls)
 
 
+REPLICA_SECRET = "test-secret-for-the-replicas-0123456789"
+
+
 @pytest.fixture
 async def replicas(pg_url, fake, tmp_path):
     from storage.db import Database
@@ -893,7 +907,7 @@ async def replicas(pg_url, fake, tmp_path):
     db = Database(pg_url)
     await db.upgrade()  # as a deployment's `ambassador db upgrade`; each replica checks again on start
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "Microsoft", "AMBASSADOR_"))}
-    env.update(DATABASE_URL=pg_url, AMBASSADOR_CONFIG=str(ROOT / "app.yaml"), AMBASSADOR_SECRET="test-secret",
+    env.update(DATABASE_URL=pg_url, AMBASSADOR_CONFIG=str(ROOT / "app.yaml"), AMBASSADOR_SECRET=REPLICA_SECRET,
                AMBASSADOR_TEST_TIMINGS=json.dumps(TIMINGS), PYTHONPATH=str(ROOT), LOG_LEVEL="INFO",
                **slack_env(fake))
     started = [Replica(name, env, tmp_path) for name in ("A", "B")]
@@ -926,7 +940,7 @@ async def test_a_replica_killed_mid_work_is_replaced_and_everything_happens_once
         fake.stall("chat.postMessage", 120, takes_effect=False, channel=lead_dm)
         assert await a.event(session, dm_event(EMPLOYEE, TRUCK), "EvKILL1") == 200
         await eventually(lambda: posted_with(fake, employee_dm, "Report K-2026-0001 received"), 15)
-        await eventually(lambda: count(InboundTask, InboundTask.event_key == "EvKILL1",
+        await eventually(lambda: count(InboundTask, InboundTask.event_key == kept_id_of(ProgramKey(REPLICA_SECRET.encode()), "EvKILL1"),
                                        InboundTask.status == "done"), 10)
         # The lead's DM had one message already ("From now on I write to you in English."): the alert is the 2nd.
         await eventually(lambda: calls_to(fake, lead_dm) == 2, 10)

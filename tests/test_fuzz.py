@@ -111,6 +111,7 @@ ACTIONS = [
     "content.form.submit",
     "crisis.report", "crisis.severity", "crisis.add", "crisis.ack", "crisis.resolve", "crisis.handover",
     "feedback.start", "feedback.submit", "feedback.anonymize",
+    "department.confirm", "department.decline",
     "join.start", "join.confirm", "join.cancel",
     "forget.start", "forget.confirm", "forget.cancel",
     "poll.vote", "poll.pick",
@@ -119,7 +120,7 @@ ACTIONS = [
 # The keys buttons carry (handlers read them from Incoming.values).
 VALUE_KEYS = [
     "_lang", "notice_version", "i", "d", "l", "f", "a", "q", "r", "ref", "severity", "note", "no_note",
-    "to", "value", "poll", "o", "id", "context", "text", "permalink", "_choice",
+    "to", "value", "poll", "o", "id", "context", "text", "permalink", "_choice", "person", "department",
 ]  # fmt: skip
 
 COMMANDS = [
@@ -224,6 +225,7 @@ ACTION_VALUES = {
     "crisis.ack": ["ref"], "crisis.resolve": ["ref", "note", "no_note"], "crisis.handover": ["ref", "to", "value"],
     "feedback.start": ["context"], "feedback.submit": ["text", "kind", "name", "context"],
     "feedback.anonymize": ["id"],
+    "department.confirm": ["person", "department"], "department.decline": ["person", "department"],
     "join.start": [], "join.confirm": ["notice_version"], "join.cancel": [],
     "forget.start": [], "forget.confirm": [], "forget.cancel": [],
     "poll.vote": ["poll", "o"], "poll.pick": ["value", "poll", "o"],
