@@ -106,7 +106,7 @@ class AppConfig(_Strict):
     program: ProgramConfig = Field(default_factory=ProgramConfig)
     language: LanguageConfig = Field(default_factory=LanguageConfig)
     timezone: str = "Europe/Berlin"
-    quiet_hours: QuietHours = Field(default_factory=QuietHours)
+    quiet_hours: QuietHours = Field(default_factory=QuietHours)  # "off": none (an empty window)
     roles: RolesConfig = Field(default_factory=RolesConfig)
     departments: list[str] = Field(default_factory=list)
     # People's departments by e-mail address; they win over a confirmation in chat (handlers/profile.py).
@@ -136,6 +136,14 @@ class AppConfig(_Strict):
                                  f"({', '.join(known)})")
             if seen.setdefault(email, entry.department) != entry.department:
                 raise ValueError(f"entry {i + 1}: {email} is named twice with different departments")
+        return v
+
+    @field_validator("quiet_hours", mode="before")
+    @classmethod
+    def _quiet_off(cls, v: Any) -> Any:
+        # YAML reads a bare off as false: both mean no quiet hours, a window that ends where it starts.
+        if v is False or (isinstance(v, str) and v.strip().lower() in ("off", "aus", "none")):
+            return {"start": "00:00", "end": "00:00"}
         return v
 
     @field_validator("timezone")

@@ -107,6 +107,8 @@ TEXTS = {
                "sie": "noch unbekannt: Die Chat-Plattform hat mir noch nicht gesagt, wer Sie sind, daher vorerst kein Programmzugang"},
     },
     "status.auto": {"en": "automatic", "de": "automatisch"},
+    "status.quiet_off": {"en": "none", "de": "keine"},
+    "status.quiet_company": {"en": "{start}–{end} (the company's)", "de": "{start}–{end} (die des Unternehmens)"},
     "mydata.title": {"en": "Everything stored about you", "de": {"du": "Alles, was über dich gespeichert ist", "sie": "Alles, was über Sie gespeichert ist"}},
     "mydata.intro": {
         "en": "This is all the bot keeps about you. *forget me* deletes it.",
@@ -248,7 +250,14 @@ def _settings_fields(ctx: Context) -> list[Field]:
     t = ctx.t
     p = ctx.person
     app = ctx.settings.app
-    quiet = f"{p.quiet_start}–{p.quiet_end}" if p.quiet_start else f"{app.quiet_hours.start}–{app.quiet_hours.end}"
+    if p.quiet_start and p.quiet_start == p.quiet_end:
+        quiet = t("status.quiet_off")
+    elif p.quiet_start:
+        quiet = f"{p.quiet_start}–{p.quiet_end}"
+    elif app.quiet_hours.start == app.quiet_hours.end:
+        quiet = t("status.quiet_off")
+    else:
+        quiet = t("status.quiet_company", start=app.quiet_hours.start, end=app.quiet_hours.end)
     return [
         Field(t("status.language"), p.language or t("status.auto")),
         Field(t("status.timezone"), p.timezone or app.timezone),

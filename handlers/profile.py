@@ -17,6 +17,9 @@ from storage.models import Person, ProgramEvent
 
 log = logging.getLogger(__name__)
 
+# Stored as start and end of a person's quiet hours for "off": an empty window.
+NO_QUIET_HOURS = "00:00"
+
 TEXTS = {
     "language.desc": {"en": "set your language (de, en or auto)", "de": {"du": "deine Sprache festlegen (de, en oder auto)", "sie": "Ihre Sprache festlegen (de, en oder auto)"}},
     "language.usage": {"en": "language de|en|auto", "de": "sprache de|en|auto"},
@@ -39,13 +42,16 @@ TEXTS = {
                "sie": "„{value}“ ist keine Zeitzone, die ich kenne. Nutzen Sie einen Namen wie Europe/Berlin oder America/New_York."},
     },
     "quiet.desc": {"en": "set your quiet hours (no nudges then)", "de": {"du": "deine Ruhezeiten festlegen (dann keine Erinnerungen)", "sie": "Ihre Ruhezeiten festlegen (dann keine Erinnerungen)"}},
-    "quiet.usage": {"en": "quiet hours 20:00-08:00|off", "de": "ruhezeiten 20:00-08:00|aus"},
+    "quiet.usage": {"en": "quiet hours 20:00-08:00|off|default", "de": "ruhezeiten 20:00-08:00|aus|standard"},
+    "quiet.off": {"en": "No quiet hours for you from now on: nudges may come at any time of day. *quiet hours default* brings back the company's ({start}–{end}).",
+                  "de": {"du": "Ab jetzt hast du keine Ruhezeiten: Erinnerungen können zu jeder Tageszeit kommen. *ruhezeiten standard* holt die des Unternehmens zurück ({start}–{end}).",
+                         "sie": "Ab jetzt haben Sie keine Ruhezeiten: Erinnerungen können zu jeder Tageszeit kommen. *ruhezeiten standard* holt die des Unternehmens zurück ({start}–{end})."}},
     "quiet.set": {"en": "No nudges between {start} and {end} from now on.", "de": "Ab jetzt keine Erinnerungen zwischen {start} und {end}."},
     "quiet.default": {"en": "Your quiet hours are back to the company's default ({start}–{end}).", "de": {"du": "Deine Ruhezeiten sind wieder die des Unternehmens ({start}–{end}).", "sie": "Ihre Ruhezeiten sind wieder die des Unternehmens ({start}–{end})."}},
     "quiet.bad": {
-        "en": "Write the quiet hours as start-end in 24-hour time, for example *quiet hours 20:00-08:00*, or *quiet hours off*.",
-        "de": {"du": "Schreib die Ruhezeiten als Beginn-Ende im 24-Stunden-Format, zum Beispiel *ruhezeiten 20:00-08:00*, oder *ruhezeiten aus*.",
-               "sie": "Schreiben Sie die Ruhezeiten als Beginn-Ende im 24-Stunden-Format, zum Beispiel *ruhezeiten 20:00-08:00*, oder *ruhezeiten aus*."},
+        "en": "Write the quiet hours as start-end in 24-hour time, for example *quiet hours 20:00-08:00*, or *quiet hours off* (none), or *quiet hours default* (the company's).",
+        "de": {"du": "Schreib die Ruhezeiten als Beginn-Ende im 24-Stunden-Format, zum Beispiel *ruhezeiten 20:00-08:00*, oder *ruhezeiten aus* (keine), oder *ruhezeiten standard* (die des Unternehmens).",
+               "sie": "Schreiben Sie die Ruhezeiten als Beginn-Ende im 24-Stunden-Format, zum Beispiel *ruhezeiten 20:00-08:00*, oder *ruhezeiten aus* (keine), oder *ruhezeiten standard* (die des Unternehmens)."},
     },
 }
 
@@ -196,9 +202,13 @@ async def timezone(ctx: Context, msg: Incoming) -> Reply:
 async def quiet_hours(ctx: Context, msg: Incoming) -> Reply:
     arg = ctx.args.strip().lower()
     app = ctx.settings.app
-    if arg in ("off", "aus", "default", "standard"):
+    if arg in ("default", "standard", "company", "unternehmen"):
         await _update(ctx, quiet_start=None, quiet_end=None)
         return Reply(text=ctx.t("quiet.default", start=app.quiet_hours.start, end=app.quiet_hours.end))
+    if arg in ("off", "aus", "none", "keine"):
+        # A window that ends where it starts holds no time: no quiet hours at all.
+        await _update(ctx, quiet_start=NO_QUIET_HOURS, quiet_end=NO_QUIET_HOURS)
+        return Reply(text=ctx.t("quiet.off", start=app.quiet_hours.start, end=app.quiet_hours.end))
     m = _RANGE.match(arg)
     if not m:
         return Reply(text=ctx.t("quiet.bad"))

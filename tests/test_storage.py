@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 from sqlalchemy import func
 from sqlmodel import select
@@ -346,7 +347,20 @@ async def test_personal_settings_are_stored_and_answered_in_the_askers_language(
     assert (person.language, person.timezone, person.quiet_start, person.quiet_end) == (
         "de", "America/New_York", "21:00", "07:30")  # the bad values changed nothing
     assert (await say("language en")) == "From now on I write to you in English."
-    assert (await say("quiet hours off")).startswith("Your quiet hours are back to the company's default")
+    assert (await say("quiet hours default")).startswith("Your quiet hours are back to the company's default")
     async with core.db.session() as s:
         person = await s.get(Person, person.id)
     assert (person.language, person.quiet_start, person.quiet_end) == ("en", None, None)
+    # "off" means off: no quiet hours for this person, not the company's.
+    assert (await say("quiet hours off")).startswith("No quiet hours for you from now on")
+    async with core.db.session() as s:
+        person = await s.get(Person, person.id)
+    from handlers.content import quiet_until
+
+    night = datetime(2026, 11, 2, 5, 30, tzinfo=UTC)  # 00:30 in New York, inside the company's 20:00-08:00
+    assert quiet_until(person, core.settings, night) is None
+    assert "Quiet hours: none" in await say("status")
+    await say("quiet hours default")
+    async with core.db.session() as s:
+        person = await s.get(Person, person.id)
+    assert quiet_until(person, core.settings, night) is not None
