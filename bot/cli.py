@@ -100,13 +100,25 @@ def cmd_chat(args: argparse.Namespace) -> int:
         try:
             await core.db.upgrade()
             await core.db.check_key(settings.key.fingerprint())
-            await Shell(core, email, lang=getattr(args, "lang", None)).run()
+            await Shell(core, email, lang=getattr(args, "lang", None) or terminal_language()).run()
             await _finish_background_work()
         finally:
             await core.db.dispose()
 
     asyncio.run(main())
     return 0
+
+
+def terminal_language() -> str | None:
+    """The terminal's own language (LC_ALL, LC_MESSAGES, LANG: de_DE.UTF-8 -> de), so the welcome and
+    the first answers agree with what the person reads elsewhere; None where it is neither German
+    nor English (the program's default language then)."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            code = value.split("_")[0].split(".")[0].lower()
+            return code if code in ("de", "en") else None
+    return None
 
 
 BACKGROUND_GRACE = 10.0  # seconds the terminal chat waits on quitting for work started after an answer

@@ -853,7 +853,11 @@ class Core:
                 # The platform could not tell us who this is yet (a failed lookup):
                 # no employee-only command until it can.
                 return [Reply(text=t("core.unverified"), private=True)]
-            key = "core.guest_refused" if person.is_guest else "core.role_refused"
+            if person.is_guest:
+                key = "core.guest_refused_button" if incoming.action_id else "core.guest_refused"
+            else:
+                key = "core.role_refused_button" if incoming.action_id else "core.role_refused"
+            # A button has no command word a person would know: it is named by what it is.
             return [Reply(text=t(key, command=_command_word(match.route, t.lang), roles=_role_names(match.route, t)))]
         result = await match.route.handler(ctx, incoming)
         replies = [] if result is None else result if isinstance(result, list) else [result]
@@ -1023,6 +1027,15 @@ CORE_TEXTS = {
         "en": "Only {roles} can use “{command}”. If you think you should, ask the comms lead.",
         "de": {"du": "„{command}“ dürfen nur {roles} verwenden. Wenn du meinst, dass du es brauchst, frag die Kommunikationsleitung.",
                "sie": "„{command}“ dürfen nur {roles} verwenden. Wenn Sie meinen, dass Sie es brauchen, wenden Sie sich an die Kommunikationsleitung."},
+    },
+    "core.role_refused_button": {
+        "en": "Only {roles} can use this button. If you think you should, ask the comms lead.",
+        "de": {"du": "Diesen Knopf dürfen nur {roles} verwenden. Wenn du meinst, dass du ihn brauchst, frag die Kommunikationsleitung.",
+               "sie": "Diesen Knopf dürfen nur {roles} verwenden. Wenn Sie meinen, dass Sie ihn brauchen, wenden Sie sich an die Kommunikationsleitung."},
+    },
+    "core.guest_refused_button": {
+        "en": "Guests and people from other organisations can't use this button: the ambassador program is for employees only.",
+        "de": "Gäste und Personen aus anderen Organisationen können diesen Knopf nicht verwenden: Das Botschafterprogramm ist nur für Beschäftigte.",
     },
     "core.guest_refused": {
         "en": "Guests and people from other organisations can't use “{command}”: the ambassador program is for employees only.",

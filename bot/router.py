@@ -81,6 +81,9 @@ class Router:
         self.data_providers: list[DataProvider] = []
         self.forget_hooks: list[ForgetHook] = []
         self.answer_guards: list[AnswerGuard] = []
+        # Lines for `help` that are no command of their own (a command's sub-commands): (usage key,
+        # description key, the roles that see it).
+        self.help_entries: list[tuple[str, str, frozenset[str]]] = []
         # Validators of the capabilities' app.yaml sections; `ambassador run`,
         # `chat` and `config check` run them all, so a bad section stops the start.
         self.config_checks: list[Callable[[Any], object]] = []

@@ -194,6 +194,12 @@ def program_tz(settings: Settings) -> ZoneInfo:
 
 TEXTS: dict[str, Any] = {
     "content.desc": {"en": "the content queue: add, list, retire", "de": "die Inhalte-Warteschlange: hinzufügen, auflisten, zurückziehen"},
+    "content.approve.desc": {"en": "approve an item waiting for you", "de": "einen wartenden Inhalt freigeben"},
+    "content.approve.usage": {"en": "content approve NUMBER", "de": "inhalt freigeben NUMMER"},
+    "content.reject.desc": {"en": "reject an item, with a reason for its author", "de": "einen Inhalt ablehnen, mit Grund für die Person"},
+    "content.reject.usage": {"en": "content reject NUMBER [REASON]", "de": "inhalt ablehnen NUMMER [GRUND]"},
+    "content.reason.desc": {"en": "give the reason for a rejection made with the button", "de": "den Grund zu einer Ablehnung per Knopf nachreichen"},
+    "content.reason.usage": {"en": "content reason NUMBER REASON", "de": "inhalt grund NUMMER GRUND"},
     "content.add.desc": {"en": "add shareable content", "de": "teilbaren Inhalt hinzufügen"},
     "content.add.usage": {"en": "content add url: … title: … en: … de: …", "de": "inhalt neu url: … titel: … de: … en: …"},
     "content.list.desc": {"en": "the content queue with its status", "de": "die Inhalte mit ihrem Status"},
@@ -344,6 +350,10 @@ TEXTS: dict[str, Any] = {
         "en": "Item #{id} belongs to another department; only its communicators or the comms lead can change it.",
         "de": "Inhalt #{id} gehört zu einer anderen Abteilung; ändern können ihn nur deren Kommunikator*innen oder die Kommunikationsleitung.",
     },
+    "content.not_yours_all": {
+        "en": "Item #{id} is not one department's (it goes to all members or the core group): only the comms lead or the backup can change it.",
+        "de": "Inhalt #{id} gehört keiner Abteilung (er geht an alle Mitglieder oder die Kerngruppe): Ändern können ihn nur die Kommunikationsleitung oder ihre Vertretung.",
+    },
     "content.retired": {"en": "Retired #{id} “{title}”: it is not sent any more.", "de": "#{id} „{title}“ zurückgezogen: Er wird nicht mehr verschickt."},
     "content.already_retired": {"en": "#{id} was retired already.", "de": "#{id} war schon zurückgezogen."},
     # approval
@@ -369,6 +379,18 @@ TEXTS: dict[str, Any] = {
                "sie": "Ihr Inhalt #{id} „{title}“ wurde nicht freigegeben.{note}"},
     },
     "content.approval.note": {"en": " Note: {note}", "de": " Hinweis: {note}"},
+    "content.approval.reason_hint": {"en": "To tell the author why, write *content reason {id} WHY*.",
+                                     "de": {"du": "Um der Person den Grund zu sagen, schreib *inhalt grund {id} WARUM*.",
+                                            "sie": "Um der Person den Grund zu sagen, schreiben Sie *inhalt grund {id} WARUM*."}},
+    "content.approval.reason_set": {"en": "The note on #{id} is saved; its author has it.",
+                                    "de": "Der Hinweis zu #{id} ist gespeichert; die Person hat ihn bekommen."},
+    "content.approval.reason_not_rejected": {"en": "#{id} is not rejected: a reason goes with a rejection.",
+                                             "de": "#{id} ist nicht abgelehnt: Ein Grund gehört zu einer Ablehnung."},
+    "content.approval.told_reason": {
+        "en": "Why your item #{id} “{title}” was not approved: {note}",
+        "de": {"du": "Warum dein Inhalt #{id} „{title}“ nicht freigegeben wurde: {note}",
+               "sie": "Warum Ihr Inhalt #{id} „{title}“ nicht freigegeben wurde: {note}"},
+    },
     # the nudge
     "content.nudge.title": {"en": "Something to share this week", "de": "Diese Woche zum Teilen"},
     "content.nudge.intro": {
@@ -1035,7 +1057,7 @@ async def content_list(ctx: Context, msg: Incoming) -> Reply:
     for item in shown:
         sent, shared, clicks = stats.get(item.id, (0, 0, 0))
         fields.append(RField(f"#{item.id} {item.title}", t(
-            "content.list.line", status=t(f"content.status.{item.status}"), audience=audience_label(item, t),
+            "content.list.line", status=_status_text(item, t), audience=audience_label(item, t),
             langs=_langs(item), valid=_valid_text(item, t, ctx.settings), shared=shared, sent=sent, clicks=clicks)))
     more = len(items) - len(shown)
     return Reply(title=t("content.list.title"), text="", fields=fields,
@@ -1069,12 +1091,22 @@ async def content_retire(ctx: Context, msg: Incoming) -> Reply:
         if item is None:
             return Reply(text=t("content.no_item", id=number))
         if not _visible(ctx, item):
-            return Reply(text=t("content.not_yours", id=number))
+            # An item for every member is the comms lead's, not another department's.
+            key = "content.not_yours_all" if not item.department else "content.not_yours"
+            return Reply(text=t(key, id=number))
         if item.status == "retired":
             return Reply(text=t("content.already_retired", id=number))
         item.status = "retired"
         await s.commit()
     return Reply(text=t("content.retired", id=item.id, title=item.title))
+
+
+def _status_text(item: ContentItem, t: Translator) -> str:
+    """The item's state; a rejected one with the lead's note, so its author sees why."""
+    status = t(f"content.status.{item.status}")
+    if item.status == "rejected" and item.decision_note:
+        return status + t("content.approval.note", note=item.decision_note)
+    return status
 
 
 async def content_status(ctx: Context, msg: Incoming) -> Reply:
@@ -1210,7 +1242,10 @@ async def _decide(ctx: Context, item_id: int | None, status: str, note: str | No
             except Exception as exc:  # the decision stands; the creator sees it in "content list"
                 log.warning("creator not told about the decision", extra={"item": item.id, "error": str(exc)[:200]})
     key = "content.approval.approved" if status == "approved" else "content.approval.rejected"
-    return Reply(text=t(key, id=item.id, title=item.title, who=who), update=True)
+    text = t(key, id=item.id, title=item.title, who=who)
+    if status == "rejected" and not note:
+        text += " " + t("content.approval.reason_hint", id=item.id)
+    return Reply(text=text, update=True)
 
 
 async def approve_action(ctx: Context, msg: Incoming) -> Reply:
@@ -1223,6 +1258,32 @@ async def reject_action(ctx: Context, msg: Incoming) -> Reply:
 
 async def approve_command(ctx: Context, msg: Incoming) -> Reply:
     return await _decide(ctx, _item_number(ctx.args), "approved")
+
+
+async def reason_command(ctx: Context, msg: Incoming) -> Reply:
+    """The lead's reason for a rejection made with the button: kept on the item, sent to its author."""
+    t = ctx.t
+    number = _item_number(ctx.args)
+    note = re.sub(r"^\s*#?\d+\s*", "", ctx.args).strip()[:500]
+    if number is None or not note:
+        return Reply(text=t("content.approval.reason_hint", id=number or 12))
+    async with ctx.db.session() as s:
+        item = await s.get(ContentItem, number)
+        if item is None:
+            return Reply(text=t("content.no_item", id=number))
+        if item.status != "rejected":
+            return Reply(text=t("content.approval.reason_not_rejected", id=number))
+        item.decision_note = note
+        await s.commit()
+        creator = await s.get(Person, item.created_by_id) if item.created_by_id else None
+    if creator is not None and creator.id != ctx.person.id:
+        ct = ctx.core.translator(creator.language)
+        try:
+            await ctx.core.notify(creator.id, [Reply(text=ct("content.approval.told_reason", id=item.id,
+                                                             title=item.title, note=note))])
+        except Exception as exc:  # the note stands; the author sees it in "content list"
+            log.warning("creator not told the reason", extra={"item": item.id, "error": str(exc)[:200]})
+    return Reply(text=t("content.approval.reason_set", id=number))
 
 
 async def reject_command(ctx: Context, msg: Incoming) -> Reply:
@@ -3028,8 +3089,12 @@ def register(router: Router) -> None:
                    roles=AUTHORS, help_key="content.retire.desc", usage_key="content.retire.usage")(content_retire)
     router.command("content status", en=["content status", "nudge status"], de=["inhalte status", "inhalt status"],
                    roles=AUTHORS, help_key="content.status.desc")(content_status)
-    router.command("content approve", en=["content approve"], de=["inhalt freigeben"], roles=(LEAD, BACKUP), hidden=True)(approve_command)
-    router.command("content reject", en=["content reject"], de=["inhalt ablehnen"], roles=(LEAD, BACKUP), hidden=True)(reject_command)
+    router.command("content approve", en=["content approve"], de=["inhalt freigeben"], roles=(LEAD, BACKUP),
+                   help_key="content.approve.desc", usage_key="content.approve.usage")(approve_command)
+    router.command("content reject", en=["content reject"], de=["inhalt ablehnen"], roles=(LEAD, BACKUP),
+                   help_key="content.reject.desc", usage_key="content.reject.usage")(reject_command)
+    router.command("content reason", en=["content reason"], de=["inhalt grund"], roles=(LEAD, BACKUP),
+                   help_key="content.reason.desc", usage_key="content.reason.usage")(reason_command)
     router.command("nudges", en=["nudges", "nudge"], de=["erinnerungen", "erinnerung"], roles=[MEMBER], personal=True,
                    help_key="content.nudges.desc", usage_key="content.nudges.usage")(nudges)
     router.action("content.form", roles=AUTHORS)(form_action)

@@ -20,7 +20,7 @@ import re
 import time
 import uuid
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -323,13 +323,13 @@ TEXTS = {
     },
     "crisis.receipt_context": {
         "en": "Add details any time: crisis add {ref} TEXT OR LINK. Change the severity with the buttons.",
-        "de": {"du": "Details kannst du jederzeit ergänzen: krise add {ref} TEXT ODER LINK. Die Dringlichkeit änderst du mit den Knöpfen.",
-               "sie": "Details können Sie jederzeit ergänzen: krise add {ref} TEXT ODER LINK. Die Dringlichkeit ändern Sie mit den Knöpfen."},
+        "de": {"du": "Details kannst du jederzeit ergänzen: krise ergänzen {ref} TEXT ODER LINK. Die Dringlichkeit änderst du mit den Knöpfen.",
+               "sie": "Details können Sie jederzeit ergänzen: krise ergänzen {ref} TEXT ODER LINK. Die Dringlichkeit ändern Sie mit den Knöpfen."},
     },
     "crisis.unreadable": {
         "en": "I can't open {names}, but it is stored with the report for comms. One sentence about what happened helps: crisis add {ref} …",
-        "de": {"du": "{names} kann ich nicht öffnen, es ist aber für die Kommunikation bei der Meldung gespeichert. Ein Satz dazu, was passiert ist, hilft: krise add {ref} …",
-               "sie": "{names} kann ich nicht öffnen, es ist aber für die Kommunikation bei der Meldung gespeichert. Ein Satz dazu, was passiert ist, hilft: krise add {ref} …"},
+        "de": {"du": "{names} kann ich nicht öffnen, es ist aber für die Kommunikation bei der Meldung gespeichert. Ein Satz dazu, was passiert ist, hilft: krise ergänzen {ref} …",
+               "sie": "{names} kann ich nicht öffnen, es ist aber für die Kommunikation bei der Meldung gespeichert. Ein Satz dazu, was passiert ist, hilft: krise ergänzen {ref} …"},
     },
     "crisis.no_text": {"en": "(no description)", "de": "(keine Beschreibung)"},
     "crisis.severity": {"en": "Severity", "de": "Dringlichkeit"},
@@ -350,8 +350,8 @@ TEXTS = {
     "crisis.add_button": {"en": "Add details", "de": "Details ergänzen"},
     "crisis.add_how": {
         "en": "Write *crisis add {ref}* and the details or links, for example: crisis add {ref} now also on Instagram https://…",
-        "de": {"du": "Schreib *krise add {ref}* und die Details oder Links, zum Beispiel: krise add {ref} jetzt auch auf Instagram https://…",
-               "sie": "Schreiben Sie *krise add {ref}* und die Details oder Links, zum Beispiel: krise add {ref} jetzt auch auf Instagram https://…"},
+        "de": {"du": "Schreib *krise ergänzen {ref}* und die Details oder Links, zum Beispiel: krise ergänzen {ref} jetzt auch auf Instagram https://…",
+               "sie": "Schreiben Sie *krise ergänzen {ref}* und die Details oder Links, zum Beispiel: krise ergänzen {ref} jetzt auch auf Instagram https://…"},
     },
     "crisis.added": {"en": "Added to {ref}. Thank you.", "de": "Zu {ref} ergänzt. Danke."},
     "crisis.severity_set": {"en": "Severity of {ref} is now *{severity}*.", "de": "Die Dringlichkeit von {ref} ist jetzt *{severity}*."},
@@ -387,17 +387,30 @@ TEXTS = {
     },
     "crisis.alert_how": {
         "en": "Acknowledge with the button in the bot's message in Slack or Teams, or write to the bot: crisis ack {ref}",
-        "de": {"du": "Übernimm die Meldung mit dem Knopf in der Nachricht des Bots in Slack oder Teams, oder schreib dem Bot: krise ack {ref}",
-               "sie": "Übernehmen Sie die Meldung mit dem Knopf in der Nachricht des Bots in Slack oder Teams, oder schreiben Sie dem Bot: krise ack {ref}"},
+        "de": {"du": "Übernimm die Meldung mit dem Knopf in der Nachricht des Bots in Slack oder Teams, oder schreib dem Bot: krise übernehmen {ref}",
+               "sie": "Übernehmen Sie die Meldung mit dem Knopf in der Nachricht des Bots in Slack oder Teams, oder schreiben Sie dem Bot: krise übernehmen {ref}"},
     },
     "crisis.trail": {"en": "Trail", "de": "Protokoll"},
+    "crisis.help.list.usage": {"en": "crisis list", "de": "krise liste"},
+    "crisis.help.list.desc": {"en": "the latest crisis reports (the crisis rota)", "de": "die letzten Krisenmeldungen (der Krisendienst)"},
+    "crisis.help.show.usage": {"en": "crisis show REF", "de": "krise zeigen REF"},
+    "crisis.help.show.desc": {"en": "a report with its trail", "de": "eine Meldung mit ihrem Protokoll"},
+    "crisis.help.ack.usage": {"en": "crisis ack REF", "de": "krise übernehmen REF"},
+    "crisis.help.ack.desc": {"en": "take a report: the escalation stops", "de": "eine Meldung übernehmen: die Eskalation stoppt"},
+    "crisis.help.resolve.usage": {"en": "crisis resolve REF WHAT WAS DONE", "de": "krise erledigt REF WAS GETAN WURDE"},
+    "crisis.help.resolve.desc": {"en": "close a report with a note", "de": "eine Meldung mit Notiz abschließen"},
+    "crisis.help.hold.usage": {"en": "crisis hold KEYWORDS -- NOTE", "de": "krise stopp STICHWÖRTER -- NOTIZ"},
+    "crisis.help.hold.desc": {"en": "hold posting on a topic: answers say no, all nudges pause",
+                              "de": "Posten zu einem Thema anhalten: Antworten sagen nein, alle Erinnerungen pausieren"},
+    "crisis.help.lift.usage": {"en": "crisis lift [KEYWORD|all]", "de": "krise aufheben [STICHWORT|alle]"},
+    "crisis.help.lift.desc": {"en": "end a posting hold", "de": "einen Posting-Stopp beenden"},
     "crisis.ack_button": {"en": "Acknowledge", "de": "Übernehmen"},
     "crisis.resolve_button": {"en": "Resolve", "de": "Abschließen"},
     "crisis.handover_button": {"en": "Hand over", "de": "Übergeben"},
     "crisis.acked": {
         "en": "You have {ref}. The escalation has stopped and the reporter is told. When it is over: crisis resolve {ref} WHAT WAS DONE",
-        "de": {"du": "Du hast {ref} übernommen. Die Eskalation ist gestoppt, die meldende Person ist informiert. Wenn es vorbei ist: krise resolve {ref} WAS GETAN WURDE",
-               "sie": "Sie haben {ref} übernommen. Die Eskalation ist gestoppt, die meldende Person ist informiert. Wenn es vorbei ist: krise resolve {ref} WAS GETAN WURDE"},
+        "de": {"du": "Du hast {ref} übernommen. Die Eskalation ist gestoppt, die meldende Person ist informiert. Wenn es vorbei ist: krise erledigt {ref} WAS GETAN WURDE",
+               "sie": "Sie haben {ref} übernommen. Die Eskalation ist gestoppt, die meldende Person ist informiert. Wenn es vorbei ist: krise erledigt {ref} WAS GETAN WURDE"},
     },
     "crisis.already_yours": {"en": "You have {ref} already.", "de": {"du": "{ref} liegt schon bei dir.", "sie": "{ref} liegt schon bei Ihnen."}},
     "crisis.taken_by": {"en": "{ref} was taken by {name} at {time}.", "de": "{ref} hat {name} um {time} übernommen."},
@@ -427,8 +440,8 @@ TEXTS = {
     },
     "crisis.resolve_ask": {
         "en": "What was done? Write *crisis resolve {ref}* and a note, for example: crisis resolve {ref} statement published, comments answered by comms",
-        "de": {"du": "Was wurde getan? Schreib *krise resolve {ref}* und eine Notiz, zum Beispiel: krise resolve {ref} Stellungnahme veröffentlicht, Kommentare von der Kommunikation beantwortet",
-               "sie": "Was wurde getan? Schreiben Sie *krise resolve {ref}* und eine Notiz, zum Beispiel: krise resolve {ref} Stellungnahme veröffentlicht, Kommentare von der Kommunikation beantwortet"},
+        "de": {"du": "Was wurde getan? Schreib *krise erledigt {ref}* und eine Notiz, zum Beispiel: krise erledigt {ref} Stellungnahme veröffentlicht, Kommentare von der Kommunikation beantwortet",
+               "sie": "Was wurde getan? Schreiben Sie *krise erledigt {ref}* und eine Notiz, zum Beispiel: krise erledigt {ref} Stellungnahme veröffentlicht, Kommentare von der Kommunikation beantwortet"},
     },
     "crisis.resolve_without": {"en": "Resolve without a note", "de": "Ohne Notiz abschließen"},
     "crisis.resolved": {"en": "{ref} is resolved. The trail keeps your note.", "de": "{ref} ist abgeschlossen. Die Notiz steht im Protokoll."},
@@ -463,8 +476,8 @@ TEXTS = {
     "crisis.details_notice": {"en": "New details on {ref}: {text}", "de": "Neue Details zu {ref}: {text}"},
     "crisis.hold_usage": {
         "en": "Write *crisis hold KEYWORDS -- NOTE*, for example: crisis hold recall, Werk Leipzig -- Please don't post about the recall until Friday.",
-        "de": {"du": "Schreib *krise hold STICHWÖRTER -- NOTIZ*, zum Beispiel: krise hold Rückruf, Werk Leipzig -- Bitte bis Freitag nichts zum Rückruf posten.",
-               "sie": "Schreiben Sie *krise hold STICHWÖRTER -- NOTIZ*, zum Beispiel: krise hold Rückruf, Werk Leipzig -- Bitte bis Freitag nichts zum Rückruf posten."},
+        "de": {"du": "Schreib *krise stopp STICHWÖRTER -- NOTIZ*, zum Beispiel: krise stopp Rückruf, Werk Leipzig -- Bitte bis Freitag nichts zum Rückruf posten.",
+               "sie": "Schreiben Sie *krise stopp STICHWÖRTER -- NOTIZ*, zum Beispiel: krise stopp Rückruf, Werk Leipzig -- Bitte bis Freitag nichts zum Rückruf posten."},
     },
     "crisis.hold_default_note": {
         "en": "Please hold back on this topic for now; comms will tell you when it's over.",
@@ -472,18 +485,18 @@ TEXTS = {
                "sie": "Bitte halten Sie sich zu diesem Thema vorerst zurück; die Kommunikation sagt Bescheid, wenn es vorbei ist."},
     },
     "crisis.hold_set": {
-        "en": "Posting is on hold for: {keywords}. Members asking about it get “no” with your note, and nudges on it pause. "
+        "en": "Posting is on hold for: {keywords}. Members asking about it get “no” with your note, and every weekly nudge and thank-you pauses until the hold is lifted. "
               "I'm telling all {members} members now and will send you a summary. *crisis lift* ends the hold.",
-        "de": {"du": "Posten ist angehalten für: {keywords}. Wer dazu fragt, bekommt „nein“ mit deiner Notiz, Erinnerungen dazu pausieren. "
-                     "Ich informiere jetzt alle {members} Mitglieder und schicke dir eine Zusammenfassung. *krise lift* hebt es auf.",
-               "sie": "Posten ist angehalten für: {keywords}. Wer dazu fragt, bekommt „nein“ mit Ihrer Notiz, Erinnerungen dazu pausieren. "
-                      "Ich informiere jetzt alle {members} Mitglieder und schicke Ihnen eine Zusammenfassung. *krise lift* hebt es auf."},
+        "de": {"du": "Posten ist angehalten für: {keywords}. Wer dazu fragt, bekommt „nein“ mit deiner Notiz, und alle wöchentlichen Erinnerungen und Dankesnachrichten pausieren, bis der Stopp aufgehoben ist. "
+                     "Ich informiere jetzt alle {members} Mitglieder und schicke dir eine Zusammenfassung. *krise aufheben* hebt es auf.",
+               "sie": "Posten ist angehalten für: {keywords}. Wer dazu fragt, bekommt „nein“ mit Ihrer Notiz, und alle wöchentlichen Erinnerungen und Dankesnachrichten pausieren, bis der Stopp aufgehoben ist. "
+                      "Ich informiere jetzt alle {members} Mitglieder und schicke Ihnen eine Zusammenfassung. *krise aufheben* hebt es auf."},
     },
     "crisis.hold_none": {"en": "No posting hold is active.", "de": "Es ist kein Posting-Stopp aktiv."},
     "crisis.hold_which": {
         "en": "Several holds are active: {holds}. Write *crisis lift KEYWORD* or *crisis lift all*.",
-        "de": {"du": "Mehrere Stopps sind aktiv: {holds}. Schreib *krise lift STICHWORT* oder *krise lift all*.",
-               "sie": "Mehrere Stopps sind aktiv: {holds}. Schreiben Sie *krise lift STICHWORT* oder *krise lift all*."},
+        "de": {"du": "Mehrere Stopps sind aktiv: {holds}. Schreib *krise aufheben STICHWORT* oder *krise aufheben alle*.",
+               "sie": "Mehrere Stopps sind aktiv: {holds}. Schreiben Sie *krise aufheben STICHWORT* oder *krise aufheben alle*."},
     },
     "crisis.lifted": {
         "en": "The hold on {keywords} is lifted; I'm telling the members now.",
@@ -535,6 +548,9 @@ _REF = re.compile(r"\b([A-Za-z]{1,5}-\d{4}-\d{1,9})\b")
 def register(router: Router) -> None:
     router.config_checks.append(load_config)
     router.texts(TEXTS)
+    router.texts(TRAIL_TEXTS)
+    for sub in ("list", "show", "ack", "resolve", "hold", "lift"):
+        router.help_entries.append((f"crisis.help.{sub}.usage", f"crisis.help.{sub}.desc", frozenset({LEAD, BACKUP})))
     # "crisis" in both lists: it tells nothing about the language, the report's text does.
     # long_text: a report is never refused for its length (the shortcut reports someone else's message,
     # which the reporter cannot shorten); what is beyond MAX_REPORT_TEXT is cut, and the reporter told.
@@ -1695,11 +1711,53 @@ async def run_due(core: Core) -> int:
 # -- listing and the trail ---------------------------------------------------------------
 
 
-def describe_event(e: CrisisEvent, people: dict[str, Person]) -> str:
-    """One audit entry in words (English: the trail is for operators and the record).
+# The trail in words, in the reader's language (the command line reads it in English).
+TRAIL_TEXTS: dict[str, dict[str, str]] = {
+    "crisis.ev.by": {"en": " by {actor}", "de": " von {actor}"},
+    "crisis.ev.where": {"en": "level {level}, round {round}", "de": "Stufe {level}, Runde {round}"},
+    "crisis.ev.attachments": {"en": ", attachments: {names}", "de": ", Anhänge: {names}"},
+    "crisis.ev.reported": {"en": "reported{by} via {source}; severity {severity} proposed; {policy} policy; {chars} characters, {links} links{atts}",
+                           "de": "gemeldet{by} über {source}; Dringlichkeit {severity} vorgeschlagen; Regelung {policy}; {chars} Zeichen, {links} Links{atts}"},
+    "crisis.ev.alerted": {"en": "alerted {where}: {target}{person} via {via} ({platform})",
+                          "de": "alarmiert {where}: {target}{person} über {via} ({platform})"},
+    "crisis.ev.delivery_failed": {"en": "delivery failed{what}{by}: {head}{target} via {via}: {error}",
+                                  "de": "Zustellung fehlgeschlagen{what}{by}: {head}{target} über {via}: {error}"},
+    "crisis.ev.resending": {"en": "outcome unknown (process stopped while sending): sending again {where}: {target} via {via}",
+                            "de": "Ausgang unbekannt (Prozess beim Senden gestoppt): erneut gesendet {where}: {target} über {via}"},
+    "crisis.ev.unreached_now": {"en": "nobody reached at {where} ({targets} targets): next level alerted at once",
+                                "de": "niemand erreicht auf {where} ({targets} Ziele): nächste Stufe sofort alarmiert"},
+    "crisis.ev.unreached_later": {"en": "nobody reached at {where} ({targets} targets): next round after the timeout",
+                                  "de": "niemand erreicht auf {where} ({targets} Ziele): nächste Runde nach Ablauf der Frist"},
+    "crisis.ev.exhausted": {"en": "escalation ended: {rounds} rounds over {levels} levels without acknowledgement",
+                            "de": "Eskalation beendet: {rounds} Runden über {levels} Stufen ohne Übernahme"},
+    "crisis.ev.acknowledged": {"en": "acknowledged{by}", "de": "übernommen{by}"},
+    "crisis.ev.handed_over": {"en": "handed over{by} to {to}", "de": "übergeben{by} an {to}"},
+    "crisis.ev.resolved": {"en": "resolved{by}; note: {note}", "de": "abgeschlossen{by}; Notiz: {note}"},
+    "crisis.ev.resolved_bare": {"en": "resolved{by}; no note", "de": "abgeschlossen{by}; keine Notiz"},
+    "crisis.ev.severity_changed": {"en": "severity changed{by} from {old} to {new}", "de": "Dringlichkeit geändert{by} von {old} auf {new}"},
+    "crisis.ev.details_added": {"en": "details added{by}: {chars} characters, {links} links",
+                                "de": "Details ergänzt{by}: {chars} Zeichen, {links} Links"},
+    "crisis.ev.reporter_told": {"en": "reporter told ({what})", "de": "meldende Person informiert ({what})"},
+    "crisis.ev.hold_set": {"en": "posting hold set{by} on {keywords}: {note}", "de": "Posting-Stopp gesetzt{by} zu {keywords}: {note}"},
+    "crisis.ev.hold_lifted": {"en": "posting hold lifted{by} on {keywords}", "de": "Posting-Stopp aufgehoben{by} zu {keywords}"},
+    "crisis.ev.hold_notice_failed": {"en": "member {pseudonym} not told ({what}): {error}",
+                                     "de": "Mitglied {pseudonym} nicht informiert ({what}): {error}"},
+    "crisis.ev.hold_told": {"en": "members told of the {what}: {notified} reached, {failed} not",
+                            "de": "Mitglieder informiert ({what}): {notified} erreicht, {failed} nicht"},
+}
+
+
+def _english(key: str, **values: Any) -> str:
+    return TRAIL_TEXTS[key]["en"].format(**values)
+
+
+def describe_event(e: CrisisEvent, people: dict[str, Person], t: Callable[..., str] | None = None) -> str:
+    """One audit entry in words, in the reader's language (``t``; English without one, as the
+    command line and the record read it).
 
     People are named while they exist; after "forget me" only their pseudonym stays.
     """
+    say = t or _english
 
     def who(pseudonym: str | None) -> str:
         person = people.get(pseudonym) if pseudonym else None
@@ -1707,62 +1765,65 @@ def describe_event(e: CrisisEvent, people: dict[str, Person]) -> str:
 
     actor = who(e.actor_pseudonym) if e.actor_pseudonym else None
     d = e.detail or {}
-    by = f" by {actor}" if actor else ""
-    where = f"level {d.get('level')}, round {d.get('round')}" if "level" in d else ""
+    by = say("crisis.ev.by", actor=actor) if actor else ""
+    where = say("crisis.ev.where", level=d.get("level"), round=d.get("round")) if "level" in d else ""
     if e.kind == "reported":
-        atts = f", attachments: {', '.join(d['attachments'])}" if d.get("attachments") else ""
-        return (f"reported{by} via {d.get('source')}; severity {d.get('severity')} proposed; "
-                f"{d.get('policy')} policy; {d.get('chars', 0)} characters, {d.get('links', 0)} links{atts}")
+        atts = say("crisis.ev.attachments", names=", ".join(d["attachments"])) if d.get("attachments") else ""
+        return say("crisis.ev.reported", by=by, source=d.get("source"), severity=d.get("severity"),
+                   policy=d.get("policy"), chars=d.get("chars", 0), links=d.get("links", 0), atts=atts)
     if e.kind == "alerted":
         person = f" = {who(d['pseudonym'])}" if d.get("pseudonym") else ""
-        return f"alerted {where}: {d.get('target')}{person} via {d.get('via')} ({d.get('platform')})"
+        return say("crisis.ev.alerted", where=where, target=d.get("target"), person=person, via=d.get("via"),
+                   platform=d.get("platform"))
     if e.kind == "delivery_failed":
         what = f" ({d['what']})" if d.get("what") else ""
         head = f"{where}: " if where else ""
-        return f"delivery failed{what}{by}: {head}{d.get('target')} via {d.get('via')}: {d.get('error')}"
+        return say("crisis.ev.delivery_failed", what=what, by=by, head=head, target=d.get("target"),
+                   via=d.get("via"), error=d.get("error"))
     if e.kind == "resending":
-        return f"outcome unknown (process stopped while sending): sending again {where}: {d.get('target')} via {d.get('via')}"
+        return say("crisis.ev.resending", where=where, target=d.get("target"), via=d.get("via"))
     if e.kind == "level_unreached":
-        then = "next level alerted at once" if d.get("at_once", True) else "next round after the timeout"
-        return f"nobody reached at {where} ({d.get('targets')} targets): {then}"
+        key = "crisis.ev.unreached_now" if d.get("at_once", True) else "crisis.ev.unreached_later"
+        return say(key, where=where, targets=d.get("targets"))
     if e.kind == "exhausted":
-        return f"escalation ended: {d.get('rounds')} rounds over {d.get('levels')} levels without acknowledgement"
-    if e.kind == "acknowledged":
-        return f"acknowledged{by}"
+        return say("crisis.ev.exhausted", rounds=d.get("rounds"), levels=d.get("levels"))
+    if e.kind in ("acknowledged",):
+        return say("crisis.ev.acknowledged", by=by)
     if e.kind == "handed_over":
-        return f"handed over{by} to {who(d.get('to_pseudonym'))}"
+        return say("crisis.ev.handed_over", by=by, to=who(d.get("to_pseudonym")))
     if e.kind == "resolved":
-        return f"resolved{by}" + (f"; note: {d['note']}" if d.get("note") else "; no note")
+        if d.get("note"):
+            return say("crisis.ev.resolved", by=by, note=d["note"])
+        return say("crisis.ev.resolved_bare", by=by)
     if e.kind == "severity_changed":
-        return f"severity changed{by} from {d.get('from')} to {d.get('to')}"
+        return say("crisis.ev.severity_changed", by=by, old=d.get("from"), new=d.get("to"))
     if e.kind == "details_added":
-        return f"details added{by}: {d.get('chars')} characters, {d.get('links')} links"
+        return say("crisis.ev.details_added", by=by, chars=d.get("chars"), links=d.get("links"))
     if e.kind == "reporter_told":
-        return f"reporter told ({d.get('what')})"
-    if e.kind == "hold_set":
-        return f"posting hold set{by} on {', '.join(d.get('keywords', []))}: {d.get('note')}"
-    if e.kind == "hold_lifted":
-        return f"posting hold lifted{by} on {', '.join(d.get('keywords', []))}"
+        return say("crisis.ev.reporter_told", what=d.get("what"))
+    if e.kind in ("hold_set", "hold_lifted"):
+        return say(f"crisis.ev.{e.kind}", by=by, keywords=", ".join(d.get("keywords", [])), note=d.get("note"))
     if e.kind == "hold_notice_failed":
-        return f"member {d.get('pseudonym')} not told ({d.get('what')}): {d.get('error')}"
+        return say("crisis.ev.hold_notice_failed", pseudonym=d.get("pseudonym"), what=d.get("what"),
+                   error=d.get("error"))
     if e.kind == "hold_told":
-        return f"members told of the {d.get('what')}: {d.get('notified')} reached, {d.get('failed')} not"
+        return say("crisis.ev.hold_told", what=d.get("what"), notified=d.get("notified"), failed=d.get("failed"))
     return f"{e.kind}{by} {d}"
 
 
-async def trail(core: Core, report: CrisisReport) -> list[tuple[datetime, str]]:
+async def trail(core: Core, report: CrisisReport, t: Callable[..., str] | None = None) -> list[tuple[datetime, str]]:
     async with core.db.session() as s:
-        return await _trail(s, report)
+        return await _trail(s, report, t)
 
 
-async def _trail(s, report: CrisisReport) -> list[tuple[datetime, str]]:
+async def _trail(s, report: CrisisReport, t: Callable[..., str] | None = None) -> list[tuple[datetime, str]]:
     events = (await s.exec(select(CrisisEvent).where(CrisisEvent.report_id == report.id)
                            .order_by(CrisisEvent.at, CrisisEvent.id))).all()
     names = {e.actor_pseudonym for e in events if e.actor_pseudonym}
     for e in events:
         names |= {v for k, v in (e.detail or {}).items() if k in ("pseudonym", "to_pseudonym") and v}
     people = {p.pseudonym: p for p in (await s.exec(select(Person).where(Person.pseudonym.in_(names)))).all()} if names else {}
-    return [(_aware(e.at), describe_event(e, people)) for e in events]
+    return [(_aware(e.at), describe_event(e, people, t)) for e in events]
 
 
 def summary_line(report: CrisisReport, tz: str, people: dict[str, Person] | None = None) -> str:
@@ -1805,7 +1866,7 @@ async def show(ctx: Context, ref: str) -> Reply:
             return receipt
         return _unknown(ctx, ref)
     tz = _tz(ctx.core)
-    lines = [f"{fmt_time(at, tz, seconds=True)}  {text}" for at, text in await trail(ctx.core, report)]
+    lines = [f"{fmt_time(at, tz, seconds=True)}  {text}" for at, text in await trail(ctx.core, report, t)]
     return Reply(title=f"{report.ref}: {t(f'crisis.status.{report.status}')}, {t(f'crisis.sev.{report.severity}')}",
                  text="\n".join([_clip(report.text, 1500) or t("crisis.no_text"), "", f"*{t('crisis.trail')}*",
                                  *lines[-40:]]))

@@ -44,6 +44,9 @@ async def help_(ctx: Context, msg: Incoming) -> Reply:
         word = (route.words.get(lang) or route.words["en"])[0]
         usage = t(route.usage_key) if route.usage_key else word
         fields.append(Field(label=usage, value=t(route.help_key)))
+    for usage_key, help_key, roles in ctx.core.router.help_entries:
+        if roles & ctx.roles:
+            fields.append(Field(label=t(usage_key), value=t(help_key)))
     app = ctx.settings.app
     if ctx.person.is_guest:
         context = t("help.guest")

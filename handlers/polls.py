@@ -131,7 +131,7 @@ TEXTS: dict[str, dict[str, Any]] = {
     "poll.created_recurring": {"en": "It repeats every {days} days (stop it with *poll stop {id}*).",
                                "de": "Sie wiederholt sich alle {days} Tage (beenden mit *umfrage stopp {id}*)."},
     "poll.created_nobody": {"en": "Nobody in {audience} can be reached yet (people must join the program first); the poll stays open until {when}.",
-                            "de": "In {audience} ist noch niemand erreichbar (man muss zuerst dem Programm beitreten); die Umfrage bleibt bis {when} offen."},
+                            "de": "Noch ist niemand aus der Zielgruppe ({audience}) erreichbar (man muss zuerst dem Programm beitreten); die Umfrage bleibt bis {when} offen."},
     "poll.audience_members": {"en": "all program members", "de": "alle Programm-Mitglieder"},
     "poll.audience_core": {"en": "the core ambassador group", "de": "die Botschafter-Kerngruppe"},
     "poll.audience_department": {"en": "the members in {department}", "de": "die Mitglieder in {department}"},

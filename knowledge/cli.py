@@ -65,7 +65,7 @@ def register(subparsers: Any) -> None:
     ask.set_defaults(func=cmd_ask)
 
     ev = subparsers.add_parser(
-        "eval", help="score the answer engine on a cases file (format of shared/eval/dev.yaml)"
+        "eval", help="score the answer engine on a cases file (format: knowledge/cases/*.yaml)"
     )
     ev.add_argument("file", help="the cases YAML file")
     ev.add_argument("--kb", help="guideline folder or file (default: from app.yaml, else the sample)")

@@ -1049,7 +1049,7 @@ async def test_a_level_alerts_by_e_mail_and_webhook_too(core, smtp: FakeSmtp, ho
         message = message_from_bytes(raw, policy=email_policy.default)
         assert rcpts == ["oncall@example.com"] and message["Subject"] == f"🚨 Krisenmeldung {report.ref}: Dringlichkeit hoch"
         body = message.get_content()  # in the program's default language, German in the sample
-        assert "truck accident is going viral" in body and f"krise ack {report.ref}" in body
+        assert "truck accident is going viral" in body and f"krise übernehmen {report.ref}" in body
         [(payload, _)] = hook.calls
         assert payload["event"] == "crisis.alert" and payload["reference"] == report.ref
         assert payload["severity"] == "high" and payload["level"] == 1 and payload["place"] == "TikTok"

@@ -1,0 +1,101 @@
+"""Defects seen on a newcomer's walk through the terminal (issue 13), one test each, and the
+general checks that would have caught their kind: a button is named by what it is, never by
+an internal id; help lists what a role can do; texts say what happens, in the reader's language."""
+
+from __future__ import annotations
+
+import re
+
+from bot.core import Core
+from storage.models_content import ContentItem
+from tests.conftest import COMMUNICATOR_EMAIL, EMPLOYEE_EMAIL, LEAD_EMAIL
+from tests.test_content import add_item, ask, member, rows, setup, text_of
+
+ERIK = {"user": "U0ERIK", "email": EMPLOYEE_EMAIL}
+CLARA = {"user": "U0CLARA", "email": COMMUNICATOR_EMAIL}
+
+
+async def test_a_member_pressing_the_leads_button_is_told_in_words_not_an_internal_id(core: Core):
+    setup(core)
+    await member(core, "U0ERIK", EMPLOYEE_EMAIL, lang="en")
+    await add_item(core, "Pending", status="pending")
+    [refused] = await ask(core, "", action="content.approve", values={"i": 1}, **ERIK)
+    assert "this button" in refused.text and "content.approve" not in refused.text
+    await member(core, "U0DE", "de.member@example.com", lang="de")
+    [german] = await ask(core, "", action="content.approve", values={"i": 1}, user="U0DE",
+                         email="de.member@example.com")
+    assert "Diesen Knopf" in german.text and "content.approve" not in german.text
+    assert (await rows(core, ContentItem))[0].status == "pending"
+
+
+async def test_the_leads_help_lists_crisis_and_approval_commands_and_a_members_does_not(core: Core):
+    setup(core)
+    await member(core, "U0LEA", LEAD_EMAIL, lang="en")
+    await member(core, "U0ERIK", EMPLOYEE_EMAIL, lang="de")
+    lead_help = text_of(await ask(core, "help"))
+    for usage in ("crisis list", "crisis show REF", "crisis ack REF", "crisis hold KEYWORDS -- NOTE",
+                  "crisis lift", "content approve NUMBER", "content reject NUMBER [REASON]"):
+        assert usage in lead_help, usage
+    member_help = text_of(await ask(core, "hilfe", **ERIK))
+    assert "krise übernehmen" not in member_help and "inhalt freigeben" not in member_help
+    assert "krise WAS PASSIERT IST" in member_help  # reporting is everyone's
+
+
+async def test_a_communicator_retiring_an_all_members_item_is_told_whose_it_is(core: Core):
+    setup(core)
+    await member(core, "U0CLARA", COMMUNICATOR_EMAIL, lang="en")
+    await add_item(core, "For everyone")
+    [reply] = await ask(core, "content retire 1", **CLARA)
+    assert "not one department's" in reply.text and "another department" not in reply.text
+    assert (await rows(core, ContentItem))[0].status == "approved"
+
+
+async def test_a_rejected_item_shows_its_author_why(core: Core):
+    clock, sender = setup(core)
+    await member(core, "U0LEA", LEAD_EMAIL, lang="en")
+    await member(core, "U0CLARA", COMMUNICATOR_EMAIL, lang="de")
+    await ask(core, "inhalt neu url: https://example.com/sales | titel: Messe | zielgruppe: Sales | de: Wir sind da",
+              **CLARA)
+    [request] = sender.to("U0LEA")
+    [rejected] = await ask(core, "", action="content.reject",
+                           values=request.buttons[1].value)
+    assert "Rejected #1" in rejected.text and "content reason 1" in rejected.text  # how to say why
+    [saved] = await ask(core, "content reason 1 The fair is next year, not this one")
+    assert "saved" in saved.text
+    told = sender.to("U0CLARA")[-1].text
+    assert "nicht freigegeben" in told and "The fair is next year" in told
+    [listing] = await ask(core, "inhalte liste", **CLARA)
+    assert "The fair is next year" in listing.fields[0].value  # the author sees why, in the list too
+    await add_item(core, "Fine")
+    [refused] = await ask(core, "content reason 2 because")
+    assert "not rejected" in refused.text
+
+
+async def test_the_hold_reply_says_every_nudge_pauses(core: Core):
+    setup(core)
+    await member(core, "U0LEA", LEAD_EMAIL, lang="en")
+    [held] = await ask(core, "crisis hold recall -- Please wait for the statement")
+    assert "every weekly nudge and thank-you pauses" in held.text and "nudges on it" not in held.text
+    await ask(core, "crisis lift all")
+    await ask(core, "language de")
+    [german] = await ask(core, "krise stopp Rückruf -- Bitte warten")
+    assert "alle wöchentlichen Erinnerungen" in german.text and "*krise aufheben*" in german.text
+
+
+async def test_a_german_reader_gets_german_crisis_words_and_trail(core: Core):
+    setup(core)
+    await member(core, "U0LEA", LEAD_EMAIL, lang="de")
+    await member(core, "U0ERIK", EMPLOYEE_EMAIL, lang="de")
+    [receipt, *_] = await ask(core, "krise Ein Video von einem Unfall in unserem Werk geht viral", **ERIK)
+    ref = re.search(r"K-\d{4}-\d+", receipt.text)[0]
+    [taken] = await ask(core, f"krise übernehmen {ref}")
+    assert f"krise erledigt {ref}" in taken.text and "resolve" not in taken.text
+    [shown] = await ask(core, f"krise zeigen {ref}")
+    assert "Protokoll" in shown.text and "gemeldet von" in shown.text and "übernommen von" in shown.text
+    assert "reported by" not in shown.text and "acknowledged" not in shown.text
+
+
+async def test_a_poll_for_nobody_reads_as_german(core: Core):
+    await member(core, "U0LEA", LEAD_EMAIL, lang="de")
+    [reply] = await ask(core, 'umfrage "Welches Format?" Video | Text --zielgruppe HR')
+    assert reply.text.startswith("Noch ist niemand aus der Zielgruppe (die Mitglieder in HR) erreichbar")
