@@ -777,9 +777,20 @@ async def _leaves(k: Kpis, p: Period) -> float:
     return (await k.membership(p))["leaves"]
 
 
+def _closed_in(p: Period) -> ColumnElement[bool]:
+    # When a poll actually closed (closed early by hand, or late by a stopped bot), not when it was due.
+    return and_(POLL.c.status == "closed", _in(func.coalesce(POLL.c.closed_at, POLL.c.closes_at), p))
+
+
+async def _sealed_voters(k: Kpis, polls: Select[Any]) -> int:
+    """Voters of the sealed polls among ``polls`` (ids): their ballots are gone, their totals kept."""
+    kept = await k.rows(select(POLL.c.tally).where(POLL.c.id.in_(polls), POLL.c.sealed.is_(True)))
+    return sum(int((tally or {}).get("voters", 0)) for (tally,) in kept)
+
+
 @figure("polls_closed")
 async def _polls(k: Kpis, p: Period) -> float:
-    return int(await k.scalar(select(func.count()).where(POLL.c.status == "closed", _in(POLL.c.closes_at, p))) or 0)
+    return int(await k.scalar(select(func.count()).where(_closed_in(p))) or 0)
 
 
 @figure("poll_votes")
@@ -787,15 +798,15 @@ async def _votes(k: Kpis, p: Period) -> float:
     stmt = (
         select(func.count())
         .select_from(BALLOT.join(POLL, POLL.c.id == BALLOT.c.poll_id))
-        .where(POLL.c.status == "closed", _in(POLL.c.closes_at, p), BALLOT.c.choices != 0)
+        .where(_closed_in(p), BALLOT.c.choices != 0, POLL.c.sealed.is_(False))
     )
-    return int(await k.scalar(stmt) or 0)
+    return int(await k.scalar(stmt) or 0) + await _sealed_voters(k, select(POLL.c.id).where(_closed_in(p)))
 
 
 @figure("poll_participation", percent=True)
 async def _participation(k: Kpis, p: Period) -> float | None:
     """Voters per person the poll was sent to, over the polls that closed (channel polls have no recipients)."""
-    closed = select(POLL.c.id).where(POLL.c.status == "closed", _in(POLL.c.closes_at, p))
+    closed = select(POLL.c.id).where(_closed_in(p))
     sent = await k.scalar(
         select(func.count()).where(OUTBOX.c.kind == "poll", OUTBOX.c.status == "sent", OUTBOX.c.ref_id.in_(closed),
                                    OUTBOX.c.person_id.is_not(None))
@@ -805,8 +816,11 @@ async def _participation(k: Kpis, p: Period) -> float | None:
     # Polls sent to people (not only posted in a channel): one index look-up per poll, not a pass over the outbox.
     direct = closed.where(exists().where(OUTBOX.c.kind == "poll", OUTBOX.c.ref_id == POLL.c.id,
                                          OUTBOX.c.person_id.is_not(None)))
-    voted = await k.scalar(select(func.count()).where(BALLOT.c.poll_id.in_(direct), BALLOT.c.choices != 0))
-    return round(100.0 * int(voted or 0) / int(sent), 1)
+    voted = await k.scalar(select(func.count()).where(BALLOT.c.poll_id.in_(direct), BALLOT.c.choices != 0,
+                                                      BALLOT.c.poll_id.in_(select(POLL.c.id).where(
+                                                          POLL.c.sealed.is_(False)))))
+    voted = int(voted or 0) + await _sealed_voters(k, direct)
+    return round(100.0 * voted / int(sent), 1)
 
 
 @figure("feedback")

@@ -279,6 +279,9 @@ async def test_anonymous_poll_reveals_no_vote_in_results_exports_or_logs(any_env
     exported = "\n".join(p.read_text(encoding="utf-8-sig") for p in files.csv) + files.html.read_text()
     rows = list(csv.reader((tmp_path / "ok/poll_results.csv").open(encoding="utf-8-sig")))[1:]
     assert [(r[2], r[3]) for r in rows] == [("Yes", "2"), ("No", "4")]
+    # The ballots are gone after closing; the figures count the kept totals (4 + 6 votes, 2 polls).
+    later = await build_report(env.core.db, Period(START, env.clock.now + timedelta(minutes=1)), now=env.clock.now)
+    assert later.figure("polls_closed").value == 2 and later.figure("poll_votes").value == 10
 
     async with env.core.db.session() as s:
         keys = [k for k in (await s.exec(select(PollBallot.voter_key))).all()]
