@@ -378,6 +378,18 @@ class _Layout:
         self.ax.yaxis.set_label_coords(0.0, 0.5)  # the left axes of these charts have no label
 
 
+def _count_axis(axis: Any, values: list[float]) -> None:
+    """Counts of people and votes on whole steps, from 0: no axis from -0.04 to 0.04 for an empty
+    period, no step of 0.25 people. Percentages and other fractions keep matplotlib's own ticks."""
+    from matplotlib.ticker import MaxNLocator
+
+    if all(float(v).is_integer() for v in values):
+        axis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
+    if not values or max(values) <= 0:
+        # Nothing to show: an axis from 0 to 1 instead of matplotlib's symmetric margin around 0.
+        (axis.axes.set_ylim if axis is axis.axes.yaxis else axis.axes.set_xlim)(0, 1)
+
+
 def _number_labels(values: list[float]) -> list[str]:
     # A value axis's tick labels are about as wide as its largest value (a tick may lie a little above
     # it); small values get decimal ticks such as 0.25.
@@ -404,6 +416,7 @@ def pairs(*, title: str, labels: list[str], before: list[float], now: list[float
     xs = range(len(labels))
     ax.bar([x - 0.2 for x in xs], before, width=0.4, label=before_label, color=GREY)
     ax.bar([x + 0.2 for x in xs], now, width=0.4, label=now_label, color=BLUE)
+    _count_axis(ax.yaxis, before + now)
     ax.set_xticks(list(xs), labels, rotation=30, ha="right", fontsize=8, parse_math=False)
     ax.set_title(title, y=1.0, parse_math=False)
     ax.legend()
@@ -435,9 +448,11 @@ def activity(*, title: str, days: list[str], joins: list[int], leaves: list[int]
             bars.sticky_edges.y.append(0)  # as ax.bar: the bars stand on the axis, no margin below 0
             ax.add_collection(bars)
         ax.autoscale_view()
+        _count_axis(ax.yaxis, [float(v) for v in joins + leaves])
         xs = list(range(len(days)))
         ax2 = ax.twinx()
         ax2.plot(xs, active, color=BLUE, marker="o", label=active_label)
+        _count_axis(ax2.yaxis, [float(a) for a in active])
         ax2.set_ylabel(active_label, parse_math=False)
         step = max(1, len(days) // 15)
         labels = [d[5:] for d in days]
@@ -466,6 +481,7 @@ def hpairs(*, title: str, names: list[str], first: list[float], second: list[flo
         ys = range(len(names))
         ax.barh([y + 0.2 for y in ys], first, height=0.4, label=first_label, color=LIGHT_BLUE)
         ax.barh([y - 0.2 for y in ys], second, height=0.4, label=second_label, color=BLUE)
+        _count_axis(ax.xaxis, first + second)
         ax.set_yticks(list(ys), names, fontsize=8, parse_math=False)
         ax.legend()
         left += lay.text_px(names, 8)[0]
@@ -485,6 +501,7 @@ def hbar(*, title: str, labels: list[str], values: list[float], color: str = BLU
     ax = lay.ax
     ys = list(range(len(labels)))[::-1]
     ax.barh(ys, values, color=color)
+    _count_axis(ax.xaxis, values)
     ax.set_yticks(ys, labels, fontsize=8, parse_math=False)
     ticks = lay.text_px(["0"], 10)[1] + lay.pt(_TICK_PT)
     bottom = ticks

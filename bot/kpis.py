@@ -393,27 +393,37 @@ class Kpis:
 
         return await self.once(("active", p), compute)
 
-    async def active_pairs(self, p: Period) -> Select[Any]:
-        """(pseudonym, person id) of everyone who did something in the period, each pair once."""
+    async def active_pairs(self, p: Period, *, by_day: bool = False) -> Select[Any]:
+        """(pseudonym, person id) of everyone who did something in the period, each pair once;
+        ``by_day``: (pseudonym, day) instead, each person once a day (the activity chart and its CSV
+        count the same acts as the figure)."""
+
+        def part(who: Any, pid: Any, at: Any) -> Select[Any]:
+            return select(who.label("who"), (self.day(at) if by_day else pid).label("day" if by_day else "pid"))
+
         parts: list[Select[Any]] = [
-            select(E.c.pseudonym.label("who"), E.c.person_id.label("pid"))
-            .where(_in(E.c.at, p), E.c.kind.not_in(MEMBERSHIP_KINDS)),
-            select(P.c.pseudonym.label("who"), P.c.id.label("pid"))
+            part(E.c.pseudonym, E.c.person_id, E.c.at).where(_in(E.c.at, p), E.c.kind.not_in(MEMBERSHIP_KINDS)),
+            part(P.c.pseudonym, P.c.id, VOTER.c.voted_at)
             .select_from(VOTER.join(P, P.c.id == VOTER.c.person_id))
             .where(_in(VOTER.c.voted_at, p)),
-            select(P.c.pseudonym.label("who"), P.c.id.label("pid"))
+            part(P.c.pseudonym, P.c.id, FB.c.created_at)
             .select_from(FB.join(P, P.c.id == FB.c.person_id))
             .where(_in(FB.c.created_at, p)),
         ]
         if await self.has("content_links"):
             src = SOURCES["content_links"]
             tc = src.clause()
-            parts.append(select(src.c(tc, "pseudonym").label("who"), src.c(tc, "person_id").label("pid")).where(
-                or_(_in(src.c(tc, "shared_at"), p), _in(src.c(tc, "first_click_at"), p))))
+            who, pid = src.c(tc, "pseudonym"), src.c(tc, "person_id")
+            if by_day:
+                parts += [part(who, pid, src.c(tc, col)).where(_in(src.c(tc, col), p))
+                          for col in ("shared_at", "first_click_at")]
+            else:
+                parts.append(part(who, pid, None).where(
+                    or_(_in(src.c(tc, "shared_at"), p), _in(src.c(tc, "first_click_at"), p))))
         if await self.has("questions"):
             src = SOURCES["questions"]
             tc = src.clause()
-            parts.append(select(src.c(tc, "pseudonym").label("who"), src.c(tc, "person_id").label("pid")).where(
+            parts.append(part(src.c(tc, "pseudonym"), src.c(tc, "person_id"), src.c(tc, "at")).where(
                 _in(src.c(tc, "at"), p),
                 or_(src.c(tc, "pseudonym").is_not(None), src.c(tc, "person_id").is_not(None))))
         return select(union(*parts).subquery())
@@ -576,13 +586,19 @@ class Kpis:
                 d,
                 func.sum(case((E.c.kind == "join", 1), else_=0)),
                 func.sum(case((E.c.kind == "leave", 1), else_=0)),
-                func.count(distinct(case((E.c.kind.not_in(MEMBERSHIP_KINDS), E.c.pseudonym)))),
             )
-            .where(_in(E.c.at, p))
+            .where(_in(E.c.at, p), E.c.kind.in_(MEMBERSHIP_KINDS))
             .group_by(d)
-            .order_by(d)
         )
-        rows = [(_day_str(r[0]), int(r[1] or 0), int(r[2] or 0), int(r[3] or 0)) for r in await self.rows(stmt)]
+        days: dict[str, list[int]] = {}
+        for r in await self.rows(stmt):
+            days[_day_str(r[0])] = [int(r[1] or 0), int(r[2] or 0), 0]
+        # Active people per day from the same acts as the "active members" figure (shares, clicks,
+        # questions, named votes and feedback), not from program events alone.
+        acts = (await self.active_pairs(p, by_day=True)).subquery("acts")
+        for day, n in await self.rows(select(acts.c.day, func.count(distinct(acts.c.who))).group_by(acts.c.day)):
+            days.setdefault(_day_str(day), [0, 0, 0])[2] = int(n or 0)
+        rows = [(day, *days[day]) for day in sorted(days)]
         return Table("activity_by_day", ["day", "joins", "leaves", "active"], rows)
 
     async def departments(self, p: Period) -> Table:

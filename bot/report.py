@@ -25,6 +25,7 @@ from bot.charts import Chart
 from bot.i18n import Translator
 from bot.kpis import FIGURES, Figure, Kpis, Period, PollResult, Table
 from bot.messages import Button, Field, Reply
+from knowledge.model import TOPIC_NAMES
 from storage.db import Database
 
 log = logging.getLogger("ambassador.report")
@@ -52,6 +53,11 @@ REPORT_TEXTS: dict[str, dict[str, Any]] = {
     "report.polls": {"en": "Polls", "de": "Umfragen"},
     "report.feedback": {"en": "Feedback and topics", "de": "Rückmeldungen und Themen"},
     "report.anonymous": {"en": "anonymous", "de": "anonym"},
+    "report.no_votes": {"en": "no votes yet", "de": "noch keine Stimmen"},
+    "report.no_topic": {"en": "no guideline (outside the guidelines)", "de": "keine Richtlinie (außerhalb der Richtlinien)"},
+    "report.verdict_go": {"en": "go", "de": "ja"},
+    "report.verdict_check": {"en": "check first", "de": "erst klären"},
+    "report.verdict_no": {"en": "no", "de": "nein"},
     "report.named": {"en": "named", "de": "namentlich"},
     "report.hidden_open": {"en": "anonymous: results after closing", "de": "anonym: Ergebnis nach Abschluss"},
     "report.hidden_few": {"en": "anonymous: fewer than {n} votes, results not shown",
@@ -275,6 +281,10 @@ def _cell(value: Any, key: str, t: Translator, tz: ZoneInfo, min_votes: int = 5)
         return fmt_when(value, t.lang, tz)
     if key == "department" and value == "":
         return t("report.no_department")
+    if key == "topic":
+        return topic_label(str(value), t)
+    if key == "verdict" and value in ("go", "check", "no"):
+        return t(f"report.verdict_{value}")
     if key == "kind" and value in ("feedback", "topic"):
         return t(f"kind.{value}")
     if key == "kind" and value in ("anonymous", "named"):
@@ -285,6 +295,14 @@ def _cell(value: Any, key: str, t: Translator, tz: ZoneInfo, min_votes: int = 5)
         return {"shown": "✓", "open": t("report.hidden_open")}.get(value) or (
             t("report.hidden_few", n=min_votes) if value == "too_few" else str(value))
     return str(value)
+
+
+def topic_label(topic: str, t: Translator) -> str:
+    """A guideline topic by its title in the reader's language, never by its id."""
+    if topic in ("", "none"):
+        return t("report.no_topic")
+    names = TOPIC_NAMES.get(topic)
+    return (names.get(t.lang) or names.get("en") or topic) if names else topic.replace("_", " ")
 
 
 def figure_label(key: str, t: Translator) -> str:
@@ -304,7 +322,9 @@ def summary_reply(report: MeetingReport, t: Translator, tz: ZoneInfo, *, where: 
         fields.append(Field(figure_label(key, t), value))
     lines = []
     for p in report.polls:
-        if p.counts is not None and p.options:
+        if p.counts is not None and p.options and not any(p.counts):
+            lines.append(f"#{p.poll_id} {p.question}: {t('report.no_votes')}")  # no leading answer at 0 of 0
+        elif p.counts is not None and p.options:
             top = max(range(len(p.options)), key=lambda i: p.counts[i])  # type: ignore[index]
             lines.append(f"#{p.poll_id} {p.question}: {p.options[top]} ({p.counts[top]}/{p.voters})")  # type: ignore[index]
         else:
@@ -483,7 +503,7 @@ def table_charts(report: MeetingReport, t: Translator) -> list[Chart]:
             continue
         totals: dict[str, float] = {}
         for row in table.rows:  # at most ROW_LIMIT grouped rows, summed per label for the chart
-            label = str(row[label_col])
+            label = topic_label(str(row[label_col]), t) if key == "questions" else str(row[label_col])
             totals[label] = totals.get(label, 0) + float(row[value_col] or 0)
         top = sorted(totals.items(), key=lambda kv: -kv[1])[:10]
         charts.append(Chart(name, "hbar", {

@@ -152,7 +152,9 @@ async def test_report_from_known_data_has_the_expected_figures_charts_html_and_c
     assert results == {"Named poll?": (1, [1, 0], None), "Anonymous poll?": (5, [3, 1, 1], None),
                        "Still open?": (3, None, "open")}
     by_day = {r[0]: r[1:] for r in report.table("activity_by_day").rows}
-    assert by_day["2026-11-05"] == (4, 0, 0) and by_day["2026-11-10"] == (0, 2, 2)
+    # Active per day counts the same acts as the "active members" figure: 7 people on the 10th and the
+    # named vote on the 7th are its 8.
+    assert by_day["2026-11-05"] == (4, 0, 0) and by_day["2026-11-10"] == (0, 2, 7) and by_day["2026-11-07"][2] == 1
 
     files = write_report(report, tmp_path / "out", env.core.translator("en"), timezone="Europe/Berlin")
     names = sorted(p.name for p in files.charts)
@@ -194,6 +196,12 @@ async def test_report_from_known_data_has_the_expected_figures_charts_html_and_c
                                              ["anonymous", "'=HYPERLINK(\"x\")"], ["Person B2", "Video training"]]
     assert {p.name for p in files.csv} >= {"figures.csv", "departments.csv", "polls.csv", "activity_by_day.csv",
                                            "content_items.csv", "questions.csv", "crisis.csv"}
+    # Topics by their titles and verdicts in words, never by internal ids.
+    assert rows("questions.csv")[1:] == [["Saying that you work here", "check first", "1"],
+                                         ["Saying that you work here", "go", "1"]]
+    assert "disclosure" not in page
+    days = {r[0]: r[1:] for r in rows("activity_by_day.csv")[1:]}
+    assert days["2026-11-10"] == ["0", "2", "7"]  # the CSV says what the figure and the chart say
 
     de = write_report(report, tmp_path / "de", env.core.translator("de"), timezone="Europe/Berlin")
     assert "Aktive Mitglieder" in de.html.read_text(encoding="utf-8")

@@ -99,3 +99,20 @@ async def test_a_poll_for_nobody_reads_as_german(core: Core):
     await member(core, "U0LEA", LEAD_EMAIL, lang="de")
     [reply] = await ask(core, 'umfrage "Welches Format?" Video | Text --zielgruppe HR')
     assert reply.text.startswith("Noch ist niemand aus der Zielgruppe (die Mitglieder in HR) erreichbar")
+
+
+def test_counts_of_people_and_votes_are_drawn_on_whole_steps_from_zero():
+    from bot import charts
+
+    few = charts.hbar(title="Votes", labels=["A", "B"], values=[1.0, 2.0])
+    assert all(float(x).is_integer() for x in few.axes[0].get_xticks())  # no step of 0.25 votes
+    empty = charts.hbar(title="Votes", labels=["A", "B"], values=[0.0, 0.0])
+    assert empty.axes[0].get_xlim() == (0.0, 1.0)  # not -0.04 to 0.04
+    day = charts.activity(title="Activity", days=["2026-12-01", "2026-12-02"], joins=[1, 0], leaves=[0, 0],
+                          active=[2, 1], joins_label="joins", leaves_label="leaves", active_label="active",
+                          empty="nothing")
+    for ax in day.axes:
+        assert all(float(y).is_integer() for y in ax.get_yticks()), ax.get_yticks()
+    shares = charts.pairs(title="Figures", labels=["rate"], before=[12.5], now=[37.5], before_label="before",
+                          now_label="now")
+    assert shares.axes[0].get_ylim()[1] > 37.5  # fractions keep matplotlib's own scale
