@@ -350,14 +350,22 @@ async def meeting_summary(ctx: Context, msg: Incoming) -> Reply:
         return Reply(text=t("meeting.summary_long", n=len(text), max=SUMMARY_MAX), private=True)
     now = ctx.core.now()
     tz = ZoneInfo(ctx.settings.app.timezone)
+    # The meeting the summary is about: the last one the rhythm in app.yaml says took place; without a
+    # rhythm, today's (the lead held one and says so by sending its summary).
+    if scheduled(ctx.settings):
+        cfg = meetings_config(ctx.settings)
+        held = previous_meeting(cfg, now + timedelta(seconds=1), _zone(cfg, ctx.settings))
+        tz = _zone(cfg, ctx.settings)
+    else:
+        local = now.astimezone(tz)
+        held = datetime.combine(local.date(), time(0), tzinfo=tz).astimezone(UTC)
     async with ctx.db.session() as s:
-        meeting = (await s.exec(select(Meeting).where(Meeting.scheduled_at <= now)
-                                .order_by(Meeting.scheduled_at.desc()))).first()
+        meeting = (await s.exec(select(Meeting).where(Meeting.scheduled_at == held))).first()
         if meeting is not None and meeting.summary_at is not None:
             return Reply(text=t("meeting.summary_twice", date=_fmt(_aware(meeting.scheduled_at), tz, ctx.lang, clock=False),
                                 when=_fmt(_aware(meeting.summary_at), tz, ctx.lang)), private=True)
         if meeting is None:
-            meeting = Meeting(scheduled_at=now, period_from=now, period_to=now, status="ready", created_at=now)
+            meeting = Meeting(scheduled_at=held, period_from=held, period_to=held, status="ready", created_at=now)
             s.add(meeting)
         meeting.summary, meeting.summary_by, meeting.summary_at = text, ctx.person.display_name or ctx.person.email, now
         await s.flush()

@@ -280,6 +280,10 @@ async def test_report_goes_to_lead_and_communicators_before_the_meeting_once(env
     assert summary.text == "We agreed on two videos per month." and "Lea Lead" in summary.context
     [twice] = await env.say(LEA, "meeting summary Again")
     assert "was sent already" in twice.text
+    # A week later, still about the meeting that took place (the 17th), not about a day without one.
+    env.clock.now = datetime(2026, 11, 24, 12, tzinfo=UTC)
+    [late] = await env.say(LEA, "meeting summary Again")
+    assert "meeting on 2026-11-17 was sent already" in late.text and "2026-11-24" not in late.text
     [refused] = await env.say(CLARA, "meeting summary Mine")
     assert "Only" in refused.text
 

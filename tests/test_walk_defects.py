@@ -116,3 +116,21 @@ def test_counts_of_people_and_votes_are_drawn_on_whole_steps_from_zero():
     shares = charts.pairs(title="Figures", labels=["rate"], before=[12.5], now=[37.5], before_label="before",
                           now_label="now")
     assert shares.axes[0].get_ylim()[1] > 37.5  # fractions keep matplotlib's own scale
+
+
+async def test_a_meeting_summary_is_about_the_last_meeting_that_took_place(core: Core):
+    from datetime import UTC, datetime
+
+    from tests.test_polls import LEA, add_people, setup_env
+
+    env = setup_env(core)
+    # Every second Tuesday from 2026-01-13: the last one before Thursday 2026-12-03 was on the 1st.
+    env.core.settings.app.meetings = {"every_weeks": 2, "weekday": "tuesday", "time": "10:00",
+                                      "first": "2026-01-13", "enabled": True}
+    env.clock.now = datetime(2026, 12, 3, 15, tzinfo=UTC)
+    [member_] = await add_people(env, 1, prefix="y")
+    await env.say(LEA, "meeting summary Two videos a month.")
+    [summary] = env.sender.to_person[member_.user]
+    assert summary.title == "From the ambassador meeting on 2026-12-01"
+    [twice] = await env.say(LEA, "meeting summary Again")
+    assert twice.text.startswith("A summary of the meeting on 2026-12-01 was sent already")
