@@ -94,3 +94,14 @@ class Scheduler:
             t.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks = []
+        await self.release()
+
+    async def release(self) -> None:
+        """Give up this process's leases: a restarted or other replica takes the jobs at once instead of
+        waiting for them to run out (up to a job's period: a minute for the nudge, minutes for the report)."""
+        try:
+            async with self.db.session() as s:
+                await s.execute(update(Lease).where(Lease.holder == self.holder).values(until=utcnow()))
+                await s.commit()
+        except Exception:  # stopping with the database away: the leases run out by themselves
+            log.warning("leases not released on stop; they run out by themselves")

@@ -134,3 +134,27 @@ async def test_a_meeting_summary_is_about_the_last_meeting_that_took_place(core:
     assert summary.title == "From the ambassador meeting on 2026-12-01"
     [twice] = await env.say(LEA, "meeting summary Again")
     assert twice.text.startswith("A summary of the meeting on 2026-12-01 was sent already")
+
+
+async def test_a_stopped_replica_releases_its_leases_so_a_restart_takes_the_jobs_at_once(core: Core):
+    import asyncio
+
+    from bot.scheduler import Scheduler
+
+    ran: list[str] = []
+
+    async def job() -> None:
+        ran.append("job")
+
+    first = Scheduler(core.db, holder="replica-a")
+    first.every(60, "content-nudge", job)
+    first.start()
+    for _ in range(100):
+        if ran:
+            break
+        await asyncio.sleep(0.02)
+    assert ran == ["job"]
+    second = Scheduler(core.db, holder="replica-b")
+    assert not await second.claim("content-nudge", 60)  # held for a minute while the first one runs
+    await first.stop()
+    assert await second.claim("content-nudge", 60)  # released on stop: no minute of waiting
