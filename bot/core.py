@@ -163,6 +163,14 @@ class Core:
     def register_sender(self, platform: str, sender: ProactiveSender) -> None:
         self.senders[platform] = sender
 
+    def language_of(self, person: Person | None) -> str:
+        """The language of a message the bot starts to ``person``: theirs when set, else the one their
+        platform reports, else the program's default."""
+        if person is None:
+            return self.settings.app.language.default
+        return (normalize_language(person.language) or normalize_language(person.locale)
+                or self.settings.app.language.default)
+
     def translator(self, lang: str | None) -> Translator:
         lang = normalize_language(lang) or self.settings.app.language.default
         return Translator(self.router.catalog, lang, self.settings.app.language.german_address)
@@ -531,6 +539,9 @@ class Core:
                     row.display_name = profile.name
                 if profile.timezone and not row.timezone:
                     row.timezone = profile.timezone
+                locale = normalize_language(profile.locale)
+                if locale and row.locale != locale:
+                    row.locale = locale
             if profile:
                 if profile.is_guest is not None or profile.is_external is not None:
                     # None means the platform could not tell: keep what we knew.
@@ -943,6 +954,7 @@ def _first_profile(row: Person, profile: Profile) -> None:
         row.display_name = profile.name
     if profile.timezone:
         row.timezone = profile.timezone
+    row.locale = normalize_language(profile.locale)
     if profile.is_guest is not None or profile.is_external is not None:
         row.is_guest = bool(profile.is_guest) or bool(profile.is_external)
     row.profile_checked_at = utcnow()
@@ -958,6 +970,9 @@ def _unchanged_person(row: dict[str, Any], profile: Profile | None, *, quiet: bo
         if not quiet and ((email and not row["email"]) or (profile.name and row["display_name"] != profile.name)):
             return None
         if not quiet and profile.timezone and not row["timezone"]:
+            return None
+        locale = normalize_language(profile.locale)
+        if not quiet and locale and row.get("locale") != locale:
             return None
         if (profile.is_guest is not None or profile.is_external is not None) and bool(row["is_guest"]) != (
             bool(profile.is_guest) or bool(profile.is_external)

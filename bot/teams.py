@@ -1248,7 +1248,7 @@ class TeamsAdapter:
                     .where(Identity.platform == "teams", Identity.user_id == user_id)
                 )
             ).first()
-        return self.core.translator(person.language if person else None)
+        return self.core.translator(self.core.language_of(person))
 
     async def send_to_conversation(
         self, conversation_id: str, replies: list[Reply], user_id: str | None

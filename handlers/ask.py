@@ -653,7 +653,7 @@ async def _send_to_team(core: Core, make: Any) -> str | None:
             if person is None:
                 errors.append(f"{email}: not found on Slack or Teams")
                 continue
-            t = core.translator(person.language or core.settings.app.language.default)
+            t = core.translator(core.language_of(person))
             await core.notify(person.id, make(t))
             return None
         except DeliveryError as exc:

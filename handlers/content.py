@@ -1188,7 +1188,7 @@ async def send_approval_requests(core: Core) -> int:
         delivered = False
         for email in approvers:
             person = await core.person_by_email(email)
-            t = core.translator(person.language if person else None)
+            t = core.translator(core.language_of(person))
             try:
                 if person is None:
                     raise RuntimeError(f"nobody with the address {email} is known")
@@ -1233,7 +1233,7 @@ async def _decide(ctx: Context, item_id: int | None, status: str, note: str | No
         async with ctx.db.session() as s:
             creator = await s.get(Person, item.created_by_id)
         if creator is not None:
-            ct = ctx.core.translator(creator.language)
+            ct = ctx.core.translator(ctx.core.language_of(creator))
             text = (ct("content.approval.told_approved", id=item.id, title=item.title) if status == "approved" else
                     ct("content.approval.told_rejected", id=item.id, title=item.title,
                        note=ct("content.approval.note", note=note) if note else ""))
@@ -1277,7 +1277,7 @@ async def reason_command(ctx: Context, msg: Incoming) -> Reply:
         await s.commit()
         creator = await s.get(Person, item.created_by_id) if item.created_by_id else None
     if creator is not None and creator.id != ctx.person.id:
-        ct = ctx.core.translator(creator.language)
+        ct = ctx.core.translator(ctx.core.language_of(creator))
         try:
             await ctx.core.notify(creator.id, [Reply(text=ct("content.approval.told_reason", id=item.id,
                                                              title=item.title, note=note))])
@@ -2495,7 +2495,7 @@ async def send_reports(core: Core) -> None:
         delivered = True
         if problems and lead:
             person = await core.person_by_email(lead)
-            t = core.translator(person.language if person else None)
+            t = core.translator(core.language_of(person))
             try:
                 if person is None:
                     raise RuntimeError(f"nobody with the address {lead} is known")

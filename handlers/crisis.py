@@ -594,7 +594,7 @@ def _tz(core: Core) -> str:
 
 
 def _lang_of(core: Core, person: Person | None) -> str:
-    return (person.language if person else None) or core.settings.app.language.default
+    return core.language_of(person)
 
 
 _SLACK_LINK = re.compile(r"<(https?://[^|>\s]+)(?:\|[^>]*)?>")

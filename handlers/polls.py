@@ -1177,7 +1177,7 @@ async def _send(core: Core, row: PollOutbox, cache: dict[tuple[str, int], Any]) 
     if row.person_id is not None:
         async with core.db.session() as s:
             person = await s.get(Person, row.person_id)
-    lang = (person.language if person else None) or core.settings.app.language.default
+    lang = core.language_of(person)
     t = core.translator(lang)
     tz = _tz(core.settings, person)
     if row.kind in ("report", "summary"):

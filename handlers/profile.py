@@ -321,7 +321,7 @@ async def _ask_confirmers(ctx: Context, department: str) -> int:
             person = await ctx.core.person_by_email(email)
             if person is None:
                 continue
-            t = ctx.core.translator(person.language)
+            t = ctx.core.translator(ctx.core.language_of(person))
             value = {"person": p.id, "department": department}
             await ctx.core.notify(person.id, [Reply(
                 title=t("department.ask_title"),

@@ -38,6 +38,9 @@ class Person(SQLModel, table=True):
     department: str | None = None
     department_proposed: str | None = None
     language: str | None = None  # None: detect, else 'de' / 'en'
+    # The language the platform reports ('de' / 'en'): messages the bot starts use it while
+    # ``language`` is automatic.
+    locale: str | None = Field(default=None, max_length=5)
     timezone: str | None = None
     quiet_start: str | None = None
     quiet_end: str | None = None

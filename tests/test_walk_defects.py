@@ -158,3 +158,29 @@ async def test_a_stopped_replica_releases_its_leases_so_a_restart_takes_the_jobs
     assert not await second.claim("content-nudge", 60)  # held for a minute while the first one runs
     await first.stop()
     assert await second.claim("content-nudge", 60)  # released on stop: no minute of waiting
+
+
+async def test_messages_the_bot_starts_speak_the_language_the_platform_reports(core: Core):
+    from sqlmodel import select
+
+    from bot.messages import Incoming, Profile
+    from storage.models import Identity, Person
+    from tests.test_polls import LEA, created_poll_id, setup_env
+
+    env = setup_env(core)
+    for user, email, locale in (("U0EN", "en.user@example.com", "en-US"), ("U0DE", "de.user@example.com", None)):
+        person = await core.person_for(Incoming(platform="slack", user_id=user, conversation_id=f"D{user}",
+                                                profile=Profile(email=email, name=email, locale=locale)))
+        async with core.db.session() as s:
+            row = await s.get(Person, person.id)
+            row.is_member = True
+            await s.commit()
+    async with core.db.session() as s:
+        stored = {p.email: (p.language, p.locale) for p in (await s.exec(select(Person))).all()}
+        assert (await s.exec(select(Identity))).all()
+    assert stored["en.user@example.com"] == (None, "en")  # language stays automatic; the locale is kept
+    await created_poll_id(env, await env.say(LEA, 'poll "Lunch format?" Pizza | Salad'))
+    [english] = env.sender.to_person["U0EN"]
+    [german] = env.sender.to_person["U0DE"]
+    assert "Pick one answer" in english.text  # Slack said en-US: not the program's German default
+    assert "Eine Antwort wählen" in german.text  # no language known: the program's default
