@@ -18,7 +18,7 @@ from knowledge.lexicon import Lexicon
 from knowledge.loader import DEFAULT_PATH, KBError, check_kb, load_kb
 from knowledge.model import LANGUAGES, TOPICS
 from knowledge.service import KnowledgeService
-from knowledge.text import clean, words
+from knowledge.text import MAX_ANALYSED, clean, words
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -602,3 +602,47 @@ def test_cli_kb_check_validates_the_knowledge_and_llm_sections(
     lines = bad.read_text(encoding="utf-8").splitlines()
     assert f"{bad}:{lines.index('  timeout: fast') + 1}: llm.timeout" in err
     assert f"{bad}:{lines.index('  temperature: 2') + 1}: llm.temperature: unknown key" in err
+
+
+# -- the whole message (issue 12, item 3) -------------------------------------------------------------
+
+
+def test_the_whole_message_is_read_up_to_the_chat_limit(engine: Engine) -> None:
+    from bot.messages import MAX_TEXT
+
+    assert MAX_ANALYSED == MAX_TEXT
+    body = "I love the view from my desk and the coffee in our kitchen. " * 160  # about 9,600 characters
+    assert len(body) > 4_000
+    risky = body + "PS: our revenue grew by 31% this year, which will only be announced in April."
+    assert len(risky) < MAX_ANALYSED
+    answer = engine.answer(risky)
+    assert answer.verdict == "no" and answer.topics[0] == "confidential"
+    assert "31%" in " ".join(s.evidence for s in answer.signals)
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_beyond_the_limit_the_answer_says_so_and_never_clears(engine: Engine, lang: str) -> None:
+    share = {
+        "en": "May I share our company's LinkedIn post about the new apprenticeship program? ",
+        "de": "Darf ich den Beitrag unserer Firma über das neue Ausbildungsprogramm auf LinkedIn teilen? ",
+    }[lang]
+    assert engine.answer(share).verdict == "go"
+    long = (share * 400)[: MAX_ANALYSED + 500]
+    answer = engine.answer(long)
+    assert answer.verdict == "check" and answer.language == lang
+    assert f"{MAX_ANALYSED:,}" in answer.text
+
+
+def test_eval_counts_no_topic_as_right_for_a_question_outside_the_guidelines(tmp_path: Path) -> None:
+    from knowledge.evaluate import evaluate, load_cases
+
+    cases = _write(
+        tmp_path,
+        "cases.yaml",
+        """cases:
+  - {id: a, lang: en, verdict: ["check"], topics: [], text: "How do I bake bread?"}
+  - {id: b, lang: en, verdict: ["no"], topics: [], text: "Can I post a photo of the prototype?"}
+""",
+    )
+    report = evaluate(Engine(load_kb()), load_cases(cases))
+    assert report.topic_right == 1 and [m.case.id for m in report.misses] == ["b"]
