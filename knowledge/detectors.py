@@ -984,6 +984,29 @@ def _condense(text: str) -> str:
     return _REPEATED_WORD.sub(r"\1", text)
 
 
+_ORDER: dict[str, int] = {"no": 0, "check": 1, "go": 2}
+# Where one clause ends and the next begins: a sentence end, a semicolon, a line break, and a
+# comma or nothing before a word that adds or contrasts ("but", "plus", "aber"). Not a colon or a
+# dash: what follows them is what the clause before announces ("was published: revenue up 5%").
+_CLAUSE_END = re.compile(
+    r"(?<=[.!?;])\s+|\n+|,?\s+(?=(?:but|plus|although|though|except|aber|sondern|jedoch|"
+    r"allerdings|außerdem|ausserdem|obwohl|nur\s+dass|only\s+that|and\s+also|und\s+auch)\b)",
+    re.IGNORECASE,
+)
+
+
+def split_clauses(text: str) -> list[str]:
+    """``text`` in sentences and clauses, each with at least one letter or digit, in order."""
+    return [c for c in (p.strip() for p in _CLAUSE_END.split(text)) if _WORDS_IN.search(c)]
+
+
+_WORDS_IN = re.compile(r"\w")
+
+
+def _strictest(a: Verdict | None, b: Verdict) -> Verdict:
+    return b if a is None or _ORDER[b] < _ORDER[a] else a
+
+
 @dataclass
 class DetectorConfig:
     """Lists from app.yaml's ``knowledge:`` section (customers, code_names, competitors)."""
@@ -1029,8 +1052,33 @@ class Detectors:
         """Every finding in ``text`` (already cleaned of markup), strongest verdict first.
 
         ``lang`` is the text's language, for the lexicon's whole-word entries.
+
+        A harmless cue ("it's already on our website", "from the brand portal") clears only the
+        clause it stands in: where the text has one, each clause is read on its own as well, and
+        a risk a clause shows by itself ("... plus we're in talks to buy a competitor") stays a
+        finding whatever another clause says.
         """
         text = _condense(text)
+        out, cued = self._scan(text, lang)
+        if cued:
+            clauses = split_clauses(text)
+            if len(clauses) > 1:
+                have: dict[str, Verdict] = {}
+                for sig in out:
+                    have[sig.kind] = _strictest(have.get(sig.kind), sig.verdict)
+                for clause in clauses:
+                    for sig in self._scan(clause, lang)[0]:
+                        if sig.verdict == "go" or not sig.topic:
+                            continue  # cues and instructions come from the whole text
+                        if sig.kind in have and _ORDER[have[sig.kind]] <= _ORDER[sig.verdict]:
+                            continue
+                        out.append(sig)
+                        have[sig.kind] = sig.verdict
+                out.sort(key=lambda s: (_ORDER[s.verdict], -s.strength))
+        return out
+
+    def _scan(self, text: str, lang: str | None) -> tuple[list[Signal], bool]:
+        """The findings of ``text`` read as one piece, and whether it holds a cue that clears others."""
         out: list[Signal] = []
         seen: dict[int, str | None] = {}
 
@@ -1211,9 +1259,8 @@ class Detectors:
                 kinds.add(kind)
 
         add("injection", "", "check", h(_INJECTION), 0.0)
-        order = {"no": 0, "check": 1, "go": 2}
-        out.sort(key=lambda s: (order[s.verdict], -s.strength))
-        return out
+        out.sort(key=lambda s: (_ORDER[s.verdict], -s.strength))
+        return out, bool(h(_PUBLISHED) or h(_OWN_OR_LICENSED))
 
     @staticmethod
     def _phone(text: str) -> str | None:

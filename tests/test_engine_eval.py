@@ -82,7 +82,7 @@ def test_there_are_fresh_batches() -> None:
 # the asker's language.
 MISS_DIR = Path(__file__).resolve().parents[1] / "knowledge/cases"
 MISS_FLOORS: dict[str, tuple[float, int, float]] = {
-    "miss_harmless_cue": (0.777, 3, 0.833),
+    "miss_harmless_cue": (0.833, 3, 0.833),
     "miss_long_drafts": (0.937, 0, 0.687),
     "miss_negation": (0.444, 0, 0.888),
     "miss_outside": (0.666, 2, 0.473),

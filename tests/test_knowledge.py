@@ -646,3 +646,41 @@ def test_eval_counts_no_topic_as_right_for_a_question_outside_the_guidelines(tmp
     )
     report = evaluate(Engine(load_kb()), load_cases(cases))
     assert report.topic_right == 1 and [m.case.id for m in report.misses] == ["b"]
+
+
+# -- clause by clause (issue 12, item 2) --------------------------------------------------------------
+
+
+def test_split_clauses_in_both_languages() -> None:
+    from knowledge.detectors import split_clauses
+
+    assert split_clauses("It's public info from our annual report, plus one line on Spain. OK?") == [
+        "It's public info from our annual report",
+        "plus one line on Spain.",
+        "OK?",
+    ]
+    assert split_clauses("Das ist veröffentlicht, aber die Zahlen sind intern: 12 %.\n\nDanke") == [
+        "Das ist veröffentlicht",
+        "aber die Zahlen sind intern: 12 %.",
+        "Danke",
+    ]
+    assert split_clauses("🙂 🎉 !! …") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The cue stands in one clause, the risk in another: the risk stays.
+        "Our Q3 numbers are in the press release. Separately, our revenue in Asia is up 40% this year.",
+        "Die Pressemitteilung ist raus. Im Post schreibe ich noch, dass unser Umsatz in Asien um 40 % gestiegen ist.",
+    ],
+)
+def test_a_harmless_cue_clears_only_its_own_clause(engine: Engine, text: str) -> None:
+    answer = engine.answer(text)
+    assert answer.verdict == "no" and answer.topics[0] == "confidential"
+    assert any(s.kind == "figures" for s in answer.signals)
+
+
+def test_a_cue_in_the_same_clause_still_clears(engine: Engine) -> None:
+    answer = engine.answer("Can I share the press release that says our revenue grew 12% last year?")
+    assert answer.verdict == "go" and answer.topics[0] == "official_content"
