@@ -331,6 +331,10 @@ _MEDIA = _rx(
     r"(?:foto|bild|video|selfie|screenshot)s?\b",
     r"\b(?:shots?|snaps?|snapshots?|candids?|schnappschuss\w*|gruppenbild\w*)\b",
 )
+_SHOWS = _rx(
+    r"\b(?:it|which|that|they|this|you\s+can|you)\s+(?:shows?|showing|features?|see)\b",
+    r"\b(?:zeigt|zeigen|sieht\s+man|man\s+sieht|sind\s+(?:\w+\s+)?drauf|ist\s+(?:\w+\s+)?drauf)\b",
+)
 _PEOPLE = _rx(
     r"\b(?:colleagues?|coworkers?|co-workers?|team(?:s|mates?|members?)?|group|people|faces|everyone|everybody|customers?|clients?|visitors?|guests?|kids|children|participants|attendees|apprentices|trainees|boss|manager|staff|employees|crowd|patients?|neighbou?rs)\b",
     r"\b(?:kolleg\w*|team(?:s|mitglied\w*|kolleg\w*)?|gruppe\w*|leute|personen|gesicht\w*|allen|alle|kunde\w*|besucher\w*|gäst\w*|kinder\w*|teilnehm\w*|azubis?|auszubildende\w*|chef\w*|mitarbeit\w*|belegschaft|publikum|patient\w*)\b",
@@ -966,6 +970,25 @@ _INJECTION = _rx(
 )
 
 
+# A plan for the company not yet announced, told in plain words: an intention or decision, a change
+# and a part of the company, all in one clause ("we're in talks to buy a competitor", "die Abteilung
+# wird nächstes Jahr nach Polen verlagert", "the board decided to sell our logistics division").
+_INTENT = _rx(
+    # A plan or decision, not a wish ("I want to buy our hoodie" is no deal).
+    r"\b(?:plan(?:s|ning|ned)?\s+to|decided\s+(?:\w+\s+){0,2}to|decision\s+to|in\s+talks\s+to|considering|thinking\s+about)\b",
+    # Not "plant": an English factory as often as a German plan.
+    r"\b(?:geplant|planen|beschlossen|entschieden|vorhaben|überlegen|überlegt|werden|wird)\b",
+)
+_CHANGE = _rx(
+    r"(?<!-)\b(?:sell(?:ing|s)?|buy(?:ing|s)?|acquir\w*|clos(?:e|es|ing)|shut(?:ting)?\s+down|relocat\w*|mov(?:e|es|ing)|merg(?:e|es|ing)|outsourc\w*|spin(?:ning)?\s+off|cut(?:ting)?|enter(?:ing)?|split(?:ting)?\s+up)\b",
+    r"\b(?:verlager\w*|verleg\w*|schließ\w*|schliess\w*|dichtmach\w*|verkauf\w*|kaufen|gekauft|übernehm\w*|abbau\w*|abgebaut|streich\w*|gestrichen|auslager\w*|zusammengelegt|zusammenleg\w*|fusionier\w*|aufgelöst|auflösen|umzieh\w*|eintreten|expandier\w*)",
+)
+_ORG_PART = _rx(
+    r"\b(?:division|department|business\s+unit|unit|plant|site|office|factory|warehouse|company|competitor|subsidiary|branch|location|markets?|production|headquarters|hq|team)\b",
+    r"\b(?:abteilung\w*|sparte\w*|geschäftsbereich\w*|bereich|werk|werke|standort\w*|büro\w*|firma|wettbewerber\w*|konkurrent\w*|filiale\w*|tochter\w*|niederlassung\w*|märkte|markt|produktion|zentrale|hauptsitz|team)\b",
+)
+
+
 _NO_WORD = re.compile(r"\w{41,}")
 _SENTENCE_END = re.compile(r"(?<=[.!?\n])\s+")
 _REPEATED_WORD = re.compile(r"\b(\w+)(?:\W{1,3}\1\b)+")
@@ -1134,6 +1157,13 @@ class Detectors:
         elif new_site and not published:
             # A new office may be public or not: the bot cannot know, the comms lead can.
             add("new_site", "confidential", "check", new_site, 0.6)
+        if not deal and (h(_INTENT) or h(_FUTURE)) and h(_CHANGE) and h(_ORG_PART):
+            for clause in split_clauses(text):
+                intent = _hit(_INTENT, clause) or _hit(_FUTURE, clause)
+                change, part = _hit(_CHANGE, clause), _hit(_ORG_PART, clause)
+                if intent and change and part and not _hit(_PUBLISHED, clause):
+                    add("deal", "confidential", "no", f"{intent} … {change} … {part}", 0.8)
+                    break
         add("internal", "confidential", "no", h(_INTERNAL), 0.9)
         add(
             "customer",
@@ -1279,6 +1309,12 @@ class Detectors:
         media = [(m.start(), m.end(), m.group(0)) for m in _MEDIA.finditer(text)]
         if not media:
             return None
+        for m in _SHOWS.finditer(text):
+            # "... a reel I made on Saturday, but it shows my colleagues on the line": the people are
+            # named after the verb that says what the picture shows.
+            p = _PEOPLE.search(text, m.end(), m.end() + 40)
+            if p and len(text[m.end() : p.start()].split()) <= 3:
+                return f"{m.group(0)} … {p.group(0)}"
         for p in _PEOPLE.finditer(text):
             for start, end, word in media:
                 if p.start() >= end and len(text[end : p.start()].split()) <= 10:

@@ -684,3 +684,31 @@ def test_a_harmless_cue_clears_only_its_own_clause(engine: Engine, text: str) ->
 def test_a_cue_in_the_same_clause_still_clears(engine: Engine) -> None:
     answer = engine.answer("Can I share the press release that says our revenue grew 12% last year?")
     assert answer.verdict == "go" and answer.topics[0] == "official_content"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("It's on our careers page already. We're also planning to close the Leeds office, so apply soon!", "deal"),
+        ("Das Video ist schon online. Dazu schreibe ich, dass wir den Standort Kassel nächstes Jahr schließen.", "deal"),
+        ("The board has decided this week to sell our packaging division. Can I post that?", "deal"),
+        ("I filmed this clip at home on Sunday, but it shows my teammates at their desks.", "people_media"),
+        ("Das Video hab ich privat gemacht, aber man sieht darauf die Kollegen an der Linie.", "people_media"),
+    ],
+)
+def test_a_risk_told_in_plain_words_in_its_own_clause(engine: Engine, text: str, kind: str) -> None:
+    answer = engine.answer(text)
+    assert kind in {s.kind for s in answer.signals}
+    assert answer.verdict != "go"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to buy our company's new hoodie. Can I post a photo of me wearing it?",
+        "Our new plant opened today 🎉 watch the ribbon-cutting on our YouTube channel!",
+        "The team plant a tree every spring. Can I share the photo our company posted?",
+    ],
+)
+def test_no_plan_where_none_is_told(engine: Engine, text: str) -> None:
+    assert "deal" not in {s.kind for s in engine.answer(text).signals}
