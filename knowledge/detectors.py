@@ -331,6 +331,10 @@ _MEDIA = _rx(
     r"(?:foto|bild|video|selfie|screenshot)s?\b",
     r"\b(?:shots?|snaps?|snapshots?|candids?|schnappschuss\w*|gruppenbild\w*)\b",
 )
+_SHOWS = _rx(
+    r"\b(?:it|which|that|they|this|you\s+can|you)\s+(?:shows?|showing|features?|see)\b",
+    r"\b(?:zeigt|zeigen|sieht\s+man|man\s+sieht|sind\s+(?:\w+\s+)?drauf|ist\s+(?:\w+\s+)?drauf)\b",
+)
 _PEOPLE = _rx(
     r"\b(?:colleagues?|coworkers?|co-workers?|team(?:s|mates?|members?)?|group|people|faces|everyone|everybody|customers?|clients?|visitors?|guests?|kids|children|participants|attendees|apprentices|trainees|boss|manager|staff|employees|crowd|patients?|neighbou?rs)\b",
     r"\b(?:kolleg\w*|team(?:s|mitglied\w*|kolleg\w*)?|gruppe\w*|leute|personen|gesicht\w*|allen|alle|kunde\w*|besucher\w*|gäst\w*|kinder\w*|teilnehm\w*|azubis?|auszubildende\w*|chef\w*|mitarbeit\w*|belegschaft|publikum|patient\w*)\b",
@@ -966,6 +970,25 @@ _INJECTION = _rx(
 )
 
 
+# A plan for the company not yet announced, told in plain words: an intention or decision, a change
+# and a part of the company, all in one clause ("we're in talks to buy a competitor", "die Abteilung
+# wird nächstes Jahr nach Polen verlagert", "the board decided to sell our logistics division").
+_INTENT = _rx(
+    # A plan or decision, not a wish ("I want to buy our hoodie" is no deal).
+    r"\b(?:plan(?:s|ning|ned)?\s+to|decided\s+(?:\w+\s+){0,2}to|decision\s+to|in\s+talks\s+to|considering|thinking\s+about)\b",
+    # Not "plant": an English factory as often as a German plan.
+    r"\b(?:geplant|planen|beschlossen|entschieden|vorhaben|überlegen|überlegt|werden|wird)\b",
+)
+_CHANGE = _rx(
+    r"(?<!-)\b(?:sell(?:ing|s)?|buy(?:ing|s)?|acquir\w*|clos(?:e|es|ing)|shut(?:ting)?\s+down|relocat\w*|mov(?:e|es|ing)|merg(?:e|es|ing)|outsourc\w*|spin(?:ning)?\s+off|cut(?:ting)?|enter(?:ing)?|split(?:ting)?\s+up)\b",
+    r"\b(?:verlager\w*|verleg\w*|schließ\w*|schliess\w*|dichtmach\w*|verkauf\w*|kaufen|gekauft|übernehm\w*|abbau\w*|abgebaut|streich\w*|gestrichen|auslager\w*|zusammengelegt|zusammenleg\w*|fusionier\w*|aufgelöst|auflösen|umzieh\w*|eintreten|expandier\w*)",
+)
+_ORG_PART = _rx(
+    r"\b(?:division|department|business\s+unit|unit|plant|site|office|factory|warehouse|company|competitor|subsidiary|branch|location|markets?|production|headquarters|hq|team)\b",
+    r"\b(?:abteilung\w*|sparte\w*|geschäftsbereich\w*|bereich|werk|werke|standort\w*|büro\w*|firma|wettbewerber\w*|konkurrent\w*|filiale\w*|tochter\w*|niederlassung\w*|märkte|markt|produktion|zentrale|hauptsitz|team)\b",
+)
+
+
 _NO_WORD = re.compile(r"\w{41,}")
 _SENTENCE_END = re.compile(r"(?<=[.!?\n])\s+")
 _REPEATED_WORD = re.compile(r"\b(\w+)(?:\W{1,3}\1\b)+")
@@ -982,6 +1005,29 @@ def _condense(text: str) -> str:
     text = _NO_WORD.sub(" ", text)
     text = " ".join(dict.fromkeys(_SENTENCE_END.split(text)))
     return _REPEATED_WORD.sub(r"\1", text)
+
+
+_ORDER: dict[str, int] = {"no": 0, "check": 1, "go": 2}
+# Where one clause ends and the next begins: a sentence end, a semicolon, a line break, and a
+# comma or nothing before a word that adds or contrasts ("but", "plus", "aber"). Not a colon or a
+# dash: what follows them is what the clause before announces ("was published: revenue up 5%").
+_CLAUSE_END = re.compile(
+    r"(?<=[.!?;])\s+|\n+|,?\s+(?=(?:but|plus|although|though|except|aber|sondern|jedoch|"
+    r"allerdings|außerdem|ausserdem|obwohl|nur\s+dass|only\s+that|and\s+also|und\s+auch)\b)",
+    re.IGNORECASE,
+)
+
+
+def split_clauses(text: str) -> list[str]:
+    """``text`` in sentences and clauses, each with at least one letter or digit, in order."""
+    return [c for c in (p.strip() for p in _CLAUSE_END.split(text)) if _WORDS_IN.search(c)]
+
+
+_WORDS_IN = re.compile(r"\w")
+
+
+def _strictest(a: Verdict | None, b: Verdict) -> Verdict:
+    return b if a is None or _ORDER[b] < _ORDER[a] else a
 
 
 @dataclass
@@ -1029,8 +1075,33 @@ class Detectors:
         """Every finding in ``text`` (already cleaned of markup), strongest verdict first.
 
         ``lang`` is the text's language, for the lexicon's whole-word entries.
+
+        A harmless cue ("it's already on our website", "from the brand portal") clears only the
+        clause it stands in: where the text has one, each clause is read on its own as well, and
+        a risk a clause shows by itself ("... plus we're in talks to buy a competitor") stays a
+        finding whatever another clause says.
         """
         text = _condense(text)
+        out, cued = self._scan(text, lang)
+        if cued:
+            clauses = split_clauses(text)
+            if len(clauses) > 1:
+                have: dict[str, Verdict] = {}
+                for sig in out:
+                    have[sig.kind] = _strictest(have.get(sig.kind), sig.verdict)
+                for clause in clauses:
+                    for sig in self._scan(clause, lang)[0]:
+                        if sig.verdict == "go" or not sig.topic:
+                            continue  # cues and instructions come from the whole text
+                        if sig.kind in have and _ORDER[have[sig.kind]] <= _ORDER[sig.verdict]:
+                            continue
+                        out.append(sig)
+                        have[sig.kind] = sig.verdict
+                out.sort(key=lambda s: (_ORDER[s.verdict], -s.strength))
+        return out
+
+    def _scan(self, text: str, lang: str | None) -> tuple[list[Signal], bool]:
+        """The findings of ``text`` read as one piece, and whether it holds a cue that clears others."""
         out: list[Signal] = []
         seen: dict[int, str | None] = {}
 
@@ -1086,6 +1157,13 @@ class Detectors:
         elif new_site and not published:
             # A new office may be public or not: the bot cannot know, the comms lead can.
             add("new_site", "confidential", "check", new_site, 0.6)
+        if not deal and (h(_INTENT) or h(_FUTURE)) and h(_CHANGE) and h(_ORG_PART):
+            for clause in split_clauses(text):
+                intent = _hit(_INTENT, clause) or _hit(_FUTURE, clause)
+                change, part = _hit(_CHANGE, clause), _hit(_ORG_PART, clause)
+                if intent and change and part and not _hit(_PUBLISHED, clause):
+                    add("deal", "confidential", "no", f"{intent} … {change} … {part}", 0.8)
+                    break
         add("internal", "confidential", "no", h(_INTERNAL), 0.9)
         add(
             "customer",
@@ -1211,9 +1289,8 @@ class Detectors:
                 kinds.add(kind)
 
         add("injection", "", "check", h(_INJECTION), 0.0)
-        order = {"no": 0, "check": 1, "go": 2}
-        out.sort(key=lambda s: (order[s.verdict], -s.strength))
-        return out
+        out.sort(key=lambda s: (_ORDER[s.verdict], -s.strength))
+        return out, bool(h(_PUBLISHED) or h(_OWN_OR_LICENSED))
 
     @staticmethod
     def _phone(text: str) -> str | None:
@@ -1232,6 +1309,12 @@ class Detectors:
         media = [(m.start(), m.end(), m.group(0)) for m in _MEDIA.finditer(text)]
         if not media:
             return None
+        for m in _SHOWS.finditer(text):
+            # "... a reel I made on Saturday, but it shows my colleagues on the line": the people are
+            # named after the verb that says what the picture shows.
+            p = _PEOPLE.search(text, m.end(), m.end() + 40)
+            if p and len(text[m.end() : p.start()].split()) <= 3:
+                return f"{m.group(0)} … {p.group(0)}"
         for p in _PEOPLE.finditer(text):
             for start, end, word in media:
                 if p.start() >= end and len(text[end : p.start()].split()) <= 10:

@@ -36,7 +36,7 @@ from knowledge.model import (
     stricter,
 )
 from knowledge.retrieval import Retriever
-from knowledge.text import clean, words
+from knowledge.text import MAX_ANALYSED, clean, words
 
 # Below this BM25 score (summed over both indexes) nothing in the knowledge
 # base fits the question well enough to answer from it. One rare word of a
@@ -137,6 +137,15 @@ _TEXTS: dict[str, dict[str, Any]] = {
         },
     },
     "comms_team": {"en": "the comms team", "de": "das Kommunikationsteam"},
+    "cut": {
+        "en": "Your message is longer than {limit} characters; I read only the first {limit}, so I can't clear it.",
+        "de": {
+            "du": "Deine Nachricht ist länger als {limit} Zeichen; ich habe nur die ersten {limit} gelesen und kann "
+            "sie daher nicht freigeben.",
+            "sie": "Ihre Nachricht ist länger als {limit} Zeichen; ich habe nur die ersten {limit} gelesen und kann "
+            "sie daher nicht freigeben.",
+        },
+    },
 }
 
 _SIGNAL_TEXTS: dict[str, dict[str, str]] = {
@@ -333,6 +342,9 @@ class Engine:
         ``default_lang`` is used when the text gives no clue (emoji, a link).
         """
         text = text if isinstance(text, str) else ""
+        # The whole message is read up to the chat limit; what lies beyond it was not read, so the
+        # answer cannot clear it (never a silent cut).
+        cut = len(text) > MAX_ANALYSED
         cleaned = clean(text)
         language = self.language_of(cleaned, lang or None)
         if lang not in LANGUAGES and default_lang in LANGUAGES and detect(cleaned)[0] is None:
@@ -376,7 +388,7 @@ class Engine:
             )
         ranked = sorted(((v, t) for t, v in topic_score.items() if v > 0), reverse=True)
         if not ranked or (not matched and not real_signals):
-            return self._no_match(language, signals)
+            return self._no_match(language, signals, cut=cut)
         first_score = ranked[0][0]
         topics = [t for v, t in ranked if v >= TOPIC_RATIO * first_score][:3]
 
@@ -461,6 +473,8 @@ class Engine:
                     break
         for sig in signals:
             verdict = stricter(verdict, sig.verdict)
+        if cut:
+            verdict = stricter(verdict, "check")
 
         cited = [best_i]
         for sig in real_signals:
@@ -503,6 +517,8 @@ class Engine:
         parts.append(f"{self._t('why', language)} {self.guideline_text(primary, 'rationale', language)}")
         if any(s.kind == "injection" for s in signals):
             parts.append(self._t("injection", language))
+        if cut:
+            parts.append(self._t("cut", language, limit=f"{MAX_ANALYSED:,}"))
         parts.append(f"{self._t('next', language)} {next_step}")
         return Answer(
             verdict=verdict,
@@ -518,13 +534,15 @@ class Engine:
             reasoning="\n".join(parts[1:-1]),
         )
 
-    def _no_match(self, language: str, signals: list[Signal]) -> Answer:
+    def _no_match(self, language: str, signals: list[Signal], cut: bool = False) -> Answer:
         verdict: Verdict = "check"
         for sig in signals:
             verdict = stricter(verdict, sig.verdict)
         parts = [self._t(verdict, language), self._t("no_match", language)]
         if any(s.kind == "injection" for s in signals):
             parts.append(self._t("injection", language))
+        if cut:
+            parts.append(self._t("cut", language, limit=f"{MAX_ANALYSED:,}"))
         return Answer(
             verdict=verdict,
             topics=[],

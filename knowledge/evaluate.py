@@ -141,7 +141,8 @@ def evaluate(engine: Engine, cases: list[Case], answers: list[Answer] | None = N
                 what.append(f"verdict (wanted {'/'.join(case.verdicts)})")
                 if answer.verdict == "go":
                     report.wrong_go += 1
-        if answer.topics and answer.topics[0] in case.topics:
+        # A case with topics: [] is a question no guideline is about: right when the answer names none.
+        if (answer.topics[0] in case.topics) if answer.topics else not case.topics:
             report.topic_right += 1
         else:
             what.append(f"topic (wanted {'/'.join(case.topics)})")

@@ -7,9 +7,10 @@ import unicodedata
 
 import Stemmer
 
-# What a message is cut to before analysis. A draft post is far shorter; the
-# cut keeps a 40,000-character paste from costing more than a normal question.
-MAX_ANALYSED = 4_000
+# What is read of a message: all of it up to the chat limit (bot.messages.MAX_TEXT), so a risky
+# sentence at the end of a long draft is read too. Beyond it the engine says it read only this
+# much and gives no "go" (knowledge.engine); a 40,000-character paste costs no more than 12,000.
+MAX_ANALYSED = 12_000
 # German compounds reach 30-odd letters; anything longer is noise.
 MAX_WORD = 40
 

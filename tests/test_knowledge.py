@@ -18,7 +18,7 @@ from knowledge.lexicon import Lexicon
 from knowledge.loader import DEFAULT_PATH, KBError, check_kb, load_kb
 from knowledge.model import LANGUAGES, TOPICS
 from knowledge.service import KnowledgeService
-from knowledge.text import clean, words
+from knowledge.text import MAX_ANALYSED, clean, words
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -602,3 +602,113 @@ def test_cli_kb_check_validates_the_knowledge_and_llm_sections(
     lines = bad.read_text(encoding="utf-8").splitlines()
     assert f"{bad}:{lines.index('  timeout: fast') + 1}: llm.timeout" in err
     assert f"{bad}:{lines.index('  temperature: 2') + 1}: llm.temperature: unknown key" in err
+
+
+# -- the whole message (issue 12, item 3) -------------------------------------------------------------
+
+
+def test_the_whole_message_is_read_up_to_the_chat_limit(engine: Engine) -> None:
+    from bot.messages import MAX_TEXT
+
+    assert MAX_ANALYSED == MAX_TEXT
+    body = "I love the view from my desk and the coffee in our kitchen. " * 160  # about 9,600 characters
+    assert len(body) > 4_000
+    risky = body + "PS: our revenue grew by 31% this year, which will only be announced in April."
+    assert len(risky) < MAX_ANALYSED
+    answer = engine.answer(risky)
+    assert answer.verdict == "no" and answer.topics[0] == "confidential"
+    assert "31%" in " ".join(s.evidence for s in answer.signals)
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_beyond_the_limit_the_answer_says_so_and_never_clears(engine: Engine, lang: str) -> None:
+    share = {
+        "en": "May I share our company's LinkedIn post about the new apprenticeship program? ",
+        "de": "Darf ich den Beitrag unserer Firma über das neue Ausbildungsprogramm auf LinkedIn teilen? ",
+    }[lang]
+    assert engine.answer(share).verdict == "go"
+    long = (share * 400)[: MAX_ANALYSED + 500]
+    answer = engine.answer(long)
+    assert answer.verdict == "check" and answer.language == lang
+    assert f"{MAX_ANALYSED:,}" in answer.text
+
+
+def test_eval_counts_no_topic_as_right_for_a_question_outside_the_guidelines(tmp_path: Path) -> None:
+    from knowledge.evaluate import evaluate, load_cases
+
+    cases = _write(
+        tmp_path,
+        "cases.yaml",
+        """cases:
+  - {id: a, lang: en, verdict: ["check"], topics: [], text: "How do I bake bread?"}
+  - {id: b, lang: en, verdict: ["no"], topics: [], text: "Can I post a photo of the prototype?"}
+""",
+    )
+    report = evaluate(Engine(load_kb()), load_cases(cases))
+    assert report.topic_right == 1 and [m.case.id for m in report.misses] == ["b"]
+
+
+# -- clause by clause (issue 12, item 2) --------------------------------------------------------------
+
+
+def test_split_clauses_in_both_languages() -> None:
+    from knowledge.detectors import split_clauses
+
+    assert split_clauses("It's public info from our annual report, plus one line on Spain. OK?") == [
+        "It's public info from our annual report",
+        "plus one line on Spain.",
+        "OK?",
+    ]
+    assert split_clauses("Das ist veröffentlicht, aber die Zahlen sind intern: 12 %.\n\nDanke") == [
+        "Das ist veröffentlicht",
+        "aber die Zahlen sind intern: 12 %.",
+        "Danke",
+    ]
+    assert split_clauses("🙂 🎉 !! …") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The cue stands in one clause, the risk in another: the risk stays.
+        "Our Q3 numbers are in the press release. Separately, our revenue in Asia is up 40% this year.",
+        "Die Pressemitteilung ist raus. Im Post schreibe ich noch, dass unser Umsatz in Asien um 40 % gestiegen ist.",
+    ],
+)
+def test_a_harmless_cue_clears_only_its_own_clause(engine: Engine, text: str) -> None:
+    answer = engine.answer(text)
+    assert answer.verdict == "no" and answer.topics[0] == "confidential"
+    assert any(s.kind == "figures" for s in answer.signals)
+
+
+def test_a_cue_in_the_same_clause_still_clears(engine: Engine) -> None:
+    answer = engine.answer("Can I share the press release that says our revenue grew 12% last year?")
+    assert answer.verdict == "go" and answer.topics[0] == "official_content"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("It's on our careers page already. We're also planning to close the Leeds office, so apply soon!", "deal"),
+        ("Das Video ist schon online. Dazu schreibe ich, dass wir den Standort Kassel nächstes Jahr schließen.", "deal"),
+        ("The board has decided this week to sell our packaging division. Can I post that?", "deal"),
+        ("I filmed this clip at home on Sunday, but it shows my teammates at their desks.", "people_media"),
+        ("Das Video hab ich privat gemacht, aber man sieht darauf die Kollegen an der Linie.", "people_media"),
+    ],
+)
+def test_a_risk_told_in_plain_words_in_its_own_clause(engine: Engine, text: str, kind: str) -> None:
+    answer = engine.answer(text)
+    assert kind in {s.kind for s in answer.signals}
+    assert answer.verdict != "go"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to buy our company's new hoodie. Can I post a photo of me wearing it?",
+        "Our new plant opened today 🎉 watch the ribbon-cutting on our YouTube channel!",
+        "The team plant a tree every spring. Can I share the photo our company posted?",
+    ],
+)
+def test_no_plan_where_none_is_told(engine: Engine, text: str) -> None:
+    assert "deal" not in {s.kind for s in engine.answer(text).signals}
