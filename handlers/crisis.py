@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from email_validator import EmailNotValidError, validate_email
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
-from sqlalchemy import bindparam, func, insert, or_, update
+from sqlalchemy import bindparam, delete, func, insert, or_, update
 from sqlalchemy import select as core_select
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
@@ -298,6 +298,17 @@ TEXTS = {
     },
     "crisis.receipt_title": {"en": "Report {ref} received: comms is being alerted now",
                              "de": "Meldung {ref} ist eingegangen: die Kommunikation wird jetzt alarmiert"},
+    "crisis.receipt_title_alerted": {"en": "Report {ref} received: comms has been alerted",
+                                     "de": "Meldung {ref} ist eingegangen: die Kommunikation ist alarmiert"},
+    "crisis.receipt_title_unreached": {"en": "Report {ref} received, but nobody in comms could be reached yet",
+                                       "de": "Meldung {ref} ist eingegangen, aber noch war niemand aus der Kommunikation erreichbar"},
+    "crisis.receipt_title_elsewhere": {"en": "Report {ref} received: the bot connected to Slack or Teams alerts comms",
+                                       "de": "Meldung {ref} ist eingegangen: der mit Slack oder Teams verbundene Bot alarmiert die Kommunikation"},
+    "crisis.receipt_unreached": {
+        "en": "I keep trying the next people in the escalation plan. If it is urgent, call them directly: {people}.",
+        "de": {"du": "Ich versuche es weiter bei den Nächsten im Eskalationsplan. Wenn es eilt, ruf sie direkt an: {people}.",
+               "sie": "Ich versuche es weiter bei den Nächsten im Eskalationsplan. Wenn es eilt, rufen Sie sie direkt an: {people}."},
+    },
     "crisis.cut": {
         "en": "The text was long: comms has its first {kept} characters ({cut} more were not kept). "
               "The link or a screenshot tells them the rest.",
@@ -965,16 +976,31 @@ async def _report(ctx: Context, msg: Incoming, draft: Draft) -> Reply:
         return Reply(text=t("crisis.empty"))
     report, _, step = await _store(ctx.core, ctx.person, draft, lang=ctx.lang, source_key=_source_key(msg),
                                    claim=True)
-    if step is not None:
-        sent = asyncio.Event()
+    title = "crisis.receipt_title"
+    if step is not None and await _reachable_elsewhere_only(ctx.core, step):
+        # This process (a terminal chat beside the running bot) cannot reach the first level: it leaves
+        # the alert to the process that can, instead of recording that nobody was reached.
+        await _release_claim(ctx.core, step)
+        title = "crisis.receipt_title_elsewhere"
+    elif step is not None:
+        sent = _Sent()
         _spawn(ctx.core, _first_alert(ctx.core, step, ctx.person, sent))
         # The alert goes out before the receipt: when many reports arrive at once, comms hearing of
         # them is what must not wait. A slow platform holds the receipt up RECEIPT_AFTER at most.
         try:
-            await asyncio.wait_for(sent.wait(), RECEIPT_AFTER)
+            await asyncio.wait_for(sent.event.wait(), RECEIPT_AFTER)
         except TimeoutError:
             pass
+        if sent.event.is_set():
+            # Said only when true: someone was alerted; or nobody could be, and the reporter hears whom to call.
+            title = "crisis.receipt_title_alerted" if sent.reached else "crisis.receipt_title_unreached"
+    elif await _alerted_before(ctx.core, report):
+        title = "crisis.receipt_title_alerted"  # the same report again (a retry, a rerun): as it stands
     receipt = _receipt(t, report)
+    if title == "crisis.receipt_title_unreached":
+        receipt.text = t("crisis.receipt_unreached", people=", ".join(await policy_emails(ctx.core)) or "-") \
+            + "\n\n" + receipt.text
+    receipt.title = t(title, ref=report.ref)
     if draft.cut:
         receipt.text += "\n" + t("crisis.cut", kept=f"{MAX_REPORT_TEXT:,}", cut=f"{draft.cut:,}")
     return receipt
@@ -1460,6 +1486,44 @@ async def _deliver(core: Core, report: CrisisReport, target: Target, level_info,
     return None, "webhook"
 
 
+class _Sent:
+    """A first alert's progress, for the receipt: set once every alert of the step went out or failed."""
+
+    def __init__(self) -> None:
+        self.event = asyncio.Event()
+        self.reached = False
+
+
+async def _reachable_elsewhere_only(core: Core, step: _Step) -> bool:
+    """True when no target of the step can be reached from this process, but its people have accounts
+    on a platform another process serves (the terminal chat beside a running Slack or Teams bot)."""
+    chat = [t.target for t, _ in step.to_send if t.via == "chat"]
+    if not chat or len(chat) != len(step.to_send) or any(email in step.people for email in chat):
+        return False
+    async with core.db.session() as s:
+        platforms = set((await s.exec(select(Identity.platform).join(Person, Person.id == Identity.person_id)
+                                      .where(Person.email.in_(chat)))).all())
+    return bool(platforms - set(core.senders))
+
+
+async def _alerted_before(core: Core, report: CrisisReport) -> bool:
+    async with core.db.session() as s:
+        return (await s.exec(select(CrisisAttempt.id).where(CrisisAttempt.report_id == report.id,
+                                                           CrisisAttempt.status == "sent").limit(1))).first() is not None
+
+
+async def _release_claim(core: Core, step: _Step) -> None:
+    """Give the step back unsent: its attempts were never tried, so none of them is left behind."""
+    async with core.db.session() as s:
+        released = await s.execute(update(CrisisReport).where(CrisisReport.id == step.report.id,
+                                                              CrisisReport.claim_token == step.token)
+                                   .values(claim_until=None, claim_token=None))
+        if released.rowcount == 1:
+            await s.execute(delete(CrisisAttempt).where(CrisisAttempt.id.in_([a for _, a in step.to_send]),
+                                                        CrisisAttempt.status == "sending"))
+        await s.commit()
+
+
 @dataclass
 class _Step:
     """One escalation step claimed by this process: the attempts to send, the claim token to finish it with."""
@@ -1476,7 +1540,7 @@ class _Step:
     people: dict[str, tuple[Person, list[Identity]]] = field(default_factory=dict)
 
 
-async def _first_alert(core: Core, step: _Step, reporter: Person, sent: asyncio.Event | None = None) -> None:
+async def _first_alert(core: Core, step: _Step, reporter: Person, sent: _Sent | None = None) -> None:
     holding = asyncio.get_running_loop().create_task(_hold_first_claim(core, step.report.id, step.token))
     try:
         done = await _run_step(core, step, reporter, sent)
@@ -1585,7 +1649,7 @@ async def _claim(core: Core, report_id: int) -> _Step | Literal["exhausted"] | N
                  reached_before=any(a.status == "sent" for a in known.values()))
 
 
-async def _run_step(core: Core, step: _Step, reporter: Person | None, sent: asyncio.Event | None = None) -> bool:
+async def _run_step(core: Core, step: _Step, reporter: Person | None, sent: _Sent | None = None) -> bool:
     """Send a claimed step's alerts, record each outcome and move the report on; True when someone was reached.
 
     ``sent`` is set once every alert of the step has gone out or failed (before the outcome is stored).
@@ -1597,9 +1661,11 @@ async def _run_step(core: Core, step: _Step, reporter: Person | None, sent: asyn
             asyncio.wait_for(_deliver(core, report, target, level_info, reporter, step.people), DELIVERY_TIMEOUT)
             for target, _ in step.to_send
         ), return_exceptions=True)
+        if sent is not None:
+            sent.reached = any(not isinstance(r, BaseException) for r in results)
     finally:
         if sent is not None:
-            sent.set()
+            sent.event.set()
     done = core.now()
     # The alerts are out: their outcome is stored even across a short database outage (within the
     # claim), or the next claim would send every one of them again.

@@ -177,7 +177,7 @@ async def test_a_one_message_report_is_stored_before_the_receipt_and_alerts_the_
     await bot.core.handle(incoming(ERIK, TRUCK, event_id="EvTruck"), answer)
     assert stored_when_answered == [1]
     [receipt] = answer.replies  # type: ignore[attr-defined]
-    assert receipt.title == "Report K-2026-0001 received: comms is being alerted now"
+    assert receipt.title == "Report K-2026-0001 received: comms has been alerted"
     text = receipt.plain()
     for rule in ("do not engage", "do not delete", "do not comment"):
         assert rule in text
@@ -265,7 +265,8 @@ async def test_a_duplicate_delivery_or_a_second_run_of_the_handler_makes_one_rep
     rerun = await bot.core.dispatch(incoming(ERIK, TRUCK, event_id="EvDup"))
     assert rerun[0].title == first[0].title
     together = await asyncio.gather(*(bot.core.dispatch(incoming(ERIK, TRUCK, event_id="EvTwice")) for _ in range(3)))
-    assert len({r[0].title for r in together}) == 1
+    # One report; the receipts may differ only in how far its alert has got ("being alerted" / "alerted").
+    assert len({r[0].title.split()[1] for r in together}) == 1
     await crisis.settle(bot.core)
     assert await bot.count(CrisisReport) == 2
     assert len(bot.sender.alerts(LEA)) == 2
@@ -1114,3 +1115,33 @@ async def test_when_nobody_can_be_reached_the_rounds_wait_for_the_timeout(lite: 
     await lite.tick(minutes=10)
     [alert] = lite.sender.alerts(LEA)
     assert "level 1 of 2, round 2 of 3" in alert.plain()
+
+
+# -- honest receipts (issue 13) -------------------------------------------------------------------
+
+
+async def test_a_reporter_is_told_comms_was_alerted_only_when_it_was_and_else_whom_to_call(bot: Bot):
+    bot.sender.down.add(LEA)  # the lead's chat is down: the first level reaches nobody
+    receipt = await bot.say(ERIK, TRUCK)
+    assert "nobody in comms could be reached yet" in receipt.title
+    assert "call them directly" in receipt.text and "lea.lead@example.com" in receipt.text
+    assert "has been alerted" not in receipt.title and "being alerted" not in receipt.title
+    await crisis.settle(bot.core)
+    bot.sender.down.clear()
+    second = await bot.say(ERIK, "crisis Another video of the accident is going viral on TikTok https://tiktok.com/@x/2")
+    assert second.title.endswith("comms has been alerted")
+
+
+async def test_a_process_that_cannot_reach_comms_leaves_the_alert_to_the_one_that_can(any_core):
+    """A terminal chat beside the running Slack bot: the report waits for the bot that reaches the lead."""
+    terminal = await make_bot(any_core)
+    del any_core.senders["slack"]  # this process serves no Slack
+    receipt = await terminal.say(ERIK, TRUCK)
+    assert "the bot connected to Slack or Teams alerts comms" in receipt.title
+    report = await terminal.get(receipt.title.split()[1])
+    assert report.claim_token is None and await terminal.count(CrisisAttempt) == 0  # nothing marked unreached
+    assert "nobody reached" not in await terminal.trail(report.ref)
+    # The process with Slack takes it up at its next round and reaches the lead.
+    any_core.register_sender("slack", terminal.sender)
+    await terminal.tick(seconds=1)
+    assert [a.title for a in terminal.sender.alerts(LEA)] and "K-2026-0001" in terminal.sender.alerts(LEA)[0].title

@@ -57,7 +57,7 @@ async def test_report_alerts_the_lead_proactively_and_her_acknowledgement_reache
     await teams.say("language en", user=LEAD)  # the lead has talked to the bot: her personal chat is known
     [receipt] = _to(await teams.say(TRUCK), EMPLOYEE)
     text = receipt.all_text()
-    assert "Report K-2026-0001 received: comms is being alerted now" in text
+    assert "Report K-2026-0001 received: comms has been alerted" in text
     assert "**do not engage**" in text and "**do not delete**" in text and "**do not comment**" in text
     assert [a["title"] for a in receipt.card["actions"]] == ["Low", "Medium", "High", "Critical", "Add details"]
 
