@@ -41,10 +41,10 @@ from aiohttp.test_utils import TestServer
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.app import build_core, create_app  # noqa: E402
 from bot.config import Settings, load_settings  # noqa: E402
 from bot.messages import Incoming, Profile, Reply  # noqa: E402
 from bot.scheduler import Scheduler  # noqa: E402
-from bot.web import build_core, create_app  # noqa: E402
 from handlers import crisis  # noqa: E402
 from tests.fake_connector import BOT_ID, TENANT, FakeConnector, Posted, member  # noqa: E402
 from tests.fake_slack import BOT_USER, TEAM, FakeSlack, _user  # noqa: E402

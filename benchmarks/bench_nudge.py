@@ -135,10 +135,9 @@ async def build(db_url: str, api_url: str, clock: Clock, ceiling: int, concurren
     opens the connection pool the Web API calls share), without listening on a port."""
     from aiohttp import web
 
+    from bot.app import build_core
     from bot.config import load_settings
     from bot.slack import SlackAdapter
-    from bot.web import build_core
-    from handlers import content
 
     settings = load_settings(ROOT / "app.yaml", env={
         "DATABASE_URL": db_url, "SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": "bench-secret",
@@ -146,8 +145,6 @@ async def build(db_url: str, api_url: str, clock: Clock, ceiling: int, concurren
     settings.app.content = {"core_group_days_earlier": 0, "messages_per_second": ceiling, "concurrency": concurrency,
                             "public_url": "https://amb.example.com", "require_approval": False}
     core = build_core(settings)
-    if core.router.command_named("content add") is None:
-        content.register(core.router)
     core.clock = clock
     app = web.Application()
     SlackAdapter(core, settings).mount(app)

@@ -8,9 +8,14 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
+from bot.capability import Capability, build_router
 from bot.config import ConfigError, Settings, load_settings
-from storage.db import DatabaseError
+from storage.db import Database, DatabaseError
+
+if TYPE_CHECKING:
+    from bot.core import Core
 
 log = logging.getLogger("ambassador")
 
@@ -30,7 +35,6 @@ def _settings(args: argparse.Namespace, *, make_key: bool = False) -> Settings:
     import dataclasses
 
     from bot.keys import ProgramKeyError, ensure_key
-    from handlers import build_router
 
     settings = load_settings(args.config)
     if make_key and not settings.key.available:
@@ -39,7 +43,7 @@ def _settings(args: argparse.Namespace, *, make_key: bool = False) -> Settings:
         except ProgramKeyError as exc:
             raise ConfigError(str(exc)) from None
     problems: list[str] = []
-    for check in build_router().config_checks:
+    for check in (check for cap in args.capabilities for check in cap.config_checks):
         try:
             check(settings)
         except ConfigError as exc:
@@ -47,6 +51,13 @@ def _settings(args: argparse.Namespace, *, make_key: bool = False) -> Settings:
     if problems:
         raise ConfigError("\n".join(problems))
     return settings
+
+
+def build_core(args: argparse.Namespace, settings: Settings) -> Core:
+    """A core with the capabilities this command line was built with (``bot/app.py`` passes them)."""
+    from bot.core import Core
+
+    return Core(settings, Database(settings.database_url), build_router(args.capabilities))
 
 
 def _check_knowledge_base(settings: Settings) -> None:
@@ -79,7 +90,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     setup_logging(args.log_level)
     port = args.port if args.port is not None else settings.port
     host = args.host or settings.host
-    app = create_app(settings)
+    app = create_app(settings, build_core(args, settings))
     web.run_app(app, host=host, port=port, print=lambda _msg: log.info("listening", extra={"host": host, "port": port}),
                 access_log=None)
     return 0
@@ -88,7 +99,6 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_chat(args: argparse.Namespace) -> int:
     from bot.logs import setup_logging
     from bot.shell import Shell
-    from bot.web import build_core
 
     settings = _settings(args, make_key=True)
     _check_knowledge_base(settings)
@@ -96,7 +106,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     email = getattr(args, "as_email", None) or settings.app.roles.comms_lead or "you@example.com"
 
     async def main() -> None:
-        core = build_core(settings)
+        core = build_core(args, settings)
         try:
             await core.db.upgrade()
             await core.db.check_key(settings.key.fingerprint())
@@ -141,8 +151,6 @@ async def _finish_background_work() -> None:
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    from storage.db import Database
-
     settings = _settings(args)
 
     async def main() -> None:
@@ -158,8 +166,6 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_key_replace(args: argparse.Namespace) -> int:
-    from storage.db import Database
-
     settings = _settings(args, make_key=True)
     fingerprint = settings.key.fingerprint()
     if fingerprint is None:
@@ -193,11 +199,8 @@ def cmd_config_check(args: argparse.Namespace) -> int:
     return 0
 
 
-# Capabilities add their own subcommands here (knowledge base, content, polls, crisis).
-EXTENSIONS: list[str] = ["knowledge.cli", "bot.cli_content", "bot.cli_polls", "bot.cli_crisis"]
-
-
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(capabilities: Sequence[Capability] = ()) -> argparse.ArgumentParser:
+    """The parser with the framework's commands and each capability's (``Capability.cli``)."""
     parser = argparse.ArgumentParser(
         prog="ambassador",
         description="Ambassador: the employee brand-ambassador program in Slack and Microsoft Teams.",
@@ -205,6 +208,8 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--config", help="path to app.yaml (default: AMBASSADOR_CONFIG or the shipped app.yaml)")
+    # Every command reads the capabilities from its arguments: their config checks, their router.
+    parser.set_defaults(capabilities=tuple(capabilities))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("run", help="serve Slack and/or Teams; with neither configured, chat in the terminal")
@@ -233,14 +238,15 @@ def build_parser() -> argparse.ArgumentParser:
     csub = p.add_subparsers(dest="config_command", metavar="TASK", required=True)
     csub.add_parser("check", help="validate app.yaml and the environment").set_defaults(func=cmd_config_check)
 
-    for module_name in EXTENSIONS:
-        module = __import__(module_name, fromlist=["register"])
-        module.register(sub)
+    for cap in capabilities:
+        for register in cap.cli:
+            register(sub)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+def main(argv: Sequence[str] | None = None, capabilities: Sequence[Capability] = ()) -> int:
+    """``bot/app.py`` calls this with every capability; without them only the framework's commands exist."""
+    parser = build_parser(capabilities)
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
     if func is None:
@@ -258,7 +264,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 141
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -26,19 +26,18 @@ FILE_KEYS = {
 
 
 def _run(args: argparse.Namespace, main: Main, *, senders: bool = False) -> int:
-    from bot.web import build_core, create_app
+    from bot.cli import build_core
+    from bot.web import create_app
     from handlers import content
 
     settings = load_settings(args.config)
     content.config(settings)  # a wrong content: section stops here, with file and line
 
     async def go() -> int:
-        core = build_core(settings)
-        if core.router.command_named("content add") is None:
-            content.register(core.router)
+        core = build_core(args, settings)
         if senders:
             # Mounting the adapters registers their senders; no server is started.
-            create_app(settings, core=core, background=False)
+            create_app(settings, core, background=False)
         try:
             await core.db.upgrade()
             return await main(core)

@@ -1,6 +1,6 @@
 """``ambassador crisis list`` and ``ambassador crisis show ID``: crisis reports and their audit trail.
 
-Registered through ``bot.cli.EXTENSIONS``; also runs on its own as
+Declared by ``handlers/crisis.py`` (``Capability.cli``); also runs on its own as
 ``python -m bot.cli_crisis [--config PATH] crisis list|show ID``.
 """
 

@@ -40,15 +40,9 @@ def register(subparsers: Any) -> None:
 
 
 def _core(args: argparse.Namespace) -> Any:
-    from bot.web import build_core
-    from handlers import feedback, meetings, polls
+    from bot.cli import build_core
 
-    core = build_core(load_settings(args.config))
-    # Until handlers/__init__.py lists these modules, register them here for their texts.
-    for name, module in (("poll", polls), ("feedback", feedback), ("meeting", meetings)):
-        if core.router.command_named(name) is None:
-            module.register(core.router)
-    return core
+    return build_core(args, load_settings(args.config))
 
 
 def _load_yaml(path: Path) -> dict[str, Any]:

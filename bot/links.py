@@ -10,6 +10,7 @@ without being counted.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
@@ -27,9 +28,12 @@ _HEADERS = {
 }
 
 
-def mount(app: web.Application, core: Core) -> None:
-    """Serve the share links of ``handlers.content`` on ``app``."""
-    from handlers.content import follow_link
+# (core, token, source, user agent, count=...) -> the address to send the reader on to, or None.
+FollowLink = Callable[..., Awaitable[str | None]]
+
+
+def mount(app: web.Application, core: Core, follow_link: FollowLink) -> None:
+    """Serve share links on ``app``: ``follow_link`` is the content capability's, which declares this route."""
 
     async def redirect(request: web.Request) -> web.StreamResponse:
         token = request.match_info.get("token", "")

@@ -37,6 +37,9 @@ from prometheus_client.exposition import choose_encoder
 from sqlalchemy import DateTime, String, column, func, literal, select, table
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from bot.capability import OutboxGauge
     from bot.core import Core
     from bot.messages import Incoming
     from storage.db import Database
@@ -52,12 +55,10 @@ VERDICT_WINDOW = timedelta(hours=1)
 # A scrape must answer even when the database does not; its figures are then left out.
 DB_TIMEOUT = 3.0
 
-# Lightweight table clauses: no capability's model is imported, and a typed
-# timestamp column binds the same way on SQLite and PostgreSQL.
+# Lightweight table clauses: a typed timestamp column binds the same way on SQLite and PostgreSQL.
+# The capabilities' outboxes come from their declarations (``Capability.outboxes``).
 _INBOUND = table("inboundtask", column("status", String))
-_CONTENT = table("content_delivery", column("status", String))
-_POLLS = table("poll_outbox", column("status", String))
-_CRISIS = table("crisis_report", column("status", String), column("next_at", DateTime(timezone=True)))
+# TODO(ask slice): the answer engine's figure, to be declared by the ask capability.
 _ASK = table("ask_question", column("verdict", String), column("created_at", DateTime(timezone=True)))
 
 
@@ -132,36 +133,18 @@ class Metrics:
 
     # -- read at scrape time ------------------------------------------------
 
-    async def refresh(self, db: Database, now: Callable[[], datetime]) -> None:
+    async def refresh(self, db: Database, now: Callable[[], datetime], outboxes: Iterable[OutboxGauge] = ()) -> None:
+        """Read the figures from the database; ``outboxes``: the capabilities' (``core.router.outboxes``)."""
         started = time.perf_counter()
+        at = now()
         queries: list[tuple[str, Any, Callable[[list[Any]], None]]] = [
             ("ping", select(literal(1)), lambda rows: None),
             ("inbound", select(func.count()).select_from(_INBOUND).where(_INBOUND.c.status == "pending"),
              lambda rows: self._set_outbox("inbound", {"pending": rows[0][0]})),
-            ("content_delivery",
-             select(_CONTENT.c.status, func.count())
-             .where(_CONTENT.c.status.in_(("pending", "sending", "uncertain", "failed")))
-             .group_by(_CONTENT.c.status),
-             lambda rows: self._set_outbox("content_delivery", _by_status(rows, "pending", "sending", "uncertain",
-                                                                          "failed"))),
-            ("poll_outbox",
-             select(_POLLS.c.status, func.count())
-             .where(_POLLS.c.status.in_(("pending", "sending", "failed")))
-             .group_by(_POLLS.c.status),
-             lambda rows: self._set_outbox("poll_outbox", _by_status(rows, "pending", "sending", "failed"))),
-            # Open and not acknowledged: "pending" has a next escalation step due;
-            # "exhausted" went through every round and nobody acknowledged it.
-            ("crisis_escalation",
-             select(_CRISIS.c.next_at.is_(None), func.count())
-             .where(_CRISIS.c.status == "open")
-             .group_by(_CRISIS.c.next_at.is_(None)),
-             lambda rows: self._set_outbox("crisis_escalation", {
-                 "pending": sum(n for exhausted, n in rows if not exhausted),
-                 "exhausted": sum(n for exhausted, n in rows if exhausted),
-             })),
+            *((o.name, o.query(at), lambda rows, o=o: self._set_outbox(o.name, o.count(rows))) for o in outboxes),
             ("verdicts",
              select(_ASK.c.verdict, func.count())
-             .where(_ASK.c.created_at >= now() - VERDICT_WINDOW)
+             .where(_ASK.c.created_at >= at - VERDICT_WINDOW)
              .group_by(_ASK.c.verdict),
              self._set_verdicts),
         ]
@@ -241,7 +224,7 @@ def mount(app: web.Application, core: Core) -> None:
     counter = _LogCounter(metrics)
 
     async def serve(request: web.Request) -> web.Response:
-        await metrics.refresh(core.db, core.now)
+        await metrics.refresh(core.db, core.now, core.router.outboxes)
         # The scraper's Accept header picks the format (Prometheus text, or OpenMetrics).
         encode, content_type = choose_encoder(request.headers.get("Accept", ""))
         return web.Response(body=encode(metrics.registry), headers={"Content-Type": content_type})

@@ -11,6 +11,7 @@ from bot.i18n import Catalog
 from bot.messages import Incoming, Reply
 
 if TYPE_CHECKING:
+    from bot.capability import Capability, Mount, OutboxGauge, Shortcut
     from bot.core import Context, Core
 
 HandlerResult = Reply | list[Reply] | None
@@ -91,6 +92,12 @@ class Router:
         # Periodic work of the capabilities: (seconds, name, job); the scheduler
         # runs each on one replica at a time.
         self.jobs: list[tuple[float, str, Job]] = []
+        # What the capabilities declare beyond chat (bot/capability.py), for the adapters,
+        # the web server and the metrics to read.
+        self.capabilities: tuple[Capability, ...] = ()
+        self.shortcuts: list[Shortcut] = []
+        self.outboxes: list[OutboxGauge] = []
+        self.routes: list[Mount] = []
 
     def texts(self, entries: dict[str, Any]) -> None:
         self.catalog.add(entries)

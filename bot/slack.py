@@ -61,10 +61,6 @@ log = logging.getLogger("ambassador.slack")
 
 DEFAULT_API_URL = "https://slack.com/api/"
 EVENTS_PATH = "/slack/events"
-SHORTCUT_CHECK = "check_before_posting"
-SHORTCUT_REPORT = "report_to_comms"
-# A message shortcut's callback id -> the neutral action it starts.
-SHORTCUT_ACTIONS = {SHORTCUT_CHECK: "ask.check", SHORTCUT_REPORT: "crisis.report"}
 
 # A person's Slack profile changes rarely; an hour keeps users.info off the
 # path of almost every message while a deactivation still arrives as user_change.
@@ -309,6 +305,8 @@ class SlackAdapter:
         self._remembered: set[tuple[str, str]] = set()
         self._inflight: set[asyncio.Task[Any]] = set()
         self._session: aiohttp.ClientSession | None = None
+        # A message shortcut's callback id -> what it starts, as the capabilities declare it.
+        self._shortcuts = {s.slack: s for s in core.router.shortcuts if s.slack}
 
     @property
     def bolt(self) -> AsyncApp:
@@ -336,7 +334,7 @@ class SlackAdapter:
         bolt.block_action(re.compile(r".*"), middleware=[self._prepare_action])(self._ack_and_answer)
         # A form a handler sent (a modal) comes back here; its action id is in the view's metadata.
         bolt.view_submission(blockkit.FORM_CALLBACK, middleware=[self._prepare_view])(self._ack_and_answer)
-        for callback_id in SHORTCUT_ACTIONS:
+        for callback_id in self._shortcuts:
             bolt.message_shortcut(callback_id, middleware=[self._prepare_shortcut])(self._ack_and_answer)
         bolt.event("app_home_opened")(self._publish_home)
         bolt.event("user_change", middleware=[self._prepare_user_change])(self._nothing)
@@ -596,15 +594,18 @@ class SlackAdapter:
         message = _dict(body.get("message"))
         text = blockkit.unescape(str(message.get("text") or ""))
         key = body.get("action_ts") or body.get("trigger_id")
-        action_id = SHORTCUT_ACTIONS.get(str(body.get("callback_id")), "ask.check")
+        shortcut = self._shortcuts.get(str(body.get("callback_id")))
+        if shortcut is None:  # Bolt routes only the callback ids registered in mount()
+            return _ack()
+        action_id = shortcut.action_id
         values: dict[str, Any] = {"text": text}
-        if action_id == "crisis.report":
+        if shortcut.link:
             values["permalink"] = _message_link(body, message)
         incoming = Incoming(
             platform="slack",
             user_id=user,
             # The screenshot on a reported message goes with the report (a draft's files are not checked).
-            attachments=_files(message) if action_id == "crisis.report" else [],
+            attachments=_files(message) if shortcut.files else [],
             # The verdict on a draft, the receipt of a report: the asker's business, in their DM.
             conversation_id=user,
             text=text,

@@ -76,10 +76,6 @@ from storage.models import ConversationRef, Identity, Person
 log = logging.getLogger("ambassador.teams")
 
 MESSAGES_PATH = "/api/messages"
-CHECK_COMMAND = "checkBeforePosting"
-REPORT_COMMAND = "reportToComms"
-# A message action's command id -> the neutral action it starts.
-MESSAGE_ACTIONS = {CHECK_COMMAND: "ask.check", REPORT_COMMAND: "crisis.report"}
 UNAUTHENTICATED_WARNING = (
     "Teams endpoint accepts unauthenticated requests: for the Bot Framework Emulator and tests only"
 )
@@ -686,6 +682,8 @@ class TeamsAdapter:
         self.max_retry_delay = max_retry_delay
         self._profiles: dict[str, tuple[float, Profile | None]] = {}
         self._teams_known: set[str] = set()  # teams remembered by this process (remember_team)
+        # A message action's command id -> the neutral action it starts, as the capabilities declare it.
+        self._message_actions = {s.teams: s.action_id for s in core.router.shortcuts if s.teams}
         core.router.texts(files.TEXTS)  # the wording of file cards (send_file)
         core.register_sender("teams", self)
 
@@ -858,7 +856,7 @@ class TeamsAdapter:
             incoming = self._incoming(
                 activity, source="action", action_id=action_id, values=values, profile=profile
             )
-        elif action.command_id in MESSAGE_ACTIONS:
+        elif action.command_id in self._message_actions:
             payload = action.message_payload
             body = payload.body if payload else None
             content = (body.content or "") if body else ""
@@ -867,7 +865,7 @@ class TeamsAdapter:
                 activity,
                 text=text,
                 source="shortcut",
-                action_id=MESSAGE_ACTIONS[action.command_id],
+                action_id=self._message_actions[action.command_id],
                 values={"text": text, "permalink": payload.link_to_message if payload else None},
                 profile=profile,
                 meta={

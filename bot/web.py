@@ -1,4 +1,5 @@
-"""The aiohttp application: Slack at /slack/events, Teams at /api/messages, /healthz, /metrics."""
+"""The aiohttp application: Slack at /slack/events, Teams at /api/messages, /healthz, /metrics,
+and the routes the capabilities declare. ``bot/app.py`` gives it the core, built from them."""
 
 from __future__ import annotations
 
@@ -10,8 +11,6 @@ from aiohttp import web
 from bot.config import Settings
 from bot.core import Core
 from bot.scheduler import Scheduler
-from handlers import build_router
-from storage.db import Database
 
 log = logging.getLogger("ambassador.web")
 
@@ -19,13 +18,8 @@ CORE_KEY = web.AppKey("core", Core)
 SCHEDULER_KEY = web.AppKey("scheduler", Scheduler)
 
 
-def build_core(settings: Settings, db: Database | None = None) -> Core:
-    return Core(settings, db or Database(settings.database_url), build_router())
-
-
-def create_app(settings: Settings, *, core: Core | None = None, background: bool = True) -> web.Application:
-    """Build the application. Nothing runs until the app starts (no work at import or here)."""
-    core = core or build_core(settings)
+def create_app(settings: Settings, core: Core, *, background: bool = True) -> web.Application:
+    """Build the application around ``core``. Nothing runs until the app starts (no work at import or here)."""
     app = web.Application(client_max_size=1024**2)
     app[CORE_KEY] = core
     scheduler = Scheduler(core.db)
@@ -45,9 +39,10 @@ def create_app(settings: Settings, *, core: Core | None = None, background: bool
         from bot.teams import TeamsAdapter
 
         TeamsAdapter(core, settings).mount(app)
-    from bot import files, links, metrics
+    from bot import files, metrics
 
-    links.mount(app, core)  # the share-link redirect (/r/{token})
+    for mount in core.router.routes:  # the capabilities' own (content: the share links, /r/{token})
+        mount(app, core)
     files.mount(app, core)  # expiring links to files the bot sends on Teams (/files/{token})
     metrics.mount(app, core)  # /metrics for Prometheus
 

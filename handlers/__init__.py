@@ -1,20 +1,17 @@
-"""Capabilities, one module each. Handlers see only the neutral types in bot.messages."""
+"""Capabilities, one module each. Handlers see only the neutral types in bot.messages.
+
+Each module declares what it offers in one ``CAPABILITY`` (bot/capability.py); this
+tuple lists them, and ``bot/app.py`` (the composition root) hands it to the framework.
+The order is the order of "help", "my data" and "forget me".
+"""
 
 from __future__ import annotations
 
-from bot.core import CORE_TEXTS
-from bot.router import Router
+from bot.capability import Capability
+from handlers import ask, content, crisis, feedback, meetings, membership, polls, privacy, profile, roles
+from handlers import help as help_
 
-
-def build_router() -> Router:
-    from handlers import ask, content, crisis, feedback, meetings, membership, polls, privacy, profile, roles
-    from handlers import help as help_
-
-    router = Router()
-    router.texts(CORE_TEXTS)
-    from bot import files
-
-    router.texts(files.TEXTS)  # the file-link card, sent by the core for any capability
-    for module in (help_, membership, profile, roles, ask, crisis, content, polls, feedback, meetings, privacy):
-        module.register(router)
-    return router
+CAPABILITIES: tuple[Capability, ...] = tuple(
+    module.CAPABILITY
+    for module in (help_, membership, profile, roles, ask, crisis, content, polls, feedback, meetings, privacy)
+)

@@ -30,12 +30,15 @@ from typing import Any
 
 from sqlmodel import select
 
+from bot.capability import Capability, ScheduledJob, Shortcut
 from bot.config import ConfigError
 from bot.core import Context, Core, DeliveryError
 from bot.i18n import Translator, normalize_language
 from bot.messages import Button, Field, Incoming, Reply, button_id
 from bot.router import BACKUP, LEAD, Router
+from knowledge import cli as knowledge_cli
 from knowledge.llm import Composer
+from knowledge.llm import load_config as llm_config
 from knowledge.loader import KBError
 from knowledge.model import TOPIC_NAMES, TOPICS, Answer
 from knowledge.records import DbRecorder, aware, fingerprint
@@ -333,10 +336,6 @@ def _check_knowledge_config(settings) -> object:
 
 
 def register(router: Router) -> None:
-    from knowledge.llm import load_config as llm_config
-
-    router.config_checks.extend([_check_knowledge_config, llm_config])
-    router.texts(TEXTS)
     router.command("ask", en=["ask"], de=["frage"], help_key="ask.desc", usage_key="ask.usage")(ask)
     router.command(
         "rules",
@@ -362,10 +361,6 @@ def register(router: Router) -> None:
     router.action("ask.unhelpful")(unhelpful)
     router.action("ask.pass")(pass_on)
     router.set_fallback(ask)
-    router.job(JOB_SECONDS, "ask-deliveries")(run_due)
-    router.job(3600, "ask-retention")(purge)
-    router.data_providers.append(my_data)
-    router.forget_hooks.append(forget)
 
 
 def knowledge(core: Core) -> KnowledgeService:
@@ -993,3 +988,17 @@ async def rules(ctx: Context, msg: Incoming) -> Reply:
         for g in kb.topic(topic)
     ]
     return Reply(title=t("rules.topic_title", name=TOPIC_NAMES[topic][lang]), text="", fields=fields)
+
+
+CAPABILITY = Capability(
+    name="ask",
+    register=register,
+    texts=(TEXTS,),
+    config=("knowledge", "llm"),
+    config_checks=(_check_knowledge_config, llm_config),
+    shortcuts=(Shortcut("ask.check", slack="check_before_posting", teams="checkBeforePosting"),),
+    jobs=(ScheduledJob(JOB_SECONDS, "ask-deliveries", run_due), ScheduledJob(3600, "ask-retention", purge)),
+    data_providers=(my_data,),
+    forget_hooks=(forget,),
+    cli=(knowledge_cli.register,),  # ambassador kb ..., eval
+)

@@ -50,6 +50,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
+from bot import cli_content, links
+from bot.capability import Capability, OutboxGauge, ScheduledJob
 from bot.config import Settings, validate_section
 from bot.core import Context, Core
 from bot.i18n import Translator, normalize_language
@@ -3078,8 +3080,6 @@ AUTHORS = (COMMUNICATOR, BACKUP, LEAD)
 
 
 def register(router: Router) -> None:
-    router.config_checks.append(config)
-    router.texts(TEXTS)
     router.command("content", en=["content"], de=["inhalt", "inhalte"], roles=AUTHORS, help_key="content.desc")(content_overview)
     router.command("content add", en=["content add", "content new"], de=["inhalt neu", "inhalt hinzufügen", "inhalte neu"],
                    roles=AUTHORS, help_key="content.add.desc", usage_key="content.add.usage")(content_add)
@@ -3114,7 +3114,28 @@ def register(router: Router) -> None:
                    roles=(LEAD, BACKUP), help_key="content.thanks.preview.desc",
                    usage_key="content.thanks.preview.usage")(thanks_preview)
     router.action("content.thanks_off", personal=True)(thanks_off_action)
-    router.data_providers.append(my_content_data)
-    router.forget_hooks.append(forget_content)
-    router.job(60, "content-nudge")(nudge_job)
-    router.job(60, "content-thanks")(thanks_job)
+
+
+_DELIVERIES = ContentDelivery.__table__
+_OUTBOX_STATUSES = ("pending", "sending", "uncertain", "failed")
+
+
+def _delivery_depth(now: datetime) -> Any:
+    return (select(_DELIVERIES.c.status, func.count())
+            .where(_DELIVERIES.c.status.in_(_OUTBOX_STATUSES))
+            .group_by(_DELIVERIES.c.status))
+
+
+CAPABILITY = Capability(
+    name="content",
+    register=register,
+    texts=(TEXTS,),
+    config=("content",),
+    config_checks=(config,),
+    jobs=(ScheduledJob(60, "content-nudge", nudge_job), ScheduledJob(60, "content-thanks", thanks_job)),
+    data_providers=(my_content_data,),
+    forget_hooks=(forget_content,),
+    outboxes=(OutboxGauge("content_delivery", _delivery_depth, statuses=_OUTBOX_STATUSES),),
+    cli=(cli_content.register,),
+    routes=(functools.partial(links.mount, follow_link=follow_link),),  # the share links: GET /r/{token}
+)

@@ -35,7 +35,9 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import select
 
+from bot import cli_crisis
 from bot import notify as mail
+from bot.capability import Capability, OutboxGauge, ScheduledJob, Shortcut
 from bot.config import Settings, validate_section
 from bot.core import Context, Core, DeliveryError
 from bot.groupcommit import GroupCommit
@@ -557,9 +559,6 @@ _REF = re.compile(r"\b([A-Za-z]{1,5}-\d{4}-\d{1,9})\b")
 
 
 def register(router: Router) -> None:
-    router.config_checks.append(load_config)
-    router.texts(TEXTS)
-    router.texts(TRAIL_TEXTS)
     for sub in ("list", "show", "ack", "resolve", "hold", "lift"):
         router.help_entries.append((f"crisis.help.{sub}.usage", f"crisis.help.{sub}.desc", frozenset({LEAD, BACKUP})))
     # "crisis" in both lists: it tells nothing about the language, the report's text does.
@@ -573,10 +572,6 @@ def register(router: Router) -> None:
     router.action("crisis.ack", roles=[EMPLOYEE])(ack_action)
     router.action("crisis.resolve", roles=[EMPLOYEE])(resolve_action)
     router.action("crisis.handover", roles=[EMPLOYEE])(handover_action)
-    router.job(JOB_SECONDS, "crisis-escalation")(run_due)
-    router.answer_guards.append(answer_guard)
-    router.data_providers.append(my_data)
-    router.forget_hooks.append(forget)
 
 
 # -- small helpers ------------------------------------------------------------------
@@ -2149,3 +2144,36 @@ async def forget(ctx: Context) -> None:
         await s.execute(update(Hold).where(Hold.created_by_id == pid).values(created_by_id=None))
         await s.execute(update(Hold).where(Hold.lifted_by_id == pid).values(lifted_by_id=None))
         await s.commit()
+
+
+_REPORTS = CrisisReport.__table__
+
+
+def _escalation_depth(now: datetime) -> Any:
+    # Open and not acknowledged: "pending" has a next escalation step due;
+    # "exhausted" went through every round and nobody acknowledged it.
+    return (core_select(_REPORTS.c.next_at.is_(None), func.count())
+            .where(_REPORTS.c.status == "open")
+            .group_by(_REPORTS.c.next_at.is_(None)))
+
+
+def _escalation_counts(rows: list[tuple[Any, ...]]) -> dict[str, int]:
+    return {"pending": sum(n for exhausted, n in rows if not exhausted),
+            "exhausted": sum(n for exhausted, n in rows if exhausted)}
+
+
+CAPABILITY = Capability(
+    name="crisis",
+    register=register,
+    texts=(TEXTS, TRAIL_TEXTS),
+    config=("crisis",),
+    config_checks=(load_config,),
+    # The reported message's link and screenshot go with the report.
+    shortcuts=(Shortcut("crisis.report", slack="report_to_comms", teams="reportToComms", link=True, files=True),),
+    jobs=(ScheduledJob(JOB_SECONDS, "crisis-escalation", run_due),),
+    answer_guards=(answer_guard,),
+    data_providers=(my_data,),
+    forget_hooks=(forget,),
+    outboxes=(OutboxGauge("crisis_escalation", _escalation_depth, counts=_escalation_counts),),
+    cli=(cli_crisis.register,),
+)

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, update
 from sqlmodel import select
 
+from bot.capability import Capability
 from bot.core import Context
 from bot.messages import BUTTON_VALUE_MAX, Button, Field, Form, FormField, Incoming, Reply, button_id
 from bot.router import BACKUP, COMMUNICATOR, LEAD, Router, normalize_command_text
@@ -108,7 +109,6 @@ _TOPIC = re.compile(r"(?:^|\s)(?:--|—|–)(?:topic|thema)\b", re.IGNORECASE)
 
 
 def register(router: Router) -> None:
-    router.texts(TEXTS)
     router.command("feedback", en=["feedback"], de=["rückmeldung", "rueckmeldung"], help_key="feedback.desc",
                    usage_key="feedback.usage")(feedback)
     # Not gated by role here: "feedback list of things ..." from anyone is feedback, and is kept.
@@ -117,8 +117,6 @@ def register(router: Router) -> None:
     router.action("feedback.start")(feedback_start)
     router.action("feedback.submit")(feedback_submit)
     router.action("feedback.anonymize")(feedback_anonymize)
-    router.data_providers.append(my_feedback_data)
-    router.forget_hooks.append(forget_feedback)
 
 
 def _context(msg: Incoming) -> str | None:
@@ -300,3 +298,9 @@ async def forget_feedback(ctx: Context) -> None:
     async with ctx.db.session() as s:
         await s.execute(delete(Feedback).where(Feedback.person_id == ctx.person.id))
         await s.commit()
+
+
+CAPABILITY = Capability(
+    name="feedback", register=register, texts=(TEXTS,),
+    data_providers=(my_feedback_data,), forget_hooks=(forget_feedback,),
+)

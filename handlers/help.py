@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.capability import Capability
 from bot.core import Context, role_titles
 from bot.messages import Button, Field, Incoming, Reply
 from bot.router import Router
@@ -30,7 +31,6 @@ TEXTS = {
 
 
 def register(router: Router) -> None:
-    router.texts(TEXTS)
     router.command("help", en=["help", "?", "commands"], de=["hilfe", "befehle"], help_key="help.desc")(help_)
 
 
@@ -62,3 +62,6 @@ async def help_(ctx: Context, msg: Incoming) -> Reply:
         buttons=buttons,
         context=context,
     )
+
+
+CAPABILITY = Capability(name="help", register=register, texts=(TEXTS,))

@@ -33,6 +33,7 @@ from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
+from bot.capability import Capability, ScheduledJob
 from bot.config import Settings, validate_section
 from bot.core import Context, Core, DeliveryError
 from bot.i18n import Translator
@@ -215,9 +216,6 @@ TEXTS: dict[str, dict[str, Any]] = {
 
 
 def register(router: Router) -> None:
-    router.config_checks.append(meetings_config)
-    router.texts(REPORT_TEXTS)
-    router.texts(TEXTS)
     readers = [COMMUNICATOR, BACKUP, LEAD]
     router.command("meeting", en=["meeting", "next meeting"], de=["treffen", "besprechung", "nächstes treffen"],
                    roles=[EMPLOYEE], help_key="meeting.desc")(meeting_next)
@@ -227,10 +225,10 @@ def register(router: Router) -> None:
                    de=["treffen zusammenfassung", "besprechung zusammenfassung"], roles=[BACKUP, LEAD],
                    help_key="meeting.summary_desc", usage_key="meeting.summary_usage")(meeting_summary)
 
-    @router.job(300, "meetings")
-    async def meetings_job(core: Core) -> None:
-        await prepare_due(core)
-        await polls.deliver_outbox(core)
+
+async def meetings_job(core: Core) -> None:
+    await prepare_due(core)
+    await polls.deliver_outbox(core)
 
 
 def _fmt(when: datetime, tz: ZoneInfo, lang: str, *, clock: bool = True) -> str:
@@ -578,3 +576,13 @@ def _write_atomically(path: Path, write) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+CAPABILITY = Capability(
+    name="meetings",
+    register=register,
+    texts=(REPORT_TEXTS, TEXTS),
+    config=("meetings",),
+    config_checks=(meetings_config,),
+    jobs=(ScheduledJob(300, "meetings", meetings_job),),
+)

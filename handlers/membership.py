@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import delete, func, update
 from sqlmodel import select
 
+from bot.capability import Capability
 from bot.core import Context, role_titles
 from bot.messages import Button, Field, Incoming, Reply
 from bot.router import EMPLOYEE, Router
@@ -155,7 +156,6 @@ TEXTS = {
 
 
 def register(router: Router) -> None:
-    router.texts(TEXTS)
     router.command("join", en=["join"], de=["beitreten", "mitmachen"], roles=[EMPLOYEE], personal=True, help_key="join.desc")(join)
     router.action("join.start", roles=[EMPLOYEE], personal=True)(join)
     router.action("join.confirm", roles=[EMPLOYEE], personal=True)(join_confirm)
@@ -380,3 +380,6 @@ async def forget_confirm(ctx: Context, msg: Incoming) -> Reply:
 
 async def forget_cancel(ctx: Context, msg: Incoming) -> Reply:
     return Reply(text=ctx.t("forget.kept"))
+
+
+CAPABILITY = Capability(name="membership", register=register, texts=(TEXTS,))

@@ -30,6 +30,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import select
 
+from bot import cli_polls
+from bot.capability import Capability, OutboxGauge, ScheduledJob
 from bot.config import Settings, validate_section
 from bot.core import Context, Core, DeliveryError
 from bot.i18n import Translator
@@ -709,8 +711,6 @@ def _same_channel(conversation_id: str, channel: str) -> bool:
 
 
 def register(router: Router) -> None:
-    router.config_checks.append(polls_config)
-    router.texts(TEXTS)
     creators = [COMMUNICATOR, BACKUP, LEAD]
     router.command("poll", en=["poll"], de=["umfrage"], roles=creators, help_key="poll.desc",
                    usage_key="poll.usage")(poll_command)
@@ -724,12 +724,10 @@ def register(router: Router) -> None:
                    help_key="poll.stop_desc", usage_key="poll.stop_usage")(poll_stop)
     router.action("poll.vote", roles=[EMPLOYEE])(vote)
     router.action("poll.pick", roles=[EMPLOYEE])(vote)
-    router.data_providers.append(my_poll_data)
-    router.forget_hooks.append(forget_poll_data)
 
-    @router.job(30, "polls")
-    async def polls_job(core: Core) -> None:
-        await run_due(core)
+
+async def polls_job(core: Core) -> None:
+    await run_due(core)
 
 
 async def poll_command(ctx: Context, msg: Incoming) -> Reply:
@@ -1224,3 +1222,27 @@ async def _post_channel(core: Core, row: PollOutbox, replies: list[Reply]) -> No
                                                          Identity.platform == platform))).first() if poll else None
         user_id = ident.user_id if ident else None
     await sender.send_to_conversation(row.channel or "", replies, user_id)
+
+
+_OUTBOX = PollOutbox.__table__
+_OUTBOX_STATUSES = ("pending", "sending", "failed")
+
+
+def _outbox_depth(now: datetime) -> Any:
+    return (select(_OUTBOX.c.status, func.count())
+            .where(_OUTBOX.c.status.in_(_OUTBOX_STATUSES))
+            .group_by(_OUTBOX.c.status))
+
+
+CAPABILITY = Capability(
+    name="polls",
+    register=register,
+    texts=(TEXTS,),
+    config=("polls",),
+    config_checks=(polls_config,),
+    jobs=(ScheduledJob(30, "polls", polls_job),),
+    data_providers=(my_poll_data,),
+    forget_hooks=(forget_poll_data,),
+    outboxes=(OutboxGauge("poll_outbox", _outbox_depth, statuses=_OUTBOX_STATUSES),),
+    cli=(cli_polls.register,),  # polls, feedback and the meeting report on the command line
+)

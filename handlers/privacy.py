@@ -12,8 +12,8 @@ from __future__ import annotations
 from sqlalchemy import Text, cast, func, update
 from sqlmodel import select
 
+from bot.capability import Capability
 from bot.core import Context
-from bot.router import Router
 from storage.models_content import ContentClicks, ContentItem, ContentLink
 from storage.models_crisis import CrisisAttempt, CrisisEvent, CrisisReport, Hold
 from storage.models_polls import Meeting, Poll, PollOutbox, PollSeries
@@ -32,12 +32,6 @@ TEXTS = {
     "privacy.alerts": {"en": "Crisis alerts addressed to you", "de": {"du": "An dich gerichtete Krisenalarme", "sie": "An Sie gerichtete Krisenalarme"}},
     "privacy.none": {"en": "none", "de": "keine"},
 }
-
-
-def register(router: Router) -> None:
-    router.texts(TEXTS)
-    router.data_providers.append(my_data)
-    router.forget_hooks.append(forget)
 
 
 def _date(value, lang: str) -> str:
@@ -105,3 +99,8 @@ async def forget(ctx: Context) -> None:
                             for k, v in (e.detail or {}).items()}
         await s.execute(update(CrisisAttempt).where(CrisisAttempt.person_id == pid).values(person_id=None))
         await s.commit()
+
+
+# Nothing to say in the chat: it adds the program-wide records (roles, authored items, holds) to
+# "my data" and "forget me".
+CAPABILITY = Capability(name="privacy", texts=(TEXTS,), data_providers=(my_data,), forget_hooks=(forget,))

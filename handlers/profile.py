@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import func, or_, update
 from sqlmodel import select
 
+from bot.capability import Capability, ScheduledJob
 from bot.core import Context, Core, DeliveryError
 from bot.i18n import normalize_language
 from bot.messages import Button, Field, Incoming, Reply, button_id
@@ -151,8 +152,6 @@ _RANGE = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*(?:-|–|to|bis)\s*(\d{1,2})(?::
 
 
 def register(router: Router) -> None:
-    router.texts(TEXTS)
-    router.texts(TEXTS_DEPARTMENT)
     router.command("language", en=["language"], de=["sprache"], personal=True, help_key="language.desc", usage_key="language.usage")(language)
     router.command("timezone", en=["timezone", "time zone"], de=["zeitzone"], personal=True, help_key="timezone.desc", usage_key="timezone.usage")(timezone)
     router.command("department", en=["department"], de=["abteilung"], personal=True, help_key="department.desc", usage_key="department.usage")(department)
@@ -162,7 +161,6 @@ def register(router: Router) -> None:
                    roles=[LEAD, COMMUNICATOR], help_key="department.list_desc")(department_list)
     router.action("department.confirm", roles=[LEAD, COMMUNICATOR])(department_confirm_action)
     router.action("department.decline", roles=[LEAD, COMMUNICATOR])(department_decline_action)
-    router.jobs.append((300, "departments-from-config", apply_configured_departments))
     router.command("quiet hours", en=["quiet hours"], de=["ruhezeiten", "ruhezeit"], personal=True, help_key="quiet.desc", usage_key="quiet.usage")(quiet_hours)
 
 
@@ -433,3 +431,9 @@ async def department_list(ctx: Context, msg: Incoming) -> Reply:
             if proposed:
                 fields.append(Field(t("department.list_proposed", department=d), ", ".join(e or "-" for e in proposed)))
     return Reply(title=t("department.list_title"), text=t("department.list_text"), fields=fields)
+
+
+CAPABILITY = Capability(
+    name="profile", register=register, texts=(TEXTS, TEXTS_DEPARTMENT),
+    jobs=(ScheduledJob(300, "departments-from-config", apply_configured_departments),),
+)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from email_validator import EmailNotValidError, validate_email
 from sqlmodel import select
 
+from bot.capability import Capability
 from bot.core import Context
 from bot.messages import Field, Incoming, Reply
 from bot.router import BACKUP, COMMUNICATOR, CORE, LEAD, Router
@@ -46,7 +47,6 @@ _ROLE_WORDS = {
 
 
 def register(router: Router) -> None:
-    router.texts(TEXTS)
     router.command("roles", en=["roles"], de=["rollen"], roles=[LEAD], help_key="roles.desc")(roles)
     router.command("role", en=["role"], de=["rolle"], roles=[LEAD], help_key="role.desc", usage_key="role.usage")(role)
 
@@ -128,3 +128,6 @@ async def role(ctx: Context, msg: Incoming) -> Reply:
         await s.commit()
     key = "role.added" if grant else "role.removed"
     return Reply(text=t(key, email=email, role=t(f"role1.{role_name}"), dept=f" ({dept})" if dept else ""))
+
+
+CAPABILITY = Capability(name="roles", register=register, texts=(TEXTS,))

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import build_core
 from bot.config import load_settings
-from bot.web import build_core
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CONFIG = ROOT / "app.yaml"

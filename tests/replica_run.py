@@ -1,6 +1,6 @@
 """``ambassador run`` for the tests that kill a replica, with the takeover waits shortened.
 
-This is the real command line (``bot.cli.main``, what the ``ambassador`` script
+This is the real command line (``bot.app.main``, what the ``ambassador`` script
 runs) in a real process. Only the waits that decide when another replica takes
 over a dead one's work are shortened, so a test sees the takeover in seconds
 instead of the minute and more of production. They come as JSON in
@@ -47,7 +47,7 @@ def shorten(timings: dict[str, Any]) -> None:
 
 def main(argv: list[str]) -> int:
     shorten(json.loads(os.environ.get("AMBASSADOR_TEST_TIMINGS") or "{}"))
-    from bot.cli import main as cli
+    from bot.app import main as cli
 
     return cli(argv)
 

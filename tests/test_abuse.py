@@ -35,13 +35,13 @@ from sqlalchemy import select as sa_select
 from sqlmodel import SQLModel, select
 
 from bot import cards, ratelimit
+from bot.app import build_core, create_app
 from bot.config import ConfigError, load_settings
 from bot.logs import JsonFormatter
 from bot.messages import Field, Reply
 from bot.router import EMPLOYEE as EMPLOYEE_ROLE
 from bot.router import MEMBER as MEMBER_ROLE
 from bot.router import Route
-from bot.web import build_core, create_app
 from handlers import crisis
 from storage.models import ConversationRef, InboundTask, Person, ProcessedEvent, RoleGrant
 from storage.models_ask import AskQuestion, KbGap

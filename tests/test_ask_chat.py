@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from bot.cli import main as cli_main
+from bot.app import build_core
+from bot.app import main as cli_main
 from bot.messages import Button, Incoming, Profile, Reply
-from bot.web import build_core
 from handlers import ask as ask_module
 from knowledge.engine import EngineConfig
 from knowledge.loader import DEFAULT_PATH, KBError

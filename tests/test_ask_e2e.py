@@ -25,8 +25,9 @@ from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import func
 from sqlmodel import select
 
-from bot.cli import main as cli_main
-from bot.web import CORE_KEY, build_core, create_app
+from bot.app import build_core, create_app
+from bot.app import main as cli_main
+from bot.web import CORE_KEY
 from storage.models import InboundTask
 from storage.models_ask import AskFeedback, AskQuestion, KbGap
 from tests.conftest import EMPLOYEE_EMAIL, LEAD_EMAIL, SAMPLE_CONFIG, make_settings

@@ -21,10 +21,10 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 from sqlmodel import select
 
-from bot.cli import main as cli_main
+from bot.app import build_core
+from bot.app import main as cli_main
 from bot.config import ConfigError
 from bot.messages import Incoming, Profile, Reply
-from bot.web import build_core
 from handlers import ask as ask_module
 from knowledge.engine import Engine
 from knowledge.llm import Composer, LlmConfig, LlmReply, load_config, merge, parse_reply

@@ -25,7 +25,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import SQLModel, select
 
-from bot.web import build_core, create_app
+from bot.app import build_core, create_app
 from handlers import polls
 from storage.models import Person
 from storage.models_polls import Feedback, Poll

@@ -19,9 +19,9 @@ import yaml
 from sqlalchemy import func
 from sqlmodel import select
 
+from bot.app import build_core, create_app
 from bot.core import Core
 from bot.messages import Incoming, Profile, Reply
-from bot.web import build_core, create_app
 from handlers import content
 from storage.db import Database
 from storage.models import Identity, Person, ProgramEvent
@@ -1020,10 +1020,8 @@ def test_due_waves_follow_the_cron_schedule_in_the_program_time_zone(tmp_path):
 
 
 def _cli(tmp_path: Path, monkeypatch, *args: str) -> int:
-    import bot.cli
+    import bot.app
 
-    if "bot.cli_content" not in bot.cli.EXTENSIONS:
-        monkeypatch.setattr(bot.cli, "EXTENSIONS", [*bot.cli.EXTENSIONS, "bot.cli_content"])
     config = tmp_path / "app.yaml"
     if not config.exists():
         data = yaml.safe_load(Path("app.yaml").read_text())
@@ -1031,7 +1029,7 @@ def _cli(tmp_path: Path, monkeypatch, *args: str) -> int:
         data["content"] = {"public_url": "https://amb.example.com"}
         config.write_text(yaml.safe_dump(data))
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    return bot.cli.main(["--config", str(config), *args])
+    return bot.app.main(["--config", str(config), *args])
 
 
 def test_command_line_add_import_list_retire_and_status(tmp_path, monkeypatch, capsys):
@@ -1073,7 +1071,7 @@ def test_command_line_add_import_list_retire_and_status(tmp_path, monkeypatch, c
 def test_every_content_text_has_both_languages_and_a_sie_form():
     import string
 
-    from handlers import build_router
+    from bot.app import build_router
     from tests.test_i18n import _DU_WORDS
 
     router = build_router()

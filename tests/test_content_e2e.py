@@ -13,7 +13,7 @@ import pytest
 from sqlmodel import select
 
 from bot import cards
-from bot.web import build_core, create_app
+from bot.app import build_core, create_app
 from handlers import content
 from storage.models import ConversationRef, Identity, Person
 from storage.models_content import ContentDelivery, ContentLink, ContentPref

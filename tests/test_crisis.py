@@ -19,10 +19,10 @@ from sqlalchemy import func, update
 from sqlmodel import select
 
 from bot import notify
+from bot.app import build_core
 from bot.config import ConfigError, load_settings
 from bot.core import Core
 from bot.messages import Attachment, Incoming, Profile, Reply
-from bot.web import build_core
 from handlers import crisis
 from storage.models import Person
 from storage.models_crisis import CrisisAttempt, CrisisEvent, CrisisReport, Hold
@@ -861,7 +861,7 @@ def test_the_crisis_section_is_validated_with_file_and_line(tmp_path):
 
 
 def test_the_cli_lists_reports_and_shows_a_trail(tmp_path, capsys, monkeypatch):
-    from bot import cli
+    from bot import app, cli_crisis
 
     settings = make_settings(tmp_path)
 
@@ -886,16 +886,16 @@ def test_the_cli_lists_reports_and_shows_a_trail(tmp_path, capsys, monkeypatch):
 
     ref, felix = asyncio.run(setup())
     monkeypatch.setenv("DATABASE_URL", settings.database_url)
-    assert "bot.cli_crisis" in cli.EXTENSIONS
-    assert cli.main(["--config", str(settings.config_path), "crisis", "list"]) == 0
+    assert cli_crisis.register in crisis.CAPABILITY.cli
+    assert app.main(["--config", str(settings.config_path), "crisis", "list"]) == 0
     out = capsys.readouterr().out
     assert ref in out and "acknowledged" in out and "high" in out
     assert "ACTIVE  recall" in out and "not reachable 1" in out and f"not reached: {felix} (hold)" in out
-    assert cli.main(["--config", str(settings.config_path), "crisis", "show", ref.lower()]) == 0
+    assert app.main(["--config", str(settings.config_path), "crisis", "show", ref.lower()]) == 0
     out = capsys.readouterr().out
     assert f"{ref}: acknowledged, severity high" in out
     assert "reported by Erik Employee" in out and "alerted level 1, round 1" in out and "acknowledged by Lea Lead" in out
-    assert cli.main(["--config", str(settings.config_path), "crisis", "show", "K-1999-0001"]) == 1
+    assert app.main(["--config", str(settings.config_path), "crisis", "show", "K-1999-0001"]) == 1
     assert "no crisis report K-1999-0001" in capsys.readouterr().err
 
 
@@ -1071,7 +1071,8 @@ def test_every_crisis_text_has_german_and_english_and_both_forms_of_address():
     from tests.test_i18n import _DU_WORDS, _fields
 
     router = Router()
-    crisis.register(router)
+    for entries in crisis.CAPABILITY.texts:
+        router.texts(entries)
     for key in router.catalog.keys():
         en = router.catalog.get(key, "en")
         for address in ("du", "sie"):

@@ -38,11 +38,12 @@ from aiohttp import web
 from sqlalchemy import func
 from sqlmodel import select
 
+from bot.app import create_app
 from bot.core import Core
 from bot.keys import ProgramKey
 from bot.scheduler import Scheduler
 from bot.slack import SlackAdapter
-from bot.web import CORE_KEY, SCHEDULER_KEY, create_app
+from bot.web import CORE_KEY, SCHEDULER_KEY
 from handlers import content, crisis
 from storage.models import ConversationRef, Identity, InboundTask, Person, ProcessedEvent
 from storage.models_content import ContentDelivery

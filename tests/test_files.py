@@ -28,8 +28,9 @@ from sqlmodel import select
 from yarl import URL
 
 from bot import files
+from bot.app import build_core, create_app
 from bot.core import DeliveryError
-from bot.web import CORE_KEY, build_core, create_app
+from bot.web import CORE_KEY
 from handlers import meetings
 from storage.models import FileLink, Identity, Person
 from tests.conftest import COMMUNICATOR_EMAIL, LEAD_EMAIL, SAMPLE_CONFIG, TEST_SECRET, make_settings

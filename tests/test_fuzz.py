@@ -64,12 +64,14 @@ from hypothesis import strategies as st
 from sqlalchemy import func
 from sqlmodel import select
 
+from bot.app import build_core, create_app
 from bot.core import Core
 from bot.messages import Incoming
 from bot.router import Match
-from bot.slack import SHORTCUT_CHECK, SHORTCUT_REPORT, SlackAdapter
-from bot.teams import CHECK_COMMAND, REPORT_COMMAND
-from bot.web import CORE_KEY, build_core, create_app
+from bot.slack import SlackAdapter
+from bot.web import CORE_KEY
+from handlers.ask import CAPABILITY as ASK
+from handlers.crisis import CAPABILITY as CRISIS
 from storage.models import Consent, Identity, InboundTask, Person, ProcessedEvent, utcnow
 from tests.conftest import EMPLOYEE_EMAIL, LEAD_EMAIL, make_settings
 from tests.fake_connector import BOT_ID as TEAMS_BOT
@@ -77,6 +79,9 @@ from tests.fake_connector import OTHER_TENANT, TENANT, FakeConnector, member
 from tests.fake_slack import BOT_USER, DELETED, EMPLOYEE, EXTERNAL, GUEST, LEAD, TEAM, FakeSlack
 
 SECRET = "fuzz-signing-secret-0123456789abcdef"
+# The shortcut ids the capabilities declare (and the manifests carry).
+[(SHORTCUT_CHECK, CHECK_COMMAND)] = [(s.slack, s.teams) for s in ASK.shortcuts]
+[(SHORTCUT_REPORT, REPORT_COMMAND)] = [(s.slack, s.teams) for s in CRISIS.shortcuts]
 # The whole file runs in about two minutes on two cores with the default; raise
 # it for a longer local search.
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))

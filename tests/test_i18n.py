@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import string
 
-from handlers import build_router
+from bot.app import build_router
 
 _DU_WORDS = re.compile(r"\b(du|dich|dir|dein|deine|deinen|deinem|deiner|deines|schreib|frag|nutze)\b", re.IGNORECASE)
 

@@ -13,11 +13,11 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import text
 
+from bot.app import build_router, create_app
 from bot.core import Core
 from bot.messages import Incoming
 from bot.metrics import Metrics
-from bot.web import CORE_KEY, create_app
-from handlers import build_router
+from bot.web import CORE_KEY
 from storage.db import Database
 from storage.models import Person, utcnow
 from storage.models_content import ContentDelivery, ContentRun

@@ -17,12 +17,12 @@ import yaml
 from sqlalchemy import func, inspect
 from sqlmodel import select
 
-from bot import cli
+from bot import app, cli_polls
+from bot.app import build_core, build_router
 from bot.kpis import Period
 from bot.messages import Incoming, Profile, Reply
 from bot.report import build_report, write_report
-from bot.web import build_core
-from handlers import build_router, feedback, meetings, polls
+from handlers import feedback, meetings, polls
 from storage.models import Identity, Person
 from storage.models_polls import Feedback, Poll, PollBallot, PollOutbox, PollSeries, PollVoter
 from tests.clock import Clock
@@ -572,7 +572,7 @@ async def test_cli_poll_create_list_and_report(tmp_path, monkeypatch, capsys):
     data = yaml.safe_load((Path(__file__).parent.parent / "app.yaml").read_text())
     data["database"] = {"url": f"sqlite:///{db}"}
     cfg.write_text(yaml.safe_dump(data))
-    assert "bot.cli_polls" in cli.EXTENSIONS
+    assert cli_polls.register in polls.CAPABILITY.cli
     monkeypatch.delenv("DATABASE_URL", raising=False)
 
     good = tmp_path / "poll.yaml"
@@ -581,32 +581,32 @@ async def test_cli_poll_create_list_and_report(tmp_path, monkeypatch, capsys):
     monkeypatch.delenv("AMBASSADOR_SECRET", raising=False)
     monkeypatch.delenv("AMBASSADOR_KEY_FILE", raising=False)
     # No program key yet (the bot makes its key file on its first start): anonymous polls are refused.
-    assert await asyncio.to_thread(cli.main, ["--config", str(cfg), "poll", "create", str(good)]) == 1
+    assert await asyncio.to_thread(app.main, ["--config", str(cfg), "poll", "create", str(good)]) == 1
     assert "AMBASSADOR_SECRET" in capsys.readouterr().err
     (tmp_path / ".ambassador.key").write_text("k" * 48 + "\n")
-    assert await asyncio.to_thread(cli.main, ["--config", str(cfg), "poll", "create", str(good)]) == 0
+    assert await asyncio.to_thread(app.main, ["--config", str(cfg), "poll", "create", str(good)]) == 0
     assert "Poll #1 is out: it goes to the members in Sales" in capsys.readouterr().out
 
     bad = tmp_path / "bad.yaml"
     bad.write_text(yaml.safe_dump({"question": "Bad?", "options": ["Only"]}))
-    assert await asyncio.to_thread(cli.main, ["--config", str(cfg), "poll", "create", str(bad)]) == 1
+    assert await asyncio.to_thread(app.main, ["--config", str(cfg), "poll", "create", str(bad)]) == 1
     assert "at least 2 options" in capsys.readouterr().err
     unknown = tmp_path / "unknown.yaml"
     unknown.write_text("question: X\noptions: [a, b]\ncolour: red\n")
-    assert await asyncio.to_thread(cli.main, ["--config", str(cfg), "poll", "create", str(unknown)]) == 2
+    assert await asyncio.to_thread(app.main, ["--config", str(cfg), "poll", "create", str(unknown)]) == 2
     assert "unknown key 'colour'" in capsys.readouterr().err
 
-    assert await asyncio.to_thread(cli.main, ["--config", str(cfg), "poll", "list"]) == 0
+    assert await asyncio.to_thread(app.main, ["--config", str(cfg), "poll", "list"]) == 0
     out = capsys.readouterr().out
     assert "#1\topen" in out and "anonymous\tdepartment:Sales" in out and "CLI?" in out
 
     folder = tmp_path / "report"
     args = ["--config", str(cfg), "report", "meeting", "--from", "2026-01-01", "--to", "2026-12-31", "--out",
             str(folder), "--lang", "en"]
-    assert await asyncio.to_thread(cli.main, args) == 0
+    assert await asyncio.to_thread(app.main, args) == 0
     out = capsys.readouterr().out
     assert "Ambassador meeting report" in out and (folder / "report.html").exists()
-    assert await asyncio.to_thread(cli.main, [*args[:-6], "--from", "2026-12-31", "--to", "2026-01-01", "--out",
+    assert await asyncio.to_thread(app.main, [*args[:-6], "--from", "2026-12-31", "--to", "2026-01-01", "--out",
                                               str(folder)]) == 2
 
 

@@ -19,8 +19,8 @@ import pytest
 from sqlalchemy import func, update
 from sqlmodel import select
 
+from bot.app import build_core, create_app
 from bot.logs import JsonFormatter
-from bot.web import build_core, create_app
 from handlers import polls
 from storage.models import ConversationRef, Identity, InboundTask, Person
 from storage.models_polls import Poll, PollBallot, PollVoter

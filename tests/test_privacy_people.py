@@ -14,8 +14,8 @@ import yaml
 from sqlalchemy import inspect, text, update
 from sqlmodel import SQLModel, select
 
+from bot.app import build_core
 from bot.config import ConfigError
-from bot.web import build_core
 from storage.models import ConversationRef, Identity, Person, RoleGrant
 from storage.models_polls import PollBallot, PollOutbox
 from tests.conftest import SAMPLE_CONFIG, make_settings
@@ -317,8 +317,6 @@ async def test_forget_me_leaves_no_trace_in_the_database_file(tmp_path):
 def test_every_table_that_can_name_a_person_is_known_to_forget():
     """A new table with a person link, or a column for an address or platform id, needs a look here first."""
     import handlers  # noqa: F401  (loads every capability's models)
-
-    handlers.build_router()
     known = {
         "identity", "consent", "programevent", "ask_question", "ask_feedback", "kb_gap", "content_item",
         "content_delivery", "content_link", "content_pref", "crisis_report", "crisis_attempt", "crisis_event",

@@ -27,10 +27,11 @@ from aiohttp import web
 from sqlalchemy import func
 from sqlmodel import select
 
+from bot.app import create_app
 from bot.core import Core
 from bot.messages import Incoming, Reply
 from bot.scheduler import Scheduler
-from bot.web import CORE_KEY, SCHEDULER_KEY, create_app
+from bot.web import CORE_KEY, SCHEDULER_KEY
 from handlers import content, crisis
 from storage.models import InboundTask, Lease, ProcessedEvent
 from storage.models_polls import PollBallot

@@ -277,7 +277,7 @@ async def test_notify_reaches_a_person_found_by_email_and_names_failures(any_cor
 
 
 async def test_capability_jobs_run_in_the_scheduler(tmp_path):
-    from bot.web import build_core, create_app
+    from bot.app import build_core, create_app
     from tests.conftest import make_settings
 
     core = build_core(make_settings(tmp_path))

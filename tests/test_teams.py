@@ -17,17 +17,15 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from bot import cards
+from bot.app import build_core, build_router, create_app
 from bot.core import Core
 from bot.messages import Button, Choice, Incoming, Reply
 from bot.teams import (
-    MESSAGE_ACTIONS,
     UNAUTHENTICATED_WARNING,
     TeamsAdapter,
     TeamsDeliveryError,
     html_to_text,
 )
-from bot.web import build_core, create_app
-from handlers import build_router
 from storage.models import Consent, ConversationRef, InboundTask, Person, ProcessedEvent, ProgramEvent
 from tests.conftest import EMPLOYEE_EMAIL, LEAD_EMAIL, make_settings
 from tests.fake_connector import BOT_ID, OTHER_TENANT, TENANT, FakeConnector, Posted, member
@@ -787,7 +785,8 @@ def test_the_manifest_matches_the_code():
     assert set(titles) <= words  # every menu entry is a command the bot understands
     [extension] = manifest["composeExtensions"]
     commands = {c["id"]: c for c in extension["commands"]}
-    assert set(commands) == set(MESSAGE_ACTIONS)  # every message action the adapter maps, and no other
+    # every message action the capabilities declare, and no other
+    assert set(commands) == {s.teams for s in router.shortcuts if s.teams}
     for command in commands.values():
         assert command["type"] == "action" and command["context"] == ["message"]
     assert len(manifest["description"]["short"]) <= 80 and len(manifest["name"]["short"]) <= 30

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 
-from bot.web import create_app
+from bot.app import create_app
 from tests.conftest import make_settings
 
 

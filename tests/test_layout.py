@@ -1,0 +1,159 @@
+"""The import rules of the layout (docs: README "How it is built", ../shared/DESIGN.md).
+
+- ``bot/`` is the framework: only the composition root (``bot/app.py``) imports a
+  capability; the rest reads the capabilities' declarations (bot/capability.py).
+- ``knowledge/`` is the answer engine: it imports nothing of ``bot``, ``handlers`` or ``storage``.
+- Only the platform adapters import a platform SDK.
+- Every capability module declares itself in one ``CAPABILITY`` and is listed in ``handlers.CAPABILITIES``.
+
+The known exceptions are listed below with the slice that removes them: a new
+exception fails here until someone adds it, on purpose, with a reason.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import pkgutil
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPOSITION_ROOT = "bot/app.py"
+SDKS = ("slack_bolt", "slack_sdk", "botbuilder")
+ADAPTERS = {"bot/slack.py", "bot/teams.py"}
+
+# Function-local imports of capabilities left in bot/ (file -> imported modules): the
+# capabilities' command lines and file links, which later slices move into the packages.
+BOT_IMPORTS_OF_HANDLERS: dict[str, set[str]] = {
+    # The capabilities' command lines; they move into handlers/<capability>/cli.py with their packages.
+    "bot/cli_content.py": {"handlers.content"},
+    "bot/cli_crisis.py": {"handlers.crisis"},
+    "bot/cli_polls.py": {"handlers.meetings", "handlers.polls"},
+    # The report folder (meetings) and the public address (content) of file links: the delivery slice.
+    "bot/files.py": {"handlers.meetings", "handlers.content"},
+}
+
+# What knowledge/ still imports of ours: the answer engine's records and command line
+# belong to the ask capability (the "ask with its records" slice moves them there).
+KNOWLEDGE_IMPORTS: dict[str, set[str]] = {
+    "knowledge/cli.py": {"bot.config", "storage.db", "storage.models"},
+    "knowledge/llm.py": {"bot.config"},
+    "knowledge/records.py": {"storage.db", "storage.models", "storage.models_ask"},
+}
+
+
+@dataclass(frozen=True)
+class Import:
+    file: str  # relative to the root, with /
+    line: int
+    module: str  # the module imported (for "from a import b": a.b when a.b is a module, else a)
+    top_level: bool  # at module level (not inside a function)
+
+
+def _is_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def imports_of(path: Path, root: Path = ROOT) -> list[Import]:
+    """Every import in a file, ``importlib.import_module("x")`` with a literal name included."""
+    rel = path.relative_to(root).as_posix()
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=rel)
+    found: list[Import] = []
+
+    def visit(node: ast.AST, top: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            inner = top and not isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
+            if isinstance(child, ast.Import):
+                found.extend(Import(rel, child.lineno, a.name, top) for a in child.names)
+            elif isinstance(child, ast.ImportFrom) and child.level == 0 and child.module:
+                for a in child.names:
+                    sub = f"{child.module}.{a.name}"
+                    found.append(Import(rel, child.lineno, sub if _is_module(sub) else child.module, top))
+            elif (isinstance(child, ast.Call) and child.args and isinstance(child.args[0], ast.Constant)
+                  and isinstance(child.args[0].value, str)
+                  and (getattr(child.func, "attr", None) == "import_module"
+                       or getattr(child.func, "id", None) in ("import_module", "__import__"))):
+                found.append(Import(rel, child.lineno, child.args[0].value, top))
+            visit(child, inner)
+
+    visit(tree, True)
+    return found
+
+
+def _in(module: str, *packages: str) -> bool:
+    return any(module == p or module.startswith(p + ".") for p in packages)
+
+
+def violations(root: Path = ROOT) -> list[str]:
+    out: list[str] = []
+    for path in sorted(root.glob("*/**/*.py")):
+        rel = path.relative_to(root).as_posix()
+        top = rel.split("/", 1)[0]
+        if top not in ("bot", "handlers", "knowledge", "storage"):
+            continue
+        for imp in imports_of(path, root):
+            where = f"{imp.file}:{imp.line}: {imp.module}"
+            if top == "bot" and rel != COMPOSITION_ROOT and _in(imp.module, "handlers"):
+                if imp.top_level:
+                    out.append(f"{where}: only {COMPOSITION_ROOT} imports a capability")
+                elif imp.module not in BOT_IMPORTS_OF_HANDLERS.get(rel, set()):
+                    out.append(f"{where}: a hidden import of a capability; read its declaration instead")
+            if top == "knowledge" and _in(imp.module, "bot", "handlers", "storage"):
+                if imp.module not in KNOWLEDGE_IMPORTS.get(rel, set()):
+                    out.append(f"{where}: knowledge/ imports nothing of bot, handlers or storage")
+            if _in(imp.module, *SDKS) and rel not in ADAPTERS:
+                out.append(f"{where}: only the platform adapters ({', '.join(sorted(ADAPTERS))}) import a platform SDK")
+    return out
+
+
+def test_the_import_rules_hold():
+    assert violations() == []
+
+
+def test_the_known_exceptions_are_still_needed():
+    """An exception nobody needs any more goes from the list, so it cannot hide a new import."""
+    used: dict[str, set[str]] = {}
+    for path in sorted((ROOT / "bot").glob("*.py")) + sorted((ROOT / "knowledge").glob("*.py")):
+        for imp in imports_of(path):
+            used.setdefault(imp.file, set()).add(imp.module)
+    for rel, modules in {**BOT_IMPORTS_OF_HANDLERS, **KNOWLEDGE_IMPORTS}.items():
+        assert modules <= used.get(rel, set()), f"{rel}: no longer imports {modules - used.get(rel, set())}"
+
+
+def test_a_violation_is_found(tmp_path):
+    """The check itself: each rule catches its case (a check that finds nothing proves nothing)."""
+    (tmp_path / "bot").mkdir()
+    (tmp_path / "knowledge").mkdir()
+    (tmp_path / "handlers").mkdir()
+    (tmp_path / "bot" / "web.py").write_text("from handlers import content\n")
+    (tmp_path / "bot" / "links.py").write_text(
+        "import importlib\n\ndef f():\n    from handlers.content import follow_link\n"
+        "    return importlib.import_module('handlers.crisis')\n")
+    (tmp_path / "bot" / "app.py").write_text("from handlers import CAPABILITIES\n")
+    (tmp_path / "knowledge" / "engine.py").write_text("from bot.config import Settings\n")
+    (tmp_path / "handlers" / "ask.py").write_text("import slack_sdk\n")
+    found = violations(tmp_path)
+    assert any(v.startswith("bot/web.py:1: handlers") and "only bot/app.py" in v for v in found), found
+    assert any(v.startswith("bot/links.py:4: handlers") and "hidden import" in v for v in found), found
+    assert any(v.startswith("bot/links.py:5: handlers.crisis") for v in found), found
+    assert any(v.startswith("knowledge/engine.py:1: bot.config") for v in found), found
+    assert any(v.startswith("handlers/ask.py:1: slack_sdk") for v in found), found
+    assert not any(v.startswith("bot/app.py") for v in found), found
+    assert len(found) == 5, found
+
+
+def test_every_capability_module_declares_itself_and_is_listed():
+    import handlers
+    from bot.capability import Capability
+
+    listed = {cap.name for cap in handlers.CAPABILITIES}
+    for info in pkgutil.iter_modules(handlers.__path__):
+        module = importlib.import_module(f"handlers.{info.name}")
+        cap = getattr(module, "CAPABILITY", None)
+        assert isinstance(cap, Capability), f"handlers/{info.name}.py: no CAPABILITY = Capability(...)"
+        assert cap in handlers.CAPABILITIES, f"handlers/{info.name}.py: not listed in handlers.CAPABILITIES"
+    assert len(listed) == len(handlers.CAPABILITIES)
