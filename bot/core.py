@@ -29,6 +29,7 @@ from bot import ratelimit
 from bot.config import Settings
 from bot.groupcommit import GroupCommit
 from bot.i18n import Translator, guess_language, normalize_language
+from bot.keys import ProgramKeyError
 from bot.messages import MAX_TEXT, Incoming, Profile, Reply, storable
 from bot.metrics import Metrics
 from bot.router import ALL_ROLES, BACKUP, COMMUNICATOR, CORE, EMPLOYEE, LEAD, MEMBER, Match, Router
@@ -242,7 +243,8 @@ class Core:
                     take.append(i)
             if take:
                 rows = [{"platform": batch[i].incoming.platform, "event_key": batch[i].key,
-                         "status": "pending", "attempts": 1, "payload": batch[i].payload, "error": None,
+                         "status": "pending", "attempts": 1, "payload": self.settings.key.seal(batch[i].payload),
+                         "error": None,
                          "created_at": now, "lease_until": batch[i].lease_until, "done_at": None} for i in take]
                 ids = (await conn.execute(statements.task, rows)).scalars().all()
                 for i, task_id in zip(take, ids, strict=True):
@@ -378,7 +380,8 @@ class Core:
                 update(InboundTask)
                 .where(InboundTask.id == task_id)
                 # A reply to be shown once (an anonymous choice) is not kept: better unseen than stored.
-                .values(payload={**incoming.to_dict(), "replies": [r.to_dict() for r in replies if not r.transient]},
+                .values(payload=self.settings.key.seal(
+                    {**incoming.to_dict(), "replies": [r.to_dict() for r in replies if not r.transient]}),
                         lease_until=utcnow() + RETRY_AFTER_SEND_FAILURE, error="delivery failed")
             )
             await s.commit()
@@ -445,11 +448,16 @@ class Core:
                 task = await s.get(InboundTask, task_id)
             if task is None:
                 continue
+            try:
+                payload = self.settings.key.unseal(task.payload)
+            except ProgramKeyError as exc:
+                log.error("accepted work cannot be read: %s", exc, extra={"task": task_id})
+                await self._finish(task_id, "failed", str(exc))
+                continue
             if task.attempts > 5:
-                self.metrics.events.labels(task.platform, str(task.payload.get("source", "message")), "failed").inc()
+                self.metrics.events.labels(task.platform, str(payload.get("source", "message")), "failed").inc()
                 await self._finish(task_id, "failed", "gave up after 5 attempts")
                 continue
-            payload = dict(task.payload)
             kept = payload.pop("replies", None)
             incoming = Incoming.from_dict(payload)
             sender = self.senders[incoming.platform]

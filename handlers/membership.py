@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from bot.capability import Capability
 from bot.core import Context, role_titles
+from bot.keys import ProgramKeyError
 from bot.messages import Button, Field, Incoming, Reply
 from bot.router import EMPLOYEE, Router
 from storage.models import (
@@ -169,6 +170,14 @@ def register(router: Router) -> None:
     router.action("forget.cancel", personal=True)(forget_cancel)
 
 
+def _task_user(ctx: Context, task: InboundTask) -> str | None:
+    """Whose accepted, unfinished work a task is (its record is sealed with the program key)."""
+    try:
+        return ctx.settings.key.unseal(task.payload).get("user_id")
+    except ProgramKeyError:
+        return None
+
+
 def fmt_date(value: datetime | None, lang: str) -> str:
     if value is None:
         return "-"
@@ -292,7 +301,7 @@ async def my_data(ctx: Context, msg: Incoming) -> Reply:
         grants_made = (await s.exec(select(func.count()).select_from(RoleGrant)
                                     .where(func.lower(RoleGrant.changed_by) == email))).one() if email else 0
         pending = sum(1 for task in (await s.exec(select(InboundTask).where(InboundTask.status == "pending"))).all()
-                      if (task.platform, (task.payload or {}).get("user_id")) in accounts)
+                      if (task.platform, _task_user(ctx, task)) in accounts)
     consent_lines = [
         t("mydata.consent_line", version=c.notice_version, given=fmt_date(c.given_at, lang),
           withdrawn=t("mydata.withdrawn", date=fmt_date(c.withdrawn_at, lang)) if c.withdrawn_at else "")
@@ -368,7 +377,7 @@ async def forget_confirm(ctx: Context, msg: Incoming) -> Reply:
             # Work accepted from the person and not finished (this very message among it) carries their
             # platform id, profile and words; finished work keeps none (bot/core.py empties it).
             for task in (await s.exec(select(InboundTask).where(InboundTask.status == "pending"))).all():
-                if (task.platform, (task.payload or {}).get("user_id")) in accounts:
+                if (task.platform, _task_user(ctx, task)) in accounts:
                     await s.delete(task)
             await s.execute(delete(Identity).where(Identity.person_id == person.id))
             await s.delete(person)

@@ -92,7 +92,7 @@ async def test_slack_weekly_nudge_end_to_end(aiohttp_client, fake, tmp_path):
     delivered = {c.params["channel"]: c.params for c in posts if c is not limited}
     # The gone one was tried once; the comms lead got the run's report (one member skipped).
     assert sorted(delivered) == sorted([dm_of(u) for u in ("U0M0", "U0M1", "U0M2", GONE)] + [dm_of(LEAD)])
-    assert "1 übersprungen" in delivered[dm_of(LEAD)]["text"]  # the lead set no language: the default
+    assert "1 skipped" in delivered[dm_of(LEAD)]["text"]  # the lead set no language: Slack says en-US
     # Members without a stored DM got theirs through conversations.open; the stored ones did not need it.
     assert sorted(c["users"] for c in fake.called("conversations.open")) == ["U0M2", GONE]
     english, german = delivered[dm_of("U0M0")], delivered[dm_of("U0M1")]

@@ -1146,7 +1146,8 @@ class Fuzzed:
         orphans = [k for k in events if k not in task_keys]
         assert not orphans, f"delivery ids without their task: {orphans[:5]}"
         failed = [
-            (t.id, t.payload.get("source"), t.payload.get("action_id"), t.error)
+            (t.id, self.core.settings.key.unseal(t.payload).get("source"),
+             self.core.settings.key.unseal(t.payload).get("action_id"), t.error)
             for t in tasks
             if t.status == "failed"
         ]
@@ -1154,7 +1155,7 @@ class Fuzzed:
         for t in tasks:
             if t.status == "pending":
                 # Only an answer the platform refused waits, kept whole for recovery.
-                assert self.delivery_may_fail and t.error == "delivery failed" and "replies" in t.payload, (
+                assert self.delivery_may_fail and t.error == "delivery failed" and "replies" in self.core.settings.key.unseal(t.payload), (
                     t.id,
                     t.error,
                     self.warnings(),
