@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from knowledge.detectors import DetectorConfig, Detectors
+from knowledge.detectors import DetectorConfig, Detectors, outside
 from knowledge.language import detect
 from knowledge.model import (
     LANGUAGES,
@@ -121,6 +121,27 @@ _TEXTS: dict[str, dict[str, Any]] = {
             "du": "Schreib zum Beispiel: Darf ich den Beitrag unserer Firma über das neue Ausbildungsprogramm teilen?",
             "sie": "Schreiben Sie zum Beispiel: Darf ich den Beitrag unserer Firma über das neue Ausbildungsprogramm teilen?",
         },
+    },
+    "outside": {
+        "en": "That's not a question about posting, so the posting guidelines don't answer it. {pointer}",
+        "de": {
+            "du": "Das ist keine Frage zum Posten, darauf geben die Richtlinien fürs Posten keine Antwort. {pointer}",
+            "sie": "Das ist keine Frage zum Posten, darauf geben die Richtlinien fürs Posten keine Antwort. {pointer}",
+        },
+    },
+    "outside_step": {
+        "en": "For IT problems ask the IT service desk, for HR matters (leave, pay, sick notes) HR; "
+        "otherwise the comms team ({comms_lead}) can tell you whom to ask.",
+        "de": {
+            "du": "Bei IT-Problemen hilft der IT-Service-Desk, bei Personalfragen (Urlaub, Gehalt, Krankmeldung) "
+            "die Personalabteilung; sonst sagt dir die Kommunikation ({comms_lead}), wen du fragen kannst.",
+            "sie": "Bei IT-Problemen hilft der IT-Service-Desk, bei Personalfragen (Urlaub, Gehalt, Krankmeldung) "
+            "die Personalabteilung; sonst sagt Ihnen die Kommunikation ({comms_lead}), wen Sie fragen können.",
+        },
+    },
+    "outside_head": {
+        "en": "Not a question about posting.",
+        "de": "Keine Frage zum Posten.",
     },
     "findings": {"en": "What I noticed:", "de": "Was mir auffällt:"},
     "next": {"en": "Next step:", "de": "Nächster Schritt:"},
@@ -363,6 +384,8 @@ class Engine:
             )
 
         signals = self.detectors.scan(cleaned, language)
+        if not cut and outside(cleaned, signals):
+            return self._outside(language, signals)
         scores, _known = self.retriever.search(cleaned, language)
         guidelines = self.kb.guidelines
         top = float(scores.max()) if len(scores) else 0.0
@@ -554,6 +577,31 @@ class Engine:
             signals=signals,
             headline=parts[0],
             reasoning="\n".join(parts[1:]),
+        )
+
+    def _outside(self, language: str, signals: list[Signal]) -> Answer:
+        """A question the guidelines are not about: said so, with no topic and no policy verdict.
+
+        ``verdict`` stays "check" (the field is one of go/check/no, and "check" is the honest one:
+        nothing here clears a post); the headline says it is no question about posting.
+        """
+        step = self._t("outside_step", language)
+        reasoning = self._t("outside", language, pointer="").strip()
+        if any(s.kind == "injection" for s in signals):
+            reasoning += "\n" + self._t("injection", language)
+        headline = self._t("outside_head", language)
+        return Answer(
+            verdict="check",
+            topics=[],
+            citations=[],
+            next_step=step,
+            text="\n".join([headline, reasoning, f"{self._t('next', language)} {step}"]),
+            language=language,
+            matched=False,
+            signals=signals,
+            headline=headline,
+            reasoning=reasoning,
+            outside=True,
         )
 
     # -- for the language model (knowledge.llm) ----------------------------

@@ -712,3 +712,49 @@ def test_a_risk_told_in_plain_words_in_its_own_clause(engine: Engine, text: str,
 )
 def test_no_plan_where_none_is_told(engine: Engine, text: str) -> None:
     assert "deal" not in {s.kind for s in engine.answer(text).signals}
+
+
+# -- outside the guidelines (issue 12) -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Who do I ask to replace my broken keyboard?", "en"),
+        ("Where do I find the form for parental leave?", "en"),
+        ("My printer keeps crashing since the update, who can help?", "en"),
+        ("Wie beantrage ich Bildungsurlaub?", "de"),
+        ("Wo finde ich den Schlüssel für den Fahrradkeller?", "de"),
+        ("Excel stürzt ständig ab, an wen wende ich mich?", "de"),
+        ("Ich habe meinen Mitarbeiterausweis verloren, was mache ich?", "de"),
+    ],
+)
+def test_a_question_the_guidelines_are_not_about_is_answered_as_such(engine: Engine, text: str, lang: str) -> None:
+    answer = engine.answer(text)
+    assert answer.outside is True
+    assert (answer.verdict, answer.topics, answer.citations, answer.language) == ("check", [], [], lang)
+    data = answer.to_json()
+    assert data["outside"] is True and data["topics"] == [] and data["verdict"] == "check"
+    # No policy verdict shown as one: the headline says it is no question about posting.
+    assert answer.headline in ("Not a question about posting.", "Keine Frage zum Posten.")
+    assert "IT" in answer.next_step and "lea.lead@example.com" in answer.next_step
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # About posting, in words of IT or HR.
+        "Can I post a screenshot of the VPN error on LinkedIn to ask for help?",
+        "Darf ich Fotos aus meinem Urlaub mit zwei Kollegen auf Instagram teilen?",
+        # A draft pasted without a word about posting.
+        "Sales up 40% this quarter, numbers out next week!",
+        # A crisis of the company, not of one's own computer.
+        "Our web shop has been down for hours and customers are furious. What do I do?",
+        "Im Lager brennt es, wer kann helfen?",
+        # Taking part in the program.
+        "Kann ich aussteigen und später wieder einsteigen?",
+    ],
+)
+def test_a_question_about_posting_is_not_outside(engine: Engine, text: str) -> None:
+    answer = engine.answer(text)
+    assert answer.outside is False and answer.topics
