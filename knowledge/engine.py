@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from knowledge.detectors import DetectorConfig, Detectors, outside
+from knowledge.detectors import DetectorConfig, Detectors, outside, unnegated
 from knowledge.language import detect
 from knowledge.model import (
     LANGUAGES,
@@ -69,6 +69,9 @@ GO_ANCHORS: dict[str, frozenset[str]] = {
     "copyright": frozenset({"brand_assets", "own_or_licensed"}),
     "netiquette": frozenset({"polite"}),
 }
+# Topics whose "no" is about what a post shows or reveals (a figure, a face, someone's music): a
+# negation can take that away ("without any figures"); not a tone, a statement or a crisis.
+SHOWN_TOPICS = frozenset({"confidential", "privacy", "copyright"})
 # A "check" finding at least this strong leads the answer when the first topic's rule would say "go".
 LEAD_STRENGTH = 0.7
 _ORDER = {"no": 0, "check": 1, "go": 2}
@@ -465,6 +468,8 @@ class Engine:
         if verdict == "no" and not any(s.verdict == "no" for s in real_signals) and (
             (top < GO_SCORE and not any(s.topic == primary_topic for s in real_signals))
             or any(s.kind == "published" for s in real_signals)
+            # The post waits for the publication ("once the press release is out"): a matter to clear.
+            or any(s.kind == "condition" for s in signals)
             # The detectors read the question itself and found it open ("a new office": public or
             # not, the bot cannot know): the rule's "no" fits only the case it was written for.
             or any(s.kind in OPEN_KINDS and s.verdict == "check" for s in real_signals)
@@ -474,6 +479,12 @@ class Engine:
             # telling what is not yet public does not rule out what the company already made
             # public ("the opening was in all the papers"). Findings still say "no".
             verdict = "check"
+        if verdict == "no" and primary_topic in SHOWN_TOPICS and not any(s.verdict == "no" for s in real_signals):
+            # A "no" from retrieval alone that rests on words the question negates ("I won't give any
+            # figures", "ohne Zahlen zu nennen") is no longer sure: without them, the rule must still match.
+            plain = unnegated(cleaned)
+            if plain != cleaned and float(self.retriever.search(plain, language)[0][best_i]) < GO_SCORE:
+                verdict = "check"
         published = False
         if verdict == "go" and primary_topic in GO_ANCHORS:
             anchors = set(self.retriever.lexicon.of_words(words(cleaned), language)) | {s.kind for s in signals}

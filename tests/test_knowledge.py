@@ -758,3 +758,100 @@ def test_a_question_the_guidelines_are_not_about_is_answered_as_such(engine: Eng
 def test_a_question_about_posting_is_not_outside(engine: Engine, text: str) -> None:
     answer = engine.answer(text)
     assert answer.outside is False and answer.topics
+
+
+# -- negation scope and conditions (issue 12) --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "negated"),
+    [
+        ("It shows no customer logos, no screens and no people.", ["customer logos", "screens and", "people"]),
+        ("I won't give any figures - I just want to thank them", ["give any figures"]),
+        ("Ohne Gesichter, nur unsere Wanderschuhe", ["Gesichter"]),
+        ("keine Chartmusik, sondern nur einen Song", ["Chartmusik"]),
+        ("no logos, but the prototype is visible", ["logos"]),
+        # A double negation says yes; "not only" adds; a verb of knowing does not pass the negation on.
+        ("not without faces", []),
+        ("nicht ohne Gesichter", []),
+        ("not only the logo", []),
+        ("I don't know if I can show the prototype", []),
+        ("I can't wait to show the prototype", []),
+    ],
+)
+def test_negation_reaches_the_words_it_negates_in_its_clause(text: str, negated: list[str]) -> None:
+    from knowledge.detectors import negated_spans
+
+    assert [text[a:b].strip() for a, b in negated_spans(text)] == negated
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Can I post a photo of the lobby? It shows no customer logos.", "customer"),
+        ("Darf ich ein Foto vom Ausflug posten? Ohne Gesichter, nur unsere Wanderschuhe.", "people_media"),
+        ("Can I share a video of the run where you can't see any colleagues?", "people_media"),
+        ("Ich lege keine Chartmusik unter mein Video, passt das?", "third_party_media"),
+    ],
+)
+def test_a_negated_risk_is_no_finding(engine: Engine, text: str, kind: str) -> None:
+    assert kind not in {s.kind for s in engine.answer(text).signals}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The risk in another clause stays.
+        "Can I post a photo of the lobby? It shows no customer logos, but the prototype is visible.",
+        # A negation that is itself the risk.
+        "It's not officially announced, but I want to hint that we're opening in Lisbon. OK?",
+        # A double negation loosens nothing.
+        "Can I post the photo of the prototype? Not without the logo, though.",
+        "I don't know if I can show the prototype, may I post it?",
+        "Ich nenne keine Namen, aber ich poste den Screenshot der internen Gehaltstabelle. Okay?",
+    ],
+)
+def test_negation_never_loosens_another_risk(engine: Engine, text: str) -> None:
+    assert engine.answer(text).verdict == "no"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Had a good quarter with my team, but I won't give any figures. I just want to thank them. OK?",
+        "Ich will schreiben, dass unser Quartal gut lief, ohne Zahlen zu nennen. Geht das?",
+    ],
+)
+def test_a_no_resting_on_negated_words_becomes_check(engine: Engine, text: str) -> None:
+    assert engine.answer(text).verdict == "check"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can I post about our new prototype once the press release is out?",
+        "Darf ich über den neuen Standort posten, sobald die Pressemitteilung veröffentlicht ist?",
+        "May I share the new product video after it has been announced?",
+    ],
+)
+def test_a_post_that_waits_for_the_publication_is_a_matter_to_clear(engine: Engine, text: str) -> None:
+    answer = engine.answer(text)
+    assert answer.verdict == "check"
+    assert "condition" in {s.kind for s in answer.signals}
+
+
+def test_a_secret_stays_no_whatever_the_condition(engine: Engine) -> None:
+    assert engine.answer("Can I post about the secret prototype once it is announced?").verdict == "no"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can I post that revenue grew 12%? The figures are published only in April.",
+        "Our revenue grew 12% - the numbers will be published next week. Can I share that already?",
+    ],
+)
+def test_published_only_later_is_not_yet_published(engine: Engine, text: str) -> None:
+    answer = engine.answer(text)
+    assert answer.verdict == "no"
+    assert "published" not in {s.kind for s in answer.signals}
