@@ -1105,7 +1105,7 @@ _CLAUSE_END = re.compile(
 # shows the prototype. Two negators in a row cancel ("not without faces", "nicht ohne Gesichter"),
 # and "not only" / "nicht nur" adds rather than negates: neither loosens anything.
 _NEGATOR = re.compile(
-    r"\b(?:no|not|without|never|none|nor|neither|nothing|cannot|kein|keine|keinen|keinem|keiner|keines|nicht|ohne"
+    r"\b(?:no|not|without|never|none|nor|neither|nothing|nobody|no\s+one|cannot|niemand|kein|keine|keinen|keinem|keiner|keines|nicht|ohne"
     r"|nie|niemals|nichts|weder|\w+n't|\w+n’t)\b",
     re.IGNORECASE,
 )

@@ -855,3 +855,58 @@ def test_published_only_later_is_not_yet_published(engine: Engine, text: str) ->
     answer = engine.answer(text)
     assert answer.verdict == "no"
     assert "published" not in {s.kind for s in answer.signals}
+
+
+# -- crisis severity from a report's text, de and en (issue 12) ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "severity"),
+    [
+        ("There is a fire at the plant in Leeds", "critical"),
+        ("Im Lager brennt es!", "critical"),
+        ("Feuer in Halle 3, die Feuerwehr ist da", "critical"),
+        ("Two colleagues were injured on the line", "critical"),
+        ("Es gibt mehrere Verletzte nach dem Unfall", "critical"),
+        ("A data leak exposed customer addresses", "critical"),
+        ("Datenleck: Kundendaten stehen im Netz", "critical"),
+        ("A video accusing us of racism is going viral", "critical"),
+        ("Ein Video mit Vorwürfen gegen uns geht gerade viral", "critical"),
+        ("A journalist from the local paper called me", "high"),
+        ("Eine Journalistin der Lokalzeitung hat angerufen", "high"),
+        ("Our web shop has been down since this morning", "high"),
+        ("Someone posted an angry complaint", "medium"),
+        ("Jemand hat sich über unseren Service beschwert", "medium"),
+        ("The pressure is on, impressive work", "medium"),  # no 'press' inside a word
+        ("We are planning a rebrand", "medium"),  # the English 'brand' is no fire
+    ],
+)
+def test_crisis_severity_is_read_in_both_languages(text: str, severity: str) -> None:
+    from knowledge.severity import crisis_severity
+
+    assert crisis_severity(text) == severity
+
+
+@pytest.mark.parametrize(
+    ("text", "severity"),
+    [
+        # What a clause negates is not said; the rest of the report still counts.
+        ("Small accident in the warehouse, nobody was injured", "high"),
+        ("Kleiner Unfall im Lager, niemand wurde verletzt", "high"),
+        ("Kein Datenleck, aber die Presse fragt nach", "high"),
+        ("No data was leaked, but a customer is angry", "medium"),
+        # A double negation is no negation.
+        ("Nicht ohne Verletzte: zwei Kollegen sind im Krankenhaus", "critical"),
+    ],
+)
+def test_crisis_severity_reads_negation_within_a_clause(text: str, severity: str) -> None:
+    from knowledge.severity import crisis_severity
+
+    assert crisis_severity(text) == severity
+
+
+def test_crisis_severity_takes_configured_words() -> None:
+    from knowledge.severity import crisis_severity
+
+    assert crisis_severity("Die Rückrufaktion läuft", {"critical": ["Rückruf"]}) == "critical"
+    assert crisis_severity("Keine Rückrufaktion geplant", {"critical": ["Rückruf"]}) == "medium"
