@@ -85,6 +85,11 @@ TEXTS = {
         "en": "⛔ No: don't post this",
         "de": {"du": "⛔ Nein: Poste das nicht", "sie": "⛔ Nein: Posten Sie das nicht"},
     },
+    "ask.title.outside": {"en": "ℹ️ Not a question about posting", "de": "ℹ️ Keine Frage zum Posten"},
+    "ask.context_outside": {
+        "en": "I answer questions about posting. Was this helpful?",
+        "de": "Ich beantworte Fragen zum Posten. War das hilfreich?",
+    },
     "ask.next": {"en": "Next step", "de": "Nächster Schritt"},
     "ask.context": {
         "en": "Answered from {company}'s guidelines. Was this helpful?",
@@ -516,7 +521,10 @@ async def _reply(ctx: Context, text: str) -> Reply:
         fields.append(Field(label=label, value=c.excerpt))
     fields.append(Field(label=t("ask.next"), value=answer.next_step))
     no_fit = not answer.citations
-    if no_fit:
+    if answer.outside:
+        # A question the guidelines are not about gets a pointer, never a verdict line.
+        context = t("ask.context_outside")
+    elif no_fit:
         context = t("ask.context_no_match")
     elif answer.composed_by == "llm":
         context = t("ask.context_llm", company=ctx.settings.app.program.company)
@@ -559,7 +567,7 @@ async def _reply(ctx: Context, text: str) -> Reply:
         Button(label=t("ask.no"), action_id="ask.unhelpful", value=_fit(dict(base), text)),
     ]
     return Reply(
-        title=t(f"ask.title.{answer.verdict}"),
+        title=t("ask.title.outside" if answer.outside else f"ask.title.{answer.verdict}"),
         text=answer.reasoning,
         fields=fields,
         buttons=buttons,

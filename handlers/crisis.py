@@ -44,6 +44,7 @@ from bot.groupcommit import GroupCommit
 from bot.messages import Button, Incoming, Reply
 from bot.messages import Field as ReplyField
 from bot.router import BACKUP, EMPLOYEE, LEAD, Router
+from knowledge.severity import crisis_severity
 from storage.models import Identity, Person, RoleGrant
 from storage.models_crisis import CrisisAttempt, CrisisEvent, CrisisReport, Hold
 
@@ -648,36 +649,9 @@ def platform_of(url: str | None, text: str = "") -> str | None:
     return None
 
 
-# Built-in words that raise the proposed severity (whole words; inflections spelled out).
-_SEVERITY_WORDS: dict[str, list[str]] = {
-    "critical": [
-        r"injur(?:y|ies|ed)", r"verletz\w*", r"dead", r"deaths?", r"died", r"tote?n?", r"fatal\w*", r"fire", r"brand",
-        r"explosion\w*", r"bomb\w*", r"threat\w*", r"drohung\w*", r"bedroh\w*", r"data breach", r"datenleck\w*",
-        r"hack(?:ed|er|erangriff)?", r"gehackt", r"suicide", r"suizid\w*", r"poison\w*", r"vergift\w*",
-    ],
-    "high": [
-        r"journalist\w*", r"press", r"presse\w*", r"reporter\w*", r"media", r"medien", r"leak(?:s|ed)?", r"geleakt",
-        r"accidents?", r"unfall\w*", r"unfäll\w*", r"viral\w*", r"shitstorm\w*", r"boycott\w*", r"boykott\w*",
-        r"lawsuit\w*", r"klage\w*", r"police", r"polizei", r"recall\w*", r"rückruf\w*", r"tv", r"fernsehen",
-        r"newspaper\w*", r"zeitung\w*", r"outage\w*", r"ausfall", r"trending", r"scandal\w*", r"skandal\w*",
-    ],
-    "medium": [
-        r"complain\w*", r"beschwerde\w*", r"angry", r"wütend\w*", r"criticis\w*", r"kritik\w*", r"negativ\w*",
-        r"rumou?rs?", r"gerücht\w*", r"trolls?", r"hate", r"hass\w*", r"insult\w*", r"beleidig\w*",
-    ],
-}
-
-
 def propose_severity(text: str, cfg: CrisisConfig | None = None) -> str:
-    """The highest severity whose words the report uses; medium when none: better alerted than not."""
-    low = text.lower()
-    for severity in ("critical", "high", "medium", "low"):
-        patterns = list(_SEVERITY_WORDS.get(severity, []))
-        if cfg is not None:
-            patterns += [re.escape(k.lower()) + r"\w*" for k in cfg.keywords.get(severity, [])]
-        if patterns and re.search(r"(?<!\w)(?:" + "|".join(patterns) + r")(?!\w)", low):
-            return severity
-    return "medium"
+    """The highest severity the report's words say, in German or English (knowledge.severity); medium when none."""
+    return crisis_severity(text, cfg.keywords if cfg is not None else None)
 
 
 # -- who is in the policy --------------------------------------------------------------

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from knowledge.lexicon import FINDINGS, Lexicon, default_lexicon
 from knowledge.model import Signal, Verdict
-from knowledge.text import words
+from knowledge.text import PLATFORMS, words
 
 _F = re.IGNORECASE | re.UNICODE
 
@@ -130,7 +130,7 @@ _RECORD = _rx(
     r"\brekord\w*",
 )
 _PUBLISHED = _rx(
-    r"\b(?:published|press\s+release|annual\s+report|already\s+public|public\s+(?:figures|numbers)|official\s+(?:announcement|post|statement|release|video|article|update))\b",
+    r"\b(?:(?<!will\sbe\s)(?<!to\sbe\s)(?<!gets\s)(?<!get\s)(?<!being\s)published(?!\s+(?:only|not\s+until|next|later|soon|in\s+(?:\w+\s+)?(?:days|weeks|months)))|press\s+release|annual\s+report|already\s+public|public\s+(?:figures|numbers)|official\s+(?:announcement|post|statement|release|video|article|update))\b",
     r"\bofficially\s+(?:announced|published|released|opened|launched|celebrated|presented)\b",
     r"\b(?:company|we|they|comms|marketing|team|hr|department|ceo|management)\s+(?:has\s+|have\s+|just\s+)?(?:uploaded|posted|published|shared|put\s+out|announced)\b",
     r"\b(?:on|from)\s+(?:the|our)\s+(?:company|official|corporate)\s+(?:\w+\s+)?(?:account|page|channel|profile|instagram|linkedin|feed|blog|website|site|youtube)\b",
@@ -156,6 +156,11 @@ _PUBLISHED = _rx(
     r"\b(?:page|account|channel|seite|kanal)\s+(?:has\s+)?(?:just\s+|gerade\s+|hat\s+)?(?:announced|posted|published|shared|gepostet|veröffentlicht)\b",
 )
 _UNPUBLISHED = _rx(
+    # Publication still to come: "the figures are published only in April", "will be announced next week".
+    r"\b(?:published|announced|released|out|public|official)\s+only\s+(?:in|on|at|after|next|from|once|when)\b",
+    r"\bonly\s+(?:be\s+|get\s+)?(?:published|announced|released|made\s+public)\s+(?:in|on|at|after|next|from)\b",
+    r"\b(?:will|shall|is\s+going\s+to|are\s+going\s+to)\s+(?:only\s+)?be\s+(?:published|announced|released|made\s+public)\b",
+    r"\bnot\s+(?:\w+\s+)?until\b|\b(?:wird|werden)\s+(?:\w+\s+){0,4}(?:veröffentlicht|bekanntgegeben|angekündigt|verkündet)\b",
     r"\bnot\s+(?:yet\s+)?(?:public|published|out|official|announced)\b",
     r"\bout\s+next\b",
     r"\bbefore\s+(?:they|it)\s+(?:are|is)\s+(?:published|out)\b",
@@ -398,7 +403,7 @@ _PRIVATE_MATTER = _rx(
     # Where someone lives.
     r"\blives\s+(?:just\s+)?(?:in|around|near|on|next\s+to)\b|\bwohnt\s+(?:\w+\s+){0,3}(?:in|am|an\s+der|um\s+die\s+ecke|bei|neben)\b",
     r"\b(?:verdien\w*|earns?|earning|salar\w*|gehalt|gehälter|lohn|löhne|income|einkommen)\b",
-    r"\b(?:krankmeldung\w*|sick\s+notes?|attest\w*|arztbrief\w*|medical\s+(?:certificate|records?|notes?))\b",
+    r"\bkrank\b|\b(?:is|are|was|been|off|call(?:ed|s)?\s+in)\s+sick\b|\b(?:krankmeldung\w*|sick\s+notes?|attest\w*|arztbrief\w*|medical\s+(?:certificate|records?|notes?))\b",
     r"\b(?:pregnan\w*|schwanger\w*|mutterschutz|elternzeit|parental\s+leave|maternity|paternity|sick\s+leave|krankgeschrieben|krankheit\w*|illness|diagnos\w*|therapy|therapie\w*|burn-?out|depression\w*|disabilit\w*|behinderung\w*|coming\s+out|sexual\s+orientation|sexuelle\s+orientierung|license\s+plate|nummernschild\w*|lebenslauf|resume|cv|bewerbung\w*|application\s+of|gefeuert|got\s+fired|abmahnung\w*|disciplinary|scheidung\w*|divorce\w*)\b"
 )
 _A_PERSON = _rx(
@@ -989,6 +994,81 @@ _ORG_PART = _rx(
 )
 
 
+# -- outside the guidelines -------------------------------------------------------
+# Whether a message is about posting at all: words for posting, sharing, writing or saying
+# something in public, for pictures, drafts and replies, for the program, accounts and contacts;
+# and the platforms. A message with none of them and no finding ("wie beantrage ich Urlaub?",
+# "how do I reset my VPN token?") is a question the guidelines are not about.
+_POSTING = _rx(
+    r"\b(?:post|posts|posting|posted|repost\w*|share[sd]?|sharing|reshar\w*|tweet\w*|retweet\w*|publish\w*|public\w*"
+    r"|online|internet|web|website|comment\w*|like[sd]?|liking|follow(?:er|ers|ing)?|profiles?|bio|hashtag\w*"
+    r"|stor(?:y|ies)|reels?|blog\w*|vlog\w*|caption\w*|upload\w*|selfies?|photo\w*|pics?|pictures?|images?|videos?"
+    r"|clips?|footage|screenshot\w*|meme\w*|gif|gifs|logo\w*|music|songs?|podcast\w*|livestream\w*|stream\w*"
+    r"|interview\w*|journalist\w*|press|reporter\w*|reviews?|rating|mention\w*|tag|tags|tagging|tagged|link\w*"
+    r"|announc\w*|hint|tease\w*|write|writing|wrote|written|say|said|tell|told|talk\w*|speak\w*|speech|reply|replies"
+    r"|respond\w*|draft\w*|text|quote\w*|statement\w*|forum|thread|accounts?|channels?|pages?|groups?|handles?"
+    r"|newsletter|media|social|ambassador\w*|program(?:me)?s?|campaign\w*|contacts?|connections|network\w*|crm"
+    r"|leads?|customers?|clients?|competitor\w*|politic\w*|opinion\w*|film\w*|shoot\w*|admins?|rules|guidelines?)\b",
+    r"\b(?:posten|poste|postest|postet|gepostet|\w*beitr[aä]g\w*|teil(?:en|e|st|t)|geteilt|weiterleit\w*"
+    r"|veröffentlich\w*|öffentlich\w*|kommentar\w*|kommentier\w*|lik(?:en|e|st|t)|gelik\w*|folg(?:en|e|er|t)"
+    r"|\w*profil\w*|hochlad\w*|hochgeladen|\w*foto\w*|\w*bild(?:er|ern)?|\w*video\w*|musik\w*|lied\w*|schreib\w*"
+    r"|geschrieben|sag(?:en|e|st|t)|gesagt|worte|erzähl\w*|sprech\w*|sprich\w*|\w*vortrag\w*|rede|antwort\w*"
+    r"|entwurf\w*|erwähn\w*|markier\w*|verlink\w*|ankündig\w*|andeut\w*|teaser\w*|bewert\w*|rezension\w*|kununu"
+    r"|glassdoor|botschafter\w*|programm\w*|mitmach\w*|teilnahme|teilnehm\w*|aussteig\w*|einsteig\w*|kampagne\w*"
+    r"|konto|konten|kanal|kanäle|seite|seiten|gruppe\w*|kontakt\w*|netzwerk\w*|kund\w*|wettbewerb\w*|konkurren\w*"
+    r"|politi\w*|meinung\w*|presse\w*|medien|netz|stellungnahme\w*|zitat\w*|\w*film\w*|gedreht|drehen|dreh"
+    r"|klarstell\w*|richtigstell\w*|admin\w*|regeln|richtlinie\w*)\b",
+    r"[#@\"“„”‚‘]|(?:^|[\s:(])'|\w+\.(?:com|de|net|org)\b",
+)
+# A request for help with something ("who can help?", "an wen wende ich mich?", "how do I ...?"),
+# the shape of an IT, HR or facilities question.
+_HELP = _rx(
+    r"\b(?:who\s+(?:can|do\s+i|should\s+i)|whom\s+(?:do|should)\s+i|how\s+do\s+i|where\s+do\s+i|what\s+(?:do|should)\s+i\s+do)\b",
+    r"\b(?:an\s+wen|wen\s+(?:frage|kontaktiere)|wie\s+(?:beantrage|melde|bekomme|finde|buche|mache)|wo\s+(?:finde|bekomme|beantrage)|was\s+(?:mache|tue|soll)\s+ich)\b",
+)
+# One's own computer, phone or desktop program: when it crashes, that is a matter for the IT
+# service desk, not a crisis of the company ("Outlook keeps crashing", "mein Laptop ist abgestürzt").
+_OWN_DEVICE = _rx(
+    r"\b(?:my|mein\w*)\s+(?:\w+\s+)?(?:laptop|notebook|pc|computer|rechner|desktop|phone|handy|smartphone|monitor"
+    r"|bildschirm|printer|drucker|headset|keyboard|tastatur|mouse|maus|tablet|ipad|vpn|outlook|mail\w*|e-mail\w*"
+    r"|account|passwor[td]\w*|login|token)\b",
+    r"\b(?:outlook|excel|powerpoint|word|teams|vpn|drucker|printer|browser|chrome|firefox|windows|sap)\s+"
+    r"(?:\w+\s+){0,2}(?:crash\w*|stürzt|abgestürzt|hängt|freez\w*|keeps|won'?t|will\s+nicht|startet\s+nicht|geht\s+nicht)",
+)
+# What a post would reveal (a figure, an internal document, a customer, a face): findings that
+# matter only for something to be posted. A request for help that names such a thing ("I lost my
+# badge, whom do I ask?") is no post.
+_REVEALS = frozenset(
+    {"unreleased", "figures", "internal", "customer", "personal_data", "person_name", "people_media",
+     "third_party_media", "new_site"}
+)
+
+
+def about_posting(text: str) -> bool:
+    """Whether ``text`` says anything about posting, sharing or saying something in public."""
+    return _POSTING.search(text) is not None or any(w in PLATFORMS for w in words(text))
+
+
+def outside(text: str, signals: Iterable[Signal]) -> bool:
+    """Whether ``text`` is a question the guidelines are not about (IT, HR, facilities, small talk).
+
+    Nothing in it is about posting, and every finding is one that only a post would make one:
+    what a post would reveal, in a request for help, or one's own computer crashing.
+    """
+    if about_posting(text):
+        return False
+    help_request = _HELP.search(text) is not None
+    for sig in signals:
+        if not sig.topic:
+            continue
+        if sig.kind in _REVEALS and help_request:
+            continue
+        if sig.kind == "crisis" and _OWN_DEVICE.search(text):
+            continue
+        return False
+    return True
+
+
 _NO_WORD = re.compile(r"\w{41,}")
 _SENTENCE_END = re.compile(r"(?<=[.!?\n])\s+")
 _REPEATED_WORD = re.compile(r"\b(\w+)(?:\W{1,3}\1\b)+")
@@ -1016,6 +1096,98 @@ _CLAUSE_END = re.compile(
     r"allerdings|außerdem|ausserdem|obwohl|nur\s+dass|only\s+that|and\s+also|und\s+auch)\b)",
     re.IGNORECASE,
 )
+
+
+# -- negation and conditions ----------------------------------------------------------
+# A negator ("no", "not", "without", "won't", "kein", "ohne", "nie" ...) negates what follows it in
+# its own clause: up to the next punctuation, contrast ("but", "just", "sondern", "nur") or eight
+# words. "It shows no customer logos" shows no logo; "no logos, but the prototype is visible" still
+# shows the prototype. Two negators in a row cancel ("not without faces", "nicht ohne Gesichter"),
+# and "not only" / "nicht nur" adds rather than negates: neither loosens anything.
+_NEGATOR = re.compile(
+    r"\b(?:no|not|without|never|none|nor|neither|nothing|nobody|no\s+one|cannot|niemand|kein|keine|keinen|keinem|keiner|keines|nicht|ohne"
+    r"|nie|niemals|nichts|weder|\w+n't|\w+n’t)\b",
+    re.IGNORECASE,
+)
+# After these the negator does not reach what follows: "not only", "nicht nur", and a verb of knowing
+# or waiting whose object is not negated ("I don't know if I may show the prototype", "can't wait
+# to show it", "weiß nicht, ob ...").
+_NOT_A_NEGATION = re.compile(
+    r"\s*(?:(?:really|quite|even|so|ganz|wirklich|mal)\s+)?(?:only|just|least|nur|bloß|erst|mal|einmal|unless|wenn|sure"
+    r"|know|knew|knowing|wait|waiting|forget|miss|think|believe|understand|care|mind|stop|help|remember|mean|matter"
+    r"|doubt|idea|clue|allowed|permitted|able|wissen|weiß|weiss|sicher|warten|abwarten|vergessen|verpassen|glaube"
+    r"|denke|verstehe|egal|zweifel|ahnung|erlaubt|dürfen|darf|sollte|aufhören|mehr\s+lange)\b",
+    re.IGNORECASE,
+)
+_SCOPE_END = re.compile(
+    r"[.,;:!?()\n–—]|\s-\s|\b(?:but|just|only|except|instead|rather|though|although|because|since|so|if|when|unless"
+    r"|and\s+(?:i|we|you|it|the|my|our)|aber|sondern|nur|außer|ausser|statt|stattdessen|jedoch|weil|wenn|falls|dass"
+    r"|und\s+(?:ich|wir|du|es|der|die|das|mein\w*|unser\w*))\b",
+    re.IGNORECASE,
+)
+_SCOPE_WORDS = 8
+_WORD_RX = re.compile(r"\w+")
+
+
+def _joined(between: str) -> bool:
+    """Whether two negators are a list ("no screens and no people") rather than a double negation."""
+    between = between.strip().lower()
+    return "," in between or len(between.split()) > 1 or between in {"and", "or", "und", "oder", "nor", "noch", "&"}
+
+
+def negated_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` is negated: for each single negator, the words it negates in its clause."""
+    spans: list[tuple[int, int]] = []
+    negators = list(_NEGATOR.finditer(text))
+    for n, m in enumerate(negators):
+        if _NOT_A_NEGATION.match(text, m.end()):
+            continue
+        before = negators[n - 1] if n else None
+        after = negators[n + 1] if n + 1 < len(negators) else None
+        # A double negation says yes: "not without faces", "nicht ohne Gesichter".
+        if before is not None and not _joined(text[before.end() : m.start()]):
+            continue
+        if after is not None and not _joined(text[m.end() : after.start()]):
+            continue
+        end = _SCOPE_END.search(text, m.end())
+        stop = min(end.start() if end else len(text), after.start() if after else len(text))
+        words_after = list(_WORD_RX.finditer(text, m.end(), stop))[:_SCOPE_WORDS]
+        if words_after:
+            spans.append((m.end(), words_after[-1].end()))
+    return spans
+
+
+def unnegated(text: str) -> str:
+    """``text`` with what it negates blanked out (same length, so positions stay)."""
+    for a, b in negated_spans(text):
+        text = text[:a] + " " * (b - a) + text[b:]
+    return text
+
+
+def _in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+# A post that waits for the publication: "after the press release", "once it is announced",
+# "sobald die Pressemitteilung raus ist", "erst nachdem ... veröffentlicht". Not "now that it is out".
+_CONDITION = _rx(
+    r"\b(?:after|once|as\s+soon\s+as|when|until|not\s+before|only\s+after)\s+(?:\w+\s+){0,5}?(?:press\s+release|announcement|launch|release|"
+    r"(?:is|are|has\s+been|have\s+been|gets?|goes)\s+(?:\w+\s+)?(?:published|announced|released|public|official|out|live))\b",
+    r"\b(?:sobald|nachdem|wenn|erst\s+nach(?:dem)?|nicht\s+vor)\s+(?:\w+\s+){0,6}?(?:pressemitteilung\w*|ankündigung|veröffentlichung|"
+    r"launch|marktstart|veröffentlicht|angekündigt|bekanntgegeben|offiziell|raus|draußen|öffentlich|live)\b",
+)
+# Said to be secret in so many words: a condition does not make it a matter to clear.
+_STILL_SECRET = _rx(r"\bgeheim\w*|\bsecret\b|\bunder\s+nda\b|\bnda\b|\bembargo\w*|\bsperrfrist\w*|\bvertraulich\w*|\bconfidential\b")
+
+
+def _only_negated(word: str, text: str, negated: list[tuple[int, int]]) -> bool:
+    """Whether every occurrence of ``word`` in ``text`` stands where the text is negated."""
+    found = [m.start() for m in re.finditer(re.escape(word), text, re.IGNORECASE)]
+    return bool(found) and all(_in_spans(pos, negated) for pos in found)
+
+
+# What a condition of publication concerns: news not yet announced.
+_WAITS_FOR_PUBLICATION = frozenset({"unreleased", "new_site", "deal", "figures"})
 
 
 def split_clauses(text: str) -> list[str]:
@@ -1048,11 +1220,17 @@ def _names_rx(names: Iterable[str]) -> re.Pattern[str] | None:
     )
 
 
-def _hit(rx: re.Pattern[str] | None, text: str) -> str | None:
-    """The matched words, widened to whole words ("unfall" in "Arbeitsunfall" shows as "Arbeitsunfall")."""
+def _hit(rx: re.Pattern[str] | None, text: str, negated: list[tuple[int, int]] | None = None) -> str | None:
+    """The matched words, widened to whole words ("unfall" in "Arbeitsunfall" shows as "Arbeitsunfall").
+
+    With ``negated`` (see negated_spans), a match that starts where the text is negated does not count.
+    """
     if rx is None:
         return None
-    m = rx.search(text)
+    if negated:
+        m = next((m for m in rx.finditer(text) if not _in_spans(m.start(), negated)), None)
+    else:
+        m = rx.search(text)
     if not m:
         return None
     start, end = m.start(), m.end()
@@ -1061,6 +1239,17 @@ def _hit(rx: re.Pattern[str] | None, text: str) -> str | None:
     while end < len(text) and text[end].isalnum() and end - m.end() < 30:
         end += 1
     return text[start:end].strip()
+
+
+# Patterns of what a post would show or reveal, and the cues that it is harmless: where the text
+# negates them ("no customer logos", "ohne Gesichter", "not licensed") they do not count. Risks
+# whose mention is the risk (a crisis, a lawsuit, a press contact, an insult, a deal denied) and
+# patterns that carry their own negation ("not yet announced") are read as they stand.
+_NEGATABLE = frozenset(
+    {_UNRELEASED, _WEAK_UNRELEASED, _FIGURE, _RECORD, _COUNT, _INTERNAL, _CUSTOMER_PROJECT, _TAGGING, _FACES_DIRECT,
+     _THIRD_PARTY, _PUBLISHED, _OWN_OR_LICENSED}
+)
+_NEGATABLE_KINDS = frozenset({"third_party_media", "undisclosed"})
 
 
 class Detectors:
@@ -1104,12 +1293,14 @@ class Detectors:
         """The findings of ``text`` read as one piece, and whether it holds a cue that clears others."""
         out: list[Signal] = []
         seen: dict[int, str | None] = {}
+        negated = negated_spans(text)
 
         def h(rx: re.Pattern[str] | None) -> str | None:
-            # Several findings look at the same pattern; each pattern runs once per text.
+            # Several findings look at the same pattern; each pattern runs once per text. What a
+            # post would show or reveal is not shown where the text negates it ("no customer logos").
             key = id(rx)
             if key not in seen:
-                seen[key] = _hit(rx, text)
+                seen[key] = _hit(rx, text, negated if rx in _NEGATABLE else None)
             return seen[key]
 
         def add(kind: str, topic: str, verdict: Verdict, evidence: str | None, strength: float = 1.0) -> None:
@@ -1232,7 +1423,7 @@ class Detectors:
         if faces:
             add("people_media", "privacy", "check", faces, 1.0)
         else:
-            add("people_media", "privacy", "check", self._people_in_media(text), 0.7)
+            add("people_media", "privacy", "check", self._people_in_media(text, negated), 0.7)
 
         # copyright
         if not h(_OWN_OR_LICENSED):
@@ -1283,11 +1474,21 @@ class Detectors:
             kinds.add("third_party_media")
         for hit in self.lexicon.hits(words(text), lang, strict=True):
             finding = FINDINGS.get(hit.concept)
+            if finding and finding[0] in _NEGATABLE_KINDS and negated and _only_negated(hit.word, text, negated):
+                continue  # "keine Chartmusik"
             if finding and finding[0] not in kinds:
                 kind, verdict, strength = finding
                 add(kind, self.lexicon.topic[hit.concept], verdict, hit.word, strength)  # type: ignore[arg-type]
                 kinds.add(kind)
 
+        # A post that waits for the publication ("after the press release", "sobald es offiziell ist"):
+        # news not yet announced is then a matter to clear, not a "no"; nothing here is a "go" yet.
+        condition = h(_CONDITION)
+        if condition and not h(_STILL_SECRET):
+            waiting = [sig for sig in out if sig.kind in _WAITS_FOR_PUBLICATION and sig.verdict == "no"]
+            if waiting:
+                out = [replace(sig, verdict="check") if sig in waiting else sig for sig in out]
+            add("condition", "", "check", condition, 0.0)
         add("injection", "", "check", h(_INJECTION), 0.0)
         out.sort(key=lambda s: (_ORDER[s.verdict], -s.strength))
         return out, bool(h(_PUBLISHED) or h(_OWN_OR_LICENSED))
@@ -1302,20 +1503,23 @@ class Detectors:
         return None
 
     @staticmethod
-    def _people_in_media(text: str) -> str | None:
+    def _people_in_media(text: str, negated: list[tuple[int, int]] | None = None) -> str | None:
         """People shown in a picture: named in the words after it ("photo of my team", "picture from
         the party where you can see my teammates") or right before it ("team photo",
         "Kollegen-Video"); not "the HR team posted a video"."""
-        media = [(m.start(), m.end(), m.group(0)) for m in _MEDIA.finditer(text)]
+        negated = negated or []
+        media = [(m.start(), m.end(), m.group(0)) for m in _MEDIA.finditer(text) if not _in_spans(m.start(), negated)]
         if not media:
             return None
         for m in _SHOWS.finditer(text):
             # "... a reel I made on Saturday, but it shows my colleagues on the line": the people are
             # named after the verb that says what the picture shows.
             p = _PEOPLE.search(text, m.end(), m.end() + 40)
-            if p and len(text[m.end() : p.start()].split()) <= 3:
+            if p and len(text[m.end() : p.start()].split()) <= 3 and not _in_spans(p.start(), negated):
                 return f"{m.group(0)} … {p.group(0)}"
         for p in _PEOPLE.finditer(text):
+            if _in_spans(p.start(), negated):
+                continue  # "no people", "ohne Gesichter"
             for start, end, word in media:
                 if p.start() >= end and len(text[end : p.start()].split()) <= 10:
                     return f"{word} … {p.group(0)}"

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from knowledge.detectors import DetectorConfig, Detectors
+from knowledge.detectors import DetectorConfig, Detectors, outside, unnegated
 from knowledge.language import detect
 from knowledge.model import (
     LANGUAGES,
@@ -69,6 +69,9 @@ GO_ANCHORS: dict[str, frozenset[str]] = {
     "copyright": frozenset({"brand_assets", "own_or_licensed"}),
     "netiquette": frozenset({"polite"}),
 }
+# Topics whose "no" is about what a post shows or reveals (a figure, a face, someone's music): a
+# negation can take that away ("without any figures"); not a tone, a statement or a crisis.
+SHOWN_TOPICS = frozenset({"confidential", "privacy", "copyright"})
 # A "check" finding at least this strong leads the answer when the first topic's rule would say "go".
 LEAD_STRENGTH = 0.7
 _ORDER = {"no": 0, "check": 1, "go": 2}
@@ -121,6 +124,27 @@ _TEXTS: dict[str, dict[str, Any]] = {
             "du": "Schreib zum Beispiel: Darf ich den Beitrag unserer Firma über das neue Ausbildungsprogramm teilen?",
             "sie": "Schreiben Sie zum Beispiel: Darf ich den Beitrag unserer Firma über das neue Ausbildungsprogramm teilen?",
         },
+    },
+    "outside": {
+        "en": "That's not a question about posting, so the posting guidelines don't answer it. {pointer}",
+        "de": {
+            "du": "Das ist keine Frage zum Posten, darauf geben die Richtlinien fürs Posten keine Antwort. {pointer}",
+            "sie": "Das ist keine Frage zum Posten, darauf geben die Richtlinien fürs Posten keine Antwort. {pointer}",
+        },
+    },
+    "outside_step": {
+        "en": "For IT problems ask the IT service desk, for HR matters (leave, pay, sick notes) HR; "
+        "otherwise the comms team ({comms_lead}) can tell you whom to ask.",
+        "de": {
+            "du": "Bei IT-Problemen hilft der IT-Service-Desk, bei Personalfragen (Urlaub, Gehalt, Krankmeldung) "
+            "die Personalabteilung; sonst sagt dir die Kommunikation ({comms_lead}), wen du fragen kannst.",
+            "sie": "Bei IT-Problemen hilft der IT-Service-Desk, bei Personalfragen (Urlaub, Gehalt, Krankmeldung) "
+            "die Personalabteilung; sonst sagt Ihnen die Kommunikation ({comms_lead}), wen Sie fragen können.",
+        },
+    },
+    "outside_head": {
+        "en": "Not a question about posting.",
+        "de": "Keine Frage zum Posten.",
     },
     "findings": {"en": "What I noticed:", "de": "Was mir auffällt:"},
     "next": {"en": "Next step:", "de": "Nächster Schritt:"},
@@ -363,6 +387,8 @@ class Engine:
             )
 
         signals = self.detectors.scan(cleaned, language)
+        if not cut and outside(cleaned, signals):
+            return self._outside(language, signals)
         scores, _known = self.retriever.search(cleaned, language)
         guidelines = self.kb.guidelines
         top = float(scores.max()) if len(scores) else 0.0
@@ -442,6 +468,8 @@ class Engine:
         if verdict == "no" and not any(s.verdict == "no" for s in real_signals) and (
             (top < GO_SCORE and not any(s.topic == primary_topic for s in real_signals))
             or any(s.kind == "published" for s in real_signals)
+            # The post waits for the publication ("once the press release is out"): a matter to clear.
+            or any(s.kind == "condition" for s in signals)
             # The detectors read the question itself and found it open ("a new office": public or
             # not, the bot cannot know): the rule's "no" fits only the case it was written for.
             or any(s.kind in OPEN_KINDS and s.verdict == "check" for s in real_signals)
@@ -451,6 +479,12 @@ class Engine:
             # telling what is not yet public does not rule out what the company already made
             # public ("the opening was in all the papers"). Findings still say "no".
             verdict = "check"
+        if verdict == "no" and primary_topic in SHOWN_TOPICS and not any(s.verdict == "no" for s in real_signals):
+            # A "no" from retrieval alone that rests on words the question negates ("I won't give any
+            # figures", "ohne Zahlen zu nennen") is no longer sure: without them, the rule must still match.
+            plain = unnegated(cleaned)
+            if plain != cleaned and float(self.retriever.search(plain, language)[0][best_i]) < GO_SCORE:
+                verdict = "check"
         published = False
         if verdict == "go" and primary_topic in GO_ANCHORS:
             anchors = set(self.retriever.lexicon.of_words(words(cleaned), language)) | {s.kind for s in signals}
@@ -554,6 +588,31 @@ class Engine:
             signals=signals,
             headline=parts[0],
             reasoning="\n".join(parts[1:]),
+        )
+
+    def _outside(self, language: str, signals: list[Signal]) -> Answer:
+        """A question the guidelines are not about: said so, with no topic and no policy verdict.
+
+        ``verdict`` stays "check" (the field is one of go/check/no, and "check" is the honest one:
+        nothing here clears a post); the headline says it is no question about posting.
+        """
+        step = self._t("outside_step", language)
+        reasoning = self._t("outside", language, pointer="").strip()
+        if any(s.kind == "injection" for s in signals):
+            reasoning += "\n" + self._t("injection", language)
+        headline = self._t("outside_head", language)
+        return Answer(
+            verdict="check",
+            topics=[],
+            citations=[],
+            next_step=step,
+            text="\n".join([headline, reasoning, f"{self._t('next', language)} {step}"]),
+            language=language,
+            matched=False,
+            signals=signals,
+            headline=headline,
+            reasoning=reasoning,
+            outside=True,
         )
 
     # -- for the language model (knowledge.llm) ----------------------------

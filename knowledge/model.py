@@ -116,6 +116,9 @@ class Answer:
     reasoning: str = ""
     # "offline" (the engine) or "llm" (composed by the language model, post-checked).
     composed_by: str = "offline"
+    # A question the guidelines are not about (IT, HR, small talk): no topic, no policy verdict
+    # (``verdict`` stays "check"), a pointer to whom to ask.
+    outside: bool = False
 
     @property
     def guideline_ids(self) -> list[str]:
@@ -130,6 +133,7 @@ class Answer:
             "answer": self.text,
             "language": self.language,
             "matched": self.matched,
+            "outside": self.outside,
             "next_step": self.next_step,
             "composed_by": self.composed_by,
             "citations": [{"id": c.id, "topic": c.topic, "excerpt": c.excerpt} for c in self.citations],

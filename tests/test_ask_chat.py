@@ -24,8 +24,8 @@ from storage.models_ask import AskFeedback, AskQuestion, KbGap, KbReloadAlert
 from tests.conftest import EMPLOYEE_EMAIL, LEAD_EMAIL, SAMPLE_CONFIG, make_settings
 
 BACKUP_EMAIL = "ben.backup@example.com"
-NO_FIT_EN = "How do I bake sourdough bread at home?"
-NO_FIT_DE = "Wie backe ich Sauerteigbrot zu Hause?"
+NO_FIT_EN = "May I post my recipe for sourdough bread?"
+NO_FIT_DE = "Darf ich mein Rezept für Sauerteigbrot posten?"
 
 
 @pytest.fixture(scope="session")
@@ -172,17 +172,28 @@ async def test_ask_without_text_explains(ask_core) -> None:
 
 async def test_nothing_fits_says_so_and_offers_to_pass_it_on(ask_core) -> None:
     chat = Chat(ask_core)
-    [reply] = await chat.say("How do I bake sourdough bread at home?")
+    [reply] = await chat.say("May I post my recipe for sourdough bread?")
     assert reply.title.startswith("⚠️")
     assert "no guideline" in reply.text
     assert [b.action_id for b in reply.buttons] == ["ask.pass", "ask.helpful", "ask.unhelpful"]
     assert reply.buttons[0].label == "Pass to the comms team"
-    assert reply.buttons[0].value["q"] == "How do I bake sourdough bread at home?"
+    assert reply.buttons[0].value["q"] == "May I post my recipe for sourdough bread?"
     [thanks] = await chat.press(reply.buttons[2])
     assert thanks.private and LEAD_EMAIL in thanks.text
     assert [b.action_id for b in thanks.buttons] == ["ask.pass"]
     [thanks] = await chat.press(reply.buttons[1])
     assert "Thanks" in thanks.text
+
+
+async def test_a_question_not_about_posting_gets_a_pointer_not_a_verdict(ask_core) -> None:
+    chat = Chat(ask_core)
+    [reply] = await chat.say("How do I reset my VPN token?")
+    assert reply.title == "ℹ️ Not a question about posting"
+    assert "Check first" not in reply.title and "not a question about posting" in reply.text
+    assert "IT service desk" in reply.fields[-1].value and LEAD_EMAIL in reply.fields[-1].value
+    [reply] = await chat.say("Wann hat die Kantine offen?")
+    assert reply.title == "ℹ️ Keine Frage zum Posten"
+    assert "IT-Service-Desk" in reply.fields[-1].value
 
 
 async def test_feedback_answers_in_the_language_of_the_question(ask_core) -> None:

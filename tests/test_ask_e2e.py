@@ -37,7 +37,7 @@ from tests.fake_slack import EMPLOYEE, LEAD, TEAM, WAIT, FakeSlack
 SECRET = "test-signing-secret-ask-0123456789"
 GENERAL = "C0GENERAL"
 PROTOTYPE = "Can I post a photo of the prototype we are testing in the lab?"
-NO_FIT = "How do I bake sourdough bread at home?"
+NO_FIT = "May I post my recipe for sourdough bread?"
 
 
 def _ts() -> str:

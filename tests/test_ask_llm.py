@@ -302,7 +302,7 @@ async def test_an_answer_guard_applies_to_composed_answers_too(llm_core, model) 
 
 
 async def test_nothing_retrieved_means_nothing_is_sent(llm_core, model) -> None:
-    reply = await ask(llm_core, "How do I bake sourdough bread at home?")
+    reply = await ask(llm_core, "May I post my recipe for sourdough bread?")
     assert "no guideline" in reply.text
     assert model.requests == []
 

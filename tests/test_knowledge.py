@@ -712,3 +712,201 @@ def test_a_risk_told_in_plain_words_in_its_own_clause(engine: Engine, text: str,
 )
 def test_no_plan_where_none_is_told(engine: Engine, text: str) -> None:
     assert "deal" not in {s.kind for s in engine.answer(text).signals}
+
+
+# -- outside the guidelines (issue 12) -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Who do I ask to replace my broken keyboard?", "en"),
+        ("Where do I find the form for parental leave?", "en"),
+        ("My printer keeps crashing since the update, who can help?", "en"),
+        ("Wie beantrage ich Bildungsurlaub?", "de"),
+        ("Wo finde ich den Schlüssel für den Fahrradkeller?", "de"),
+        ("Excel stürzt ständig ab, an wen wende ich mich?", "de"),
+        ("Ich habe meinen Mitarbeiterausweis verloren, was mache ich?", "de"),
+    ],
+)
+def test_a_question_the_guidelines_are_not_about_is_answered_as_such(engine: Engine, text: str, lang: str) -> None:
+    answer = engine.answer(text)
+    assert answer.outside is True
+    assert (answer.verdict, answer.topics, answer.citations, answer.language) == ("check", [], [], lang)
+    data = answer.to_json()
+    assert data["outside"] is True and data["topics"] == [] and data["verdict"] == "check"
+    # No policy verdict shown as one: the headline says it is no question about posting.
+    assert answer.headline in ("Not a question about posting.", "Keine Frage zum Posten.")
+    assert "IT" in answer.next_step and "lea.lead@example.com" in answer.next_step
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # About posting, in words of IT or HR.
+        "Can I post a screenshot of the VPN error on LinkedIn to ask for help?",
+        "Darf ich Fotos aus meinem Urlaub mit zwei Kollegen auf Instagram teilen?",
+        # A draft pasted without a word about posting.
+        "Sales up 40% this quarter, numbers out next week!",
+        # A crisis of the company, not of one's own computer.
+        "Our web shop has been down for hours and customers are furious. What do I do?",
+        "Im Lager brennt es, wer kann helfen?",
+        # Taking part in the program.
+        "Kann ich aussteigen und später wieder einsteigen?",
+    ],
+)
+def test_a_question_about_posting_is_not_outside(engine: Engine, text: str) -> None:
+    answer = engine.answer(text)
+    assert answer.outside is False and answer.topics
+
+
+# -- negation scope and conditions (issue 12) --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "negated"),
+    [
+        ("It shows no customer logos, no screens and no people.", ["customer logos", "screens and", "people"]),
+        ("I won't give any figures - I just want to thank them", ["give any figures"]),
+        ("Ohne Gesichter, nur unsere Wanderschuhe", ["Gesichter"]),
+        ("keine Chartmusik, sondern nur einen Song", ["Chartmusik"]),
+        ("no logos, but the prototype is visible", ["logos"]),
+        # A double negation says yes; "not only" adds; a verb of knowing does not pass the negation on.
+        ("not without faces", []),
+        ("nicht ohne Gesichter", []),
+        ("not only the logo", []),
+        ("I don't know if I can show the prototype", []),
+        ("I can't wait to show the prototype", []),
+    ],
+)
+def test_negation_reaches_the_words_it_negates_in_its_clause(text: str, negated: list[str]) -> None:
+    from knowledge.detectors import negated_spans
+
+    assert [text[a:b].strip() for a, b in negated_spans(text)] == negated
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Can I post a photo of the lobby? It shows no customer logos.", "customer"),
+        ("Darf ich ein Foto vom Ausflug posten? Ohne Gesichter, nur unsere Wanderschuhe.", "people_media"),
+        ("Can I share a video of the run where you can't see any colleagues?", "people_media"),
+        ("Ich lege keine Chartmusik unter mein Video, passt das?", "third_party_media"),
+    ],
+)
+def test_a_negated_risk_is_no_finding(engine: Engine, text: str, kind: str) -> None:
+    assert kind not in {s.kind for s in engine.answer(text).signals}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The risk in another clause stays.
+        "Can I post a photo of the lobby? It shows no customer logos, but the prototype is visible.",
+        # A negation that is itself the risk.
+        "It's not officially announced, but I want to hint that we're opening in Lisbon. OK?",
+        # A double negation loosens nothing.
+        "Can I post the photo of the prototype? Not without the logo, though.",
+        "I don't know if I can show the prototype, may I post it?",
+        "Ich nenne keine Namen, aber ich poste den Screenshot der internen Gehaltstabelle. Okay?",
+    ],
+)
+def test_negation_never_loosens_another_risk(engine: Engine, text: str) -> None:
+    assert engine.answer(text).verdict == "no"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Had a good quarter with my team, but I won't give any figures. I just want to thank them. OK?",
+        "Ich will schreiben, dass unser Quartal gut lief, ohne Zahlen zu nennen. Geht das?",
+    ],
+)
+def test_a_no_resting_on_negated_words_becomes_check(engine: Engine, text: str) -> None:
+    assert engine.answer(text).verdict == "check"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can I post about our new prototype once the press release is out?",
+        "Darf ich über den neuen Standort posten, sobald die Pressemitteilung veröffentlicht ist?",
+        "May I share the new product video after it has been announced?",
+    ],
+)
+def test_a_post_that_waits_for_the_publication_is_a_matter_to_clear(engine: Engine, text: str) -> None:
+    answer = engine.answer(text)
+    assert answer.verdict == "check"
+    assert "condition" in {s.kind for s in answer.signals}
+
+
+def test_a_secret_stays_no_whatever_the_condition(engine: Engine) -> None:
+    assert engine.answer("Can I post about the secret prototype once it is announced?").verdict == "no"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can I post that revenue grew 12%? The figures are published only in April.",
+        "Our revenue grew 12% - the numbers will be published next week. Can I share that already?",
+    ],
+)
+def test_published_only_later_is_not_yet_published(engine: Engine, text: str) -> None:
+    answer = engine.answer(text)
+    assert answer.verdict == "no"
+    assert "published" not in {s.kind for s in answer.signals}
+
+
+# -- crisis severity from a report's text, de and en (issue 12) ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "severity"),
+    [
+        ("There is a fire at the plant in Leeds", "critical"),
+        ("Im Lager brennt es!", "critical"),
+        ("Feuer in Halle 3, die Feuerwehr ist da", "critical"),
+        ("Two colleagues were injured on the line", "critical"),
+        ("Es gibt mehrere Verletzte nach dem Unfall", "critical"),
+        ("A data leak exposed customer addresses", "critical"),
+        ("Datenleck: Kundendaten stehen im Netz", "critical"),
+        ("A video accusing us of racism is going viral", "critical"),
+        ("Ein Video mit Vorwürfen gegen uns geht gerade viral", "critical"),
+        ("A journalist from the local paper called me", "high"),
+        ("Eine Journalistin der Lokalzeitung hat angerufen", "high"),
+        ("Our web shop has been down since this morning", "high"),
+        ("Someone posted an angry complaint", "medium"),
+        ("Jemand hat sich über unseren Service beschwert", "medium"),
+        ("The pressure is on, impressive work", "medium"),  # no 'press' inside a word
+        ("We are planning a rebrand", "medium"),  # the English 'brand' is no fire
+    ],
+)
+def test_crisis_severity_is_read_in_both_languages(text: str, severity: str) -> None:
+    from knowledge.severity import crisis_severity
+
+    assert crisis_severity(text) == severity
+
+
+@pytest.mark.parametrize(
+    ("text", "severity"),
+    [
+        # What a clause negates is not said; the rest of the report still counts.
+        ("Small accident in the warehouse, nobody was injured", "high"),
+        ("Kleiner Unfall im Lager, niemand wurde verletzt", "high"),
+        ("Kein Datenleck, aber die Presse fragt nach", "high"),
+        ("No data was leaked, but a customer is angry", "medium"),
+        # A double negation is no negation.
+        ("Nicht ohne Verletzte: zwei Kollegen sind im Krankenhaus", "critical"),
+    ],
+)
+def test_crisis_severity_reads_negation_within_a_clause(text: str, severity: str) -> None:
+    from knowledge.severity import crisis_severity
+
+    assert crisis_severity(text) == severity
+
+
+def test_crisis_severity_takes_configured_words() -> None:
+    from knowledge.severity import crisis_severity
+
+    assert crisis_severity("Die Rückrufaktion läuft", {"critical": ["Rückruf"]}) == "critical"
+    assert crisis_severity("Keine Rückrufaktion geplant", {"critical": ["Rückruf"]}) == "medium"
