@@ -428,3 +428,17 @@ async def test_nothing_configured_fetches_nothing(core):
     setup(core, Clock(NOW))
     assert await feeds.fetch_due(core) == {}
     assert timedelta(minutes=feeds.config(core.settings).every_minutes) == timedelta(hours=1)
+
+
+def test_the_commented_example_in_the_sample_app_yaml_is_valid(tmp_path):
+    import re
+
+    from tests.conftest import SAMPLE_CONFIG
+
+    text = SAMPLE_CONFIG.read_text(encoding="utf-8")
+    block = re.search(r"# feeds:\n(#.*\n)+", text).group(0)
+    path = tmp_path / "app.yaml"
+    path.write_text(text.replace(block, "".join(line[2:] + "\n" for line in block.splitlines())), encoding="utf-8")
+    cfg = feeds.config(load_settings(path, env={"AMBASSADOR_SECRET": "x" * 40}, read_dotenv=False))
+    assert [s.label for s in cfg.sources] == ["Newsroom", "Sales blog", "www.example.com/careers"]
+    assert cfg.sources[1].department == "Sales" and cfg.sources[2].kind == "page"
