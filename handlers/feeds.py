@@ -48,6 +48,9 @@ log = logging.getLogger("ambassador.feeds")
 USER_AGENT = "Ambassador-Feeds/1 (+https://github.com/ambassador-bot)"
 MAX_REDIRECTS = 3
 MAX_SKIPPED = 20  # skipped entries kept per feed for "content status"
+# A run stops taking new work after this long, well inside the job's lease (0.9 of its 60 seconds), so
+# that a second replica never fetches beside it; what is left stays due and is taken on the next tick.
+RUN_SECONDS = 40.0
 _TRACKING = re.compile(r"^(utm_[a-z]+|fbclid|gclid|mc_cid|mc_eid)$", re.IGNORECASE)
 
 # -- configuration ------------------------------------------------------------
@@ -356,12 +359,20 @@ class Run:
                                  "detail": detail[:120]})
 
 
+class OutOfTime(Exception):
+    """The run's time is up: the feed is left as it was, due again."""
+
+
 class Fetcher:
     def __init__(self, core: Core, cfg: FeedsConfig, session: aiohttp.ClientSession) -> None:
         self.core = core
         self.cfg = cfg
         self.session = session
         self.hosts = cfg.allowed_hosts()
+        self.deadline = asyncio.get_running_loop().time() + RUN_SECONDS
+
+    def out_of_time(self) -> bool:
+        return asyncio.get_running_loop().time() >= self.deadline
 
     async def source(self, src: FeedSource, state: FeedState) -> tuple[Fetched, Run]:
         got = await fetch(self.session, src.url, self.cfg, self.hosts, etag=state.etag, last_modified=state.last_modified)
@@ -373,6 +384,8 @@ class Fetcher:
             return got, run
         entries = await asyncio.to_thread(parse_feed, got.body, got.url)
         for entry in entries[: self.cfg.max_entries]:
+            if self.out_of_time():
+                raise OutOfTime()
             await self._entry(src, entry, run)
         return got, run
 
@@ -453,8 +466,14 @@ async def fetch_due(core: Core, *, force: bool = False) -> dict[str, Run | Fetch
     async with new_session(cfg) as session:
         fetcher = Fetcher(core, cfg, session)
         for src in due:
+            if fetcher.out_of_time():
+                break
             state = states.get(src.url) or FeedState(url=src.url, name=src.label)
-            results[src.url] = await _one(core, fetcher, src, state)
+            try:
+                results[src.url] = await _one(core, fetcher, src, state)
+            except OutOfTime:
+                log.info("feed run out of time; the rest next time", extra={"feed": src.label})
+                break
     if any(isinstance(r, Run) and r.added for r in results.values()):
         await content.send_approval_requests(core)
     return results
@@ -469,6 +488,8 @@ async def _one(core: Core, fetcher: Fetcher, src: FeedSource, state: FeedState) 
         got, run = await fetcher.source(src, state)
     except FetchError as exc:
         result = exc
+    except OutOfTime:
+        raise  # nothing recorded: the feed stays due and is read again on the next tick
     except Exception as exc:  # a feed must never stop the others, nor the job
         log.exception("feed not read", extra={"feed": src.label})
         result = FetchError("error", type(exc).__name__)

@@ -442,3 +442,18 @@ def test_the_commented_example_in_the_sample_app_yaml_is_valid(tmp_path):
     cfg = feeds.config(load_settings(path, env={"AMBASSADOR_SECRET": "x" * 40}, read_dotenv=False))
     assert [s.label for s in cfg.sources] == ["Newsroom", "Sales blog", "www.example.com/careers"]
     assert cfg.sources[1].department == "Sales" and cfg.sources[2].kind == "page"
+
+
+async def test_a_run_out_of_time_leaves_the_rest_due_for_the_next_tick(core, site, monkeypatch):
+    setup(core, Clock(NOW))
+    use_feeds(core, site, {"url": "/changing.xml"}, {"url": "/conditional.xml"})
+    monkeypatch.setattr(feeds, "RUN_SECONDS", 0.0)
+    assert await feeds.fetch_due(core) == {}
+    assert await rows(core, FeedState) == [] and site.hits == {}
+    # Time runs out within a feed's entries: nothing is recorded for it, it stays due.
+    monkeypatch.setattr(feeds.Fetcher, "out_of_time", lambda self: "/changing.xml" in site.hits)
+    assert await feeds.fetch_due(core) == {}
+    assert await rows(core, FeedState) == [] and await items(core) == []
+    monkeypatch.undo()
+    assert len(await feeds.fetch_due(core)) == 2
+    assert [i.title for i in await items(core)] == ["News 1", "News cached"]
