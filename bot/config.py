@@ -123,6 +123,7 @@ class AppConfig(_Strict):
     polls: dict[str, Any] = Field(default_factory=dict)
     meetings: dict[str, Any] = Field(default_factory=dict)
     crisis: dict[str, Any] = Field(default_factory=dict)
+    feeds: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("people")
     @classmethod
@@ -253,14 +254,15 @@ def _problems(path: Path, text: str, exc: ValidationError, prefix: tuple[Any, ..
 M = TypeVar("M", bound=BaseModel)
 
 
-def validate_section(settings: Settings, name: str, model: type[M]) -> M:
+def validate_section(settings: Settings, name: str, model: type[M], context: dict[str, Any] | None = None) -> M:
     """Validate a capability's section of app.yaml (crisis:, content:, ...) into its own model.
 
-    Errors name the file, line and key like every other configuration error.
+    Errors name the file, line and key like every other configuration error. ``context`` reaches
+    the model's validators (``info.context``): what they check against, the departments for example.
     """
     data = getattr(settings.app, name)
     try:
-        return model.model_validate(data or {})
+        return model.model_validate(data or {}, context=context)
     except ValidationError as exc:
         try:
             text = settings.config_path.read_text(encoding="utf-8")

@@ -8,10 +8,22 @@ The order is the order of "help", "my data" and "forget me".
 from __future__ import annotations
 
 from bot.capability import Capability
-from handlers import ask, content, crisis, feedback, meetings, membership, polls, privacy, profile, roles
+from handlers import (
+    ask,
+    content,
+    crisis,
+    feedback,
+    feeds,
+    meetings,
+    membership,
+    polls,
+    privacy,
+    profile,
+    roles,
+)
 from handlers import help as help_
 
 CAPABILITIES: tuple[Capability, ...] = tuple(
     module.CAPABILITY
-    for module in (help_, membership, profile, roles, ask, crisis, content, polls, feedback, meetings, privacy)
+    for module in (help_, membership, profile, roles, ask, crisis, content, feeds, polls, feedback, meetings, privacy)
 )

@@ -67,6 +67,7 @@ from storage.models_content import (
     ContentPref,
     ContentRun,
 )
+from storage.models_feeds import FeedState
 
 log = logging.getLogger("ambassador.content")
 
@@ -346,6 +347,32 @@ TEXTS: dict[str, Any] = {
         "de": "{status} · {audience} · {langs}{valid} · {shared}× geteilt von {sent}, {clicks} Klicks",
     },
     "content.list.more": {"en": "… and {count} older items.", "de": "… und {count} ältere Inhalte."},
+    "content.list.source": {"en": " · from {source}", "de": " · aus {source}"},
+    # feeds (handlers/feeds.py) in "content status"
+    "content.feed.failing": {"en": "Feed “{name}” fails", "de": "Feed „{name}“ schlägt fehl"},
+    "content.feed.failing_line": {"en": "{why} (since {since}). It is tried again at the next fetch.",
+                                  "de": "{why} (seit {since}). Beim nächsten Abruf wird es erneut versucht."},
+    "content.feed.skipped": {"en": "Feed “{name}”: {count} entries skipped", "de": "Feed „{name}“: {count} Einträge übersprungen"},
+    "content.feed.why.timeout": {"en": "no answer within {detail} seconds", "de": "keine Antwort innerhalb von {detail} Sekunden"},
+    "content.feed.why.too_large": {"en": "larger than the limit of {detail} bytes (feeds.max_bytes)",
+                                   "de": "größer als die Grenze von {detail} Bytes (feeds.max_bytes)"},
+    "content.feed.why.not_feed": {"en": "not an RSS or Atom feed ({detail})", "de": "kein RSS- oder Atom-Feed ({detail})"},
+    "content.feed.why.http": {"en": "the server answered with HTTP {detail}", "de": "der Server antwortete mit HTTP {detail}"},
+    "content.feed.why.unreachable": {"en": "the server cannot be reached ({detail})",
+                                     "de": "der Server ist nicht erreichbar ({detail})"},
+    "content.feed.why.host_not_allowed": {
+        "en": "{detail} is not a host of the configured feeds (feeds.sources, feeds.hosts)",
+        "de": "{detail} ist kein Host der eingetragenen Feeds (feeds.sources, feeds.hosts)"},
+    "content.feed.why.private_address": {
+        "en": "{detail} is a private or loopback address; feeds are fetched from public addresses only",
+        "de": "{detail} ist eine private oder Loopback-Adresse; Feeds werden nur von öffentlichen Adressen abgerufen"},
+    "content.feed.why.no_link": {"en": "the entry has no link", "de": "der Eintrag hat keinen Link"},
+    "content.feed.why.other_host": {"en": "the link goes to another host ({detail})",
+                                    "de": "der Link führt zu einem anderen Host ({detail})"},
+    "content.feed.why.no_metadata": {"en": "the page has no title or preview data (OpenGraph, Twitter card)",
+                                     "de": "die Seite hat keinen Titel und keine Vorschaudaten (OpenGraph, Twitter Card)"},
+    "content.feed.why.bad_url": {"en": "not a web address: {detail}", "de": "keine Webadresse: {detail}"},
+    "content.feed.why.error": {"en": "an unexpected error ({detail})", "de": "ein unerwarteter Fehler ({detail})"},
     "content.no_item": {"en": "There is no item #{id}.", "de": "Es gibt keinen Inhalt #{id}."},
     "content.need_number": {"en": "Which item? Write for example *content retire 12*.", "de": "Welcher Inhalt? Zum Beispiel *inhalt zurückziehen 12*."},
     "content.not_yours": {
@@ -642,6 +669,9 @@ class ItemDraft:
     image_rights: str | None
     status: str | None = None  # only from a file: draft or approved
     key: str | None = None
+    # From a feed (handlers/feeds.py): the feed's name, and the article's canonical link that keeps it in the queue once.
+    source: str | None = None
+    canonical_url: str | None = None
 
 
 Problem = tuple[str, dict[str, Any]]
@@ -795,14 +825,32 @@ def describe_problems(problems: Iterable[Problem], t: Translator) -> str:
 # -- storing items ------------------------------------------------------------------
 
 
+async def item_with_link(core: Core, *urls: str) -> ContentItem | None:
+    """The item whose canonical link (or, for an item added by hand, whose link) is one of ``urls``."""
+    wanted = [u for u in urls if u]
+    if not wanted:
+        return None
+    async with core.db.session() as s:
+        return (await s.exec(select(ContentItem).where(
+            or_(ContentItem.canonical_url.in_(wanted), ContentItem.url.in_(wanted))).order_by(ContentItem.id))).first()
+
+
 async def store_item(core: Core, draft: ItemDraft, *, via: str, creator: Person | None = None,
                      approved: bool) -> tuple[ContentItem, bool]:
-    """Insert (or, for a known file key, update) an item. Returns (item, created)."""
+    """Insert (or, for a known file key, update) an item. Returns (item, created).
+
+    An item with a canonical link (from a feed) is stored once: when that link is in the
+    queue already, the item there is returned as it is (the lead may have edited or decided it).
+    """
     if draft.status == "draft":
         status = "draft"
     else:
         status = "approved" if approved else "pending"
     now = core.now()
+    if draft.canonical_url:
+        known = await item_with_link(core, draft.canonical_url)
+        if known is not None:
+            return known, False
     async with core.db.session() as s:
         item = None
         if draft.key:
@@ -810,7 +858,7 @@ async def store_item(core: Core, draft: ItemDraft, *, via: str, creator: Person 
         created = item is None
         if item is None:
             item = ContentItem(title=draft.title, url=draft.url, created_via=via, created_at=now, status=status,
-                               key=draft.key)
+                               key=draft.key, source=draft.source, canonical_url=draft.canonical_url)
             if creator is not None:
                 item.created_by_id, item.created_by_pseudonym = creator.id, creator.pseudonym
             if status == "approved":
@@ -821,7 +869,16 @@ async def store_item(core: Core, draft: ItemDraft, *, via: str, creator: Person 
         for name in ("title", "url", "text_de", "text_en", "audience", "department", "valid_from", "valid_until",
                      "image_url", "image_rights"):
             setattr(item, name, getattr(draft, name))
-        await s.commit()
+        try:
+            await s.commit()
+        except IntegrityError:
+            if not draft.canonical_url:
+                raise
+            await s.rollback()  # stored meanwhile by another process: the queue has it once
+            known = await item_with_link(core, draft.canonical_url)
+            if known is None:
+                raise
+            return known, False
         return item, created
 
 
@@ -1058,9 +1115,11 @@ async def content_list(ctx: Context, msg: Incoming) -> Reply:
     fields = []
     for item in shown:
         sent, shared, clicks = stats.get(item.id, (0, 0, 0))
-        fields.append(RField(f"#{item.id} {item.title}", t(
-            "content.list.line", status=_status_text(item, t), audience=audience_label(item, t),
-            langs=_langs(item), valid=_valid_text(item, t, ctx.settings), shared=shared, sent=sent, clicks=clicks)))
+        line = t("content.list.line", status=_status_text(item, t), audience=audience_label(item, t),
+                 langs=_langs(item), valid=_valid_text(item, t, ctx.settings), shared=shared, sent=sent, clicks=clicks)
+        if item.source:
+            line += t("content.list.source", source=item.source)
+        fields.append(RField(f"#{item.id} {item.title}", line))
     more = len(items) - len(shown)
     return Reply(title=t("content.list.title"), text="", fields=fields,
                  context=t("content.list.more", count=more) if more > 0 else None)
@@ -1115,10 +1174,45 @@ async def content_status(ctx: Context, msg: Incoming) -> Reply:
     t = ctx.t
     summary = await status_summary(ctx.core)
     nxt = t("content.status.next", next=next_nudge_text(ctx.core, t))
+    feeds = await feed_status_fields(ctx.core, t)
     if not summary["runs"]:
-        return Reply(text=t("content.status.none", next=next_nudge_text(ctx.core, t)))
+        text = t("content.status.none", next=next_nudge_text(ctx.core, t))
+        return Reply(text=text, fields=feeds) if feeds else Reply(text=text)
     fields = [RField(f"{r['cycle']} ({r['wave']})", t("content.status.line", **r["counts"])) for r in summary["runs"][:6]]
-    return Reply(title=t("content.status.title"), text=nxt, fields=fields)
+    return Reply(title=t("content.status.title"), text=nxt, fields=fields + feeds)
+
+
+FEED_REASONS = ("timeout", "too_large", "not_feed", "http", "unreachable", "host_not_allowed", "private_address",
+                "no_link", "other_host", "no_metadata", "bad_url", "error")
+
+
+def feed_reason(t: Translator, code: str | None, detail: str | None) -> str:
+    """A failure or a skipped entry of a feed (handlers/feeds.py), worded for the reader."""
+    key = f"content.feed.why.{code if code in FEED_REASONS else 'error'}"
+    return t(key, detail=detail or "-")
+
+
+async def feed_status_fields(core: Core, t: Translator) -> list[RField]:
+    """Feeds that fail and entries the last fetch skipped (handlers/feeds.py keeps them in feed_state)."""
+    async with core.db.session() as s:
+        states = (await s.exec(select(FeedState).order_by(FeedState.name))).all()
+    tz = program_tz(core.settings)
+    fmt = "%d.%m.%Y %H:%M" if t.lang == "de" else "%Y-%m-%d %H:%M"
+    out = []
+    for st in states:
+        if st.error:
+            since = _aware(st.failing_since or st.fetched_at)
+            out.append(RField(t("content.feed.failing", name=st.name), t(
+                "content.feed.failing_line", why=feed_reason(t, st.error, st.error_detail),
+                since=since.astimezone(tz).strftime(fmt) if since else "-")))
+        skipped = st.skipped or []
+        if skipped:
+            lines = [f"{_clip(e.get('link') or e.get('title') or '-', 80)}: {feed_reason(t, e.get('reason'), e.get('detail'))}"
+                     for e in skipped[:5]]
+            if len(skipped) > 5:
+                lines.append(f"… (+{len(skipped) - 5})")
+            out.append(RField(t("content.feed.skipped", name=st.name, count=len(skipped)), "\n".join(lines)))
+    return out
 
 
 def next_nudge_text(core: Core, t: Translator) -> str:

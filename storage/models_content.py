@@ -48,7 +48,10 @@ class ContentItem(SQLModel, table=True):
     image_url: str | None = Field(default=None, max_length=2000)
     image_rights: str | None = Field(default=None, max_length=500)
     status: str = Field(default="approved", max_length=20)  # draft | pending | approved | rejected | retired
-    created_via: str = Field(default="chat", max_length=10)  # chat | cli | yaml
+    created_via: str = Field(default="chat", max_length=10)  # chat | cli | yaml | feed
+    # Where a feed's item came from (the feed's name) and its canonical link: in the queue once.
+    source: str | None = Field(default=None, max_length=300)
+    canonical_url: str | None = Field(default=None, max_length=2000, unique=True)
     created_by_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
     created_by_pseudonym: str | None = None
     created_at: datetime = _now_ts()
