@@ -50,8 +50,8 @@ def test_bad_input_gets_a_clear_answer(tmp_path):
     out = proc.stdout
     assert proc.returncode == 0, proc.stderr
     assert "Your message was empty" in out
-    # Anything that is not a command is a question for the guidelines; an honest answer when none fits.
-    assert "I have no guideline that clearly fits this" in out
+    # Anything that is not a command is read as a question; one that is not about posting is told so.
+    assert "Not a question about posting" in out
     assert "Your message has 40,000 characters; I read at most 12,000" in out
     assert "Traceback" not in proc.stderr
 
