@@ -132,7 +132,7 @@ class Shell:
             self.people[email] = Member(email, email.split("@")[0].split(".")[0], name or _display(email))
         self.email = email
         self.name = name or self.people[email].display
-        self.buttons: list[Button] = []
+        self._buttons: dict[str, list[Button]] = {}  # per person: the buttons last shown to them
         self.inboxes: dict[str, _Inbox] = {}
         self.workspace = bool(people)
         self._wait = wait
@@ -142,6 +142,14 @@ class Shell:
         core.router.texts(TEXTS)
 
     # -- who is typing ----------------------------------------------------
+
+    @property
+    def buttons(self) -> list[Button]:
+        return self._buttons.get(self.email, [])
+
+    @buttons.setter
+    def buttons(self, value: list[Button]) -> None:
+        self._buttons[self.email] = value
 
     @property
     def me(self) -> Member:
@@ -235,6 +243,10 @@ class Shell:
         text = line.strip()
         if self.workspace and await self._workspace_command(text):
             return
+        if text.isdigit() and self.workspace and not self.buttons:
+            t = await self.translator()
+            self.out.write(t("shell.no_buttons", n=text) + "\n\n")
+            return
         if text.isdigit() and self.buttons:
             n = int(text)
             if not 1 <= n <= len(self.buttons):
@@ -300,7 +312,6 @@ class Shell:
             self.out.write(t(key, name=name, names=", ".join(m.name for m in self.people.values())) + "\n\n")
             return
         self.email = member.email
-        self.buttons = []
         person = await self.core.person_for(self._incoming())
         roles, departments = await self.core.roles_of(person)
         t = self.core.translator(person.language or self.lang)
@@ -431,24 +442,24 @@ TEXTS = {
                       "Neu hier? „rundgang“ führt durch die vier Aufgaben; „hilfe“ zeigt die Befehle des Bots."},
     },
     "shell.tour": {
-        "en": "A walk through the four jobs (type the lines; names from “people”):\n"
-              "1. Content: as clara → content add url: https://example.com/news title: Our news en: Read this!  "
-              "· as lea → content approve 1 · as erik → join, 1 · as lea → nudge run --now · as erik → press Share\n"
-              "2. Polls: as clara → poll \"Team event?\" Bowling | Cooking --audience members --closes 1d · "
-              "as erik → press a choice · wait 1d → results in the inboxes\n"
-              "3. Feedback and the meeting: as erik → feedback The nudges are great · as lea → meeting report\n"
-              "4. Crisis: as erik → crisis Someone posted our customer list · wait 15m → the backup is alerted · "
-              "as ben → crisis ack REF · crisis hold customer -- wait for legal · as erik → ask may I post about our customer? · "
-              "as ben → crisis lift all",
-        "de": "Ein Rundgang durch die vier Aufgaben (Zeilen eintippen; Namen aus „leute“):\n"
-              "1. Inhalte: als clara → content add url: https://example.com/news title: Neuigkeit de: Lest das!  "
-              "· als lea → content approve 1 · als erik → beitreten, 1 · als lea → nudge run --now · als erik → Teilen drücken\n"
-              "2. Umfragen: als clara → poll \"Teamevent?\" Bowling | Kochen --audience members --closes 1d · "
-              "als erik → eine Antwort drücken · warte 1t → Ergebnisse in den Posteingängen\n"
-              "3. Feedback und das Treffen: als erik → feedback Die Hinweise sind super · als lea → meeting report\n"
-              "4. Krise: als erik → crisis Jemand hat unsere Kundenliste gepostet · warte 15m → die Vertretung wird alarmiert · "
-              "als ben → crisis ack REF · crisis hold kunde -- warten auf Rechtsabteilung · als erik → ask darf ich über unseren Kunden posten? · "
-              "als ben → crisis lift all",
+        "en": "A walk through the four jobs (type the lines; a number presses a button):\n"
+              "1. Content  as clara: content add url: https://example.com/news title: Our news en: Read this!\n"
+              "            as lea: press Approve · join (as erik too) · nudge run --now · as erik: press “I shared it”\n"
+              "2. Polls    as lea: poll \"Team event?\" Bowling | Cooking --audience members --closes 1d\n"
+              "            as erik, as maria: press a choice · wait 1d · as lea: the results\n"
+              "3. Meeting  as erik: feedback The nudges are great · as lea: meeting report\n"
+              "4. Crisis   as erik: crisis Someone posted our customer list · wait 15m · as ben: press Acknowledge\n"
+              "            crisis hold customer -- wait for legal · as erik: ask May I post about our customer? "
+              "· as ben: crisis lift all",
+        "de": "Ein Rundgang durch die vier Aufgaben (Zeilen eintippen; eine Zahl drückt einen Knopf):\n"
+              "1. Inhalte  als clara: content add url: https://example.com/news title: Neuigkeit de: Lest das!\n"
+              "            als lea: Freigeben drücken · beitreten (auch als erik) · nudge run --now · als erik: „Geteilt“ drücken\n"
+              "2. Umfragen als lea: poll \"Teamevent?\" Bowling | Kochen --audience members --closes 1d\n"
+              "            als erik, als maria: eine Antwort drücken · warte 1t · als lea: die Ergebnisse\n"
+              "3. Treffen  als erik: feedback Die Hinweise sind super · als lea: meeting report\n"
+              "4. Krise    als erik: crisis Jemand hat unsere Kundenliste gepostet · warte 15m · als ben: Übernehmen drücken\n"
+              "            crisis hold kunde -- warten auf Rechtsabteilung · als erik: ask darf ich über unseren Kunden posten? "
+              "· als ben: crisis lift all",
     },
     "shell.now_as": {
         "en": "You are now {name} ({email}, {role}).",
@@ -468,7 +479,8 @@ TEXTS = {
     },
     "shell.wait_usage": {
         "en": "“{amount}” is no amount of time I can wait. Write it like 15m, 2h, 2d or 1w (or 1h30m).",
-        "de": "„{amount}“ ist keine Zeitspanne, die ich abwarten kann. Schreib sie wie 15m, 2h, 2t oder 1w (oder 1h30m).",
+        "de": {"du": "„{amount}“ ist keine Zeitspanne, die ich abwarten kann. Schreib sie wie 15m, 2h, 2t oder 1w (oder 1h30m).",
+               "sie": "„{amount}“ ist keine Zeitspanne, die ich abwarten kann. Schreiben Sie sie wie 15m, 2h, 2t oder 1w (oder 1h30m)."},
     },
     "shell.wait_backwards": {
         "en": "Time only moves forward here: “{amount}” would go back. Nothing changed.",
@@ -476,17 +488,26 @@ TEXTS = {
     },
     "shell.wait_too_long": {
         "en": "“{amount}” is more than 8 weeks at once; move time in smaller steps so nothing due on the way is skipped.",
-        "de": "„{amount}“ ist mehr als 8 Wochen auf einmal; stell die Zeit in kleineren Schritten vor, damit nichts Fälliges übersprungen wird.",
+        "de": {"du": "„{amount}“ ist mehr als 8 Wochen auf einmal; stell die Zeit in kleineren Schritten vor, damit nichts Fälliges übersprungen wird.",
+               "sie": "„{amount}“ ist mehr als 8 Wochen auf einmal; stellen Sie die Zeit in kleineren Schritten vor, damit nichts Fälliges übersprungen wird."},
     },
     "shell.waited": {"en": "Time moved on by {amount}: it is now {now}.",
                      "de": "Die Zeit ist um {amount} vorgerückt: jetzt ist {now}."},
     "shell.no_button": {
         "en": "There is no button [{n}]: the last message had buttons 1 to {last}. “inbox” shows your messages again with their buttons.",
-        "de": "Es gibt keinen Knopf [{n}]: die letzte Nachricht hatte die Knöpfe 1 bis {last}. „posteingang“ zeigt deine Nachrichten wieder mit ihren Knöpfen.",
+        "de": {"du": "Es gibt keinen Knopf [{n}]: die letzte Nachricht hatte die Knöpfe 1 bis {last}. „posteingang“ zeigt deine Nachrichten wieder mit ihren Knöpfen.",
+               "sie": "Es gibt keinen Knopf [{n}]: die letzte Nachricht hatte die Knöpfe 1 bis {last}. „posteingang“ zeigt Ihre Nachrichten wieder mit ihren Knöpfen."},
+    },
+    "shell.no_buttons": {
+        "en": "There is no button [{n}] to press: your last messages had none. “inbox” shows your messages again with their buttons.",
+        "de": {"du": "Es gibt keinen Knopf [{n}]: deine letzten Nachrichten hatten keine. „posteingang“ zeigt deine Nachrichten wieder mit ihren Knöpfen.",
+               "sie": "Es gibt keinen Knopf [{n}]: Ihre letzten Nachrichten hatten keine. „posteingang“ zeigt Ihre Nachrichten wieder mit ihren Knöpfen."},
     },
     "shell.people": {"en": "The people of this workspace (as NAME switches):",
                      "de": "Die Personen dieses Arbeitsbereichs (als NAME wechselt):"},
     "shell.unread": {"en": " · {n} unread", "de": " · {n} ungelesen"},
-    "shell.inbox_empty": {"en": "Your inbox is empty.", "de": "Dein Posteingang ist leer."},
-    "shell.inbox": {"en": "-- your last {n} message(s) --", "de": "-- deine letzten {n} Nachricht(en) --"},
+    "shell.inbox_empty": {"en": "Your inbox is empty.",
+                          "de": {"du": "Dein Posteingang ist leer.", "sie": "Ihr Posteingang ist leer."}},
+    "shell.inbox": {"en": "-- your last {n} message(s) --",
+                    "de": {"du": "-- deine letzten {n} Nachricht(en) --", "sie": "-- Ihre letzten {n} Nachricht(en) --"}},
 }

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import select
 
-from bot.config import ConfigError, Settings
+from bot.config import AppConfig, ConfigError, Settings
 from bot.scheduler import Scheduler
 from bot.shell import PLATFORM, Member, Shell, ShellSender
 from storage.db import Database
@@ -66,6 +66,14 @@ def log_path(settings: Settings, url: str) -> Path:
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
         return Path(url.removeprefix("sqlite:///")).with_suffix(".log")
     return settings.config_path.resolve().parent / "workspace.log"
+
+
+def _beside_database(app: AppConfig, url: str) -> AppConfig:
+    """The workspace's meeting reports go beside its database, not among the real bot's."""
+    if not url.startswith("sqlite:///") or not app.meetings:
+        return app
+    folder = Path(url.removeprefix("sqlite:///")).parent / "workspace-reports"
+    return app.model_copy(update={"meetings": {**app.meetings, "report_dir": str(folder)}})
 
 
 def members(settings: Settings) -> list[Member]:
@@ -148,7 +156,7 @@ class Workspace:
 
     def local_now(self) -> str:
         tz = ZoneInfo(self.settings.app.timezone)
-        return self.clock().astimezone(tz).strftime("%a %Y-%m-%d %H:%M")
+        return self.clock().astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
 
     async def command_line(self, words: list[str]) -> None:
         """``ambassador …`` (or ``nudge run --now``) typed in the workspace: the command line on its
@@ -225,7 +233,7 @@ async def run(args: argparse.Namespace, settings: Settings, build_core) -> None:
     setup_logging("INFO", json_lines=True, path=log_path(settings, url))
     import dataclasses
 
-    settings = dataclasses.replace(settings, database_url=url)
+    settings = dataclasses.replace(settings, database_url=url, app=_beside_database(settings.app, url))
     core = build_core(args, settings)
     ws: Workspace | None = None
     holder: asyncio.Task | None = None
