@@ -57,7 +57,12 @@ def build_core(args: argparse.Namespace, settings: Settings) -> Core:
     """A core with the capabilities this command line was built with (``bot/app.py`` passes them)."""
     from bot.core import Core
 
-    return Core(settings, Database(settings.database_url), build_router(args.capabilities))
+    core = Core(settings, Database(settings.database_url), build_router(args.capabilities))
+    # A command typed in the terminal workspace (bot/workspace.py): its clock, and its inboxes to send to.
+    attach = getattr(args, "workspace_attach", None)
+    if attach is not None:
+        attach(core)
+    return core
 
 
 def _check_knowledge_base(settings: Settings) -> None:
@@ -102,6 +107,15 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
     settings = _settings(args, make_key=True)
     _check_knowledge_base(settings)
+    lang = getattr(args, "lang", None) or terminal_language()
+    if not settings.slack.configured and not settings.teams.configured:
+        # No platform here: the terminal workspace, everyone of app.yaml in a database of its own.
+        from bot import workspace
+
+        args.lang_resolved = lang
+        asyncio.run(workspace.run(args, settings, build_core))
+        return 0
+    # Beside a running Slack or Teams bot: one person's chat on its database, sending nothing itself.
     setup_logging("WARNING", json_lines=False)
     email = getattr(args, "as_email", None) or settings.app.roles.comms_lead or "you@example.com"
 
@@ -110,7 +124,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
         try:
             await core.db.upgrade()
             await core.db.check_key(settings.key.fingerprint())
-            await Shell(core, email, lang=getattr(args, "lang", None) or terminal_language()).run()
+            await Shell(core, email, lang=lang).run()
             await _finish_background_work()
         finally:
             await core.db.dispose()
@@ -218,11 +232,14 @@ def build_parser(capabilities: Sequence[Capability] = ()) -> argparse.ArgumentPa
     p.add_argument("--log-level", default=os.environ.get("LOG_LEVEL", "INFO"), help="DEBUG, INFO, WARNING (default INFO)")
     p.add_argument("--as", dest="as_email", help=argparse.SUPPRESS)
     p.add_argument("--lang", choices=["de", "en"], help=argparse.SUPPRESS)
+    p.add_argument("--db", help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("chat", help="chat with the bot in this terminal (no Slack or Teams needed)")
     p.add_argument("--as", dest="as_email", metavar="EMAIL", help="whom you are in the chat (default: the comms lead)")
     p.add_argument("--lang", choices=["de", "en"], help="answer in this language")
+    p.add_argument("--db", metavar="FILE", help="the workspace's database (default: workspace.database of app.yaml, "
+                   "workspace.db beside it; or AMBASSADOR_WORKSPACE_DB)")
     p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser("db", help="database tasks")

@@ -80,6 +80,25 @@ class PersonDepartment(_Strict):
     department: str
 
 
+class WorkspaceConfig(_Strict):
+    """The terminal workspace (``ambassador chat`` with no Slack or Teams credentials): the people of
+    ``roles:`` plus these plain employees and guests, in a database of its own."""
+
+    # A file beside app.yaml (or an sqlite:/// URL); never the bot's database.url.
+    database: str = "workspace.db"
+    employees: list[EmailStr] = Field(default_factory=list)
+    guests: list[EmailStr] = Field(default_factory=list)
+
+    @field_validator("guests")
+    @classmethod
+    def _guests_are_not_employees(cls, v: list[str], info: ValidationInfo) -> list[str]:
+        employees = {str(e).lower() for e in info.data.get("employees") or []}
+        both = sorted(str(g).lower() for g in v if str(g).lower() in employees)
+        if both:
+            raise ValueError(f"{', '.join(both)} named both as employee and as guest")
+        return v
+
+
 class DatabaseConfig(_Strict):
     url: str = "sqlite:///ambassador.db"
 
@@ -115,6 +134,7 @@ class AppConfig(_Strict):
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     events: ProcessedEventsConfig = Field(default_factory=ProcessedEventsConfig)
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
+    workspace: WorkspaceConfig = Field(default_factory=WorkspaceConfig)
     # Sections of capabilities that arrive later (llm, knowledge, content,
     # polls, crisis) are accepted as they are and validated by their modules.
     llm: Any = Field(default_factory=dict)  # also "llm: off"/"on"; knowledge/llm.py validates it

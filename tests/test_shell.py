@@ -12,6 +12,7 @@ from tests.conftest import SAMPLE_CONFIG
 def chat(tmp_path, lines: list[str], *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "Microsoft", "TEAMS_"))}
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'shell.db'}"
+    env["AMBASSADOR_WORKSPACE_DB"] = str(tmp_path / "workspace.db")
     return subprocess.run(
         [sys.executable, "-m", "bot", "--config", str(SAMPLE_CONFIG), "chat", *args],
         input="\n".join(lines) + "\n", capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path,
@@ -40,7 +41,7 @@ def test_german_and_role_gated_command(tmp_path):
 def test_the_comms_lead_sees_and_changes_roles(tmp_path):
     proc = chat(tmp_path, ["roles", "role add erik@example.com communicator Sales"], "--lang", "en")
     out = proc.stdout
-    assert "terminal chat as lea.lead@example.com (comms lead)" in out
+    assert "You are Lea Lead (lea.lead@example.com, comms lead) in the Ambassador workspace" in out
     assert "department communicators (Sales): clara.sales@example.com" in out
     assert "erik@example.com is now department communicator (Sales)." in out
 
@@ -59,6 +60,7 @@ def test_bad_input_gets_a_clear_answer(tmp_path):
 def test_run_without_credentials_opens_the_terminal_chat(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "Microsoft", "TEAMS_"))}
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'run.db'}"
+    env["AMBASSADOR_WORKSPACE_DB"] = str(tmp_path / "workspace.db")
     proc = subprocess.run([sys.executable, "-m", "bot", "run"], input="help\n", capture_output=True, text=True,
                           timeout=120, env=env, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
