@@ -23,7 +23,7 @@ _CRITICAL = _rx(
     # with its article or preposition: the English "brand" is a company's name).
     r"\b(?:fire|fires)\b(?!\s+(?:drill|alarm\s+test|exit|extinguisher|safety\s+training))|\bon\s+fire\b",
     r"\b(?:burning|flames?|blaze|feuer|brennt|brannte|brennen|flammen)\b|\b\w*(?:groß|wald|hallen|lager|fabrik|werks|gebäude|küchen|kabel|dach)brand\w*",
-    r"\b(?:ein|einen|der|den|dem|beim|im|vom)\s+brand\b",
+    r"\b(?:ein|eine|einen|einem|eines|der|den|dem|des|beim|im|vom|zum|nach|wegen)\s+brand\b",
     r"\b(?:injur(?:y|ies|ed)|hurt|wounded|casualt\w+|verletz\w*|schwerverletz\w*|tote?n?|dead|deaths?|died|killed|fatal\w*"
     r"|ums\s+leben|gestorben)\b",
     r"\b(?:explosion\w*|explodiert\w*|bomb\w*|threat\w*|drohung\w*|bedroh\w*|amok\w*|shooting|schüsse|suicide|suizid\w*"

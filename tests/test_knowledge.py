@@ -879,6 +879,8 @@ def test_published_only_later_is_not_yet_published(engine: Engine, text: str) ->
         ("Jemand hat sich über unseren Service beschwert", "medium"),
         ("The pressure is on, impressive work", "medium"),  # no 'press' inside a word
         ("We are planning a rebrand", "medium"),  # the English 'brand' is no fire
+        ("Ein Video von einem Brand in unserem Werk geht viral", "critical"),  # German 'Brand' after any article
+        ("Our brand video is going viral", "high"),  # viral, but no accusation and no fire
     ],
 )
 def test_crisis_severity_is_read_in_both_languages(text: str, severity: str) -> None:
