@@ -84,6 +84,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.web import create_app
 
     settings = _settings(args, make_key=True)
+    if getattr(args, "demo", False):
+        return cmd_demo(args)
     if not settings.slack.configured and not settings.teams.configured:
         print(
             "No Slack or Teams credentials are set, so the bot opens a chat in this terminal.\n"
@@ -131,6 +133,21 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
     asyncio.run(main())
     return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """``ambassador demo`` (``./dev run --demo``): the terminal workspace on a demo database of its own,
+    filled with four weeks of program life the first time (bot/demo.py)."""
+    from bot import demo
+
+    settings = _settings(args, make_key=True)
+    _check_knowledge_base(settings)
+    lang = getattr(args, "lang", None) or terminal_language()
+    if settings.slack.configured or settings.teams.configured:
+        raise ConfigError(demo.text_for("demo.credentials", lang))
+    path = demo.prepare(args, settings, build_core, lang)
+    args.db = str(path)
+    return cmd_chat(args)
 
 
 def terminal_language() -> str | None:
@@ -233,7 +250,18 @@ def build_parser(capabilities: Sequence[Capability] = ()) -> argparse.ArgumentPa
     p.add_argument("--as", dest="as_email", help=argparse.SUPPRESS)
     p.add_argument("--lang", choices=["de", "en"], help=argparse.SUPPRESS)
     p.add_argument("--db", help=argparse.SUPPRESS)
+    p.add_argument("--demo", action="store_true",
+                   help="without Slack or Teams: the terminal workspace on a demo database with four weeks of activity")
+    p.add_argument("--fresh", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("demo", help="try it: the terminal workspace on demo.db, filled with four weeks of activity")
+    p.add_argument("--db", metavar="FILE", help="the demo database (default: demo.db beside app.yaml); a file that "
+                   "is no demo database is refused untouched")
+    p.add_argument("--fresh", action="store_true", help="make the demo database anew (only a demo database)")
+    p.add_argument("--as", dest="as_email", metavar="EMAIL", help="whom you are in the chat (default: the comms lead)")
+    p.add_argument("--lang", choices=["de", "en"], help="answer in this language")
+    p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("chat", help="chat with the bot in this terminal (no Slack or Teams needed)")
     p.add_argument("--as", dest="as_email", metavar="EMAIL", help="whom you are in the chat (default: the comms lead)")

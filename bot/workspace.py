@@ -214,7 +214,7 @@ def run_cli_in_workspace(args: argparse.Namespace, url: str, ws: Workspace) -> C
         except SystemExit as exc:
             return int(exc.code or 0)
         parsed.workspace_attach = attach
-        if parsed.func.__name__ in ("cmd_run", "cmd_chat"):
+        if parsed.func.__name__ in ("cmd_run", "cmd_chat", "cmd_demo"):
             print("That starts the bot; you are in it already.")
             return 2
         try:
