@@ -248,7 +248,9 @@ class _Seeder:
         async with self.core.db.session() as s:
             row = await s.get(Person, person.id)
             row.is_member, row.joined_at, row.left_at = True, now, None
-            row.language = row.language or ("en" if self.rng.random() < 0.3 else "de")
+            # As a platform would report it: their own language setting stays automatic, so the one the
+            # terminal speaks (--lang, LANG) answers them, and messages the bot starts use this one.
+            row.locale = row.locale or ("en" if self.rng.random() < 0.3 else "de")
             s.add(Consent(person_id=row.id, notice_version=self.settings.app.privacy.notice_version, given_at=now))
             s.add(ProgramEvent(kind="join", person_id=row.id, pseudonym=row.pseudonym, at=now))
             await s.commit()
