@@ -31,7 +31,7 @@ from storage.models import Person
 from storage.models_polls import Feedback, Poll
 from tests.clock import Clock
 from tests.conftest import TEST_SECRET, make_settings
-from tests.fake_slack import LEAD
+from tests.fakes.slack import LEAD
 from tests.test_content_e2e import FakeSlackWithModals
 from tests.test_polls_e2e import (
     QUIET_LOGGERS,
