@@ -5,8 +5,9 @@ against the real core (``bot.app.build_core``), with no platform in between::
 
     h = Harness(core)
     await h.member(ERIK)
-    [reply] = await h.say(LEA, 'poll "Lunch?" Yes | No')
-    h.clock.move(days=2)
+    [sent] = await h.say(LEA, 'poll "Lunch?" Yes | No --closes 1d')
+    assert "Poll #1" in sent.text
+    h.clock.move(days=1, minutes=1)
     await h.run_job("polls")
     assert "has closed" in h.received(LEA)[-1].text
 
