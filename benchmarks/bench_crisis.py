@@ -46,8 +46,8 @@ from bot.config import Settings, load_settings  # noqa: E402
 from bot.messages import Incoming, Profile, Reply  # noqa: E402
 from bot.scheduler import Scheduler  # noqa: E402
 from handlers import crisis  # noqa: E402
-from tests.fake_connector import BOT_ID, TENANT, FakeConnector, Posted, member  # noqa: E402
-from tests.fake_slack import BOT_USER, TEAM, FakeSlack, _user  # noqa: E402
+from tests.fakes.slack import BOT_USER, TEAM, FakeSlack, _user  # noqa: E402
+from tests.fakes.teams import BOT_ID, TENANT, FakeConnector, Posted, member  # noqa: E402
 
 LEAD = "29:lea-lead"
 LEAD_EMAIL = "lea.lead@example.com"  # the sample app.yaml's comms lead; ben.backup@example.com is the backup

@@ -4,7 +4,7 @@ Replayed and re-bodied Slack signatures, oversized bodies, Teams tokens really
 signed (RS256) by a local key whose OpenID metadata botbuilder fetches from
 loopback, the per-person rate limit, role escalation over every lead-only
 command and button, injection in the free-text fields, and what the logs hold.
-The fakes are tests/fake_slack.py and tests/fake_connector.py.
+The fakes are tests/fakes/slack.py and tests/fakes/teams.py.
 """
 
 from __future__ import annotations
@@ -49,8 +49,8 @@ from storage.models_content import ContentItem
 from storage.models_crisis import CrisisReport
 from storage.models_polls import Feedback, Poll
 from tests.conftest import SAMPLE_CONFIG, make_settings
-from tests.fake_connector import FakeConnector, member
-from tests.fake_slack import EMPLOYEE, GUEST, LEAD, TEAM, FakeSlack
+from tests.fakes.slack import EMPLOYEE, GUEST, LEAD, TEAM, FakeSlack
+from tests.fakes.teams import FakeConnector, member
 from tests.test_slack import SECRET, SlackBot, all_text, button, dm_of, signed
 from tests.test_teams import EMPLOYEE as T_EMPLOYEE
 from tests.test_teams import LEAD as T_LEAD

@@ -2,9 +2,9 @@
 
 Slack: signed requests to the running aiohttp app (create_app, Bolt's
 production setting: answered after the acknowledgement), Bolt's real Web API
-client pointed at tests/fake_slack.py. Teams: Bot Framework activities to
+client pointed at tests/fakes/slack.py. Teams: Bot Framework activities to
 /api/messages, answered through botbuilder's CloudAdapter to
-tests/fake_connector.py. Also the gap workflow across people: the question
+tests/fakes/teams.py. Also the gap workflow across people: the question
 passed on, the comms lead told and answering, the asker told, and
 ``ambassador kb gaps``.
 """
@@ -31,8 +31,8 @@ from bot.web import CORE_KEY
 from storage.models import InboundTask
 from storage.models_ask import AskFeedback, AskQuestion, KbGap
 from tests.conftest import EMPLOYEE_EMAIL, LEAD_EMAIL, SAMPLE_CONFIG, make_settings
-from tests.fake_connector import BOT_ID, TENANT, FakeConnector, member
-from tests.fake_slack import EMPLOYEE, LEAD, TEAM, WAIT, FakeSlack
+from tests.fakes.slack import EMPLOYEE, LEAD, TEAM, WAIT, FakeSlack
+from tests.fakes.teams import BOT_ID, TENANT, FakeConnector, member
 
 SECRET = "test-signing-secret-ask-0123456789"
 GENERAL = "C0GENERAL"

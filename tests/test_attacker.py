@@ -31,7 +31,7 @@ from storage.models import Person
 from storage.models_polls import Feedback, Poll
 from tests.clock import Clock
 from tests.conftest import TEST_SECRET, make_settings
-from tests.fake_slack import LEAD
+from tests.fakes.slack import LEAD
 from tests.test_content_e2e import FakeSlackWithModals
 from tests.test_polls_e2e import (
     QUIET_LOGGERS,
@@ -303,9 +303,9 @@ async def test_anonymous_polls_are_refused_without_the_program_key(tmp_path):
     core = build_core(settings)
     await core.db.upgrade()
     try:
-        from tests.test_polls import LEA, setup_env
+        from tests.harness import LEA, Harness
 
-        env = setup_env(core)
+        env = Harness(core)
         [refused] = await env.say(LEA, 'poll "Secret?" Yes | No --anonymous')
         assert "Anonymous polls are off" in refused.text and "AMBASSADOR_SECRET" in refused.text
         async with core.db.session() as s:
@@ -338,11 +338,11 @@ async def test_a_replica_with_another_program_key_is_stopped(tmp_path):
 
 
 async def test_anonymous_feedback_keeps_a_small_department_out(core):
-    from tests.test_polls import add_people, setup_env
+    from tests.harness import Harness
 
-    env = setup_env(core)
-    big = await add_people(env, 5, department="Sales", prefix="s")
-    [small] = await add_people(env, 1, department="HR", prefix="h")
+    env = Harness(core)
+    big = await env.people(5, department="Sales", prefix="s")
+    [small] = await env.people(1, department="HR", prefix="h")
     for who, words in ((big[0], "From a big team"), (small, "From a small team")):
         await env.press(who, "feedback.submit", {"text": words, "name": "anonymous"})
     async with core.db.session() as s:
@@ -354,18 +354,19 @@ async def test_anonymous_feedback_keeps_a_small_department_out(core):
 
 async def test_a_forgotten_persons_ballot_never_passes_to_a_new_person(any_core):
     """Ids are never reused: a new hire voting in an old anonymous poll starts from nothing."""
-    from tests.test_polls import LEA, add_people, created_poll_id, setup_env
+    from tests.harness import LEA, Harness
+    from tests.test_polls import created_poll_id, poll_of, vote
 
-    env = setup_env(any_core)
-    await add_people(env, 3, prefix="a")
-    [leaver] = await add_people(env, 1, prefix="z")  # the newest person: SQLite would hand out the id again
+    env = Harness(any_core)
+    await env.people(3, prefix="a")
+    [leaver] = await env.people(1, prefix="z")  # the newest person: SQLite would hand out the id again
     pid = await created_poll_id(env, await env.say(LEA, 'poll "Keep the Friday call?" Yes | No --anonymous'))
-    await env.vote(leaver, pid, 1)
+    await vote(env, leaver, pid, 1)
     await env.press(leaver, "forget.confirm", {})
-    [hire] = await add_people(env, 1, prefix="n")
-    recorded, choice = await env.vote(hire, pid, 0)
+    [hire] = await env.people(1, prefix="n")
+    recorded, choice = await vote(env, hire, pid, 0)
     assert "Your answer: Yes" in choice.text  # their own vote, not the leaver's "No" with theirs added
-    tl = await polls.tally(any_core.db, await env.poll(pid), with_names=False, settings=any_core.settings)
+    tl = await polls.tally(any_core.db, await poll_of(env, pid), with_names=False, settings=any_core.settings)
     assert (tl.voters, tl.counts) == (2, [1, 1])  # the leaver's ballot still counts, and the hire's is new
 
 

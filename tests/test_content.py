@@ -1129,7 +1129,7 @@ def test_nudge_run_now_on_the_command_line_delivers_through_slack(tmp_path, monk
     # The fake Slack Web API runs on a loop of its own: the command line runs its own loop, as it does for real.
     import threading
 
-    from tests.fake_slack import FakeSlack
+    from tests.fakes.slack import FakeSlack
     from tests.test_slack import slack_env
 
     loop = asyncio.new_event_loop()

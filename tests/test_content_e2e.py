@@ -1,6 +1,6 @@
 """Weekly content end to end: the lead adds an item in chat, the scheduled job delivers
-the nudge through the real Slack SDK (against tests/fake_slack.py) and the real
-botbuilder path (against tests/fake_connector.py), members answer with the buttons."""
+the nudge through the real Slack SDK (against tests/fakes/slack.py) and the real
+botbuilder path (against tests/fakes/teams.py), members answer with the buttons."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from storage.models import ConversationRef, Identity, Person
 from storage.models_content import ContentDelivery, ContentLink, ContentPref
 from storage.models_polls import Feedback
 from tests.conftest import make_settings
-from tests.fake_connector import FakeConnector
-from tests.fake_slack import EMPLOYEE, LEAD, FakeSlack, _user
+from tests.fakes.slack import EMPLOYEE, LEAD, FakeSlack, _user
+from tests.fakes.teams import FakeConnector
 from tests.test_content import MONDAY, Clock, add_item
 from tests.test_slack import SlackBot, all_text, button, dm_of, slack_env
 from tests.test_teams import EMPLOYEE as TEAMS_EMPLOYEE
@@ -338,7 +338,7 @@ CLARA = "U0CLARA"  # a communicator for Sales whose Slack speaks German
 
 
 class FakeSlackWithModals(FakeSlack):
-    """Slack's views.open, which tests/fake_slack.py does not answer: the view with the id Slack gives it."""
+    """Slack's views.open, which tests/fakes/slack.py does not answer: the view with the id Slack gives it."""
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         if method == "views.open":

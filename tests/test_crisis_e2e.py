@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from handlers import crisis
 from storage.models_crisis import CrisisReport
-from tests.fake_connector import FakeConnector, Posted, member
+from tests.fakes.teams import FakeConnector, Posted, member
 from tests.test_teams import EMPLOYEE, LEAD, USERS, Teams, personal, start_teams
 
 BACKUP = "29:ben-backup"

@@ -51,8 +51,8 @@ from storage.models_crisis import CrisisAttempt, CrisisEvent, CrisisReport
 from storage.models_polls import PollBallot
 from tests.clock import Clock, lease_clock
 from tests.conftest import make_settings
-from tests.fake_connector import FakeConnector
-from tests.fake_slack import EMPLOYEE, LEAD, TEAM, Call, FakeSlack, _user, default_users
+from tests.fakes.slack import EMPLOYEE, LEAD, TEAM, Call, FakeSlack, _user, default_users
+from tests.fakes.teams import FakeConnector
 from tests.tcp_proxy import TcpProxy
 from tests.test_slack import SlackBot, all_text, button, dm_of, signed, slack_env
 from tests.test_teams import EMPLOYEE as TEAMS_EMPLOYEE

@@ -1,8 +1,8 @@
 """Files in chat: the meeting report reaches the comms lead and the communicators as files.
 
 Slack: the real SDK's upload (files.getUploadURLExternal, the upload, files.completeUploadExternal)
-against tests/fake_slack.py. Teams: a card with a link to the file on the bot's own server
-(``GET /files/{token}``, unguessable and expiring), through botbuilder to tests/fake_connector.py.
+against tests/fakes/slack.py. Teams: a card with a link to the file on the bot's own server
+(``GET /files/{token}``, unguessable and expiring), through botbuilder to tests/fakes/teams.py.
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ from bot.web import CORE_KEY
 from handlers import meetings
 from storage.models import FileLink, Identity, Person
 from tests.conftest import COMMUNICATOR_EMAIL, LEAD_EMAIL, SAMPLE_CONFIG, TEST_SECRET, make_settings
-from tests.fake_connector import FakeConnector
-from tests.fake_slack import LEAD, FakeSlack, _user
+from tests.fakes.slack import LEAD, FakeSlack, _user
+from tests.fakes.teams import FakeConnector
 from tests.test_content import Clock
 from tests.test_slack import SlackBot, all_text, dm_of, slack_env
 from tests.test_teams import EMPLOYEE as TEAMS_EMPLOYEE

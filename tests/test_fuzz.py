@@ -74,9 +74,9 @@ from handlers.ask import CAPABILITY as ASK
 from handlers.crisis import CAPABILITY as CRISIS
 from storage.models import Consent, Identity, InboundTask, Person, ProcessedEvent, utcnow
 from tests.conftest import EMPLOYEE_EMAIL, LEAD_EMAIL, make_settings
-from tests.fake_connector import BOT_ID as TEAMS_BOT
-from tests.fake_connector import OTHER_TENANT, TENANT, FakeConnector, member
-from tests.fake_slack import BOT_USER, DELETED, EMPLOYEE, EXTERNAL, GUEST, LEAD, TEAM, FakeSlack
+from tests.fakes.slack import BOT_USER, DELETED, EMPLOYEE, EXTERNAL, GUEST, LEAD, TEAM, FakeSlack
+from tests.fakes.teams import BOT_ID as TEAMS_BOT
+from tests.fakes.teams import OTHER_TENANT, TENANT, FakeConnector, member
 
 SECRET = "fuzz-signing-secret-0123456789abcdef"
 # The shortcut ids the capabilities declare (and the manifests carry).

@@ -17,7 +17,7 @@ from sqlmodel import select
 
 from bot.groupcommit import GroupCommit
 from storage.models import InboundTask, ProcessedEvent
-from tests.fake_slack import EMPLOYEE, LEAD
+from tests.fakes.slack import EMPLOYEE, LEAD
 from tests.test_replicas import clock, connector, fake, replicas  # noqa: F401 - fixtures
 from tests.test_storage import Outbox, msg
 

@@ -24,8 +24,8 @@ from storage.models_content import ContentDelivery, ContentRun
 from storage.models_crisis import CrisisReport
 from storage.models_polls import PollOutbox
 from tests.conftest import make_settings
-from tests.fake_connector import FakeConnector
-from tests.fake_slack import EMPLOYEE, FakeSlack
+from tests.fakes.slack import EMPLOYEE, FakeSlack
+from tests.fakes.teams import FakeConnector
 from tests.test_slack import SlackBot, button, dm_of, slack_env
 from tests.test_teams import USERS, Teams
 

@@ -4,152 +4,55 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import itertools
 import logging
 import string
-from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy import func, inspect
+from sqlalchemy import inspect
 from sqlmodel import select
 
 from bot import app, cli_polls
 from bot.app import build_core, build_router
 from bot.kpis import Period
-from bot.messages import Incoming, Profile, Reply
+from bot.messages import Reply
 from bot.report import build_report, write_report
 from handlers import feedback, meetings, polls
-from storage.models import Identity, Person
+from storage.models import Person
 from storage.models_polls import Feedback, Poll, PollBallot, PollOutbox, PollSeries, PollVoter
-from tests.clock import Clock
-from tests.conftest import COMMUNICATOR_EMAIL, EMPLOYEE_EMAIL, LEAD_EMAIL, make_settings
-
-START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # a Monday
-_ids = itertools.count(1)
+from tests.conftest import make_settings
+from tests.harness import CLARA, ERIK, LEA, START, Harness, Who
 
 
-@dataclass(frozen=True)
-class Who:
-    user: str
-    email: str
-    name: str
-
-
-LEA = Who("U0LEA", LEAD_EMAIL, "Lea Lead")
-CLARA = Who("U0CLARA", COMMUNICATOR_EMAIL, "Clara Sales")
-ERIK = Who("U0ERIK", EMPLOYEE_EMAIL, "Erik Employee")
-
-
-@dataclass
-class Sender:
-    """A platform for messages the bot starts; records them."""
-
-    to_person: dict[str, list[Reply]] = field(default_factory=lambda: defaultdict(list))
-    to_channel: dict[str, list[Reply]] = field(default_factory=lambda: defaultdict(list))
-    fail_for: set[str] = field(default_factory=set)
-
-    async def send_to_person(self, user_id: str, replies: list[Reply]) -> None:
-        if user_id in self.fail_for:
-            raise RuntimeError("user_not_found")
-        self.to_person[user_id].extend(replies)
-
-    async def send_to_conversation(self, conversation_id: str, replies: list[Reply], user_id: str | None) -> None:
-        self.to_channel[conversation_id].extend(replies)
-
-
-@dataclass
-class Env:
-    core: object
-    clock: Clock
-    sender: Sender
-
-    async def handle(self, incoming: Incoming) -> list[Reply]:
-        out: list[Reply] = []
-
-        async def send(replies: list[Reply]) -> None:
-            out.extend(replies)
-
-        await self.core.handle(incoming, send)
-        return out
-
-    def incoming(self, who: Who, *, text: str = "", action: str | None = None, values: dict | None = None,
-                 channel: str | None = None, lang: str = "en-US") -> Incoming:
-        return Incoming(
-            platform="slack", user_id=who.user, conversation_id=channel or "D" + who.user[1:], text=text,
-            source="action" if action else "message", action_id=action, values=values or {},
-            event_id=f"ev-{next(_ids)}", is_direct=channel is None,
-            profile=Profile(email=who.email, name=who.name, locale=lang),
-        )
-
-    async def say(self, who: Who, text: str, **kw) -> list[Reply]:
-        return await self.handle(self.incoming(who, text=text, **kw))
-
-    async def press(self, who: Who, action: str, values: dict, **kw) -> list[Reply]:
-        return await self.handle(self.incoming(who, action=action, values=values, **kw))
-
-    async def vote(self, who: Who, poll_id: int, option: int, **kw) -> list[Reply]:
-        return await self.press(who, "poll.vote", {"poll": poll_id, "o": option, "_lang": "en"}, **kw)
-
-    async def count(self, model, *where) -> int:
-        async with self.core.db.session() as s:
-            return (await s.exec(select(func.count()).select_from(model).where(*where))).one()
-
-    async def poll(self, poll_id: int) -> Poll:
-        async with self.core.db.session() as s:
-            return await s.get(Poll, poll_id)
-
-
-def setup_env(core) -> Env:
-    clock = Clock(START)
-    core.clock = clock
-    sender = Sender()
-    core.register_sender("slack", sender)
-    return Env(core, clock, sender)
-
-
-async def add_staff(env: Env) -> Env:
+async def add_staff(h: Harness) -> Harness:
     """The lead, a communicator and an employee, known already and writing English."""
-    async with env.core.db.session() as s:
-        for who in (LEA, CLARA, ERIK):
-            p = Person(email=who.email, display_name=who.name, profile_checked_at=START, language="en")
-            s.add(p)
-            await s.flush()
-            s.add(Identity(person_id=p.id, platform="slack", user_id=who.user))
-        await s.commit()
-    return env
+    for who in (LEA, CLARA, ERIK):
+        await h.member(who, joined=False)
+    return h
 
 
 @pytest.fixture
-async def env(core) -> Env:
-    return await add_staff(setup_env(core))
+async def env(core) -> Harness:
+    return await add_staff(Harness(core))
 
 
 @pytest.fixture
-async def any_env(any_core) -> Env:
-    return await add_staff(setup_env(any_core))
+async def any_env(any_core) -> Harness:
+    return await add_staff(Harness(any_core))
 
 
-async def add_people(env: Env, n: int, *, department: str | None = "Sales", prefix: str = "m",
-                     member: bool = True) -> list[Who]:
-    people = []
-    async with env.core.db.session() as s:
-        for i in range(n):
-            who = Who(f"U{prefix.upper()}{i:04d}", f"{prefix}{i}@example.com", f"Member{prefix.upper()} Number{i}")
-            p = Person(email=who.email, display_name=who.name, is_member=member, joined_at=START,
-                       department=department, profile_checked_at=START, language="en")
-            s.add(p)
-            await s.flush()
-            s.add(Identity(person_id=p.id, platform="slack", user_id=who.user))
-            people.append(who)
-        await s.commit()
-    return people
+async def vote(h: Harness, who: Who, poll_id: int, option: int, **kw) -> list[Reply]:
+    return await h.press(who, "poll.vote", {"poll": poll_id, "o": option, "_lang": "en"}, **kw)
 
 
-async def created_poll_id(env: Env, replies: list[Reply]) -> int:
+async def poll_of(h: Harness, poll_id: int) -> Poll:
+    async with h.core.db.session() as s:
+        return await s.get(Poll, poll_id)
+
+
+async def created_poll_id(env: Harness, replies: list[Reply]) -> int:
     text = replies[0].text
     assert "Poll #" in text, text
     return int(text.split("#", 1)[1].split(" ", 1)[0].rstrip(":"))
@@ -158,65 +61,65 @@ async def created_poll_id(env: Env, replies: list[Reply]) -> int:
 # -- create, vote, change, close, results ------------------------------------------------
 
 
-async def test_named_poll_create_vote_change_close_results(any_env: Env):
+async def test_named_poll_create_vote_change_close_results(any_env: Harness):
     env = any_env
-    members = await add_people(env, 3)
+    members = await env.people(3)
     replies = await env.say(LEA, 'poll "Which format next?" Video | Article | Podcast --closes 2d')
     pid = await created_poll_id(env, replies)
     assert "goes to all program members" in replies[0].text and replies[0].private
 
     # Each member got the poll in their chat, with one button per option carrying the poll and the option.
     for m in members:
-        [message] = env.sender.to_person[m.user]
+        [message] = env.received(m)
         assert message.title == "Which format next?"
         assert [b.label for b in message.buttons] == ["Video", "Article", "Podcast"]
         assert message.buttons[1].action_id == "poll.vote" and message.buttons[1].value["o"] == 1
     assert await env.count(PollOutbox, PollOutbox.status == "sent") == 3
 
-    [answer] = await env.vote(members[0], pid, 1)
+    [answer] = await vote(env, members[0], pid, 1)
     assert answer.update  # the poll message is replaced with the current results
     assert "Your answer: Article" in answer.text
     assert {f.label: f.value for f in answer.fields}["Article"].startswith("1 · MemberM Number0")
 
-    [changed] = await env.vote(members[0], pid, 2)  # changing the vote replaces the old one
+    [changed] = await vote(env, members[0], pid, 2)  # changing the vote replaces the old one
     fields = {f.label: f.value for f in changed.fields}
     assert fields["Article"] == "0" and fields["Podcast"].startswith("1")
-    await env.vote(members[1], pid, 2)
-    await env.vote(members[2], pid, 0)
+    await vote(env, members[1], pid, 2)
+    await vote(env, members[2], pid, 0)
     assert await env.count(PollBallot) == 3
 
     env.clock.move(days=2, minutes=1)
-    await polls.run_due(env.core)
-    poll = await env.poll(pid)
+    await env.run_job("polls")
+    poll = await poll_of(env, pid)
     assert poll.status == "closed"
-    [results] = env.sender.to_person[LEA.user]  # the creator hears the outcome
+    [results] = env.received(LEA)  # the creator hears the outcome
     assert "has closed" in results.text
     assert {f.label: f.value.split(" ")[0] for f in results.fields} == {"Video": "1", "Article": "0", "Podcast": "2"}
 
     [shown] = await env.say(members[0], f"poll results {pid}")
     assert {f.label: f.value.split(" ")[0] for f in shown.fields}["Podcast"] == "2"
-    [late] = await env.vote(members[1], pid, 0)
+    [late] = await vote(env, members[1], pid, 0)
     assert "closed" in late.text and "not counted" in late.text
     assert {f.label: f.value.split(" ")[0] for f in (await env.say(LEA, f"poll results {pid}"))[0].fields} == {
         "Video": "1", "Article": "0", "Podcast": "2"}
 
 
-async def test_multiple_choice_toggles_and_counts_each_option(env: Env):
-    [m] = await add_people(env, 1)
+async def test_multiple_choice_toggles_and_counts_each_option(env: Harness):
+    [m] = await env.people(1)
     pid = await created_poll_id(env, await env.say(LEA, 'poll "Topics?" A | B | C --multi'))
-    await env.vote(m, pid, 0)
-    [r] = await env.vote(m, pid, 2)
+    await vote(env, m, pid, 0)
+    [r] = await vote(env, m, pid, 2)
     assert "Your answer: A, C" in r.text
-    [r] = await env.vote(m, pid, 0)  # pressing again takes it back
+    [r] = await vote(env, m, pid, 0)  # pressing again takes it back
     assert "Your answer: C" in r.text
     assert {f.label: f.value[0] for f in r.fields} == {"A": "0", "B": "0", "C": "1"}
 
 
-async def test_many_options_come_as_a_pick_list(env: Env):
-    [m] = await add_people(env, 1)
+async def test_many_options_come_as_a_pick_list(env: Harness):
+    [m] = await env.people(1)
     options = " | ".join(f"Option {i}" for i in range(20))
     pid = await created_poll_id(env, await env.say(LEA, f'poll "Pick one" {options}'))
-    [message] = env.sender.to_person[m.user]
+    [message] = env.received(m)
     assert not message.buttons and len(message.choices[0].options) == 20
     [r] = await env.press(m, "poll.pick", {"value": f"{pid}:19"})
     assert "Your answer: Option 19" in r.text
@@ -225,16 +128,16 @@ async def test_many_options_come_as_a_pick_list(env: Env):
 # -- anonymity ------------------------------------------------------------------------
 
 
-async def test_anonymous_poll_reveals_no_vote_in_results_exports_or_logs(any_env: Env, caplog, tmp_path):
+async def test_anonymous_poll_reveals_no_vote_in_results_exports_or_logs(any_env: Harness, caplog, tmp_path):
     env = any_env
     # Everything the bot logs, at every level; the database driver's DEBUG lines (SQL parameters) are
     # not the bot's: production logs at INFO (see the report's note on LOG_LEVEL=DEBUG).
     caplog.set_level(logging.INFO)
     caplog.set_level(logging.DEBUG, logger="ambassador")
-    members = await add_people(env, 6)
+    members = await env.people(6)
     pid = await created_poll_id(env, await env.say(LEA, 'poll "Is the workload OK?" Yes | No --anonymous --closes 3d'))
 
-    recorded, choice = await env.vote(members[0], pid, 1)
+    recorded, choice = await vote(env, members[0], pid, 1)
     # The poll message (kept in the DM's history) says a vote was recorded, never which; the
     # choice is shown once, in a reply no platform keeps.
     assert recorded.update and "recorded" in recorded.text and "No" not in recorded.text
@@ -242,7 +145,7 @@ async def test_anonymous_poll_reveals_no_vote_in_results_exports_or_logs(any_env
     assert choice.transient and "Your answer: No" in choice.text
     assert not recorded.fields  # no counts while it is open, so no single vote can be read from a change
     for m in members[1:4]:
-        await env.vote(m, pid, 0)
+        await vote(env, m, pid, 0)
     [hidden] = await env.say(LEA, f"poll results {pid}")
     assert "after it closes" in hidden.text and not hidden.fields
     assert "0 voted" not in str(await env.say(LEA, "poll list"))  # the count of voters is fine to show...
@@ -256,7 +159,7 @@ async def test_anonymous_poll_reveals_no_vote_in_results_exports_or_logs(any_env
 
     # Closed with 4 votes: fewer than 5, so the results stay hidden, to everyone.
     env.clock.move(days=3, minutes=1)
-    await polls.run_due(env.core)
+    await env.run_job("polls")
     [few] = await env.say(LEA, f"poll results {pid}")
     assert "fewer than 5" in few.text and not few.fields
     assert await env.count(PollBallot, PollBallot.poll_id == pid) == 0
@@ -268,10 +171,10 @@ async def test_anonymous_poll_reveals_no_vote_in_results_exports_or_logs(any_env
     # A second anonymous poll with 6 votes: shown after closing, as counts only.
     pid2 = await created_poll_id(env, await env.say(LEA, 'poll "Lunch talk?" Yes | No --anonymous --closes 1d'))
     for i, m in enumerate(members):
-        await env.vote(m, pid2, i % 2)
-    await env.vote(members[0], pid2, 1)  # a change of vote, still one vote
+        await vote(env, m, pid2, i % 2)
+    await vote(env, members[0], pid2, 1)  # a change of vote, still one vote
     env.clock.move(days=1, minutes=1)
-    await polls.run_due(env.core)
+    await env.run_job("polls")
     [shown] = await env.say(LEA, f"poll results {pid2}")
     assert {f.label: f.value for f in shown.fields} == {"Yes": "2", "No": "4"}
     report = await build_report(env.core.db, Period(START, env.clock.now), now=env.clock.now)
@@ -294,38 +197,38 @@ async def test_anonymous_poll_reveals_no_vote_in_results_exports_or_logs(any_env
         assert needle not in exported, f"{needle!r} is in an export"
 
 
-async def test_a_vote_counts_once_across_200_concurrent_voters(any_env: Env):
+async def test_a_vote_counts_once_across_200_concurrent_voters(any_env: Harness):
     env = any_env
-    members = await add_people(env, 200)
+    members = await env.people(200)
     pid = await created_poll_id(env, await env.say(LEA, 'poll "Concurrency?" Yes | No --anonymous'))
-    results = await asyncio.gather(*(env.vote(m, pid, i % 2) for i, m in enumerate(members)))
+    results = await asyncio.gather(*(vote(env, m, pid, i % 2) for i, m in enumerate(members)))
     assert all(r and "Your answer" in r[-1].text for r in results)
     assert await env.count(PollBallot, PollBallot.poll_id == pid) == 200
-    tl = await polls.tally(env.core.db, await env.poll(pid), with_names=False, settings=env.core.settings)
+    tl = await polls.tally(env.core.db, await poll_of(env, pid), with_names=False, settings=env.core.settings)
     assert tl.voters == 200 and tl.counts == [100, 100]
 
 
-async def test_concurrent_votes_and_changes_on_a_named_poll_count_each_voter_once(any_env: Env):
+async def test_concurrent_votes_and_changes_on_a_named_poll_count_each_voter_once(any_env: Harness):
     env = any_env
-    members = await add_people(env, 60)
+    members = await env.people(60)
     pid = await created_poll_id(env, await env.say(LEA, 'poll "Named crowd?" Red | Green | Blue --closes 2d'))
     # Everyone votes at once, each pressing twice (a double click: two requests, two event ids).
     first = {m: i % 3 for i, m in enumerate(members)}
-    results = await asyncio.gather(*(env.vote(m, pid, o) for m, o in [*first.items(), *first.items()]))
+    results = await asyncio.gather(*(vote(env, m, pid, o) for m, o in [*first.items(), *first.items()]))
     assert all(r and r[0].update and "Your answer" in r[0].text for r in results)
     assert await env.count(PollBallot, PollBallot.poll_id == pid) == 60
     assert await env.count(PollVoter, PollVoter.poll_id == pid) == 60
     # Then everyone changes their mind at once: the old choice is replaced, never added to.
     changed = {m: (o + 1) % 3 for m, o in first.items()}
-    results = await asyncio.gather(*(env.vote(m, pid, o) for m, o in changed.items()))
+    results = await asyncio.gather(*(vote(env, m, pid, o) for m, o in changed.items()))
     assert all(f"Your answer: {['Red', 'Green', 'Blue'][o]}" in r[0].text for r, o in zip(results, changed.values(),
                                                                                         strict=True))
     assert await env.count(PollBallot, PollBallot.poll_id == pid) == 60
     assert await env.count(PollVoter, PollVoter.poll_id == pid) == 60
 
     env.clock.move(days=2, minutes=1)
-    await polls.run_due(env.core)
-    [closed] = env.sender.to_person[LEA.user]
+    await env.run_job("polls")
+    [closed] = env.received(LEA)
     assert {f.label: f.value for f in closed.fields} == {"Red": "20", "Green": "20", "Blue": "20"}
     [shown] = await env.say(members[0], f"poll results {pid}")
     # Named: the first voters' names come with the counts, "and N more" for the rest, each name under one answer.
@@ -345,8 +248,8 @@ async def test_concurrent_votes_and_changes_on_a_named_poll_count_each_voter_onc
     assert mine == {m.email: 1 << o for m, o in changed.items()}
 
 
-async def test_non_communicator_cannot_create_and_communicator_only_for_their_department(env: Env):
-    await add_people(env, 2)
+async def test_non_communicator_cannot_create_and_communicator_only_for_their_department(env: Harness):
+    await env.people(2)
     [refused] = await env.say(ERIK, 'poll "Mine?" A | B')
     assert "Only department communicators" in refused.text
     [other] = await env.say(CLARA, 'poll "HR question?" A | B --audience HR')
@@ -357,27 +260,27 @@ async def test_non_communicator_cannot_create_and_communicator_only_for_their_de
     assert await env.count(PollOutbox, PollOutbox.kind == "poll") == 2
 
 
-async def test_votes_from_outside_the_audience_and_on_unknown_polls_are_refused(env: Env):
-    [sales] = await add_people(env, 1, department="Sales", prefix="s")
-    [hr] = await add_people(env, 1, department="HR", prefix="h")
-    [guest_like] = await add_people(env, 1, prefix="x", member=False)
+async def test_votes_from_outside_the_audience_and_on_unknown_polls_are_refused(env: Harness):
+    [sales] = await env.people(1, department="Sales", prefix="s")
+    [hr] = await env.people(1, department="HR", prefix="h")
+    [guest_like] = await env.people(1, prefix="x", joined=False)
     pid = await created_poll_id(env, await env.say(LEA, 'poll "Sales only?" A | B --audience Sales'))
-    assert env.sender.to_person[sales.user] and not env.sender.to_person[hr.user]
-    [r] = await env.vote(hr, pid, 0)
+    assert env.received(sales) and not env.received(hr)
+    [r] = await vote(env, hr, pid, 0)
     assert "is for the members in Sales" in r.text and "not counted" in r.text
-    [r] = await env.vote(guest_like, pid, 0)
+    [r] = await vote(env, guest_like, pid, 0)
     assert "not counted" in r.text
-    [r] = await env.vote(sales, 999, 0)
+    [r] = await vote(env, sales, 999, 0)
     assert "no longer exists" in r.text
-    [r] = await env.vote(sales, pid, 7)
+    [r] = await vote(env, sales, pid, 7)
     assert "no longer works" in r.text
     [r] = await env.press(sales, "poll.vote", {"poll": "x"})
     assert "no longer works" in r.text
     assert await env.count(PollBallot) == 0
 
 
-async def test_close_and_list_are_for_the_creator_and_the_lead(env: Env):
-    await add_people(env, 2)
+async def test_close_and_list_are_for_the_creator_and_the_lead(env: Harness):
+    await env.people(2)
     pid = await created_poll_id(env, await env.say(CLARA, 'poll "Clara asks?" A | B --audience Sales'))
     [listing] = await env.say(CLARA, "poll list")
     assert f"#{pid} Clara asks?" in listing.fields[0].label and "of 2" in listing.fields[0].value
@@ -389,88 +292,88 @@ async def test_close_and_list_are_for_the_creator_and_the_lead(env: Env):
     assert f"Poll #{pid} is closed" in closed.text
     [again] = await env.say(CLARA, f"poll close {pid}")
     assert "closed already" in again.text
-    await polls.run_due(env.core)
-    assert "has closed" in env.sender.to_person[CLARA.user][-1].text  # the lead closed it: the creator is told
+    await env.run_job("polls")
+    assert "has closed" in env.received(CLARA)[-1].text  # the lead closed it: the creator is told
 
 
 # -- reminders, recurring polls, channels ------------------------------------------------
 
 
-async def test_reminder_goes_only_to_those_who_have_not_voted_and_is_not_kept(any_env: Env):
+async def test_reminder_goes_only_to_those_who_have_not_voted_and_is_not_kept(any_env: Harness):
     env = any_env
-    members = await add_people(env, 3)
+    members = await env.people(3)
     pid = await created_poll_id(env, await env.say(LEA, 'poll "Remind me?" A | B --anonymous --closes 3d --remind 1d'))
-    await env.vote(members[0], pid, 0)
+    await vote(env, members[0], pid, 0)
     env.clock.move(days=1, hours=23)
-    await polls.run_due(env.core)
-    assert all(len(env.sender.to_person[m.user]) == 1 for m in members)  # "1d" means a day before closing
+    await env.run_job("polls")
+    assert all(len(env.received(m)) == 1 for m in members)  # "1d" means a day before closing
     env.clock.move(hours=1)
-    await polls.run_due(env.core)
-    assert len(env.sender.to_person[members[0].user]) == 1
+    await env.run_job("polls")
+    assert len(env.received(members[0])) == 1
     for m in members[1:]:
-        [_, reminder] = env.sender.to_person[m.user]
+        [_, reminder] = env.received(m)
         assert "Reminder: this poll closes" in reminder.text and reminder.buttons
     env.clock.move(days=1, minutes=1)
-    await polls.run_due(env.core)  # reminded once only
-    assert sum(len(env.sender.to_person[m.user]) for m in members) == 3 + 2
+    await env.run_job("polls")  # reminded once only
+    assert sum(len(env.received(m)) for m in members) == 3 + 2
     assert await env.count(PollOutbox, PollOutbox.kind == "remind") == 0  # who had not voted is not kept
 
 
-async def test_recurring_pulse_poll_starts_its_next_round(env: Env):
-    [m] = await add_people(env, 1)
+async def test_recurring_pulse_poll_starts_its_next_round(env: Harness):
+    [m] = await env.people(1)
     replies = await env.say(LEA, 'poll "How is it going?" Great | OK | Not good --anonymous --closes 3d --every 2w')
     pid = await created_poll_id(env, replies)
     assert "repeats every 14 days" in replies[0].text
     env.clock.move(days=13)
-    await polls.run_due(env.core)
-    assert await env.count(Poll) == 1 and (await env.poll(pid)).status == "closed"
+    await env.run_job("polls")
+    assert await env.count(Poll) == 1 and (await poll_of(env, pid)).status == "closed"
     env.clock.move(days=1, minutes=1)
-    await polls.run_due(env.core)
+    await env.run_job("polls")
     async with env.core.db.session() as s:
         rounds = (await s.exec(select(Poll).order_by(Poll.id))).all()
     assert len(rounds) == 2 and rounds[1].series_id == rounds[0].series_id and rounds[1].status == "open"
     assert rounds[1].closes_at.replace(tzinfo=UTC) - env.clock.now == timedelta(days=3)
-    assert [r.title for r in env.sender.to_person[m.user]].count("How is it going?") == 2
+    assert [r.title for r in env.received(m)].count("How is it going?") == 2
     [stopped] = await env.say(LEA, f"poll stop {rounds[1].id}")
     assert "will not repeat" in stopped.text
     env.clock.move(days=15)
-    await polls.run_due(env.core)
+    await env.run_job("polls")
     assert await env.count(Poll) == 2
     async with env.core.db.session() as s:
         assert (await s.exec(select(PollSeries))).one().active is False
 
 
-async def test_channel_poll_is_posted_in_the_channel_and_votes_answer_there(env: Env):
-    await add_people(env, 1)
+async def test_channel_poll_is_posted_in_the_channel_and_votes_answer_there(env: Harness):
+    await env.people(1)
     replies = await env.say(CLARA, 'poll "Team event?" Bowling | Cooking --audience here', channel="C0SALES")
     pid = await created_poll_id(env, replies)
     assert "goes to this channel" in replies[0].text
-    [posted] = env.sender.to_channel["C0SALES"]
+    [posted] = env.received("C0SALES")
     assert posted.title == "Team event?" and len(posted.buttons) == 2
-    [r] = await env.vote(ERIK, pid, 1, channel="C0SALES")
+    [r] = await vote(env, ERIK, pid, 1, channel="C0SALES")
     assert r.update and not r.private and "Your answer" not in r.text  # everyone sees the channel message
     assert {f.label: f.value.split(" ")[0] for f in r.fields} == {"Bowling": "0", "Cooking": "1"}
-    [elsewhere] = await env.vote(ERIK, pid, 0, channel="C0OTHER")
+    [elsewhere] = await vote(env, ERIK, pid, 0, channel="C0OTHER")
     assert "not counted" in elsewhere.text
 
 
-async def test_failed_delivery_is_retried_then_recorded(env: Env):
-    [ok, gone] = await add_people(env, 2)
+async def test_failed_delivery_is_retried_then_recorded(env: Harness):
+    [ok, gone] = await env.people(2)
     env.sender.fail_for.add(gone.user)
     await env.say(LEA, 'poll "Reach?" A | B')
     for _ in range(polls.MAX_ATTEMPTS):
         env.clock.move(hours=2)
-        await polls.run_due(env.core)
+        await env.run_job("polls")
     assert await env.count(PollOutbox, PollOutbox.status == "failed") == 1
     assert await env.count(PollOutbox, PollOutbox.status == "sent") == 1
-    assert len(env.sender.to_person[ok.user]) == 1
+    assert len(env.received(ok)) == 1
 
 
 # -- German ------------------------------------------------------------------------------
 
 
-async def test_german_keywords_and_answers(env: Env):
-    [m] = await add_people(env, 1)
+async def test_german_keywords_and_answers(env: Harness):
+    [m] = await env.people(1)
     async with env.core.db.session() as s:
         person = (await s.exec(select(Person).where(Person.email == m.email))).one()
         person.language = "de"
@@ -480,10 +383,10 @@ async def test_german_keywords_and_answers(env: Env):
     replies = await env.say(LEA, 'umfrage „Welches Format?“ Video | Artikel —mehrfach --anonym --zielgruppe sales '
                                  '--schluss 2026-11-20T17:00 --erinnerung 24h', lang="de-DE")
     assert replies[0].text.startswith("Umfrage #1 ist unterwegs: Sie geht an die Mitglieder in Sales und endet 20.11.2026 17:00")
-    poll = await env.poll(1)
+    poll = await poll_of(env, 1)
     assert poll.multi and poll.anonymous and poll.audience_value == "Sales"
     assert poll.remind_at.replace(tzinfo=UTC) == poll.closes_at.replace(tzinfo=UTC) - timedelta(hours=24)
-    [message] = env.sender.to_person[m.user]
+    [message] = env.received(m)
     assert "Anonym: Niemand" in message.text
     [bad] = await env.say(LEA, 'umfrage "Nur eine?" Ja', lang="de-DE")
     assert "mindestens 2 Antworten" in bad.text
@@ -492,10 +395,10 @@ async def test_german_keywords_and_answers(env: Env):
 # -- feedback ---------------------------------------------------------------------------
 
 
-async def test_feedback_named_anonymous_and_who_reads_it(any_env: Env):
+async def test_feedback_named_anonymous_and_who_reads_it(any_env: Harness):
     env = any_env
-    [sales] = await add_people(env, 1, department="Sales", prefix="s")
-    [hr] = await add_people(env, 1, department="HR", prefix="h")
+    [sales] = await env.people(1, department="Sales", prefix="s")
+    [hr] = await env.people(1, department="HR", prefix="h")
     [named] = await env.say(sales, "feedback The new videos are great")
     assert "noted with your name for the communicators of Sales" in named.text
     # Typed into a chat, an anonymous text would stay in the sender's history: the form takes it.
@@ -539,7 +442,7 @@ async def test_feedback_named_anonymous_and_who_reads_it(any_env: Env):
     assert await env.count(Feedback, Feedback.person_id.is_not(None)) == 2
 
 
-async def test_feedback_button_and_bad_feedback(env: Env):
+async def test_feedback_button_and_bad_feedback(env: Harness):
     [prompt] = await env.press(ERIK, "feedback.start", {"context": "content:12"})
     assert "Write *feedback* and your text" in prompt.text
     [empty] = await env.say(ERIK, "feedback --anonymous")
@@ -549,10 +452,10 @@ async def test_feedback_button_and_bad_feedback(env: Env):
     assert await env.count(Feedback) == 0
 
 
-async def test_my_data_shows_and_forget_me_removes_named_votes_and_feedback(env: Env):
-    [m] = await add_people(env, 1)
+async def test_my_data_shows_and_forget_me_removes_named_votes_and_feedback(env: Harness):
+    [m] = await env.people(1)
     pid = await created_poll_id(env, await env.say(LEA, 'poll "Named?" A | B'))
-    await env.vote(m, pid, 1)
+    await vote(env, m, pid, 1)
     await env.say(m, "feedback Named text")
     await env.press(m, "feedback.submit", {"text": "Anonymous text", "name": "anonymous"})
     [data] = await env.say(m, "my data")

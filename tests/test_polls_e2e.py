@@ -26,8 +26,8 @@ from storage.models import ConversationRef, Identity, InboundTask, Person
 from storage.models_polls import Poll, PollBallot, PollVoter
 from tests.clock import Clock
 from tests.conftest import EMPLOYEE_EMAIL, LEAD_EMAIL, make_settings
-from tests.fake_connector import FakeConnector
-from tests.fake_slack import EMPLOYEE, LEAD, FakeSlack, _user, default_users
+from tests.fakes.slack import EMPLOYEE, LEAD, FakeSlack, _user, default_users
+from tests.fakes.teams import FakeConnector
 from tests.test_slack import SlackBot, all_text, button, dm_of, slack_env
 from tests.test_teams import EMPLOYEE as TEAMS_EMPLOYEE
 from tests.test_teams import LEAD as TEAMS_LEAD

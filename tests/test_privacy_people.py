@@ -1,7 +1,7 @@
 """Privacy promises about people: confirmed departments, an honest status for guests, "my data"
 that shows every row about the person, and "forget me" that leaves no trace in the database.
 
-Driven through core.handle with the chat driver of tests/test_polls.py.
+Driven through core.handle with the chat harness (tests/harness.py).
 """
 
 from __future__ import annotations
@@ -19,30 +19,20 @@ from bot.config import ConfigError
 from storage.models import ConversationRef, Identity, Person, RoleGrant
 from storage.models_polls import PollBallot, PollOutbox
 from tests.conftest import SAMPLE_CONFIG, make_settings
-from tests.test_polls import (
-    CLARA,
-    ERIK,
-    LEA,
-    START,
-    Env,
-    Who,
-    add_people,
-    add_staff,
-    created_poll_id,
-    setup_env,
-)
+from tests.harness import CLARA, ERIK, LEA, START, Harness, Who
+from tests.test_polls import add_staff, created_poll_id, vote
 
 DAVID = Who("U0DAVID", "david.hr@example.com", "David Hr")  # communicator of HR in the sample app.yaml
 
 
-async def _member(env: Env, *whos: Who) -> None:
+async def _member(env: Harness, *whos: Who) -> None:
     async with env.core.db.session() as s:
         for who in whos:
             await s.execute(update(Person).where(Person.email == who.email).values(is_member=True, joined_at=START))
         await s.commit()
 
 
-async def _add(env: Env, who: Who) -> None:
+async def _add(env: Harness, who: Who) -> None:
     async with env.core.db.session() as s:
         p = Person(email=who.email, display_name=who.name, profile_checked_at=START, language="en")
         s.add(p)
@@ -51,39 +41,39 @@ async def _add(env: Env, who: Who) -> None:
         await s.commit()
 
 
-async def _person(env: Env, email: str) -> Person | None:
+async def _person(env: Harness, email: str) -> Person | None:
     async with env.core.db.session() as s:
         return (await s.exec(select(Person).where(Person.email == email))).first()
 
 
 @pytest.fixture
-async def any_env(any_core) -> Env:
-    return await add_staff(setup_env(any_core))
+async def any_env(any_core) -> Harness:
+    return await add_staff(Harness(any_core))
 
 
 # -- item 6: department membership is confirmed, not self-declared ---------------------------------
 
 
-async def test_department_membership_is_confirmed_not_self_declared(any_env: Env):
+async def test_department_membership_is_confirmed_not_self_declared(any_env: Harness):
     env = any_env
     await _add(env, DAVID)
     await _member(env, ERIK)
-    await add_people(env, 1, department="Sales", prefix="s")  # someone confirmed in Sales already
+    await env.people(1, department="Sales", prefix="s")  # someone confirmed in Sales already
     [proposed] = await env.say(ERIK, "department Sales")
     assert "you proposed Sales" in proposed.text and "once the comms lead or a communicator of Sales confirms" in proposed.text
     erik = await _person(env, ERIK.email)
     assert (erik.department, erik.department_proposed) == (None, "Sales")  # no access on his word alone
 
     # The lead and Sales' communicator are asked, with buttons; HR's communicator is not.
-    [ask] = env.sender.to_person[CLARA.user]
+    [ask] = env.received(CLARA)
     assert "Erik Employee (erik.employee@example.com) says they work in Sales" in ask.text
     assert [b.action_id for b in ask.buttons] == ["department.confirm", "department.decline"]
-    assert env.sender.to_person[LEA.user] and not env.sender.to_person[DAVID.user]
+    assert env.received(LEA) and not env.received(DAVID)
 
     # Until confirmed, Sales polls neither reach him nor count his vote.
     pid = await created_poll_id(env, await env.say(LEA, 'poll "Sales only?" A | B --audience Sales'))
-    assert not [r for r in env.sender.to_person[ERIK.user] if r.title == "Sales only?"]
-    [refused] = await env.vote(ERIK, pid, 0)
+    assert not [r for r in env.received(ERIK) if r.title == "Sales only?"]
+    [refused] = await vote(env, ERIK, pid, 0)
     assert "not counted" in refused.text
     assert await env.count(PollBallot) == 0
 
@@ -97,12 +87,12 @@ async def test_department_membership_is_confirmed_not_self_declared(any_env: Env
     # Sales' communicator confirms with the button: now the polls open to him.
     [done] = await env.press(CLARA, "department.confirm", ask.buttons[0].value)
     assert done.text == "erik.employee@example.com is now confirmed in Sales."
-    assert "Your department Sales is confirmed" in env.sender.to_person[ERIK.user][-1].text
+    assert "Your department Sales is confirmed" in env.received(ERIK)[-1].text
     erik = await _person(env, ERIK.email)
     assert (erik.department, erik.department_proposed) == ("Sales", None)
     pid2 = await created_poll_id(env, await env.say(LEA, 'poll "Sales again?" A | B --audience Sales'))
-    assert [r for r in env.sender.to_person[ERIK.user] if r.title == "Sales again?"]
-    [counted] = await env.vote(ERIK, pid2, 0)
+    assert [r for r in env.received(ERIK) if r.title == "Sales again?"]
+    [counted] = await vote(env, ERIK, pid2, 0)
     assert "not counted" not in counted.text
 
     # Proposing another department keeps the confirmed one until that is confirmed too; the lead
@@ -116,10 +106,10 @@ async def test_department_membership_is_confirmed_not_self_declared(any_env: Env
     assert (await _person(env, ERIK.email)).department is None
 
 
-async def test_a_stale_or_declined_proposal_grants_nothing(any_env: Env):
+async def test_a_stale_or_declined_proposal_grants_nothing(any_env: Harness):
     env = any_env
     await env.say(ERIK, "abteilung Sales", lang="de-DE")
-    [ask] = env.sender.to_person[CLARA.user]
+    [ask] = env.received(CLARA)
     [declined] = await env.press(CLARA, "department.decline", ask.buttons[1].value)
     assert declined.text == "Declined: erik.employee@example.com stays out of Sales."
     assert (await _person(env, ERIK.email)).department_proposed is None
@@ -145,7 +135,7 @@ async def test_app_yaml_names_departments_and_wins_over_chat(tmp_path, monkeypat
     core = build_core(conftest.make_settings(tmp_path))
     await core.db.upgrade()
     try:
-        env = await add_staff(setup_env(core))
+        env = await add_staff(Harness(core))
         [said] = await env.say(ERIK, "department Sales")
         assert "Your department is HR, set in the program's configuration (app.yaml)" in said.text
         assert ((await _person(env, ERIK.email)).department, (await _person(env, ERIK.email)).department_proposed) == ("HR", None)
@@ -176,7 +166,7 @@ def test_people_in_app_yaml_are_validated(tmp_path, monkeypatch):
     ("en-US", "status", "guest: no access to the ambassador program", "employee"),
     ("de-DE", "status", "Gast: kein Zugang zum Botschafterprogramm", "Beschäftigte*r"),
 ])
-async def test_guest_status_tells_the_truth(any_env: Env, lang, word, expected, wrong):
+async def test_guest_status_tells_the_truth(any_env: Harness, lang, word, expected, wrong):
     # Before: a guest read "Roles: employee", as if the program were open to them.
     env = any_env
     guest = Who("U0GUEST", "gina.guest@partner.example", "Gina Guest")
@@ -188,7 +178,7 @@ async def test_guest_status_tells_the_truth(any_env: Env, lang, word, expected, 
     assert not reply.buttons  # no "join" offered either
 
 
-async def test_removing_a_role_never_held_says_so(any_env: Env):
+async def test_removing_a_role_never_held_says_so(any_env: Harness):
     env = any_env
     [reply] = await env.say(LEA, "role remove erik.employee@example.com backup")
     assert reply.text == "erik.employee@example.com is not backup of the comms lead, so there is nothing to remove; nothing changed."
@@ -201,20 +191,20 @@ async def test_removing_a_role_never_held_says_so(any_env: Env):
 # -- item 7: my data shows every row about the person; forget me leaves no trace ----------------------
 
 
-async def _busy_life(env: Env) -> None:
+async def _busy_life(env: Harness) -> None:
     """Erik and Lea leave rows in as many tables as the chat lets them."""
     await env.press(ERIK, "join.confirm", {"notice_version": 1})
     for who in (ERIK, LEA):
         conversation = "D" + who.user[1:]
         await env.core.remember_conversation("slack", who.user, conversation, {"channel": conversation, "user": who.user})
-    await add_people(env, 1, department="Sales", prefix="s")
+    await env.people(1, department="Sales", prefix="s")
     await env.say(ERIK, "department Sales")
     await env.say(CLARA, "department confirm erik.employee@example.com")
     await env.say(LEA, "role add erik.employee@example.com backup")
     await env.say(LEA, "role add clara.sales@example.com core")  # a grant Lea made
     await env.say(ERIK, "feedback The new videos are great")
     pid = await created_poll_id(env, await env.say(LEA, 'poll "Which format?" Video | Article --audience Sales'))
-    await env.vote(ERIK, pid, 1)
+    await vote(env, ERIK, pid, 1)
     await env.say(ERIK, "crisis someone posts our internal roadmap on LinkedIn")
     await env.say(ERIK, "May I post a photo of our prototype?")
 
@@ -238,7 +228,7 @@ async def _dump(core) -> str:
     return "\n".join(lines)
 
 
-async def test_my_data_lists_every_row_about_the_person(any_env: Env):
+async def test_my_data_lists_every_row_about_the_person(any_env: Harness):
     env = any_env
     await _busy_life(env)
     [reply] = await env.say(ERIK, "my data")
@@ -263,12 +253,12 @@ async def test_my_data_lists_every_row_about_the_person(any_env: Env):
     assert "1 polls" in lea_fields["Started or decided by you"]
 
 
-async def _forget(env: Env, who: Who) -> None:
+async def _forget(env: Harness, who: Who) -> None:
     [done] = await env.press(who, "forget.confirm", {})
     assert "your data is deleted" in done.text
 
 
-async def test_forget_me_leaves_no_trace_in_any_table(any_env: Env):
+async def test_forget_me_leaves_no_trace_in_any_table(any_env: Harness):
     env = any_env
     await _busy_life(env)
     needles = _needles(ERIK, LEA)
@@ -298,7 +288,7 @@ async def test_forget_me_leaves_no_trace_in_the_database_file(tmp_path):
     core = build_core(make_settings(tmp_path))
     await core.db.upgrade()
     try:
-        env = await add_staff(setup_env(core))
+        env = await add_staff(Harness(core))
         await _busy_life(env)
         db_file = Path(core.settings.database_url.removeprefix("sqlite:///"))
         files = [db_file, Path(f"{db_file}-wal")]

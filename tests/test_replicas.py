@@ -37,8 +37,8 @@ from storage.models import InboundTask, Lease, ProcessedEvent
 from storage.models_polls import PollBallot
 from tests.clock import Clock, lease_clock
 from tests.conftest import make_settings
-from tests.fake_connector import FakeConnector
-from tests.fake_slack import EMPLOYEE, LEAD, TEAM, FakeSlack, _user
+from tests.fakes.slack import EMPLOYEE, LEAD, TEAM, FakeSlack, _user
+from tests.fakes.teams import FakeConnector
 from tests.test_slack import SlackBot, all_text, button, dm_of, slack_env
 from tests.test_teams import USERS, Teams
 

@@ -17,7 +17,8 @@ from bot.report import build_report, write_report
 from handlers import meetings, polls
 from storage.models import Person, ProgramEvent
 from storage.models_polls import Feedback, Meeting, Poll, PollOutbox
-from tests.test_polls import CLARA, LEA, Env, add_people, add_staff, setup_env
+from tests.harness import CLARA, LEA, Harness
+from tests.test_polls import add_staff
 
 BERLIN = ZoneInfo("Europe/Berlin")
 P_START = datetime(2026, 11, 2, tzinfo=UTC)
@@ -35,11 +36,11 @@ def at(day: int, month: int = 11, hour: int = 12) -> datetime:
 
 
 @pytest.fixture
-async def env(any_core) -> Env:
-    return await add_staff(setup_env(any_core))
+async def env(any_core) -> Harness:
+    return await add_staff(Harness(any_core))
 
 
-async def seed(env: Env) -> dict[str, Person]:
+async def seed(env: Harness) -> dict[str, Person]:
     """Known data: see the expected figures in the test below."""
     db = env.core.db
     people: dict[str, Person] = {}
@@ -96,7 +97,7 @@ async def seed(env: Env) -> dict[str, Person]:
     return people
 
 
-async def seed_other_capabilities(env: Env, people: dict[str, Person]) -> None:
+async def seed_other_capabilities(env: Harness, people: dict[str, Person]) -> None:
     # The other capabilities' tables, filled through their own models.
     from storage import models_ask as ask
     from storage import models_content as content
@@ -132,7 +133,7 @@ async def seed_other_capabilities(env: Env, people: dict[str, Person]) -> None:
         await s.commit()
 
 
-async def test_report_from_known_data_has_the_expected_figures_charts_html_and_csv(env: Env, tmp_path: Path):
+async def test_report_from_known_data_has_the_expected_figures_charts_html_and_csv(env: Harness, tmp_path: Path):
     await seed(env)
     report = await build_report(env.core.db, Period(P_START, P_END), now=P_END)
     figures = {f.key: (f.value, f.previous) for f in report.figures if f.available}
@@ -208,7 +209,7 @@ async def test_report_from_known_data_has_the_expected_figures_charts_html_and_c
     assert rows("../de/figures.csv")[1][1] == "Mitglieder (Ende des Zeitraums)"
 
 
-async def test_figures_of_a_missing_capability_are_not_available_yet(env: Env, tmp_path: Path, monkeypatch):
+async def test_figures_of_a_missing_capability_are_not_available_yet(env: Harness, tmp_path: Path, monkeypatch):
     monkeypatch.setitem(kpis.SOURCES, "crisis", kpis.Source("crisis_report_v9", {"at": "created_at"}))
     monkeypatch.setitem(kpis.SOURCES, "content_links", kpis.Source("content_link", {"nope": "no_such_column"}))
     report = await build_report(env.core.db, Period(P_START, P_END), now=P_END)
@@ -239,7 +240,7 @@ def test_every_second_tuesday_across_daylight_saving_and_cron():
         meetings.MeetingsConfig(weekday="someday")
 
 
-async def test_report_goes_to_lead_and_communicators_before_the_meeting_once(env: Env, tmp_path: Path):
+async def test_report_goes_to_lead_and_communicators_before_the_meeting_once(env: Harness, tmp_path: Path):
     await seed(env)
     env.core.settings.app.meetings = {"every_weeks": 2, "weekday": "tuesday", "time": "10:00",
                                       "first": "2026-11-03", "lead_hours": 24, "report_dir": str(tmp_path),
@@ -253,8 +254,8 @@ async def test_report_goes_to_lead_and_communicators_before_the_meeting_once(env
     meeting_id = await meetings.prepare_due(env.core)
     assert meeting_id is not None
     assert await meetings.prepare_due(env.core) is None  # prepared once
-    [to_lea] = env.sender.to_person[LEA.user]
-    [to_clara] = env.sender.to_person[CLARA.user]
+    [to_lea] = env.received(LEA)
+    [to_clara] = env.received(CLARA)
     assert to_lea.title == "Ambassador meeting report"
     fields = {f.label: f.value for f in to_lea.fields}
     assert fields["Active members"] == "8 (+7)" and fields["Crisis reports"] == "2 (+2)"
@@ -271,11 +272,11 @@ async def test_report_goes_to_lead_and_communicators_before_the_meeting_once(env
     assert meeting.period_from.replace(tzinfo=UTC) == datetime(2026, 11, 2, 9, tzinfo=UTC)
 
     # After the meeting: one summary to every member, once.
-    members = await add_people(env, 2, prefix="z")
+    members = await env.people(2, prefix="z")
     env.clock.now = datetime(2026, 11, 17, 12, tzinfo=UTC)
     [sent] = await env.say(LEA, "meeting summary We agreed on two videos per month.")
     assert "goes to" in sent.text
-    [summary] = env.sender.to_person[members[0].user]
+    [summary] = env.received(members[0])
     assert summary.title == "From the ambassador meeting on 2026-11-17"
     assert summary.text == "We agreed on two videos per month." and "Lea Lead" in summary.context
     [twice] = await env.say(LEA, "meeting summary Again")
@@ -288,7 +289,7 @@ async def test_report_goes_to_lead_and_communicators_before_the_meeting_once(env
     assert "Only" in refused.text
 
 
-async def test_meeting_report_on_demand_in_chat(env: Env, tmp_path: Path):
+async def test_meeting_report_on_demand_in_chat(env: Harness, tmp_path: Path):
     await seed(env)
     env.core.settings.app.meetings = {"report_dir": str(tmp_path), "enabled": False}
     env.clock.now = P_END
@@ -303,7 +304,7 @@ async def test_meeting_report_on_demand_in_chat(env: Env, tmp_path: Path):
         assert (await s.exec(select(Meeting))).first() is None  # an on-demand report is no meeting
 
 
-async def test_poll_texts_with_dollar_signs_are_drawn_as_written(env: Env, tmp_path: Path):
+async def test_poll_texts_with_dollar_signs_are_drawn_as_written(env: Harness, tmp_path: Path):
     # matplotlib reads text between two $ as math: "$\frac$" failed to draw, "$5 or $10" came out in italics.
     async with env.core.db.session() as s:
         poll = Poll(question="Budget: $5 or $10?", options=["$5", r"$\frac$ or $x_1$"], status="closed",
@@ -318,7 +319,7 @@ async def test_poll_texts_with_dollar_signs_are_drawn_as_written(env: Env, tmp_p
     assert r"$\frac$ or $x_1$" in files.html.read_text(encoding="utf-8")
 
 
-async def test_charts_are_drawn_here_when_the_chart_process_cannot_start(env: Env, tmp_path: Path, monkeypatch):
+async def test_charts_are_drawn_here_when_the_chart_process_cannot_start(env: Harness, tmp_path: Path, monkeypatch):
     from bot import charts
 
     await seed(env)
@@ -330,7 +331,7 @@ async def test_charts_are_drawn_here_when_the_chart_process_cannot_start(env: En
     assert charts.last_run["in_process"] == 8
 
 
-async def test_reports_at_once_share_a_bounded_number_of_chart_processes(env: Env, tmp_path: Path, monkeypatch):
+async def test_reports_at_once_share_a_bounded_number_of_chart_processes(env: Harness, tmp_path: Path, monkeypatch):
     import asyncio
 
     from bot import charts

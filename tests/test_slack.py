@@ -1,5 +1,5 @@
 """Slack end to end: signed requests to the running aiohttp app, Bolt's real code
-paths, and its Web API client pointed at a local fake Slack (tests/fake_slack.py).
+paths, and its Web API client pointed at a local fake Slack (tests/fakes/slack.py).
 
 Most tests run Bolt's production setting (``process_before_response=False``:
 the answer is posted after the acknowledgement) and wait until the accepted
@@ -36,7 +36,7 @@ from bot.web import CORE_KEY
 from storage.db import Database
 from storage.models import Consent, InboundTask, Person, ProcessedEvent, ProgramEvent
 from tests.conftest import make_settings
-from tests.fake_slack import BOT_USER, DELETED, EMPLOYEE, EXTERNAL, GUEST, LEAD, TEAM, WAIT, FakeSlack
+from tests.fakes.slack import BOT_USER, DELETED, EMPLOYEE, EXTERNAL, GUEST, LEAD, TEAM, WAIT, FakeSlack
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "test-signing-secret-0123456789abcdef"

@@ -28,7 +28,7 @@ from bot.teams import (
 )
 from storage.models import Consent, ConversationRef, InboundTask, Person, ProcessedEvent, ProgramEvent
 from tests.conftest import EMPLOYEE_EMAIL, LEAD_EMAIL, make_settings
-from tests.fake_connector import BOT_ID, OTHER_TENANT, TENANT, FakeConnector, Posted, member
+from tests.fakes.teams import BOT_ID, OTHER_TENANT, TENANT, FakeConnector, Posted, member
 
 EMPLOYEE = "29:erik-employee"
 LEAD = "29:lea-lead"

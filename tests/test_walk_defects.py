@@ -121,16 +121,16 @@ def test_counts_of_people_and_votes_are_drawn_on_whole_steps_from_zero():
 async def test_a_meeting_summary_is_about_the_last_meeting_that_took_place(core: Core):
     from datetime import UTC, datetime
 
-    from tests.test_polls import LEA, add_people, setup_env
+    from tests.harness import LEA, Harness
 
-    env = setup_env(core)
+    env = Harness(core)
     # Every second Tuesday from 2026-01-13: the last one before Thursday 2026-12-03 was on the 1st.
     env.core.settings.app.meetings = {"every_weeks": 2, "weekday": "tuesday", "time": "10:00",
                                       "first": "2026-01-13", "enabled": True}
     env.clock.now = datetime(2026, 12, 3, 15, tzinfo=UTC)
-    [member_] = await add_people(env, 1, prefix="y")
+    [member_] = await env.people(1, prefix="y")
     await env.say(LEA, "meeting summary Two videos a month.")
-    [summary] = env.sender.to_person[member_.user]
+    [summary] = env.received(member_)
     assert summary.title == "From the ambassador meeting on 2026-12-01"
     [twice] = await env.say(LEA, "meeting summary Again")
     assert twice.text.startswith("A summary of the meeting on 2026-12-01 was sent already")
@@ -165,9 +165,10 @@ async def test_messages_the_bot_starts_speak_the_language_the_platform_reports(c
 
     from bot.messages import Incoming, Profile
     from storage.models import Identity, Person
-    from tests.test_polls import LEA, created_poll_id, setup_env
+    from tests.harness import LEA, Harness
+    from tests.test_polls import created_poll_id
 
-    env = setup_env(core)
+    env = Harness(core)
     for user, email, locale in (("U0EN", "en.user@example.com", "en-US"), ("U0DE", "de.user@example.com", None)):
         person = await core.person_for(Incoming(platform="slack", user_id=user, conversation_id=f"D{user}",
                                                 profile=Profile(email=email, name=email, locale=locale)))
