@@ -15,51 +15,19 @@ from pathlib import Path
 
 import yaml
 
+from knowledge.findings import FINDINGS, GOVERNABLE
 from knowledge.model import LANGUAGES, TOPICS, VERDICTS, Guideline, KnowledgeBase
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "guidelines"
 
 REQUIRED = ("id", "topic", "verdict", "rule", "rationale", "instead", "triggers")
-OPTIONAL = ("signals",)
+# ``signals`` is the former name of ``governs``.
+OPTIONAL = ("governs", "signals")
 TEXT_PARTS = ("rule", "rationale", "instead")
 
 # Names a guideline text may use in braces; knowledge.engine fills them in
 # from app.yaml (roles, program, company).
 PLACEHOLDERS = frozenset({"comms_lead", "backup", "communicators", "privacy_contact", "company", "program"})
-
-# The kinds knowledge.detectors can report; kept here so the loader needs no detectors.
-SIGNAL_KINDS = frozenset(
-    {
-        "unreleased",
-        "figures",
-        "deal",
-        "new_site",
-        "customer",
-        "internal",
-        "personal_data",
-        "person_name",
-        "people_media",
-        "third_party_media",
-        "insult",
-        "competitor_attack",
-        "press",
-        "legal",
-        "crisis",
-        "injection",
-        "company_data",
-        "politics",
-        "published",
-        "obligation",
-        "undisclosed",
-        "gift",
-        "ownership",
-        "account",
-        "time_effort",
-        "work_hours",
-        "statement",
-        "disclosed",
-    }
-)
 
 # libyaml when PyYAML was built with it: the same nodes and marks, several times faster.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -286,22 +254,12 @@ def _guideline(node: yaml.Node, ctx: _Ctx) -> Guideline | None:
     triggers = (
         _bilingual_list(fields["triggers"], ctx, f"{label}: triggers") if "triggers" in fields else None
     )
-    signals: tuple[str, ...] = ()
-    if "signals" in fields:
-        sig_node = fields["signals"]
-        if not isinstance(sig_node, yaml.SequenceNode):
-            ctx.err(sig_node, f"{label}: signals must be a list")
-        else:
-            names = []
-            for item in sig_node.value:
-                name = _scalar(item, ctx, "signal")
-                if name is not None and name not in SIGNAL_KINDS:
-                    ctx.err(
-                        item, f"{label}: unknown signal {name!r} (known: {', '.join(sorted(SIGNAL_KINDS))})"
-                    )
-                elif name is not None:
-                    names.append(name)
-            signals = tuple(names)
+    governs: tuple[tuple[str, str], ...] = ()
+    if "governs" in fields and "signals" in fields:
+        ctx.err(fields["signals"], f"{label}: 'signals' is the former name of 'governs'; keep one of them")
+    gov_node = fields.get("governs") or fields.get("signals")
+    if gov_node is not None and verdict in VERDICTS:
+        governs = _governs(gov_node, verdict, ctx, label)
     if len(ctx.problems) > before:
         return None
     assert gid and topic and verdict and triggers is not None
@@ -313,7 +271,44 @@ def _guideline(node: yaml.Node, ctx: _Ctx) -> Guideline | None:
         rationale=texts["rationale"],  # type: ignore[arg-type]
         instead=texts["instead"],  # type: ignore[arg-type]
         triggers=triggers,
-        signals=signals,
+        governs=governs,  # type: ignore[arg-type]
         source=ctx.file,
         line=node.start_mark.line + 1,
     )
+
+
+def _governs(node: yaml.Node, verdict: str, ctx: _Ctx, label: str) -> tuple[tuple[str, str], ...]:
+    """``governs: [figures, {contact_details: check}]``: findings, each with the guideline's verdict or its own."""
+    if not isinstance(node, yaml.SequenceNode):
+        ctx.err(node, f"{label}: governs must be a list of findings (a name, or 'name: verdict')")
+        return ()
+    out: list[tuple[str, str]] = []
+    for item in node.value:
+        value_node: yaml.Node | None = None
+        if isinstance(item, yaml.MappingNode) and len(item.value) == 1:
+            key_node, value_node = item.value[0]
+            name = _scalar(key_node, ctx, "finding")
+            own = _scalar(value_node, ctx, "verdict") if value_node is not None else None
+        else:
+            name, own = _scalar(item, ctx, "finding"), None
+        if name is None:
+            continue
+        if name not in GOVERNABLE:
+            ctx.err(
+                item,
+                f"{label}: unknown finding {name!r} (known: {', '.join(sorted(FINDINGS))}; "
+                "or a kind of them: see docs/knowledge.md)",
+            )
+            continue
+        if value_node is not None:
+            if own is None:
+                continue
+            own = own.lower()
+            if own not in VERDICTS:
+                ctx.err(value_node, f"{label}: the verdict for {name!r} must be go, check or no, not {own!r}")
+                continue
+        if any(n == name for n, _ in out):
+            ctx.err(item, f"{label}: finding {name!r} appears twice in governs")
+            continue
+        out.append((name, own or verdict))
+    return tuple(out)

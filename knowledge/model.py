@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from knowledge.findings import FINDINGS, kind_of
+
 Verdict = Literal["go", "check", "no"]
 VERDICTS: tuple[Verdict, ...] = ("go", "check", "no")  # ordered from lenient to strict
 LANGUAGES: tuple[str, ...] = ("de", "en")
@@ -54,9 +56,10 @@ class Guideline:
     rationale: dict[str, str]
     instead: dict[str, str]
     triggers: dict[str, tuple[str, ...]]
-    # Detector findings (see knowledge.detectors) this guideline answers: a
-    # finding of that kind cites it even when the words of the question differ.
-    signals: tuple[str, ...] = ()
+    # The findings (knowledge.findings) this guideline governs, each with the verdict it implies
+    # (the guideline's own unless the file gives one by name): a governed finding takes that
+    # verdict and this topic, and cites this guideline even when the question's words differ.
+    governs: tuple[tuple[str, Verdict], ...] = ()
     source: str = ""
     line: int = 0
 
@@ -72,6 +75,22 @@ class KnowledgeBase:
 
     def __post_init__(self) -> None:
         self.by_id = {g.id: g for g in self.guidelines}
+        self.policy = _policy(self.guidelines)
+
+    def rulings(self) -> dict[str, tuple[Verdict, str]]:
+        """finding name -> (verdict, topic), what the detectors report a finding with."""
+        return {name: (r.verdict, r.topic) for name, r in self.policy.items()}
+
+    def governors(self, finding: str) -> list[tuple[Guideline, Verdict]]:
+        """The guidelines that govern ``finding``, with the verdict each gives it.
+
+        A guideline naming the finding governs it; otherwise one naming its kind does.
+        """
+        direct = [(g, v) for g in self.guidelines for name, v in g.governs if name == finding]
+        if direct:
+            return direct
+        kind = kind_of(finding)
+        return [(g, v) for g in self.guidelines for name, v in g.governs if name == kind]
 
     def topic(self, topic: str) -> list[Guideline]:
         return [g for g in self.guidelines if g.topic == topic]
@@ -79,6 +98,32 @@ class KnowledgeBase:
     def topics(self) -> list[str]:
         present = {g.topic for g in self.guidelines}
         return [t for t in TOPICS if t in present]
+
+
+@dataclass(frozen=True)
+class Ruling:
+    """What the knowledge base says about one finding: its verdict and topic, and the guidelines."""
+
+    verdict: Verdict
+    topic: str
+    guideline_ids: tuple[str, ...]
+
+
+def _policy(guidelines: list[Guideline]) -> dict[str, Ruling]:
+    """Every finding a guideline governs: the strictest verdict its governors give it, and their topic."""
+    kb_governs: dict[str, list[tuple[Guideline, Verdict]]] = {}
+    for g in guidelines:
+        for name, v in g.governs:
+            kb_governs.setdefault(name, []).append((g, v))
+    out: dict[str, Ruling] = {}
+    for name in FINDINGS:
+        governors = kb_governs.get(name) or kb_governs.get(kind_of(name))
+        if not governors:
+            continue
+        verdict = max((v for _, v in governors), key=VERDICTS.index)
+        topic = next(g.topic for g, v in governors if v == verdict)
+        out[name] = Ruling(verdict=verdict, topic=topic, guideline_ids=tuple(g.id for g, _ in governors))
+    return out
 
 
 @dataclass(frozen=True)
@@ -90,6 +135,8 @@ class Signal:
     verdict: Verdict  # the least strict verdict this finding allows
     evidence: str  # the words that gave it away, for the answer
     strength: float = 1.0
+    # The finding's own name (knowledge.findings), which the guidelines govern; ``kind`` is its family.
+    finding: str = ""
 
 
 @dataclass(frozen=True)
@@ -138,7 +185,13 @@ class Answer:
             "composed_by": self.composed_by,
             "citations": [{"id": c.id, "topic": c.topic, "excerpt": c.excerpt} for c in self.citations],
             "signals": [
-                {"kind": s.kind, "topic": s.topic, "verdict": s.verdict, "evidence": s.evidence}
+                {
+                    "kind": s.kind,
+                    "finding": s.finding or s.kind,
+                    "topic": s.topic,
+                    "verdict": s.verdict,
+                    "evidence": s.evidence,
+                }
                 for s in self.signals
             ],
         }

@@ -121,6 +121,9 @@ def test_duplicate_ids_across_files(tmp_path: Path) -> None:
         (("    topic: privacy\n", "    topic: privacy\n    colour: red\n"), 4, "unknown key 'colour'"),
         (("- id: a.one\n", "- id: A One\n"), 2, "may hold only lower-case letters"),
         (("    rationale: {de: Datenschutz., en: Privacy.}\n", ""), 2, "missing rationale"),
+        (("    verdict: no\n", "    verdict: no\n    governs: [gossip]\n"), 5, "unknown finding 'gossip'"),
+        (("    verdict: no\n", "    verdict: no\n    governs: [{figures: maybe}]\n"), 5, "must be go, check or no"),
+        (("    verdict: no\n", "    verdict: no\n    governs: figures\n"), 5, "governs must be a list"),
     ],
 )
 def test_validation_errors_name_file_and_line(
@@ -281,8 +284,11 @@ def test_a_go_needs_the_harmless_thing_named(engine: Engine) -> None:
 # -- detectors --------------------------------------------------------------------
 
 
+_SAMPLE = load_kb()
+
+
 def _kinds(text: str, **config: list[str]) -> set[str]:
-    return {s.kind for s in Detectors(DetectorConfig(**config)).scan(text)}
+    return {s.kind for s in Detectors(DetectorConfig(**config), policy=_SAMPLE.rulings()).scan(text)}
 
 
 @pytest.mark.parametrize(
@@ -910,3 +916,106 @@ def test_crisis_severity_takes_configured_words() -> None:
 
     assert crisis_severity("Die Rückrufaktion läuft", {"critical": ["Rückruf"]}) == "critical"
     assert crisis_severity("Keine Rückrufaktion geplant", {"critical": ["Rückruf"]}) == "medium"
+
+
+# -- the guideline files decide (issue 12) -----------------------------------------
+
+
+def _sample_with(tmp_path: Path, file: str, gid: str, old: str, new: str) -> Engine:
+    """An engine on a copy of the sample in which guideline ``gid`` says ``new`` where it said ``old``."""
+    folder = tmp_path / "kb"
+    shutil.copytree(DEFAULT_PATH, folder)
+    path = folder / file
+    text = path.read_text(encoding="utf-8")
+    start = text.index(f"- id: {gid}\n")
+    at = text.index(old, start)
+    path.write_text(text[:at] + new + text[at + len(old) :], encoding="utf-8")
+    return Engine(load_kb(folder))
+
+
+@pytest.mark.parametrize(
+    ("file", "gid", "old", "new", "text", "before", "after"),
+    [
+        # looser: figures become a matter to clear, pictures of people a "go"
+        (
+            "confidential.yaml",
+            "confidential.figures",
+            'verdict: "no"',
+            "verdict: check",
+            "Sales up 40% this quarter, numbers out next week",
+            "no",
+            "check",
+        ),
+        (
+            "privacy.yaml",
+            "privacy.pictures-of-people",
+            "verdict: check",
+            "verdict: go",
+            "May I post a team photo from our summer party?",
+            "check",
+            "go",
+        ),
+        # stricter: gifts and bigger activities are ruled out
+        (
+            "disclosure.yaml",
+            "disclosure.gifts-endorsements",
+            "verdict: check",
+            'verdict: "no"',
+            "A supplier sent me a free headset, can I post a review of it?",
+            "check",
+            "no",
+        ),
+        (
+            "working_time.yaml",
+            "working-time.larger-activities",
+            "verdict: check",
+            'verdict: "no"',
+            "Can I run a weekly livestream for our channel during work?",
+            "check",
+            "no",
+        ),
+        # a verdict given to one finding by name: taking company data along
+        (
+            "contacts.yaml",
+            "contacts.export-company-data",
+            'company_data: "no"',
+            "company_data: check",
+            "Can I take the customer list from the CRM with me when I leave?",
+            "no",
+            "check",
+        ),
+    ],
+)
+def test_a_guideline_verdict_holds_in_both_directions(
+    tmp_path: Path, file: str, gid: str, old: str, new: str, text: str, before: str, after: str
+) -> None:
+    assert Engine(load_kb()).answer(text).verdict == before
+    assert _sample_with(tmp_path, file, gid, old, new).answer(text).verdict == after
+
+
+def test_findings_take_verdict_and_topic_from_the_governing_guideline() -> None:
+    kb = load_kb()
+    ruling = kb.policy["figures"]
+    assert (ruling.verdict, ruling.topic, ruling.guideline_ids) == ("no", "confidential", ("confidential.figures",))
+    # a verdict given by name, and a kind governing the findings not named
+    assert kb.policy["contact_details"].verdict == "check"
+    assert kb.policy["sensitive_data"].verdict == "no"
+    signals = Detectors(policy=kb.rulings()).scan("Mail me at anna.berg@example.com")
+    assert [(s.finding, s.kind, s.topic, s.verdict) for s in signals] == [
+        ("contact_details", "personal_data", "privacy", "check")
+    ]
+
+
+def test_an_ungoverned_finding_is_a_check_of_no_topic() -> None:
+    signals = Detectors(policy={}).scan("In my lunch break: sales up 40% this quarter, numbers out next week")
+    by_finding = {s.finding: s for s in signals}
+    assert (by_finding["figures"].verdict, by_finding["figures"].topic) == ("check", "")
+    # a cue nobody governs points nowhere and changes nothing
+    assert (by_finding["work_hours"].verdict, by_finding["work_hours"].topic) == ("go", "")
+
+
+def test_a_knowledge_base_that_governs_nothing_clears_no_finding(tmp_path: Path) -> None:
+    _write(tmp_path, "a.yaml", GOOD.replace("verdict: no", "verdict: go"))
+    engine = Engine(load_kb(tmp_path))
+    answer = engine.answer("Can I post our phone number list? Sales up 40% this quarter")
+    assert answer.verdict == "check"
