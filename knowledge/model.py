@@ -11,36 +11,47 @@ Verdict = Literal["go", "check", "no"]
 VERDICTS: tuple[Verdict, ...] = ("go", "check", "no")  # ordered from lenient to strict
 LANGUAGES: tuple[str, ...] = ("de", "en")
 
-# The taxonomy of ../shared/eval/README.md; answers and the eval speak these ids.
-TOPICS: tuple[str, ...] = (
-    "official_content",
-    "confidential",
-    "spokesperson",
-    "crisis",
-    "disclosure",
-    "copyright",
-    "privacy",
-    "netiquette",
-    "company_accounts",
-    "working_time",
-    "voluntary",
-    "contacts",
-)
+# Topics are the knowledge base's: its files declare them (a ``topics:`` block with titles in both
+# languages) or its guidelines name them. These registries gather the topics and titles of every
+# knowledge base loaded in this process, for code that labels a recorded topic id (the meeting
+# report); an engine asks its own knowledge base (KnowledgeBase.topics, .topic_title).
+class _Titles(dict[str, dict[str, str]]):
+    """Topic titles by id. Read before any knowledge base was loaded, it loads the default one's."""
 
-TOPIC_NAMES: dict[str, dict[str, str]] = {
-    "official_content": {"en": "Sharing official content", "de": "Offizielle Inhalte teilen"},
-    "confidential": {"en": "Confidential information", "de": "Vertrauliche Informationen"},
-    "spokesperson": {"en": "Who speaks for the company", "de": "Wer für das Unternehmen spricht"},
-    "crisis": {"en": "Crises and incidents", "de": "Krisen und Zwischenfälle"},
-    "disclosure": {"en": "Saying that you work here", "de": "Offenlegen, dass du hier arbeitest"},
-    "copyright": {"en": "Copyright and licences", "de": "Urheberrecht und Lizenzen"},
-    "privacy": {"en": "Privacy and pictures of people", "de": "Datenschutz und Bilder von Personen"},
-    "netiquette": {"en": "Tone and netiquette", "de": "Ton und Netiquette"},
-    "company_accounts": {"en": "Company accounts and pages", "de": "Unternehmenskonten und -seiten"},
-    "working_time": {"en": "Social media and working time", "de": "Social Media und Arbeitszeit"},
-    "voluntary": {"en": "Taking part is voluntary", "de": "Mitmachen ist freiwillig"},
-    "contacts": {"en": "Contacts, followers and admin rights", "de": "Kontakte, Follower und Admin-Rechte"},
-}
+    filled = False
+
+    def _fill(self) -> None:
+        if not self.filled:
+            self.filled = True
+            from knowledge.loader import check_kb  # the loader builds on this module
+
+            check_kb()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self._fill()
+        return super().get(key, default)
+
+    def __getitem__(self, key: str) -> dict[str, str]:
+        self._fill()
+        return super().__getitem__(key)
+
+    def __contains__(self, key: object) -> bool:
+        self._fill()
+        return super().__contains__(key)
+
+    def __iter__(self) -> Any:
+        self._fill()
+        return super().__iter__()
+
+
+TOPICS: list[str] = []
+TOPIC_NAMES: dict[str, dict[str, str]] = _Titles()
+
+
+def default_title(topic: str) -> dict[str, str]:
+    """A title for a topic no file gives one: its id in words ("working_time": "Working time")."""
+    text = topic.replace("_", " ").replace("-", " ").strip().capitalize()
+    return {lang: text for lang in LANGUAGES}
 
 
 def stricter(a: Verdict, b: Verdict) -> Verdict:
@@ -72,10 +83,28 @@ class Guideline:
 class KnowledgeBase:
     guidelines: list[Guideline]
     files: list[str] = field(default_factory=list)
+    # The topics the files declare, in their order, with their titles; topics the guidelines name
+    # without a declaration follow, titled by their id.
+    topic_titles: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_id = {g.id: g for g in self.guidelines}
         self.policy = _policy(self.guidelines)
+        titles = dict(self.topic_titles)
+        for g in self.guidelines:
+            if g.topic not in titles:
+                titles[g.topic] = default_title(g.topic)
+        self.topic_titles = titles
+        if isinstance(TOPIC_NAMES, _Titles):
+            TOPIC_NAMES.filled = True
+        for topic, names in titles.items():
+            TOPIC_NAMES[topic] = names
+            if topic not in TOPICS:
+                TOPICS.append(topic)
+
+    def topic_title(self, topic: str, lang: str) -> str:
+        names = self.topic_titles.get(topic) or default_title(topic)
+        return names.get(lang) or names.get("en") or topic
 
     def rulings(self) -> dict[str, tuple[Verdict, str]]:
         """finding name -> (verdict, topic), what the detectors report a finding with."""
@@ -96,8 +125,9 @@ class KnowledgeBase:
         return [g for g in self.guidelines if g.topic == topic]
 
     def topics(self) -> list[str]:
+        """The topics that have guidelines, in the files' order."""
         present = {g.topic for g in self.guidelines}
-        return [t for t in TOPICS if t in present]
+        return [t for t in self.topic_titles if t in present]
 
 
 @dataclass(frozen=True)
