@@ -40,7 +40,7 @@ from knowledge import cli as knowledge_cli
 from knowledge.llm import Composer
 from knowledge.llm import load_config as llm_config
 from knowledge.loader import KBError
-from knowledge.model import TOPIC_NAMES, TOPICS, Answer
+from knowledge.model import TOPIC_NAMES, Answer, KnowledgeBase
 from knowledge.records import DbRecorder, aware, fingerprint
 from knowledge.service import KnowledgeService
 from knowledge.text import clean
@@ -945,18 +945,22 @@ async def forget(ctx: Context) -> None:
 # -- browsing the guidelines ----------------------------------------------------------------
 
 
-def find_topic(arg: str) -> str | None:
-    """A topic from its id or (part of) its English or German name: "privacy", "datenschutz", "working time"."""
+def find_topic(arg: str, kb: KnowledgeBase | None = None) -> str | None:
+    """A topic from its id or (part of) its English or German name: "privacy", "datenschutz", "working time".
+
+    The knowledge base's topics (``kb``), else those of every knowledge base loaded.
+    """
+    titles = kb.topic_titles if kb is not None else TOPIC_NAMES
     a = " ".join(arg.lower().replace("_", " ").replace("-", " ").split())
     if not a:
         return None
-    for topic in TOPICS:
+    for topic in titles:
         if a in (topic, topic.replace("_", " ")):
             return topic
     if len(a) < 3:
         return None
-    for topic in TOPICS:
-        names = [TOPIC_NAMES[topic][lang].lower() for lang in ("en", "de")] + [topic.replace("_", " ")]
+    for topic in titles:
+        names = [titles[topic][lang].lower() for lang in ("en", "de")] + [topic.replace("_", " ")]
         if any(a in n for n in names) or any(n.split()[0].startswith(a) for n in names):
             return topic
     return None
@@ -976,7 +980,7 @@ async def rules(ctx: Context, msg: Incoming) -> Reply:
         topics = kb.topics()
         fields = [
             Field(
-                label=TOPIC_NAMES[topic][lang],
+                label=kb.topic_title(topic, lang),
                 value=t("rules.topic_count", count=str(len(kb.topic(topic))), topic=topic),
             )
             for topic in topics
@@ -986,7 +990,7 @@ async def rules(ctx: Context, msg: Incoming) -> Reply:
             text=t("rules.intro", count=str(len(kb.guidelines)), topics=str(len(topics))),
             fields=fields,
         )
-    topic = find_topic(arg)
+    topic = find_topic(arg, kb)
     if topic is None:
         return Reply(text=t("rules.unknown", topic=arg[:60]))
     fields = [
@@ -995,7 +999,7 @@ async def rules(ctx: Context, msg: Incoming) -> Reply:
         )
         for g in kb.topic(topic)
     ]
-    return Reply(title=t("rules.topic_title", name=TOPIC_NAMES[topic][lang]), text="", fields=fields)
+    return Reply(title=t("rules.topic_title", name=kb.topic_title(topic, lang)), text="", fields=fields)
 
 
 CAPABILITY = Capability(

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from knowledge.engine import Engine, EngineConfig
+from knowledge.findings import CUES, FINDINGS
 from knowledge.loader import DEFAULT_PATH, check_kb
-from knowledge.model import TOPICS
 
 
 class _Fail(Exception):
@@ -158,11 +158,14 @@ def cmd_kb_check(args: argparse.Namespace) -> int:
         counts = Counter(g.topic for g in kb.guidelines)
         verdicts = Counter(g.verdict for g in kb.guidelines)
         print(f"{path}: {len(kb.guidelines)} guidelines in {len(kb.files)} file(s), no problems")
-        print("topics: " + ", ".join(f"{t} {counts[t]}" for t in TOPICS if counts[t]))
+        print("topics: " + ", ".join(f"{t} {counts[t]}" for t in kb.topic_titles if counts[t]))
         print("verdicts: " + ", ".join(f"{v} {verdicts[v]}" for v in ("go", "check", "no")))
-        missing = [t for t in TOPICS if not counts[t]]
+        missing = [t for t in kb.topic_titles if not counts[t]]
         if missing:
             print("no guidelines yet for: " + ", ".join(missing))
+        ungoverned = [f for f in FINDINGS if f not in kb.policy and f not in CUES]
+        if ungoverned:
+            print("findings no guideline governs (answered 'check'): " + ", ".join(ungoverned))
         return 0
 
     return _run(run, args)
@@ -373,11 +376,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     def run(args: argparse.Namespace) -> int:
         from knowledge.evaluate import CasesError, evaluate, load_cases
 
+        engine = build_engine(args)
         try:
-            cases = load_cases(args.file)
+            cases = load_cases(args.file, engine.kb.topic_titles)
         except CasesError as exc:
             raise _Fail(str(exc)) from None
-        engine = build_engine(args)
         answers = None
         if args.llm:
             composer = _composer(args, required=True)

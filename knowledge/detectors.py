@@ -2,18 +2,20 @@
 
 Retrieval finds the guideline a question is about; detectors look at the text
 for the things that make a post risky even when the question sounds harmless
-("Can I share this? 'Sales up 40%, numbers out next week'"). Each finding
-carries the least strict verdict it allows, so a detector can make an answer
-stricter but never more lenient. Both languages are always checked: drafts are
+("Can I share this? 'Sales up 40%, numbers out next week'"). Each finding is
+named for what it shows (knowledge.findings); its verdict and topic are the
+knowledge base's: the guideline that governs it decides, and a finding no
+guideline governs is a "check". Both languages are always checked: drafts are
 often in a different language than the question around them.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
+from knowledge.findings import CUES, kind_of
 from knowledge.lexicon import FINDINGS, Lexicon, default_lexicon
 from knowledge.model import Signal, Verdict
 from knowledge.text import PLATFORMS, words
@@ -1253,9 +1255,16 @@ _NEGATABLE_KINDS = frozenset({"third_party_media", "undisclosed"})
 
 
 class Detectors:
-    def __init__(self, config: DetectorConfig | None = None, lexicon: Lexicon | None = None) -> None:
+    def __init__(
+        self,
+        config: DetectorConfig | None = None,
+        lexicon: Lexicon | None = None,
+        policy: Mapping[str, tuple[Verdict, str]] | None = None,
+    ) -> None:
+        """``policy``: finding name -> (verdict, topic), from the knowledge base (KnowledgeBase.rulings())."""
         config = config or DetectorConfig()
         self.lexicon = lexicon or default_lexicon()
+        self.policy: Mapping[str, tuple[Verdict, str]] = policy or {}
         self._customers = _names_rx(config.customers)
         self._code_names = _names_rx(config.code_names)
         self._competitors = _names_rx(config.competitors)
@@ -1303,25 +1312,44 @@ class Detectors:
                 seen[key] = _hit(rx, text, negated if rx in _NEGATABLE else None)
             return seen[key]
 
-        def add(kind: str, topic: str, verdict: Verdict, evidence: str | None, strength: float = 1.0) -> None:
+        def add(name: str, evidence: str | None, strength: float = 1.0) -> None:
+            # What the finding means is the knowledge base's word: its verdict and topic come from
+            # the guideline that governs it; ungoverned, a risk is a "check" of no topic, a cue nothing.
             if evidence:
+                ruling = self.policy.get(name)
+                if ruling is not None:
+                    verdict, topic = ruling
+                else:
+                    verdict, topic = ("go" if name in CUES else "check"), ""
                 out.append(
-                    Signal(kind=kind, topic=topic, verdict=verdict, evidence=evidence[:80], strength=strength)
+                    Signal(
+                        kind=kind_of(name),
+                        topic=topic,
+                        verdict=verdict,
+                        evidence=evidence[:80],
+                        strength=strength,
+                        finding=name,
+                    )
                 )
+
+        def system(kind: str, evidence: str | None) -> None:
+            # Not the guidelines' to rule on: a condition to wait for, an attempt to instruct the bot.
+            if evidence:
+                out.append(Signal(kind=kind, topic="", verdict="check", evidence=evidence[:80], strength=0.0, finding=kind))
 
         # confidential
         code = h(self._code_names)
-        add("unreleased", "confidential", "no", code, 1.2)
+        add("code_name", code, 1.2)
         if not code:
             hit = h(_UNRELEASED)
             if hit:
-                add("unreleased", "confidential", "no", hit)
+                add("unreleased", hit)
             else:
                 future, announce = h(_FUTURE), h(_ANNOUNCE)
                 if future and announce:
-                    add("unreleased", "confidential", "no", f"{announce} … {future}", 0.9)
+                    add("unreleased", f"{announce} … {future}", 0.9)
                 else:
-                    add("unreleased", "confidential", "check", h(_WEAK_UNRELEASED), 0.6)
+                    add("unreleased_hint", h(_WEAK_UNRELEASED), 0.6)
         figure = h(_FIGURE)
         business = h(_BUSINESS)
         if (figure and business) or h(_RECORD) or h(_COUNT):
@@ -1329,8 +1357,6 @@ class Detectors:
             if unpublished or not published:
                 add(
                     "figures",
-                    "confidential",
-                    "no",
                     figure or h(_RECORD) or h(_COUNT),
                     1.1 if unpublished else 0.9,
                 )
@@ -1338,28 +1364,26 @@ class Detectors:
         deal = h(_DEAL)
         if deal and published and not h(_UNPUBLISHED):
             # "the opening of the new plant was officially celebrated" is news to share, not a leak.
-            add("deal", "confidential", "check", deal, 0.5)
+            add("announced_deal", deal, 0.5)
         else:
-            add("deal", "confidential", "no", deal, 0.9)
+            add("deal", deal, 0.9)
         new_site = None if deal else h(_NEW_SITE)
         if new_site and h(_UNPUBLISHED):
             # "a new branch in Vienna, still secret": news before its announcement.
-            add("new_site", "confidential", "no", new_site, 0.9)
+            add("unannounced_site", new_site, 0.9)
         elif new_site and not published:
             # A new office may be public or not: the bot cannot know, the comms lead can.
-            add("new_site", "confidential", "check", new_site, 0.6)
+            add("new_site", new_site, 0.6)
         if not deal and (h(_INTENT) or h(_FUTURE)) and h(_CHANGE) and h(_ORG_PART):
             for clause in split_clauses(text):
                 intent = _hit(_INTENT, clause) or _hit(_FUTURE, clause)
                 change, part = _hit(_CHANGE, clause), _hit(_ORG_PART, clause)
                 if intent and change and part and not _hit(_PUBLISHED, clause):
-                    add("deal", "confidential", "no", f"{intent} … {change} … {part}", 0.8)
+                    add("deal", f"{intent} … {change} … {part}", 0.8)
                     break
-        add("internal", "confidential", "no", h(_INTERNAL), 0.9)
+        add("internal", h(_INTERNAL), 0.9)
         add(
             "customer",
-            "confidential",
-            "check",
             h(self._customers)
             or h(_CUSTOMER_PROJECT)
             or self._named_partner(text)
@@ -1370,102 +1394,92 @@ class Detectors:
             (hit.word for hit in self.lexicon.hits(words(text), lang) if hit.concept == "company_data"), None
         )
         if data and h(_TAKE):
-            add("company_data", "contacts", "no", data, 1.0)
+            add("company_data", data, 1.0)
 
         # Cues that only point to a topic and never loosen a verdict.
         if published and not any(sig.verdict == "no" for sig in out):
             # Sharing the company's posts is what ambassadors do; a question that also says when
             # ("in my lunch break") is about the time, so the cue points less to the content.
-            add("published", "official_content", "go", published, 0.2 if h(_WORK_HOURS) and h(_LIGHT_ACTIVITY) else 0.4)
-        add("obligation", "voluntary", "go", h(_OBLIGATION), 0.9)
-        add("ownership", "contacts", "go", h(_OWNERSHIP), 0.6)
+            add("published", published, 0.2 if h(_WORK_HOURS) and h(_LIGHT_ACTIVITY) else 0.4)
+        add("obligation", h(_OBLIGATION), 0.9)
+        add("ownership", h(_OWNERSHIP), 0.6)
 
         # company accounts: an account for the company, not one's own private profile
         account = h(_ACCOUNT)
         if account and h(_ACCOUNT_CONTEXT) and h(_COMPANY_WORD):
-            add("account", "company_accounts", "check", account, 0.8)
+            add("account", account, 0.8)
 
         # working time
-        add("time_effort", "working_time", "check", h(_TIME_EFFORT), 0.7)
+        add("time_effort", h(_TIME_EFFORT), 0.7)
         # When a question says when it shares or likes, the time is its point ("share our posts in
         # my lunch break"); said in passing ("a profile I keep up during working hours") it is a hint.
-        add("work_hours", "working_time", "go", h(_WORK_HOURS), 0.9 if h(_LIGHT_ACTIVITY) else 0.6)
+        add("work_hours", h(_WORK_HOURS), 0.9 if h(_LIGHT_ACTIVITY) else 0.6)
 
         # disclosure
-        add("undisclosed", "disclosure", "no", h(_UNDISCLOSED), 1.0)
+        add("undisclosed", h(_UNDISCLOSED), 1.0)
         if h(_GIVER) or h(_FOR_POST):
-            add("gift", "disclosure", "check", h(_GIFT), 0.9)
+            add("gift", h(_GIFT), 0.9)
 
         # privacy
         add(
-            "personal_data",
-            "privacy",
-            "check",
+            "contact_details",
             h(_EMAIL) or h(_IBAN) or self._phone(text),
             0.9,
         )
         matter = h(_PRIVATE_MATTER)
         add(
-            "personal_data",
-            "privacy",
-            "no",
+            "sensitive_data",
             h(_SENSITIVE) or (matter if matter and h(_A_PERSON) else None),
             1.0,
         )
         add(
             "person_name",
-            "privacy",
-            "check",
             h(_TAGGING) or self._mention(text) or self._person_name(text),
             0.8,
         )
         faces = h(_FACES_DIRECT)
         if faces:
-            add("people_media", "privacy", "check", faces, 1.0)
+            add("people_media", faces, 1.0)
         else:
-            add("people_media", "privacy", "check", self._people_in_media(text, negated), 0.7)
+            add("people_media", self._people_in_media(text, negated), 0.7)
 
         # copyright
         if not h(_OWN_OR_LICENSED):
-            add("third_party_media", "copyright", "check", h(_THIRD_PARTY) or self._brand_logo(text), 0.9)
+            add("third_party_media", h(_THIRD_PARTY) or self._brand_logo(text), 0.9)
 
         # netiquette
         insult = h(_INSULT)
         competitor = h(self._competitors) or h(_COMPETITOR)
         dig = h(_DIG)
         if dig and not competitor:
-            add("competitor_attack", "netiquette", "no", dig, 1.0)
+            add("competitor_attack", dig, 1.0)
         elif competitor and (insult or h(_NEGATIVE)):
             add(
                 "competitor_attack",
-                "netiquette",
-                "no",
                 f"{competitor} … {insult or h(_NEGATIVE)}",
                 1.0,
             )
         elif insult:
-            add("insult", "netiquette", "no", insult, 1.0)
+            add("insult", insult, 1.0)
         else:
-            add("insult", "netiquette", "check", h(_ATTACKED), 0.5)
+            add("insult_mentioned", h(_ATTACKED), 0.5)
         politics = h(_POLITICS)
         if politics:
             link = h(_COMPANY_LINK)
             add(
-                "politics",
-                "netiquette",
-                "no" if link else "check",
+                "politics_company" if link else "politics",
                 f"{politics} … {link}" if link else politics,
                 0.9,
             )
 
         # spokesperson and crisis
         press = h(_PRESS)
-        add("press", "spokesperson", "no", press, 1.1)
+        add("press", press, 1.1)
         if not press:
-            add("press", "spokesperson", "check", h(_CREATOR) or h(_APPEARANCE), 0.9)
-        add("legal", "spokesperson", "no", h(_LEGAL), 1.0)
-        add("statement", "spokesperson", "no", h(_STATEMENT), 0.9)
-        add("crisis", "crisis", "no", h(_CRISIS), 1.0)
+            add("creator_contact", h(_CREATOR) or h(_APPEARANCE), 0.9)
+        add("legal", h(_LEGAL), 1.0)
+        add("statement", h(_STATEMENT), 0.9)
+        add("crisis", h(_CRISIS), 1.0)
 
         # The lexicon's risk concepts: words that reveal a risk by themselves, in any inflection
         # or compound ("Hochwasserschaden", "Kartellverfahren"), where no pattern above saw one.
@@ -1474,12 +1488,12 @@ class Detectors:
             kinds.add("third_party_media")
         for hit in self.lexicon.hits(words(text), lang, strict=True):
             finding = FINDINGS.get(hit.concept)
-            if finding and finding[0] in _NEGATABLE_KINDS and negated and _only_negated(hit.word, text, negated):
+            if finding and kind_of(finding[0]) in _NEGATABLE_KINDS and negated and _only_negated(hit.word, text, negated):
                 continue  # "keine Chartmusik"
-            if finding and finding[0] not in kinds:
-                kind, verdict, strength = finding
-                add(kind, self.lexicon.topic[hit.concept], verdict, hit.word, strength)  # type: ignore[arg-type]
-                kinds.add(kind)
+            if finding and kind_of(finding[0]) not in kinds:
+                name, strength = finding
+                add(name, hit.word, strength)
+                kinds.add(kind_of(name))
 
         # A post that waits for the publication ("after the press release", "sobald es offiziell ist"):
         # news not yet announced is then a matter to clear, not a "no"; nothing here is a "go" yet.
@@ -1488,8 +1502,8 @@ class Detectors:
             waiting = [sig for sig in out if sig.kind in _WAITS_FOR_PUBLICATION and sig.verdict == "no"]
             if waiting:
                 out = [replace(sig, verdict="check") if sig in waiting else sig for sig in out]
-            add("condition", "", "check", condition, 0.0)
-        add("injection", "", "check", h(_INJECTION), 0.0)
+            system("condition", condition)
+        system("injection", h(_INJECTION))
         out.sort(key=lambda s: (_ORDER[s.verdict], -s.strength))
         return out, bool(h(_PUBLISHED) or h(_OWN_OR_LICENSED))
 

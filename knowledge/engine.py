@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from knowledge.detectors import DetectorConfig, Detectors, outside, unnegated
+from knowledge.findings import CUES, kind_of
 from knowledge.language import detect
 from knowledge.model import (
     LANGUAGES,
@@ -304,10 +305,14 @@ class Engine:
         self.kb = kb
         self.config = config or EngineConfig()
         self.retriever = Retriever(kb)
-        self.detectors = Detectors(self.config.detectors)
+        self.detectors = Detectors(self.config.detectors, policy=kb.rulings())
+        # The kinds of the risks each guideline governs: a finding of that kind prefers and cites it.
+        self._kinds: list[frozenset[str]] = [
+            frozenset(kind_of(name) for name, _ in g.governs if name not in CUES) for g in kb.guidelines
+        ]
         self._by_signal: dict[str, list[int]] = {}
-        for i, g in enumerate(kb.guidelines):
-            for kind in g.signals:
+        for i, kinds in enumerate(self._kinds):
+            for kind in sorted(kinds):
                 self._by_signal.setdefault(kind, []).append(i)
         self._without_lists: Engine | None = None
 
@@ -325,7 +330,9 @@ class Engine:
             else:
                 other = copy.copy(self)
                 other.config = replace(self.config, detectors=DetectorConfig())
-                other.detectors = Detectors(other.config.detectors, lexicon=self.detectors.lexicon)
+                other.detectors = Detectors(
+                    other.config.detectors, lexicon=self.detectors.lexicon, policy=self.detectors.policy
+                )
                 other._without_lists = other
                 self._without_lists = other
         return self._without_lists
@@ -427,7 +434,7 @@ class Engine:
                 if g.topic != topic:
                     continue
                 v = float(scores[i]) + sum(
-                    SIGNAL_WEIGHT * scale * kinds[k].strength for k in g.signals if k in kinds
+                    SIGNAL_WEIGHT * scale * kinds[k].strength for k in self._kinds[i] if k in kinds
                 )
                 if v > best_v:
                     best_i, best_v = i, v
@@ -513,7 +520,7 @@ class Engine:
         cited = [best_i]
         for sig in real_signals:
             options = [i for i in self._by_signal.get(sig.kind, []) if i not in cited]
-            if options and sig.kind not in {k for i in cited for k in guidelines[i].signals}:
+            if options and sig.kind not in {k for i in cited for k in self._kinds[i]}:
                 cited.append(max(options, key=lambda i: float(scores[i])))
         for t in topics[1:]:
             if not any(guidelines[i].topic == t for i in cited):

@@ -536,22 +536,23 @@ CONCEPTS: dict[str, tuple[str, str, str]] = {
     ),
 }
 
-# Concepts whose words alone reveal a risk: (finding kind, least strict verdict, strength).
-FINDINGS: dict[str, tuple[str, str, float]] = {
-    "incident": ("crisis", "no", 0.9),
-    "outage": ("crisis", "no", 0.8),
-    "backlash": ("crisis", "no", 0.8),
-    "legal": ("legal", "no", 0.8),
-    "press": ("press", "check", 0.7),
-    "undisclosed": ("undisclosed", "no", 0.8),
-    "insult": ("insult", "check", 0.6),
-    "foreign_media": ("third_party_media", "check", 0.8),
-    # Cues, not risks: they point to the voluntary topic and never make an answer stricter.
-    "obligation": ("obligation", "go", 0.9),
-    "consequence": ("obligation", "go", 0.9),
-    "program_exit": ("obligation", "go", 0.9),
-    "disclose_employment": ("disclosed", "go", 0.4),
-    "music": ("third_party_media", "check", 0.8),
+# Concepts whose words alone are a finding (knowledge.findings): (finding name, strength). What the
+# finding means (its verdict and topic) is the knowledge base's word, as for the detectors' patterns.
+FINDINGS: dict[str, tuple[str, float]] = {
+    "incident": ("crisis", 0.9),
+    "outage": ("crisis", 0.8),
+    "backlash": ("crisis", 0.8),
+    "legal": ("legal", 0.8),
+    "press": ("press_word", 0.7),
+    "undisclosed": ("undisclosed", 0.8),
+    "insult": ("insult_word", 0.6),
+    "foreign_media": ("third_party_media", 0.8),
+    # Cues, not risks: they point to what a question is about and never make an answer stricter.
+    "obligation": ("obligation", 0.9),
+    "consequence": ("obligation", 0.9),
+    "program_exit": ("obligation", 0.9),
+    "disclose_employment": ("disclosed", 0.4),
+    "music": ("third_party_media", 0.8),
 }
 
 _MIN_AFFIX = 4  # a shorter prefix or part finds too many words by accident

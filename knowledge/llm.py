@@ -34,7 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from knowledge.engine import Engine, _excerpt
 from knowledge.language import detect
-from knowledge.model import TOPICS, VERDICTS, Answer, Citation, Guideline, stricter
+from knowledge.model import VERDICTS, Answer, Citation, Guideline, stricter
 from knowledge.text import MAX_ANALYSED
 
 log = logging.getLogger("ambassador.knowledge.llm")
@@ -161,7 +161,7 @@ def merge(engine: Engine, offline: Answer, reply: LlmReply, allowed: list[Guidel
         Citation(id=i, topic=by_id[i].topic, excerpt=_excerpt(engine.guideline_text(by_id[i], "rule", lang)))
         for i in ids
     ]
-    topics = [t for t in dict.fromkeys(reply.topics) if t in TOPICS]
+    topics = [t for t in dict.fromkeys(reply.topics) if t in engine.kb.topic_titles]
     for c in citations:
         if c.topic not in topics:
             topics.append(c.topic)
@@ -188,7 +188,7 @@ def merge(engine: Engine, offline: Answer, reply: LlmReply, allowed: list[Guidel
     )
 
 
-def _schema(ids: list[str]) -> dict[str, Any]:
+def _schema(ids: list[str], topics: list[str]) -> dict[str, Any]:
     return {
         "name": "guideline_answer",
         "strict": True,
@@ -198,7 +198,7 @@ def _schema(ids: list[str]) -> dict[str, Any]:
             "required": ["verdict", "topics", "guideline_ids", "answer", "next_step"],
             "properties": {
                 "verdict": {"type": "string", "enum": list(VERDICTS)},
-                "topics": {"type": "array", "items": {"type": "string", "enum": list(TOPICS)}},
+                "topics": {"type": "array", "items": {"type": "string", "enum": topics}},
                 "guideline_ids": {"type": "array", "items": {"type": "string", "enum": ids}},
                 "answer": {"type": "string"},
                 "next_step": {"type": "string"},
@@ -321,9 +321,9 @@ class Composer:
         data = json.dumps({"employee_message": text[:MAX_ANALYSED]}, ensure_ascii=False)
         return [{"role": "system", "content": system}, {"role": "user", "content": data}]
 
-    async def _call(self, messages: list[dict[str, str]], ids: list[str]) -> str | None:
+    async def _call(self, messages: list[dict[str, str]], ids: list[str], topics: list[str]) -> str | None:
         if self.config.response_format == "json_schema":
-            response_format: dict[str, Any] = {"type": "json_schema", "json_schema": _schema(ids)}
+            response_format: dict[str, Any] = {"type": "json_schema", "json_schema": _schema(ids, topics)}
         else:
             response_format = {"type": "json_object"}
         resp = await self.client.chat.completions.create(
@@ -347,7 +347,8 @@ class Composer:
         try:
             messages = self.messages(engine, text, offline, context)
             content = await asyncio.wait_for(
-                self._call(messages, [g.id for g in context]), self.config.timeout + 1.0
+                self._call(messages, [g.id for g in context], list(engine.kb.topic_titles)),
+                self.config.timeout + 1.0,
             )
         except TimeoutError:
             log.warning("llm timed out; offline answer used", extra={"timeout": self.config.timeout})

@@ -10,61 +10,30 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from knowledge.model import LANGUAGES, TOPICS, VERDICTS, Guideline, KnowledgeBase
+from knowledge.findings import FINDINGS, GOVERNABLE, kind_of
+from knowledge.model import LANGUAGES, VERDICTS, Guideline, KnowledgeBase
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "guidelines"
 
 REQUIRED = ("id", "topic", "verdict", "rule", "rationale", "instead", "triggers")
-OPTIONAL = ("signals",)
+# ``signals`` is the former name of ``governs``.
+OPTIONAL = ("governs", "signals")
 TEXT_PARTS = ("rule", "rationale", "instead")
 
 # Names a guideline text may use in braces; knowledge.engine fills them in
 # from app.yaml (roles, program, company).
 PLACEHOLDERS = frozenset({"comms_lead", "backup", "communicators", "privacy_contact", "company", "program"})
 
-# The kinds knowledge.detectors can report; kept here so the loader needs no detectors.
-SIGNAL_KINDS = frozenset(
-    {
-        "unreleased",
-        "figures",
-        "deal",
-        "new_site",
-        "customer",
-        "internal",
-        "personal_data",
-        "person_name",
-        "people_media",
-        "third_party_media",
-        "insult",
-        "competitor_attack",
-        "press",
-        "legal",
-        "crisis",
-        "injection",
-        "company_data",
-        "politics",
-        "published",
-        "obligation",
-        "undisclosed",
-        "gift",
-        "ownership",
-        "account",
-        "time_effort",
-        "work_hours",
-        "statement",
-        "disclosed",
-    }
-)
-
 # libyaml when PyYAML was built with it: the same nodes and marks, several times faster.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+_TOPIC = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
 class KBError(Exception):
@@ -79,6 +48,9 @@ class KBError(Exception):
 class _Ctx:
     file: str
     problems: list[str]
+    # (topic, file, line) of every topic a guideline names, and the declared ones with their titles
+    topic_uses: list[tuple[str, str, int, str]] = field(default_factory=list)
+    topic_decls: list[tuple[str, dict[str, str], str, int]] = field(default_factory=list)
 
     def err(self, node: yaml.Node | None, message: str) -> None:
         line = node.start_mark.line + 1 if node is not None else 1
@@ -109,8 +81,10 @@ def check_kb(path: str | Path | None = None) -> tuple[KnowledgeBase | None, list
     problems: list[str] = []
     guidelines: list[Guideline] = []
     seen: dict[str, str] = {}
+    uses: list[tuple[str, str, int, str]] = []
+    decls: list[tuple[str, dict[str, str], str, int]] = []
     for file in files:
-        ctx = _Ctx(str(file), problems)
+        ctx = _Ctx(str(file), problems, uses, decls)
         for g in _read_file(file, ctx):
             if g.id in seen:
                 ctx.problems.append(
@@ -119,9 +93,71 @@ def check_kb(path: str | Path | None = None) -> tuple[KnowledgeBase | None, list
                 continue
             seen[g.id] = f"{g.source}:{g.line}"
             guidelines.append(g)
+    titles = _topics(uses, decls, problems)
+    _conflicts(guidelines, problems)
     if problems:
         return None, problems
-    return KnowledgeBase(guidelines=guidelines, files=[str(f) for f in files]), []
+    return KnowledgeBase(guidelines=guidelines, files=[str(f) for f in files], topic_titles=titles), []
+
+
+def _conflicts(guidelines: list[Guideline], problems: list[str]) -> None:
+    """Two guidelines that govern one finding with different verdicts: the files must agree."""
+    for name in FINDINGS:
+        direct = [(g, v) for g in guidelines for n, v in g.governs if n == name]
+        governors = direct or [(g, v) for g in guidelines for n, v in g.governs if n == kind_of(name)]
+        first = governors[0] if governors else None
+        for g, v in governors[1:]:
+            if first is not None and v != first[1]:
+                problems.append(
+                    f"{g.source}:{g.line}: guideline {g.id!r} governs finding {name!r} as {v!r}, "
+                    f"but {first[0].id!r} ({first[0].source}:{first[0].line}) governs it as {first[1]!r}; "
+                    "give them the same verdict"
+                )
+                break
+
+
+def _topics(
+    uses: list[tuple[str, str, int, str]], decls: list[tuple[str, dict[str, str], str, int]], problems: list[str]
+) -> dict[str, dict[str, str]]:
+    """The declared topics and their titles; problems for a topic spelled two ways, or not declared.
+
+    A knowledge base that declares topics (a ``topics:`` block in any file) must use only those;
+    one that declares none may name any topic. "Working_Time" and "working-time" are spellings of
+    "working_time": the second one met is an error, with where the first stands.
+    """
+    titles: dict[str, dict[str, str]] = {}
+    declared_at: dict[str, str] = {}
+    spelled: dict[str, tuple[str, str]] = {}
+
+    def spelling_ok(topic: str, where: str, label: str = "") -> bool:
+        key = re.sub(r"[^0-9a-z]", "", topic.lower())
+        first = spelled.setdefault(key, (topic, where))
+        if first[0] != topic:
+            problems.append(f"{where}: {label}topic {topic!r} is spelled differently from {first[0]!r} at {first[1]}")
+            return False
+        if not _TOPIC.match(topic):
+            problems.append(f"{where}: {label}topic {topic!r} may hold only lower-case letters, digits, '_' and '-'")
+            return False
+        return True
+
+    for topic, names, file, line in decls:
+        where = f"{file}:{line}"
+        if topic in declared_at:
+            problems.append(f"{where}: topic {topic!r} is declared twice (first at {declared_at[topic]})")
+            continue
+        if spelling_ok(topic, where):
+            declared_at[topic] = where
+            titles[topic] = names
+    for topic, file, line, label in uses:
+        where = f"{file}:{line}"
+        if not spelling_ok(topic, where, f"{label}: "):
+            continue
+        if declared_at and topic not in declared_at:
+            problems.append(
+                f"{where}: {label}: unknown topic {topic!r} (declared: {', '.join(declared_at)}; "
+                "add it to a 'topics:' list to start a new one)"
+            )
+    return titles
 
 
 def _read_file(file: Path, ctx: _Ctx) -> Iterable[Guideline]:
@@ -144,14 +180,19 @@ def _read_file(file: Path, ctx: _Ctx) -> Iterable[Guideline]:
     if not isinstance(root, yaml.MappingNode):
         ctx.err(root, "the file must hold a mapping with a 'guidelines:' list")
         return []
-    items = None
+    items = topics = None
     for key, value in root.value:
         if key.value == "guidelines":
             items = value
+        elif key.value == "topics":
+            topics = value
         else:
-            ctx.err(key, f"unknown key {key.value!r} (only 'guidelines' is allowed at the top)")
+            ctx.err(key, f"unknown key {key.value!r} (only 'topics' and 'guidelines' are allowed at the top)")
+    if topics is not None:
+        _read_topics(topics, ctx)
     if items is None:
-        ctx.err(root, "missing 'guidelines:' list")
+        if topics is None:
+            ctx.err(root, "missing 'guidelines:' list")
         return []
     if not isinstance(items, yaml.SequenceNode):
         ctx.err(items, "'guidelines' must be a list of guidelines (each item starts with '- id: ...')")
@@ -162,6 +203,28 @@ def _read_file(file: Path, ctx: _Ctx) -> Iterable[Guideline]:
         if g is not None:
             out.append(g)
     return out
+
+
+def _read_topics(node: yaml.Node, ctx: _Ctx) -> None:
+    """``topics: [{id: privacy, title: {de: ..., en: ...}}, ...]``."""
+    if not isinstance(node, yaml.SequenceNode):
+        ctx.err(node, "'topics' must be a list of topics (each item starts with '- id: ...')")
+        return
+    for item in node.value:
+        if not isinstance(item, yaml.MappingNode):
+            ctx.err(item, "a topic must be a mapping (id:, title:)")
+            continue
+        fields = {k.value: (k, v) for k, v in item.value}
+        for name, (key, _) in fields.items():
+            if name not in ("id", "title"):
+                ctx.err(key, f"unknown key {name!r} in a topic (known: id, title)")
+        if "id" not in fields or "title" not in fields:
+            ctx.err(item, f"a topic needs {' and '.join(k for k in ('id', 'title') if k not in fields)}")
+            continue
+        topic = _scalar(fields["id"][1], ctx, "topic id")
+        title = _bilingual_text(fields["title"][1], ctx, f"topic {topic!r}: title")
+        if topic and title:
+            ctx.topic_decls.append((topic, title, ctx.file, item.start_mark.line + 1))
 
 
 def _scalar(node: yaml.Node, ctx: _Ctx, what: str) -> str | None:
@@ -272,8 +335,8 @@ def _guideline(node: yaml.Node, ctx: _Ctx) -> Guideline | None:
     topic = verdict = None
     if "topic" in fields:
         topic = _scalar(fields["topic"], ctx, "topic")
-        if topic is not None and topic not in TOPICS:
-            ctx.err(fields["topic"], f"{label}: unknown topic {topic!r} (known: {', '.join(TOPICS)})")
+        if topic is not None:
+            ctx.topic_uses.append((topic, ctx.file, fields["topic"].start_mark.line + 1, label))
     if "verdict" in fields:
         verdict = _scalar(fields["verdict"], ctx, "verdict")
         if verdict is not None:
@@ -286,22 +349,12 @@ def _guideline(node: yaml.Node, ctx: _Ctx) -> Guideline | None:
     triggers = (
         _bilingual_list(fields["triggers"], ctx, f"{label}: triggers") if "triggers" in fields else None
     )
-    signals: tuple[str, ...] = ()
-    if "signals" in fields:
-        sig_node = fields["signals"]
-        if not isinstance(sig_node, yaml.SequenceNode):
-            ctx.err(sig_node, f"{label}: signals must be a list")
-        else:
-            names = []
-            for item in sig_node.value:
-                name = _scalar(item, ctx, "signal")
-                if name is not None and name not in SIGNAL_KINDS:
-                    ctx.err(
-                        item, f"{label}: unknown signal {name!r} (known: {', '.join(sorted(SIGNAL_KINDS))})"
-                    )
-                elif name is not None:
-                    names.append(name)
-            signals = tuple(names)
+    governs: tuple[tuple[str, str], ...] = ()
+    if "governs" in fields and "signals" in fields:
+        ctx.err(fields["signals"], f"{label}: 'signals' is the former name of 'governs'; keep one of them")
+    gov_node = fields.get("governs") or fields.get("signals")
+    if gov_node is not None and verdict in VERDICTS:
+        governs = _governs(gov_node, verdict, ctx, label)
     if len(ctx.problems) > before:
         return None
     assert gid and topic and verdict and triggers is not None
@@ -313,7 +366,44 @@ def _guideline(node: yaml.Node, ctx: _Ctx) -> Guideline | None:
         rationale=texts["rationale"],  # type: ignore[arg-type]
         instead=texts["instead"],  # type: ignore[arg-type]
         triggers=triggers,
-        signals=signals,
+        governs=governs,  # type: ignore[arg-type]
         source=ctx.file,
         line=node.start_mark.line + 1,
     )
+
+
+def _governs(node: yaml.Node, verdict: str, ctx: _Ctx, label: str) -> tuple[tuple[str, str], ...]:
+    """``governs: [figures, {contact_details: check}]``: findings, each with the guideline's verdict or its own."""
+    if not isinstance(node, yaml.SequenceNode):
+        ctx.err(node, f"{label}: governs must be a list of findings (a name, or 'name: verdict')")
+        return ()
+    out: list[tuple[str, str]] = []
+    for item in node.value:
+        value_node: yaml.Node | None = None
+        if isinstance(item, yaml.MappingNode) and len(item.value) == 1:
+            key_node, value_node = item.value[0]
+            name = _scalar(key_node, ctx, "finding")
+            own = _scalar(value_node, ctx, "verdict") if value_node is not None else None
+        else:
+            name, own = _scalar(item, ctx, "finding"), None
+        if name is None:
+            continue
+        if name not in GOVERNABLE:
+            ctx.err(
+                item,
+                f"{label}: unknown finding {name!r} (known: {', '.join(sorted(FINDINGS))}; "
+                "or a kind of them: see docs/knowledge.md)",
+            )
+            continue
+        if value_node is not None:
+            if own is None:
+                continue
+            own = own.lower()
+            if own not in VERDICTS:
+                ctx.err(value_node, f"{label}: the verdict for {name!r} must be go, check or no, not {own!r}")
+                continue
+        if any(n == name for n, _ in out):
+            ctx.err(item, f"{label}: finding {name!r} appears twice in governs")
+            continue
+        out.append((name, own or verdict))
+    return tuple(out)

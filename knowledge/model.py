@@ -5,40 +5,53 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from knowledge.findings import FINDINGS, kind_of
+
 Verdict = Literal["go", "check", "no"]
 VERDICTS: tuple[Verdict, ...] = ("go", "check", "no")  # ordered from lenient to strict
 LANGUAGES: tuple[str, ...] = ("de", "en")
 
-# The taxonomy of ../shared/eval/README.md; answers and the eval speak these ids.
-TOPICS: tuple[str, ...] = (
-    "official_content",
-    "confidential",
-    "spokesperson",
-    "crisis",
-    "disclosure",
-    "copyright",
-    "privacy",
-    "netiquette",
-    "company_accounts",
-    "working_time",
-    "voluntary",
-    "contacts",
-)
+# Topics are the knowledge base's: its files declare them (a ``topics:`` block with titles in both
+# languages) or its guidelines name them. These registries gather the topics and titles of every
+# knowledge base loaded in this process, for code that labels a recorded topic id (the meeting
+# report); an engine asks its own knowledge base (KnowledgeBase.topics, .topic_title).
+class _Titles(dict[str, dict[str, str]]):
+    """Topic titles by id. Read before any knowledge base was loaded, it loads the default one's."""
 
-TOPIC_NAMES: dict[str, dict[str, str]] = {
-    "official_content": {"en": "Sharing official content", "de": "Offizielle Inhalte teilen"},
-    "confidential": {"en": "Confidential information", "de": "Vertrauliche Informationen"},
-    "spokesperson": {"en": "Who speaks for the company", "de": "Wer für das Unternehmen spricht"},
-    "crisis": {"en": "Crises and incidents", "de": "Krisen und Zwischenfälle"},
-    "disclosure": {"en": "Saying that you work here", "de": "Offenlegen, dass du hier arbeitest"},
-    "copyright": {"en": "Copyright and licences", "de": "Urheberrecht und Lizenzen"},
-    "privacy": {"en": "Privacy and pictures of people", "de": "Datenschutz und Bilder von Personen"},
-    "netiquette": {"en": "Tone and netiquette", "de": "Ton und Netiquette"},
-    "company_accounts": {"en": "Company accounts and pages", "de": "Unternehmenskonten und -seiten"},
-    "working_time": {"en": "Social media and working time", "de": "Social Media und Arbeitszeit"},
-    "voluntary": {"en": "Taking part is voluntary", "de": "Mitmachen ist freiwillig"},
-    "contacts": {"en": "Contacts, followers and admin rights", "de": "Kontakte, Follower und Admin-Rechte"},
-}
+    filled = False
+
+    def _fill(self) -> None:
+        if not self.filled:
+            self.filled = True
+            from knowledge.loader import check_kb  # the loader builds on this module
+
+            check_kb()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self._fill()
+        return super().get(key, default)
+
+    def __getitem__(self, key: str) -> dict[str, str]:
+        self._fill()
+        return super().__getitem__(key)
+
+    def __contains__(self, key: object) -> bool:
+        self._fill()
+        return super().__contains__(key)
+
+    def __iter__(self) -> Any:
+        self._fill()
+        return super().__iter__()
+
+
+TOPICS: list[str] = []
+TOPIC_NAMES: dict[str, dict[str, str]] = _Titles()
+
+
+def default_title(topic: str) -> dict[str, str]:
+    """A title for a topic no file gives one: its id in words ("working_time": "Working time")."""
+    text = topic.replace("_", " ").replace("-", " ").strip().capitalize()
+    return {lang: text for lang in LANGUAGES}
 
 
 def stricter(a: Verdict, b: Verdict) -> Verdict:
@@ -54,9 +67,10 @@ class Guideline:
     rationale: dict[str, str]
     instead: dict[str, str]
     triggers: dict[str, tuple[str, ...]]
-    # Detector findings (see knowledge.detectors) this guideline answers: a
-    # finding of that kind cites it even when the words of the question differ.
-    signals: tuple[str, ...] = ()
+    # The findings (knowledge.findings) this guideline governs, each with the verdict it implies
+    # (the guideline's own unless the file gives one by name): a governed finding takes that
+    # verdict and this topic, and cites this guideline even when the question's words differ.
+    governs: tuple[tuple[str, Verdict], ...] = ()
     source: str = ""
     line: int = 0
 
@@ -69,16 +83,77 @@ class Guideline:
 class KnowledgeBase:
     guidelines: list[Guideline]
     files: list[str] = field(default_factory=list)
+    # The topics the files declare, in their order, with their titles; topics the guidelines name
+    # without a declaration follow, titled by their id.
+    topic_titles: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_id = {g.id: g for g in self.guidelines}
+        self.policy = _policy(self.guidelines)
+        titles = dict(self.topic_titles)
+        for g in self.guidelines:
+            if g.topic not in titles:
+                titles[g.topic] = default_title(g.topic)
+        self.topic_titles = titles
+        if isinstance(TOPIC_NAMES, _Titles):
+            TOPIC_NAMES.filled = True
+        for topic, names in titles.items():
+            TOPIC_NAMES[topic] = names
+            if topic not in TOPICS:
+                TOPICS.append(topic)
+
+    def topic_title(self, topic: str, lang: str) -> str:
+        names = self.topic_titles.get(topic) or default_title(topic)
+        return names.get(lang) or names.get("en") or topic
+
+    def rulings(self) -> dict[str, tuple[Verdict, str]]:
+        """finding name -> (verdict, topic), what the detectors report a finding with."""
+        return {name: (r.verdict, r.topic) for name, r in self.policy.items()}
+
+    def governors(self, finding: str) -> list[tuple[Guideline, Verdict]]:
+        """The guidelines that govern ``finding``, with the verdict each gives it.
+
+        A guideline naming the finding governs it; otherwise one naming its kind does.
+        """
+        direct = [(g, v) for g in self.guidelines for name, v in g.governs if name == finding]
+        if direct:
+            return direct
+        kind = kind_of(finding)
+        return [(g, v) for g in self.guidelines for name, v in g.governs if name == kind]
 
     def topic(self, topic: str) -> list[Guideline]:
         return [g for g in self.guidelines if g.topic == topic]
 
     def topics(self) -> list[str]:
+        """The topics that have guidelines, in the files' order."""
         present = {g.topic for g in self.guidelines}
-        return [t for t in TOPICS if t in present]
+        return [t for t in self.topic_titles if t in present]
+
+
+@dataclass(frozen=True)
+class Ruling:
+    """What the knowledge base says about one finding: its verdict and topic, and the guidelines."""
+
+    verdict: Verdict
+    topic: str
+    guideline_ids: tuple[str, ...]
+
+
+def _policy(guidelines: list[Guideline]) -> dict[str, Ruling]:
+    """Every finding a guideline governs: the strictest verdict its governors give it, and their topic."""
+    kb_governs: dict[str, list[tuple[Guideline, Verdict]]] = {}
+    for g in guidelines:
+        for name, v in g.governs:
+            kb_governs.setdefault(name, []).append((g, v))
+    out: dict[str, Ruling] = {}
+    for name in FINDINGS:
+        governors = kb_governs.get(name) or kb_governs.get(kind_of(name))
+        if not governors:
+            continue
+        verdict = max((v for _, v in governors), key=VERDICTS.index)
+        topic = next(g.topic for g, v in governors if v == verdict)
+        out[name] = Ruling(verdict=verdict, topic=topic, guideline_ids=tuple(g.id for g, _ in governors))
+    return out
 
 
 @dataclass(frozen=True)
@@ -90,6 +165,8 @@ class Signal:
     verdict: Verdict  # the least strict verdict this finding allows
     evidence: str  # the words that gave it away, for the answer
     strength: float = 1.0
+    # The finding's own name (knowledge.findings), which the guidelines govern; ``kind`` is its family.
+    finding: str = ""
 
 
 @dataclass(frozen=True)
@@ -138,7 +215,13 @@ class Answer:
             "composed_by": self.composed_by,
             "citations": [{"id": c.id, "topic": c.topic, "excerpt": c.excerpt} for c in self.citations],
             "signals": [
-                {"kind": s.kind, "topic": s.topic, "verdict": s.verdict, "evidence": s.evidence}
+                {
+                    "kind": s.kind,
+                    "finding": s.finding or s.kind,
+                    "topic": s.topic,
+                    "verdict": s.verdict,
+                    "evidence": s.evidence,
+                }
                 for s in self.signals
             ],
         }

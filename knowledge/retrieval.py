@@ -22,7 +22,7 @@ import bm25s
 import numpy as np
 
 from knowledge.lexicon import Lexicon, default_lexicon
-from knowledge.model import TOPIC_NAMES, KnowledgeBase
+from knowledge.model import KnowledgeBase
 from knowledge.text import Analyzer, words
 
 # Trigger phrases are what the comms team says people ask; they weigh more
@@ -67,7 +67,7 @@ class LangIndex:
         self.phrases: list[list[tuple[str, ...]]] = []
         for g in kb.guidelines:
             rule = words(g.rule[lang])
-            doc = rule + words(TOPIC_NAMES[g.topic][lang])
+            doc = rule + words(kb.topic_title(g.topic, lang))
             concepts = self.lexicon.of_words(rule, lang)
             phrases = []
             for trigger in g.triggers.get(lang, ()):

@@ -16,7 +16,7 @@ from bot.app import main as cli_main
 from bot.messages import Button, Incoming, Profile, Reply
 from handlers import ask as ask_module
 from knowledge.engine import EngineConfig
-from knowledge.loader import DEFAULT_PATH, KBError
+from knowledge.loader import DEFAULT_PATH, KBError, load_kb
 from knowledge.records import DbRecorder
 from knowledge.service import KnowledgeService
 from storage.db import upgrade_schema
@@ -290,11 +290,12 @@ async def test_the_lead_hears_about_a_failed_reload(ask_core) -> None:
 
 
 def test_find_topic() -> None:
-    assert ask_module.find_topic("privacy") == "privacy"
-    assert ask_module.find_topic("Datenschutz") == "privacy"
-    assert ask_module.find_topic("working time") == "working_time"
-    assert ask_module.find_topic("urheberrecht") == "copyright"
-    assert ask_module.find_topic("xy") is None
+    sample = load_kb()
+    assert ask_module.find_topic("privacy", sample) == "privacy"
+    assert ask_module.find_topic("Datenschutz", sample) == "privacy"
+    assert ask_module.find_topic("working time", sample) == "working_time"
+    assert ask_module.find_topic("urheberrecht", sample) == "copyright"
+    assert ask_module.find_topic("xy", sample) is None
 
 
 # -- records for the figures ----------------------------------------------------------------

@@ -16,7 +16,7 @@ from knowledge.engine import Engine, EngineConfig
 from knowledge.language import detect
 from knowledge.lexicon import Lexicon
 from knowledge.loader import DEFAULT_PATH, KBError, check_kb, load_kb
-from knowledge.model import LANGUAGES, TOPICS
+from knowledge.model import LANGUAGES
 from knowledge.service import KnowledgeService
 from knowledge.text import MAX_ANALYSED, clean, words
 
@@ -50,7 +50,13 @@ def engine() -> Engine:
 
 def test_sample_kb_covers_every_topic_in_both_languages() -> None:
     kb = load_kb()
-    for topic in TOPICS:
+    # The sample's twelve topics (the case files use them), declared in its topics.yaml.
+    assert kb.topics() == [
+        "official_content", "confidential", "spokesperson", "crisis", "disclosure", "copyright",
+        "privacy", "netiquette", "company_accounts", "working_time", "voluntary", "contacts",
+    ]
+    assert kb.topic_title("privacy", "de") == "Datenschutz und Bilder von Personen"
+    for topic in kb.topics():
         assert len(kb.topic(topic)) >= 3, topic
     for g in kb.guidelines:
         for part in ("rule", "rationale", "instead"):
@@ -101,7 +107,7 @@ def test_duplicate_ids_across_files(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("change", "line", "message"),
     [
-        (("topic: privacy", "topic: gossip"), 3, "unknown topic 'gossip'"),
+        (("topic: privacy", "topic: Gossip Talk"), 3, "topic 'Gossip Talk' may hold only lower-case letters"),
         (("verdict: no", "verdict: maybe"), 4, "verdict must be go, check or no"),
         (("en: Privacy.}", "fr: Privé.}"), 6, "unknown language 'fr'"),
         (
@@ -121,6 +127,9 @@ def test_duplicate_ids_across_files(tmp_path: Path) -> None:
         (("    topic: privacy\n", "    topic: privacy\n    colour: red\n"), 4, "unknown key 'colour'"),
         (("- id: a.one\n", "- id: A One\n"), 2, "may hold only lower-case letters"),
         (("    rationale: {de: Datenschutz., en: Privacy.}\n", ""), 2, "missing rationale"),
+        (("    verdict: no\n", "    verdict: no\n    governs: [gossip]\n"), 5, "unknown finding 'gossip'"),
+        (("    verdict: no\n", "    verdict: no\n    governs: [{figures: maybe}]\n"), 5, "must be go, check or no"),
+        (("    verdict: no\n", "    verdict: no\n    governs: figures\n"), 5, "governs must be a list"),
     ],
 )
 def test_validation_errors_name_file_and_line(
@@ -138,7 +147,7 @@ def test_load_kb_raises_with_every_problem(tmp_path: Path) -> None:
     _write(
         tmp_path,
         "a.yaml",
-        GOOD.replace("topic: privacy", "topic: gossip").replace("verdict: no", "verdict: maybe"),
+        GOOD.replace("topic: privacy", "topic: Gossip!").replace("verdict: no", "verdict: maybe"),
     )
     with pytest.raises(KBError) as err:
         load_kb(tmp_path)
@@ -281,8 +290,11 @@ def test_a_go_needs_the_harmless_thing_named(engine: Engine) -> None:
 # -- detectors --------------------------------------------------------------------
 
 
+_SAMPLE = load_kb()
+
+
 def _kinds(text: str, **config: list[str]) -> set[str]:
-    return {s.kind for s in Detectors(DetectorConfig(**config)).scan(text)}
+    return {s.kind for s in Detectors(DetectorConfig(**config), policy=_SAMPLE.rulings()).scan(text)}
 
 
 @pytest.mark.parametrize(
@@ -509,11 +521,15 @@ def _cli(*argv: str) -> int:
 def test_cli_kb_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert _cli("kb", "check") == 0
     out = capsys.readouterr().out
-    assert "guidelines in 12 file(s), no problems" in out and "no guidelines yet" not in out
-    bad = _write(tmp_path, "bad.yaml", GOOD.replace("topic: privacy", "topic: gossip"))
+    assert "guidelines in 13 file(s), no problems" in out and "no guidelines yet" not in out
+    # A new topic is the company's to start.
+    _write(tmp_path, "new.yaml", GOOD.replace("topic: privacy", "topic: gossip"))
+    assert _cli("kb", "check", str(tmp_path)) == 0
+    assert "topics: gossip 1" in capsys.readouterr().out
+    bad = _write(tmp_path, "new.yaml", GOOD.replace("verdict: no", "verdict: maybe"))
     assert _cli("kb", "check", str(tmp_path)) == 1
     err = capsys.readouterr().err
-    assert f"{bad}:3:" in err
+    assert f"{bad}:4:" in err
 
 
 def test_cli_ask_json(capsys: pytest.CaptureFixture[str]) -> None:
@@ -912,3 +928,170 @@ def test_crisis_severity_takes_configured_words() -> None:
 
     assert crisis_severity("Die Rückrufaktion läuft", {"critical": ["Rückruf"]}) == "critical"
     assert crisis_severity("Keine Rückrufaktion geplant", {"critical": ["Rückruf"]}) == "medium"
+
+
+# -- the guideline files decide (issue 12) -----------------------------------------
+
+
+def _sample_with(tmp_path: Path, file: str, gid: str, old: str, new: str) -> Engine:
+    """An engine on a copy of the sample in which guideline ``gid`` says ``new`` where it said ``old``."""
+    folder = tmp_path / "kb"
+    shutil.copytree(DEFAULT_PATH, folder)
+    path = folder / file
+    text = path.read_text(encoding="utf-8")
+    start = text.index(f"- id: {gid}\n")
+    at = text.index(old, start)
+    path.write_text(text[:at] + new + text[at + len(old) :], encoding="utf-8")
+    return Engine(load_kb(folder))
+
+
+@pytest.mark.parametrize(
+    ("file", "gid", "old", "new", "text", "before", "after"),
+    [
+        # looser: figures become a matter to clear, pictures of people a "go"
+        (
+            "confidential.yaml",
+            "confidential.figures",
+            'verdict: "no"',
+            "verdict: check",
+            "Sales up 40% this quarter, numbers out next week",
+            "no",
+            "check",
+        ),
+        (
+            "privacy.yaml",
+            "privacy.pictures-of-people",
+            "verdict: check",
+            "verdict: go",
+            "May I post a team photo from our summer party?",
+            "check",
+            "go",
+        ),
+        # stricter: gifts and bigger activities are ruled out
+        (
+            "disclosure.yaml",
+            "disclosure.gifts-endorsements",
+            "verdict: check",
+            'verdict: "no"',
+            "A supplier sent me a free headset, can I post a review of it?",
+            "check",
+            "no",
+        ),
+        (
+            "working_time.yaml",
+            "working-time.larger-activities",
+            "verdict: check",
+            'verdict: "no"',
+            "Can I run a weekly livestream for our channel during work?",
+            "check",
+            "no",
+        ),
+        # a verdict given to one finding by name: taking company data along
+        (
+            "contacts.yaml",
+            "contacts.export-company-data",
+            'company_data: "no"',
+            "company_data: check",
+            "Can I take the customer list from the CRM with me when I leave?",
+            "no",
+            "check",
+        ),
+    ],
+)
+def test_a_guideline_verdict_holds_in_both_directions(
+    tmp_path: Path, file: str, gid: str, old: str, new: str, text: str, before: str, after: str
+) -> None:
+    assert Engine(load_kb()).answer(text).verdict == before
+    assert _sample_with(tmp_path, file, gid, old, new).answer(text).verdict == after
+
+
+def test_findings_take_verdict_and_topic_from_the_governing_guideline() -> None:
+    kb = load_kb()
+    ruling = kb.policy["figures"]
+    assert (ruling.verdict, ruling.topic, ruling.guideline_ids) == ("no", "confidential", ("confidential.figures",))
+    # a verdict given by name, and a kind governing the findings not named
+    assert kb.policy["contact_details"].verdict == "check"
+    assert kb.policy["sensitive_data"].verdict == "no"
+    signals = Detectors(policy=kb.rulings()).scan("Mail me at anna.berg@example.com")
+    assert [(s.finding, s.kind, s.topic, s.verdict) for s in signals] == [
+        ("contact_details", "personal_data", "privacy", "check")
+    ]
+
+
+def test_an_ungoverned_finding_is_a_check_of_no_topic() -> None:
+    signals = Detectors(policy={}).scan("In my lunch break: sales up 40% this quarter, numbers out next week")
+    by_finding = {s.finding: s for s in signals}
+    assert (by_finding["figures"].verdict, by_finding["figures"].topic) == ("check", "")
+    # a cue nobody governs points nowhere and changes nothing
+    assert (by_finding["work_hours"].verdict, by_finding["work_hours"].topic) == ("go", "")
+
+
+def test_a_knowledge_base_that_governs_nothing_clears_no_finding(tmp_path: Path) -> None:
+    _write(tmp_path, "a.yaml", GOOD.replace("verdict: no", "verdict: go"))
+    engine = Engine(load_kb(tmp_path))
+    answer = engine.answer("Can I post our phone number list? Sales up 40% this quarter")
+    assert answer.verdict == "check"
+
+
+# -- topics come from the files ------------------------------------------------------
+
+TOPICS_FILE = """\
+topics:
+  - id: privacy
+    title: {de: Datenschutz, en: Privacy}
+  - id: sustainability_claims
+    title: {de: Nachhaltigkeitsaussagen, en: Sustainability claims}
+"""
+
+
+def test_a_new_topic_is_accepted_with_its_title(tmp_path: Path) -> None:
+    _write(tmp_path, "topics.yaml", TOPICS_FILE)
+    _write(tmp_path, "a.yaml", GOOD.replace("topic: privacy", "topic: sustainability_claims"))
+    kb = load_kb(tmp_path)
+    assert kb.topics() == ["sustainability_claims"]
+    assert kb.topic_title("sustainability_claims", "de") == "Nachhaltigkeitsaussagen"
+    answer = Engine(kb).answer("May I post our phone number?")
+    assert answer.topics == ["sustainability_claims"]
+    # Without any declaration, the guidelines' own topics are the topics, titled by their id.
+    _write(tmp_path, "topics.yaml", "topics: []\n")
+    assert load_kb(tmp_path).topic_title("sustainability_claims", "en") == "Sustainability claims"
+
+
+def test_an_undeclared_topic_and_one_spelled_two_ways_name_file_and_line(tmp_path: Path) -> None:
+    _write(tmp_path, "topics.yaml", TOPICS_FILE)
+    a = _write(tmp_path, "a.yaml", GOOD.replace("topic: privacy", "topic: gossip"))
+    _, problems = check_kb(tmp_path)
+    assert len(problems) == 1 and problems[0].startswith(f"{a}:3: guideline 'a.one': unknown topic 'gossip' (declared: privacy,")
+    b = _write(tmp_path, "a.yaml", GOOD.replace("topic: privacy", "topic: sustainability-claims"))
+    _, problems = check_kb(tmp_path)
+    assert problems == [
+        f"{b}:3: guideline 'a.one': topic 'sustainability-claims' is spelled differently from 'sustainability_claims' "
+        f"at {tmp_path / 'topics.yaml'}:4"
+    ]
+    _write(tmp_path, "topics.yaml", TOPICS_FILE + TOPICS_FILE.replace("topics:\n", ""))
+    _write(tmp_path, "a.yaml", GOOD)
+    _, problems = check_kb(tmp_path)
+    assert f"{tmp_path / 'topics.yaml'}:6: topic 'privacy' is declared twice (first at" in problems[0]
+
+
+def test_two_guidelines_governing_one_finding_differently_is_a_problem(tmp_path: Path) -> None:
+    a = _write(tmp_path, "a.yaml", GOOD.replace("    verdict: no\n", "    verdict: no\n    governs: [figures]\n"))
+    other = GOOD.replace("a.one", "b.two").replace("verdict: no\n", "verdict: check\n    governs: [figures]\n")
+    b = _write(tmp_path, "b.yaml", other)
+    _, problems = check_kb(tmp_path)
+    assert problems == [
+        f"{b}:2: guideline 'b.two' governs finding 'figures' as 'check', but 'a.one' ({a}:2) governs it as 'no'; "
+        "give them the same verdict"
+    ]
+
+
+def test_cli_kb_check_names_the_findings_no_guideline_governs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _write(tmp_path, "a.yaml", GOOD.replace("    verdict: no\n", "    verdict: no\n    governs: [personal_data]\n"))
+    assert _cli("kb", "check", str(tmp_path)) == 0
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if x.startswith("findings no guideline governs"))
+    assert "figures" in line and "contact_details" not in line and "published" not in line
+    assert _cli("kb", "check") == 0
+    assert "findings no guideline governs" not in capsys.readouterr().out
