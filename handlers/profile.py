@@ -369,7 +369,7 @@ async def _decide(ctx: Context, person_id: int | None, email: str | None, depart
         s.add(ProgramEvent(kind="department_confirmed" if confirm else "department_declined", person_id=person.id,
                            pseudonym=person.pseudonym, data={"department": department, "by": ctx.person.pseudonym}))
         await s.commit()
-        target_id, target_lang = person.id, person.language
+        target_id, target_lang = person.id, ctx.core.language_of(person)
     pt = ctx.core.translator(target_lang)
     try:
         await ctx.core.notify(target_id, [Reply(text=pt("department.you_confirmed" if confirm else "department.you_declined",

@@ -19,9 +19,11 @@ from bot.config import ConfigError
 from storage.models import ConversationRef, Identity, Person, RoleGrant
 from storage.models_polls import PollBallot, PollOutbox
 from tests.conftest import SAMPLE_CONFIG, make_settings
-from tests.harness import CLARA, ERIK, LEA, START, Harness, Who
+from tests.harness import CLARA, LEA, START, Harness, Who
 from tests.test_polls import add_staff, created_poll_id, vote
 
+# An employee app.yaml names no department for (the sample's erik is in Engineering there).
+NORA = Who("U0NORA", "nora.new@example.com", "Nora New")
 DAVID = Who("U0DAVID", "david.hr@example.com", "David Hr")  # communicator of HR in the sample app.yaml
 
 
@@ -57,66 +59,67 @@ async def any_env(any_core) -> Harness:
 async def test_department_membership_is_confirmed_not_self_declared(any_env: Harness):
     env = any_env
     await _add(env, DAVID)
-    await _member(env, ERIK)
+    await _add(env, NORA)
+    await _member(env, NORA)
     await env.people(1, department="Sales", prefix="s")  # someone confirmed in Sales already
-    [proposed] = await env.say(ERIK, "department Sales")
+    [proposed] = await env.say(NORA, "department Sales")
     assert "you proposed Sales" in proposed.text and "once the comms lead or a communicator of Sales confirms" in proposed.text
-    erik = await _person(env, ERIK.email)
+    erik = await _person(env, NORA.email)
     assert (erik.department, erik.department_proposed) == (None, "Sales")  # no access on his word alone
 
     # The lead and Sales' communicator are asked, with buttons; HR's communicator is not.
     [ask] = env.received(CLARA)
-    assert "Erik Employee (erik.employee@example.com) says they work in Sales" in ask.text
+    assert "Nora New (nora.new@example.com) says they work in Sales" in ask.text
     assert [b.action_id for b in ask.buttons] == ["department.confirm", "department.decline"]
     assert env.received(LEA) and not env.received(DAVID)
 
     # Until confirmed, Sales polls neither reach him nor count his vote.
     pid = await created_poll_id(env, await env.say(LEA, 'poll "Sales only?" A | B --audience Sales'))
-    assert not [r for r in env.received(ERIK) if r.title == "Sales only?"]
-    [refused] = await vote(env, ERIK, pid, 0)
+    assert not [r for r in env.received(NORA) if r.title == "Sales only?"]
+    [refused] = await vote(env, NORA, pid, 0)
     assert "not counted" in refused.text
     assert await env.count(PollBallot) == 0
 
     # He cannot confirm himself, nor can another department's communicator.
-    [own] = await env.press(ERIK, "department.confirm", ask.buttons[0].value)
+    [own] = await env.press(NORA, "department.confirm", ask.buttons[0].value)
     assert "Only" in own.text
     [other] = await env.press(DAVID, "department.confirm", ask.buttons[0].value)
     assert other.text == "Only the comms lead or a communicator of Sales can confirm Sales."
-    assert (await _person(env, ERIK.email)).department is None
+    assert (await _person(env, NORA.email)).department is None
 
     # Sales' communicator confirms with the button: now the polls open to him.
     [done] = await env.press(CLARA, "department.confirm", ask.buttons[0].value)
-    assert done.text == "erik.employee@example.com is now confirmed in Sales."
-    assert "Your department Sales is confirmed" in env.received(ERIK)[-1].text
-    erik = await _person(env, ERIK.email)
+    assert done.text == "nora.new@example.com is now confirmed in Sales."
+    assert "Your department Sales is confirmed" in env.received(NORA)[-1].text
+    erik = await _person(env, NORA.email)
     assert (erik.department, erik.department_proposed) == ("Sales", None)
     pid2 = await created_poll_id(env, await env.say(LEA, 'poll "Sales again?" A | B --audience Sales'))
-    assert [r for r in env.received(ERIK) if r.title == "Sales again?"]
-    [counted] = await vote(env, ERIK, pid2, 0)
+    assert [r for r in env.received(NORA) if r.title == "Sales again?"]
+    [counted] = await vote(env, NORA, pid2, 0)
     assert "not counted" not in counted.text
 
     # Proposing another department keeps the confirmed one until that is confirmed too; the lead
     # may confirm by command. Leaving needs nobody's word (it only takes access away).
-    await env.say(ERIK, "department HR")
-    assert (await _person(env, ERIK.email)).department == "Sales"
-    [by_lead] = await env.say(LEA, "department confirm erik.employee@example.com")
-    assert by_lead.text == "erik.employee@example.com is now confirmed in HR."
-    [cleared] = await env.say(ERIK, "department none")
+    await env.say(NORA, "department HR")
+    assert (await _person(env, NORA.email)).department == "Sales"
+    [by_lead] = await env.say(LEA, "department confirm nora.new@example.com")
+    assert by_lead.text == "nora.new@example.com is now confirmed in HR."
+    [cleared] = await env.say(NORA, "department none")
     assert "no longer set" in cleared.text
-    assert (await _person(env, ERIK.email)).department is None
+    assert (await _person(env, NORA.email)).department is None
 
 
 async def test_a_stale_or_declined_proposal_grants_nothing(any_env: Harness):
     env = any_env
-    await env.say(ERIK, "abteilung Sales", lang="de-DE")
+    await env.say(NORA, "abteilung Sales", lang="de-DE")
     [ask] = env.received(CLARA)
     [declined] = await env.press(CLARA, "department.decline", ask.buttons[1].value)
-    assert declined.text == "Declined: erik.employee@example.com stays out of Sales."
-    assert (await _person(env, ERIK.email)).department_proposed is None
+    assert declined.text == "Declined: nora.new@example.com stays out of Sales."
+    assert (await _person(env, NORA.email)).department_proposed is None
     # The old button no longer confirms what he no longer proposes.
     [stale] = await env.press(CLARA, "department.confirm", ask.buttons[0].value)
     assert "no longer proposes Sales" in stale.text
-    assert (await _person(env, ERIK.email)).department is None
+    assert (await _person(env, NORA.email)).department is None
 
 
 def _config_with_people(tmp_path: Path, people: list[dict]) -> Path:
@@ -131,17 +134,17 @@ def _config_with_people(tmp_path: Path, people: list[dict]) -> Path:
 async def test_app_yaml_names_departments_and_wins_over_chat(tmp_path, monkeypatch):
     import tests.conftest as conftest
 
-    monkeypatch.setattr(conftest, "SAMPLE_CONFIG", _config_with_people(tmp_path, [{"email": ERIK.email, "department": "HR"}]))
+    monkeypatch.setattr(conftest, "SAMPLE_CONFIG", _config_with_people(tmp_path, [{"email": NORA.email, "department": "HR"}]))
     core = build_core(conftest.make_settings(tmp_path))
     await core.db.upgrade()
     try:
         env = await add_staff(Harness(core))
-        [said] = await env.say(ERIK, "department Sales")
+        [said] = await env.say(NORA, "department Sales")
         assert "Your department is HR, set in the program's configuration (app.yaml)" in said.text
-        assert ((await _person(env, ERIK.email)).department, (await _person(env, ERIK.email)).department_proposed) == ("HR", None)
-        [no] = await env.say(LEA, "department confirm erik.employee@example.com Sales")
+        assert ((await _person(env, NORA.email)).department, (await _person(env, NORA.email)).department_proposed) == ("HR", None)
+        [no] = await env.say(LEA, "department confirm nora.new@example.com Sales")
         assert "is HR in app.yaml, which wins" in no.text
-        assert (await _person(env, ERIK.email)).department == "HR"
+        assert (await _person(env, NORA.email)).department == "HR"
         # A communicator of exactly one department is in it by app.yaml too (the job applies it).
         from handlers.profile import apply_configured_departments
 
@@ -154,7 +157,7 @@ async def test_app_yaml_names_departments_and_wins_over_chat(tmp_path, monkeypat
 def test_people_in_app_yaml_are_validated(tmp_path, monkeypatch):
     import tests.conftest as conftest
 
-    monkeypatch.setattr(conftest, "SAMPLE_CONFIG", _config_with_people(tmp_path, [{"email": ERIK.email, "department": "Astrology"}]))
+    monkeypatch.setattr(conftest, "SAMPLE_CONFIG", _config_with_people(tmp_path, [{"email": NORA.email, "department": "Astrology"}]))
     with pytest.raises(ConfigError, match=r"people: .*'Astrology' is not one of departments"):
         conftest.make_settings(tmp_path)
 
@@ -180,12 +183,12 @@ async def test_guest_status_tells_the_truth(any_env: Harness, lang, word, expect
 
 async def test_removing_a_role_never_held_says_so(any_env: Harness):
     env = any_env
-    [reply] = await env.say(LEA, "role remove erik.employee@example.com backup")
-    assert reply.text == "erik.employee@example.com is not backup of the comms lead, so there is nothing to remove; nothing changed."
+    [reply] = await env.say(LEA, "role remove nora.new@example.com backup")
+    assert reply.text == "nora.new@example.com is not backup of the comms lead, so there is nothing to remove; nothing changed."
     assert await env.count(RoleGrant) == 0
-    await env.say(LEA, "role add erik.employee@example.com backup")
-    [removed] = await env.say(LEA, "role remove erik.employee@example.com backup")
-    assert removed.text == "erik.employee@example.com is no longer backup of the comms lead."
+    await env.say(LEA, "role add nora.new@example.com backup")
+    [removed] = await env.say(LEA, "role remove nora.new@example.com backup")
+    assert removed.text == "nora.new@example.com is no longer backup of the comms lead."
 
 
 # -- item 7: my data shows every row about the person; forget me leaves no trace ----------------------
@@ -193,20 +196,20 @@ async def test_removing_a_role_never_held_says_so(any_env: Harness):
 
 async def _busy_life(env: Harness) -> None:
     """Erik and Lea leave rows in as many tables as the chat lets them."""
-    await env.press(ERIK, "join.confirm", {"notice_version": 1})
-    for who in (ERIK, LEA):
+    await env.press(NORA, "join.confirm", {"notice_version": 1})
+    for who in (NORA, LEA):
         conversation = "D" + who.user[1:]
         await env.core.remember_conversation("slack", who.user, conversation, {"channel": conversation, "user": who.user})
     await env.people(1, department="Sales", prefix="s")
-    await env.say(ERIK, "department Sales")
-    await env.say(CLARA, "department confirm erik.employee@example.com")
-    await env.say(LEA, "role add erik.employee@example.com backup")
+    await env.say(NORA, "department Sales")
+    await env.say(CLARA, "department confirm nora.new@example.com")
+    await env.say(LEA, "role add nora.new@example.com backup")
     await env.say(LEA, "role add clara.sales@example.com core")  # a grant Lea made
-    await env.say(ERIK, "feedback The new videos are great")
+    await env.say(NORA, "feedback The new videos are great")
     pid = await created_poll_id(env, await env.say(LEA, 'poll "Which format?" Video | Article --audience Sales'))
-    await vote(env, ERIK, pid, 1)
-    await env.say(ERIK, "crisis someone posts our internal roadmap on LinkedIn")
-    await env.say(ERIK, "May I post a photo of our prototype?")
+    await vote(env, NORA, pid, 1)
+    await env.say(NORA, "crisis someone posts our internal roadmap on LinkedIn")
+    await env.say(NORA, "May I post a photo of our prototype?")
 
 
 def _needles(*whos: Who) -> dict[str, str]:
@@ -231,11 +234,11 @@ async def _dump(core) -> str:
 async def test_my_data_lists_every_row_about_the_person(any_env: Harness):
     env = any_env
     await _busy_life(env)
-    [reply] = await env.say(ERIK, "my data")
+    [reply] = await env.say(NORA, "my data")
     fields = {f.label: f.value for f in reply.fields}
-    assert fields["E-mail"] == ERIK.email and fields["Name"] == ERIK.name
-    assert fields["Chat accounts"] == f"slack {ERIK.user}"
-    assert fields["Stored chat addresses (to write to you)"].startswith("slack D0ERIK (")
+    assert fields["E-mail"] == NORA.email and fields["Name"] == NORA.name
+    assert fields["Chat accounts"] == f"slack {NORA.user}"
+    assert fields["Stored chat addresses (to write to you)"].startswith("slack D0NORA (")
     assert fields["Department"] == "Sales" and fields["Department proposed (not confirmed)"] == "-"
     assert fields["Known to the bot"].startswith("since 2") and "joined 2" in fields["Known to the bot"]
     assert fields["Roles given or taken in chat"].startswith("backup of the comms lead given on ")
@@ -261,10 +264,10 @@ async def _forget(env: Harness, who: Who) -> None:
 async def test_forget_me_leaves_no_trace_in_any_table(any_env: Harness):
     env = any_env
     await _busy_life(env)
-    needles = _needles(ERIK, LEA)
+    needles = _needles(NORA, LEA)
     before = await _dump(env.core)
     assert all(n in before for n in needles)  # the check below can see each of them
-    await _forget(env, ERIK)
+    await _forget(env, NORA)
     await _forget(env, LEA)
     after = await _dump(env.core)
     found = [(kind, n, line) for n, kind in needles.items() for line in after.splitlines() if n in line]
@@ -293,9 +296,9 @@ async def test_forget_me_leaves_no_trace_in_the_database_file(tmp_path):
         db_file = Path(core.settings.database_url.removeprefix("sqlite:///"))
         files = [db_file, Path(f"{db_file}-wal")]
         raw = _read(files)
-        needles = _needles(ERIK, LEA)
+        needles = _needles(NORA, LEA)
         assert all(n.encode() in raw for n in needles)  # the check below can see each of them
-        await _forget(env, ERIK)
+        await _forget(env, NORA)
         await _forget(env, LEA)
         raw = _read(files)
         assert [n for n in needles if n.encode() in raw] == []
