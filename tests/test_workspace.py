@@ -10,7 +10,9 @@ import select
 import subprocess
 import sys
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
+from datetime import time as daytime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -127,6 +129,11 @@ def test_all_four_jobs_across_several_people(term, tmp_path):
         term.say(f"as {who}")
         term.say("join")
         assert "Welcome to Ambassador-Programm" in term.press("I agree, join")
+    # Nudges wait for the end of quiet hours (20:00-08:00 in Berlin): a run at night sends in the morning.
+    berlin = datetime.now(ZoneInfo("Europe/Berlin"))
+    if not 8 <= berlin.hour < 19:
+        morning = datetime.combine(berlin.date() + timedelta(days=berlin.hour >= 19), daytime(9), berlin.tzinfo)
+        assert "Time moved on" in term.say(f"wait {int((morning - berlin).total_seconds() // 60) + 1}m")
     out = term.say("nudge run --now")
     assert "sent 3" in out
     out = term.say("as erik")
