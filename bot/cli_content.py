@@ -7,13 +7,17 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import UTC
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import yaml
+from sqlmodel import select
 
 from bot.config import load_settings
 from bot.core import Core
+from storage.models_content import ContentDelivery
 
 Main = Callable[[Core], Awaitable[int]]
 
@@ -245,6 +249,17 @@ def cmd_nudge_run(args: argparse.Namespace) -> int:
             print("Another process (the running bot) is sending right now; see: ambassador nudge status")
         print(f"sent {stats.sent}, retried later {stats.retried}, failed {stats.failed}, skipped {stats.skipped}, "
               f"deferred (quiet hours) {stats.deferred}, uncertain {stats.uncertain}")
+        if args.now:
+            # Planned for people in their quiet hours: say when they go out, not just "sent 0".
+            async with core.db.session() as s:
+                due = (await s.exec(select(ContentDelivery.due_at).where(
+                    ContentDelivery.run_id == run_id, ContentDelivery.status == "pending",
+                    ContentDelivery.due_at > core.now()))).all()
+            if due:
+                first = min(d if d.tzinfo else d.replace(tzinfo=UTC) for d in due)
+                local = first.astimezone(ZoneInfo(core.settings.app.timezone))
+                print(f"{len(due)} wait for the end of their quiet hours: they go out from "
+                      f"{local:%Y-%m-%d %H:%M} {local.tzname()} (ambassador nudge status)")
         return 0
 
     async def _plan_only(core: Core) -> int:

@@ -1170,3 +1170,32 @@ def test_nudge_run_now_on_the_command_line_delivers_through_slack(tmp_path, monk
     finally:
         asyncio.run_coroutine_threadsafe(fake.close(), loop).result(10)
         loop.call_soon_threadsafe(loop.stop)
+
+
+def test_nudge_run_now_says_when_people_in_their_quiet_hours_get_it(tmp_path, monkeypatch, capsys):
+    assert _cli(tmp_path, monkeypatch, "content", "add", "--url", "https://example.com/night", "--title", "Night",
+                "--text-en", "Something to share", "--approved") == 0
+
+    async def join() -> None:
+        db = Database(f"sqlite:///{tmp_path / 'cli.db'}")
+        try:
+            async with db.session() as s:
+                # Her quiet hours began an hour ago and end in an hour: the run plans her for their end.
+                now = datetime.now(UTC)
+                p = Person(email="nina@example.com", language="en", is_member=True, joined_at=now,
+                           profile_checked_at=now, timezone="UTC",
+                           quiet_start=(now - timedelta(hours=1)).strftime("%H:%M"),
+                           quiet_end=(now + timedelta(hours=1)).strftime("%H:%M"))
+                s.add(p)
+                await s.flush()
+                s.add(Identity(person_id=p.id, platform="slack", user_id="U0NINA"))
+                await s.commit()
+        finally:
+            await db.dispose()
+
+    asyncio.run(join())
+    capsys.readouterr()
+    assert _cli(tmp_path, monkeypatch, "nudge", "run", "--now") == 0
+    out = capsys.readouterr().out
+    assert "planned 1" in out
+    assert "1 wait for the end of their quiet hours: they go out from" in out  # not a bare "sent 0"
