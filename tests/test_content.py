@@ -1032,6 +1032,27 @@ def _cli(tmp_path: Path, monkeypatch, *args: str) -> int:
     return bot.app.main(["--config", str(config), *args])
 
 
+def _cli_member(tmp_path: Path, email: str, user: str, *, quiet_from: timedelta, quiet_for: timedelta) -> None:
+    """A member in the command line's database (UTC), with quiet hours from now + quiet_from, quiet_for long."""
+
+    async def join() -> None:
+        db = Database(f"sqlite:///{tmp_path / 'cli.db'}")
+        try:
+            async with db.session() as s:
+                now = datetime.now(UTC)
+                p = Person(email=email, language="en", is_member=True, joined_at=now, profile_checked_at=now,
+                           timezone="UTC", quiet_start=(now + quiet_from).strftime("%H:%M"),
+                           quiet_end=(now + quiet_from + quiet_for).strftime("%H:%M"))
+                s.add(p)
+                await s.flush()
+                s.add(Identity(person_id=p.id, platform="slack", user_id=user))
+                await s.commit()
+        finally:
+            await db.dispose()
+
+    asyncio.run(join())
+
+
 def test_command_line_add_import_list_retire_and_status(tmp_path, monkeypatch, capsys):
     assert _cli(tmp_path, monkeypatch, "content", "add", "--url", "https://example.com/a", "--title", "A",
                 "--text-en", "Post A", "--until", "2099-01-01", "--approved") == 0
@@ -1141,24 +1162,9 @@ def test_nudge_run_now_on_the_command_line_delivers_through_slack(tmp_path, monk
         assert _cli(tmp_path, monkeypatch, "content", "add", "--url", "https://example.com/fair", "--title", "Fair",
                     "--text-en", "See you at the fair!", "--approved") == 0
 
-        async def join() -> None:
-            db = Database(f"sqlite:///{tmp_path / 'cli.db'}")
-            try:
-                async with db.session() as s:
-                    # Her quiet hours are a minute six hours from now: the run is never inside them.
-                    later = datetime.now(UTC) + timedelta(hours=6)
-                    p = Person(email="anna@example.com", language="en", is_member=True, joined_at=datetime.now(UTC),
-                               profile_checked_at=datetime.now(UTC), timezone="UTC",
-                               quiet_start=later.strftime("%H:%M"),
-                               quiet_end=(later + timedelta(minutes=1)).strftime("%H:%M"))
-                    s.add(p)
-                    await s.flush()
-                    s.add(Identity(person_id=p.id, platform="slack", user_id="U0ANNA"))
-                    await s.commit()
-            finally:
-                await db.dispose()
-
-        asyncio.run(join())
+        # Her quiet hours are a minute six hours from now: the run is never inside them.
+        _cli_member(tmp_path, "anna@example.com", "U0ANNA", quiet_from=timedelta(hours=6),
+                    quiet_for=timedelta(minutes=1))
         capsys.readouterr()
         assert _cli(tmp_path, monkeypatch, "nudge", "run", "--now") == 0
         out = capsys.readouterr().out
@@ -1176,24 +1182,8 @@ def test_nudge_run_now_says_when_people_in_their_quiet_hours_get_it(tmp_path, mo
     assert _cli(tmp_path, monkeypatch, "content", "add", "--url", "https://example.com/night", "--title", "Night",
                 "--text-en", "Something to share", "--approved") == 0
 
-    async def join() -> None:
-        db = Database(f"sqlite:///{tmp_path / 'cli.db'}")
-        try:
-            async with db.session() as s:
-                # Her quiet hours began an hour ago and end in an hour: the run plans her for their end.
-                now = datetime.now(UTC)
-                p = Person(email="nina@example.com", language="en", is_member=True, joined_at=now,
-                           profile_checked_at=now, timezone="UTC",
-                           quiet_start=(now - timedelta(hours=1)).strftime("%H:%M"),
-                           quiet_end=(now + timedelta(hours=1)).strftime("%H:%M"))
-                s.add(p)
-                await s.flush()
-                s.add(Identity(person_id=p.id, platform="slack", user_id="U0NINA"))
-                await s.commit()
-        finally:
-            await db.dispose()
-
-    asyncio.run(join())
+    # Her quiet hours began an hour ago and end in an hour: the run plans her for their end.
+    _cli_member(tmp_path, "nina@example.com", "U0NINA", quiet_from=-timedelta(hours=1), quiet_for=timedelta(hours=2))
     capsys.readouterr()
     assert _cli(tmp_path, monkeypatch, "nudge", "run", "--now") == 0
     out = capsys.readouterr().out
