@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot import files
 from bot.core import CORE_TEXTS
-from bot.router import AnswerGuard, DataProvider, ForgetHook, Job, Router
+from bot.router import AnswerGuard, DataProvider, ForgetHook, Job, Router, SendGuard
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -93,6 +93,8 @@ class Capability:
     jobs: tuple[ScheduledJob, ...] = ()
     # Consulted by the answer engine before it answers; may only make an answer stricter.
     answer_guards: tuple[AnswerGuard, ...] = ()
+    # Consulted before the bot sends on its own (nudges, thank-yous, deliveries): may hold them back.
+    send_guards: tuple[SendGuard, ...] = ()
     # "my data": what it stores about a person; "forget me": deletes or pseudonymises it.
     data_providers: tuple[DataProvider, ...] = ()
     forget_hooks: tuple[ForgetHook, ...] = ()
@@ -124,6 +126,7 @@ def build_router(capabilities: Iterable[Capability]) -> Router:
         for job in cap.jobs:
             router.job(job.seconds, job.name)(job.run)
         router.answer_guards.extend(cap.answer_guards)
+        router.send_guards.extend(cap.send_guards)
         router.data_providers.extend(cap.data_providers)
         router.forget_hooks.extend(cap.forget_hooks)
         for section in cap.config:

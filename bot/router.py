@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
@@ -56,8 +57,28 @@ DataProvider = Callable[["Context"], Awaitable[list[tuple[str, str]]]]
 # posting") may make the answer stricter for a text, never looser. Returns None,
 # or a note the asker reads with a "no".
 AnswerGuard = Callable[["Core", str], Awaitable[str | None]]
+
+
+@dataclass(frozen=True)
+class SendPause:
+    """A capability's reason to hold back what the bot sends on its own (nudges, thank-yous, deliveries).
+
+    ``note``: why, in the words of whoever paused it (a posting hold's note); ``matches(text)``:
+    whether a text is on the paused topic (the sender may mark those differently from the rest).
+    """
+
+    note: str
+    matches: Callable[[str], bool]
+
+
+# Consulted before the bot sends on its own: None lets the send go out, a SendPause holds it
+# back. A guard that cannot tell raises (better no nudge than content in the middle of a crisis).
+SendGuard = Callable[["Core"], Awaitable[SendPause | None]]
 Job = Callable[["Core"], Awaitable[object]]
 ForgetHook = Callable[["Context"], Awaitable[None]]
+
+# A failing answer guard is counted with the answers it guards (the metrics count errors by component).
+answer_log = logging.getLogger("ambassador.ask")
 
 
 _WS = re.compile(r"\s+")
@@ -82,6 +103,7 @@ class Router:
         self.data_providers: list[DataProvider] = []
         self.forget_hooks: list[ForgetHook] = []
         self.answer_guards: list[AnswerGuard] = []
+        self.send_guards: list[SendGuard] = []
         # Lines for `help` that are no command of their own (a command's sub-commands): (usage key,
         # description key, the roles that see it).
         self.help_entries: list[tuple[str, str, frozenset[str]]] = []
@@ -196,6 +218,34 @@ class Router:
         if self.fallback:
             return Match(self.fallback, args=text)
         return None
+
+    async def answer_notes(self, core: Core, text: str) -> tuple[list[str], bool]:
+        """Every answer guard's note on a text (a "no" with these notes when there are any), and
+        whether one of the guards failed (the answer may then be no looser than "check")."""
+        notes: list[str] = []
+        failed = False
+        for guard in self.answer_guards:
+            try:
+                note = await guard(core, text)
+            except Exception:
+                answer_log.exception("answer guard failed", extra={"guard": getattr(guard, "__qualname__", str(guard))})
+                failed = True
+                continue
+            if note and str(note).strip():
+                notes.append(str(note).strip())
+        return notes, failed
+
+    async def send_pause(self, core: Core) -> SendPause | None:
+        """Whether what the bot sends on its own must wait now, and why: None when every send guard lets
+        it go out; else one pause with the notes of all guards that hold it back, matching a text on any
+        of their topics. A guard that fails raises: the caller holds its sends back rather than guess."""
+        pauses = [pause for guard in self.send_guards if (pause := await guard(core)) is not None]
+        if not pauses:
+            return None
+        if len(pauses) == 1:
+            return pauses[0]
+        return SendPause(note="\n".join(p.note for p in pauses),
+                         matches=lambda text: any(p.matches(text) for p in pauses))
 
     def command_named(self, name: str) -> Route | None:
         return next((r for r in self.commands if r.name == name), None)

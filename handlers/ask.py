@@ -5,9 +5,9 @@ router's fallback); so are ``ask ...`` / ``frage ...`` and the "Check before
 posting" message shortcut (action ``ask.check`` with the message text in
 ``values["text"]``). The engine is built once per process, on first use; with
 app.yaml's ``llm`` enabled the answer is composed by the language model and
-post-checked (knowledge/llm.py). Every capability's answer guard (a crisis
-posting hold) is consulted before the answer goes out and can only make it
-stricter.
+post-checked (knowledge/llm.py). Every answer guard a capability declares (the
+crisis capability's posting holds) is consulted through the router before the
+answer goes out, and can only make it stricter; ask imports no capability.
 
 Each answer is recorded without its text (``ask_question``); "Helpful?"
 feedback once per answer and person (``ask_feedback``). When no guideline fits,
@@ -54,7 +54,7 @@ log = logging.getLogger("ambassador.ask")
 # cut to what fits. The adapter adds "_lang" later; the margin covers it.
 _BUTTON_VALUE_MAX = 1_950
 GAPS_SHOWN = 15
-# The crisis capability's report action (handlers/crisis.py), offered when a question looks like a crisis.
+# The report action a crisis capability registers, offered when a question looks like a crisis (when it is there).
 CRISIS_REPORT = "crisis.report"
 JOB_SECONDS = 60
 
@@ -435,22 +435,6 @@ async def check_shortcut(ctx: Context, msg: Incoming) -> Reply:
     return await _reply(ctx, str(msg.values.get("text") or ""))
 
 
-async def consult_guards(core: Core, text: str) -> tuple[list[str], bool]:
-    """Every registered answer guard's note, and whether one of them failed."""
-    notes: list[str] = []
-    failed = False
-    for guard in core.router.answer_guards:
-        try:
-            note = await guard(core, text)
-        except Exception:
-            log.exception("answer guard failed", extra={"guard": getattr(guard, "__qualname__", str(guard))})
-            failed = True
-            continue
-        if note and str(note).strip():
-            notes.append(str(note).strip())
-    return notes, failed
-
-
 def _guarded(answer: Answer, notes: list[str], failed: bool, t: Translator, comms_lead: str) -> Answer:
     """A guard's note makes the answer a "no" whatever the engine said; a failed guard at least a "check"."""
     if notes:
@@ -497,7 +481,7 @@ async def _reply(ctx: Context, text: str) -> Reply:
         return Reply(text=ctx.t("ask.kb_broken", comms_lead=_comms_lead(ctx, ctx.t)), private=_private(ctx))
     # The answer's language may differ from the one the core guessed from the first words.
     t = ctx.core.translator(answer.language) if answer.language != ctx.lang else ctx.t
-    notes, guard_failed = ([], False) if outsider else await consult_guards(ctx.core, text)
+    notes, guard_failed = ([], False) if outsider else await ctx.core.router.answer_notes(ctx.core, text)
     answer = _guarded(answer, notes, guard_failed, t, _comms_lead(ctx, t))
     ctx.core.metrics.verdict(ctx.incoming.platform, answer.verdict)
     question_id = None

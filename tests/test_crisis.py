@@ -300,7 +300,7 @@ async def test_the_receipt_follows_the_first_alert_but_never_waits_long_for_it(l
     await lite.core.handle(incoming(ERIK, TRUCK, event_id="EvFirst"), answer)
     assert alerts_at_receipt == [1]  # comms first
 
-    monkeypatch.setattr(crisis, "RECEIPT_AFTER", 0.05)
+    monkeypatch.setattr(crisis.chat, "RECEIPT_AFTER", 0.05)
     lite.sender.gate = asyncio.Event()  # the platform hangs on the alert ...
     await lite.core.handle(incoming(ERIK, "crisis a journalist called", event_id="EvSecond"), answer)
     assert alerts_at_receipt == [1, 1]  # ... the reporter is answered all the same
@@ -310,8 +310,8 @@ async def test_the_receipt_follows_the_first_alert_but_never_waits_long_for_it(l
 
 
 async def test_a_slow_first_alert_is_not_sent_again_by_the_job_while_it_is_still_on_its_way(lite: Bot, monkeypatch):
-    monkeypatch.setattr(crisis, "FIRST_CLAIM_RENEW", 0.02)
-    monkeypatch.setattr(crisis, "RECEIPT_AFTER", 0.05)
+    monkeypatch.setattr(crisis.jobs, "FIRST_CLAIM_RENEW", 0.02)
+    monkeypatch.setattr(crisis.chat, "RECEIPT_AFTER", 0.05)
     lite.sender.gate = asyncio.Event()  # the platform takes long over the lead's alert (a 429 with a long wait)
     receipt = await lite.say(ERIK, TRUCK, event_id="EvSlow")
     ref = receipt.title.split()[1]
@@ -861,7 +861,8 @@ def test_the_crisis_section_is_validated_with_file_and_line(tmp_path):
 
 
 def test_the_cli_lists_reports_and_shows_a_trail(tmp_path, capsys, monkeypatch):
-    from bot import app, cli_crisis
+    from bot import app
+    from handlers.crisis import cli as cli_crisis
 
     settings = make_settings(tmp_path)
 

@@ -1,7 +1,7 @@
 """``ambassador crisis list`` and ``ambassador crisis show ID``: crisis reports and their audit trail.
 
-Declared by ``handlers/crisis.py`` (``Capability.cli``); also runs on its own as
-``python -m bot.cli_crisis [--config PATH] crisis list|show ID``.
+Declared in the capability's ``CAPABILITY`` (``Capability.cli``); also runs on its own as
+``python -m handlers.crisis.cli [--config PATH] crisis list|show ID``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,11 @@ from collections.abc import Sequence
 from sqlmodel import select
 
 from bot.config import ConfigError, Settings, load_settings
+from handlers.crisis.helpers import fmt_time
+from handlers.crisis.models import CrisisAttempt, CrisisEvent, CrisisReport, Hold
+from handlers.crisis.trail import _trail, summary_line
 from storage.db import Database, DatabaseError
+from storage.models import Person
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -47,10 +51,6 @@ UNREACHED_SHOWN = 20  # members not told of a hold, named per hold in "crisis li
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from handlers.crisis import fmt_time, summary_line
-    from storage.models import Person
-    from storage.models_crisis import CrisisEvent, CrisisReport, Hold
-
     async def work(settings: Settings, db: Database) -> int:
         tz = settings.app.timezone
         async with db.session() as s:
@@ -89,9 +89,6 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from handlers.crisis import _trail, fmt_time
-    from storage.models_crisis import CrisisAttempt, CrisisReport
-
     async def work(settings: Settings, db: Database) -> int:
         tz = settings.app.timezone
         ref = args.ref.strip().upper()
@@ -132,7 +129,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.cli_crisis", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m handlers.crisis.cli", description=__doc__.splitlines()[0])
     parser.add_argument("--config", help="path to app.yaml")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     register(sub)
