@@ -1106,6 +1106,55 @@ async def test_a_hold_turns_the_answer_to_a_member_asking_about_the_topic_into_n
     assert (await lite.say(EMMA, question)).title.startswith("✅")
 
 
+async def test_a_hold_pauses_the_bots_own_sends_through_the_declared_send_guard(lite: Bot):
+    """What content's nudges ask before they go out: the router's send_pause, fed by crisis's send guard."""
+    assert crisis.send_guard in lite.core.router.send_guards
+    assert await lite.core.router.send_pause(lite.core) is None  # no hold: sends go out
+    await lite.say(LEA, "crisis hold recall, Werk Leipzig -- Wait for the official statement on Friday.")
+    pause = await lite.core.router.send_pause(lite.core)
+    assert pause is not None and pause.note == "Wait for the official statement on Friday."
+    assert pause.matches("This week: the product recalls explained") and pause.matches("Neues aus dem Werk Leipzig")
+    assert not pause.matches("Our summer party in pictures")
+    await lite.say(LEA, "crisis hold Rückruf")  # a second hold, with the default note, in the lead's language
+    pause = await lite.core.router.send_pause(lite.core)
+    assert pause.note.startswith("Please hold back on this topic for now") and "official statement" in pause.note
+    assert pause.matches("Die Rückrufaktion im Überblick") and pause.matches("the recall")
+    await lite.say(LEA, "crisis lift all")
+    assert await lite.core.router.send_pause(lite.core) is None  # lifted: the sends go out again
+
+
+async def test_when_the_holds_cannot_be_read_the_send_guard_says_so_and_nobody_reads_it_as_no_hold(lite, monkeypatch):
+    async def away(core):
+        raise ConnectionError("the database is away")
+
+    monkeypatch.setattr(crisis.holds, "active_holds", away)
+    with pytest.raises(ConnectionError):
+        await lite.core.router.send_pause(lite.core)
+
+
+async def test_the_router_joins_the_pauses_of_several_send_guards():
+    from bot.router import Router, SendPause
+
+    router = Router()
+
+    async def recall(core):
+        return SendPause(note="recall until Friday", matches=lambda text: "recall" in text)
+
+    async def quiet(core):
+        return None
+
+    router.send_guards += [quiet, recall]
+    assert (await router.send_pause(None)).note == "recall until Friday"
+
+    async def strike(core):
+        return SendPause(note="strike: nothing about the plant", matches=lambda text: "plant" in text)
+
+    router.send_guards.append(strike)
+    pause = await router.send_pause(None)
+    assert pause.note == "recall until Friday\nstrike: nothing about the plant"
+    assert pause.matches("the recall") and pause.matches("our plant") and not pause.matches("summer party")
+
+
 async def test_when_nobody_can_be_reached_the_rounds_wait_for_the_timeout(lite: Bot):
     lite.sender.down |= {LEA, BEN}  # the whole platform is down
     report = await lite.report()
