@@ -269,10 +269,11 @@ async def _taken_reply(ctx: Context, report: CrisisReport) -> Reply:
                             time=fmt_time(report.acked_at, _tz(ctx.core))))
 
 
-async def acknowledge(ctx: Context, ref: str) -> Reply:
-    t = ctx.t
+async def _unresolved(ctx: Context, ref: str, verb: str) -> CrisisReport | Reply:
+    """The report the rota acts on (acknowledge, resolve, hand over), or the reply when there is none to
+    act on: no reference, not on the rota or no such report (the same answer), or resolved already."""
     if not ref:
-        return Reply(text=t("crisis.need_ref", verb="ack"))
+        return Reply(text=ctx.t("crisis.need_ref", verb=verb))
     if not await _on_rota(ctx):
         return _unknown(ctx, ref)
     report = await _load(ctx.core, ref)
@@ -280,6 +281,14 @@ async def acknowledge(ctx: Context, ref: str) -> Reply:
         return _unknown(ctx, ref)
     if report.status == "resolved":
         return await _resolved_reply(ctx, report)
+    return report
+
+
+async def acknowledge(ctx: Context, ref: str) -> Reply:
+    t = ctx.t
+    report = await _unresolved(ctx, ref, "ack")
+    if isinstance(report, Reply):
+        return report
     if report.status == "acknowledged":
         return await _taken_reply(ctx, report)
     now = ctx.core.now()
@@ -306,15 +315,9 @@ async def acknowledge(ctx: Context, ref: str) -> Reply:
 
 async def resolve(ctx: Context, ref: str, note: str, *, without_note: bool) -> Reply:
     t = ctx.t
-    if not ref:
-        return Reply(text=t("crisis.need_ref", verb="resolve"))
-    if not await _on_rota(ctx):
-        return _unknown(ctx, ref)
-    report = await _load(ctx.core, ref)
-    if report is None:
-        return _unknown(ctx, ref)
-    if report.status == "resolved":
-        return await _resolved_reply(ctx, report)
+    report = await _unresolved(ctx, ref, "resolve")
+    if isinstance(report, Reply):
+        return report
     note = note.strip()[:4000]
     if not note and not without_note:
         return Reply(text=t("crisis.resolve_ask", ref=report.ref),
@@ -341,15 +344,9 @@ async def resolve(ctx: Context, ref: str, note: str, *, without_note: bool) -> R
 
 async def hand_over(ctx: Context, ref: str, to: str) -> Reply:
     t = ctx.t
-    if not ref:
-        return Reply(text=t("crisis.need_ref", verb="handover"))
-    if not await _on_rota(ctx):
-        return _unknown(ctx, ref)
-    report = await _load(ctx.core, ref)
-    if report is None:
-        return _unknown(ctx, ref)
-    if report.status == "resolved":
-        return await _resolved_reply(ctx, report)
+    report = await _unresolved(ctx, ref, "handover")
+    if isinstance(report, Reply):
+        return report
     me = (ctx.person.email or "").lower()
     others = [e for e in await rota_emails(ctx.core) if e != me]
     to = to.strip().strip("<>").removeprefix("mailto:").lower()
