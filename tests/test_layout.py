@@ -45,6 +45,12 @@ KNOWLEDGE_IMPORTS: dict[str, set[str]] = {
 }
 
 
+# Capability packages that import no other capability (they reach the others through what those
+# declare: answer and send guards, actions by name) and have no function-local import. The
+# others join as their packages land.
+SELF_CONTAINED = ("ask", "crisis")
+
+
 @dataclass(frozen=True)
 class Import:
     file: str  # relative to the root, with /
@@ -112,8 +118,37 @@ def violations(root: Path = ROOT) -> list[str]:
     return out
 
 
+def self_contained_violations(root: Path = ROOT) -> list[str]:
+    out: list[str] = []
+    for name in SELF_CONTAINED:
+        package = root / "handlers" / name
+        for path in sorted(package.glob("**/*.py")) if package.is_dir() else [root / "handlers" / f"{name}.py"]:
+            for imp in imports_of(path, root):
+                where = f"{imp.file}:{imp.line}: {imp.module}"
+                if _in(imp.module, "handlers") and not _in(imp.module, f"handlers.{name}"):
+                    out.append(f"{where}: {name} imports another capability; read its declaration instead")
+                elif not imp.top_level:
+                    out.append(f"{where}: a function-local import")
+    return out
+
+
 def test_the_import_rules_hold():
     assert violations() == []
+
+
+def test_self_contained_capabilities_import_no_other_capability():
+    assert self_contained_violations() == []
+
+
+def test_a_capability_reaching_into_another_is_found(tmp_path):
+    (tmp_path / "handlers" / "ask").mkdir(parents=True)
+    (tmp_path / "handlers" / "crisis").mkdir()
+    (tmp_path / "handlers" / "ask" / "chat.py").write_text(
+        "from handlers.ask.config import X\nfrom handlers.crisis import settle\n\ndef f():\n    import json\n")
+    (tmp_path / "handlers" / "crisis" / "jobs.py").write_text("from handlers.crisis.state import settle\n")
+    found = self_contained_violations(tmp_path)
+    assert found == ["handlers/ask/chat.py:2: handlers.crisis: ask imports another capability; read its declaration "
+                     "instead", "handlers/ask/chat.py:5: json: a function-local import"], found
 
 
 def test_the_known_exceptions_are_still_needed():
