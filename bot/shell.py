@@ -496,7 +496,8 @@ TEXTS = {
               "3. Meeting  as erik: feedback The nudges are great · as lea: meeting report\n"
               "4. Crisis   as erik: crisis Someone posted our customer list · wait 15m · as ben: press Acknowledge\n"
               "            crisis hold customer -- wait for legal · as erik: ask May I post about our customer? "
-              "· as ben: crisis lift all",
+              "· as ben: crisis lift all\n"
+              "A draft of several lines is one message when pasted, or typed between a line <<< and a line >>>.",
         "de": "Ein Rundgang durch die vier Aufgaben (Zeilen eintippen; eine Zahl drückt einen Knopf):\n"
               "1. Inhalte  als clara: content add url: https://example.com/news title: Neuigkeit de: Lest das!\n"
               "            als lea: Freigeben drücken · beitreten (auch als erik) · nudge run --now · als erik: „Geteilt“ drücken\n"
@@ -505,7 +506,8 @@ TEXTS = {
               "3. Treffen  als erik: feedback Die Hinweise sind super · als lea: meeting report\n"
               "4. Krise    als erik: crisis Jemand hat unsere Kundenliste gepostet · warte 15m · als ben: Übernehmen drücken\n"
               "            crisis hold kunde -- warten auf Rechtsabteilung · als erik: ask darf ich über unseren Kunden posten? "
-              "· als ben: crisis lift all",
+              "· als ben: crisis lift all\n"
+              "Ein Entwurf aus mehreren Zeilen ist eine Nachricht, wenn er eingefügt wird oder zwischen einer Zeile <<< und einer Zeile >>> steht.",
     },
     "shell.now_as": {
         "en": "You are now {name} ({email}, {role}).",
