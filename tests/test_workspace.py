@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.shell import parse_duration
+from bot.platforms.shell.chat import parse_duration
 from tests.conftest import SAMPLE_CONFIG
 
 PROMPT = re.compile(r"(?:^|\n)([a-z]+)(?: \[([^\]]*)\])?> $")

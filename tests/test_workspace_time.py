@@ -8,7 +8,7 @@ import re
 from datetime import timedelta
 
 from bot.core import Core
-from bot.workspace import open_workspace
+from bot.platforms.shell.workspace import open_workspace
 
 
 async def _workspace(core: Core, settings, tmp_path):
@@ -25,7 +25,7 @@ def _said(ws) -> str:
 
 
 def _alerts(ws, email: str) -> list[str]:
-    from bot.shell import render
+    from bot.platforms.shell.chat import render
 
     box = ws.shell.inboxes.get(email)
     return [render(m.reply) for m in box.messages] if box else []

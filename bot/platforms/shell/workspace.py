@@ -2,7 +2,7 @@
 and can be moved on, in a database of its own.
 
 The bot is the one of Slack and Teams: the same core, handlers, stored data and scheduled jobs. The
-terminal is a third platform (``shell``, bot/shell.py): each person of the workspace has a shell
+terminal is a third platform (``shell``, chat.py beside it): each person of the workspace has a shell
 account (user id = their address), and what the bot sends to them lands in their inbox.
 """
 
@@ -23,8 +23,8 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from bot.config import AppConfig, ConfigError, Settings
+from bot.platforms.shell.chat import PLATFORM, Member, Shell, ShellSender
 from bot.scheduler import Scheduler
-from bot.shell import PLATFORM, Member, Shell, ShellSender
 from storage.db import Database
 from storage.models import Identity, utcnow
 

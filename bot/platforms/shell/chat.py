@@ -1,7 +1,7 @@
 """The terminal as a third platform: a chat on the same handlers and the same stored data as Slack and
 Teams, with no account anywhere.
 
-On its own (``Shell(core, email)``) it is one person's chat. In the workspace (bot/workspace.py) it
+On its own (``Shell(core, email)``) it is one person's chat. In the workspace (workspace.py beside it) it
 holds several people: it registers itself as the ``shell`` sender, so everything the bot sends to
 anyone lands in that person's inbox here; ``as erik`` switches person and shows what arrived.
 """
