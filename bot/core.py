@@ -756,7 +756,7 @@ class Core:
                 not_opened = not_opened and await self._not_opened(ident)
         if not failures:
             failures.append("no Slack or Teams account of this person is known")
-        self._undelivered(person_id, not_opened)
+        self.note_undelivered(person_id, not_opened)
         raise DeliveryError("; ".join(failures))
 
     async def _not_opened(self, ident: Identity) -> bool:
@@ -770,7 +770,10 @@ class Core:
             return False
 
     @staticmethod
-    def _undelivered(person_id: int, not_opened: bool) -> None:
+    def note_undelivered(person_id: int, not_opened: bool) -> None:
+        """A message for ``person_id`` did not arrive: while a person's message is answered, the answer
+        tells them so in words (notify and notify_file call this; a capability that gives up on a
+        recipient before calling them does too). Outside an answer (a scheduled job) it does nothing."""
         pending = _UNDELIVERED.get()
         if pending is not None and all(u.person_id != person_id for u in pending):
             pending.append(Undelivered(person_id, not_opened))
@@ -817,7 +820,7 @@ class Core:
                 log.warning("file not delivered", extra={"platform": ident.platform, "error": str(exc)[:200]})
         if not failures:
             failures.append("no Slack or Teams account of this person is known")
-        self._undelivered(person_id, not_opened=len(failures) == 1 and failures[0].startswith("no Slack or Teams"))
+        self.note_undelivered(person_id, not_opened=len(failures) == 1 and failures[0].startswith("no Slack or Teams"))
         raise DeliveryError("; ".join(failures))
 
     async def person_by_email(self, email: str) -> Person | None:

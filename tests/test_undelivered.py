@@ -69,3 +69,17 @@ async def test_an_approval_request_to_a_lead_who_never_wrote_is_told_to_the_auth
     out = _text(await h.say(CLARA, "content add url: https://example.com/news | title: Our news | en: Read this!"))
     assert "waits for the comms lead's approval" in out
     assert "Not delivered to Lea Lead: they have not opened a chat with me yet" in out, out
+
+
+async def test_a_meeting_summary_names_the_members_it_did_not_reach(core: Core):
+    h = Harness(core, platform="teams")
+    await h.member(LEA)
+    await h.member(ERIK)
+    await h.member(CLARA)
+    h.sender.fail_for.add(ERIK.user)
+    async with core.db.session() as s:
+        s.add(ConversationRef(platform="teams", user_id=CLARA.user, conversation_id="a:clara", reference={}))
+        await s.commit()
+    out = _text(await h.say(LEA, "meeting summary We agreed on two posts a month."))
+    assert "Not delivered to Erik Employee: they have not opened a chat with me yet" in out, out
+    assert h.received(CLARA)
