@@ -58,7 +58,7 @@ def build_core(args: argparse.Namespace, settings: Settings) -> Core:
     from bot.core import Core
 
     core = Core(settings, Database(settings.database_url), build_router(args.capabilities))
-    # A command typed in the terminal workspace (bot/workspace.py): its clock, and its inboxes to send to.
+    # A command typed in the terminal workspace (bot/platforms/shell/workspace.py): its clock, and its inboxes to send to.
     attach = getattr(args, "workspace_attach", None)
     if attach is not None:
         attach(core)
@@ -105,14 +105,14 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_chat(args: argparse.Namespace) -> int:
     from bot.logs import setup_logging
-    from bot.shell import Shell
+    from bot.platforms.shell.chat import Shell
 
     settings = _settings(args, make_key=True)
     _check_knowledge_base(settings)
     lang = getattr(args, "lang", None) or terminal_language()
     if not settings.slack.configured and not settings.teams.configured:
         # No platform here: the terminal workspace, everyone of app.yaml in a database of its own.
-        from bot import workspace
+        from bot.platforms.shell import workspace
 
         args.lang_resolved = lang
         asyncio.run(workspace.run(args, settings, build_core))

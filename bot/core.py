@@ -13,6 +13,7 @@ import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -103,6 +104,19 @@ class ProactiveSender(Protocol):
 
 class DeliveryError(Exception):
     """A message the bot started reached nobody; the message says why."""
+
+
+@dataclass(frozen=True)
+class Undelivered:
+    """A message the bot started for someone while answering another person, that reached nobody."""
+
+    person_id: int
+    not_opened: bool  # they have no chat with the bot yet (no account known, or none it may write to first)
+
+
+# The messages not delivered while the current message is answered: the sender is told in words (dispatch).
+_UNDELIVERED: ContextVar[list[Undelivered] | None] = ContextVar("undelivered", default=None)
+MAX_NAMED = 8  # people named in the note; the rest are counted
 
 
 @dataclass
@@ -728,6 +742,7 @@ class Core:
             async with self.db.session() as s:
                 identities = (await s.exec(select(Identity).where(Identity.person_id == person_id))).all()
         failures: list[str] = []
+        not_opened = True
         for ident in identities:
             sender = self.senders.get(ident.platform)
             if sender is None:
@@ -738,9 +753,47 @@ class Core:
             except Exception as exc:
                 failures.append(f"{ident.platform}: {exc}")
                 log.warning("proactive message failed", extra={"platform": ident.platform, "error": str(exc)[:200]})
+                not_opened = not_opened and await self._not_opened(ident)
         if not failures:
             failures.append("no Slack or Teams account of this person is known")
+        self.note_undelivered(person_id, not_opened)
         raise DeliveryError("; ".join(failures))
+
+    async def _not_opened(self, ident: Identity) -> bool:
+        """Whether a failed send is the person's not having a chat with the bot yet: on Teams a bot may
+        write only to someone who has a conversation with it (installed the app, said hello)."""
+        if ident.platform != "teams":
+            return False
+        try:
+            return await self.conversation_of(ident.platform, ident.user_id) is None
+        except Exception:
+            return False
+
+    @staticmethod
+    def note_undelivered(person_id: int, not_opened: bool) -> None:
+        """A message for ``person_id`` did not arrive: while a person's message is answered, the answer
+        tells them so in words (notify and notify_file call this; a capability that gives up on a
+        recipient before calling them does too). Outside an answer (a scheduled job) it does nothing."""
+        pending = _UNDELIVERED.get()
+        if pending is not None and all(u.person_id != person_id for u in pending):
+            pending.append(Undelivered(person_id, not_opened))
+
+    async def undelivered_note(self, undelivered: list[Undelivered], t: Translator) -> str:
+        """The sender's words for what did not arrive: whom, why, what happens next."""
+        async with self.db.session() as s:
+            rows = (await s.exec(select(Person).where(Person.id.in_([u.person_id for u in undelivered])))).all()
+        names = {p.id: p.display_name or (p.email or "").split("@")[0] or t("core.undelivered.someone") for p in rows}
+        parts = []
+        for not_opened, key in ((True, "core.undelivered.not_opened"), (False, "core.undelivered.failed")):
+            who = [names.get(u.person_id) or t("core.undelivered.someone") for u in undelivered
+                   if u.not_opened == not_opened]
+            if not who:
+                continue
+            listed = ", ".join(who[:MAX_NAMED])
+            if len(who) > MAX_NAMED:
+                listed += " " + t("core.undelivered.more", n=len(who) - MAX_NAMED)
+            parts.append(t(key, n=len(who), names=listed))
+        return "\n".join(parts)
 
     async def notify_file(self, person_id: int, path: str | Path, title: str, comment: str) -> str:
         """Send a file from the bot's disk to a person's direct chat, like ``notify``.
@@ -767,6 +820,7 @@ class Core:
                 log.warning("file not delivered", extra={"platform": ident.platform, "error": str(exc)[:200]})
         if not failures:
             failures.append("no Slack or Teams account of this person is known")
+        self.note_undelivered(person_id, not_opened=len(failures) == 1 and failures[0].startswith("no Slack or Teams"))
         raise DeliveryError("; ".join(failures))
 
     async def person_by_email(self, email: str) -> Person | None:
@@ -878,8 +932,20 @@ class Core:
                 key = "core.role_refused_button" if incoming.action_id else "core.role_refused"
             # A button has no command word a person would know: it is named by what it is.
             return [Reply(text=t(key, command=_command_word(match.route, t.lang), roles=_role_names(match.route, t)))]
-        result = await match.route.handler(ctx, incoming)
+        undelivered: list[Undelivered] = []
+        token = _UNDELIVERED.set(undelivered)
+        try:
+            result = await match.route.handler(ctx, incoming)
+        finally:
+            _UNDELIVERED.reset(token)
         replies = [] if result is None else result if isinstance(result, list) else [result]
+        if undelivered:
+            # What the bot sent for this sender and could not deliver is told in words, never only logged.
+            note = await self.undelivered_note(undelivered, t)
+            if replies and not replies[-1].transient:
+                replies[-1].text = f"{replies[-1].text}\n\n{note}" if replies[-1].text else note
+            else:
+                replies.append(Reply(text=note))
         for reply in replies:
             if incoming.source == "shortcut" or (match.route.personal and not incoming.is_direct):
                 # "Check before posting" on a channel message concerns the asker only.
@@ -1021,6 +1087,27 @@ CORE_TEXTS = {
         "de": {"du": "Entschuldige, bei mir ist etwas schiefgegangen; das Team sieht es im Protokoll. Versuch es bitte gleich noch einmal.",
                "sie": "Entschuldigung, bei mir ist etwas schiefgegangen; das Team sieht es im Protokoll. Bitte versuchen Sie es gleich noch einmal."},
     },
+    "core.undelivered.not_opened": {
+        "en": "Not delivered to {names}: they have not opened a chat with me yet, and I may not write first. "
+              "Once they open Ambassador in their chat app and say hello, my messages reach them; "
+              "until then, please tell them yourself.",
+        "de": {"du": "Nicht zugestellt an {names}: sie haben noch keinen Chat mit mir geöffnet, und ich darf nicht zuerst "
+                     "schreiben. Sobald sie Ambassador in ihrer Chat-App öffnen und Hallo sagen, erreichen sie meine "
+                     "Nachrichten; bis dahin sag es ihnen bitte selbst.",
+               "sie": "Nicht zugestellt an {names}: sie haben noch keinen Chat mit mir geöffnet, und ich darf nicht zuerst "
+                      "schreiben. Sobald sie Ambassador in ihrer Chat-App öffnen und Hallo sagen, erreichen sie meine "
+                      "Nachrichten; bis dahin sagen Sie es ihnen bitte selbst."},
+    },
+    "core.undelivered.failed": {
+        "en": "Not delivered to {names}: their chat platform did not take the message. "
+              "It is not lost for the team (it is in the log), but they have not seen it: please tell them yourself.",
+        "de": {"du": "Nicht zugestellt an {names}: ihre Chat-Plattform hat die Nachricht nicht angenommen. "
+                     "Das Team sieht es im Protokoll, aber sie haben sie nicht gesehen: sag es ihnen bitte selbst.",
+               "sie": "Nicht zugestellt an {names}: ihre Chat-Plattform hat die Nachricht nicht angenommen. "
+                      "Das Team sieht es im Protokoll, aber sie haben sie nicht gesehen: sagen Sie es ihnen bitte selbst."},
+    },
+    "core.undelivered.more": {"en": "and {n} more", "de": "und {n} weitere"},
+    "core.undelivered.someone": {"en": "someone", "de": "jemand"},
     "core.too_long": {
         "en": "Your message has {length} characters; I read at most {limit}. Please send a shorter text (a draft post fits easily).",
         "de": {"du": "Deine Nachricht hat {length} Zeichen; ich lese höchstens {limit}. Schick bitte einen kürzeren Text (ein Post-Entwurf passt locker).",

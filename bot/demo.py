@@ -204,8 +204,8 @@ class _Seeder:
         return next(p for email, p in self.people.items() if email.split("@")[0].split(".")[0] == first)
 
     async def run(self) -> None:
-        from bot import workspace
-        from bot.shell import PLATFORM, Shell
+        from bot.platforms.shell import workspace
+        from bot.platforms.shell.chat import PLATFORM, Shell
 
         core = self.core
         core.clock = lambda: self.now
@@ -359,7 +359,7 @@ class _Seeder:
 
     async def ask(self, who: Person, lang: str, question: str) -> None:
         """The answer engine answers offline and records the question (no text kept), as handlers/ask.py does."""
-        from bot.shell import PLATFORM
+        from bot.platforms.shell.chat import PLATFORM
         from handlers.ask import knowledge
 
         service = knowledge(self.core)

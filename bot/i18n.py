@@ -32,7 +32,8 @@ class Catalog:
     def keys(self) -> list[str]:
         return sorted(self._entries)
 
-    def get(self, key: str, lang: str, address: str = "du", **values: Any) -> str:
+    def get(self, key: str, lang: str, address: str = "du", /, **values: Any) -> str:
+        # Positional-only: a text may have a placeholder named {lang} or {key} (the post text's language).
         entry = self._entries.get(key)
         if entry is None:
             raise KeyError(f"no text {key!r}")
@@ -50,7 +51,7 @@ class Translator:
         self.lang = lang if lang in LANGUAGES else "en"
         self.address = address
 
-    def __call__(self, key: str, **values: Any) -> str:
+    def __call__(self, key: str, /, **values: Any) -> str:
         return self.catalog.get(key, self.lang, self.address, **values)
 
 

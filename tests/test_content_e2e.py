@@ -550,7 +550,7 @@ async def test_the_terminal_shows_the_form_as_the_text_command_and_a_stored_form
     import io
 
     from bot.messages import Reply
-    from bot.shell import Shell
+    from bot.platforms.shell.chat import Shell
 
     core = build_core(make_settings(tmp_path))
     await core.db.upgrade()

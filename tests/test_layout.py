@@ -194,3 +194,19 @@ def test_every_capability_module_declares_itself_and_is_listed():
         assert isinstance(cap, Capability), f"handlers/{info.name}.py: no CAPABILITY = Capability(...)"
         assert cap in handlers.CAPABILITIES, f"handlers/{info.name}.py: not listed in handlers.CAPABILITIES"
     assert len(listed) == len(handlers.CAPABILITIES)
+
+
+def test_the_terminal_platform_lives_in_bot_platforms_shell():
+    """Issue 14's layout: the terminal adapter and its workspace are bot/platforms/shell/; what starts them
+    (the command line, the demo) imports them there, the framework and the capabilities never."""
+    shell = ROOT / "bot" / "platforms" / "shell"
+    assert (shell / "chat.py").is_file() and (shell / "workspace.py").is_file()
+    assert not (ROOT / "bot" / "shell.py").exists() and not (ROOT / "bot" / "workspace.py").exists()
+    starters = {"bot/cli.py", "bot/demo.py"}
+    for path in sorted(ROOT.glob("*/**/*.py")):
+        rel = path.relative_to(ROOT).as_posix()
+        if rel.split("/", 1)[0] not in ("bot", "handlers") or rel.startswith("bot/platforms/shell/"):
+            continue
+        for imp in imports_of(path):
+            if _in(imp.module, "bot.platforms.shell"):
+                assert rel in starters, f"{rel}:{imp.line}: imports the terminal adapter ({imp.module})"

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.shell import parse_duration
+from bot.platforms.shell.chat import parse_duration
 from tests.conftest import SAMPLE_CONFIG
 
 PROMPT = re.compile(r"(?:^|\n)([a-z]+)(?: \[([^\]]*)\])?> $")
@@ -34,12 +34,12 @@ def _env(tmp_path) -> dict[str, str]:
 class Terminal:
     """``ambassador chat`` on a pseudo-terminal: type a line, read until the prompt is back."""
 
-    def __init__(self, tmp_path, *args: str) -> None:
+    def __init__(self, tmp_path, *args: str, term: str = "dumb") -> None:
         master, slave = pty.openpty()
         self.stderr = open(tmp_path / "stderr.txt", "w+")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bot", "--config", str(SAMPLE_CONFIG), "chat", "--lang", "en", *args],
-            stdin=slave, stdout=slave, stderr=self.stderr, env=_env(tmp_path), cwd=tmp_path, close_fds=True)
+            stdin=slave, stdout=slave, stderr=self.stderr, env={**_env(tmp_path), "TERM": term}, cwd=tmp_path, close_fds=True)
         os.close(slave)
         self.fd = master
         self.screen = ""
@@ -257,3 +257,40 @@ def test_a_database_with_slack_people_is_refused(tmp_path):
 ])
 def test_durations(text, expected):
     assert parse_duration(text) == expected
+
+
+def test_a_pasted_draft_of_several_lines_is_one_message(term):
+    term.say("as erik")
+    # A paste arrives at once: its lines are one message, not three.
+    out = term.say("feedback The nudges are great.\nThe polls are short.\nMore of that, please!")
+    assert out.count("Your feedback is noted") == 1, out
+    assert "I don't know" not in out, out
+    # Typed by hand (or from a script): a line <<<, the lines, a line >>> are one message.
+    os.write(term.fd, b"<<<\n")
+    time.sleep(0.3)
+    os.write(term.fd, b"feedback First line\n")
+    time.sleep(0.3)
+    os.write(term.fd, b"second line\n")
+    time.sleep(0.3)
+    os.write(term.fd, b">>>\n")
+    term.last = term._read()
+    assert term.last.count("Your feedback is noted") == 1 and "I don't know" not in term.last, term.last
+
+
+def test_a_13500_character_paste_is_refused_whole_with_its_length(tmp_path):
+    # A terminal that marks a paste (bracketed paste, as xterm and its kin do): the paste is one message,
+    # its line breaks kept, however long.
+    term = Terminal(tmp_path, term="xterm")
+    try:
+        term.say("as erik")
+        draft = "\n".join(["We are proud to announce our new product line. " * 9] * 40)[:13_500]
+        os.write(term.fd, b"\x1b[200~" + draft.encode() + b"\x1b[201~\n")
+        out = term.last = term._read()
+        assert "Your message has 13,500 characters; I read at most 12,000" in out, out[-1500:]
+        assert out.count("Your message has") == 1
+        # One long line without a mark arrives whole too (no 4,096-character limit of the terminal).
+        out = term.say("feedback " + "x" * 13_000)
+        assert "Your message has 13,009 characters" in out, out[-500:]
+    finally:
+        term.proc.kill()
+        term.proc.wait()

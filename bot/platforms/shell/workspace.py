@@ -2,7 +2,7 @@
 and can be moved on, in a database of its own.
 
 The bot is the one of Slack and Teams: the same core, handlers, stored data and scheduled jobs. The
-terminal is a third platform (``shell``, bot/shell.py): each person of the workspace has a shell
+terminal is a third platform (``shell``, chat.py beside it): each person of the workspace has a shell
 account (user id = their address), and what the bot sends to them lands in their inbox.
 """
 
@@ -15,7 +15,7 @@ import functools
 import logging
 import os
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -23,8 +23,8 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from bot.config import AppConfig, ConfigError, Settings
+from bot.platforms.shell.chat import PLATFORM, Member, Shell, ShellSender
 from bot.scheduler import Scheduler
-from bot.shell import PLATFORM, Member, Shell, ShellSender
 from storage.db import Database
 from storage.models import Identity, utcnow
 
@@ -47,6 +47,53 @@ class MovableClock:
         if delta < timedelta(0):
             raise ValueError("time only moves forward")
         self.offset += delta
+
+    def move_to(self, when: datetime) -> None:
+        """On to ``when`` (no change when that is already past)."""
+        self.offset += max(when - self(), timedelta(0))
+
+
+# How ``wait`` moves the clock: to every moment something stored falls due (an escalation step, a poll's
+# closing or reminder, a delivery held back for quiet hours), and at least every STEP for the work a
+# schedule of app.yaml starts (the weekly nudge, the meeting report), so each happens at its time and in order.
+STEP = timedelta(hours=1)
+LONG_STEP = timedelta(hours=6)  # beyond LONG_WAIT: 8 weeks in hourly steps would take minutes
+LONG_WAIT = timedelta(weeks=2)
+MAX_STOPS = 2000  # a job that keeps planning work a moment ahead cannot hold "wait" for ever
+_NOT_DUE_TIMES = {"lease"}  # a lease's end is nobody's due work
+
+
+def _due_columns() -> list:
+    from sqlalchemy import DateTime
+    from sqlmodel import SQLModel
+
+    import storage.models  # noqa: F401  (every table registered)
+
+    cols = []
+    for table in SQLModel.metadata.sorted_tables:
+        if table.name in _NOT_DUE_TIMES:
+            continue
+        cols.extend(c for c in table.columns if isinstance(c.type, DateTime))
+    return cols
+
+
+async def next_due(db: Database, after: datetime, until: datetime) -> datetime | None:
+    """The earliest stored moment in (after, until]: when the next piece of stored work falls due."""
+    from sqlalchemy import select as core_select
+    from sqlalchemy import union_all
+
+    cols = _due_columns()
+    if not cols:
+        return None
+    parts = [core_select(func.min(c).label("t")).where(c > after, c <= until) for c in cols]
+    found = []
+    async with db.session() as s:
+        for i in range(0, len(parts), 200):
+            rows = (await s.execute(union_all(*parts[i:i + 200]))).all()
+            found += [r[0] for r in rows if r[0] is not None]
+    if not found:
+        return None
+    return min(t if t.tzinfo else t.replace(tzinfo=UTC) for t in found)
 
 
 def database_url(settings: Settings, override: str | None = None) -> str:
@@ -151,8 +198,20 @@ class Workspace:
                 log.exception("scheduled job failed", extra={"job": entry.name})
 
     async def wait(self, delta: timedelta) -> None:
-        self.clock.move(delta)
-        await self.run_jobs()
+        """Move the clock on by ``delta``, running the due jobs at each moment on the way where
+        something falls due: an escalation climbs every level, a poll reminds and then closes, in order."""
+        if delta < timedelta(0):
+            raise ValueError("time only moves forward")
+        target = self.clock() + delta
+        step = STEP if delta <= LONG_WAIT else LONG_STEP
+        for stop in range(MAX_STOPS):
+            now = self.clock()
+            if now >= target:
+                break
+            tick = min(now + step, target)
+            due = await next_due(self.core.db, now, tick)
+            self.clock.move_to(target if stop == MAX_STOPS - 1 else (due or tick))
+            await self.run_jobs()
 
     def local_now(self) -> str:
         tz = ZoneInfo(self.settings.app.timezone)

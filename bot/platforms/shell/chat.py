@@ -1,7 +1,7 @@
 """The terminal as a third platform: a chat on the same handlers and the same stored data as Slack and
 Teams, with no account anywhere.
 
-On its own (``Shell(core, email)``) it is one person's chat. In the workspace (bot/workspace.py) it
+On its own (``Shell(core, email)``) it is one person's chat. In the workspace (workspace.py beside it) it
 holds several people: it registers itself as the ``shell`` sender, so everything the bot sends to
 anyone lands in that person's inbox here; ``as erik`` switches person and shows what arrived.
 """
@@ -9,6 +9,7 @@ anyone lands in that person's inbox here; ``as erik`` switches person and shows 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import shlex
 import sys
@@ -378,12 +379,16 @@ class Shell:
             import readline
         except ImportError:  # no readline on this system: no completion, everything else works
             return
+        if not self.workspace:
+            return
 
         def complete(text: str, state: int) -> str | None:
             options = self.completions(text, readline.get_line_buffer())
             return options[state] if state < len(options) else None
 
         readline.set_completer(complete)
+        with contextlib.suppress(Exception):  # a paste stays one message where the terminal can say so
+            readline.parse_and_bind("set enable-bracketed-paste on")
         readline.set_completer_delims(" ")
         readline.parse_and_bind("tab: complete")
 
@@ -400,22 +405,46 @@ class Shell:
             self.out.write(t("shell.banner", email=self.email, role=role) + "\n\n")
         self.out.flush()
 
+    async def _read_line(self, stdin: TextIO, interactive: bool, prompt: str) -> str | None:
+        if interactive:
+            try:
+                return await asyncio.to_thread(input, prompt)
+            except EOFError:
+                return None
+        line = await asyncio.to_thread(stdin.readline)
+        return line.rstrip("\n") if line else None
+
+    async def read_message(self, stdin: TextIO, interactive: bool) -> str | None:
+        """One message: a line; the lines of a paste (they arrive together, a typist's lines do not); or
+        the lines between a line ``<<<`` and a line ``>>>`` (a draft of several lines, also from a script). None at the end."""
+        line = await self._read_line(stdin, interactive, self.prompt() if interactive else "")
+        if line is None:
+            return None
+        if line.strip() == FENCE:
+            lines: list[str] = []
+            while True:
+                more = await self._read_line(stdin, interactive, CONTINUE if interactive else "")
+                if more is None or more.strip() == FENCE_END:
+                    return "\n".join(lines)
+                lines.append(more)
+        lines = [line]
+        while interactive and _pasted_more(stdin):
+            more = await self._read_line(stdin, interactive, "")
+            if more is None:
+                break
+            lines.append(more)
+        return "\n".join(lines)
+
     async def run(self, stdin: TextIO | None = None) -> None:
         stdin = stdin or sys.stdin
         interactive = stdin.isatty()
         await self.welcome()
-        if interactive and self.workspace:
-            self._readline()
+        if interactive:
+            self._readline()  # also lifts the terminal's 4,096-character line limit: a long paste arrives whole
         while True:
-            if interactive:
-                try:
-                    line = await asyncio.to_thread(input, self.prompt())
-                except EOFError:
-                    break
-            else:
-                line = await asyncio.to_thread(stdin.readline)
-                if not line:
-                    break
+            line = await self.read_message(stdin, interactive)
+            if line is None:
+                break
             if line.strip().lower() in ("quit", "exit", "bye", "tschüss", "ende"):
                 break
             if interactive and not line.strip():
@@ -423,6 +452,23 @@ class Shell:
                     await self.show_new()
                 continue
             await self.say(line)
+
+
+FENCE = "<<<"  # a line of its own: the lines up to a line FENCE_END are one message
+FENCE_END = ">>>"
+CONTINUE = "... "
+PASTE_GAP = 0.05  # seconds: the lines of a paste arrive within this of each other, typed lines never do
+
+
+def _pasted_more(stdin: TextIO) -> bool:
+    """More input waiting right after a line: the rest of a paste."""
+    import select
+
+    try:
+        ready, _, _ = select.select([stdin], [], [], PASTE_GAP)
+    except (OSError, ValueError):
+        return False
+    return bool(ready)
 
 
 def _display(email: str) -> str:
@@ -450,7 +496,8 @@ TEXTS = {
               "3. Meeting  as erik: feedback The nudges are great · as lea: meeting report\n"
               "4. Crisis   as erik: crisis Someone posted our customer list · wait 15m · as ben: press Acknowledge\n"
               "            crisis hold customer -- wait for legal · as erik: ask May I post about our customer? "
-              "· as ben: crisis lift all",
+              "· as ben: crisis lift all\n"
+              "A draft of several lines is one message when pasted, or typed between a line <<< and a line >>>.",
         "de": "Ein Rundgang durch die vier Aufgaben (Zeilen eintippen; eine Zahl drückt einen Knopf):\n"
               "1. Inhalte  als clara: content add url: https://example.com/news title: Neuigkeit de: Lest das!\n"
               "            als lea: Freigeben drücken · beitreten (auch als erik) · nudge run --now · als erik: „Geteilt“ drücken\n"
@@ -459,7 +506,8 @@ TEXTS = {
               "3. Treffen  als erik: feedback Die Hinweise sind super · als lea: meeting report\n"
               "4. Krise    als erik: crisis Jemand hat unsere Kundenliste gepostet · warte 15m · als ben: Übernehmen drücken\n"
               "            crisis hold kunde -- warten auf Rechtsabteilung · als erik: ask darf ich über unseren Kunden posten? "
-              "· als ben: crisis lift all",
+              "· als ben: crisis lift all\n"
+              "Ein Entwurf aus mehreren Zeilen ist eine Nachricht, wenn er eingefügt wird oder zwischen einer Zeile <<< und einer Zeile >>> steht.",
     },
     "shell.now_as": {
         "en": "You are now {name} ({email}, {role}).",
