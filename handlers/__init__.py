@@ -11,6 +11,7 @@ from bot.capability import Capability
 from handlers import (
     ask,
     content,
+    course,
     crisis,
     feedback,
     feeds,
@@ -25,5 +26,5 @@ from handlers import help as help_
 
 CAPABILITIES: tuple[Capability, ...] = tuple(
     module.CAPABILITY
-    for module in (help_, membership, profile, roles, ask, crisis, content, feeds, polls, feedback, meetings, privacy)
+    for module in (help_, membership, profile, roles, ask, crisis, content, feeds, polls, feedback, course, meetings, privacy)
 )

@@ -16,14 +16,18 @@ from pathlib import Path
 import yaml
 
 from knowledge.findings import FINDINGS, GOVERNABLE, kind_of
-from knowledge.model import LANGUAGES, VERDICTS, Guideline, KnowledgeBase
+from knowledge.model import LANGUAGES, VERDICTS, CourseOption, CourseStep, Guideline, KnowledgeBase
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "guidelines"
 
 REQUIRED = ("id", "topic", "verdict", "rule", "rationale", "instead", "triggers")
 # ``signals`` is the former name of ``governs``.
-OPTIONAL = ("governs", "signals")
+OPTIONAL = ("governs", "signals", "course")
 TEXT_PARTS = ("rule", "rationale", "instead")
+# A guideline's step in the course for new ambassadors (``course:``); docs/knowledge.md.
+COURSE_TEXTS = ("rule", "example", "question", "why")
+COURSE_KEYS = (*COURSE_TEXTS, "options", "order")
+COURSE_OPTIONS = (2, 5)  # the fewest and most answers a question offers (buttons in a chat)
 
 # Names a guideline text may use in braces; knowledge.engine fills them in
 # from app.yaml (roles, program, company).
@@ -355,6 +359,7 @@ def _guideline(node: yaml.Node, ctx: _Ctx) -> Guideline | None:
     gov_node = fields.get("governs") or fields.get("signals")
     if gov_node is not None and verdict in VERDICTS:
         governs = _governs(gov_node, verdict, ctx, label)
+    course = _course(fields["course"], ctx, label) if "course" in fields else None
     if len(ctx.problems) > before:
         return None
     assert gid and topic and verdict and triggers is not None
@@ -367,6 +372,7 @@ def _guideline(node: yaml.Node, ctx: _Ctx) -> Guideline | None:
         instead=texts["instead"],  # type: ignore[arg-type]
         triggers=triggers,
         governs=governs,  # type: ignore[arg-type]
+        course=course,
         source=ctx.file,
         line=node.start_mark.line + 1,
     )
@@ -407,3 +413,83 @@ def _governs(node: yaml.Node, verdict: str, ctx: _Ctx, label: str) -> tuple[tupl
             continue
         out.append((name, own or verdict))
     return tuple(out)
+
+
+def _course(node: yaml.Node, ctx: _Ctx, label: str) -> CourseStep | None:
+    """``course: {rule, example, question, options: [{de, en, right}], why, order}``, each text in de and en."""
+    what = f"{label}: course"
+    if not isinstance(node, yaml.MappingNode):
+        ctx.err(node, f"{what} must be a mapping with {', '.join(COURSE_TEXTS[:3])}, options and why")
+        return None
+    before = len(ctx.problems)
+    fields: dict[str, yaml.Node] = {}
+    for key, value in node.value:
+        if key.value not in COURSE_KEYS:
+            ctx.err(key, f"{what}: unknown key {key.value!r} (known: {', '.join(COURSE_KEYS)})")
+        elif key.value in fields:
+            ctx.err(key, f"{what}: key {key.value!r} appears twice")
+        else:
+            fields[key.value] = value
+    missing = [k for k in (*COURSE_TEXTS[:3], "options", "why") if k not in fields]
+    if missing:
+        ctx.err(node, f"{what}: missing {', '.join(missing)}")
+    texts = {part: _bilingual_text(fields[part], ctx, f"{what}.{part}") for part in COURSE_TEXTS if part in fields}
+    options = _course_options(fields["options"], ctx, what) if "options" in fields else None
+    order = 0
+    if "order" in fields:
+        raw = _scalar(fields["order"], ctx, f"{what}.order")
+        if raw is not None:
+            if raw.isdigit() and int(raw) >= 1:
+                order = int(raw)
+            else:
+                ctx.err(fields["order"], f"{what}.order must be a whole number from 1 up, not {raw!r}")
+    if len(ctx.problems) > before or options is None:
+        return None
+    return CourseStep(rule=texts["rule"], example=texts["example"], question=texts["question"],  # type: ignore[arg-type]
+                      options=options, why=texts["why"], order=order)  # type: ignore[arg-type]
+
+
+def _course_options(node: yaml.Node, ctx: _Ctx, what: str) -> tuple[CourseOption, ...] | None:
+    """The answers to a course question: each ``- de: ... en: ...``, exactly one with ``right: true``."""
+    fewest, most = COURSE_OPTIONS
+    if not isinstance(node, yaml.SequenceNode):
+        ctx.err(node, f"{what}.options must be a list of answers (each '- de: ... en: ...', the right one with 'right: true')")
+        return None
+    if not fewest <= len(node.value) <= most:
+        ctx.err(node, f"{what}.options: a question needs {fewest} to {most} answers, not {len(node.value)}")
+        return None
+    out: list[CourseOption] = []
+    ok = True
+    first_right: yaml.Node | None = None
+    for n, item in enumerate(node.value, 1):
+        where = f"{what}.options answer {n}"
+        if not isinstance(item, yaml.MappingNode):
+            ctx.err(item, f"{where} must have a 'de:' and an 'en:' text (and 'right: true' on the right one)")
+            ok = False
+            continue
+        right = False
+        rest = []
+        for key, value in item.value:
+            if key.value != "right":
+                rest.append((key, value))
+                continue
+            flag = str(value.value).strip().lower() if isinstance(value, yaml.ScalarNode) else ""
+            if flag not in ("true", "false", "yes", "no"):
+                ctx.err(value, f"{where}: right must be true or false, not {flag or 'a list'!r}")
+                ok = False
+            right = flag in ("true", "yes")
+        if right and first_right is not None:
+            ctx.err(item, f"{where} is marked right, and so is answer at line {first_right.start_mark.line + 1}; "
+                          "a question has exactly one right answer")
+            ok = False
+        elif right:
+            first_right = item
+        text = _bilingual_text(yaml.MappingNode(item.tag, rest, item.start_mark, item.end_mark), ctx, where)
+        if text is None:
+            ok = False
+            continue
+        out.append(CourseOption(text=text, right=right))
+    if ok and first_right is None:
+        ctx.err(node, f"{what}: no answer is marked right (add 'right: true' to the right one)")
+        ok = False
+    return tuple(out) if ok else None

@@ -59,6 +59,34 @@ def stricter(a: Verdict, b: Verdict) -> Verdict:
 
 
 @dataclass(frozen=True)
+class CourseOption:
+    """One answer to a course question, in both languages; ``right`` marks the one right answer."""
+
+    text: dict[str, str]
+    right: bool = False
+
+
+@dataclass(frozen=True)
+class CourseStep:
+    """A guideline's step in the course for new ambassadors (the ``course:`` field of a guideline).
+
+    The rule in one sentence, one example, one question with its options (exactly one right) and
+    why the right one is right, each in German and English; ``order`` places the step (0: file order).
+    """
+
+    rule: dict[str, str]
+    example: dict[str, str]
+    question: dict[str, str]
+    options: tuple[CourseOption, ...]
+    why: dict[str, str]
+    order: int = 0
+
+    @property
+    def right(self) -> int:
+        return next(i for i, o in enumerate(self.options) if o.right)
+
+
+@dataclass(frozen=True)
 class Guideline:
     id: str
     topic: str
@@ -71,6 +99,7 @@ class Guideline:
     # (the guideline's own unless the file gives one by name): a governed finding takes that
     # verdict and this topic, and cites this guideline even when the question's words differ.
     governs: tuple[tuple[str, Verdict], ...] = ()
+    course: CourseStep | None = None
     source: str = ""
     line: int = 0
 
@@ -123,6 +152,11 @@ class KnowledgeBase:
 
     def topic(self, topic: str) -> list[Guideline]:
         return [g for g in self.guidelines if g.topic == topic]
+
+    def course(self) -> list[Guideline]:
+        """The guidelines with a course step, in course order (``order``, then the files' order)."""
+        steps = [g for g in self.guidelines if g.course is not None]
+        return sorted(steps, key=lambda g: g.course.order if g.course and g.course.order else 10**6)
 
     def topics(self) -> list[str]:
         """The topics that have guidelines, in the files' order."""

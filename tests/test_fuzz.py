@@ -120,12 +120,14 @@ ACTIONS = [
     "join.start", "join.confirm", "join.cancel",
     "forget.start", "forget.confirm", "forget.cancel",
     "poll.vote", "poll.pick",
+    "course.start", "course.answer",
 ]  # fmt: skip
 
 # The keys buttons carry (handlers read them from Incoming.values).
 VALUE_KEYS = [
     "_lang", "notice_version", "i", "d", "l", "f", "a", "q", "r", "ref", "severity", "note", "no_note",
     "to", "value", "poll", "o", "id", "context", "text", "permalink", "_choice", "person", "department",
+    "g", "v",
 ]  # fmt: skip
 
 COMMANDS = [
@@ -135,6 +137,7 @@ COMMANDS = [
     "quiet hours off", "quiet hours 25:99-xx", "department Sales", "department none", "abteilung ???",
     "crisis Video of the truck accident is going viral https://example.com/v", "crisis list",
     "crisis show K-1", "crisis hold truck -- hold it", "crisis lift", "krise",
+    "course", "kurs",
     "content", "content list", "content status", "content retire 1", "content approve 1",
     "content add Our new plant title: Hello url: https://example.com/a",
     "nudges weekly", "nudges pause", "erinnerungen biweekly", "thanks off", "thanks public on",
@@ -234,6 +237,7 @@ ACTION_VALUES = {
     "join.start": [], "join.confirm": ["notice_version"], "join.cancel": [],
     "forget.start": [], "forget.confirm": [], "forget.cancel": [],
     "poll.vote": ["poll", "o"], "poll.pick": ["value", "poll", "o"],
+    "course.start": [], "course.answer": ["g", "o", "v"],
 }  # fmt: skip
 # Values a real button of ours could carry: the ids and words the handlers expect.
 PLAUSIBLE = st.sampled_from([

@@ -1,0 +1,5 @@
+"""The course's tables; they live in storage/models_course.py, where the migrations find them."""
+
+from storage.models_course import CourseAnswer, CourseProgress
+
+__all__ = ["CourseAnswer", "CourseProgress"]
