@@ -282,7 +282,7 @@ class _Seeder:
             self.at(slot, lambda slot=slot: self.nudge(slot, "main", slot))
 
     async def add_item(self, spec: tuple[Any, ...]) -> None:
-        """Added by a communicator or the lead (handlers/content.py store_item), approved by the lead."""
+        """Added by a communicator or the lead (handlers/content/items.py store_item), approved by the lead."""
         from handlers import content
 
         creator, title, url, de, en, audience, department = spec
@@ -329,7 +329,7 @@ class _Seeder:
                 self.at(click, lambda token=link.token: self.click(token))
 
     async def share(self, link: Any) -> None:
-        """"I shared it" (handlers/content.py _answer): the answer once, and a program event."""
+        """"I shared it" (handlers/content/chat.py _answer): the answer once, and a program event."""
         from storage.models_content import ContentLink
 
         now = self.core.now()

@@ -33,12 +33,12 @@ from __future__ import annotations
 import functools
 
 from bot import links
-from bot.capability import Capability, OutboxGauge, ScheduledJob
+from bot.capability import Capability, ScheduledJob
 from handlers.content import cli
 from handlers.content.cards import audience_label, next_nudge_text
 from handlers.content.chat import FORM_FIELDS, _pref, register
 from handlers.content.config import config, program_tz, public_url
-from handlers.content.figures import _OUTBOX_STATUSES, _delivery_depth
+from handlers.content.figures import OUTBOX
 from handlers.content.items import (
     TEXT_MAX,
     TITLE_MAX,
@@ -89,7 +89,7 @@ CAPABILITY = Capability(
     jobs=(ScheduledJob(60, "content-nudge", nudge_job), ScheduledJob(60, "content-thanks", thanks_job)),
     data_providers=(my_content_data,),
     forget_hooks=(forget_content,),
-    outboxes=(OutboxGauge("content_delivery", _delivery_depth, statuses=_OUTBOX_STATUSES),),
+    outboxes=(OUTBOX,),
     cli=(cli.register,),
     routes=(functools.partial(links.mount, follow_link=follow_link),),  # the share links: GET /r/{token}
 )

@@ -17,30 +17,25 @@ from bot.messages import Button, Form, FormField, Reply
 from bot.messages import Field as RField
 from bot.router import BACKUP, LEAD
 from handlers.content.config import config, program_tz, public_url
-from handlers.content.items import TEXT_MAX, _clip, _text_for, parse_date, resolve_audience
-from handlers.content.models import (
-    ContentDelivery,
-    ContentItem,
-    ContentLink,
-    ContentRun,
-)
-from handlers.content.schedule import _aware, next_slot
+from handlers.content.items import TEXT_MAX, clip, parse_date, resolve_audience, text_for
+from handlers.content.models import ContentDelivery, ContentItem, ContentLink, ContentRun
+from handlers.content.schedule import aware, next_slot
 from storage.models import Person
 from storage.models_feeds import FeedState
 
 
-def _is_approver(ctx: Context) -> bool:
+def is_approver(ctx: Context) -> bool:
     return ctx.has(LEAD, BACKUP)
 
 
-def _form_button(t: Translator, typed: dict[str, str]) -> Button:
+def form_button(t: Translator, typed: dict[str, str]) -> Button:
     return Button(t("content.form.open" if not typed else "content.form.again"), "content.form",
                   value={"f": typed, "_lang": t.lang} if typed else {"_lang": t.lang}, style="primary")
 
 
 def _audience_options(ctx: Context) -> list[tuple[str, str]]:
     t = ctx.t
-    if _is_approver(ctx):
+    if is_approver(ctx):
         departments = list(ctx.settings.app.departments)
         options = [("all", t("content.audience.all")), ("core", t("content.audience.core"))]
     else:
@@ -88,7 +83,7 @@ def content_form(ctx: Context, typed: dict[str, str]) -> Form:
                       hint=t("content.form.rights_hint")),
         ],
         value={"_lang": t.lang},
-        button=_form_button(t, typed),
+        button=form_button(t, typed),
         fallback=t("content.help"),
     )
 
@@ -103,21 +98,21 @@ def audience_label(item: ContentItem, t: Translator) -> str:
     return t(f"content.audience.{item.audience}")
 
 
-def _langs(item: ContentItem) -> str:
+def item_langs(item: ContentItem) -> str:
     return "/".join(lang for lang, text in (("de", item.text_de), ("en", item.text_en)) if text)
 
 
-def _valid_text(item: ContentItem, t: Translator, settings: Settings) -> str:
+def valid_text(item: ContentItem, t: Translator, settings: Settings) -> str:
     if not item.valid_from and not item.valid_until:
         return ""
     tz = program_tz(settings)
     fmt = "%d.%m.%Y" if t.lang == "de" else "%Y-%m-%d"
-    start = _aware(item.valid_from).astimezone(tz).strftime(fmt) if item.valid_from else ""
-    end = (_aware(item.valid_until) - timedelta(seconds=1)).astimezone(tz).strftime(fmt) if item.valid_until else ""
+    start = aware(item.valid_from).astimezone(tz).strftime(fmt) if item.valid_from else ""
+    end = (aware(item.valid_until) - timedelta(seconds=1)).astimezone(tz).strftime(fmt) if item.valid_until else ""
     return t("content.valid", range=f"{start}–{end}")
 
 
-def _status_text(item: ContentItem, t: Translator) -> str:
+def status_text(item: ContentItem, t: Translator) -> str:
     """The item's state; a rejected one with the lead's note, so its author sees why."""
     status = t(f"content.status.{item.status}")
     if item.status == "rejected" and item.decision_note:
@@ -144,13 +139,13 @@ async def feed_status_fields(core: Core, t: Translator) -> list[RField]:
     out = []
     for st in states:
         if st.error:
-            since = _aware(st.failing_since or st.fetched_at)
+            since = aware(st.failing_since or st.fetched_at)
             out.append(RField(t("content.feed.failing", name=st.name), t(
                 "content.feed.failing_line", why=feed_reason(t, st.error, st.error_detail),
                 since=since.astimezone(tz).strftime(fmt) if since else "-")))
         skipped = st.skipped or []
         if skipped:
-            lines = [f"{_clip(e.get('link') or e.get('title') or '-', 80)}: {feed_reason(t, e.get('reason'), e.get('detail'))}"
+            lines = [f"{clip(e.get('link') or e.get('title') or '-', 80)}: {feed_reason(t, e.get('reason'), e.get('detail'))}"
                      for e in skipped[:5]]
             if len(skipped) > 5:
                 lines.append(f"… (+{len(skipped) - 5})")
@@ -174,7 +169,7 @@ def approval_reply(item: ContentItem, t: Translator, settings: Settings, creator
         if body:
             text += f"\n\n{lang.upper()}: {body}"
     fields = [RField(t("content.approval.audience"), audience_label(item, t))]
-    valid = _valid_text(item, t, settings).lstrip(", ")
+    valid = valid_text(item, t, settings).lstrip(", ")
     if valid:
         fields.append(RField(t("content.approval.valid"), valid))
     if item.image_url:
@@ -210,7 +205,7 @@ async def report_reply(core: Core, run: ContentRun, counts: dict[str, int], t: T
                  fields=fields, context=t("content.report.context"))
 
 
-def _first_name(person: Person | None, t: Translator) -> str | None:
+def first_name(person: Person | None, t: Translator) -> str | None:
     name = " ".join((person.display_name or "").split()) if person else ""
     if not name or "@" in name:
         return None
@@ -263,12 +258,12 @@ def share_buttons(core: Core, item: ContentItem, link: ContentLink, text: str, t
     li = tracked_url(core, item, link.token, "li")
     xi = tracked_url(core, item, link.token, "xi")
     x = tracked_url(core, item, link.token, "x")
-    post = _clip(text, 1500)
+    post = clip(text, 1500)
     return [
         Button(t("content.nudge.linkedin", n=n), "content.share", url="https://www.linkedin.com/feed/?shareActive=true&text="
                + quote(f"{post}\n{li}", safe="")),
         Button(t("content.nudge.xing", n=n), "content.share", url="https://www.xing.com/spi/shares/new?url=" + quote(xi, safe="")),
-        Button(t("content.nudge.x", n=n), "content.share", url="https://x.com/intent/post?text=" + quote(_clip(text, 230), safe="")
+        Button(t("content.nudge.x", n=n), "content.share", url="https://x.com/intent/post?text=" + quote(clip(text, 230), safe="")
                + "&url=" + quote(x, safe="")),
         # _lang: the answer comes in the message's language (the core adds it to answers it dispatches).
         Button(t("content.nudge.shared", n=n), "content.shared", value={"l": link.id, "_lang": t.lang}, style="primary"),
@@ -292,7 +287,7 @@ def nudge_reply(core: Core, pairs: list[tuple[ContentItem | None, ContentLink]],
         elif link.declined_at:
             lines.append(t("content.nudge.declined_mark"))
         else:
-            text = _text_for(item, t.lang) or item.text_en or item.text_de or ""
+            text = text_for(item, t.lang) or item.text_en or item.text_de or ""
             lines.append(text)
             lines.append(tracked_url(core, item, link.token))
             if item.image_url:

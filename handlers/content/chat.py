@@ -1,5 +1,4 @@
-"""The chat side of content: commands and buttons, in English and German, and their registration.
-"""
+"""The chat side of content: commands and buttons, in English and German, and their registration."""
 
 from __future__ import annotations
 
@@ -18,25 +17,25 @@ from bot.messages import BUTTON_VALUE_MAX, Button, Incoming, Reply, button_id
 from bot.messages import Field as RField
 from bot.router import BACKUP, COMMUNICATOR, LEAD, MEMBER, Router, normalize_command_text
 from handlers.content.cards import (
-    _first_name,
-    _form_button,
-    _is_approver,
-    _langs,
-    _status_text,
-    _valid_text,
     audience_label,
     feed_status_fields,
+    first_name,
+    form_button,
     form_reply,
+    is_approver,
+    item_langs,
     next_nudge_text,
     nudge_reply,
     replace,
+    status_text,
     thanks_reply,
+    valid_text,
 )
 from handlers.content.config import program_tz
 from handlers.content.items import (
     ItemDraft,
     Problem,
-    _clip,
+    clip,
     describe_problems,
     needs_approval,
     parse_fields,
@@ -44,12 +43,7 @@ from handlers.content.items import (
     validate_item,
 )
 from handlers.content.jobs import send_approval_requests
-from handlers.content.models import (
-    ContentDelivery,
-    ContentItem,
-    ContentLink,
-    ContentPref,
-)
+from handlers.content.models import ContentDelivery, ContentItem, ContentLink, ContentPref
 from handlers.content.runs import status_summary
 from handlers.content.thanks import thanks_preview_data
 from storage.models import Person, ProgramEvent
@@ -66,7 +60,7 @@ _ADD_HEAD = re.compile(
 
 
 async def content_overview(ctx: Context, msg: Incoming) -> Reply:
-    return Reply(text=ctx.t("content.help"), buttons=[_form_button(ctx.t, {})])
+    return Reply(text=ctx.t("content.help"), buttons=[form_button(ctx.t, {})])
 
 
 async def content_add(ctx: Context, msg: Incoming) -> Reply:
@@ -87,7 +81,7 @@ def _checked(ctx: Context, values: dict[str, Any], problems: list[Problem]) -> t
     t = ctx.t
     draft, more = validate_item(values, ctx.settings, ctx.core.now(), default_lang=ctx.lang)
     problems = problems + more
-    if draft is not None and not _is_approver(ctx):
+    if draft is not None and not is_approver(ctx):
         allowed = draft.audience == "all" or (draft.audience == "department" and draft.department in ctx.departments)
         if not allowed:
             problems.append(("content.err.audience_denied", {
@@ -98,7 +92,7 @@ def _checked(ctx: Context, values: dict[str, Any], problems: list[Problem]) -> t
 
 async def _added(ctx: Context, draft: ItemDraft) -> Reply:
     t = ctx.t
-    approver = _is_approver(ctx)
+    approver = is_approver(ctx)
     approval = needs_approval(ctx.settings, draft.audience, approver)
     item, _ = await store_item(ctx.core, draft, via="chat", creator=ctx.person, approved=not approval)
     if approval:
@@ -107,7 +101,7 @@ async def _added(ctx: Context, draft: ItemDraft) -> Reply:
     else:
         key = "content.added.approved"
     return Reply(text=t(key, id=item.id, title=item.title, audience=audience_label(item, t),
-                        langs=_langs(item), valid=_valid_text(item, t, ctx.settings),
+                        langs=item_langs(item), valid=valid_text(item, t, ctx.settings),
                         next=next_nudge_text(ctx.core, t)))
 
 
@@ -166,7 +160,7 @@ async def form_submit(ctx: Context, msg: Incoming) -> Reply:
     if draft is not None:
         # On Teams the answer replaces the card with the form, which cannot then be sent twice.
         return replace(await _added(ctx, draft), update=True)
-    retry = _form_button(t, typed)
+    retry = form_button(t, typed)
     size = len(json.dumps(retry.value, ensure_ascii=False, separators=(",", ":")))
     fits = size <= BUTTON_VALUE_MAX
     text = "\n\n".join([t("content.err.title", problems=describe_problems(problems, t)),
@@ -176,7 +170,7 @@ async def form_submit(ctx: Context, msg: Incoming) -> Reply:
 
 
 def _visible(ctx: Context, item: ContentItem) -> bool:
-    if _is_approver(ctx):
+    if is_approver(ctx):
         return True
     if item.created_by_id == ctx.person.id:
         return True
@@ -187,7 +181,7 @@ async def content_list(ctx: Context, msg: Incoming) -> Reply:
     t = ctx.t
     async with ctx.db.session() as s:
         items = (await s.exec(select(ContentItem).order_by(ContentItem.id.desc()))).all()
-        stats = await _item_stats(s)
+        stats = await item_stats(s)
     items = [i for i in items if _visible(ctx, i)]
     if not items:
         return Reply(text=t("content.list.empty"))
@@ -195,8 +189,8 @@ async def content_list(ctx: Context, msg: Incoming) -> Reply:
     fields = []
     for item in shown:
         sent, shared, clicks = stats.get(item.id, (0, 0, 0))
-        line = t("content.list.line", status=_status_text(item, t), audience=audience_label(item, t),
-                 langs=_langs(item), valid=_valid_text(item, t, ctx.settings), shared=shared, sent=sent, clicks=clicks)
+        line = t("content.list.line", status=status_text(item, t), audience=audience_label(item, t),
+                 langs=item_langs(item), valid=valid_text(item, t, ctx.settings), shared=shared, sent=sent, clicks=clicks)
         if item.source:
             line += t("content.list.source", source=item.source)
         fields.append(RField(f"#{item.id} {item.title}", line))
@@ -205,7 +199,7 @@ async def content_list(ctx: Context, msg: Incoming) -> Reply:
                  context=t("content.list.more", count=more) if more > 0 else None)
 
 
-async def _item_stats(s) -> dict[int, tuple[int, int, int]]:
+async def item_stats(s) -> dict[int, tuple[int, int, int]]:
     rows = (
         await s.exec(
             select(ContentLink.item_id, func.count(), func.count(ContentLink.shared_at), func.coalesce(func.sum(ContentLink.clicks), 0))
@@ -432,7 +426,7 @@ async def thanks_command(ctx: Context, msg: Incoming) -> Reply | list[Reply] | N
         # "Thanks on behalf of …") goes where any other text goes.
         fallback = ctx.core.router.fallback
         if fallback is None:
-            return Reply(text=t("core.unknown", text=_clip(msg.text, 60)))
+            return Reply(text=t("core.unknown", text=clip(msg.text, 60)))
         return await fallback.handler(dataclasses.replace(ctx, args=normalize_command_text(msg.text)), msg)
     # About the asker only: not for the whole channel.
     reply.private = not msg.is_direct
@@ -447,7 +441,7 @@ async def thanks_off_action(ctx: Context, msg: Incoming) -> Reply:
     if row is None or row.person_id != ctx.person.id or row.kind != "thanks":
         return Reply(text=ctx.t("content.thanks.set_off"), private=True)
     # The thank-you stays; its button gives way to the confirmation.
-    return replace(thanks_reply(ctx.core, row.id, row.data or {}, _first_name(ctx.person, ctx.t), ctx.t, stopped=True),
+    return replace(thanks_reply(ctx.core, row.id, row.data or {}, first_name(ctx.person, ctx.t), ctx.t, stopped=True),
                    update=True)
 
 

@@ -20,16 +20,16 @@ from bot.cli import build_core
 from bot.config import load_settings
 from bot.core import Core
 from bot.web import create_app
-from handlers.content.cards import _langs, audience_label, next_nudge_text
-from handlers.content.chat import _item_stats
+from handlers.content.cards import audience_label, item_langs, next_nudge_text
+from handlers.content.chat import item_stats
 from handlers.content.config import config, program_tz
 from handlers.content.items import describe_problems, needs_approval, store_item, validate_item
 from handlers.content.jobs import plan_due, run_now
+from handlers.content.models import ContentDelivery, ContentItem
 from handlers.content.outbox import SendStats, send_due
 from handlers.content.planning import ensure_run, plan_run
 from handlers.content.runs import resend, run_counts, status_summary
 from handlers.content.thanks import thanks_preview_data
-from storage.models_content import ContentDelivery, ContentItem
 
 Main = Callable[[Core], Awaitable[int]]
 
@@ -162,13 +162,13 @@ def cmd_list(args: argparse.Namespace) -> int:
             if args.status:
                 q = q.where(ContentItem.status == args.status)
             items = (await s.exec(q)).all()
-            stats = await _item_stats(s)
+            stats = await item_stats(s)
         if not items:
             print("no content items" + (f" with status {args.status}" if args.status else ""))
         for item in items:
             sent, shared, clicks = stats.get(item.id, (0, 0, 0))
             print(f"#{item.id:<4} {item.status:<9} {audience_label(item, t):<16} "
-                  f"{_langs(item):<6} sent {sent}, shared {shared}, clicks {clicks}  {item.title}  {item.url}")
+                  f"{item_langs(item):<6} sent {sent}, shared {shared}, clicks {clicks}  {item.title}  {item.url}")
         return 0
 
     return _run(args, main)

@@ -1,5 +1,4 @@
-"""The ``content:`` section of app.yaml, validated: schedule, pace, UTM parameters and the monthly thank-you.
-"""
+"""The ``content:`` section of app.yaml, validated: schedule, pace, UTM parameters and the monthly thank-you."""
 
 from __future__ import annotations
 
@@ -7,13 +6,13 @@ import os
 import re
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
+import holidays
+from croniter import croniter
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from bot.config import Settings, validate_section
-
-# -- configuration ------------------------------------------------------------
+from bot.config import Settings, time_zone_name, validate_section
 
 
 class _Strict(BaseModel):
@@ -52,8 +51,6 @@ class ThanksConfig(_Strict):
         if v is None or v is False or str(v).strip().lower() in ("", "none", "no", "off", "false"):
             return None
         code = str(v).strip().upper()
-        import holidays
-
         if code not in holidays.list_supported_countries():
             raise ValueError(f"no public holidays known for {v!r}; use a country code such as DE, AT, CH, GB or US, "
                              "or none (weekends only)")
@@ -63,8 +60,6 @@ class ThanksConfig(_Strict):
     def _region(self) -> ThanksConfig:
         if self.holidays is None or self.holiday_region is None:
             return self
-        import holidays
-
         regions = holidays.list_supported_countries().get(self.holidays, [])
         if self.holiday_region not in regions:
             raise ValueError(f"holiday_region {self.holiday_region!r} is not a region of {self.holidays}; "
@@ -90,8 +85,6 @@ class ContentConfig(_Strict):
     @field_validator("schedule")
     @classmethod
     def _cron(cls, v: str) -> str:
-        from croniter import croniter
-
         if not croniter.is_valid(v) or len(v.split()) != 5:
             raise ValueError(f"{v!r} is not a cron schedule of five fields, for example \"30 9 * * MON\"")
         return v
@@ -99,13 +92,7 @@ class ContentConfig(_Strict):
     @field_validator("timezone")
     @classmethod
     def _tz(cls, v: str | None) -> str | None:
-        if v is None:
-            return v
-        try:
-            ZoneInfo(v)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {v!r}; use an IANA name such as Europe/Berlin") from None
-        return v
+        return v if v is None else time_zone_name(v)
 
     @field_validator("public_url")
     @classmethod

@@ -20,8 +20,6 @@ from bot.core import Core
 log = logging.getLogger("ambassador.content")
 
 
-# -- holds (crisis escalation) ------------------------------------------------------------------
-
 HoldCheck = Callable[[str], bool]
 HOLD_RECHECK = timedelta(minutes=5)  # a nudge paused by a posting hold is looked at again this often
 
@@ -58,7 +56,7 @@ async def hold_check(core: Core) -> HoldCheck | None:
 HOLD_REFRESH = 2.0  # seconds: a run that is sending reads the holds again this often
 
 
-class _LiveHolds:
+class LiveHolds:
     """The holds for a run that is sending, read again every HOLD_REFRESH seconds: a hold placed in
     the middle of a long run pauses the rest of it within seconds."""
 

@@ -4,6 +4,7 @@ and sent (every minute, on one replica at a time), and a run started by hand.
 
 from __future__ import annotations
 
+import functools
 import logging
 from datetime import UTC, timedelta
 from typing import Any
@@ -14,12 +15,10 @@ from sqlmodel import select
 from bot.core import Core
 from handlers.content.cards import approval_reply
 from handlers.content.config import config
-from handlers.content.models import (
-    ContentItem,
-    ContentRun,
-)
+from handlers.content.models import ContentItem, ContentRun
 from handlers.content.outbox import SendStats, send_due
 from handlers.content.planning import ensure_run, plan_run
+from handlers.content.runs import notify_configured
 from handlers.content.schedule import due_waves, thanks_due
 from storage.models import Person
 
@@ -63,11 +62,9 @@ async def send_approval_requests(core: Core) -> int:
         delivered = False
         for email in approvers:
             person = await core.person_by_email(email)
-            t = core.translator(core.language_of(person))
             try:
-                if person is None:
-                    raise RuntimeError(f"nobody with the address {email} is known")
-                await core.notify(person.id, [approval_reply(item, t, core.settings, who)])
+                await notify_configured(core, person, email,
+                                        functools.partial(approval_reply, item, settings=core.settings, creator=who))
                 delivered = True
                 break
             except Exception as exc:

@@ -18,38 +18,62 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from bot.core import Core
 from bot.messages import Reply
-from handlers.content.cards import _first_name, nudge_reply, thanks_reply
+from handlers.content.cards import first_name, nudge_reply, thanks_reply
 from handlers.content.config import config
-from handlers.content.holds import HOLD_RECHECK, HoldCheck, _LiveHolds, hold_check
-from handlers.content.items import _clip
-from handlers.content.models import (
-    ContentDelivery,
-    ContentItem,
-    ContentLink,
-    ContentPref,
-)
+from handlers.content.holds import HOLD_RECHECK, HoldCheck, LiveHolds, hold_check
+from handlers.content.items import clip
+from handlers.content.models import ContentDelivery, ContentItem, ContentLink, ContentPref
 from handlers.content.pacing import Pacer, nudger
-from handlers.content.planning import (
-    BACKOFF,
-    CLAIM_LEASE,
-    DRAIN,
-    SENDER_LEASE,
-    SENDER_LEASE_NAME,
-    SENDING_STALE,
-    _item_text,
-    _lease,
-    _live,
-    _release,
-)
+from handlers.content.planning import is_live, item_text
 from handlers.content.runs import finish_runs
-from handlers.content.schedule import _aware, quiet_until
-from storage.models import ConversationRef, Identity, Person
+from handlers.content.schedule import aware, quiet_until
+from storage.models import ConversationRef, Identity, Lease, Person
 
 log = logging.getLogger("ambassador.content")
+
+
+# -- leases: one sender at a time -----------------------------------------------------------------
+
+DRAIN = timedelta(seconds=5)  # a run waits this long at most for rows due again (a 429's Retry-After)
+SENDER_LEASE = timedelta(minutes=2)
+CLAIM_LEASE = timedelta(minutes=2)
+# A send not finished this long after it began was cut off (the process stopped).
+SENDING_STALE = timedelta(minutes=15)
+BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10), timedelta(minutes=30), timedelta(hours=1))
+TERMINAL = ("sent", "skipped", "failed", "uncertain", "cancelled")
+SENDER_LEASE_NAME = "content-sender"
+
+
+async def take_lease(core: Core, name: str, holder: str, span: timedelta) -> bool:
+    now = core.now()
+    async with core.db.session() as s:
+        res = await s.execute(
+            update(Lease).where(Lease.name == name).where(or_(Lease.until < now, Lease.holder == holder))
+            .values(holder=holder, until=now + span)
+        )
+        if res.rowcount == 1:
+            await s.commit()
+            return True
+        if await s.get(Lease, name) is not None:
+            return False
+        s.add(Lease(name=name, holder=holder, until=now + span))
+        try:
+            await s.commit()
+            return True
+        except IntegrityError:
+            return False
+
+
+async def release_lease(core: Core, name: str, holder: str) -> None:
+    async with core.db.session() as s:
+        await s.execute(update(Lease).where(Lease.name == name, Lease.holder == holder)
+                        .values(until=core.now() - timedelta(seconds=1)))
+        await s.commit()
 
 
 # -- sending ----------------------------------------------------------------------------------
@@ -177,7 +201,7 @@ async def deliver(core: Core, person_id: int, replies: list[Reply], key: str, *,
             failures.append((ident.platform, ident.user_id, classify(ident.platform, exc), exc))
     if not failures:
         raise Undelivered("no_account", "no Slack or Teams account of this person is reachable from here")
-    detail = "; ".join(f"{p}: {_clip(str(e), 160)}" for p, _, _, e in failures)
+    detail = "; ".join(f"{p}: {clip(str(e), 160)}" for p, _, _, e in failures)
     kinds = {k for _, _, k, _ in failures}
     if "rate_limited" in kinds:
         waits = [w for _, _, k, e in failures if k == "rate_limited" and (w := retry_after(e)) is not None]
@@ -210,14 +234,14 @@ async def send_due(core: Core, *, exclusive: bool = True, limit: int | None = No
     """
     n = nudger(core)
     stats = SendStats()
-    if exclusive and not await _lease(core, SENDER_LEASE_NAME, n.holder, SENDER_LEASE):
+    if exclusive and not await take_lease(core, SENDER_LEASE_NAME, n.holder, SENDER_LEASE):
         stats.busy = True
         return stats
     writer: _Writer | None = None
     feeder: asyncio.Task[None] | None = None
     try:
         await reconcile_stale(core, stats)
-        holds = _LiveHolds(core, await hold_check(core))
+        holds = LiveHolds(core, await hold_check(core))
         _listen_for_rate_limits(core, n.pacer)
         # Two seconds of sends per claim: enough to keep the workers busy, little held under one claim.
         size = max(2 * n.concurrency, min(500, int(n.pacer.rate * 2)))
@@ -237,7 +261,7 @@ async def send_due(core: Core, *, exclusive: bool = True, limit: int | None = No
         if feeder is not None and not feeder.done():
             feeder.cancel()
         if exclusive:
-            await _release(core, SENDER_LEASE_NAME, n.holder)
+            await release_lease(core, SENDER_LEASE_NAME, n.holder)
     await finish_runs(core)
     return stats
 
@@ -278,7 +302,7 @@ async def _feed(core: Core, queue: asyncio.Queue[tuple[ContentDelivery, str, _Ro
             for row, token in rows:
                 await queue.put((row, token, data[row.id]))
             if holder is not None:
-                await _lease(core, SENDER_LEASE_NAME, holder, SENDER_LEASE)
+                await take_lease(core, SENDER_LEASE_NAME, holder, SENDER_LEASE)
     except Exception:
         # The database went away: the claimed rows are free again when their claim runs out.
         log.exception("claiming due deliveries failed")
@@ -290,7 +314,7 @@ async def _next_due(core: Core) -> datetime | None:
     """When the next pending row nobody holds comes due."""
     now = core.now()
     async with core.db.session() as s:
-        return _aware((await s.exec(select(func.min(ContentDelivery.due_at)).where(
+        return aware((await s.exec(select(func.min(ContentDelivery.due_at)).where(
             ContentDelivery.status == "pending",
             or_(ContentDelivery.lease_until.is_(None), ContentDelivery.lease_until < now)))).one())
 
@@ -457,7 +481,7 @@ async def _load(core: Core, rows: list[ContentDelivery]) -> dict[int, _RowData]:
 
 
 async def _worker(core: Core, queue: asyncio.Queue[tuple[ContentDelivery, str, _RowData] | None], stats: SendStats,
-                  holds: _LiveHolds, writer: _Writer) -> None:
+                  holds: LiveHolds, writer: _Writer) -> None:
     while (job := await queue.get()) is not None:
         row, token, data = job
         try:
@@ -552,11 +576,11 @@ async def _deliver_row_inner(core: Core, row: ContentDelivery, token: str, stats
         return
     t = core.translator(row.lang)
     if row.kind == "thanks":
-        reply = thanks_reply(core, row.id, row.data or {}, _first_name(person, t), t)
+        reply = thanks_reply(core, row.id, row.data or {}, first_name(person, t), t)
     else:
         links, items = data.links, data.items
-        keep = [lk for lk in links if lk.item_id in items and _live(items[lk.item_id], now)
-                and not (holds and holds(_item_text(items[lk.item_id])))]
+        keep = [lk for lk in links if lk.item_id in items and is_live(items[lk.item_id], now)
+                and not (holds and holds(item_text(items[lk.item_id])))]
         dropped = [lk.item_id for lk in links if lk not in keep]
         if dropped:
             await _release_links(core, row.id, dropped)

@@ -17,8 +17,6 @@ from typing import Any
 from bot.core import Core
 from handlers.content.config import config
 
-# -- the per-process sending machinery -----------------------------------------------------------
-
 
 class Pacer:
     """Spaces the sends of all workers of a process to a platform's limits.

@@ -20,63 +20,22 @@ from bot.i18n import normalize_language
 from bot.router import CORE
 from handlers.content.config import ContentConfig, config
 from handlers.content.holds import HoldCheck
-from handlers.content.items import _text_for
-from handlers.content.models import (
-    ContentDelivery,
-    ContentItem,
-    ContentLink,
-    ContentPref,
-    ContentRun,
-)
+from handlers.content.items import text_for
+from handlers.content.models import ContentDelivery, ContentItem, ContentLink, ContentPref, ContentRun
 from handlers.content.pacing import nudger
-from handlers.content.schedule import _aware, quiet_until
+from handlers.content.schedule import aware, quiet_until
 from handlers.content.thanks import thanks_selection
-from storage.models import Lease, Person, RoleGrant
+from storage.models import Person, RoleGrant
 
 log = logging.getLogger("ambassador.content")
 
 
 PLAN_LEASE = timedelta(minutes=5)
-DRAIN = timedelta(seconds=5)  # a run waits this long at most for rows due again (a 429's Retry-After)
-SENDER_LEASE = timedelta(minutes=2)
-CLAIM_LEASE = timedelta(minutes=2)
-# A send not finished this long after it began was cut off (the process stopped).
-SENDING_STALE = timedelta(minutes=15)
 BIWEEKLY_GAP = timedelta(days=13)
-BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10), timedelta(minutes=30), timedelta(hours=1))
 PLAN_BATCH = 500
-TERMINAL = ("sent", "skipped", "failed", "uncertain", "cancelled")
-SENDER_LEASE_NAME = "content-sender"
 
 
-async def _lease(core: Core, name: str, holder: str, span: timedelta) -> bool:
-    now = core.now()
-    async with core.db.session() as s:
-        res = await s.execute(
-            update(Lease).where(Lease.name == name).where(or_(Lease.until < now, Lease.holder == holder))
-            .values(holder=holder, until=now + span)
-        )
-        if res.rowcount == 1:
-            await s.commit()
-            return True
-        if await s.get(Lease, name) is not None:
-            return False
-        s.add(Lease(name=name, holder=holder, until=now + span))
-        try:
-            await s.commit()
-            return True
-        except IntegrityError:
-            return False
-
-
-async def _release(core: Core, name: str, holder: str) -> None:
-    async with core.db.session() as s:
-        await s.execute(update(Lease).where(Lease.name == name, Lease.holder == holder)
-                        .values(until=core.now() - timedelta(seconds=1)))
-        await s.commit()
-
-
-def _item_text(item: ContentItem) -> str:
+def item_text(item: ContentItem) -> str:
     return "\n".join(x for x in (item.title, item.url, item.text_de, item.text_en) if x)
 
 
@@ -90,10 +49,10 @@ async def _core_emails(core: Core, s) -> set[str]:
     return emails
 
 
-def _live(item: ContentItem, at: datetime) -> bool:
+def is_live(item: ContentItem, at: datetime) -> bool:
     return (item.status == "approved"
-            and (item.valid_from is None or _aware(item.valid_from) <= at)
-            and (item.valid_until is None or _aware(item.valid_until) > at))
+            and (item.valid_from is None or aware(item.valid_from) <= at)
+            and (item.valid_until is None or aware(item.valid_until) > at))
 
 
 def _lang_of(person: Any, settings: Settings) -> str:
@@ -101,7 +60,7 @@ def _lang_of(person: Any, settings: Settings) -> str:
 
 
 def _freshness(item: ContentItem) -> datetime:
-    return _aware(item.valid_from or item.decided_at or item.created_at) or datetime.min.replace(tzinfo=UTC)
+    return aware(item.valid_from or item.decided_at or item.created_at) or datetime.min.replace(tzinfo=UTC)
 
 
 async def ensure_run(core: Core, cycle: str, wave: str, due_at: datetime, kind: str = "nudge") -> int:
@@ -175,7 +134,7 @@ async def _plans(core: Core, run: ContentRun, cfg: ContentConfig, now: datetime,
                                        Person.is_guest == False).order_by(Person.id))).all()  # noqa: E712
         prefs = dict((await s.exec(select(ContentPref.person_id, ContentPref.frequency))).all())
         items = [i for i in (await s.exec(select(ContentItem).where(ContentItem.status == "approved"))).all()
-                 if _live(i, now) and not (check and check(_item_text(i)))]
+                 if is_live(i, now) and not (check and check(item_text(i)))]
         ids = [i.id for i in items]
         got: set[tuple[int, int]] = set()
         shares: dict[int, int] = {}
@@ -188,17 +147,17 @@ async def _plans(core: Core, run: ContentRun, cfg: ContentConfig, now: datetime,
                 .group_by(ContentLink.item_id))).all()}
         planned = set((await s.exec(select(ContentDelivery.person_id).where(ContentDelivery.cycle == run.cycle))).all())
         # Only what every-two-weeks needs to know: a nudge in the last two weeks.
-        last = {r[0]: _aware(r[1]) for r in (await s.exec(
+        last = {r[0]: aware(r[1]) for r in (await s.exec(
             select(ContentDelivery.person_id, func.max(ContentDelivery.due_at))
             .where(ContentDelivery.kind == "nudge", ContentDelivery.status.in_(("pending", "sending", "sent", "uncertain")),
-                   ContentDelivery.due_at > _aware(run.due_at) - BIWEEKLY_GAP - timedelta(days=1))
+                   ContentDelivery.due_at > aware(run.due_at) - BIWEEKLY_GAP - timedelta(days=1))
             .group_by(ContentDelivery.person_id))).all()}
         core_emails = await _core_emails(core, s)
     if not items:
         return []
     # Newest first; among the same day's items the least shared first.
     items.sort(key=lambda i: (-_freshness(i).toordinal(), shares.get(i.id, 0), -i.id))
-    start = max(now, _aware(run.due_at))
+    start = max(now, aware(run.due_at))
     plans: list[_Plan] = []
     quiet: dict[tuple[str | None, str | None, str | None], datetime] = {}
     for person in members:
@@ -208,7 +167,7 @@ async def _plans(core: Core, run: ContentRun, cfg: ContentConfig, now: datetime,
         if freq == "pause":
             continue
         previous = last.get(person.id)
-        if freq == "biweekly" and previous is not None and _aware(run.due_at) - previous < BIWEEKLY_GAP:
+        if freq == "biweekly" and previous is not None and aware(run.due_at) - previous < BIWEEKLY_GAP:
             continue
         is_core = (person.email or "").lower() in core_emails
         if run.wave == "early" and not is_core:
@@ -216,7 +175,7 @@ async def _plans(core: Core, run: ContentRun, cfg: ContentConfig, now: datetime,
         lang = _lang_of(person, settings)
         chosen = []
         for item in items:
-            if (item.id, person.id) in got or not _text_for(item, lang):
+            if (item.id, person.id) in got or not text_for(item, lang):
                 continue
             if item.audience == "core" and not is_core:
                 continue
@@ -274,7 +233,7 @@ async def _thanks_plans(core: Core, run: ContentRun, now: datetime) -> list[_Pla
     chosen, _ = await thanks_selection(core, month)
     async with core.db.session() as s:
         planned = set((await s.exec(select(ContentDelivery.person_id).where(ContentDelivery.cycle == run.cycle))).all())
-    start = max(now, _aware(run.due_at))
+    start = max(now, aware(run.due_at))
     return [_Plan(c.person.id, c.person.pseudonym, _lang_of(c.person, core.settings),
                   quiet_until(c.person, core.settings, start) or start,
                   data={"month": month, "shares": c.shares, "clicks": c.clicks})

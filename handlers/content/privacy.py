@@ -1,5 +1,4 @@
-""""my data" and "forget me" for content: what content stores about a person, and its deletion.
-"""
+""""my data" and "forget me" for content: what content stores about a person, and its deletion."""
 
 from __future__ import annotations
 
@@ -7,14 +6,7 @@ from sqlalchemy import delete, func, update
 from sqlmodel import select
 
 from bot.core import Context
-from handlers.content.models import (
-    ContentDelivery,
-    ContentItem,
-    ContentLink,
-    ContentPref,
-)
-
-# -- privacy -------------------------------------------------------------------------------------------
+from handlers.content.models import ContentDelivery, ContentItem, ContentLink, ContentPref
 
 
 async def my_content_data(ctx: Context) -> list[tuple[str, str]]:

@@ -1,5 +1,4 @@
-"""The short share link ``/r/{token}`` (bot/links.py serves it): the target with its UTM parameters; counts the click.
-"""
+"""The short share link ``/r/{token}`` (bot/links.py serves it): the target with its UTM parameters; counts the click."""
 
 from __future__ import annotations
 
@@ -13,13 +12,7 @@ from sqlmodel import select
 from bot.core import Core
 from handlers.content.cards import SOURCES, with_utm
 from handlers.content.config import program_tz
-from handlers.content.models import (
-    ContentClicks,
-    ContentItem,
-    ContentLink,
-)
-
-# -- the short redirect (bot/links.py serves it) -------------------------------------------------
+from handlers.content.models import ContentClicks, ContentItem, ContentLink
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{8,40}$")
 # Link previews fetch the link when a post is written; they are not readers.

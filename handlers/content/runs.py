@@ -4,7 +4,10 @@ failures, uncertain sends and skipped members; the status summary and the resend
 
 from __future__ import annotations
 
+import functools
+import inspect
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -12,16 +15,13 @@ from sqlalchemy import func, or_, update
 from sqlmodel import select
 
 from bot.core import Core
+from bot.i18n import Translator
+from bot.messages import Reply
 from handlers.content.cards import report_reply
-from handlers.content.models import (
-    ContentDelivery,
-    ContentRun,
-)
+from handlers.content.models import ContentDelivery, ContentRun
+from storage.models import Person
 
 log = logging.getLogger("ambassador.content")
-
-
-# -- runs: finishing and reporting --------------------------------------------------------------
 
 
 async def finish_runs(core: Core) -> None:
@@ -35,6 +35,17 @@ async def finish_runs(core: Core) -> None:
                                 .values(status="done", finished_at=core.now()))
         await s.commit()
     await send_reports(core)
+
+
+async def notify_configured(core: Core, person: Person | None, email: str,
+                            reply: Callable[[Translator], Reply | Awaitable[Reply]]) -> None:
+    """A message to a person app.yaml names by address (the comms lead, a backup), in their language;
+    raises when nobody has that address or the message does not go out."""
+    t = core.translator(core.language_of(person))
+    if person is None:
+        raise RuntimeError(f"nobody with the address {email} is known")
+    built = reply(t)
+    await core.notify(person.id, [await built if inspect.isawaitable(built) else built])
 
 
 async def run_counts(core: Core, run_id: int) -> dict[str, int]:
@@ -68,11 +79,8 @@ async def send_reports(core: Core) -> None:
         delivered = True
         if problems and lead:
             person = await core.person_by_email(lead)
-            t = core.translator(core.language_of(person))
             try:
-                if person is None:
-                    raise RuntimeError(f"nobody with the address {lead} is known")
-                await core.notify(person.id, [await report_reply(core, run, counts, t)])
+                await notify_configured(core, person, lead, functools.partial(report_reply, core, run, counts))
             except Exception as exc:
                 delivered = False
                 log.warning("nudge report not delivered; tried again later", extra={"run": run.id, "error": str(exc)[:200]})

@@ -1,5 +1,4 @@
-"""When things are due: the nudge's cron slots and waves, a member's quiet hours, the thank-you's working day.
-"""
+"""When things are due: the nudge's cron slots and waves, a member's quiet hours, the thank-you's working day."""
 
 from __future__ import annotations
 
@@ -9,6 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import holidays
+from croniter import croniter
 
 from bot.config import Settings
 from handlers.content.config import ContentConfig, ThanksConfig, program_tz
@@ -20,15 +22,11 @@ log = logging.getLogger("ambassador.content")
 
 
 def next_slot(cfg: ContentConfig, settings: Settings, now: datetime) -> datetime:
-    from croniter import croniter
-
     tz = ZoneInfo(cfg.timezone or settings.app.timezone)
     return croniter(cfg.schedule, now.astimezone(tz)).get_next(datetime).astimezone(UTC)
 
 
 def prev_slot(cfg: ContentConfig, settings: Settings, now: datetime) -> datetime:
-    from croniter import croniter
-
     tz = ZoneInfo(cfg.timezone or settings.app.timezone)
     # A slot exactly now counts as due: look back from a hair later.
     return croniter(cfg.schedule, (now + timedelta(seconds=1)).astimezone(tz)).get_prev(datetime).astimezone(UTC)
@@ -57,7 +55,7 @@ def due_waves(cfg: ContentConfig, settings: Settings, now: datetime) -> list[tup
     return out
 
 
-def _aware(value: datetime | None) -> datetime | None:
+def aware(value: datetime | None) -> datetime | None:
     # SQLite hands timestamps back without their zone; they are stored in UTC.
     if value is None:
         return None
@@ -93,23 +91,13 @@ def quiet_until(person: Any, settings: Settings, at: datetime) -> datetime | Non
     return datetime.combine(day, end, tzinfo=tz).astimezone(UTC)
 
 
-# -- the monthly thank-you ------------------------------------------------------------------------
-#
-# The most active members of a month get a personal thank-you on the configured
-# working day of the next month. It goes through the same outbox as the nudge: a
-# run per month ("thanks:2026-03", one per cycle and wave), one delivery row per
-# (month, person) under the unique constraint, claimed, paced, marked 'sending'
-# before the platform call. Nobody is ranked in public: the message names the
-# person's own figures only, and the comms lead sees how many people are thanked,
-# with names only of those who agreed ("thanks public on").
+# -- the monthly thank-you's day ------------------------------------------------------------------
 
 THANKS_CATCH_UP = timedelta(days=5)  # a thank-you missed while the bot was down still goes out this long after
 
 
 @functools.lru_cache(maxsize=64)
 def _holiday_calendar(country: str, region: str | None, year: int) -> frozenset[date]:
-    import holidays
-
     try:
         return frozenset(holidays.country_holidays(country, subdiv=region, years=year).keys())
     except NotImplementedError:

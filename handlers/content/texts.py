@@ -1,11 +1,8 @@
-"""Every text of the content capability, in English and German (key -> {"en": ..., "de": ...}).
-"""
+"""Every text of the content capability, in English and German (key -> {"en": ..., "de": ...})."""
 
 from __future__ import annotations
 
 from typing import Any
-
-# -- texts ----------------------------------------------------------------------
 
 TEXTS: dict[str, Any] = {
     "content.desc": {"en": "the content queue: add, list, retire", "de": "die Inhalte-Warteschlange: hinzufügen, auflisten, zurückziehen"},

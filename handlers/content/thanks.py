@@ -1,4 +1,12 @@
-"""The monthly thank-you: who was active in a month and who of them is thanked (nobody ranked in public).
+"""The monthly thank-you: who was active in a month and who of them is thanked.
+
+The most active members of a month get a personal thank-you on the configured
+working day of the next month (schedule.py). It goes through the same outbox as the nudge: a
+run per month ("thanks:2026-03", one per cycle and wave), one delivery row per
+(month, person) under the unique constraint, claimed, paced, marked 'sending'
+before the platform call. Nobody is ranked in public: the message names the
+person's own figures only, and the comms lead sees how many people are thanked,
+with names only of those who agreed ("thanks public on").
 """
 
 from __future__ import annotations
@@ -11,11 +19,7 @@ from sqlmodel import select
 
 from bot.core import Core
 from handlers.content.config import config, program_tz
-from handlers.content.models import (
-    ContentClicks,
-    ContentLink,
-    ContentPref,
-)
+from handlers.content.models import ContentClicks, ContentLink, ContentPref
 from handlers.content.schedule import month_bounds, next_thanks
 from storage.models import Person
 
