@@ -284,6 +284,7 @@ class _Seeder:
     async def add_item(self, spec: tuple[Any, ...]) -> None:
         """Added by a communicator or the lead (handlers/content/items.py store_item), approved by the lead."""
         from handlers import content
+        from storage.models_content import ContentItem
 
         creator, title, url, de, en, audience, department = spec
         draft = content.ItemDraft(title=title, url=url, text_de=de, text_en=en, audience=audience,
@@ -294,7 +295,7 @@ class _Seeder:
                                            approved=creator == "lea")
         decided = self.core.now() + timedelta(hours=self.rng.uniform(1, 5))
         async with self.core.db.session() as s:
-            await s.execute(update(content.ContentItem).where(content.ContentItem.id == item.id).values(
+            await s.execute(update(ContentItem).where(ContentItem.id == item.id).values(
                 status="approved", decided_by_id=lead.id, decided_at=decided if creator != "lea" else self.core.now(),
                 approval_sent_at=self.core.now() if creator != "lea" else None))
             await s.commit()

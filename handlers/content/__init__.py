@@ -35,7 +35,7 @@ import functools
 from bot import links
 from bot.capability import Capability, ScheduledJob
 from handlers.content import cli
-from handlers.content.cards import audience_label, next_nudge_text
+from handlers.content.cards import FEED_REASONS, audience_label, next_nudge_text
 from handlers.content.chat import FORM_FIELDS, _pref, register
 from handlers.content.config import config, program_tz, public_url
 from handlers.content.figures import OUTBOX
@@ -72,7 +72,7 @@ from handlers.content.thanks import Thanked, choose_thanked, month_activity, tha
 # What callers and tests use as ``content.X``. ``content.config`` is the function (the submodule loads
 # before this binding and is not loaded again, so the name stays the function).
 __all__ = [
-    "CAPABILITY", "FORM_FIELDS", "TEXTS", "TEXT_MAX", "TITLE_MAX", "ItemDraft", "Pacer", "SendStats", "Thanked",
+    "CAPABILITY", "FEED_REASONS", "FORM_FIELDS", "TEXTS", "TEXT_MAX", "TITLE_MAX", "ItemDraft", "Pacer", "SendStats", "Thanked",
     "_pref", "audience_label", "choose_thanked", "config", "configure", "cycle_key", "describe_problems", "due_waves",
     "ensure_run", "follow_link", "item_with_link", "month_activity", "needs_approval", "next_nudge_text", "next_thanks",
     "nudge_job", "nudger", "plan_due", "plan_run", "prev_slot", "program_tz", "public_url", "quiet_until", "resend",
