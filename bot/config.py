@@ -25,6 +25,15 @@ DEFAULT_PORT = 3978
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
+def time_zone_name(v: str) -> str:
+    """A time zone of a config file, checked (a validator for every section that names one)."""
+    try:
+        ZoneInfo(v)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {v!r}; use an IANA name such as Europe/Berlin") from None
+    return v
+
+
 class ConfigError(Exception):
     """A configuration problem, worded for the person who runs the bot."""
 
@@ -170,11 +179,7 @@ class AppConfig(_Strict):
     @field_validator("timezone")
     @classmethod
     def _tz(cls, v: str) -> str:
-        try:
-            ZoneInfo(v)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {v!r}; use an IANA name such as Europe/Berlin") from None
-        return v
+        return time_zone_name(v)
 
 
 @dataclass

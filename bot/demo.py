@@ -282,8 +282,9 @@ class _Seeder:
             self.at(slot, lambda slot=slot: self.nudge(slot, "main", slot))
 
     async def add_item(self, spec: tuple[Any, ...]) -> None:
-        """Added by a communicator or the lead (handlers/content.py store_item), approved by the lead."""
+        """Added by a communicator or the lead (handlers/content/items.py store_item), approved by the lead."""
         from handlers import content
+        from storage.models_content import ContentItem
 
         creator, title, url, de, en, audience, department = spec
         draft = content.ItemDraft(title=title, url=url, text_de=de, text_en=en, audience=audience,
@@ -294,7 +295,7 @@ class _Seeder:
                                            approved=creator == "lea")
         decided = self.core.now() + timedelta(hours=self.rng.uniform(1, 5))
         async with self.core.db.session() as s:
-            await s.execute(update(content.ContentItem).where(content.ContentItem.id == item.id).values(
+            await s.execute(update(ContentItem).where(ContentItem.id == item.id).values(
                 status="approved", decided_by_id=lead.id, decided_at=decided if creator != "lea" else self.core.now(),
                 approval_sent_at=self.core.now() if creator != "lea" else None))
             await s.commit()
@@ -329,7 +330,7 @@ class _Seeder:
                 self.at(click, lambda token=link.token: self.click(token))
 
     async def share(self, link: Any) -> None:
-        """"I shared it" (handlers/content.py _answer): the answer once, and a program event."""
+        """"I shared it" (handlers/content/chat.py _answer): the answer once, and a program event."""
         from storage.models_content import ContentLink
 
         now = self.core.now()

@@ -4,7 +4,7 @@ app.yaml lists them (``feeds.sources``). A scheduled job (one replica at a time,
 the scheduler's lease) fetches the due ones; each new entry becomes a content item with
 the title, summary, link and preview image of the article's own page (OpenGraph, Twitter
 card, ``<link rel=canonical>``), status *pending*, so the comms lead approves it as any
-other item (handlers/content.py). An article is in the queue once: items are keyed by
+other item (handlers/content/). An article is in the queue once: items are keyed by
 their canonical link, across feeds and runs.
 
 Fetching is careful because the addresses come from a file many people edit and the

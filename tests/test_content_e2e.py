@@ -549,7 +549,7 @@ async def test_teams_lead_adds_content_with_the_card(tmp_path, aiohttp_client, c
 async def test_the_terminal_shows_the_form_as_the_text_command_and_a_stored_form_reply_survives(tmp_path):
     import io
 
-    from bot.messages import Reply
+    from bot.messages import Button, Form, FormField, Reply
     from bot.platforms.shell.chat import Shell
 
     core = build_core(make_settings(tmp_path))
@@ -565,10 +565,10 @@ async def test_the_terminal_shows_the_form_as_the_text_command_and_a_stored_form
         await core.db.dispose()
 
     # Kept in the database for a later delivery (Reply.to_dict), the form comes back whole.
-    form_reply = Reply(text="Fill in", form=content.Form(
+    form_reply = Reply(text="Fill in", form=Form(
         "Add content", "Add", "content.form.submit",
-        [content.FormField("audience", "Audience", "select", options=[("all", "all members")], initial="all")],
-        value={"_lang": "de"}, button=content.Button("Add with a form", "content.form", value={"_lang": "de"}),
+        [FormField("audience", "Audience", "select", options=[("all", "all members")], initial="all")],
+        value={"_lang": "de"}, button=Button("Add with a form", "content.form", value={"_lang": "de"}),
         fallback="content add url: …"))
     stored = json.loads(json.dumps(form_reply.to_dict()))
     assert Reply.from_dict(stored) == form_reply

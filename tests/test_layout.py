@@ -27,7 +27,6 @@ ADAPTERS = {"bot/slack.py", "bot/teams.py"}
 # capabilities' command lines and file links, which later slices move into the packages.
 BOT_IMPORTS_OF_HANDLERS: dict[str, set[str]] = {
     # The capabilities' command lines; they move into handlers/<capability>/cli.py with their packages.
-    "bot/cli_content.py": {"handlers.content"},
     "bot/cli_polls.py": {"handlers.meetings", "handlers.polls"},
     # The report folder (meetings) and the public address (content) of file links: the delivery slice.
     "bot/files.py": {"handlers.meetings", "handlers.content"},

@@ -13,11 +13,23 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
+from sqlalchemy import update
 from sqlmodel import select
 
+from bot.cli import build_core
 from bot.config import load_settings
 from bot.core import Core
-from storage.models_content import ContentDelivery
+from bot.web import create_app
+from handlers.content.cards import audience_label, item_langs, next_nudge_text
+from handlers.content.chat import item_stats
+from handlers.content.config import config, program_tz
+from handlers.content.items import describe_problems, needs_approval, store_item, validate_item
+from handlers.content.jobs import plan_due, run_now
+from handlers.content.models import ContentDelivery, ContentItem
+from handlers.content.outbox import SendStats, send_due
+from handlers.content.planning import ensure_run, plan_run
+from handlers.content.runs import resend, run_counts, status_summary
+from handlers.content.thanks import thanks_preview_data
 
 Main = Callable[[Core], Awaitable[int]]
 
@@ -30,12 +42,9 @@ FILE_KEYS = {
 
 
 def _run(args: argparse.Namespace, main: Main, *, senders: bool = False) -> int:
-    from bot.cli import build_core
-    from bot.web import create_app
-    from handlers import content
 
     settings = load_settings(args.config)
-    content.config(settings)  # a wrong content: section stops here, with file and line
+    config(settings)  # a wrong content: section stops here, with file and line
 
     async def go() -> int:
         core = build_core(args, settings)
@@ -62,16 +71,15 @@ def _raw_from_args(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from handlers import content
 
     async def main(core: Core) -> int:
         t = core.translator("en")
-        draft, problems = content.validate_item(_raw_from_args(args), core.settings, core.now())
+        draft, problems = validate_item(_raw_from_args(args), core.settings, core.now())
         if draft is None:
-            _err("not added: " + content.describe_problems(problems, t).replace("*", ""))
+            _err("not added: " + describe_problems(problems, t).replace("*", ""))
             return 1
-        approval = content.needs_approval(core.settings, draft.audience, approver=args.approved)
-        item, _ = await content.store_item(core, draft, via="cli", approved=not approval)
+        approval = needs_approval(core.settings, draft.audience, approver=args.approved)
+        item, _ = await store_item(core, draft, via="cli", approved=not approval)
         print(f"#{item.id} {item.title}: {t('content.status.' + item.status)}"
               + (" (the running bot asks the comms lead)" if item.status == "pending" else ""))
         return 0
@@ -110,7 +118,6 @@ def _flatten(entry: Any) -> tuple[dict[str, Any], list[str]]:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from handlers import content
 
     path = Path(args.file)
     try:
@@ -127,16 +134,16 @@ def cmd_import(args: argparse.Namespace) -> int:
         created = updated = refused = 0
         for n, entry in enumerate(entries, start=1):
             raw, problems = _flatten(entry)
-            draft, more = content.validate_item(raw, core.settings, core.now()) if raw else (None, [])
-            texts = problems + ([content.describe_problems(more, t).replace("*", "")] if more else [])
+            draft, more = validate_item(raw, core.settings, core.now()) if raw else (None, [])
+            texts = problems + ([describe_problems(more, t).replace("*", "")] if more else [])
             if draft is None or problems:
                 label = f"item {n}" + (f" ({raw['key']})" if raw.get("key") else "")
                 _err(f"{path}: {label}: " + " ".join(texts))
                 refused += 1
                 continue
-            approval = draft.status != "approved" and content.needs_approval(core.settings, draft.audience,
+            approval = draft.status != "approved" and needs_approval(core.settings, draft.audience,
                                                                              approver=args.approved)
-            _, new = await content.store_item(core, draft, via="yaml", approved=not approval)
+            _, new = await store_item(core, draft, via="yaml", approved=not approval)
             created += new
             updated += not new
         print(f"{path}: imported {created}, updated {updated}, refused {refused}")
@@ -146,10 +153,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from sqlmodel import select
 
-    from handlers import content
-    from storage.models_content import ContentItem
 
     async def main(core: Core) -> int:
         t = core.translator("en")
@@ -158,13 +162,13 @@ def cmd_list(args: argparse.Namespace) -> int:
             if args.status:
                 q = q.where(ContentItem.status == args.status)
             items = (await s.exec(q)).all()
-            stats = await content._item_stats(s)
+            stats = await item_stats(s)
         if not items:
             print("no content items" + (f" with status {args.status}" if args.status else ""))
         for item in items:
             sent, shared, clicks = stats.get(item.id, (0, 0, 0))
-            print(f"#{item.id:<4} {item.status:<9} {content.audience_label(item, t):<16} "
-                  f"{content._langs(item):<6} sent {sent}, shared {shared}, clicks {clicks}  {item.title}  {item.url}")
+            print(f"#{item.id:<4} {item.status:<9} {audience_label(item, t):<16} "
+                  f"{item_langs(item):<6} sent {sent}, shared {shared}, clicks {clicks}  {item.title}  {item.url}")
         return 0
 
     return _run(args, main)
@@ -172,9 +176,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def _decide(status: str) -> Callable[[argparse.Namespace], int]:
     def cmd(args: argparse.Namespace) -> int:
-        from sqlalchemy import update
 
-        from storage.models_content import ContentItem
 
         allowed = {"retired": ("draft", "pending", "approved", "rejected"), "approved": ("draft", "pending", "rejected")}[status]
 
@@ -211,13 +213,10 @@ def _print_status(summary: dict[str, Any]) -> None:
 
 
 def cmd_nudge_status(args: argparse.Namespace) -> int:
-    from sqlmodel import select
 
-    from handlers import content
-    from storage.models_content import ContentDelivery
 
     async def main(core: Core) -> int:
-        _print_status(await content.status_summary(core))
+        _print_status(await status_summary(core))
         async with core.db.session() as s:
             open_rows = (await s.exec(select(ContentDelivery).where(ContentDelivery.status.in_(("failed", "uncertain")))
                                       .order_by(ContentDelivery.id.desc()).limit(50))).all()
@@ -225,26 +224,25 @@ def cmd_nudge_status(args: argparse.Namespace) -> int:
             print(f"  delivery {row.id} ({row.cycle}, {row.pseudonym}): {row.status}"
                   + (f", {row.reason}" if row.reason else "") + (f": {row.error}" if row.error else ""))
         t = core.translator("en")
-        print("next scheduled nudge: " + content.next_nudge_text(core, t))
+        print("next scheduled nudge: " + next_nudge_text(core, t))
         return 0
 
     return _run(args, main)
 
 
 def cmd_nudge_run(args: argparse.Namespace) -> int:
-    from handlers import content
 
     async def main(core: Core) -> int:
         if not core.senders:
             print("No Slack or Teams credentials here: deliveries are planned and the running bot sends them.")
         if args.now:
-            run_id, stats = await content.run_now(core, limit=args.limit) if core.senders else (
-                await _plan_only(core), content.SendStats())
-            counts = await content.run_counts(core, run_id)
+            run_id, stats = await run_now(core, limit=args.limit) if core.senders else (
+                await _plan_only(core), SendStats())
+            counts = await run_counts(core, run_id)
             print(f"run {run_id}: planned {sum(counts.values())}")
         else:
-            await content.plan_due(core)
-            stats = await content.send_due(core, limit=args.limit) if core.senders else content.SendStats()
+            await plan_due(core)
+            stats = await send_due(core, limit=args.limit) if core.senders else SendStats()
         if stats.busy:
             print("Another process (the running bot) is sending right now; see: ambassador nudge status")
         print(f"sent {stats.sent}, retried later {stats.retried}, failed {stats.failed}, skipped {stats.skipped}, "
@@ -263,21 +261,19 @@ def cmd_nudge_run(args: argparse.Namespace) -> int:
         return 0
 
     async def _plan_only(core: Core) -> int:
-        from datetime import UTC
 
         now = core.now()
-        run_id = await content.ensure_run(core, "manual:" + now.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ"), "main", now)
-        await content.plan_run(core, run_id)
+        run_id = await ensure_run(core, "manual:" + now.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ"), "main", now)
+        await plan_run(core, run_id)
         return run_id
 
     return _run(args, main, senders=True)
 
 
 def cmd_nudge_resend(args: argparse.Namespace) -> int:
-    from handlers import content
 
     async def main(core: Core) -> int:
-        if not await content.resend(core, args.id):
+        if not await resend(core, args.id):
             _err(f"delivery {args.id} is not uncertain or failed; nothing changed")
             return 1
         print(f"delivery {args.id} goes out again with the next send")
@@ -287,11 +283,10 @@ def cmd_nudge_resend(args: argparse.Namespace) -> int:
 
 
 def cmd_thanks(args: argparse.Namespace) -> int:
-    from handlers import content
 
     async def main(core: Core) -> int:
-        p = await content.thanks_preview_data(core)
-        local = p["slot"].astimezone(content.program_tz(core.settings))
+        p = await thanks_preview_data(core)
+        local = p["slot"].astimezone(program_tz(core.settings))
         if not p["enabled"]:
             print("the monthly thank-you is off (content.thanks.enabled in app.yaml)")
         print(f"next thank-you: {local:%Y-%m-%d %H:%M} {local.tzname()}, for {p['month']}: {p['count']} members "
