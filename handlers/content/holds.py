@@ -1,15 +1,13 @@
-"""The crisis posting holds as content consults them: the one place that reads handlers/crisis.py.
+"""The pauses other capabilities put on the bot's own sends, as content consults them.
 
-A nudge that matches a hold waits (and an unreadable hold stops all nudges) until the hold is
-lifted. Another slice replaces this with a declared send guard; until then the hold is read here
-only, by module name at call time, as it always was.
+A capability declares a send guard (crisis: its posting holds); content asks the router, never
+the capability. A nudge that matches a hold waits (and an unreadable hold stops all nudges) until
+the hold is lifted.
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib
-import inspect
 import logging
 import time
 from collections.abc import Callable
@@ -25,32 +23,12 @@ HOLD_RECHECK = timedelta(minutes=5)  # a nudge paused by a posting hold is looke
 
 
 async def hold_check(core: Core) -> HoldCheck | None:
-    """The posting holds in force (None: none). While one lasts no nudge goes out; the check also
-    tells which texts are on a held topic.
-
-    Uses ``active_holds(core)`` / ``hold_matching(holds, text)`` of handlers/crisis.py
-    when that module is there. Raises when the holds cannot be read: better
-    no nudge than content in the middle of a crisis.
+    """The pause the capabilities' send guards declare (None: none). While one lasts no nudge goes
+    out; the check also tells which texts are on a held topic (a crisis posting hold's keywords).
+    Raises when a guard cannot tell: better no nudge than content in the middle of a crisis.
     """
-    try:
-        crisis = importlib.import_module("handlers.crisis")
-    except ImportError:
-        return None
-    except Exception:
-        # The app itself imports that module at start, so a broken one stops it
-        # there; here (a half-deployed tree) the nudge goes on without holds.
-        log.exception("handlers.crisis could not be imported; nudges go out without hold checks")
-        return None
-    active = getattr(crisis, "active_holds", None)
-    matching = getattr(crisis, "hold_matching", None)
-    if active is None or matching is None:
-        return None
-    holds = active(core)
-    if inspect.isawaitable(holds):
-        holds = await holds
-    if not holds:
-        return None
-    return lambda text: bool(matching(holds, text))
+    pause = await core.router.send_pause(core)
+    return None if pause is None else pause.matches
 
 
 HOLD_REFRESH = 2.0  # seconds: a run that is sending reads the holds again this often
