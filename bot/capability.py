@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot import files
 from bot.core import CORE_TEXTS
-from bot.router import AnswerGuard, DataProvider, ForgetHook, Job, Router, SendGuard
+from bot.router import AnswerGuard, DataProvider, ForgetHook, Job, JoinNote, NudgeNotes, Router, SendGuard
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -95,6 +95,9 @@ class Capability:
     answer_guards: tuple[AnswerGuard, ...] = ()
     # Consulted before the bot sends on its own (nudges, thank-yous, deliveries): may hold them back.
     send_guards: tuple[SendGuard, ...] = ()
+    # Lines it adds to the welcome on joining, and to the weekly nudge (the course offers itself).
+    join_notes: tuple[JoinNote, ...] = ()
+    nudge_notes: tuple[NudgeNotes, ...] = ()
     # "my data": what it stores about a person; "forget me": deletes or pseudonymises it.
     data_providers: tuple[DataProvider, ...] = ()
     forget_hooks: tuple[ForgetHook, ...] = ()
@@ -127,6 +130,8 @@ def build_router(capabilities: Iterable[Capability]) -> Router:
             router.job(job.seconds, job.name)(job.run)
         router.answer_guards.extend(cap.answer_guards)
         router.send_guards.extend(cap.send_guards)
+        router.join_notes.extend(cap.join_notes)
+        router.nudge_notes.extend(cap.nudge_notes)
         router.data_providers.extend(cap.data_providers)
         router.forget_hooks.extend(cap.forget_hooks)
         for section in cap.config:

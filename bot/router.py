@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bot.i18n import Catalog
-from bot.messages import Incoming, Reply
+from bot.messages import Button, Incoming, Reply
 
 if TYPE_CHECKING:
     from bot.capability import Capability, Mount, OutboxGauge, Shortcut
@@ -75,10 +75,28 @@ class SendPause:
 # back. A guard that cannot tell raises (better no nudge than content in the middle of a crisis).
 SendGuard = Callable[["Core"], Awaitable[SendPause | None]]
 Job = Callable[["Core"], Awaitable[object]]
+
+# A line a capability adds to the welcome someone reads on joining (the course offers itself), in
+# their language; None adds nothing.
+JoinNote = Callable[["Context"], Awaitable[str | None]]
+
+
+@dataclass(frozen=True)
+class NudgeNote:
+    """A line, and perhaps a button, a capability adds to someone's weekly nudge, in their language."""
+
+    text: str
+    button: Button | None = None
+
+
+# Given the people a weekly nudge is being planned for, as (person id, language), the notes to add
+# for each. A provider records what it added itself (a reminder said once is not said again).
+NudgeNotes = Callable[["Core", Sequence[tuple[int, str]]], Awaitable[dict[int, list[NudgeNote]]]]
 ForgetHook = Callable[["Context"], Awaitable[None]]
 
 # A failing answer guard is counted with the answers it guards (the metrics count errors by component).
 answer_log = logging.getLogger("ambassador.ask")
+log = logging.getLogger("ambassador.router")
 
 
 _WS = re.compile(r"\s+")
@@ -104,6 +122,8 @@ class Router:
         self.forget_hooks: list[ForgetHook] = []
         self.answer_guards: list[AnswerGuard] = []
         self.send_guards: list[SendGuard] = []
+        self.join_notes: list[JoinNote] = []
+        self.nudge_notes: list[NudgeNotes] = []
         # Lines for `help` that are no command of their own (a command's sub-commands): (usage key,
         # description key, the roles that see it).
         self.help_entries: list[tuple[str, str, frozenset[str]]] = []
@@ -246,6 +266,34 @@ class Router:
             return pauses[0]
         return SendPause(note="\n".join(p.note for p in pauses),
                          matches=lambda text: any(p.matches(text) for p in pauses))
+
+    async def join_lines(self, ctx: Context) -> list[str]:
+        """The capabilities' lines for a welcome on joining; one that fails is left out (and logged):
+        the join itself has happened."""
+        lines: list[str] = []
+        for note in self.join_notes:
+            try:
+                line = await note(ctx)
+            except Exception:
+                log.exception("join note failed", extra={"note": getattr(note, "__qualname__", str(note))})
+                continue
+            if line and line.strip():
+                lines.append(line.strip())
+        return lines
+
+    async def notes_for_nudge(self, core: Core, people: Sequence[tuple[int, str]]) -> dict[int, list[NudgeNote]]:
+        """The capabilities' notes for the people of a nudge being planned; a provider that fails adds
+        nothing (and is logged): the nudge goes out without its note."""
+        out: dict[int, list[NudgeNote]] = {}
+        for provider in self.nudge_notes:
+            try:
+                notes = await provider(core, people)
+            except Exception:
+                log.exception("nudge note failed", extra={"note": getattr(provider, "__qualname__", str(provider))})
+                continue
+            for person_id, extra in notes.items():
+                out.setdefault(person_id, []).extend(extra)
+        return out
 
     def command_named(self, name: str) -> Route | None:
         return next((r for r in self.commands if r.name == name), None)

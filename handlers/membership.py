@@ -219,17 +219,9 @@ async def join_confirm(ctx: Context, msg: Incoming) -> Reply:
         s.add(Consent(person_id=person.id, notice_version=version, given_at=now))
         s.add(ProgramEvent(kind="join", person_id=person.id, pseudonym=person.pseudonym, at=now))
         await s.commit()
-    offer = await _course_offer(ctx)
-    return Reply(text=t("join.done", program=app.program.name) + (f"\n\n{offer}" if offer else ""))
-
-
-async def _course_offer(ctx: Context) -> str | None:
-    """The course's line for the welcome, where the course capability is installed (handlers/course)."""
-    if "course.start" not in ctx.core.router.actions:
-        return None
-    from handlers.course import join_offer
-
-    return await join_offer(ctx)
+    # Other capabilities' lines for the welcome (the course offers itself), read from their declarations.
+    lines = await ctx.core.router.join_lines(ctx)
+    return Reply(text="\n\n".join([t("join.done", program=app.program.name), *lines]))
 
 
 def _notice_version(value: Any, current: int) -> int | None:

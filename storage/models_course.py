@@ -40,3 +40,12 @@ class CourseAnswer(SQLModel, table=True):
     guideline_id: str = Field(max_length=200)
     right: bool = False  # the first answer to the step was the right one
     answered_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class CourseReminder(SQLModel, table=True):
+    """The weekly nudge reminded this person of the course (once: a row says it was done)."""
+
+    __tablename__ = "course_reminder"
+
+    person_id: int = Field(primary_key=True, foreign_key="person.id", ondelete="CASCADE")
+    reminded_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))

@@ -26,7 +26,8 @@ from bot.router import SendPause
 from handlers import content
 from storage.db import Database
 from storage.models import Identity, Person, ProgramEvent
-from storage.models_content import ContentDelivery, ContentItem, ContentLink, ContentRun
+from storage.models_content import ContentDelivery, ContentItem, ContentLink, ContentPref, ContentRun
+from storage.models_course import CourseProgress, CourseReminder
 from tests.clock import Clock
 from tests.conftest import COMMUNICATOR_EMAIL, LEAD_EMAIL, make_settings
 
@@ -1186,3 +1187,78 @@ def test_nudge_run_now_says_when_people_in_their_quiet_hours_get_it(tmp_path, mo
     out = capsys.readouterr().out
     assert "planned 1" in out
     assert "1 wait for the end of their quiet hours: they go out from" in out  # not a bare "sent 0"
+
+
+# -- other capabilities' notes in the weekly nudge: the course's reminder ----------------------------
+
+
+async def test_the_weekly_nudge_reminds_a_member_of_the_course_once_and_never_one_who_paused(core):
+    clock, sender = setup(core, core_group_days_earlier=0)
+    clock.now = MONDAY - timedelta(days=8)  # joined over a week before the nudge: the welcome offered the course
+    await member(core, "U1", "anna@example.com", lang="en")
+    await member(core, "U2", "bernd@example.com", lang="de")
+    paused = await member(core, "U3", "carla@example.com", lang="en")
+    done = await member(core, "U4", "dora@example.com", lang="en")
+    await member(core, "U5", "emil@example.com", lang="en", joined=False)
+    clock.now = MONDAY - timedelta(days=3)
+    await member(core, "U6", "fritz@example.com", lang="en")  # joined three days ago: the welcome was enough
+    async with core.db.session() as s:
+        s.add(ContentPref(person_id=paused.id, frequency="pause"))
+        s.add(CourseProgress(person_id=done.id, started_at=core.now(), finished_at=core.now()))
+        await s.commit()
+    await add_item(core, "Plant opening")
+    clock.now = MONDAY
+    await content.nudge_job(core)
+    [nudge] = sender.to("U1")
+    assert "You haven't taken the short course yet" in nudge.text and "only this once" in nudge.text
+    start = next(b for b in nudge.buttons if b.action_id == "course.start")
+    assert start.label == "Take the course"
+    [nudge_de] = sender.to("U2")
+    assert "Den kurzen Kurs ha" in nudge_de.text and "Kurs starten" in [b.label for b in nudge_de.buttons]
+    [finished] = sender.to("U4")  # finished the course: the nudge, without the reminder
+    assert "course" not in finished.text and "course.start" not in [b.action_id for b in finished.buttons]
+    assert sender.to("U3") == []  # paused: no nudge, so no reminder either
+    [fritz] = sender.to("U6")
+    assert "short course" not in fritz.text
+    # Sharing updates the message in place; the reminder stays on it.
+    shared = next(b for b in nudge.buttons if b.action_id == "content.shared")
+    [answer] = await ask(core, "", action="content.shared", values=shared.value, user="U1", email="anna@example.com")
+    assert answer.update and "short course" in answer.text and "course.start" in [b.action_id for b in answer.buttons]
+    # The button starts the course.
+    [first_step, *_] = await ask(core, "", action="course.start", values=start.value, user="U1", email="anna@example.com")
+    assert first_step.title == "Course, step 1 of 5: Confidential information"
+    # Next week: a new item, and no reminder again.
+    await add_item(core, "Team event", days_ago=0)
+    clock.now = MONDAY + timedelta(days=7)
+    await content.nudge_job(core)
+    second = sender.to("U1")[-1]
+    assert "Team event" in second.text and "short course" not in second.text
+    assert "course.start" not in [b.action_id for b in second.buttons]
+    # Carla takes nudges again: her first nudge has the reminder (she was never reminded while paused).
+    async with core.db.session() as s:
+        assert await s.get(CourseReminder, paused.id) is None
+        (await s.get(ContentPref, paused.id)).frequency = "weekly"
+        await s.commit()
+    clock.now = MONDAY + timedelta(days=14)
+    await add_item(core, "Open day", days_ago=0)
+    await content.nudge_job(core)
+    [carla] = sender.to("U3")
+    assert "short course" in carla.text
+
+
+async def test_a_failing_nudge_note_leaves_the_nudge_going_out_without_it(core, caplog):
+    clock, sender = setup(core, core_group_days_earlier=0)
+    clock.now = MONDAY - timedelta(days=8)
+    await member(core, "U1", "anna@example.com", lang="en")
+    clock.now = MONDAY - timedelta(days=3)
+    await add_item(core, "Plant opening")
+
+    async def broken(core, people):
+        raise RuntimeError("boom")
+
+    core.router.nudge_notes.insert(0, broken)
+    clock.now = MONDAY
+    await content.nudge_job(core)
+    [nudge] = sender.to("U1")
+    assert "Plant opening" in nudge.text and "short course" in nudge.text  # the course's note still came
+    assert "nudge note failed" in caplog.text

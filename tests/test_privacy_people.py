@@ -314,7 +314,7 @@ def test_every_table_that_can_name_a_person_is_known_to_forget():
         "identity", "consent", "programevent", "ask_question", "ask_feedback", "kb_gap", "content_item",
         "content_delivery", "content_link", "content_pref", "crisis_report", "crisis_attempt", "crisis_event",
         "crisis_hold", "poll_series", "poll", "poll_voter", "poll_outbox", "feedback",
-        "course_progress", "course_answer",
+        "course_progress", "course_answer", "course_reminder",
     }
     linked = {t.name for t in SQLModel.metadata.tables.values()
               if any(fk.column.table.name == "person" for fk in t.foreign_keys)}

@@ -15,7 +15,7 @@ from bot.core import Context, Core
 from bot.i18n import Translator
 from bot.messages import Button, Form, FormField, Reply
 from bot.messages import Field as RField
-from bot.router import BACKUP, LEAD
+from bot.router import BACKUP, LEAD, NudgeNote
 from handlers.content.config import config, program_tz, public_url
 from handlers.content.items import TEXT_MAX, clip, parse_date, resolve_audience, text_for
 from handlers.content.models import ContentDelivery, ContentItem, ContentLink, ContentRun
@@ -271,7 +271,24 @@ def share_buttons(core: Core, item: ContentItem, link: ContentLink, text: str, t
     ]
 
 
-def nudge_reply(core: Core, pairs: list[tuple[ContentItem | None, ContentLink]], t: Translator) -> Reply:
+def note_data(note: NudgeNote) -> dict[str, Any]:
+    """A capability's note for a nudge as the delivery keeps it (JSON)."""
+    b = note.button
+    return {"text": note.text, "button": None if b is None else {"label": b.label, "action": b.action_id, "value": b.value}}
+
+
+def _notes(notes: list[dict[str, Any]] | None) -> tuple[list[str], list[Button]]:
+    texts, buttons = [], []
+    for note in notes or ():
+        if note.get("text"):
+            texts.append(str(note["text"]))
+        if b := note.get("button"):
+            buttons.append(Button(str(b["label"]), str(b["action"]), value=dict(b.get("value") or {})))
+    return texts, buttons
+
+
+def nudge_reply(core: Core, pairs: list[tuple[ContentItem | None, ContentLink]], t: Translator,
+                notes: list[dict[str, Any]] | None = None) -> Reply:
     numbered = len(pairs) > 1
     parts = [t("content.nudge.intro")]
     buttons: list[Button] = []
@@ -294,6 +311,9 @@ def nudge_reply(core: Core, pairs: list[tuple[ContentItem | None, ContentLink]],
                 lines.append(t("content.nudge.image", url=item.image_url, rights=item.image_rights or "-"))
             buttons += share_buttons(core, item, link, text, t, n)
         parts.append("\n".join(lines))
+    extra_texts, extra_buttons = _notes(notes)  # other capabilities' lines (the course's reminder)
+    parts += extra_texts
+    buttons += extra_buttons
     # Once per message, after the items' buttons, and kept when the items are answered: feedback
     # (handlers/feedback.py) is open to everyone, also to someone who shares nothing.
     about = ",".join(str(item.id) for item, _ in pairs if item is not None)

@@ -485,7 +485,9 @@ async def _answer(ctx: Context, msg: Incoming, column: str) -> Reply:
                               .order_by(ContentLink.position))).all()
         items = {i.id: i for i in (await s.exec(select(ContentItem).where(
             ContentItem.id.in_([lk.item_id for lk in links] or [0])))).all()}
-    return replace(nudge_reply(ctx.core, [(items.get(lk.item_id), lk) for lk in links], t), update=True)
+        delivery = await s.get(ContentDelivery, link.delivery_id)
+    notes = (delivery.data or {}).get("notes") if delivery is not None else None  # kept on the updated message
+    return replace(nudge_reply(ctx.core, [(items.get(lk.item_id), lk) for lk in links], t, notes), update=True)
 
 
 async def shared_action(ctx: Context, msg: Incoming) -> Reply:

@@ -588,7 +588,7 @@ async def _deliver_row_inner(core: Core, row: ContentDelivery, token: str, stats
             if await _set(core, row.id, token, ("pending",), status="cancelled", reason="retired", **done):
                 stats.cancelled += 1
             return
-        reply = nudge_reply(core, [(items[lk.item_id], lk) for lk in keep], t)
+        reply = nudge_reply(core, [(items[lk.item_id], lk) for lk in keep], t, (row.data or {}).get("notes"))
     pacer = nudger(core).pacer
     # The slot first: 'sending' is committed while the pacer's turn comes round.
     slot = pacer.reserve(row.person_id)

@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.core import Core
 from bot.i18n import normalize_language
 from bot.router import CORE
+from handlers.content.cards import note_data
 from handlers.content.config import ContentConfig, config
 from handlers.content.holds import HoldCheck
 from handlers.content.items import text_for
@@ -98,6 +99,7 @@ async def plan_run(core: Core, run_id: int) -> int | None:
     else:
         # A hold pauses the sending (below), not the planning: lifted, the run goes out whole.
         plans = await _plans(core, run, config(core.settings), now, None)
+        await _add_notes(core, plans)
     written = 0
     for i in range(0, len(plans), PLAN_BATCH):
         written += await _write_plans(core, run, plans[i : i + PLAN_BATCH])
@@ -192,6 +194,15 @@ async def _plans(core: Core, run: ContentRun, cfg: ContentConfig, now: datetime,
             quiet[kind] = quiet_until(person, settings, start) or start
         plans.append(_Plan(person.id, person.pseudonym, lang, quiet[kind], chosen))
     return plans
+
+
+async def _add_notes(core: Core, plans: list[_Plan]) -> None:
+    """Other capabilities' lines for these nudges (the course's reminder), kept with each delivery
+    in the person's language, so the nudge shows them whenever it goes out."""
+    notes = await core.router.notes_for_nudge(core, [(p.person_id, p.lang) for p in plans])
+    for p in plans:
+        if notes.get(p.person_id):
+            p.data["notes"] = [note_data(n) for n in notes[p.person_id]]
 
 
 async def _write_plans(core: Core, run: ContentRun, plans: list[_Plan]) -> int:

@@ -13,6 +13,7 @@ from bot.capability import Capability
 from bot.router import Router
 from handlers.course.chat import answer, forget, join_offer, my_data, start
 from handlers.course.figures import CourseFigures, course_figures, unfinished_members
+from handlers.course.reminders import nudge_reminders
 from handlers.course.texts import TEXTS
 
 __all__ = ["CAPABILITY", "CourseFigures", "course_figures", "join_offer", "unfinished_members"]
@@ -26,4 +27,5 @@ def register(router: Router) -> None:
 
 CAPABILITY = Capability(
     name="course", register=register, texts=(TEXTS,), data_providers=(my_data,), forget_hooks=(forget,),
+    join_notes=(join_offer,), nudge_notes=(nudge_reminders,),
 )

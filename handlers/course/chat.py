@@ -16,7 +16,7 @@ from sqlmodel import select
 from bot.core import Context
 from bot.messages import Incoming, Reply, button_id
 from handlers.course import cards
-from handlers.course.models import CourseAnswer, CourseProgress
+from handlers.course.models import CourseAnswer, CourseProgress, CourseReminder
 from handlers.course.steps import Course, CourseUnavailable, load_course
 
 log = logging.getLogger("ambassador.course")
@@ -152,8 +152,11 @@ async def join_offer(ctx: Context) -> str | None:
 async def my_data(ctx: Context) -> list[tuple[str, str]]:
     t, lang = ctx.t, ctx.lang
     progress, answers = await _state(ctx)
+    async with ctx.db.session() as s:
+        reminder = await s.get(CourseReminder, ctx.person.id)
+    lines = [(t("course.data_reminder"), cards.fmt_date(reminder.reminded_at, lang))] if reminder else []
     if progress is None and not answers:
-        return [(t("course.data"), t("course.data_none"))]
+        return [(t("course.data"), t("course.data_none")), *lines]
     try:
         total = len((await load_course(ctx.core)).steps)
     except CourseUnavailable:
@@ -163,11 +166,12 @@ async def my_data(ctx: Context) -> list[tuple[str, str]]:
     return [(t("course.data"), t(
         "course.data_line", started=cards.fmt_date(started, lang), answered=str(len(answers)), total=str(total),
         right=str(sum(answers.values())),
-        finished=cards.fmt_date(finished, lang) if finished else t("course.not_yet")))]
+        finished=cards.fmt_date(finished, lang) if finished else t("course.not_yet"))), *lines]
 
 
 async def forget(ctx: Context) -> None:
     async with ctx.db.session() as s:
         await s.execute(delete(CourseAnswer).where(CourseAnswer.person_id == ctx.person.id))
         await s.execute(delete(CourseProgress).where(CourseProgress.person_id == ctx.person.id))
+        await s.execute(delete(CourseReminder).where(CourseReminder.person_id == ctx.person.id))
         await s.commit()

@@ -77,7 +77,17 @@ TEXTS: dict[str, dict[str, Any]] = {
                "sie": "Neu dabei? Ein kurzer Kurs zeigt Ihnen die {total} wichtigsten Regeln fürs Posten, etwa {minutes} Minuten: "
                       "Schreiben Sie *kurs*, wann immer Sie mögen."},
     },
+    "course.reminder": {
+        "en": "You haven't taken the short course yet: the {total} rules that matter most before you post, "
+              "about {minutes} minutes. I'll mention it only this once.",
+        "de": {"du": "Den kurzen Kurs hast du noch nicht gemacht: die {total} wichtigsten Regeln fürs Posten, "
+                     "etwa {minutes} Minuten. Ich erinnere dich nur dieses eine Mal daran.",
+               "sie": "Den kurzen Kurs haben Sie noch nicht gemacht: die {total} wichtigsten Regeln fürs Posten, "
+                      "etwa {minutes} Minuten. Ich erinnere Sie nur dieses eine Mal daran."},
+    },
+    "course.reminder_button": {"en": "Take the course", "de": "Kurs starten"},
     "course.data": {"en": "Course", "de": "Kurs"},
+    "course.data_reminder": {"en": "Course reminder in a nudge", "de": "Kurs-Erinnerung in der wöchentlichen Erinnerung"},
     "course.data_line": {
         "en": "started {started}; {answered} of {total} questions answered, {right} right at the first try; finished {finished}",
         "de": "begonnen {started}; {answered} von {total} Fragen beantwortet, {right} beim ersten Versuch richtig; abgeschlossen {finished}",
