@@ -16,14 +16,14 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from bot import cards
 from bot.app import build_core, build_router, create_app
 from bot.core import Core
 from bot.messages import Button, Choice, Incoming, Reply
-from bot.teams import (
+from bot.platforms.teams import (
     UNAUTHENTICATED_WARNING,
     TeamsAdapter,
     TeamsDeliveryError,
+    cards,
     html_to_text,
 )
 from storage.models import Consent, ConversationRef, InboundTask, Person, ProcessedEvent, ProgramEvent

@@ -1,0 +1,1 @@
+"""The platform adapters: the only code that imports a platform SDK (slack/, teams/)."""
