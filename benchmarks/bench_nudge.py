@@ -137,7 +137,7 @@ async def build(db_url: str, api_url: str, clock: Clock, ceiling: int, concurren
 
     from bot.app import build_core
     from bot.config import load_settings
-    from bot.slack import SlackAdapter
+    from bot.platforms.slack import SlackAdapter
 
     settings = load_settings(ROOT / "app.yaml", env={
         "DATABASE_URL": db_url, "SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": "bench-secret",

@@ -570,7 +570,7 @@ class Bench:
     def start_ours(self, name: str, database_url: str, replicas: int, config: Path) -> Target:
         env = {"DATABASE_URL": database_url, "AMBASSADOR_CONFIG": str(config), "SLACK_BOT_TOKEN": BOT_TOKEN,
                "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": self.fake_url + "/api/",
-               "TEAMS_ALLOW_UNAUTHENTICATED": "1", "MicrosoftAppId": "", "AMBASSADOR_SECRET": "bench-secret",
+               "TEAMS_ALLOW_UNAUTHENTICATED": "1", "MicrosoftAppId": "", "AMBASSADOR_SECRET": "bench-secret-" + "0" * 32,
                "PUBLIC_URL": "http://127.0.0.1", "LOG_LEVEL": "INFO"}
         for poll in ("slack", "teams"):
             # Polls made before the start, as `ambassador poll create` does (ids 1 and 2).

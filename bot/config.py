@@ -11,7 +11,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -276,10 +276,9 @@ def _problems(path: Path, text: str, exc: ValidationError, prefix: tuple[Any, ..
     return "\n".join(problems)
 
 
-M = TypeVar("M", bound=BaseModel)
-
-
-def validate_section(settings: Settings, name: str, model: type[M], context: dict[str, Any] | None = None) -> M:
+def validate_section[M: BaseModel](
+    settings: Settings, name: str, model: type[M], context: dict[str, Any] | None = None
+) -> M:
     """Validate a capability's section of app.yaml (crisis:, content:, ...) into its own model.
 
     Errors name the file, line and key like every other configuration error. ``context`` reaches

@@ -18,13 +18,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Generic, TypeVar
-
-T = TypeVar("T")
-R = TypeVar("R")
 
 
-class GroupCommit(Generic[T, R]):
+class GroupCommit[T, R]:
     """Writes items with ``write(items) -> results`` (one result per item, in order), batching callers."""
 
     def __init__(self, write: Callable[[list[T]], Awaitable[Sequence[R]]], *, max_batch: int = 200,

@@ -32,11 +32,11 @@ def create_app(settings: Settings, core: Core, *, background: bool = True) -> we
     app.router.add_get("/healthz", _healthz)
 
     if settings.slack.configured:
-        from bot.slack import SlackAdapter
+        from bot.platforms.slack import SlackAdapter
 
         SlackAdapter(core, settings).mount(app)
     if settings.teams.configured:
-        from bot.teams import TeamsAdapter
+        from bot.platforms.teams import TeamsAdapter
 
         TeamsAdapter(core, settings).mount(app)
     from bot import files, metrics

@@ -34,11 +34,12 @@ from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import SQLModel, select
 
-from bot import cards, ratelimit
+from bot import ratelimit
 from bot.app import build_core, create_app
 from bot.config import ConfigError, load_settings
 from bot.logs import JsonFormatter
 from bot.messages import Field, Reply
+from bot.platforms.teams import cards
 from bot.router import EMPLOYEE as EMPLOYEE_ROLE
 from bot.router import MEMBER as MEMBER_ROLE
 from bot.router import Route

@@ -1,5 +1,5 @@
 """What keeps a burst of messages cheap: first contacts and conversation references written with their
-events (bot/core.py), and the Teams connector's HTTP on aiohttp (bot/teams.py)."""
+events (bot/core.py), and the Teams connector's HTTP on aiohttp (bot/platforms/teams/transport.py)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from msrest.exceptions import ClientRequestError, HttpOperationError
 from sqlalchemy import func
 from sqlmodel import select
 
-from bot import teams
 from bot.core import Core
 from bot.messages import Incoming, Profile
+from bot.platforms.teams import transport
 from storage.models import ConversationRef, Identity, Person
 
 
@@ -102,11 +102,11 @@ async def connector_server():
 
 async def test_connector_calls_on_aiohttp_retry_as_msrest_did(connector_server, monkeypatch):
     server, calls = connector_server
-    monkeypatch.setattr(teams, "RETRY_BACKOFF", 0.0)
-    http = teams._HttpSession()
+    monkeypatch.setattr(transport, "RETRY_BACKOFF", 0.0)
+    http = transport._HttpSession()
     client = ConnectorClient(MicrosoftAppCredentials("", ""), base_url=str(server.make_url("/")))
     client.config.connection.timeout = 5
-    teams._use_aiohttp(client, http)
+    transport._use_aiohttp(client, http)
     try:
         # A lookup (GET) answered 503 is asked again; without an app id no Authorization header is sent.
         found = await client.conversations.get_conversation_member("a:1", "29:u")
@@ -118,7 +118,7 @@ async def test_connector_calls_on_aiohttp_retry_as_msrest_did(connector_server, 
         # Nobody listening: nothing was sent, so even a POST is tried again before it fails.
         closed = ConnectorClient(MicrosoftAppCredentials("", ""), base_url="http://127.0.0.1:9/")
         closed.config.connection.timeout = 5
-        teams._use_aiohttp(closed, http)
+        transport._use_aiohttp(closed, http)
         with pytest.raises(ClientRequestError):
             await closed.conversations.send_to_conversation("a:1", Activity(type="message", text="hi"))
     finally:

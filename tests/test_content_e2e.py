@@ -12,8 +12,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlmodel import select
 
-from bot import cards
 from bot.app import build_core, create_app
+from bot.platforms.teams import cards
 from handlers import content
 from storage.models import ConversationRef, Identity, Person
 from storage.models_content import ContentDelivery, ContentLink, ContentPref

@@ -41,8 +41,8 @@ from sqlmodel import select
 from bot.app import create_app
 from bot.core import Core
 from bot.keys import ProgramKey
+from bot.platforms.slack import SlackAdapter
 from bot.scheduler import Scheduler
-from bot.slack import SlackAdapter
 from bot.web import CORE_KEY, SCHEDULER_KEY
 from handlers import content, crisis
 from storage.models import ConversationRef, Identity, InboundTask, Person, ProcessedEvent
@@ -281,8 +281,8 @@ CLIENT_TIMEOUT = 1  # seconds; the adapters' real timeouts are longer, the behav
 @pytest.fixture
 async def lite_bot(aiohttp_client, tmp_path, fake, connector, clock, monkeypatch) -> Bot:
     """The bot (Slack HTTP and Teams) on SQLite, its platform clients with a short timeout."""
-    monkeypatch.setattr("bot.slack.API_TIMEOUT", CLIENT_TIMEOUT)
-    monkeypatch.setattr("bot.teams.CONNECTOR_TIMEOUT", CLIENT_TIMEOUT)
+    monkeypatch.setattr("bot.platforms.slack.adapter.API_TIMEOUT", CLIENT_TIMEOUT)
+    monkeypatch.setattr("bot.platforms.teams.transport.CONNECTOR_TIMEOUT", CLIENT_TIMEOUT)
     return await start_bot(aiohttp_client, tmp_path, fake, connector, clock, None)
 
 

@@ -67,8 +67,8 @@ from sqlmodel import select
 from bot.app import build_core, create_app
 from bot.core import Core
 from bot.messages import Incoming
+from bot.platforms.slack import SlackAdapter
 from bot.router import Match
-from bot.slack import SlackAdapter
 from bot.web import CORE_KEY
 from handlers.ask import CAPABILITY as ASK
 from handlers.crisis import CAPABILITY as CRISIS

@@ -27,11 +27,10 @@ from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import func, update
 from sqlmodel import select
 
-from bot import blockkit
 from bot.app import build_core, build_router, create_app
 from bot.core import Core
 from bot.messages import Button, Choice, Field, Incoming, Reply
-from bot.slack import SlackAdapter
+from bot.platforms.slack import SlackAdapter, blockkit
 from bot.web import CORE_KEY
 from storage.db import Database
 from storage.models import Consent, InboundTask, Person, ProcessedEvent, ProgramEvent
@@ -999,10 +998,10 @@ async def test_find_sent_answers_only_what_the_history_shows(bot, fake, monkeypa
     # Only a bounded stretch of history is read; beyond it the answer is "can't tell".
     for n in range(4):
         await adapter.send_to_person(EMPLOYEE, [Reply(text=f"Answer {n}")])
-    monkeypatch.setattr("bot.slack.HISTORY_PAGE", 2)
-    monkeypatch.setattr("bot.slack.HISTORY_PAGES", 2)
+    monkeypatch.setattr("bot.platforms.slack.outbound.HISTORY_PAGE", 2)
+    monkeypatch.setattr("bot.platforms.slack.outbound.HISTORY_PAGES", 2)
     assert await adapter.find_sent(EMPLOYEE, "k1") is None
-    monkeypatch.setattr("bot.slack.HISTORY_PAGES", 3)
+    monkeypatch.setattr("bot.platforms.slack.outbound.HISTORY_PAGES", 3)
     assert await adapter.find_sent(EMPLOYEE, "k1") is True
     # A DM Slack will not show: can't tell.
     fake.channel_errors[dm_of(EMPLOYEE)] = "channel_not_found"
@@ -1149,7 +1148,8 @@ EVENT_SUBSCRIPTIONS: dict[str, tuple[str, str | None]] = {
 
 
 def test_manifest_covers_every_method_and_event_the_adapter_uses():
-    source = (ROOT / "bot" / "slack.py").read_text(encoding="utf-8")
+    package = ROOT / "bot" / "platforms" / "slack"
+    source = "\n".join(p.read_text(encoding="utf-8") for p in sorted(package.glob("*.py")))
     manifest = yaml.safe_load((ROOT / "manifests" / "slack.yaml").read_text(encoding="utf-8"))
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
 

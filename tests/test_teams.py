@@ -11,19 +11,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import jwt
 import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from bot import cards
 from bot.app import build_core, build_router, create_app
 from bot.core import Core
 from bot.messages import Button, Choice, Incoming, Reply
-from bot.teams import (
+from bot.platforms.teams import (
     UNAUTHENTICATED_WARNING,
     TeamsAdapter,
     TeamsDeliveryError,
+    cards,
     html_to_text,
 )
 from storage.models import Consent, ConversationRef, InboundTask, Person, ProcessedEvent, ProgramEvent
@@ -771,10 +772,52 @@ async def test_without_teams_settings_the_endpoint_is_not_served(tmp_path, aioht
 # -- the app manifest ------------------------------------------------------------------
 
 
+MANIFESTS = Path(__file__).resolve().parent.parent / "manifests" / "teams"
+MANIFEST_VERSION = "1.30"
+# What the README's packaging step puts in for the placeholders.
+PLACEHOLDERS = {"MICROSOFT_APP_ID": "6f1c2a8e-0b5d-4c1e-9a7f-3d2b1e0c9f8a", "BOT_DOMAIN": "ambassador.example.com",
+                "COMPANY_NAME": "Example GmbH"}
+
+
+def _filled_manifest() -> dict[str, Any]:
+    text = (MANIFESTS / "manifest.json").read_text(encoding="utf-8")
+    for key, value in PLACEHOLDERS.items():
+        text = text.replace("{{" + key + "}}", value)
+    assert "{{" not in text
+    return json.loads(text)
+
+
+def _manifest_errors(manifest: dict[str, Any]) -> list[str]:
+    path = MANIFESTS / "schema" / f"v{MANIFEST_VERSION}" / "MicrosoftTeams.schema.json"
+    # The schema says draft-04 but uses "const" (draft-06), as Microsoft's own validator reads it.
+    draft4_with_const = jsonschema.validators.extend(
+        jsonschema.Draft4Validator, {"const": jsonschema.Draft7Validator.VALIDATORS["const"]})
+    validator = draft4_with_const(json.loads(path.read_text(encoding="utf-8")))
+    return [f"{'/'.join(map(str, e.path))}: {e.message}" for e in validator.iter_errors(manifest)]
+
+
+def test_the_manifest_is_valid_against_its_schema_version():
+    manifest = _filled_manifest()
+    assert manifest["manifestVersion"] == MANIFEST_VERSION
+    assert manifest["$schema"].endswith(f"/teams/v{MANIFEST_VERSION}/MicrosoftTeams.schema.json")
+    assert _manifest_errors(manifest) == []
+    # The commands are offered in personal chats and in teams.
+    [bot] = manifest["bots"]
+    assert {scope for commands in bot["commandLists"] for scope in commands["scopes"]} == {"personal", "team"}
+    # The validation bites: what Teams would refuse is found here too.
+    older = {**manifest, "manifestVersion": "1.17"}
+    assert any(e.startswith("manifestVersion") for e in _manifest_errors(older))
+    no_id = {**manifest, "id": "not-a-guid"}
+    assert any(e.startswith("id:") for e in _manifest_errors(no_id))
+    long_title = json.loads(json.dumps(manifest))
+    long_title["bots"][0]["commandLists"][0]["commands"][0]["title"] = "x" * 200
+    assert any("commandLists/0/commands/0/title" in e for e in _manifest_errors(long_title))
+
+
 def test_the_manifest_matches_the_code():
-    here = Path(__file__).resolve().parent.parent / "manifests" / "teams"
+    here = MANIFESTS
     manifest = json.loads((here / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["manifestVersion"] >= "1.16"
+    assert manifest["manifestVersion"] == MANIFEST_VERSION
     assert manifest["id"] == "{{MICROSOFT_APP_ID}}" and manifest["validDomains"] == ["{{BOT_DOMAIN}}"]
     [bot] = manifest["bots"]
     assert bot["botId"] == "{{MICROSOFT_APP_ID}}" and bot["scopes"] == ["personal", "team"]

@@ -1,0 +1,231 @@
+"""Reading Teams activities and stored conversation references: ids, zones, tenants, mentions, errors."""
+
+from __future__ import annotations
+
+import functools
+import html
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from aiohttp import web
+from botbuilder.schema import (
+    Activity,
+    ActivityTypes,
+    ConversationAccount,
+    ConversationReference,
+)
+from botbuilder.schema.teams import TeamsChannelData
+from botframework.connector.auth import (
+    AuthenticationConstants,
+    ClaimsIdentity,
+)
+from msrest.exceptions import DeserializationError, HttpOperationError
+
+log = logging.getLogger("ambassador.teams")
+
+# Teams' ids are a few dozen characters (a personal chat's about 130); far longer ones are not ids.
+MAX_ID = 1024
+
+
+class TeamsDeliveryError(Exception):
+    """A proactive message could not be delivered (no conversation known, connector refused)."""
+
+
+class _TurnFailed(Exception):
+    """A turn failed outside the handlers; the request is answered 500 so Teams redelivers."""
+
+
+@dataclass(frozen=True)
+class _BotFrameworkConfig:
+    """The configuration object ConfigurationBotFrameworkAuthentication reads its keys from."""
+
+    APP_ID: str | None
+    APP_PASSWORD: str | None
+    APP_TYPE: str
+    APP_TENANTID: str | None
+
+
+def _json_error(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message}, status=status)
+
+
+_JWT = re.compile(r"^Bearer [A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
+
+
+def _looks_like_bearer(header: str) -> bool:
+    # Checked before the SDK sees the request: a missing or garbled header must
+    # never make it fetch OpenID metadata (or fail with a 500 on decoding).
+    return bool(_JWT.match(header.strip()))
+
+
+def _sendable_id(value: str) -> bool:
+    # Conversation and activity ids travel in the connector's URLs and headers when the bot answers.
+    return 0 < len(value) <= MAX_ID and value.isascii() and value.isprintable() and value.strip() == value
+
+
+def _activity_problem(body: Any) -> str | None:
+    """Why a parsed JSON body is not an activity this endpoint can take, or None."""
+    if not isinstance(body, dict):
+        return "the body must be a JSON object (a Bot Framework activity)"
+    if not isinstance(body.get("type"), str) or not body["type"]:
+        return "the activity has no type"
+    for key in ("from", "recipient", "conversation", "channelData"):
+        if key in body and body[key] is not None and not isinstance(body[key], dict):
+            return f"the activity's {key} must be an object"
+    for key in ("entities", "attachments", "membersAdded", "membersRemoved"):
+        if key in body and body[key] is not None and not isinstance(body[key], list):
+            return f"the activity's {key} must be a list"
+    conversation_id = (body.get("conversation") or {}).get("id")
+    if not isinstance(conversation_id, str):
+        return "the activity has no conversation id"
+    if not _sendable_id(conversation_id):
+        # The connector carries it in a header (x-ms-conversation-id): no reply could ever be sent.
+        return "the activity's conversation id is not a printable ASCII id"
+    if isinstance(body.get("id"), str) and body["id"] and not _sendable_id(body["id"]):
+        return "the activity's id is not a printable ASCII id"  # the reply's URL names it
+    if not isinstance(body.get("serviceUrl"), str) or not body["serviceUrl"].startswith(
+        ("http://", "https://")
+    ):
+        return "the activity has no serviceUrl"
+    if body["type"] in (ActivityTypes.message, ActivityTypes.invoke) and not isinstance(
+        (body.get("from") or {}).get("id"), str
+    ):
+        return "the activity has no sender (from.id)"
+    sender = (body.get("from") or {}).get("id")
+    if isinstance(sender, str) and sender and not _sendable_id(sender):
+        # Proactive messages create a chat with this id and reach it through the connector's URLs.
+        return "the activity's sender id (from.id) is not a printable ASCII id"
+    try:
+        Activity().deserialize(body)
+        # TeamsActivityHandler reads channelData as TeamsChannelData on its own, outside any handler.
+        TeamsChannelData().deserialize(body.get("channelData") or {})
+    except (DeserializationError, TypeError, ValueError, AttributeError):
+        return "the activity does not match the Bot Framework schema"
+    return None
+
+
+def _zone(name: Any) -> str | None:
+    """The client's time zone when it is one the rest of the bot can read (ZoneInfo), else None."""
+    return name if isinstance(name, str) and name and _known_zone(name) else None
+
+
+@functools.lru_cache(maxsize=256)
+def _known_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+def _is_personal(conversation: ConversationAccount | None) -> bool:
+    if conversation is None:
+        return True
+    if conversation.conversation_type:
+        return conversation.conversation_type == "personal"
+    return not conversation.is_group
+
+
+def _tenant_of(activity: Activity) -> str | None:
+    # Teams sends conversation.tenantId, the SDK's model reads "tenantID": the
+    # tenant arrives reliably only in channelData.
+    channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    tenant = channel_data.get("tenant") if isinstance(channel_data.get("tenant"), dict) else {}
+    conversation = activity.conversation
+    extra = getattr(conversation, "additional_properties", None) or {}
+    return tenant.get("id") or (conversation.tenant_id if conversation else None) or extra.get("tenantId")
+
+
+def _team_of(activity: Activity) -> str | None:
+    """The id of the team a channel activity comes from (channelData.team.id), None elsewhere."""
+    channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    team = channel_data.get("team") if isinstance(channel_data.get("team"), dict) else {}
+    team_id = team.get("id")
+    return team_id if isinstance(team_id, str) and _sendable_id(team_id) else None
+
+
+def _stored_reference(reference: ConversationReference) -> dict[str, Any]:
+    """A ConversationReference for the database: no activity id, no user name.
+
+    Without the activity id the stored row changes only when the conversation
+    does (not on every message); the name is not needed to reach the person and
+    should not outlive "forget me" in a side table.
+    """
+    data = reference.serialize()
+    data.pop("activityId", None)
+    user = data.get("user") or {}
+    data["user"] = {k: v for k, v in user.items() if k in ("id", "aadObjectId")}
+    return data
+
+
+def _reference_is_personal(data: dict[str, Any]) -> bool:
+    return _is_personal(ConversationAccount().deserialize(data.get("conversation") or {}))
+
+
+_BLOCK_END = re.compile(r"(?i)<br\s*/?>|</(?:p|div|li|h[1-6]|tr|blockquote)>")
+_TAG = re.compile(r"<[^>]+>")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+
+def html_to_text(value: str) -> str:
+    """The text of a Teams message body (HTML), as a person would read it."""
+    text = _BLOCK_END.sub("\n", value)
+    text = _TAG.sub("", text)
+    text = html.unescape(text).replace("\xa0", " ")
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def _mention_text(activity: Activity) -> tuple[str, bool]:
+    """The message text without the bot's @mention, and whether the bot was mentioned.
+
+    TurnContext.remove_recipient_mention removes the bot's name wherever it
+    stands in the text ("… the Ambassador program" loses a word); only the
+    mention markup itself goes here.
+    """
+    text = activity.text or ""
+    bot_id = activity.recipient.id if activity.recipient else None
+    mentioned = False
+    for entity in activity.entities or []:
+        if (entity.type or "").lower() != "mention":
+            continue
+        props = getattr(entity, "additional_properties", None) or {}
+        who = props.get("mentioned") if isinstance(props.get("mentioned"), dict) else {}
+        if not bot_id or who.get("id") != bot_id:
+            continue
+        mentioned = True
+        markup = props.get("text") if isinstance(props.get("text"), str) else ""
+        if markup and markup in text:
+            text = text.replace(markup, " ", 1)
+        else:
+            name = re.escape(str(who.get("name") or ""))
+            text = re.sub(rf"<at[^>]*>\s*{name}\s*</at>", " ", text, count=1, flags=re.IGNORECASE)
+    return text.replace("\xa0", " ").strip(), mentioned
+
+
+def _http_status(exc: HttpOperationError) -> int | None:
+    response = getattr(exc, "response", None)
+    status = getattr(response, "status", None) or getattr(response, "status_code", None)
+    return int(status) if status else None
+
+
+def _retry_after(exc: HttpOperationError) -> float | None:
+    headers = getattr(getattr(exc, "response", None), "headers", None) or {}
+    value = headers.get("Retry-After") if hasattr(headers, "get") else None
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _app_id(claims_identity: ClaimsIdentity | None) -> str | None:
+    # Where botbuilder itself finds the bot's app id in a turn's claims (an
+    # incoming request: the token's audience; a proactive turn: the app id claim).
+    if claims_identity is None:
+        return None
+    return claims_identity.get_claim_value(AuthenticationConstants.AUDIENCE_CLAIM) or claims_identity.get_claim_value(
+        AuthenticationConstants.APP_ID_CLAIM
+    )
