@@ -29,7 +29,6 @@ BOT_IMPORTS_OF_HANDLERS: dict[str, set[str]] = {
     # The capabilities' command lines; they move into handlers/<capability>/cli.py with their packages.
     "bot/cli_content.py": {"handlers.content"},
     "bot/cli_crisis.py": {"handlers.crisis"},
-    "bot/cli_polls.py": {"handlers.meetings", "handlers.polls"},
     # The report folder (meetings) and the public address (content) of file links: the delivery slice.
     "bot/files.py": {"handlers.meetings", "handlers.content"},
     # The demo workspace seeds through each capability's own functions; a later slice lets each

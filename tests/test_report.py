@@ -11,10 +11,10 @@ import pytest
 from PIL import Image
 from sqlmodel import select
 
-from bot import kpis
-from bot.kpis import Period
-from bot.report import build_report, write_report
 from handlers import meetings, polls
+from handlers.meetings import kpis
+from handlers.meetings.kpis import Period
+from handlers.meetings.report import build_report, write_report
 from storage.models import Person, ProgramEvent
 from storage.models_polls import Feedback, Meeting, Poll, PollOutbox
 from tests.harness import CLARA, LEA, Harness
@@ -320,7 +320,7 @@ async def test_poll_texts_with_dollar_signs_are_drawn_as_written(env: Harness, t
 
 
 async def test_charts_are_drawn_here_when_the_chart_process_cannot_start(env: Harness, tmp_path: Path, monkeypatch):
-    from bot import charts
+    from handlers.meetings import charts
 
     await seed(env)
     monkeypatch.setattr(charts, "_spawn", lambda: None)
@@ -334,7 +334,7 @@ async def test_charts_are_drawn_here_when_the_chart_process_cannot_start(env: Ha
 async def test_reports_at_once_share_a_bounded_number_of_chart_processes(env: Harness, tmp_path: Path, monkeypatch):
     import asyncio
 
-    from bot import charts
+    from handlers.meetings import charts
 
     await seed(env)
     report = await build_report(env.core.db, Period(P_START, P_END), now=P_END)
