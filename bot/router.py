@@ -11,7 +11,10 @@ from bot.i18n import Catalog
 from bot.messages import Incoming, Reply
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from bot.capability import Capability, Mount, OutboxGauge, Shortcut
+    from bot.config import Settings
     from bot.core import Context, Core
 
 HandlerResult = Reply | list[Reply] | None
@@ -58,6 +61,8 @@ DataProvider = Callable[["Context"], Awaitable[list[tuple[str, str]]]]
 AnswerGuard = Callable[["Core", str], Awaitable[str | None]]
 Job = Callable[["Core"], Awaitable[object]]
 ForgetHook = Callable[["Context"], Awaitable[None]]
+# Where the files shared by link live, from the settings (absolute; bot/files.py resolves symlinks).
+FileRoot = Callable[["Settings"], "Path"]
 
 
 _WS = re.compile(r"\s+")
@@ -98,6 +103,8 @@ class Router:
         self.shortcuts: list[Shortcut] = []
         self.outboxes: list[OutboxGauge] = []
         self.routes: list[Mount] = []
+        # The one folder whose files get links (bot/files.py): the capability that writes them says where.
+        self.file_root: FileRoot | None = None
 
     def texts(self, entries: dict[str, Any]) -> None:
         self.catalog.add(entries)

@@ -29,8 +29,8 @@ BOT_IMPORTS_OF_HANDLERS: dict[str, set[str]] = {
     # The capabilities' command lines; they move into handlers/<capability>/cli.py with their packages.
     "bot/cli_content.py": {"handlers.content"},
     "bot/cli_crisis.py": {"handlers.crisis"},
-    # The report folder (meetings) and the public address (content) of file links: the delivery slice.
-    "bot/files.py": {"handlers.meetings", "handlers.content"},
+    # The public address (content) of file links: the delivery slice.
+    "bot/files.py": {"handlers.content"},
     # The demo workspace seeds through each capability's own functions; a later slice lets each
     # capability declare its demo data instead.
     "bot/demo.py": {"handlers.meetings", "handlers.content", "handlers.ask", "handlers.polls", "handlers.crisis"},

@@ -289,6 +289,22 @@ async def test_report_goes_to_lead_and_communicators_before_the_meeting_once(env
     assert "Only" in refused.text
 
 
+async def test_a_summary_not_delivered_is_sent_again_by_the_meetings_outbox(env: Harness):
+    [reached, away] = await env.people(2, prefix="y")
+    env.sender.fail_for.add(away.user)
+    env.clock.now = datetime(2026, 11, 17, 12, tzinfo=UTC)
+    [sent] = await env.say(LEA, "meeting summary Two videos a month.")
+    assert "goes to" in sent.text and len(env.received(reached)) == 1 and not env.received(away)
+    env.sender.fail_for.discard(away.user)
+    env.clock.move(minutes=2)  # past the first back-off
+    await env.run_job("polls")  # the polls' outbox is the polls' own: a summary is not theirs to send
+    assert not env.received(away)
+    await env.run_job("meetings-outbox")
+    [summary] = env.received(away)
+    assert summary.text == "Two videos a month." and len(env.received(reached)) == 1  # nobody gets it twice
+    assert await env.count(PollOutbox, PollOutbox.kind == "summary", PollOutbox.status != "sent") == 0
+
+
 async def test_meeting_report_on_demand_in_chat(env: Harness, tmp_path: Path):
     await seed(env)
     env.core.settings.app.meetings = {"report_dir": str(tmp_path), "enabled": False}

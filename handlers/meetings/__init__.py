@@ -57,4 +57,5 @@ CAPABILITY = Capability(
     config_checks=(meetings_config,),
     jobs=(ScheduledJob(300, "meetings", meetings_job), ScheduledJob(30, "meetings-outbox", outbox_job)),
     cli=(cli.register,),  # the meeting report on the command line
+    file_root=report_root,  # the reports' files are what the bot links to (bot/files.py)
 )
