@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from croniter import croniter
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bot.config import Settings, validate_section
@@ -70,8 +71,6 @@ class MeetingsConfig(BaseModel):
     def _cron(cls, v: str | None) -> str | None:
         if v is None:
             return v
-        from croniter import croniter
-
         if not croniter.is_valid(v):
             raise ValueError("not a valid cron expression (five fields, for example '0 10 * * 2')")
         return v
@@ -114,8 +113,6 @@ def _zone(cfg: MeetingsConfig, settings: Settings) -> ZoneInfo:
 def next_meeting(cfg: MeetingsConfig, after: datetime, tz: ZoneInfo) -> datetime:
     """The first meeting strictly after ``after`` (UTC)."""
     if cfg.cron:
-        from croniter import croniter
-
         return croniter(cfg.cron, after.astimezone(tz)).get_next(datetime).astimezone(UTC)
     return _weekly(cfg, after, tz, +1)
 
@@ -123,8 +120,6 @@ def next_meeting(cfg: MeetingsConfig, after: datetime, tz: ZoneInfo) -> datetime
 def previous_meeting(cfg: MeetingsConfig, before: datetime, tz: ZoneInfo) -> datetime:
     """The last meeting strictly before ``before`` (UTC)."""
     if cfg.cron:
-        from croniter import croniter
-
         return croniter(cfg.cron, before.astimezone(tz)).get_prev(datetime).astimezone(UTC)
     return _weekly(cfg, before, tz, -1)
 

@@ -132,6 +132,9 @@ async def _upsert_voter(s: Any, db: Database, poll_id: int, person_id: int, key:
                     {"_poll": poll_id, "_person": person_id, "_key": key, "_at": now})
 
 
+# Every vote runs these: they are built once per dialect (building one costs about as much as running it).
+
+
 @functools.cache
 def _ballot_upsert(is_sqlite: bool, multi: bool) -> Any:
     table = PollBallot.__table__
