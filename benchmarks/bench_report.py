@@ -41,10 +41,10 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import JSON, MetaData, create_engine, inspect, text  # noqa: E402
 
-from bot import charts  # noqa: E402
 from bot.i18n import Catalog, Translator  # noqa: E402
-from bot.kpis import Period  # noqa: E402
-from bot.report import REPORT_TEXTS, ReportWriter, build_report  # noqa: E402
+from handlers.meetings import charts  # noqa: E402
+from handlers.meetings.kpis import Period  # noqa: E402
+from handlers.meetings.report import REPORT_TEXTS, ReportWriter, build_report  # noqa: E402
 from handlers.polls import voter_key  # noqa: E402
 from storage.db import Database, upgrade_schema  # noqa: E402
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot import files
 from bot.core import CORE_TEXTS
-from bot.router import AnswerGuard, DataProvider, ForgetHook, Job, JoinNote, NudgeNotes, Router, SendGuard
+from bot.router import AnswerGuard, DataProvider, FileRoot, ForgetHook, Job, JoinNote, NudgeNotes, Router, SendGuard
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -107,6 +107,8 @@ class Capability:
     cli: tuple[CliRegister, ...] = ()
     # Its HTTP routes on the bot's server: each gets the app and the core.
     routes: tuple[Mount, ...] = ()
+    # The folder of the files it shares by link (bot/files.py serves nothing outside it); one capability at most.
+    file_root: FileRoot | None = None
 
 
 def build_router(capabilities: Iterable[Capability]) -> Router:
@@ -141,6 +143,10 @@ def build_router(capabilities: Iterable[Capability]) -> Router:
         router.shortcuts.extend(cap.shortcuts)
         router.outboxes.extend(cap.outboxes)
         router.routes.extend(cap.routes)
+        if cap.file_root is not None:
+            if router.file_root is not None:
+                raise ValueError(f"a second folder of linked files, declared by {cap.name!r}")
+            router.file_root = cap.file_root
     _check_shortcuts(caps, router)
     router.capabilities = caps
     return router

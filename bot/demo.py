@@ -395,7 +395,7 @@ class _Seeder:
         self.at(closes_at, lambda poll=poll: self.close(poll.id))
 
     async def vote(self, poll: Any, person: Person, idx: int) -> None:
-        """As handlers/polls.py vote: the ballot (sealed with the program key for an anonymous poll) and,
+        """As the polls' vote (handlers/polls/chat.py): the ballot (sealed with the program key for an anonymous poll) and,
         for a named poll only, who voted."""
         from handlers import polls
 

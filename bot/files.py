@@ -124,11 +124,11 @@ def links_available(settings: Settings) -> bool:
     return False
 
 
-def report_dir(settings: Settings) -> Path:
-    """The only folder links are made to and served from, symlinks resolved."""
-    from handlers.meetings import report_root
-
-    return report_root(settings).resolve()
+def report_dir(core: Core) -> Path | None:
+    """The only folder links are made to and served from, symlinks resolved: the one a capability
+    declares (``Capability.file_root``: the meeting reports'); None when none does."""
+    root = core.router.file_root
+    return root(core.settings).resolve() if root is not None else None
 
 
 def _inside(root: Path, path: Path) -> Path | None:
@@ -158,8 +158,8 @@ async def link(core: Core, path: str | Path, *, ttl: timedelta = DEFAULT_TTL,
     """
     if not links_available(core.settings):
         raise NotLinkable("file links are off: there is no program key (set AMBASSADOR_SECRET)")
-    root = report_dir(core.settings)
-    real = _inside(root, Path(path))
+    root = report_dir(core)
+    real = _inside(root, Path(path)) if root is not None else None
     if real is None:
         raise NotLinkable(f"{path}: not a file in the report directory {root} (meetings.report_dir); "
                           f"only files there get links")
@@ -188,7 +188,9 @@ async def open_link(core: Core, token: str) -> tuple[Path, str]:
         raise LinkError("not a link of this bot")
     if _utc(core.now()) >= _utc(row.expires_at):
         raise LinkError("expired", expired=True)
-    root = report_dir(core.settings)
+    root = report_dir(core)
+    if root is None:
+        raise LinkError("no folder of linked files")
     # The stored path is relative, but checked as if it were not: an absolute or ../ path in a
     # changed row, or a symlink put into the report directory, still opens nothing outside it.
     real = _inside(root, root / row.path)

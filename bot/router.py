@@ -12,7 +12,10 @@ from bot.i18n import Catalog
 from bot.messages import Button, Incoming, Reply
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from bot.capability import Capability, Mount, OutboxGauge, Shortcut
+    from bot.config import Settings
     from bot.core import Context, Core
 
 HandlerResult = Reply | list[Reply] | None
@@ -93,6 +96,8 @@ class NudgeNote:
 # for each. A provider records what it added itself (a reminder said once is not said again).
 NudgeNotes = Callable[["Core", Sequence[tuple[int, str]]], Awaitable[dict[int, list[NudgeNote]]]]
 ForgetHook = Callable[["Context"], Awaitable[None]]
+# Where the files shared by link live, from the settings (absolute; bot/files.py resolves symlinks).
+FileRoot = Callable[["Settings"], "Path"]
 
 # A failing answer guard is counted with the answers it guards (the metrics count errors by component).
 answer_log = logging.getLogger("ambassador.ask")
@@ -140,6 +145,8 @@ class Router:
         self.shortcuts: list[Shortcut] = []
         self.outboxes: list[OutboxGauge] = []
         self.routes: list[Mount] = []
+        # The one folder whose files get links (bot/files.py): the capability that writes them says where.
+        self.file_root: FileRoot | None = None
 
     def texts(self, entries: dict[str, Any]) -> None:
         self.catalog.add(entries)

@@ -41,7 +41,7 @@ def _date(value, lang: str) -> str:
 
 
 def _signed_by(ctx: Context) -> list[str]:
-    """How a meeting summary names its writer (handlers/meetings.py): the display name, else the address."""
+    """How a meeting summary names its writer (handlers/meetings/chat.py): the display name, else the address."""
     return [v for v in (ctx.person.display_name, ctx.person.email) if v]
 
 

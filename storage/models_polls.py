@@ -71,7 +71,7 @@ class Poll(SQLModel, table=True):
     closed_at: datetime | None = _ts()
     remind_at: datetime | None = _ts()
     reminded_at: datetime | None = _ts()
-    # Anonymous polls made since migration 0502: ballots sealed with the program key (handlers/polls.py).
+    # Anonymous polls made since migration 0502: ballots sealed with the program key (handlers/polls/ballots.py).
     sealed: bool = False
     # An anonymous poll's totals, kept when it closes ({"voters": n, "counts": [...]}); its ballots go then.
     tally: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))

@@ -10,9 +10,9 @@ import sys
 from datetime import UTC, datetime
 
 from bot.config import load_settings
-from bot.kpis import Period
-from bot.report import build_report
 from handlers.meetings import default_period
+from handlers.meetings.kpis import Period
+from handlers.meetings.report import build_report
 from storage.db import Database
 from tests.conftest import SAMPLE_CONFIG, TEST_SECRET
 

@@ -532,9 +532,7 @@ async def test_a_retried_report_message_does_not_send_the_files_twice(slack: Sla
     await _prepare_meeting(slack, tmp_path)
     assert len(fake.shared_files(dm_of(LEAD))) == 2 and refused["n"] == 1
     slack.core.clock.move(minutes=5)
-    from handlers import polls
-
-    await polls.deliver_outbox(slack.core)
+    await meetings.deliver_outbox(slack.core)
     assert len(fake.shared_files(dm_of(LEAD))) == 2
     refused_one, summary = _summaries(fake, LEAD)
     assert "attached as files" in all_text(refused_one)

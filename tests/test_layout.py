@@ -26,10 +26,8 @@ ADAPTERS = ("bot/platforms/slack/", "bot/platforms/teams/")  # packages: every m
 # Function-local imports of capabilities left in bot/ (file -> imported modules): the
 # capabilities' command lines and file links, which later slices move into the packages.
 BOT_IMPORTS_OF_HANDLERS: dict[str, set[str]] = {
-    # The capabilities' command lines; they move into handlers/<capability>/cli.py with their packages.
-    "bot/cli_polls.py": {"handlers.meetings", "handlers.polls"},
-    # The report folder (meetings) and the public address (content) of file links: the delivery slice.
-    "bot/files.py": {"handlers.meetings", "handlers.content"},
+    # The public address (content) of file links: the delivery slice.
+    "bot/files.py": {"handlers.content"},
     # The demo workspace seeds through each capability's own functions; a later slice lets each
     # capability declare its demo data instead.
     "bot/demo.py": {"handlers.meetings", "handlers.content", "handlers.ask", "handlers.polls", "handlers.crisis"},
@@ -47,7 +45,7 @@ KNOWLEDGE_IMPORTS: dict[str, set[str]] = {
 # Capability packages that import no other capability (they reach the others through what those
 # declare: answer and send guards, actions by name) and have no function-local import. The
 # others join as their packages land.
-SELF_CONTAINED = ("ask", "content", "crisis")
+SELF_CONTAINED = ("ask", "content", "crisis", "polls")
 
 
 @dataclass(frozen=True)

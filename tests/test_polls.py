@@ -14,12 +14,12 @@ import yaml
 from sqlalchemy import inspect
 from sqlmodel import select
 
-from bot import app, cli_polls
+from bot import app
 from bot.app import build_core, build_router
-from bot.kpis import Period
 from bot.messages import Reply
-from bot.report import build_report, write_report
 from handlers import feedback, meetings, polls
+from handlers.meetings.kpis import Period
+from handlers.meetings.report import build_report, write_report
 from storage.models import Person
 from storage.models_polls import Feedback, Poll, PollBallot, PollOutbox, PollSeries, PollVoter
 from tests.conftest import make_settings
@@ -475,7 +475,7 @@ async def test_cli_poll_create_list_and_report(tmp_path, monkeypatch, capsys):
     data = yaml.safe_load((Path(__file__).parent.parent / "app.yaml").read_text())
     data["database"] = {"url": f"sqlite:///{db}"}
     cfg.write_text(yaml.safe_dump(data))
-    assert cli_polls.register in polls.CAPABILITY.cli
+    assert polls.cli.register in polls.CAPABILITY.cli and meetings.cli.register in meetings.CAPABILITY.cli
     monkeypatch.delenv("DATABASE_URL", raising=False)
 
     good = tmp_path / "poll.yaml"

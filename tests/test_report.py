@@ -11,10 +11,10 @@ import pytest
 from PIL import Image
 from sqlmodel import select
 
-from bot import kpis
-from bot.kpis import Period
-from bot.report import build_report, write_report
 from handlers import meetings, polls
+from handlers.meetings import kpis
+from handlers.meetings.kpis import Period
+from handlers.meetings.report import build_report, write_report
 from storage.models import Person, ProgramEvent
 from storage.models_polls import Feedback, Meeting, Poll, PollOutbox
 from tests.harness import CLARA, LEA, Harness
@@ -289,6 +289,22 @@ async def test_report_goes_to_lead_and_communicators_before_the_meeting_once(env
     assert "Only" in refused.text
 
 
+async def test_a_summary_not_delivered_is_sent_again_by_the_meetings_outbox(env: Harness):
+    [reached, away] = await env.people(2, prefix="y")
+    env.sender.fail_for.add(away.user)
+    env.clock.now = datetime(2026, 11, 17, 12, tzinfo=UTC)
+    [sent] = await env.say(LEA, "meeting summary Two videos a month.")
+    assert "goes to" in sent.text and len(env.received(reached)) == 1 and not env.received(away)
+    env.sender.fail_for.discard(away.user)
+    env.clock.move(minutes=2)  # past the first back-off
+    await env.run_job("polls")  # the polls' outbox is the polls' own: a summary is not theirs to send
+    assert not env.received(away)
+    await env.run_job("meetings-outbox")
+    [summary] = env.received(away)
+    assert summary.text == "Two videos a month." and len(env.received(reached)) == 1  # nobody gets it twice
+    assert await env.count(PollOutbox, PollOutbox.kind == "summary", PollOutbox.status != "sent") == 0
+
+
 async def test_meeting_report_on_demand_in_chat(env: Harness, tmp_path: Path):
     await seed(env)
     env.core.settings.app.meetings = {"report_dir": str(tmp_path), "enabled": False}
@@ -320,7 +336,7 @@ async def test_poll_texts_with_dollar_signs_are_drawn_as_written(env: Harness, t
 
 
 async def test_charts_are_drawn_here_when_the_chart_process_cannot_start(env: Harness, tmp_path: Path, monkeypatch):
-    from bot import charts
+    from handlers.meetings import charts
 
     await seed(env)
     monkeypatch.setattr(charts, "_spawn", lambda: None)
@@ -334,7 +350,7 @@ async def test_charts_are_drawn_here_when_the_chart_process_cannot_start(env: Ha
 async def test_reports_at_once_share_a_bounded_number_of_chart_processes(env: Harness, tmp_path: Path, monkeypatch):
     import asyncio
 
-    from bot import charts
+    from handlers.meetings import charts
 
     await seed(env)
     report = await build_report(env.core.db, Period(P_START, P_END), now=P_END)

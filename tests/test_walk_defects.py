@@ -102,7 +102,7 @@ async def test_a_poll_for_nobody_reads_as_german(core: Core):
 
 
 def test_counts_of_people_and_votes_are_drawn_on_whole_steps_from_zero():
-    from bot import charts
+    from handlers.meetings import charts
 
     few = charts.hbar(title="Votes", labels=["A", "B"], values=[1.0, 2.0])
     assert all(float(x).is_integer() for x in few.axes[0].get_xticks())  # no step of 0.25 votes

@@ -1,10 +1,10 @@
-"""The meeting report: the figures of bot.kpis over a period and against the previous one,
+"""The meeting report: the figures (figures.py, computed by kpis.py) over a period and against the previous one,
 poll results, the collected feedback; as charts (PNG, matplotlib with the Agg
 backend: no screen needed), one HTML page, and a CSV file per table.
 
 Building (``build_report``) reads the database; writing (``write_report``) is
 file work and runs in a thread when called from the bot. The charts are drawn in
-a process of their own (bot.charts): made with a ``ReportWriter`` first, a report
+a process of their own (charts.py): made with a ``ReportWriter`` first, a report
 has its charts drawn while its SQL still runs.
 """
 
@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot import charts as charts_mod
-from bot.charts import Chart
 from bot.i18n import Translator
-from bot.kpis import FIGURES, Figure, Kpis, Period, PollResult, Table
 from bot.messages import Button, Field, Reply
+from handlers.meetings import charts as charts_mod
+from handlers.meetings.charts import Chart
+from handlers.meetings.figures import FIGURES
+from handlers.meetings.kpis import Figure, Kpis, Period, PollResult, Table
 from knowledge.model import TOPIC_NAMES
 from storage.db import Database
 
@@ -207,7 +208,7 @@ async def build_report(
         activity = await k.activity_by_day(period)
         if writer is not None:
             writer.charts([activity_chart(activity, writer.t)])
-        figures = await k.figures(period)
+        figures = await k.figures(period, FIGURES.values())
         tables = [
             activity,
             await k.departments(period),
@@ -444,7 +445,7 @@ def write_report(report: MeetingReport, out: Path, t: Translator, *, timezone: s
 
 
 def chart_specs(report: MeetingReport, t: Translator) -> list[Chart]:
-    """What each chart shows, with its texts in the reader's language (drawn by bot.charts)."""
+    """What each chart shows, with its texts in the reader's language (drawn by charts.py)."""
     return [
         figures_chart(report.figures, t),
         activity_chart(report.table("activity_by_day"), t),

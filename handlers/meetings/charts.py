@@ -1,8 +1,9 @@
 """The meeting report's charts: plain data in, a PNG file out (matplotlib, Agg backend).
 
-Apart from bot.report so that drawing needs neither the database layer nor a
+Apart from report.py so that drawing needs neither the database layer nor a
 translator: a ``Chart`` holds finished texts and numbers, so it can be drawn in
-this process or in a drawing process (``python -m bot.charts``).
+this process or in a drawing process (this file run as a script: it imports
+nothing of the bot, so the process starts with matplotlib alone).
 
 Drawing is most of a report's cost. Each chart is kept light: the margins are
 measured from the labels instead of ``tight_layout`` (which lays the figure out
@@ -121,9 +122,6 @@ def prestart() -> None:
 
 
 def _spawn() -> subprocess.Popen[bytes] | None:
-    root = str(Path(__file__).resolve().parents[1])
-    env = dict(os.environ)
-    env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     with _live_lock:
         _live[:] = [p for p in _live if p.poll() is None]
         if len(_live) >= MAX_PROCESSES:
@@ -131,8 +129,10 @@ def _spawn() -> subprocess.Popen[bytes] | None:
             return None
         try:
             # stderr is this process's: a warning of matplotlib's lands in the bot's log.
-            proc = subprocess.Popen([sys.executable, "-m", "bot.charts", str(processes())], stdin=subprocess.PIPE,
-                                    stdout=subprocess.PIPE, env=env)
+            # Run as a script, not ``-m``: importing the handlers package would load the whole bot first.
+            # -P keeps this folder off sys.path, so its module names cannot shadow a library's.
+            proc = subprocess.Popen([sys.executable, "-P", str(Path(__file__).resolve()), str(processes())],
+                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         except OSError as exc:
             log.warning("chart process not started; drawing here", extra={"error": str(exc)[:200]})
             return None
@@ -261,7 +261,7 @@ def _draw_one(job: tuple[dict[str, Any], str]) -> tuple[str, str | None, int, fl
 
 
 def _serve(n: int = 1) -> int:
-    """``python -m bot.charts N``: import matplotlib, then draw the charts that come on stdin, N at a time.
+    """``python -P charts.py N``: import matplotlib, then draw the charts that come on stdin, N at a time.
 
     One JSON line per chart, ``{"end": true}`` after the last; the answer is one JSON line
     on stdout: which charts were drawn, which failed, the peak memory of each process.

@@ -1,18 +1,27 @@
-"""``ambassador poll create FILE.yaml``, ``ambassador poll list``, ``ambassador report meeting``."""
+"""``ambassador poll create FILE.yaml`` and ``ambassador poll list``."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import sys
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
+from sqlmodel import select
 
+from bot.cli import build_core
 from bot.config import ConfigError, load_settings
+from handlers.polls.cards import audience_name
+from handlers.polls.figures import poll_counts
+from handlers.polls.parse import PollInputError, PollSpec, validate
+from handlers.polls.service import create_poll
+from handlers.polls.times import _fmt
+from storage.models import Person
+from storage.models_polls import Poll
 
 POLL_KEYS = {"question", "options", "multi", "anonymous", "audience", "closes", "remind", "every", "creator",
              "platform"}
@@ -29,19 +38,8 @@ def register(subparsers: Any) -> None:
     ls.add_argument("--limit", type=int, default=30)
     ls.set_defaults(func=cmd_poll_list)
 
-    r = subparsers.add_parser("report", help="reports")
-    rsub = r.add_subparsers(dest="report_command", metavar="REPORT", required=True)
-    m = rsub.add_parser("meeting", help="write the meeting report (HTML, charts, CSV) into a folder")
-    m.add_argument("--from", dest="start", help="first day, YYYY-MM-DD (default: the last meeting)")
-    m.add_argument("--to", dest="end", help="last day, YYYY-MM-DD (default: today)")
-    m.add_argument("--out", required=True, help="the folder to write into (created)")
-    m.add_argument("--lang", choices=["de", "en"], help="language of the report (default: app.yaml's)")
-    m.set_defaults(func=cmd_report_meeting)
-
 
 def _core(args: argparse.Namespace) -> Any:
-    from bot.cli import build_core
-
     return build_core(args, load_settings(args.config))
 
 
@@ -73,15 +71,12 @@ def _text(value: Any) -> str | None:
 
 
 def cmd_poll_create(args: argparse.Namespace) -> int:
-    from handlers import polls
-    from storage.models import Person
-
     path = Path(args.file)
     data = _load_yaml(path)
     options = data.get("options") or []
     if not isinstance(options, list):
         raise ConfigError(f"{path}: options must be a list")
-    spec = polls.PollSpec(
+    spec = PollSpec(
         question=str(data.get("question") or ""), options=[str(o) for o in options],
         multi=bool(data.get("multi")), anonymous=bool(data.get("anonymous")),
         closes=_text(data.get("closes")), remind=_text(data.get("remind")), every=_text(data.get("every")),
@@ -98,26 +93,24 @@ def cmd_poll_create(args: argparse.Namespace) -> int:
             creator_email = str(data.get("creator") or settings.app.roles.comms_lead or "").lower()
             creator = None
             if creator_email:
-                from sqlmodel import select
-
                 async with core.db.session() as s:
                     creator = (await s.exec(select(Person).where(Person.email == creator_email))).first()
             now = core.now()
             try:
                 # Whoever runs the command line runs the bot: no role limits the audience here.
-                vp = polls.validate(spec, settings=settings, now=now, tz=ZoneInfo(settings.app.timezone),
+                vp = validate(spec, settings=settings, now=now, tz=ZoneInfo(settings.app.timezone),
                                     roles=frozenset({"lead"}), departments=(), channel=None)
-            except polls.PollInputError as exc:
+            except PollInputError as exc:
                 if exc.key == "poll.err_flag":
                     exc.values["known"] = ""
                 print(f"{path}: {exc.say(t)}", file=sys.stderr)
                 return 1
-            poll, n = await polls.create_poll(core, vp, creator=creator, platform=data.get("platform"))
+            poll, n = await create_poll(core, vp, creator=creator, platform=data.get("platform"))
         finally:
             await core.db.dispose()
         tz = ZoneInfo(settings.app.timezone)
-        print(t("poll.created", id=poll.id, audience=polls.audience_name(vp, t),
-                when=polls._fmt(vp.closes_at, tz, args.lang)))
+        print(t("poll.created", id=poll.id, audience=audience_name(vp, t),
+                when=_fmt(vp.closes_at, tz, args.lang)))
         print(f"{n} recipients queued; the running bot sends them within a minute.")
         return 0
 
@@ -125,11 +118,6 @@ def cmd_poll_create(args: argparse.Namespace) -> int:
 
 
 def cmd_poll_list(args: argparse.Namespace) -> int:
-    from sqlmodel import select
-
-    from bot.kpis import poll_counts
-    from storage.models_polls import Poll
-
     async def main() -> int:
         core = _core(args)
         try:
@@ -149,54 +137,6 @@ def cmd_poll_list(args: argparse.Namespace) -> int:
             audience = f"{p.audience_kind}:{p.audience_value}" if p.audience_value else p.audience_kind
             print(f"#{p.id}\t{p.status}\tcloses {p.closes_at:%Y-%m-%d %H:%M} UTC\t{kind}\t{audience}\t"
                   f"{voters.get(p.id, 0)} voted\t{p.question}")
-        return 0
-
-    return asyncio.run(main())
-
-
-def _day(value: str, what: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ConfigError(f"--{what}: {value!r} is not a date (YYYY-MM-DD)") from None
-
-
-def cmd_report_meeting(args: argparse.Namespace) -> int:
-    from bot.kpis import Period
-    from bot.report import ReportWriter, build_report, summary_reply
-    from handlers import meetings, polls
-
-    async def main() -> int:
-        core = _core(args)
-        settings = core.settings
-        cfg = meetings.meetings_config(settings)
-        tz = ZoneInfo(cfg.timezone or settings.app.timezone)
-        now = core.now()
-        default = meetings.default_period(settings, now)
-        start = datetime.combine(_day(args.start, "from"), time(0), tzinfo=tz) if args.start else default.start
-        end = (datetime.combine(_day(args.end, "to") + timedelta(days=1), time(0), tzinfo=tz) if args.end
-               else default.end)
-        if end <= start:
-            raise ConfigError("--to must not be before --from")
-        t = core.translator(args.lang or cfg.language or settings.app.language.default)
-        try:
-            await core.db.upgrade()
-            # Made first: its charts are drawn while the report's SQL runs.
-            writer = ReportWriter(Path(args.out), t, timezone=tz.key, program=settings.app.program.name)
-            try:
-                report = await build_report(core.db, Period(start, end), now=now, writer=writer,
-                                            min_anonymous_votes=polls.polls_config(settings).min_anonymous_votes)
-            except BaseException:
-                writer.cancel()
-                raise
-        finally:
-            await core.db.dispose()
-        files = writer.write(report)
-        print(summary_reply(report, t, tz).plain())
-        print()
-        print(f"written: {files.html}")
-        for f in [*files.charts, *files.csv]:
-            print(f"         {f}")
         return 0
 
     return asyncio.run(main())

@@ -19,21 +19,16 @@ figure. Migration 0501 adds the indexes these statements read from.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
-    Integer,
     and_,
-    bindparam,
     case,
-    cast,
     column,
     distinct,
-    exists,
     false,
     func,
     inspect,
@@ -50,10 +45,10 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import ColumnElement, Select, TableClause
 
+from handlers.polls.figures import MAX_OPTIONS, poll_counts
 from storage.models import Person, ProgramEvent
 from storage.models_polls import Feedback, Poll, PollBallot, PollOutbox, PollVoter
 
-MAX_OPTIONS = 20
 ROW_LIMIT = 200  # per table in the report; the CSV export has the same rows
 
 P = Person.__table__
@@ -181,69 +176,6 @@ class Metric:
     percent: bool = False
 
 
-FIGURES: dict[str, Metric] = {}
-
-
-def figure(key: str, *, requires: tuple[str, ...] = (), percent: bool = False) -> Callable[[FigureFn], FigureFn]:
-    def deco(fn: FigureFn) -> FigureFn:
-        if key in FIGURES:
-            raise ValueError(f"figure {key!r} defined twice")
-        FIGURES[key] = Metric(key, fn, requires, percent)
-        return fn
-
-    return deco
-
-
-def ballot_counts(poll_ids: list[int]) -> Select[Any]:
-    """Per poll: voters, then the votes of option 0 .. MAX_OPTIONS-1 (a ballot's choices are a bit mask)."""
-    return ballot_counts_by_id().params(poll_ids=list(poll_ids))
-
-
-@functools.cache
-def ballot_counts_by_id() -> Select[Any]:
-    """``ballot_counts`` for the poll ids given when it runs: ``conn.execute(stmt, {"poll_ids": [...]})``.
-
-    Built once: its twenty CASE expressions take about 10 ms to build and 1 ms to key for
-    SQLAlchemy's statement cache, which every vote would otherwise pay again.
-    """
-    # Ballots are counted per distinct choice first (a handful per poll, read from the
-    # (poll_id, choices) index), and only those few rows are split into options.
-    per_choice = (
-        select(BALLOT.c.poll_id, BALLOT.c.choices, func.count().label("n"))
-        .where(BALLOT.c.poll_id.in_(bindparam("poll_ids", expanding=True)), BALLOT.c.choices != 0)
-        .group_by(BALLOT.c.poll_id, BALLOT.c.choices)
-        .subquery("per_choice")
-    )
-    option_sums = [
-        func.sum(case((per_choice.c.choices.op("&")(1 << i) != 0, per_choice.c.n), else_=0))
-        for i in range(MAX_OPTIONS)
-    ]
-    return select(per_choice.c.poll_id, func.sum(per_choice.c.n), *option_sums).group_by(per_choice.c.poll_id)
-
-
-async def poll_counts(conn: AsyncConnection, polls: list[tuple[int, bool, dict[str, Any] | None]]
-                      ) -> dict[int, tuple[int, list[int] | None]]:
-    """Per poll (id, sealed, tally): voters and the votes per option.
-
-    A sealed (anonymous) poll's ballots are unreadable without the program key: once closed its
-    kept totals count; while open only its number of ballots is known here (None for the votes).
-    """
-    out: dict[int, tuple[int, list[int] | None]] = {}
-    plain = [pid for pid, sealed, _ in polls if not sealed]
-    if plain:
-        for r in (await conn.execute(ballot_counts_by_id(), {"poll_ids": plain})).all():
-            out[r[0]] = (int(r[1] or 0), [int(x or 0) for x in r[2:]])
-    open_sealed = [pid for pid, sealed, kept in polls if sealed and kept is None]
-    if open_sealed:
-        rows = await conn.execute(select(BALLOT.c.poll_id, func.count()).where(BALLOT.c.poll_id.in_(open_sealed))
-                                  .group_by(BALLOT.c.poll_id))
-        out.update({pid: (int(n), None) for pid, n in rows.all()})
-    for pid, sealed, kept in polls:
-        if sealed and kept is not None:
-            out[pid] = (int(kept.get("voters", 0)), [int(x) for x in kept.get("counts", [])])
-    return out
-
-
 def _in(col: ColumnElement[Any], p: Period) -> ColumnElement[bool]:
     return and_(col >= p.start, col < p.end)
 
@@ -328,11 +260,12 @@ class Kpis:
 
     # -- figures ------------------------------------------------------------
 
-    async def figures(self, period: Period) -> list[Figure]:
+    async def figures(self, period: Period, metrics: Iterable[Metric]) -> list[Figure]:
+        """Each metric over the period and the one before it (an unavailable one marked so)."""
         out = []
         previous = period.previous()
         self.pair = (period, previous)
-        for metric in FIGURES.values():
+        for metric in metrics:
             if not await self.has(*metric.requires):
                 out.append(Figure(metric.key, None, None, available=False, percent=metric.percent))
                 continue
@@ -764,141 +697,3 @@ def _day_str(value: Any) -> str:
     if isinstance(value, datetime | date):
         return value.strftime("%Y-%m-%d")
     return str(value)[:10]
-
-
-# -- the figures, each defined once -------------------------------------------
-
-
-@figure("members")
-async def _members(k: Kpis, p: Period) -> float:
-    """Members at the end of the period: members now, less who joined since, plus who left since."""
-    now = await k.once("members_now", lambda: k.scalar(
-        select(func.count()).select_from(P).where(P.c.is_member.is_(True))))
-    m = await k.membership(p)
-    return max(0, int(now or 0) - m["joined_after"] + m["left_after"])
-
-
-@figure("active_members")
-async def _active(k: Kpis, p: Period) -> float:
-    return (await k.active(p))[0]
-
-
-@figure("joins")
-async def _joins(k: Kpis, p: Period) -> float:
-    return (await k.membership(p))["joins"]
-
-
-@figure("leaves")
-async def _leaves(k: Kpis, p: Period) -> float:
-    return (await k.membership(p))["leaves"]
-
-
-def _closed_in(p: Period) -> ColumnElement[bool]:
-    # When a poll actually closed (closed early by hand, or late by a stopped bot), not when it was due.
-    return and_(POLL.c.status == "closed", _in(func.coalesce(POLL.c.closed_at, POLL.c.closes_at), p))
-
-
-async def _sealed_voters(k: Kpis, polls: Select[Any]) -> int:
-    """Voters of the sealed polls among ``polls`` (ids): their ballots are gone, their totals kept."""
-    kept = await k.rows(select(POLL.c.tally).where(POLL.c.id.in_(polls), POLL.c.sealed.is_(True)))
-    return sum(int((tally or {}).get("voters", 0)) for (tally,) in kept)
-
-
-@figure("polls_closed")
-async def _polls(k: Kpis, p: Period) -> float:
-    return int(await k.scalar(select(func.count()).where(_closed_in(p))) or 0)
-
-
-@figure("poll_votes")
-async def _votes(k: Kpis, p: Period) -> float:
-    stmt = (
-        select(func.count())
-        .select_from(BALLOT.join(POLL, POLL.c.id == BALLOT.c.poll_id))
-        .where(_closed_in(p), BALLOT.c.choices != 0, POLL.c.sealed.is_(False))
-    )
-    return int(await k.scalar(stmt) or 0) + await _sealed_voters(k, select(POLL.c.id).where(_closed_in(p)))
-
-
-@figure("poll_participation", percent=True)
-async def _participation(k: Kpis, p: Period) -> float | None:
-    """Voters per person the poll was sent to, over the polls that closed (channel polls have no recipients)."""
-    closed = select(POLL.c.id).where(_closed_in(p))
-    sent = await k.scalar(
-        select(func.count()).where(OUTBOX.c.kind == "poll", OUTBOX.c.status == "sent", OUTBOX.c.ref_id.in_(closed),
-                                   OUTBOX.c.person_id.is_not(None))
-    )
-    if not sent:
-        return None
-    # Polls sent to people (not only posted in a channel): one index look-up per poll, not a pass over the outbox.
-    direct = closed.where(exists().where(OUTBOX.c.kind == "poll", OUTBOX.c.ref_id == POLL.c.id,
-                                         OUTBOX.c.person_id.is_not(None)))
-    voted = await k.scalar(select(func.count()).where(BALLOT.c.poll_id.in_(direct), BALLOT.c.choices != 0,
-                                                      BALLOT.c.poll_id.in_(select(POLL.c.id).where(
-                                                          POLL.c.sealed.is_(False)))))
-    voted = int(voted or 0) + await _sealed_voters(k, direct)
-    return round(100.0 * voted / int(sent), 1)
-
-
-@figure("feedback")
-async def _feedback(k: Kpis, p: Period) -> float:
-    return (await k.feedback_counts(p))["feedback"]
-
-
-@figure("topics")
-async def _topics(k: Kpis, p: Period) -> float:
-    return (await k.feedback_counts(p))["topic"]
-
-
-def _count_source(name: str) -> FigureFn:
-    async def count(k: Kpis, p: Period) -> float:
-        return await k.count_source(name, p)
-
-    return count
-
-
-@figure("items_sent", requires=("content_deliveries", "content_links"))
-async def _items_sent(k: Kpis, p: Period) -> float:
-    """Items given to people in content messages sent in the period."""
-    return (await k.content(p))["sent"]
-
-
-@figure("shares", requires=("content_links",))
-async def _shares(k: Kpis, p: Period) -> float:
-    return (await k.content(p))["shares"]
-
-
-@figure("clicks", requires=("content_links",))
-async def _clicks(k: Kpis, p: Period) -> float:
-    """Clicks on share links first opened in the period (the redirect keeps a count per link, not per click)."""
-    return (await k.content(p))["clicks"]
-
-
-@figure("questions", requires=("questions",))
-async def _questions(k: Kpis, p: Period) -> float:
-    return (await k.question_counts(p))["count"]
-
-
-@figure("helpful_rate", requires=("answer_feedback",), percent=True)
-async def _helpful(k: Kpis, p: Period) -> float | None:
-    src = SOURCES["answer_feedback"]
-    tc = src.clause()
-    helpful = src.c(tc, "helpful")
-    total, yes = (
-        await k.conn.execute(
-            select(func.count(helpful), func.sum(cast(helpful, Integer))).where(_in(src.c(tc, "at"), p))
-        )
-    ).one()
-    return round(100.0 * int(yes or 0) / int(total), 1) if total else None
-
-
-figure("kb_gaps", requires=("kb_gaps",))(_count_source("kb_gaps"))
-figure("crisis_reports", requires=("crisis",))(_count_source("crisis"))
-
-
-@figure("crisis_ack_minutes", requires=("crisis",))
-async def _ack(k: Kpis, p: Period) -> float | None:
-    src = SOURCES["crisis"]
-    tc = src.clause()
-    acked, at = src.c(tc, "acked_at"), src.c(tc, "at")
-    value = await k.scalar(select(func.avg(k.minutes_between(acked, at))).where(_in(at, p), acked.is_not(None)))
-    return round(float(value), 1) if value is not None else None
