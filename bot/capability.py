@@ -16,7 +16,17 @@ from typing import TYPE_CHECKING, Any
 
 from bot import files
 from bot.core import CORE_TEXTS
-from bot.router import AnswerGuard, DataProvider, FileRoot, ForgetHook, Job, JoinNote, NudgeNotes, Router, SendGuard
+from bot.router import (
+    AnswerGuard,
+    DataProvider,
+    FileRoot,
+    ForgetHook,
+    Job,
+    JoinNote,
+    NudgeNotes,
+    Router,
+    SendGuard,
+)
 
 if TYPE_CHECKING:
     from aiohttp import web
