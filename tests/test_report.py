@@ -101,6 +101,7 @@ async def seed_other_capabilities(env: Harness, people: dict[str, Person]) -> No
     # The other capabilities' tables, filled through their own models.
     from storage import models_ask as ask
     from storage import models_content as content
+    from storage import models_course as course
     from storage import models_crisis as crisis
 
     a4, a5 = people["A4"], people["A5"]
@@ -130,6 +131,11 @@ async def seed_other_capabilities(env: Harness, people: dict[str, Person]) -> No
         s.add(crisis.CrisisReport(reporter_pseudonym="P-1", severity="high", status="acknowledged",
                                   created_at=CUR, acked_at=CUR + timedelta(minutes=30)))
         s.add(crisis.CrisisReport(reporter_pseudonym="P-2", severity="medium", created_at=CUR))
+        # The course: A4 finished in the period, A5 in the one before, B1 started only, C1 finished and left.
+        s.add(course.CourseProgress(person_id=a4.id, started_at=at(3), finished_at=CUR))
+        s.add(course.CourseProgress(person_id=a5.id, started_at=PREV, finished_at=PREV))
+        s.add(course.CourseProgress(person_id=people["B1"].id, started_at=CUR))
+        s.add(course.CourseProgress(person_id=people["C1"].id, started_at=at(2), finished_at=at(3)))
         await s.commit()
 
 
@@ -144,6 +150,7 @@ async def test_report_from_known_data_has_the_expected_figures_charts_html_and_c
         "items_sent": (2, 0), "shares": (1, 0), "clicks": (3, 0),
         "questions": (2, 0), "helpful_rate": (50.0, None), "kb_gaps": (1, 0),
         "crisis_reports": (2, 0), "crisis_ack_minutes": (30.0, None),
+        "course_finished": (1, 1), "course_finished_total": (2, 1),
     }
     assert report.table("departments").rows == [("HR", 4, 2, 4, 2, 0, 0), ("Sales", 6, 5, 0, 1, 1, 3)]
     assert report.table("content_items").rows == [(1, "Plant opening", 1, 1, 3), (2, "We are hiring", 1, 0, 0)]
@@ -206,6 +213,7 @@ async def test_report_from_known_data_has_the_expected_figures_charts_html_and_c
 
     de = write_report(report, tmp_path / "de", env.core.translator("de"), timezone="Europe/Berlin")
     assert "Aktive Mitglieder" in de.html.read_text(encoding="utf-8")
+    assert "Kurs abgeschlossen" in de.html.read_text(encoding="utf-8") and "Finished the course" in page
     assert rows("../de/figures.csv")[1][1] == "Mitglieder (Ende des Zeitraums)"
 
 

@@ -172,3 +172,24 @@ async def _ack(k: Kpis, p: Period) -> float | None:
     acked, at = src.c(tc, "acked_at"), src.c(tc, "at")
     value = await k.scalar(select(func.avg(k.minutes_between(acked, at))).where(_in(at, p), acked.is_not(None)))
     return round(float(value), 1) if value is not None else None
+
+
+async def _course_count(k: Kpis, *where: Any) -> int:
+    """Members now who meet ``where`` in the course's rows (someone who left is no longer counted)."""
+    src = SOURCES["course"]
+    tc = src.clause()
+    stmt = (select(func.count()).select_from(tc.join(P, P.c.id == src.c(tc, "person_id")))
+            .where(P.c.is_member.is_(True), *(w(src, tc) for w in where)))
+    return int(await k.scalar(stmt) or 0)
+
+
+@figure("course_finished", requires=("course",))
+async def _course_finished(k: Kpis, p: Period) -> float:
+    """Members who finished the course for new ambassadors in the period."""
+    return await _course_count(k, lambda src, tc: _in(src.c(tc, "finished_at"), p))
+
+
+@figure("course_finished_total", requires=("course",))
+async def _course_finished_total(k: Kpis, p: Period) -> float:
+    """Members who have finished the course by the period's end."""
+    return await _course_count(k, lambda src, tc: src.c(tc, "finished_at") < p.end)

@@ -100,6 +100,9 @@ SOURCES: dict[str, Source] = {
     "crisis": Source(
         "crisis_report", {"at": "created_at", "severity": "severity", "status": "status", "acked_at": "acked_at"}
     ),
+    # the course for new ambassadors (issue 16): one row per person who started it
+    "course": Source("course_progress", {"person_id": "person_id", "started_at": "started_at",
+                                         "finished_at": "finished_at"}),
 }
 
 

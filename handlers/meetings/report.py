@@ -102,6 +102,9 @@ REPORT_TEXTS: dict[str, dict[str, Any]] = {
     "kpi.crisis_reports": {"en": "Crisis reports", "de": "Krisenmeldungen"},
     "kpi.crisis_ack_minutes": {"en": "Minutes to acknowledge a crisis (average)",
                                "de": "Minuten bis zur Bestätigung einer Krise (Mittel)"},
+    "kpi.course_finished": {"en": "Finished the course", "de": "Kurs abgeschlossen"},
+    "kpi.course_finished_total": {"en": "Members who have finished the course",
+                                  "de": "Mitglieder mit abgeschlossenem Kurs"},
     # tables
     "table.figures": {"en": "Key figures", "de": "Kennzahlen"},
     "table.activity_by_day": {"en": "Activity per day", "de": "Aktivität pro Tag"},
