@@ -27,7 +27,7 @@ def _rx(*patterns: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns), _F)
 
 
-# -- confidential ---------------------------------------------------------------
+# -- what is not public ---------------------------------------------------------------
 
 _UNRELEASED = _rx(
     r"prototyp\w*",
@@ -301,7 +301,7 @@ _NOT_PARTNERS = frozenset(
     it management chef chefin leitung i we our my the a an you""".split()
 )
 
-# -- privacy ---------------------------------------------------------------------
+# -- people and their data ---------------------------------------------------------------------
 
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", _F)
 _PHONE = re.compile(r"(?<![\w.,])(?:\+\d{1,3}[\s/-]?)?(?:\(?\d{2,5}\)?[\s/-]?){2,4}\d{2,}(?![\w.,]\d)")
@@ -413,7 +413,7 @@ _A_PERSON = _rx(
     r"\b(?:colleague\w*|coworker\w*|co-worker\w*|kolleg\w*|mitarbeiter\w*|teammate\w*|boss|chef\w*|manager\w*|he|she|his|her|him|er|sie|ihm|ihr|ihre|seine?|candidate\w*|kandidat\w*|bewerber\w*|applicant\w*|customer\w*|kund\w*)\b"
 )
 
-# -- copyright -------------------------------------------------------------------
+# -- other people's material -------------------------------------------------------------------
 
 _THIRD_PARTY = _rx(
     r"\b(?:aus|from|of)\s+(?:einem|einer|a|an|the|dem|der)\s+[\w-]*(?:report|studie|study|bericht|analyse|whitepaper|e-?book|buch|book|magazin|magazine)\b(?!\s+(?:we|wir)\s+(?:wrote|published|veröffentlicht))",
@@ -490,7 +490,7 @@ _OWN_OR_LICENSED = _rx(
     r"\b(?:brand-?portal|presse-?kit|pressemappe|mediathek|lizenzfrei\w*|lizenziert\w*|gema-?frei\w*|selbst\s+(?:gemacht|fotografiert|gefilmt|aufgenommen|gezeichnet)|eigene[nms]?\s+(?:foto|bild|video|musik))\b",
 )
 
-# -- netiquette ------------------------------------------------------------------
+# -- tone ------------------------------------------------------------------
 
 _INSULT = _rx(
     r"\b(?:idiots?|morons?|stupid|dumb|imbeciles?|losers?|clowns?|jerks?|assholes?|bastards?|crap|crappy|shit|shitty|bullshit|garbage|trash|junk|rubbish|sucks?|suck|pathetic|scam|scammers?|frauds?|liars?|ripoff|rip-off|useless|joke\s+of\s+a|worst\s+\w+\s+ever|incompetent|clueless)\b",
@@ -561,7 +561,7 @@ _NEGATIVE = _rx(
     r"\b(?:schlechter\w*|schlecht\w*|mies\w*|furchtbar\w*|grottig\w*|überteuert\w*|billig\w*|kopie|abklatsch\w*|lächerlich\w*|witz|pleite|versag\w*|müll|schrott\w*|mist|peinlich\w*|hinterher)\b",
 )
 
-# -- spokesperson and crisis ----------------------------------------------------
+# -- speaking for the company, incidents ----------------------------------------------------
 
 _PRESS = _rx(
     r"\b\w*journalist\w*",  # also "Wirtschaftsjournalistin"
@@ -1337,7 +1337,7 @@ class Detectors:
             if evidence:
                 out.append(Signal(kind=kind, topic="", verdict="check", evidence=evidence[:80], strength=0.0, finding=kind))
 
-        # confidential
+        # what is not public
         code = h(self._code_names)
         add("code_name", code, 1.2)
         if not code:
@@ -1415,12 +1415,12 @@ class Detectors:
         # my lunch break"); said in passing ("a profile I keep up during working hours") it is a hint.
         add("work_hours", h(_WORK_HOURS), 0.9 if h(_LIGHT_ACTIVITY) else 0.6)
 
-        # disclosure
+        # honesty about one's employer
         add("undisclosed", h(_UNDISCLOSED), 1.0)
         if h(_GIVER) or h(_FOR_POST):
             add("gift", h(_GIFT), 0.9)
 
-        # privacy
+        # people and their data
         add(
             "contact_details",
             h(_EMAIL) or h(_IBAN) or self._phone(text),
@@ -1443,11 +1443,11 @@ class Detectors:
         else:
             add("people_media", self._people_in_media(text, negated), 0.7)
 
-        # copyright
+        # other people's material
         if not h(_OWN_OR_LICENSED):
             add("third_party_media", h(_THIRD_PARTY) or self._brand_logo(text), 0.9)
 
-        # netiquette
+        # tone
         insult = h(_INSULT)
         competitor = h(self._competitors) or h(_COMPETITOR)
         dig = h(_DIG)
@@ -1472,7 +1472,7 @@ class Detectors:
                 0.9,
             )
 
-        # spokesperson and crisis
+        # speaking for the company, incidents
         press = h(_PRESS)
         add("press", press, 1.1)
         if not press:

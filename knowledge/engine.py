@@ -56,23 +56,9 @@ CONFLICT_RATIO = 0.8
 # Cues that say the content is harmless in itself, not merely what the question is about:
 # already published, or a question about taking part at all.
 CONFIRMING = frozenset({"published", "obligation"})
-# What a "go" of a topic rests on: the question must name the harmless thing itself,
-# as a lexicon concept or a detector cue, not merely share a word with a lenient
-# rule ("pro Woche" is no question about working time, "employer branding" none
-# about disclosure). Without it a fair or even strong match gives "check". Topics
-# not listed (a knowledge base's own go rules elsewhere) need no anchor.
-GO_ANCHORS: dict[str, frozenset[str]] = {
-    "official_content": frozenset({"published", "published_content", "brand_assets"}),
-    "working_time": frozenset({"work_hours", "time_effort"}),
-    "voluntary": frozenset({"obligation", "consequence", "program_exit", "program"}),
-    "contacts": frozenset({"network", "ownership"}),
-    "disclosure": frozenset({"employee_identity", "opinion", "disclose_employment", "disclosed"}),
-    "copyright": frozenset({"brand_assets", "own_or_licensed"}),
-    "netiquette": frozenset({"polite"}),
-}
-# Topics whose "no" is about what a post shows or reveals (a figure, a face, someone's music): a
-# negation can take that away ("without any figures"); not a tone, a statement or a crisis.
-SHOWN_TOPICS = frozenset({"confidential", "privacy", "copyright"})
+# What a "go" of a topic rests on (a topic's ``go_needs:``), which topics' "no" a negation can take
+# away (``negation_clears_no:``) and what keeps a "go" beside a stricter rule
+# (``go_despite_stricter:``) is the knowledge base's word: see model.TopicRules.
 # A "check" finding at least this strong leads the answer when the first topic's rule would say "go".
 LEAD_STRENGTH = 0.7
 _ORDER = {"no": 0, "check": 1, "go": 2}
@@ -486,21 +472,22 @@ class Engine:
             # telling what is not yet public does not rule out what the company already made
             # public ("the opening was in all the papers"). Findings still say "no".
             verdict = "check"
-        if verdict == "no" and primary_topic in SHOWN_TOPICS and not any(s.verdict == "no" for s in real_signals):
+        rules = self.kb.rules_of(primary_topic)
+        if verdict == "no" and rules.negation_clears_no and not any(s.verdict == "no" for s in real_signals):
             # A "no" from retrieval alone that rests on words the question negates ("I won't give any
             # figures", "ohne Zahlen zu nennen") is no longer sure: without them, the rule must still match.
             plain = unnegated(cleaned)
             if plain != cleaned and float(self.retriever.search(plain, language)[0][best_i]) < GO_SCORE:
                 verdict = "check"
         published = False
-        if verdict == "go" and primary_topic in GO_ANCHORS:
+        if verdict == "go" and (rules.go_needs or rules.go_despite_stricter):
             anchors = set(self.retriever.lexicon.of_words(words(cleaned), language)) | {s.kind for s in signals}
-            if not anchors & GO_ANCHORS[primary_topic]:
+            if rules.go_needs and not anchors & rules.go_needs:
                 verdict = "check"
             # Naming the company's own post is as good as the detector's "published" cue for
             # the conflict below; other anchors are not ("contacts made through the company
             # account" still touch the stricter rule on company data).
-            published = primary_topic == "official_content" and "published_content" in anchors
+            published = bool(anchors & rules.go_despite_stricter)
         if verdict == "go" and not (confirmed or published):
             # A stricter guideline almost as relevant means the question is not clearly harmless;
             # unless a detector confirms what the question is about (the company published it,

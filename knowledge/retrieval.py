@@ -83,10 +83,14 @@ class LangIndex:
         # A concept no guideline's words carry still points to its topic: the knowledge
         # base may use other words than the lexicon, and the concept must not go unheard.
         present = {t for doc in concept_docs for t in doc}
-        for cid, topic in self.lexicon.topic.items():
+        # Which topic a concept points to is the files' word (a topic's ``concepts:``).
+        by_topic: dict[str, list[int]] = {}
+        for i, g in enumerate(kb.guidelines):
+            by_topic.setdefault(g.topic, []).append(i)
+        for cid, topics in kb.concept_topics().items():
             if CONCEPT + cid not in present:
-                for i, g in enumerate(kb.guidelines):
-                    if g.topic == topic:
+                for topic in topics:
+                    for i in by_topic.get(topic, ()):
                         concept_docs[i].append(CONCEPT + cid)
         self.vocab = {self.an.stem(w) for doc in raw_docs for w in doc if w not in self.an.stopwords}
         self._word_cache: dict[tuple[str, bool, bool], tuple[tuple[str, ...], tuple[str, ...]]] = {}
