@@ -191,8 +191,8 @@ _DEAL = _rx(
     r"\b(?:kunde|kundin|customer|client|auftraggeber)\w*\s+(?:\w+\s+){0,4}(?:abspringen|abspringt|abgesprungen|kündigen|kündigt|verlieren|verloren|wechseln|leaving|churn\w*|cancel\w*)\b",
     r"\b(?:lose|losing|lost|verlieren|verloren)\s+(?:our\s+|unseren\s+|unsere\s+)?(?:biggest|largest|main|key|a\s+major|größten|wichtigsten)\s+(?:customer|client|account|kunden|kundin)\b",
     r"\b(?:zentrale|hauptsitz|firmensitz|produktion|werk)\s+(?:\w+\s+){0,4}(?:verlagern|verlegen|umziehen|zieht\s+\w+\s+um)\b|\bumzug\s+(?:der|des|unserer|unseres)\s+(?:zentrale|hauptsitz\w*|firmensitz\w*)",
-    r"\bvertrag\w*\s+(?:\w+\s+)?(?:unterschrieben|unterzeichnet|abgeschlossen)",
-    r"\bauftrag\w*\s+(?:\w+\s+)?(?:gewonnen|erhalten|an\s+land)",
+    r"\b\w*vertr[aä]g\w*\s+(?:\w+\s+){0,5}(?:unterschrieben|unterzeichnet|abgeschlossen)",
+    r"\b\w*auftr[aä]g\w*\s+(?:\w+\s+){0,5}(?:gewonnen|erhalten|an\s+land)",
     r"\bgroßauftrag\w*",
     r"\bausschreibung\w*\s+(?:\w+\s+)?gewonnen",
     r"\bübernahme\w*",
@@ -232,6 +232,9 @@ _CUSTOMER_PROJECT = _rx(
     r"\bnamen\s+(?:unserer|der|von|aller)\s+kunden\b|\b(?:customer|client)\s+names\b|\bnames\s+of\s+(?:our\s+)?(?:customers|clients)\b",
     r"\bkunden(?:logo|dashboard|system)\w*",
     r"\blogos?\s+(?:des|unseres|unserer|eines|einer)\s+kund\w*",
+    # A dealer, retailer or distributor named: a business partner as much as a customer.
+    r"\b(?:dealer|retailer|reseller|distributor|händler|fachhändler|vertriebspartner)\w*\b.{0,40}?\b(?:by\s+name|namentlich|beim\s+namen|mit\s+(?:vollem\s+)?namen)\b",
+    r"\bnames?\s+of\s+(?:our\s+|the\s+)?(?:dealers|retailers|resellers|distributors)\b|\b(?:dealer|retailer|reseller|distributor)\s+names\b|\bhändlernamen\b|\bnamen\s+(?:unserer|der)\s+(?:händler|vertriebspartner)\b",
 )
 _INTERNAL = _rx(
     r"\binternal\s+(?:document|documents|memo|e-?mail|mail|slides|presentation|newsletter|meeting|chart|figures|numbers|wiki|tool|dashboard|strategy|roadmap)\w*",
@@ -875,6 +878,10 @@ _TIME_EFFORT = _rx(
     r"\bvon\s+morgens\s+bis\s+abends\b|\bfrom\s+morning\s+(?:to|till|until)\s+(?:night|evening)\b|\bstatt\s+(?:\w+\s+){0,4}(?:zu\s+)?(?:helfen|arbeiten|betreuen)\b|\binstead\s+of\s+(?:helping|working|staffing|manning)\b",
     r"\b(?:dauert|takes?|took)\s+(?:\w+\s+){0,2}(?:days|tage|hours|stunden|weeks|wochen)\b",
     r"\b(?:\d+|ein|zwei|drei|vier|fünf|mehr|halb|ganz)[-\s]?(?:stündig|tägig|wöchig)\w*|\b(?:\d+|two|three|four|five|multi)[-\s](?:hour|day|week)\b",
+    # Producing a series of one's own: a podcast, a vlog, a video series, a channel's episodes.
+    r"\b(?:podcast\w*|videoserie\w*|video\s+series|vlog\w*|folge\w*|episode\w*)\b.{0,60}?\b(?:aufnehmen|aufzunehmen|aufnimmt|produzieren|produziere|drehen|moderieren|record\w*|produc\w*|host\w*|film\w*)\b",
+    r"\b(?:record\w*|produc\w*|host\w*|start\w*|launch\w*|run\w*)\s+(?:a|an|my|our|the)\s+(?:own\s+|weekly\s+|monthly\s+|regular\s+)*(?:podcast|vlog|video\s+series|youtube\s+(?:channel|series))\b",
+    r"\b(?:wöchentlich\w*|jede\s+woche|monatlich\w*|weekly|every\s+week|monthly)\b.{0,40}?\b(?:podcast|vlog|video\w*|folge|episode)\w*",
 )
 
 # Hiding that you work here, or that you were paid or given something.
@@ -908,12 +915,18 @@ _GIFT = _rx(
     r"\b(?:pay|pays|paid|paying|bezahl\w*|vergüt\w*)\s+(?:me|us|mich|mir|uns)\b|\b(?:affiliate|referral\s+(?:code|link)|rabattcode\w*|discount\s+code|provision\w*|commission)\b",
     r"\b(?:free|complimentary)\s+(?:\w+\s+)?(?:ticket|trip|stay|product|sample|phone|laptop|gift|hotel|dinner|meal|night|upgrade)s?\b",
     r"\b(?:bietet|bot|schickt\w*|schenkt\w*|spendiert\w*|zahlt\w*)\s+mir\b|\bmir\s+(?:\w+\s+){0,4}(?:geschenkt|geschickt|spendiert|angeboten|bezahlt)\b",
-    r"\b(?:kostenlos\w*|gratis|umsonst|gesponsert\w*)\s+(?:\w+\s+)?(?:ticket|reise|übernachtung|produkt|gerät|handy|laptop|abendessen|karte)\w*",
+    r"\b(?:kostenlos\w*|gratis|umsonst|gesponsert\w*)[\s-]+(?:\w+\s+)?(?:ticket|reise|übernachtung|produkt|gerät|handy|laptop|abendessen|karte|probe|muster|paket|abo)\w*",
+    r"\b(?:gratis|kostenlos|geschenk|werbe)(?:produkt|probe|muster|paket|gerät|ticket|abo)\w*",
+    r"\b(?:got|received|get|getting|bekommen|bekam|erhalten|kriege|kriegen|gekriegt)\b.{0,40}?\b(?:for\s+free|free\s+of\s+charge|gratis|kostenlos|umsonst|geschenkt)\b",
+    r"\b(?:for\s+free|free\s+of\s+charge|gratis|kostenlos|umsonst|geschenkt)\b.{0,40}?\b(?:got|received|bekommen|bekam|erhalten|gekriegt)\b",
 )
 # Given in return for a post: "if I post a photo", "wenn ich darüber poste".
 _FOR_POST = _rx(
     r"\b(?:if|when|in\s+exchange|in\s+return|provided)\s+(?:\w+\s+){0,3}(?:i|we)\s+(?:\w+\s+){0,2}(?:post|share|mention|tag|recommend|review)\w*\b",
     r"\b(?:wenn|falls|sofern|dafür\s+dass)\s+(?:\w+\s+){0,2}(?:ich|wir)\s+(?:\w+\s+){0,6}(?:poste|posten|teile|teilen|erwähne|erwähnen|empfehle|empfehlen|verlinke|markiere)\b|\bals\s+gegenleistung\b",
+    # "soll dafür posten", "want me to post about it": a post asked for in return.
+    r"\b(?:soll|sollen|solle|muss|müssen|darf)\s+(?:ich\s+|wir\s+)?dafür\s+(?:\w+\s+){0,4}(?:posten|teilen|werben|schreiben|erwähnen|empfehlen|bewerten|markieren)\b",
+    r"\b(?:want|wants|wanted|asked|asks|expect|expects)\s+(?:me|us)\s+to\s+(?:\w+\s+)?(?:post|share|review|mention|tag|recommend|promote)\w*\b",
 )
 _GIVER = _rx(
     r"\b(?:supplier|vendor|partner|agency|brand|hotel|company|firm|startup|manufacturer|lieferant\w*|anbieter\w*|partner\w*|agentur\w*|hersteller\w*|hotel\w*|marke\w*|firma|unternehmen)\b"

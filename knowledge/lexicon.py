@@ -433,7 +433,7 @@ CONCEPTS: dict[str, tuple[str, str]] = {
         gezählt anreiz* vorteile""",
         """disadvantage* consequence* performance_review appraisal* promotion* promoted trouble worried
         worry punish* ranking* leaderboard* top_ambassadors reward* held_against hold_it_against perks
-        incentive* benefits get_anything monitored keeps_track track_who tracks_who tracking_who""",
+        incentive* benefits get_anything being_monitored are_+_monitored is_+_monitored get_monitored monitored_by keeps_track track_who tracks_who tracking_who""",
     ),
     "program": (
         """botschafterprogramm* botschafter_programm* markenbotschafter* botschafter programm mitmachen

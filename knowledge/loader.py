@@ -136,8 +136,8 @@ def _topics(
     """The declared topics and their titles; problems for a topic spelled two ways, or not declared.
 
     A knowledge base that declares topics (a ``topics:`` block in any file) must use only those;
-    one that declares none may name any topic. "Working_Time" and "working-time" are spellings of
-    "working_time": the second one met is an error, with where the first stands.
+    one that declares none may name any topic. "Team_Events" and "team-events" are spellings of
+    "team_events": the second one met is an error, with where the first stands.
     """
     titles: dict[str, dict[str, str]] = {}
     declared_at: dict[str, str] = {}

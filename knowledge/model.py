@@ -49,7 +49,7 @@ TOPIC_NAMES: dict[str, dict[str, str]] = _Titles()
 
 
 def default_title(topic: str) -> dict[str, str]:
-    """A title for a topic no file gives one: its id in words ("working_time": "Working time")."""
+    """A title for a topic no file gives one: its id in words ("team_events": "Team events")."""
     text = topic.replace("_", " ").replace("-", " ").strip().capitalize()
     return {lang: text for lang in LANGUAGES}
 
