@@ -252,6 +252,8 @@ _INTERNAL = _rx(
     r"\b(?:folien|slides|deck|präsentation\w*|presentation|protokoll\w*|minutes|notizen)\b.{0,40}?(?:besprechung|meeting|sitzung|workshop|call|runde|all-hands|townhall)",
     r"\b(?:besprechung|meeting|sitzung|workshop)\w*.{0,40}?\b(?:folien|slides|deck|präsentation\w*|presentation|protokoll\w*|minutes|notizen)\b",
     r"\bintern\w*\s+(?:dokument|mail|e-mail|präsentation|folien|newsletter|unterlagen|zahlen|strategie|rundmail|meeting|besprechung)\w*",
+    # Figures said to be internal, in either order: "welche Zahlen intern noch besser aussehen".
+    r"\b(?:zahlen|kennzahlen|ergebnisse|werte|figures|numbers|results|metrics)\s+(?:\w+\s+){0,3}(?:intern|internally|im\s+haus|in-house)\b",
     r"\bentwurf\s+(?:unserer|unseres|der|des)\s+(?:neuen\s+)?\w+|\bdraft\s+of\s+(?:our|the)\s+(?:new\s+)?(?:strategy|pricing|budget|plan|roadmap|structure|org)\w*\b",
     r"\bnur\s+für\s+den\s+internen\b|\b(?:ist|sind|is|are)\s+(?:eigentlich\s+|actually\s+|only\s+|nur\s+)*(?:intern|internal)\b|\binternal\s+only\b|\bnur\s+intern\b",
     r"\bbetriebsversammlung\w*",
@@ -831,6 +833,14 @@ _POLITICS = _rx(
     r"\bvoters?\b|\bwähler\w*",
     r"\b(?:nahost\w*|krieg\w*|israel\w*|gaza|palästin\w*|palestin\w*|ukrain\w*|russland|russia|abtreibung\w*|abortion|gun\s+control|immigration\s+polic\w*|migrationspolitik|klimapolitik|gendern|gender\s+debate)\b",
 )
+# The company's own logo or brand changed: new colours, a meme, a montage ("our logo in rainbow colours").
+_ALTERED_BRAND = _rx(
+    r"\b(?:our|the\s+company'?s|company|unser\w*|firmen)[-\s]?(?:logo|brand\s+mark|wordmark|markenzeichen)\w*\b.{0,50}?"
+    r"\b(?:colou?rs?|rainbow|montage|collage|photoshop\w*|edit\w*|alter\w*|chang\w*|redesign\w*|remix\w*|mash-?up|"
+    r"farben|regenbogen\w*|verändert|veränder\w*|bearbeit\w*|umgestalt\w*|umgefärbt|eingefärbt|verfremd\w*|fotomontage)\b",
+    r"\b(?:montage|collage|mash-?up|fotomontage|remix|photoshopp?ed)\w*\b.{0,50}?\b(?:our|the\s+company'?s|unser\w*|firmen)[-\s]?(?:logo|markenzeichen)\w*\b",
+    r"\b(?:firmenlogo|unternehmenslogo|konzernlogo)\w*\b.{0,50}?\b(?:farben|regenbogen\w*|veränder\w*|bearbeit\w*|umgestalt\w*|eingefärbt|verfremd\w*)\b",
+)
 _COMPANY_LINK = _rx(
     r"\b(?:company|corporate|our)\s+(?:hashtag|logo|name|account|page|channel)\b",
     r"\bon\s+behalf\s+of\b",
@@ -901,6 +911,7 @@ _UNDISCLOSED = _rx(
     r"\banonymous(?:ly)?\b.{0,40}?\b(?:review|rating|rate|stars|praise)\w*",
     r"\b(?:review|rate|praise)\w*\b.{0,40}?\banonymous(?:ly)?\b",
     r"\bohne\s+(?:\w+\s+){0,3}(?:zu\s+)?(?:erwähnen|sagen|angeben|kennzeichnen|offenlegen|verraten|hinzuweisen)\b",
+    r"\bohne\s+(?:\w+\s+){0,3}(?:da(?:zu|bei|rauf)?zu|anzu|hinzu|offenzu)(?:schreiben|sagen|geben|legen|weisen|erwähnen)\b",
     r"\b(?:nicht|lieber\s+nicht)\s+(?:\w+\s+)?erwähnen\b",
     r"\bverschweig\w*",
     r"\bals\s+(?:\w+\s+)?(?:kunde|kundin|käufer\w*|nutzer\w*|außenstehende\w*|ehemalige\w*)\s+ausgeben\b",
@@ -1262,8 +1273,10 @@ def _hit(rx: re.Pattern[str] | None, text: str, negated: list[tuple[int, int]] |
 # patterns that carry their own negation ("not yet announced") are read as they stand.
 _NEGATABLE = frozenset(
     {_UNRELEASED, _WEAK_UNRELEASED, _FIGURE, _RECORD, _COUNT, _INTERNAL, _CUSTOMER_PROJECT, _TAGGING, _FACES_DIRECT,
-     _THIRD_PARTY, _PUBLISHED, _OWN_OR_LICENSED}
+     _THIRD_PARTY, _PUBLISHED, _OWN_OR_LICENSED, _COMPANY_LINK, _ALTERED_BRAND}
 )
+# A cue is no cue where its contrary was found: "without saying that I work here" names working here.
+_CONTRARY = {"disclosed": "undisclosed"}
 _NEGATABLE_KINDS = frozenset({"third_party_media", "undisclosed"})
 
 
@@ -1493,6 +1506,7 @@ class Detectors:
         add("legal", h(_LEGAL), 1.0)
         add("statement", h(_STATEMENT), 0.9)
         add("crisis", h(_CRISIS), 1.0)
+        add("altered_brand", h(_ALTERED_BRAND), 0.8)
 
         # The lexicon's risk concepts: words that reveal a risk by themselves, in any inflection
         # or compound ("Hochwasserschaden", "Kartellverfahren"), where no pattern above saw one.
@@ -1503,6 +1517,8 @@ class Detectors:
             finding = FINDINGS.get(hit.concept)
             if finding and kind_of(finding[0]) in _NEGATABLE_KINDS and negated and _only_negated(hit.word, text, negated):
                 continue  # "keine Chartmusik"
+            if finding and _CONTRARY.get(finding[0]) in kinds:
+                continue
             if finding and kind_of(finding[0]) not in kinds:
                 name, strength = finding
                 add(name, hit.word, strength)

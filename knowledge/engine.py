@@ -192,6 +192,10 @@ _SIGNAL_TEXTS: dict[str, dict[str, str]] = {
         "en": "material that belongs to someone else (“{e}”)",
         "de": "Material, das jemand anderem gehört („{e}“)",
     },
+    "altered_brand": {
+        "en": "the company's logo or brand changed (“{e}”)",
+        "de": "ein verändertes Logo oder Markenzeichen des Unternehmens („{e}“)",
+    },
     "insult": {"en": "an insult or attack (“{e}”)", "de": "eine Beleidigung oder einen Angriff („{e}“)"},
     "competitor_attack": {
         "en": "a put-down of a competitor (“{e}”)",
@@ -413,11 +417,17 @@ class Engine:
 
         # The guideline to rest on: the best of the first topic, preferring one that answers a finding.
         kinds = {s.kind: s for s in real_signals}
+        # A guideline whose exception the question meets ("no reviews without saying you work here",
+        # and the question says so: ``unless: [disclosed]``) is not the rule for it.
+        shown = {s.finding for s in signals if s.strength > 0} | {s.kind for s in signals if s.strength > 0}
+        excepted = {i for i, g in enumerate(guidelines) if g.unless and g.unless & shown}
 
         def best_of(topic: str) -> int:
             best_i, best_v = -1, -1.0
             for i, g in enumerate(guidelines):
-                if g.topic != topic:
+                if g.topic != topic or (i in excepted and any(
+                    j not in excepted and h.topic == topic for j, h in enumerate(guidelines)
+                )):
                     continue
                 v = float(scores[i]) + sum(
                     SIGNAL_WEIGHT * scale * kinds[k].strength for k in self._kinds[i] if k in kinds
@@ -495,7 +505,12 @@ class Engine:
             # guideline shares words with the question ("a video", "a podcast"), not a risk.
             p_score = float(scores[best_i])
             for i, g in enumerate(guidelines):
-                if g.verdict != "go" and float(scores[i]) >= CONFLICT_RATIO * p_score and i != best_i:
+                if (
+                    g.verdict != "go"
+                    and i not in excepted
+                    and float(scores[i]) >= CONFLICT_RATIO * p_score
+                    and i != best_i
+                ):
                     conflict = True
                     verdict = "check"
                     break

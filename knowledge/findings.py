@@ -36,6 +36,7 @@ FINDINGS: dict[str, str] = {
     "people_media": "people_media",  # pictures or video showing people
     # other people's material
     "third_party_media": "third_party_media",  # images, music, articles of someone else
+    "altered_brand": "altered_brand",  # the company's own logo or brand changed (colours, a meme, a montage)
     # tone
     "insult": "insult",  # an insult or attack in the text
     "insult_mentioned": "insult",  # the text speaks of insults, abuse, trolls

@@ -23,7 +23,7 @@ DEFAULT_PATH = Path(__file__).resolve().parent / "guidelines"
 
 REQUIRED = ("id", "topic", "verdict", "rule", "rationale", "instead", "triggers")
 # ``signals`` is the former name of ``governs``.
-OPTIONAL = ("governs", "signals")
+OPTIONAL = ("governs", "signals", "unless")
 TEXT_PARTS = ("rule", "rationale", "instead")
 
 # Names a guideline text may use in braces; knowledge.engine fills them in
@@ -411,6 +411,9 @@ def _guideline(node: yaml.Node, ctx: _Ctx) -> Guideline | None:
     gov_node = fields.get("governs") or fields.get("signals")
     if gov_node is not None and verdict in VERDICTS:
         governs = _governs(gov_node, verdict, ctx, label)
+    unless: tuple[str, ...] = ()
+    if "unless" in fields:
+        unless = _unless(fields["unless"], ctx, label)
     if len(ctx.problems) > before:
         return None
     assert gid and topic and verdict and triggers is not None
@@ -423,9 +426,27 @@ def _guideline(node: yaml.Node, ctx: _Ctx) -> Guideline | None:
         instead=texts["instead"],  # type: ignore[arg-type]
         triggers=triggers,
         governs=governs,  # type: ignore[arg-type]
+        unless=frozenset(unless),
         source=ctx.file,
         line=node.start_mark.line + 1,
     )
+
+
+def _unless(node: yaml.Node, ctx: _Ctx, label: str) -> tuple[str, ...]:
+    """``unless: [disclosed]``: findings or cues (or their kinds) that take the guideline out of an answer."""
+    if not isinstance(node, yaml.SequenceNode):
+        ctx.err(node, f"{label}: unless must be a list of findings or cues")
+        return ()
+    out: list[str] = []
+    for item in node.value:
+        name = _scalar(item, ctx, f"{label}: unless item")
+        if name is None:
+            continue
+        if name not in GOVERNABLE:
+            ctx.err(item, f"{label}: unless: unknown finding {name!r} (known: {', '.join(sorted(FINDINGS))})")
+            continue
+        out.append(name)
+    return tuple(out)
 
 
 def _governs(node: yaml.Node, verdict: str, ctx: _Ctx, label: str) -> tuple[tuple[str, str], ...]:

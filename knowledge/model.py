@@ -71,6 +71,9 @@ class Guideline:
     # (the guideline's own unless the file gives one by name): a governed finding takes that
     # verdict and this topic, and cites this guideline even when the question's words differ.
     governs: tuple[tuple[str, Verdict], ...] = ()
+    # Findings or cues that take this guideline out of the answer when the question shows them: the
+    # "unless" of a rule ("no reviews without saying you work here": ``unless: [disclosed]``).
+    unless: frozenset[str] = frozenset()
     source: str = ""
     line: int = 0
 

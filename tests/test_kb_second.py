@@ -159,3 +159,25 @@ def test_no_engine_module_names_a_sample_topic() -> None:
             for m in re.finditer(rf"[\"']{topic}[\"']", text):
                 line = text.count("\n", 0, m.start()) + 1
                 raise AssertionError(f"{module.name}:{line} names the sample topic {topic!r}")
+
+
+def test_a_rule_s_exception_met_by_the_question_lets_the_next_rule_answer(sample: Engine, tmp_path: Path) -> None:
+    """``unless: [disclosed]`` on the rule against undisclosed reviews: a review that says so is fine."""
+    said = "Ich will auf Kununu eine ehrliche Bewertung schreiben und erwähne darin, dass ich hier angestellt bin."
+    hidden = "Darf ich unser Produkt bei Google mit fünf Sternen bewerten, ohne anzugeben, dass ich hier arbeite?"
+    assert (sample.answer(said).verdict, sample.answer(hidden).verdict) == ("go", "no")
+    without = _sample_with(tmp_path, "disclosure.honest-reviews", "    unless: [disclosed]", "")
+    assert without.answer(said).verdict != "go"
+    assert without.answer(hidden).verdict == "no"
+
+
+def test_an_unknown_exception_is_an_error_with_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "g.yaml"
+    path.write_text(
+        "guidelines:\n  - id: a.one\n    topic: a\n    verdict: go\n"
+        "    rule: {de: R, en: R}\n    rationale: {de: R, en: R}\n    instead: {de: R, en: R}\n"
+        "    triggers: {de: [x], en: [x]}\n    unless: [disclosed, kindness]\n",
+        encoding="utf-8",
+    )
+    _, problems = check_kb(tmp_path)
+    assert len(problems) == 1 and problems[0].startswith(f"{path}:9: guideline 'a.one': unless: unknown finding 'kindness'")

@@ -294,7 +294,8 @@ _SAMPLE = load_kb()
 
 
 def _kinds(text: str, **config: list[str]) -> set[str]:
-    return {s.kind for s in Detectors(DetectorConfig(**config), policy=_SAMPLE.rulings()).scan(text)}
+    found = Detectors(DetectorConfig(**config), policy=_SAMPLE.rulings()).scan(text)
+    return {s.kind for s in found} | {s.finding for s in found}
 
 
 @pytest.mark.parametrize(
@@ -334,6 +335,18 @@ def _kinds(text: str, **config: list[str]) -> set[str]:
         ("Ich soll an der Uni einen Vortrag über unsere Arbeit halten", "press"),
         ("Our payment system is broken since noon", "crisis"),
         ("Ein Lokalpolitiker hat unser Werk kritisiert", "politics"),
+        # issue 12: a post asked for in return, a series of one's own, contract compounds, dealer names
+        ("Ich hab ein Gratis-Produkt bekommen und soll dafür posten", "gift"),
+        ("I got a free sample box and they want me to tag them", "gift"),
+        ("Ich möchte jede Woche einen Podcast während der Arbeitszeit aufnehmen", "time_effort"),
+        ("I'd like to start a weekly vlog about our lab", "time_effort"),
+        ("Wir haben einen Rahmenvertrag mit der Stadt abgeschlossen", "deal"),
+        ("Can I thank our dealer in Leeds by name?", "customer"),
+        ("Darf ich unseren Händler namentlich loben?", "customer"),
+        ("Our logo in rainbow colours for pride month", "altered_brand"),
+        ("Ich hab unser Firmenlogo für ein Meme bearbeitet", "altered_brand"),
+        ("welche Zahlen intern noch besser aussehen", "internal"),
+        ("Bewerten, ohne dazuzuschreiben, dass ich hier arbeite", "undisclosed"),
     ],
 )
 def test_detectors_find(text: str, kind: str) -> None:
@@ -358,6 +371,11 @@ def test_detectors_find(text: str, kind: str) -> None:
         ("Can I leave the ambassador program?", "ownership"),
         ("Someone posted a racist comment about our CEO, can I report it?", "insult"),
         ("Can I tag my colleague without asking her first?", "undisclosed"),
+        ("Who do I ask to replace my broken monitor?", "obligation"),
+        ("Can I use our logo from the brand portal, unchanged?", "altered_brand"),
+        ("Ich teile den Post, ohne unser Logo zu verändern", "altered_brand"),
+        ("Bewerten, ohne dazuzuschreiben, dass ich hier arbeite", "disclosed"),
+        ("Meine Meinung zur Wahl, ohne Firmenlogo", "politics_company"),
     ],
 )
 def test_detectors_stay_quiet(text: str, kind: str) -> None:
