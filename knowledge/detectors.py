@@ -202,6 +202,9 @@ _DEAL = _rx(
     r"\b(?:stellen|arbeitsplätze|jobs)\s+(?:\w+\s+){0,3}(?:schaffen|abbauen|streichen|auslagern|verlagern)\b",
     r"\b(?:create|creating|cut|cutting|add|adding|axe|axing)\s+(?:\d+\s+)?(?:new\s+)?jobs\b",
     r"\bpartner(?:ship|ing)\s+with\b",
+    # Many people let go at once: "fired half of the marketing team", "die Hälfte des Teams entlassen".
+    r"\b(?:fired|sacked|let\s+go|laid\s+off|dismissed|entlassen|gefeuert|rausgeworfen|gekündigt)\s+(?:\w+\s+){0,2}(?:half|a\s+third|a\s+quarter|\d+|dozens|hundreds|most|all|die\s+hälfte|ein\s+drittel|ein\s+viertel|dutzende|hunderte|alle)\b",
+    r"\b(?:half|a\s+third|a\s+quarter|\d+|dozens|hundreds|most|all|die\s+hälfte|ein\s+drittel|dutzende|hunderte)\s+(?:of\s+)?(?:the\s+|our\s+|des\s+|der\s+|unserer?\s+)?(?:\w+\s+)?(?:team|staff|department|workforce|employees|colleagues|teams|abteilung|belegschaft|mitarbeiter\w*|kolleg\w*)\s+(?:\w+\s+){0,3}(?:fired|let\s+go|laid\s+off|sacked|entlassen|gefeuert|gekündigt)\b",
     # A price change still to come: "es wird günstiger", "prices will go up".
     r"\b(?:preis\w*|price\w*|pricing|tarif\w*|konditionen|gebühr\w*|fees?)\b.{0,60}?\b(?:wird|werden|will|going\s+to|soll|sollen|plan\w*)\s+(?:\w+\s+){0,3}(?:günstiger|billiger|teurer|steig\w*|senk\w*|erhöh\w*|go\s+(?:up|down)|rise|increase|drop|cheaper|more\s+expensive)\b",
     r"\b(?:preis\w*|tarif\w*|konditionen|gebühr\w*)\b.{0,60}?\b(?:günstiger|billiger|teurer|gesenkt|erhöht)\s+(?:\w+\s+){0,2}(?:wird|werden|sollen|soll)\b",
@@ -533,6 +536,9 @@ _INSULT = _rx(
     # A whole group run down: "all Gen Z interns are lazy", "Azubis sind heute alle faul".
     r"\b(?:all|alle)\s+(?:\w+\s+){0,3}(?:are|sind)\s+(?:\w+\s+){0,2}(?:lazy|stupid|dumb|useless|incompetent|criminals?|thieves|faul|dumm|unfähig|nutzlos|kriminell|diebe)\b",
     r"\b(?:gen\s*z|gen\s*y|millennials?|zoomers?|boomers?|die\s+jugend|young\s+people|junge\s+leute)\b.{0,40}?\b(?:lazy|entitled|stupid|useless|faul|verwöhnt|dumm|unfähig)\b",
+    # Someone's mind run down: "his brain must be the size of a pea", "zu blöd, um ... zu lesen".
+    r"\b(?:his|her|their|your|sein\w*|ihr\w*|dein\w*)\s+(?:brain|hirn|gehirn|iq|verstand)\b.{0,40}?\b(?:size\s+of|small|tiny|pea|walnut|erbse|walnuss|klein\w*|niedrig\w*|low|room\s+temperature|raumtemperatur)\b",
+    r"\b(?:too\s+(?:stupid|dumb|thick|dim)|zu\s+(?:blöd|dumm|doof|beschränkt))\s+(?:to|zum|um)\b",
 )
 # A dig at a named rival without the word "competitor": "Unlike SlowShip, we actually deliver".
 _DIG = re.compile(
@@ -840,6 +846,32 @@ _ALTERED_BRAND = _rx(
     r"farben|regenbogen\w*|verändert|veränder\w*|bearbeit\w*|umgestalt\w*|umgefärbt|eingefärbt|verfremd\w*|fotomontage)\b",
     r"\b(?:montage|collage|mash-?up|fotomontage|remix|photoshopp?ed)\w*\b.{0,50}?\b(?:our|the\s+company'?s|unser\w*|firmen)[-\s]?(?:logo|markenzeichen)\w*\b",
     r"\b(?:firmenlogo|unternehmenslogo|konzernlogo)\w*\b.{0,50}?\b(?:farben|regenbogen\w*|veränder\w*|bearbeit\w*|umgestalt\w*|eingefärbt|verfremd\w*)\b",
+)
+# A harm the company's product or people are blamed for, spreading in public: a crisis in the making
+# even where no incident word stands ("a kid getting hurt by one of our scooters has two million
+# views", "Herzrasen von unserem Energydrink, das Video geht durch die Decke"). All three must be there.
+_HARM = _rx(
+    r"\b(?:hurt|harmed|injur\w*|bleed\w*|burn(?:ed|t|s|ing)?|melt(?:ed|s|ing)?|explod\w*|sick|ill|poison\w*|allerg\w*|rash\w*|"
+    r"palpitations|heart\s+(?:racing|problems)|choked|choking|cut\s+(?:himself|herself|themselves)|mocking|ridicul\w*|accus\w*|"
+    r"speeding|drunk|rude|racist|sexist|abus\w*|yell\w*|shout\w*|smok(?:e|es|ed|ing)|on\s+fire|caught\s+fire)\b",
+    r"\b(?:verletz\w*|verbrannt|verbrüht|geschmolzen|geschmort|explodiert|krank|übel|übelkeit|vergift\w*|allergi\w*|ausschlag|"
+    r"herzrasen|herzprobleme|erstickt|blutet\w*|geschnitten|verspott\w*|lachen\s+über|beschuldig\w*|vorgeworfen|"
+    r"qualm\w*|raucht\w*|brannte|rast|raste|rasen|betrunken|unhöflich|rassistisch\w*|sexistisch\w*|pöbel\w*|angeschrien|anschreit)\b",
+)
+_SPREAD = _rx(
+    r"\b(?:viral|trending|went\s+round|going\s+(?:a)?round|doing\s+the\s+rounds|circulat\w*|geht\s+(?:gerade\s+)?(?:rum|herum|viral)|kursiert|all\s+over\s+(?:reddit|twitter|x|tiktok|instagram|facebook|social\s+media|the\s+internet|the\s+news)|"
+    r"half\s+(?:of\s+)?(?:twitter|the\s+internet|tiktok|linkedin)|keep\s+(?:tagging|sharing|commenting|posting)|shared\s+\w+\s+times|"
+    r"(?:\d[\d.,]*\s*(?:thousand|million|k|m)?|(?:a|two|three|several|hundreds\s+of)\s+(?:thousand|million))\s*(?:views|shares|likes|comments|retweets)|"
+    r"durch\s+die\s+decke|macht\s+die\s+runde|verbreitet\s+sich|tausendfach|millionenfach|"
+    r"(?:\d[\d.,]*|zwei|drei|tausende|hunderte)\s+(?:tausend|millionen|mio\.?)?\s*(?:aufrufe|klicks|views|likes|kommentare|shares))\b",
+)
+_OURS = _rx(r"\b(?:our|ours|us|unser\w*|uns)\b")
+# Someone from the press or media asking the person for words: the press word is then an inquiry.
+_ASKS_FOR_WORDS = _rx(
+    r"\b(?:wants?|wanted|asked|asks|asking|called|rang|emailed|e-mailed|texted|contacted|reached\s+out)\b.{0,40}?"
+    r"\b(?:me|my\s+desk|from\s+me|a\s+quote|a\s+comment|a\s+statement|sentences?|words|an\s+interview)\b",
+    r"\b(?:möchte|will|wollte|fragt|fragte|bittet|bat)\b.{0,40}?\b(?:von\s+mir|ein\s+zitat|eine[n]?\s+(?:kommentar|stellungnahme|einschätzung|satz)|sätze|ein\s+interview)\b",
+    r"\bhat\s+mich\s+(?:\w+\s+){0,2}(?:angerufen|gefragt|angeschrieben|kontaktiert)\b",
 )
 _COMPANY_LINK = _rx(
     r"\b(?:company|corporate|our)\s+(?:hashtag|logo|name|account|page|channel)\b",
@@ -1273,7 +1305,7 @@ def _hit(rx: re.Pattern[str] | None, text: str, negated: list[tuple[int, int]] |
 # patterns that carry their own negation ("not yet announced") are read as they stand.
 _NEGATABLE = frozenset(
     {_UNRELEASED, _WEAK_UNRELEASED, _FIGURE, _RECORD, _COUNT, _INTERNAL, _CUSTOMER_PROJECT, _TAGGING, _FACES_DIRECT,
-     _THIRD_PARTY, _PUBLISHED, _OWN_OR_LICENSED, _COMPANY_LINK, _ALTERED_BRAND}
+     _THIRD_PARTY, _PUBLISHED, _OWN_OR_LICENSED, _COMPANY_LINK, _ALTERED_BRAND, _HARM}
 )
 # A cue is no cue where its contrary was found: "without saying that I work here" names working here.
 _CONTRARY = {"disclosed": "undisclosed"}
@@ -1505,7 +1537,12 @@ class Detectors:
             add("creator_contact", h(_CREATOR) or h(_APPEARANCE), 0.9)
         add("legal", h(_LEGAL), 1.0)
         add("statement", h(_STATEMENT), 0.9)
-        add("crisis", h(_CRISIS), 1.0)
+        crisis = h(_CRISIS)
+        add("crisis", crisis, 1.0)
+        if not crisis:
+            harm, spread = h(_HARM), h(_SPREAD)
+            if harm and spread and h(_OURS):
+                add("crisis", f"{harm} … {spread}", 0.9)
         add("altered_brand", h(_ALTERED_BRAND), 0.8)
 
         # The lexicon's risk concepts: words that reveal a risk by themselves, in any inflection
@@ -1521,6 +1558,8 @@ class Detectors:
                 continue
             if finding and kind_of(finding[0]) not in kinds:
                 name, strength = finding
+                if name == "press_word" and h(_ASKS_FOR_WORDS):
+                    name, strength = "press", 1.0  # "a woman from the Financial Times wants two sentences from me"
                 add(name, hit.word, strength)
                 kinds.add(kind_of(name))
 

@@ -501,6 +501,20 @@ FINDINGS: dict[str, tuple[str, float]] = {
     "music": ("third_party_media", 0.8),
 }
 
+# Harmless senses: phrases in which a word of a concept means something else ("fire drill" is an
+# exercise, "fired half the team" a dismissal, "Bank" in "auf der Bank" a bench). A hit of the concept
+# on a word inside one of these phrases is no hit. Same entry syntax as the concepts, phrases only.
+SENSES: dict[str, tuple[str, str]] = {
+    "incident": (
+        """feueralarm_probe feuerwehrübung* brandschutzübung* räumungsübung* feuer_und_flamme feuer_gefangen
+        gefeuert_+_worden""",
+        """fire_drill* fire_drills fire_alarm_test* fire_safety_training fired_half fired_him fired_her fired_them
+        fired_me fired_us fired_people fired_staff fired_employees fired_workers fired_colleagues fired_the
+        fired_our fired_my fired_two fired_three fired_several fired_some fired_all got_fired get_fired was_fired
+        were_fired been_fired getting_fired being_fired on_fire_with fired_up""",
+    ),
+}
+
 _MIN_AFFIX = 4  # a shorter prefix or part finds too many words by accident
 _HITS_CACHE = 64
 
@@ -520,8 +534,21 @@ class Hit:
 class Lexicon:
     """Which concepts a word or a text belongs to; every lookup is cached per word."""
 
-    def __init__(self, concepts: dict[str, tuple[str, str]] | None = None) -> None:
+    def __init__(
+        self, concepts: dict[str, tuple[str, str]] | None = None, senses: dict[str, tuple[str, str]] | None = None
+    ) -> None:
         self.concepts = concepts if concepts is not None else CONCEPTS
+        # Phrases (normalised parts) in which a concept's words mean something harmless, by first part.
+        self._senses: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        self._sense_prefixes: list[tuple[tuple[str, ...], str]] = []
+        for cid, (de, en) in (SENSES if senses is None else senses).items():
+            for entry in f"{de} {en}".split():
+                entry = entry.replace("-", "_").replace("'s", "")
+                parts = tuple(normalise(p) for p in entry.split("_") if p)
+                if parts[0].endswith("*"):
+                    self._sense_prefixes.append((parts, cid))
+                else:
+                    self._senses.setdefault(parts[0], []).append((parts, cid))
         self._stemmers = {"de": Stemmer.Stemmer("german"), "en": Stemmer.Stemmer("english")}
         self._exact: dict[str, dict[str, set[str]]] = {"de": {}, "en": {}}
         self._prefix: dict[str, set[str]] = {}
@@ -620,12 +647,27 @@ class Lexicon:
     def _hits(self, ws: list[str], lang: str | None, strict: bool) -> list[Hit]:
         out: list[Hit] = []
         norm = [self._normalise(w) for w in ws]
+        harmless = self._harmless(norm)
         for i, w in enumerate(ws):
             for cid in self.of_word(w, lang, strict):
-                out.append(Hit(cid, w))
+                if (i, cid) not in harmless:
+                    out.append(Hit(cid, w))
             for parts, cid in self._phrases.get(norm[i], ()):
                 if _phrase_at(norm, i, parts):
                     out.append(Hit(cid, " ".join(ws[i : i + len(parts)])))
+        return out
+
+    def _harmless(self, norm: list[str]) -> set[tuple[int, str]]:
+        """(word index, concept) pairs where the word stands in a harmless sense of the concept."""
+        out: set[tuple[int, str]] = set()
+        for i, w in enumerate(norm):
+            candidates = self._senses.get(w, [])
+            if self._sense_prefixes:
+                candidates = candidates + [c for c in self._sense_prefixes if w.startswith(c[0][0][:-1])]
+            for parts, cid in candidates:
+                if _phrase_at(norm, i, parts):
+                    span = len(parts) + (6 if "+" in parts else 0)
+                    out.update((j, cid) for j in range(i, min(i + span, len(norm))))
         return out
 
     def of_words(self, ws: list[str], lang: str | None = None) -> list[str]:

@@ -347,6 +347,13 @@ def _kinds(text: str, **config: list[str]) -> set[str]:
         ("Ich hab unser Firmenlogo für ein Meme bearbeitet", "altered_brand"),
         ("welche Zahlen intern noch besser aussehen", "internal"),
         ("Bewerten, ohne dazuzuschreiben, dass ich hier arbeite", "undisclosed"),
+        # a harm blamed on the company, spreading: a crisis with no incident word
+        ("A video of a kid getting hurt by one of our scooters has two million views", "crisis"),
+        ("Leute bekommen Herzrasen von unserem Energydrink, das Video geht durch die Decke", "crisis"),
+        # a press word with a request for words is a press inquiry
+        ("A woman from the Financial Times called my desk and wants two sentences from me", "press"),
+        ("My boss fired half of the marketing team today", "deal"),
+        ("Can I reply that his brain must be the size of a pea?", "insult"),
     ],
 )
 def test_detectors_find(text: str, kind: str) -> None:
@@ -376,6 +383,11 @@ def test_detectors_find(text: str, kind: str) -> None:
         ("Ich teile den Post, ohne unser Logo zu verändern", "altered_brand"),
         ("Bewerten, ohne dazuzuschreiben, dass ich hier arbeite", "disclosed"),
         ("Meine Meinung zur Wahl, ohne Firmenlogo", "politics_company"),
+        # a word in its other sense: a fire drill, people fired, a video that is just popular
+        ("Is it okay to post the photo from our fire drill?", "crisis"),
+        ("My boss fired half of the marketing team today", "crisis"),
+        ("Our company video has a million views already", "crisis"),
+        ("Nobody was hurt, but the video of our stand has 10k views", "crisis"),
     ],
 )
 def test_detectors_stay_quiet(text: str, kind: str) -> None:
