@@ -363,6 +363,14 @@ _PEOPLE = _rx(
     r"\b(?:weihnachts|sommer)feier\b",
     r"\bbetriebsausflug\b",
 )
+# A picture in which nobody can be recognised: no faces, from behind, only hands or shoes.
+_UNRECOGNISABLE = _rx(
+    r"\b(?:ohne|keine)\s+(?:erkennbaren?\s+)?gesichter\b|\bno\s+(?:recogni[sz]able\s+|visible\s+)?faces\b|\bwithout\s+(?:any\s+)?(?:visible\s+)?faces\b",
+    r"\bfaces?\s+(?:are\s+|is\s+)?(?:blurred|pixelated|not\s+visible|hidden|cut\s+off)\b|\bgesichter\s+(?:sind\s+)?(?:verpixelt|unkenntlich|abgeschnitten|nicht\s+(?:zu\s+sehen|erkennbar))\b",
+    r"\b(?:can'?t|cannot|can\s+not|won'?t)\s+(?:really\s+)?(?:recogni[sz]e|identify|make\s+out)\s+(?:anyone|anybody|any\s+faces|faces|who)\b",
+    r"\bniemand\s+(?:ist\s+)?(?:zu\s+)?erkenn\w*|\bnicht\s+(?:zu\s+)?erkennen\b|\bunkenntlich\b|\bnobody\s+(?:is\s+)?recogni[sz]able\b",
+    r"\bbacks?\s+of\s+(?:their\s+|our\s+)?heads\b|\bfrom\s+behind\b|\bvon\s+hinten\b|\b(?:only|just)\s+(?:our\s+|my\s+|the\s+)?(?:hands|feet|shoes|boots|hiking\s+boots)\b|\bnur\s+(?:unsere\s+|meine\s+|die\s+)?(?:hände|füße|schuhe|wanderschuhe)\b",
+)
 _FACES_DIRECT = _rx(
     r"\bgroup\s+(?:photo|picture|shot|selfie)\b",
     r"\b(?:gruppen|team|klassen)(?:foto|bild|selfie)s?\b",
@@ -1285,8 +1293,12 @@ def _hit(rx: re.Pattern[str] | None, text: str, negated: list[tuple[int, int]] |
     """
     if rx is None:
         return None
-    if negated:
-        m = next((m for m in rx.finditer(text) if not _in_spans(m.start(), negated)), None)
+    harmless = _SENSES_RX.get(rx)
+    skip = list(negated or [])
+    if harmless is not None:
+        skip += [(h.start(), h.end()) for h in harmless.finditer(text)]
+    if skip:
+        m = next((m for m in rx.finditer(text) if not _in_spans(m.start(), skip)), None)
     else:
         m = rx.search(text)
     if not m:
@@ -1298,6 +1310,26 @@ def _hit(rx: re.Pattern[str] | None, text: str, negated: list[tuple[int, int]] |
         end += 1
     return text[start:end].strip()
 
+
+# Harmless senses of a pattern's words: a match inside one of these is no finding. "Nobody made me
+# feel stupid" insults nobody; "two weeks later" is a time, not time spent.
+_SENSES_RX: dict[re.Pattern[str], re.Pattern[str]] = {
+    # A broadcaster's media library is someone else's ("in der ZDF-Mediathek"), not the company's.
+    _OWN_OR_LICENSED: _rx(
+        r"\b(?:zdf|ard|arte|3sat|wdr|ndr|br|swr|mdr|hr|rbb|orf|srf|tv|sender\w*|fernseh\w*)[-\s]?mediathek\w*",
+        r"\bmediathek\s+(?:des|der|von)\s+(?:zdf|ard|arte|senders?|fernseh\w*|\w*rundfunk\w*)\b",
+    ),
+    _INSULT: _rx(
+        r"\b(?:feel|feels|felt|feeling|look|looks|looked|looking|sound|sounds|sounded|seem|seemed)\s+"
+        r"(?:so\s+|really\s+|a\s+bit\s+|very\s+|pretty\s+|totally\s+)?(?:stupid|dumb|silly|clueless|useless|pathetic)\b",
+        r"\b(?:fühl\w*|komm\w*|vorkomm\w*)\s+(?:mich|mir|uns|sich)\s+(?:\w+\s+){0,2}(?:dumm|blöd|doof|nutzlos)\b",
+        r"\b(?:stupid|dumb|silly)\s+questions?\b|\bdumme\s+fragen?\b",
+    ),
+    _TIME_EFFORT: _rx(
+        r"\b(?:in|vor|nach|within|innerhalb(?:\s+von)?|binnen|after|bis\s+in)\s+(?:\w+\s+)?(?:\d+|two|three|four|five|a\s+few|several|zwei|drei|vier|fünf|ein\s+paar|mehreren)\s+(?:hours|days|weeks|stunden|tage[n]?|wochen)\b",
+        r"\b(?:\d+|two|three|four|five|a\s+few|several|zwei|drei|vier|fünf|ein\s+paar|mehrere)\s+(?:hours|days|weeks|months|stunden|tage|wochen|monate)\s+(?:later|ago|earlier|before|after|from\s+now|später|zuvor|danach|vorher|früher)\b",
+    ),
+}
 
 # Patterns of what a post would show or reveal, and the cues that it is harmless: where the text
 # negates them ("no customer logos", "ohne Gesichter", "not licensed") they do not count. Risks
@@ -1498,10 +1530,14 @@ class Detectors:
         faces = h(_FACES_DIRECT)
         if faces:
             add("people_media", faces, 1.0)
-        else:
+        elif not h(_UNRECOGNISABLE):
+            # A picture inferred to show people, where the text says nobody can be recognised, shows nobody.
             add("people_media", self._people_in_media(text, negated), 0.7)
 
+        add("unrecognisable", h(_UNRECOGNISABLE), 0.7)
+
         # other people's material
+        add("licensed", h(_OWN_OR_LICENSED), 0.3)
         if not h(_OWN_OR_LICENSED):
             add("third_party_media", h(_THIRD_PARTY) or self._brand_logo(text), 0.9)
 

@@ -54,8 +54,8 @@ SIGNAL_WEIGHT = 1.1
 # A stricter guideline scoring this close to a lenient one makes a "go" a "check".
 CONFLICT_RATIO = 0.8
 # Cues that say the content is harmless in itself, not merely what the question is about:
-# already published, or a question about taking part at all.
-CONFIRMING = frozenset({"published", "obligation"})
+# already published, a question about taking part at all, nobody recognisable, one's own or licensed.
+CONFIRMING = frozenset({"published", "obligation", "unrecognisable", "licensed"})
 # What a "go" of a topic rests on (a topic's ``go_needs:``), which topics' "no" a negation can take
 # away (``negation_clears_no:``) and what keeps a "go" beside a stricter rule
 # (``go_despite_stricter:``) is the knowledge base's word: see model.TopicRules.

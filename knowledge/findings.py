@@ -63,11 +63,13 @@ FINDINGS: dict[str, str] = {
     "ownership": "ownership",  # who owns contacts, followers, accounts
     "work_hours": "work_hours",  # a time of day, a break, working hours
     "disclosed": "disclosed",  # saying where one works
+    "unrecognisable": "unrecognisable",  # a picture in which nobody can be recognised ("ohne Gesichter")
+    "licensed": "licensed",  # one's own material, or licensed for the use (brand portal, royalty-free library)
 }
 
 # Cues are no risk: governed, they take their guideline's verdict and topic like any finding;
 # ungoverned, they point nowhere and change nothing.
-CUES = frozenset({"published", "obligation", "ownership", "work_hours", "disclosed"})
+CUES = frozenset({"published", "obligation", "ownership", "work_hours", "disclosed", "unrecognisable", "licensed"})
 
 KINDS = frozenset(FINDINGS.values())
 

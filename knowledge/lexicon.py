@@ -242,7 +242,8 @@ CONCEPTS: dict[str, tuple[str, str]] = {
         wo_ich_+_angestellt ich_arbeite_bei arbeitgeber_+_nennen arbeitgeber_+_angeben arbeitgeber_+_erwähnen
         erwähnen_+_arbeite angeben_+_arbeite""",
         """that_i_+_work where_i_work where_i_+_work i_work_here i_work_for i_work_at mention_+_employer
-        say_+_employee say_i_+_work who_my_employer_is that_i_am_an_employee""",
+        say_+_employee say_i_+_work who_my_employer_is that_i_am_an_employee i_m_a_+_employee i_am_a_+_employee
+        i_m_an_employee as_an_employee as_a_+_employee saying_i_m_+_employee""",
     ),
     "opinion": (
         """meinung* ansicht* persönliche_sicht meine_sicht fachthem* branchenthem* trend trends expertise

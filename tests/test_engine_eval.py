@@ -83,8 +83,8 @@ def test_there_are_fresh_batches() -> None:
 MISS_DIR = Path(__file__).resolve().parents[1] / "knowledge/cases"
 MISS_FLOORS: dict[str, tuple[float, int, float]] = {
     "miss_harmless_cue": (1.0, 0, 1.0),
-    "miss_long_drafts": (0.937, 0, 0.687),
-    "miss_negation": (0.722, 0, 0.888),
+    "miss_long_drafts": (1.0, 0, 0.937),
+    "miss_negation": (0.944, 0, 0.944),
     "miss_outside": (1.0, 0, 1.0),
     "miss_rule_order": (0.941, 0, 0.888),
     "miss_unlisted_words": (0.941, 0, 0.882),

@@ -353,6 +353,9 @@ def _kinds(text: str, **config: list[str]) -> set[str]:
         # a press word with a request for words is a press inquiry
         ("A woman from the Financial Times called my desk and wants two sentences from me", "press"),
         ("My boss fired half of the marketing team today", "deal"),
+        ("Ein Foto vom Ausflug, ohne Gesichter, nur unsere Wanderschuhe", "unrecognisable"),
+        ("a shot of the party where faces are blurred", "unrecognisable"),
+        ("nur GEMA-freie Musik und selbst gefilmtes Material", "licensed"),
         ("Can I reply that his brain must be the size of a pea?", "insult"),
     ],
 )
@@ -388,6 +391,11 @@ def test_detectors_find(text: str, kind: str) -> None:
         ("My boss fired half of the marketing team today", "crisis"),
         ("Our company video has a million views already", "crisis"),
         ("Nobody was hurt, but the video of our stand has 10k views", "crisis"),
+        # a self-description is no insult, a time ahead or ago no time spent, a broadcaster's library not ours
+        ("Nobody ever made me feel stupid for asking", "insult"),
+        ("a chat that prevents a mistake two weeks later", "time_effort"),
+        ("das Interview ist in der ZDF-Mediathek", "licensed"),
+        ("a picture of our team's hands stacked together, no faces, just hands", "people_media"),
     ],
 )
 def test_detectors_stay_quiet(text: str, kind: str) -> None:
