@@ -83,6 +83,9 @@ _UNRELEASED = _rx(
     r"\b(?:press|public|media|customers)\s+(?:doesn'?t|does\s+not|don'?t|do\s+not)\s+know\b",
     r"\b(?:verkündet|angekündigt|bekanntgegeben|bekannt\s+gegeben|veröffentlicht|offiziell)\s+(?:\w+\s+){0,3}erst\s+(?:im|in|am|ab|nach|nächst\w*|zum|zur)\b",
     r"\berst\s+(?:im|in|am|ab|nach|nächst\w*)\s+(?:\w+\s+){0,2}(?:verkündet|angekündigt|bekanntgegeben|veröffentlicht|offiziell)",
+    # What goes live or comes out only later: "das erst im Herbst live geht", "goes live next spring".
+    r"\berst\s+(?:im|in|am|ab|nach|nächst\w*|zum)\s+(?:\w+\s+){0,2}(?:live|online|auf\s+den\s+markt|raus|erscheint|erscheinen)\b",
+    r"\b(?:goes|go|going|will\s+go)\s+live\s+(?:only\s+)?(?:in|next|on|after|later)\b|\bnot\s+(?:live|out)\s+(?:yet|until)\b",
     r"\b(?:won'?t|will\s+not|isn'?t|is\s+not|not)\s+(?:be\s+)?(?:announced|public|official|published)\s+(?:\w+\s+){0,2}until\b",
 )
 _WEAK_UNRELEASED = _rx(
@@ -224,7 +227,7 @@ _NEW_SITE = _rx(
     r"\b(?:our|the|my|this)\s+new\s+(?:office|site|plant|building|location|branch|lab|laboratory|headquarters|hq|factory|campus)s?\b",
 )
 _CUSTOMER_PROJECT = _rx(
-    r"\b(?:für|for|bei|at|with)\s+(?:einen|eine|einem|einer|a|an|one\s+of)\s+(?:der\s+|the\s+)?(?:großen|größten|bekannten|namhaften|big|biggest|large|largest|major|well-known|famous|leading|führenden)\s+\w+",
+    r"\b(?:für|for|bei|at|with)\s+(?:einen|eine|einem|einer|a|an|one\s+of)\s+(?:der\s+|the\s+)?(?:große[nmrs]?|größte[nmrs]?|bekannte[nmrs]?|namhafte[nmrs]?|big|biggest|large|largest|major|well-known|famous|leading|führende[nmrs]?)\s+\w+",
     r"\bportfolio\b|\bcase\s+stud(?:y|ies)\b|\bsuccess\s+stor(?:y|ies)\b|\bfallstudie\w*|\breferenzprojekt\w*|\berfolgsgeschichte\w*",
     r"\b(?:customer|client)(?:'s)?\s+(?:project|projects|name|names|deal|order|pilot)\b",
     r"\bkunden(?:projekt|namen?|auftrag|pilot)\w*",
@@ -1314,6 +1317,11 @@ def _hit(rx: re.Pattern[str] | None, text: str, negated: list[tuple[int, int]] |
 # Harmless senses of a pattern's words: a match inside one of these is no finding. "Nobody made me
 # feel stupid" insults nobody; "two weeks later" is a time, not time spent.
 _SENSES_RX: dict[re.Pattern[str], re.Pattern[str]] = {
+    # One's own application, or the company's hiring process, is nobody's private matter.
+    _PRIVATE_MATTER: _rx(
+        r"\b(?:mein\w*|unser\w*|my|our)\s+(?:eigene[nmrs]?\s+|own\s+)?(?:bewerbung\w*|application(?:\s+process)?|hiring\s+process|onboarding\w*)",
+        r"\bbewerbungs(?:prozess|verfahren|ablauf)\w*",
+    ),
     # A broadcaster's media library is someone else's ("in der ZDF-Mediathek"), not the company's.
     _OWN_OR_LICENSED: _rx(
         r"\b(?:zdf|ard|arte|3sat|wdr|ndr|br|swr|mdr|hr|rbb|orf|srf|tv|sender\w*|fernseh\w*)[-\s]?mediathek\w*",

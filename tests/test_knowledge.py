@@ -353,6 +353,8 @@ def _kinds(text: str, **config: list[str]) -> set[str]:
         # a press word with a request for words is a press inquiry
         ("A woman from the Financial Times called my desk and wants two sentences from me", "press"),
         ("My boss fired half of the marketing team today", "deal"),
+        ("ein neues Online-Banking, das erst im Herbst live geht", "unreleased"),
+        ("Our new booking app goes live next spring", "unreleased"),
         ("Ein Foto vom Ausflug, ohne Gesichter, nur unsere Wanderschuhe", "unrecognisable"),
         ("a shot of the party where faces are blurred", "unrecognisable"),
         ("nur GEMA-freie Musik und selbst gefilmtes Material", "licensed"),
@@ -395,6 +397,7 @@ def test_detectors_find(text: str, kind: str) -> None:
         ("Nobody ever made me feel stupid for asking", "insult"),
         ("a chat that prevents a mistake two weeks later", "time_effort"),
         ("das Interview ist in der ZDF-Mediathek", "licensed"),
+        ("Ich habe unseren Bewerbungsprozess gerade hinter mir", "sensitive_data"),
         ("a picture of our team's hands stacked together, no faces, just hands", "people_media"),
     ],
 )
