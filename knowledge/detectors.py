@@ -83,6 +83,8 @@ _UNRELEASED = _rx(
     r"\b(?:press|public|media|customers)\s+(?:doesn'?t|does\s+not|don'?t|do\s+not)\s+know\b",
     r"\b(?:verkündet|angekündigt|bekanntgegeben|bekannt\s+gegeben|veröffentlicht|offiziell)\s+(?:\w+\s+){0,3}erst\s+(?:im|in|am|ab|nach|nächst\w*|zum|zur)\b",
     r"\berst\s+(?:im|in|am|ab|nach|nächst\w*)\s+(?:\w+\s+){0,2}(?:verkündet|angekündigt|bekanntgegeben|veröffentlicht|offiziell)",
+    # What the company will show at a date to come: "was wir im Oktober auf der Messe zeigen".
+    r"\b(?:was|what)\s+(?:wir|we(?:'ll|\s+will|\s+are\s+going\s+to)?)\s+(?:im|in|at|auf|next|nächste\w*|am)\s+(?:\w+\s+){0,4}(?:zeigen|vorstellen|präsentieren|enthüllen|show|present|unveil|launch)\b",
     # What goes live or comes out only later: "das erst im Herbst live geht", "goes live next spring".
     r"\berst\s+(?:im|in|am|ab|nach|nächst\w*|zum)\s+(?:\w+\s+){0,2}(?:live|online|auf\s+den\s+markt|raus|erscheint|erscheinen)\b",
     r"\b(?:goes|go|going|will\s+go)\s+live\s+(?:only\s+)?(?:in|next|on|after|later)\b|\bnot\s+(?:live|out)\s+(?:yet|until)\b",
@@ -268,7 +270,8 @@ _INTERNAL = _rx(
     r"\bscreenshot\w*\s+(?:of|from|aus|von)\s+(?:our|the|unserem|unserer|dem|der)\s+(?:intranet|internal|jira|confluence|crm|dashboard|sharepoint|wiki)",
     r"\bdashboards?\b",
     r"\b(?:preisliste\w*|price\s+lists?|konditionen|gehaltsbänder\w*|gehaltsband\w*|salary\s+bands?|pay\s+scales?|salary\s+ranges?)\b",
-    r"\b(?:nur\s+)?intern\s+(?:bekommen|erhalten|verteilt|geteilt|kommuniziert|verschickt|besprochen|vorgestellt)\b",
+    r"\b(?:nur\s+)?intern\s+(?:bekommen|erhalten|verteilt|geteilt|kommuniziert|verschickt|besprochen|vorgestellt|gehört|erfahren|mitbekommen)\b",
+    r"\b(?:heard|learned|learnt|found\s+out)\s+(?:\w+\s+){0,2}internally\b",
     r"\binternally\b",
     r"\binternal\s+(?:\w+\s+){0,2}(?:survey|results|report|analysis|analytics|audit|feedback|ranking|statistics|benchmark|plan|planning|budget|forecast|policy|numbers|data)\w*\b|\binterne[nmrs]?\s+(?:\w+\s+){0,2}(?:umfrage|ergebnis|auswertung|bericht|analyse|studie|statistik|planung|daten|zahlen)\w*",
     r"\binternal\s+(?:\w+\s+)?(?:channel|chat|thread|message|messages|post)\b",
@@ -1317,8 +1320,14 @@ def _hit(rx: re.Pattern[str] | None, text: str, negated: list[tuple[int, int]] |
 # Harmless senses of a pattern's words: a match inside one of these is no finding. "Nobody made me
 # feel stupid" insults nobody; "two weeks later" is a time, not time spent.
 _SENSES_RX: dict[re.Pattern[str], re.Pattern[str]] = {
-    # One's own application, or the company's hiring process, is nobody's private matter.
+    # A salary range a published job ad states is public (pay transparency), not an internal band.
+    _INTERNAL: _rx(
+        r"\b(?:job\s+ads?|job\s+postings?|job\s+openings?|vacanc\w*|careers?\s+page|stellenanzeige\w*|stellenausschreibung\w*|stellenangebot\w*|karriereseite\w*)\b"
+        r".{0,60}?\b(?:salary\s+ranges?|salary\s+bands?|pay\s+ranges?|gehaltsspanne\w*|gehaltsband\w*|gehaltsbänder\w*)",
+    ),
+    # One's own application, the company's hiring process or a position's salary is nobody's private matter.
     _PRIVATE_MATTER: _rx(
+        r"\b(?:das|the)\s+(?:gehalt|salary)\b(?!\s+(?:von|of|meine\w*|seine\w*|ihre\w*|deine\w*))",
         r"\b(?:mein\w*|unser\w*|my|our)\s+(?:eigene[nmrs]?\s+|own\s+)?(?:bewerbung\w*|application(?:\s+process)?|hiring\s+process|onboarding\w*)",
         r"\bbewerbungs(?:prozess|verfahren|ablauf)\w*",
     ),

@@ -355,6 +355,8 @@ def _kinds(text: str, **config: list[str]) -> set[str]:
         ("My boss fired half of the marketing team today", "deal"),
         ("ein neues Online-Banking, das erst im Herbst live geht", "unreleased"),
         ("Our new booking app goes live next spring", "unreleased"),
+        ("Darf ich posten, was wir im Oktober auf der Messe zeigen?", "unreleased"),
+        ("dass das Gehalt bei 65.000 Euro liegt, wie ich intern gehört habe", "internal"),
         ("Ein Foto vom Ausflug, ohne Gesichter, nur unsere Wanderschuhe", "unrecognisable"),
         ("a shot of the party where faces are blurred", "unrecognisable"),
         ("nur GEMA-freie Musik und selbst gefilmtes Material", "licensed"),
@@ -398,6 +400,7 @@ def test_detectors_find(text: str, kind: str) -> None:
         ("a chat that prevents a mistake two weeks later", "time_effort"),
         ("das Interview ist in der ZDF-Mediathek", "licensed"),
         ("Ich habe unseren Bewerbungsprozess gerade hinter mir", "sensitive_data"),
+        ("Our job ad on the careers page lists the salary range", "internal"),
         ("a picture of our team's hands stacked together, no faces, just hands", "people_media"),
     ],
 )
