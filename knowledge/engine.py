@@ -305,6 +305,7 @@ class Engine:
             for kind in sorted(kinds):
                 self._by_signal.setdefault(kind, []).append(i)
         self._without_lists: Engine | None = None
+        self._with_unless = [i for i, g in enumerate(kb.guidelines) if g.unless]
 
     def without_lists(self) -> Engine:
         """This engine without app.yaml's confidential lists (customers, code names, competitors).
@@ -420,14 +421,14 @@ class Engine:
         # A guideline whose exception the question meets ("no reviews without saying you work here",
         # and the question says so: ``unless: [disclosed]``) is not the rule for it.
         shown = {s.finding for s in signals if s.strength > 0} | {s.kind for s in signals if s.strength > 0}
-        excepted = {i for i, g in enumerate(guidelines) if g.unless and g.unless & shown}
+        excepted = {i for i in self._with_unless if guidelines[i].unless & shown}
+        # A topic keeps its excepted guidelines only where it has no other one.
+        open_topics = {g.topic for i, g in enumerate(guidelines) if i not in excepted} if excepted else set()
 
         def best_of(topic: str) -> int:
             best_i, best_v = -1, -1.0
             for i, g in enumerate(guidelines):
-                if g.topic != topic or (i in excepted and any(
-                    j not in excepted and h.topic == topic for j, h in enumerate(guidelines)
-                )):
+                if g.topic != topic or (i in excepted and topic in open_topics):
                     continue
                 v = float(scores[i]) + sum(
                     SIGNAL_WEIGHT * scale * kinds[k].strength for k in self._kinds[i] if k in kinds
