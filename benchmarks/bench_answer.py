@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import random
 import resource
+import shutil
 import statistics
 import sys
 import tempfile
@@ -80,9 +81,15 @@ def generated_kb(folder: Path, size: int, seed: int = 7) -> Path:
                     + [word(), word()]
                     for lang in ("de", "en")
                 },
+                **({"governs": [{name: v} for name, v in base.governs]} if base.governs else {}),
+                **({"unless": sorted(base.unless)} if base.unless else {}),
             }
         )
+    # The sample's topic declarations (titles, concepts, what a go needs) come along.
+    shutil.copy(ROOT / "knowledge/guidelines/topics.yaml", folder / "topics.yaml")
     for topic, items in per_file.items():
+        if not items:
+            continue
         (folder / f"{topic}.yaml").write_text(
             yaml.safe_dump({"guidelines": items}, allow_unicode=True), encoding="utf-8"
         )

@@ -27,7 +27,7 @@ def _rx(*patterns: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns), _F)
 
 
-# -- confidential ---------------------------------------------------------------
+# -- what is not public ---------------------------------------------------------------
 
 _UNRELEASED = _rx(
     r"prototyp\w*",
@@ -83,6 +83,11 @@ _UNRELEASED = _rx(
     r"\b(?:press|public|media|customers)\s+(?:doesn'?t|does\s+not|don'?t|do\s+not)\s+know\b",
     r"\b(?:verkündet|angekündigt|bekanntgegeben|bekannt\s+gegeben|veröffentlicht|offiziell)\s+(?:\w+\s+){0,3}erst\s+(?:im|in|am|ab|nach|nächst\w*|zum|zur)\b",
     r"\berst\s+(?:im|in|am|ab|nach|nächst\w*)\s+(?:\w+\s+){0,2}(?:verkündet|angekündigt|bekanntgegeben|veröffentlicht|offiziell)",
+    # What the company will show at a date to come: "was wir im Oktober auf der Messe zeigen".
+    r"\b(?:was|what)\s+(?:wir|we(?:'ll|\s+will|\s+are\s+going\s+to)?)\s+(?:im|in|at|auf|next|nächste\w*|am)\s+(?:\w+\s+){0,4}(?:zeigen|vorstellen|präsentieren|enthüllen|show|present|unveil|launch)\b",
+    # What goes live or comes out only later: "das erst im Herbst live geht", "goes live next spring".
+    r"\berst\s+(?:im|in|am|ab|nach|nächst\w*|zum)\s+(?:\w+\s+){0,2}(?:live|online|auf\s+den\s+markt|raus|erscheint|erscheinen)\b",
+    r"\b(?:goes|go|going|will\s+go)\s+live\s+(?:only\s+)?(?:in|next|on|after|later)\b|\bnot\s+(?:live|out)\s+(?:yet|until)\b",
     r"\b(?:won'?t|will\s+not|isn'?t|is\s+not|not)\s+(?:be\s+)?(?:announced|public|official|published)\s+(?:\w+\s+){0,2}until\b",
 )
 _WEAK_UNRELEASED = _rx(
@@ -191,8 +196,8 @@ _DEAL = _rx(
     r"\b(?:kunde|kundin|customer|client|auftraggeber)\w*\s+(?:\w+\s+){0,4}(?:abspringen|abspringt|abgesprungen|kündigen|kündigt|verlieren|verloren|wechseln|leaving|churn\w*|cancel\w*)\b",
     r"\b(?:lose|losing|lost|verlieren|verloren)\s+(?:our\s+|unseren\s+|unsere\s+)?(?:biggest|largest|main|key|a\s+major|größten|wichtigsten)\s+(?:customer|client|account|kunden|kundin)\b",
     r"\b(?:zentrale|hauptsitz|firmensitz|produktion|werk)\s+(?:\w+\s+){0,4}(?:verlagern|verlegen|umziehen|zieht\s+\w+\s+um)\b|\bumzug\s+(?:der|des|unserer|unseres)\s+(?:zentrale|hauptsitz\w*|firmensitz\w*)",
-    r"\bvertrag\w*\s+(?:\w+\s+)?(?:unterschrieben|unterzeichnet|abgeschlossen)",
-    r"\bauftrag\w*\s+(?:\w+\s+)?(?:gewonnen|erhalten|an\s+land)",
+    r"\b\w*vertr[aä]g\w*\s+(?:\w+\s+){0,5}(?:unterschrieben|unterzeichnet|abgeschlossen)",
+    r"\b\w*auftr[aä]g\w*\s+(?:\w+\s+){0,5}(?:gewonnen|erhalten|an\s+land)",
     r"\bgroßauftrag\w*",
     r"\bausschreibung\w*\s+(?:\w+\s+)?gewonnen",
     r"\bübernahme\w*",
@@ -202,6 +207,9 @@ _DEAL = _rx(
     r"\b(?:stellen|arbeitsplätze|jobs)\s+(?:\w+\s+){0,3}(?:schaffen|abbauen|streichen|auslagern|verlagern)\b",
     r"\b(?:create|creating|cut|cutting|add|adding|axe|axing)\s+(?:\d+\s+)?(?:new\s+)?jobs\b",
     r"\bpartner(?:ship|ing)\s+with\b",
+    # Many people let go at once: "fired half of the marketing team", "die Hälfte des Teams entlassen".
+    r"\b(?:fired|sacked|let\s+go|laid\s+off|dismissed|entlassen|gefeuert|rausgeworfen|gekündigt)\s+(?:\w+\s+){0,2}(?:half|a\s+third|a\s+quarter|\d+|dozens|hundreds|most|all|die\s+hälfte|ein\s+drittel|ein\s+viertel|dutzende|hunderte|alle)\b",
+    r"\b(?:half|a\s+third|a\s+quarter|\d+|dozens|hundreds|most|all|die\s+hälfte|ein\s+drittel|dutzende|hunderte)\s+(?:of\s+)?(?:the\s+|our\s+|des\s+|der\s+|unserer?\s+)?(?:\w+\s+)?(?:team|staff|department|workforce|employees|colleagues|teams|abteilung|belegschaft|mitarbeiter\w*|kolleg\w*)\s+(?:\w+\s+){0,3}(?:fired|let\s+go|laid\s+off|sacked|entlassen|gefeuert|gekündigt)\b",
     # A price change still to come: "es wird günstiger", "prices will go up".
     r"\b(?:preis\w*|price\w*|pricing|tarif\w*|konditionen|gebühr\w*|fees?)\b.{0,60}?\b(?:wird|werden|will|going\s+to|soll|sollen|plan\w*)\s+(?:\w+\s+){0,3}(?:günstiger|billiger|teurer|steig\w*|senk\w*|erhöh\w*|go\s+(?:up|down)|rise|increase|drop|cheaper|more\s+expensive)\b",
     r"\b(?:preis\w*|tarif\w*|konditionen|gebühr\w*)\b.{0,60}?\b(?:günstiger|billiger|teurer|gesenkt|erhöht)\s+(?:\w+\s+){0,2}(?:wird|werden|sollen|soll)\b",
@@ -221,7 +229,7 @@ _NEW_SITE = _rx(
     r"\b(?:our|the|my|this)\s+new\s+(?:office|site|plant|building|location|branch|lab|laboratory|headquarters|hq|factory|campus)s?\b",
 )
 _CUSTOMER_PROJECT = _rx(
-    r"\b(?:für|for|bei|at|with)\s+(?:einen|eine|einem|einer|a|an|one\s+of)\s+(?:der\s+|the\s+)?(?:großen|größten|bekannten|namhaften|big|biggest|large|largest|major|well-known|famous|leading|führenden)\s+\w+",
+    r"\b(?:für|for|bei|at|with)\s+(?:einen|eine|einem|einer|a|an|one\s+of)\s+(?:der\s+|the\s+)?(?:große[nmrs]?|größte[nmrs]?|bekannte[nmrs]?|namhafte[nmrs]?|big|biggest|large|largest|major|well-known|famous|leading|führende[nmrs]?)\s+\w+",
     r"\bportfolio\b|\bcase\s+stud(?:y|ies)\b|\bsuccess\s+stor(?:y|ies)\b|\bfallstudie\w*|\breferenzprojekt\w*|\berfolgsgeschichte\w*",
     r"\b(?:customer|client)(?:'s)?\s+(?:project|projects|name|names|deal|order|pilot)\b",
     r"\bkunden(?:projekt|namen?|auftrag|pilot)\w*",
@@ -232,6 +240,9 @@ _CUSTOMER_PROJECT = _rx(
     r"\bnamen\s+(?:unserer|der|von|aller)\s+kunden\b|\b(?:customer|client)\s+names\b|\bnames\s+of\s+(?:our\s+)?(?:customers|clients)\b",
     r"\bkunden(?:logo|dashboard|system)\w*",
     r"\blogos?\s+(?:des|unseres|unserer|eines|einer)\s+kund\w*",
+    # A dealer, retailer or distributor named: a business partner as much as a customer.
+    r"\b(?:dealer|retailer|reseller|distributor|händler|fachhändler|vertriebspartner)\w*\b.{0,40}?\b(?:by\s+name|namentlich|beim\s+namen|mit\s+(?:vollem\s+)?namen)\b",
+    r"\bnames?\s+of\s+(?:our\s+|the\s+)?(?:dealers|retailers|resellers|distributors)\b|\b(?:dealer|retailer|reseller|distributor)\s+names\b|\bhändlernamen\b|\bnamen\s+(?:unserer|der)\s+(?:händler|vertriebspartner)\b",
 )
 _INTERNAL = _rx(
     r"\binternal\s+(?:document|documents|memo|e-?mail|mail|slides|presentation|newsletter|meeting|chart|figures|numbers|wiki|tool|dashboard|strategy|roadmap)\w*",
@@ -249,6 +260,8 @@ _INTERNAL = _rx(
     r"\b(?:folien|slides|deck|präsentation\w*|presentation|protokoll\w*|minutes|notizen)\b.{0,40}?(?:besprechung|meeting|sitzung|workshop|call|runde|all-hands|townhall)",
     r"\b(?:besprechung|meeting|sitzung|workshop)\w*.{0,40}?\b(?:folien|slides|deck|präsentation\w*|presentation|protokoll\w*|minutes|notizen)\b",
     r"\bintern\w*\s+(?:dokument|mail|e-mail|präsentation|folien|newsletter|unterlagen|zahlen|strategie|rundmail|meeting|besprechung)\w*",
+    # Figures said to be internal, in either order: "welche Zahlen intern noch besser aussehen".
+    r"\b(?:zahlen|kennzahlen|ergebnisse|werte|figures|numbers|results|metrics)\s+(?:\w+\s+){0,3}(?:intern|internally|im\s+haus|in-house)\b",
     r"\bentwurf\s+(?:unserer|unseres|der|des)\s+(?:neuen\s+)?\w+|\bdraft\s+of\s+(?:our|the)\s+(?:new\s+)?(?:strategy|pricing|budget|plan|roadmap|structure|org)\w*\b",
     r"\bnur\s+für\s+den\s+internen\b|\b(?:ist|sind|is|are)\s+(?:eigentlich\s+|actually\s+|only\s+|nur\s+)*(?:intern|internal)\b|\binternal\s+only\b|\bnur\s+intern\b",
     r"\bbetriebsversammlung\w*",
@@ -257,7 +270,8 @@ _INTERNAL = _rx(
     r"\bscreenshot\w*\s+(?:of|from|aus|von)\s+(?:our|the|unserem|unserer|dem|der)\s+(?:intranet|internal|jira|confluence|crm|dashboard|sharepoint|wiki)",
     r"\bdashboards?\b",
     r"\b(?:preisliste\w*|price\s+lists?|konditionen|gehaltsbänder\w*|gehaltsband\w*|salary\s+bands?|pay\s+scales?|salary\s+ranges?)\b",
-    r"\b(?:nur\s+)?intern\s+(?:bekommen|erhalten|verteilt|geteilt|kommuniziert|verschickt|besprochen|vorgestellt)\b",
+    r"\b(?:nur\s+)?intern\s+(?:bekommen|erhalten|verteilt|geteilt|kommuniziert|verschickt|besprochen|vorgestellt|gehört|erfahren|mitbekommen)\b",
+    r"\b(?:heard|learned|learnt|found\s+out)\s+(?:\w+\s+){0,2}internally\b",
     r"\binternally\b",
     r"\binternal\s+(?:\w+\s+){0,2}(?:survey|results|report|analysis|analytics|audit|feedback|ranking|statistics|benchmark|plan|planning|budget|forecast|policy|numbers|data)\w*\b|\binterne[nmrs]?\s+(?:\w+\s+){0,2}(?:umfrage|ergebnis|auswertung|bericht|analyse|studie|statistik|planung|daten|zahlen)\w*",
     r"\binternal\s+(?:\w+\s+)?(?:channel|chat|thread|message|messages|post)\b",
@@ -301,7 +315,7 @@ _NOT_PARTNERS = frozenset(
     it management chef chefin leitung i we our my the a an you""".split()
 )
 
-# -- privacy ---------------------------------------------------------------------
+# -- people and their data ---------------------------------------------------------------------
 
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", _F)
 _PHONE = re.compile(r"(?<![\w.,])(?:\+\d{1,3}[\s/-]?)?(?:\(?\d{2,5}\)?[\s/-]?){2,4}\d{2,}(?![\w.,]\d)")
@@ -354,6 +368,14 @@ _PEOPLE = _rx(
     r"\b(?:christmas|holiday|summer)\s+party\b",
     r"\b(?:weihnachts|sommer)feier\b",
     r"\bbetriebsausflug\b",
+)
+# A picture in which nobody can be recognised: no faces, from behind, only hands or shoes.
+_UNRECOGNISABLE = _rx(
+    r"\b(?:ohne|keine)\s+(?:erkennbaren?\s+)?gesichter\b|\bno\s+(?:recogni[sz]able\s+|visible\s+)?faces\b|\bwithout\s+(?:any\s+)?(?:visible\s+)?faces\b",
+    r"\bfaces?\s+(?:are\s+|is\s+)?(?:blurred|pixelated|not\s+visible|hidden|cut\s+off)\b|\bgesichter\s+(?:sind\s+)?(?:verpixelt|unkenntlich|abgeschnitten|nicht\s+(?:zu\s+sehen|erkennbar))\b",
+    r"\b(?:can'?t|cannot|can\s+not|won'?t)\s+(?:really\s+)?(?:recogni[sz]e|identify|make\s+out)\s+(?:anyone|anybody|any\s+faces|faces|who)\b",
+    r"\bniemand\s+(?:ist\s+)?(?:zu\s+)?erkenn\w*|\bnicht\s+(?:zu\s+)?erkennen\b|\bunkenntlich\b|\bnobody\s+(?:is\s+)?recogni[sz]able\b",
+    r"\bbacks?\s+of\s+(?:their\s+|our\s+)?heads\b|\bfrom\s+behind\b|\bvon\s+hinten\b|\b(?:only|just)\s+(?:our\s+|my\s+|the\s+)?(?:hands|feet|shoes|boots|hiking\s+boots)\b|\bnur\s+(?:unsere\s+|meine\s+|die\s+)?(?:hände|füße|schuhe|wanderschuhe)\b",
 )
 _FACES_DIRECT = _rx(
     r"\bgroup\s+(?:photo|picture|shot|selfie)\b",
@@ -413,7 +435,7 @@ _A_PERSON = _rx(
     r"\b(?:colleague\w*|coworker\w*|co-worker\w*|kolleg\w*|mitarbeiter\w*|teammate\w*|boss|chef\w*|manager\w*|he|she|his|her|him|er|sie|ihm|ihr|ihre|seine?|candidate\w*|kandidat\w*|bewerber\w*|applicant\w*|customer\w*|kund\w*)\b"
 )
 
-# -- copyright -------------------------------------------------------------------
+# -- other people's material -------------------------------------------------------------------
 
 _THIRD_PARTY = _rx(
     r"\b(?:aus|from|of)\s+(?:einem|einer|a|an|the|dem|der)\s+[\w-]*(?:report|studie|study|bericht|analyse|whitepaper|e-?book|buch|book|magazin|magazine)\b(?!\s+(?:we|wir)\s+(?:wrote|published|veröffentlicht))",
@@ -490,7 +512,7 @@ _OWN_OR_LICENSED = _rx(
     r"\b(?:brand-?portal|presse-?kit|pressemappe|mediathek|lizenzfrei\w*|lizenziert\w*|gema-?frei\w*|selbst\s+(?:gemacht|fotografiert|gefilmt|aufgenommen|gezeichnet)|eigene[nms]?\s+(?:foto|bild|video|musik))\b",
 )
 
-# -- netiquette ------------------------------------------------------------------
+# -- tone ------------------------------------------------------------------
 
 _INSULT = _rx(
     r"\b(?:idiots?|morons?|stupid|dumb|imbeciles?|losers?|clowns?|jerks?|assholes?|bastards?|crap|crappy|shit|shitty|bullshit|garbage|trash|junk|rubbish|sucks?|suck|pathetic|scam|scammers?|frauds?|liars?|ripoff|rip-off|useless|joke\s+of\s+a|worst\s+\w+\s+ever|incompetent|clueless)\b",
@@ -528,6 +550,9 @@ _INSULT = _rx(
     # A whole group run down: "all Gen Z interns are lazy", "Azubis sind heute alle faul".
     r"\b(?:all|alle)\s+(?:\w+\s+){0,3}(?:are|sind)\s+(?:\w+\s+){0,2}(?:lazy|stupid|dumb|useless|incompetent|criminals?|thieves|faul|dumm|unfähig|nutzlos|kriminell|diebe)\b",
     r"\b(?:gen\s*z|gen\s*y|millennials?|zoomers?|boomers?|die\s+jugend|young\s+people|junge\s+leute)\b.{0,40}?\b(?:lazy|entitled|stupid|useless|faul|verwöhnt|dumm|unfähig)\b",
+    # Someone's mind run down: "his brain must be the size of a pea", "zu blöd, um ... zu lesen".
+    r"\b(?:his|her|their|your|sein\w*|ihr\w*|dein\w*)\s+(?:brain|hirn|gehirn|iq|verstand)\b.{0,40}?\b(?:size\s+of|small|tiny|pea|walnut|erbse|walnuss|klein\w*|niedrig\w*|low|room\s+temperature|raumtemperatur)\b",
+    r"\b(?:too\s+(?:stupid|dumb|thick|dim)|zu\s+(?:blöd|dumm|doof|beschränkt))\s+(?:to|zum|um)\b",
 )
 # A dig at a named rival without the word "competitor": "Unlike SlowShip, we actually deliver".
 _DIG = re.compile(
@@ -561,7 +586,7 @@ _NEGATIVE = _rx(
     r"\b(?:schlechter\w*|schlecht\w*|mies\w*|furchtbar\w*|grottig\w*|überteuert\w*|billig\w*|kopie|abklatsch\w*|lächerlich\w*|witz|pleite|versag\w*|müll|schrott\w*|mist|peinlich\w*|hinterher)\b",
 )
 
-# -- spokesperson and crisis ----------------------------------------------------
+# -- speaking for the company, incidents ----------------------------------------------------
 
 _PRESS = _rx(
     r"\b\w*journalist\w*",  # also "Wirtschaftsjournalistin"
@@ -828,6 +853,40 @@ _POLITICS = _rx(
     r"\bvoters?\b|\bwähler\w*",
     r"\b(?:nahost\w*|krieg\w*|israel\w*|gaza|palästin\w*|palestin\w*|ukrain\w*|russland|russia|abtreibung\w*|abortion|gun\s+control|immigration\s+polic\w*|migrationspolitik|klimapolitik|gendern|gender\s+debate)\b",
 )
+# The company's own logo or brand changed: new colours, a meme, a montage ("our logo in rainbow colours").
+_ALTERED_BRAND = _rx(
+    r"\b(?:our|the\s+company'?s|company|unser\w*|firmen)[-\s]?(?:logo|brand\s+mark|wordmark|markenzeichen)\w*\b.{0,50}?"
+    r"\b(?:colou?rs?|rainbow|montage|collage|photoshop\w*|edit\w*|alter\w*|chang\w*|redesign\w*|remix\w*|mash-?up|"
+    r"farben|regenbogen\w*|verändert|veränder\w*|bearbeit\w*|umgestalt\w*|umgefärbt|eingefärbt|verfremd\w*|fotomontage)\b",
+    r"\b(?:montage|collage|mash-?up|fotomontage|remix|photoshopp?ed)\w*\b.{0,50}?\b(?:our|the\s+company'?s|unser\w*|firmen)[-\s]?(?:logo|markenzeichen)\w*\b",
+    r"\b(?:firmenlogo|unternehmenslogo|konzernlogo)\w*\b.{0,50}?\b(?:farben|regenbogen\w*|veränder\w*|bearbeit\w*|umgestalt\w*|eingefärbt|verfremd\w*)\b",
+)
+# A harm the company's product or people are blamed for, spreading in public: a crisis in the making
+# even where no incident word stands ("a kid getting hurt by one of our scooters has two million
+# views", "Herzrasen von unserem Energydrink, das Video geht durch die Decke"). All three must be there.
+_HARM = _rx(
+    r"\b(?:hurt|harmed|injur\w*|bleed\w*|burn(?:ed|t|s|ing)?|melt(?:ed|s|ing)?|explod\w*|sick|ill|poison\w*|allerg\w*|rash\w*|"
+    r"palpitations|heart\s+(?:racing|problems)|choked|choking|cut\s+(?:himself|herself|themselves)|mocking|ridicul\w*|accus\w*|"
+    r"speeding|drunk|rude|racist|sexist|abus\w*|yell\w*|shout\w*|smok(?:e|es|ed|ing)|on\s+fire|caught\s+fire)\b",
+    r"\b(?:verletz\w*|verbrannt|verbrüht|geschmolzen|geschmort|explodiert|krank|übel|übelkeit|vergift\w*|allergi\w*|ausschlag|"
+    r"herzrasen|herzprobleme|erstickt|blutet\w*|geschnitten|verspott\w*|lachen\s+über|beschuldig\w*|vorgeworfen|"
+    r"qualm\w*|raucht\w*|brannte|rast|raste|rasen|betrunken|unhöflich|rassistisch\w*|sexistisch\w*|pöbel\w*|angeschrien|anschreit)\b",
+)
+_SPREAD = _rx(
+    r"\b(?:viral|trending|went\s+round|going\s+(?:a)?round|doing\s+the\s+rounds|circulat\w*|geht\s+(?:gerade\s+)?(?:rum|herum|viral)|kursiert|all\s+over\s+(?:reddit|twitter|x|tiktok|instagram|facebook|social\s+media|the\s+internet|the\s+news)|"
+    r"half\s+(?:of\s+)?(?:twitter|the\s+internet|tiktok|linkedin)|keep\s+(?:tagging|sharing|commenting|posting)|shared\s+\w+\s+times|"
+    r"(?:\d[\d.,]*\s*(?:thousand|million|k|m)?|(?:a|two|three|several|hundreds\s+of)\s+(?:thousand|million))\s*(?:views|shares|likes|comments|retweets)|"
+    r"durch\s+die\s+decke|macht\s+die\s+runde|verbreitet\s+sich|tausendfach|millionenfach|"
+    r"(?:\d[\d.,]*|zwei|drei|tausende|hunderte)\s+(?:tausend|millionen|mio\.?)?\s*(?:aufrufe|klicks|views|likes|kommentare|shares))\b",
+)
+_OURS = _rx(r"\b(?:our|ours|us|unser\w*|uns)\b")
+# Someone from the press or media asking the person for words: the press word is then an inquiry.
+_ASKS_FOR_WORDS = _rx(
+    r"\b(?:wants?|wanted|asked|asks|asking|called|rang|emailed|e-mailed|texted|contacted|reached\s+out)\b.{0,40}?"
+    r"\b(?:me|my\s+desk|from\s+me|a\s+quote|a\s+comment|a\s+statement|sentences?|words|an\s+interview)\b",
+    r"\b(?:möchte|will|wollte|fragt|fragte|bittet|bat)\b.{0,40}?\b(?:von\s+mir|ein\s+zitat|eine[n]?\s+(?:kommentar|stellungnahme|einschätzung|satz)|sätze|ein\s+interview)\b",
+    r"\bhat\s+mich\s+(?:\w+\s+){0,2}(?:angerufen|gefragt|angeschrieben|kontaktiert)\b",
+)
 _COMPANY_LINK = _rx(
     r"\b(?:company|corporate|our)\s+(?:hashtag|logo|name|account|page|channel)\b",
     r"\bon\s+behalf\s+of\b",
@@ -875,6 +934,10 @@ _TIME_EFFORT = _rx(
     r"\bvon\s+morgens\s+bis\s+abends\b|\bfrom\s+morning\s+(?:to|till|until)\s+(?:night|evening)\b|\bstatt\s+(?:\w+\s+){0,4}(?:zu\s+)?(?:helfen|arbeiten|betreuen)\b|\binstead\s+of\s+(?:helping|working|staffing|manning)\b",
     r"\b(?:dauert|takes?|took)\s+(?:\w+\s+){0,2}(?:days|tage|hours|stunden|weeks|wochen)\b",
     r"\b(?:\d+|ein|zwei|drei|vier|fünf|mehr|halb|ganz)[-\s]?(?:stündig|tägig|wöchig)\w*|\b(?:\d+|two|three|four|five|multi)[-\s](?:hour|day|week)\b",
+    # Producing a series of one's own: a podcast, a vlog, a video series, a channel's episodes.
+    r"\b(?:podcast\w*|videoserie\w*|video\s+series|vlog\w*|folge\w*|episode\w*)\b.{0,60}?\b(?:aufnehmen|aufzunehmen|aufnimmt|produzieren|produziere|drehen|moderieren|record\w*|produc\w*|host\w*|film\w*)\b",
+    r"\b(?:record\w*|produc\w*|host\w*|start\w*|launch\w*|run\w*)\s+(?:a|an|my|our|the)\s+(?:own\s+|weekly\s+|monthly\s+|regular\s+)*(?:podcast|vlog|video\s+series|youtube\s+(?:channel|series))\b",
+    r"\b(?:wöchentlich\w*|jede\s+woche|monatlich\w*|weekly|every\s+week|monthly)\b.{0,40}?\b(?:podcast|vlog|video\w*|folge|episode)\w*",
 )
 
 # Hiding that you work here, or that you were paid or given something.
@@ -894,6 +957,7 @@ _UNDISCLOSED = _rx(
     r"\banonymous(?:ly)?\b.{0,40}?\b(?:review|rating|rate|stars|praise)\w*",
     r"\b(?:review|rate|praise)\w*\b.{0,40}?\banonymous(?:ly)?\b",
     r"\bohne\s+(?:\w+\s+){0,3}(?:zu\s+)?(?:erwähnen|sagen|angeben|kennzeichnen|offenlegen|verraten|hinzuweisen)\b",
+    r"\bohne\s+(?:\w+\s+){0,3}(?:da(?:zu|bei|rauf)?zu|anzu|hinzu|offenzu)(?:schreiben|sagen|geben|legen|weisen|erwähnen)\b",
     r"\b(?:nicht|lieber\s+nicht)\s+(?:\w+\s+)?erwähnen\b",
     r"\bverschweig\w*",
     r"\bals\s+(?:\w+\s+)?(?:kunde|kundin|käufer\w*|nutzer\w*|außenstehende\w*|ehemalige\w*)\s+ausgeben\b",
@@ -908,12 +972,18 @@ _GIFT = _rx(
     r"\b(?:pay|pays|paid|paying|bezahl\w*|vergüt\w*)\s+(?:me|us|mich|mir|uns)\b|\b(?:affiliate|referral\s+(?:code|link)|rabattcode\w*|discount\s+code|provision\w*|commission)\b",
     r"\b(?:free|complimentary)\s+(?:\w+\s+)?(?:ticket|trip|stay|product|sample|phone|laptop|gift|hotel|dinner|meal|night|upgrade)s?\b",
     r"\b(?:bietet|bot|schickt\w*|schenkt\w*|spendiert\w*|zahlt\w*)\s+mir\b|\bmir\s+(?:\w+\s+){0,4}(?:geschenkt|geschickt|spendiert|angeboten|bezahlt)\b",
-    r"\b(?:kostenlos\w*|gratis|umsonst|gesponsert\w*)\s+(?:\w+\s+)?(?:ticket|reise|übernachtung|produkt|gerät|handy|laptop|abendessen|karte)\w*",
+    r"\b(?:kostenlos\w*|gratis|umsonst|gesponsert\w*)[\s-]+(?:\w+\s+)?(?:ticket|reise|übernachtung|produkt|gerät|handy|laptop|abendessen|karte|probe|muster|paket|abo)\w*",
+    r"\b(?:gratis|kostenlos|geschenk|werbe)(?:produkt|probe|muster|paket|gerät|ticket|abo)\w*",
+    r"\b(?:got|received|get|getting|bekommen|bekam|erhalten|kriege|kriegen|gekriegt)\b.{0,40}?\b(?:for\s+free|free\s+of\s+charge|gratis|kostenlos|umsonst|geschenkt)\b",
+    r"\b(?:for\s+free|free\s+of\s+charge|gratis|kostenlos|umsonst|geschenkt)\b.{0,40}?\b(?:got|received|bekommen|bekam|erhalten|gekriegt)\b",
 )
 # Given in return for a post: "if I post a photo", "wenn ich darüber poste".
 _FOR_POST = _rx(
     r"\b(?:if|when|in\s+exchange|in\s+return|provided)\s+(?:\w+\s+){0,3}(?:i|we)\s+(?:\w+\s+){0,2}(?:post|share|mention|tag|recommend|review)\w*\b",
     r"\b(?:wenn|falls|sofern|dafür\s+dass)\s+(?:\w+\s+){0,2}(?:ich|wir)\s+(?:\w+\s+){0,6}(?:poste|posten|teile|teilen|erwähne|erwähnen|empfehle|empfehlen|verlinke|markiere)\b|\bals\s+gegenleistung\b",
+    # "soll dafür posten", "want me to post about it": a post asked for in return.
+    r"\b(?:soll|sollen|solle|muss|müssen|darf)\s+(?:ich\s+|wir\s+)?dafür\s+(?:\w+\s+){0,4}(?:posten|teilen|werben|schreiben|erwähnen|empfehlen|bewerten|markieren)\b",
+    r"\b(?:want|wants|wanted|asked|asks|expect|expects)\s+(?:me|us)\s+to\s+(?:\w+\s+)?(?:post|share|review|mention|tag|recommend|promote)\w*\b",
 )
 _GIVER = _rx(
     r"\b(?:supplier|vendor|partner|agency|brand|hotel|company|firm|startup|manufacturer|lieferant\w*|anbieter\w*|partner\w*|agentur\w*|hersteller\w*|hotel\w*|marke\w*|firma|unternehmen)\b"
@@ -1229,8 +1299,12 @@ def _hit(rx: re.Pattern[str] | None, text: str, negated: list[tuple[int, int]] |
     """
     if rx is None:
         return None
-    if negated:
-        m = next((m for m in rx.finditer(text) if not _in_spans(m.start(), negated)), None)
+    harmless = _SENSES_RX.get(rx)
+    skip = list(negated or [])
+    if harmless is not None:
+        skip += [(h.start(), h.end()) for h in harmless.finditer(text)]
+    if skip:
+        m = next((m for m in rx.finditer(text) if not _in_spans(m.start(), skip)), None)
     else:
         m = rx.search(text)
     if not m:
@@ -1243,14 +1317,47 @@ def _hit(rx: re.Pattern[str] | None, text: str, negated: list[tuple[int, int]] |
     return text[start:end].strip()
 
 
+# Harmless senses of a pattern's words: a match inside one of these is no finding. "Nobody made me
+# feel stupid" insults nobody; "two weeks later" is a time, not time spent.
+_SENSES_RX: dict[re.Pattern[str], re.Pattern[str]] = {
+    # A salary range a published job ad states is public (pay transparency), not an internal band.
+    _INTERNAL: _rx(
+        r"\b(?:job\s+ads?|job\s+postings?|job\s+openings?|vacanc\w*|careers?\s+page|stellenanzeige\w*|stellenausschreibung\w*|stellenangebot\w*|karriereseite\w*)\b"
+        r".{0,60}?\b(?:salary\s+ranges?|salary\s+bands?|pay\s+ranges?|gehaltsspanne\w*|gehaltsband\w*|gehaltsbänder\w*)",
+    ),
+    # One's own application, the company's hiring process or a position's salary is nobody's private matter.
+    _PRIVATE_MATTER: _rx(
+        r"\b(?:das|the)\s+(?:gehalt|salary)\b(?!\s+(?:von|of|meine\w*|seine\w*|ihre\w*|deine\w*))",
+        r"\b(?:mein\w*|unser\w*|my|our)\s+(?:eigene[nmrs]?\s+|own\s+)?(?:bewerbung\w*|application(?:\s+process)?|hiring\s+process|onboarding\w*)",
+        r"\bbewerbungs(?:prozess|verfahren|ablauf)\w*",
+    ),
+    # A broadcaster's media library is someone else's ("in der ZDF-Mediathek"), not the company's.
+    _OWN_OR_LICENSED: _rx(
+        r"\b(?:zdf|ard|arte|3sat|wdr|ndr|br|swr|mdr|hr|rbb|orf|srf|tv|sender\w*|fernseh\w*)[-\s]?mediathek\w*",
+        r"\bmediathek\s+(?:des|der|von)\s+(?:zdf|ard|arte|senders?|fernseh\w*|\w*rundfunk\w*)\b",
+    ),
+    _INSULT: _rx(
+        r"\b(?:feel|feels|felt|feeling|look|looks|looked|looking|sound|sounds|sounded|seem|seemed)\s+"
+        r"(?:so\s+|really\s+|a\s+bit\s+|very\s+|pretty\s+|totally\s+)?(?:stupid|dumb|silly|clueless|useless|pathetic)\b",
+        r"\b(?:fühl\w*|komm\w*|vorkomm\w*)\s+(?:mich|mir|uns|sich)\s+(?:\w+\s+){0,2}(?:dumm|blöd|doof|nutzlos)\b",
+        r"\b(?:stupid|dumb|silly)\s+questions?\b|\bdumme\s+fragen?\b",
+    ),
+    _TIME_EFFORT: _rx(
+        r"\b(?:in|vor|nach|within|innerhalb(?:\s+von)?|binnen|after|bis\s+in)\s+(?:\w+\s+)?(?:\d+|two|three|four|five|a\s+few|several|zwei|drei|vier|fünf|ein\s+paar|mehreren)\s+(?:hours|days|weeks|stunden|tage[n]?|wochen)\b",
+        r"\b(?:\d+|two|three|four|five|a\s+few|several|zwei|drei|vier|fünf|ein\s+paar|mehrere)\s+(?:hours|days|weeks|months|stunden|tage|wochen|monate)\s+(?:later|ago|earlier|before|after|from\s+now|später|zuvor|danach|vorher|früher)\b",
+    ),
+}
+
 # Patterns of what a post would show or reveal, and the cues that it is harmless: where the text
 # negates them ("no customer logos", "ohne Gesichter", "not licensed") they do not count. Risks
 # whose mention is the risk (a crisis, a lawsuit, a press contact, an insult, a deal denied) and
 # patterns that carry their own negation ("not yet announced") are read as they stand.
 _NEGATABLE = frozenset(
     {_UNRELEASED, _WEAK_UNRELEASED, _FIGURE, _RECORD, _COUNT, _INTERNAL, _CUSTOMER_PROJECT, _TAGGING, _FACES_DIRECT,
-     _THIRD_PARTY, _PUBLISHED, _OWN_OR_LICENSED}
+     _THIRD_PARTY, _PUBLISHED, _OWN_OR_LICENSED, _COMPANY_LINK, _ALTERED_BRAND, _HARM}
 )
+# A cue is no cue where its contrary was found: "without saying that I work here" names working here.
+_CONTRARY = {"disclosed": "undisclosed"}
 _NEGATABLE_KINDS = frozenset({"third_party_media", "undisclosed"})
 
 
@@ -1337,7 +1444,7 @@ class Detectors:
             if evidence:
                 out.append(Signal(kind=kind, topic="", verdict="check", evidence=evidence[:80], strength=0.0, finding=kind))
 
-        # confidential
+        # what is not public
         code = h(self._code_names)
         add("code_name", code, 1.2)
         if not code:
@@ -1415,12 +1522,12 @@ class Detectors:
         # my lunch break"); said in passing ("a profile I keep up during working hours") it is a hint.
         add("work_hours", h(_WORK_HOURS), 0.9 if h(_LIGHT_ACTIVITY) else 0.6)
 
-        # disclosure
+        # honesty about one's employer
         add("undisclosed", h(_UNDISCLOSED), 1.0)
         if h(_GIVER) or h(_FOR_POST):
             add("gift", h(_GIFT), 0.9)
 
-        # privacy
+        # people and their data
         add(
             "contact_details",
             h(_EMAIL) or h(_IBAN) or self._phone(text),
@@ -1440,14 +1547,18 @@ class Detectors:
         faces = h(_FACES_DIRECT)
         if faces:
             add("people_media", faces, 1.0)
-        else:
+        elif not h(_UNRECOGNISABLE):
+            # A picture inferred to show people, where the text says nobody can be recognised, shows nobody.
             add("people_media", self._people_in_media(text, negated), 0.7)
 
-        # copyright
+        add("unrecognisable", h(_UNRECOGNISABLE), 0.7)
+
+        # other people's material
+        add("licensed", h(_OWN_OR_LICENSED), 0.3)
         if not h(_OWN_OR_LICENSED):
             add("third_party_media", h(_THIRD_PARTY) or self._brand_logo(text), 0.9)
 
-        # netiquette
+        # tone
         insult = h(_INSULT)
         competitor = h(self._competitors) or h(_COMPETITOR)
         dig = h(_DIG)
@@ -1472,14 +1583,20 @@ class Detectors:
                 0.9,
             )
 
-        # spokesperson and crisis
+        # speaking for the company, incidents
         press = h(_PRESS)
         add("press", press, 1.1)
         if not press:
             add("creator_contact", h(_CREATOR) or h(_APPEARANCE), 0.9)
         add("legal", h(_LEGAL), 1.0)
         add("statement", h(_STATEMENT), 0.9)
-        add("crisis", h(_CRISIS), 1.0)
+        crisis = h(_CRISIS)
+        add("crisis", crisis, 1.0)
+        if not crisis:
+            harm, spread = h(_HARM), h(_SPREAD)
+            if harm and spread and h(_OURS):
+                add("crisis", f"{harm} … {spread}", 0.9)
+        add("altered_brand", h(_ALTERED_BRAND), 0.8)
 
         # The lexicon's risk concepts: words that reveal a risk by themselves, in any inflection
         # or compound ("Hochwasserschaden", "Kartellverfahren"), where no pattern above saw one.
@@ -1490,8 +1607,12 @@ class Detectors:
             finding = FINDINGS.get(hit.concept)
             if finding and kind_of(finding[0]) in _NEGATABLE_KINDS and negated and _only_negated(hit.word, text, negated):
                 continue  # "keine Chartmusik"
+            if finding and _CONTRARY.get(finding[0]) in kinds:
+                continue
             if finding and kind_of(finding[0]) not in kinds:
                 name, strength = finding
+                if name == "press_word" and h(_ASKS_FOR_WORDS):
+                    name, strength = "press", 1.0  # "a woman from the Financial Times wants two sentences from me"
                 add(name, hit.word, strength)
                 kinds.add(kind_of(name))
 

@@ -54,25 +54,11 @@ SIGNAL_WEIGHT = 1.1
 # A stricter guideline scoring this close to a lenient one makes a "go" a "check".
 CONFLICT_RATIO = 0.8
 # Cues that say the content is harmless in itself, not merely what the question is about:
-# already published, or a question about taking part at all.
-CONFIRMING = frozenset({"published", "obligation"})
-# What a "go" of a topic rests on: the question must name the harmless thing itself,
-# as a lexicon concept or a detector cue, not merely share a word with a lenient
-# rule ("pro Woche" is no question about working time, "employer branding" none
-# about disclosure). Without it a fair or even strong match gives "check". Topics
-# not listed (a knowledge base's own go rules elsewhere) need no anchor.
-GO_ANCHORS: dict[str, frozenset[str]] = {
-    "official_content": frozenset({"published", "published_content", "brand_assets"}),
-    "working_time": frozenset({"work_hours", "time_effort"}),
-    "voluntary": frozenset({"obligation", "consequence", "program_exit", "program"}),
-    "contacts": frozenset({"network", "ownership"}),
-    "disclosure": frozenset({"employee_identity", "opinion", "disclose_employment", "disclosed"}),
-    "copyright": frozenset({"brand_assets", "own_or_licensed"}),
-    "netiquette": frozenset({"polite"}),
-}
-# Topics whose "no" is about what a post shows or reveals (a figure, a face, someone's music): a
-# negation can take that away ("without any figures"); not a tone, a statement or a crisis.
-SHOWN_TOPICS = frozenset({"confidential", "privacy", "copyright"})
+# already published, a question about taking part at all, nobody recognisable, one's own or licensed.
+CONFIRMING = frozenset({"published", "obligation", "unrecognisable", "licensed"})
+# What a "go" of a topic rests on (a topic's ``go_needs:``), which topics' "no" a negation can take
+# away (``negation_clears_no:``) and what keeps a "go" beside a stricter rule
+# (``go_despite_stricter:``) is the knowledge base's word: see model.TopicRules.
 # A "check" finding at least this strong leads the answer when the first topic's rule would say "go".
 LEAD_STRENGTH = 0.7
 _ORDER = {"no": 0, "check": 1, "go": 2}
@@ -206,6 +192,10 @@ _SIGNAL_TEXTS: dict[str, dict[str, str]] = {
         "en": "material that belongs to someone else (“{e}”)",
         "de": "Material, das jemand anderem gehört („{e}“)",
     },
+    "altered_brand": {
+        "en": "the company's logo or brand changed (“{e}”)",
+        "de": "ein verändertes Logo oder Markenzeichen des Unternehmens („{e}“)",
+    },
     "insult": {"en": "an insult or attack (“{e}”)", "de": "eine Beleidigung oder einen Angriff („{e}“)"},
     "competitor_attack": {
         "en": "a put-down of a competitor (“{e}”)",
@@ -315,6 +305,7 @@ class Engine:
             for kind in sorted(kinds):
                 self._by_signal.setdefault(kind, []).append(i)
         self._without_lists: Engine | None = None
+        self._with_unless = [i for i, g in enumerate(kb.guidelines) if g.unless]
 
     def without_lists(self) -> Engine:
         """This engine without app.yaml's confidential lists (customers, code names, competitors).
@@ -427,11 +418,17 @@ class Engine:
 
         # The guideline to rest on: the best of the first topic, preferring one that answers a finding.
         kinds = {s.kind: s for s in real_signals}
+        # A guideline whose exception the question meets ("no reviews without saying you work here",
+        # and the question says so: ``unless: [disclosed]``) is not the rule for it.
+        shown = {s.finding for s in signals if s.strength > 0} | {s.kind for s in signals if s.strength > 0}
+        excepted = {i for i in self._with_unless if guidelines[i].unless & shown}
+        # A topic keeps its excepted guidelines only where it has no other one.
+        open_topics = {g.topic for i, g in enumerate(guidelines) if i not in excepted} if excepted else set()
 
         def best_of(topic: str) -> int:
             best_i, best_v = -1, -1.0
             for i, g in enumerate(guidelines):
-                if g.topic != topic:
+                if g.topic != topic or (i in excepted and topic in open_topics):
                     continue
                 v = float(scores[i]) + sum(
                     SIGNAL_WEIGHT * scale * kinds[k].strength for k in self._kinds[i] if k in kinds
@@ -486,21 +483,22 @@ class Engine:
             # telling what is not yet public does not rule out what the company already made
             # public ("the opening was in all the papers"). Findings still say "no".
             verdict = "check"
-        if verdict == "no" and primary_topic in SHOWN_TOPICS and not any(s.verdict == "no" for s in real_signals):
+        rules = self.kb.rules_of(primary_topic)
+        if verdict == "no" and rules.negation_clears_no and not any(s.verdict == "no" for s in real_signals):
             # A "no" from retrieval alone that rests on words the question negates ("I won't give any
             # figures", "ohne Zahlen zu nennen") is no longer sure: without them, the rule must still match.
             plain = unnegated(cleaned)
             if plain != cleaned and float(self.retriever.search(plain, language)[0][best_i]) < GO_SCORE:
                 verdict = "check"
         published = False
-        if verdict == "go" and primary_topic in GO_ANCHORS:
+        if verdict == "go" and (rules.go_needs or rules.go_despite_stricter):
             anchors = set(self.retriever.lexicon.of_words(words(cleaned), language)) | {s.kind for s in signals}
-            if not anchors & GO_ANCHORS[primary_topic]:
+            if rules.go_needs and not anchors & rules.go_needs:
                 verdict = "check"
             # Naming the company's own post is as good as the detector's "published" cue for
             # the conflict below; other anchors are not ("contacts made through the company
             # account" still touch the stricter rule on company data).
-            published = primary_topic == "official_content" and "published_content" in anchors
+            published = bool(anchors & rules.go_despite_stricter)
         if verdict == "go" and not (confirmed or published):
             # A stricter guideline almost as relevant means the question is not clearly harmless;
             # unless a detector confirms what the question is about (the company published it,
@@ -508,7 +506,12 @@ class Engine:
             # guideline shares words with the question ("a video", "a podcast"), not a risk.
             p_score = float(scores[best_i])
             for i, g in enumerate(guidelines):
-                if g.verdict != "go" and float(scores[i]) >= CONFLICT_RATIO * p_score and i != best_i:
+                if (
+                    g.verdict != "go"
+                    and i not in excepted
+                    and float(scores[i]) >= CONFLICT_RATIO * p_score
+                    and i != best_i
+                ):
                     conflict = True
                     verdict = "check"
                     break

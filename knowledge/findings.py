@@ -36,6 +36,7 @@ FINDINGS: dict[str, str] = {
     "people_media": "people_media",  # pictures or video showing people
     # other people's material
     "third_party_media": "third_party_media",  # images, music, articles of someone else
+    "altered_brand": "altered_brand",  # the company's own logo or brand changed (colours, a meme, a montage)
     # tone
     "insult": "insult",  # an insult or attack in the text
     "insult_mentioned": "insult",  # the text speaks of insults, abuse, trolls
@@ -62,11 +63,13 @@ FINDINGS: dict[str, str] = {
     "ownership": "ownership",  # who owns contacts, followers, accounts
     "work_hours": "work_hours",  # a time of day, a break, working hours
     "disclosed": "disclosed",  # saying where one works
+    "unrecognisable": "unrecognisable",  # a picture in which nobody can be recognised ("ohne Gesichter")
+    "licensed": "licensed",  # one's own material, or licensed for the use (brand portal, royalty-free library)
 }
 
 # Cues are no risk: governed, they take their guideline's verdict and topic like any finding;
 # ungoverned, they point nowhere and change nothing.
-CUES = frozenset({"published", "obligation", "ownership", "work_hours", "disclosed"})
+CUES = frozenset({"published", "obligation", "ownership", "work_hours", "disclosed", "unrecognisable", "licensed"})
 
 KINDS = frozenset(FINDINGS.values())
 

@@ -16,13 +16,22 @@ from pathlib import Path
 import yaml
 
 from knowledge.findings import FINDINGS, GOVERNABLE, kind_of
-from knowledge.model import LANGUAGES, VERDICTS, CourseOption, CourseStep, Guideline, KnowledgeBase
+from knowledge.lexicon import CONCEPTS
+from knowledge.model import (
+    LANGUAGES,
+    VERDICTS,
+    CourseOption,
+    CourseStep,
+    Guideline,
+    KnowledgeBase,
+    TopicRules,
+)
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "guidelines"
 
 REQUIRED = ("id", "topic", "verdict", "rule", "rationale", "instead", "triggers")
 # ``signals`` is the former name of ``governs``.
-OPTIONAL = ("governs", "signals", "course")
+OPTIONAL = ("governs", "signals", "unless", "course")
 TEXT_PARTS = ("rule", "rationale", "instead")
 # A guideline's step in the course for new ambassadors (``course:``); docs/knowledge.md.
 COURSE_TEXTS = ("rule", "example", "question", "why")
@@ -35,6 +44,11 @@ PLACEHOLDERS = frozenset({"comms_lead", "backup", "communicators", "privacy_cont
 
 # libyaml when PyYAML was built with it: the same nodes and marks, several times faster.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# What a topic's declaration may say besides id and title (model.TopicRules, docs/knowledge.md).
+TOPIC_KEYS = ("id", "title", "concepts", "go_needs", "go_despite_stricter", "negation_clears_no")
+# The names those lists may hold: the lexicon's concepts, and findings and their kinds.
+TOPIC_NAMES_KNOWN = frozenset(CONCEPTS) | GOVERNABLE
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _TOPIC = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -55,6 +69,7 @@ class _Ctx:
     # (topic, file, line) of every topic a guideline names, and the declared ones with their titles
     topic_uses: list[tuple[str, str, int, str]] = field(default_factory=list)
     topic_decls: list[tuple[str, dict[str, str], str, int]] = field(default_factory=list)
+    topic_rules: dict[tuple[str, str, int], TopicRules] = field(default_factory=dict)
 
     def err(self, node: yaml.Node | None, message: str) -> None:
         line = node.start_mark.line + 1 if node is not None else 1
@@ -87,8 +102,9 @@ def check_kb(path: str | Path | None = None) -> tuple[KnowledgeBase | None, list
     seen: dict[str, str] = {}
     uses: list[tuple[str, str, int, str]] = []
     decls: list[tuple[str, dict[str, str], str, int]] = []
+    rules: dict[tuple[str, str, int], TopicRules] = {}
     for file in files:
-        ctx = _Ctx(str(file), problems, uses, decls)
+        ctx = _Ctx(str(file), problems, uses, decls, rules)
         for g in _read_file(file, ctx):
             if g.id in seen:
                 ctx.problems.append(
@@ -101,7 +117,13 @@ def check_kb(path: str | Path | None = None) -> tuple[KnowledgeBase | None, list
     _conflicts(guidelines, problems)
     if problems:
         return None, problems
-    return KnowledgeBase(guidelines=guidelines, files=[str(f) for f in files], topic_titles=titles), []
+    topic_rules = {t: r for (t, file, line), r in rules.items() if t in titles}
+    return (
+        KnowledgeBase(
+            guidelines=guidelines, files=[str(f) for f in files], topic_titles=titles, topic_rules=topic_rules
+        ),
+        [],
+    )
 
 
 def _conflicts(guidelines: list[Guideline], problems: list[str]) -> None:
@@ -126,8 +148,8 @@ def _topics(
     """The declared topics and their titles; problems for a topic spelled two ways, or not declared.
 
     A knowledge base that declares topics (a ``topics:`` block in any file) must use only those;
-    one that declares none may name any topic. "Working_Time" and "working-time" are spellings of
-    "working_time": the second one met is an error, with where the first stands.
+    one that declares none may name any topic. "Team_Events" and "team-events" are spellings of
+    "team_events": the second one met is an error, with where the first stands.
     """
     titles: dict[str, dict[str, str]] = {}
     declared_at: dict[str, str] = {}
@@ -220,15 +242,57 @@ def _read_topics(node: yaml.Node, ctx: _Ctx) -> None:
             continue
         fields = {k.value: (k, v) for k, v in item.value}
         for name, (key, _) in fields.items():
-            if name not in ("id", "title"):
-                ctx.err(key, f"unknown key {name!r} in a topic (known: id, title)")
+            if name not in TOPIC_KEYS:
+                ctx.err(key, f"unknown key {name!r} in a topic (known: {', '.join(TOPIC_KEYS)})")
         if "id" not in fields or "title" not in fields:
             ctx.err(item, f"a topic needs {' and '.join(k for k in ('id', 'title') if k not in fields)}")
             continue
         topic = _scalar(fields["id"][1], ctx, "topic id")
         title = _bilingual_text(fields["title"][1], ctx, f"topic {topic!r}: title")
-        if topic and title:
-            ctx.topic_decls.append((topic, title, ctx.file, item.start_mark.line + 1))
+        before = len(ctx.problems)
+        lists = {
+            key: _names(fields[key][1], ctx, f"topic {topic!r}: {key}") if key in fields else ()
+            for key in ("concepts", "go_needs", "go_despite_stricter")
+        }
+        negation = False
+        if "negation_clears_no" in fields:
+            node = fields["negation_clears_no"][1]
+            value = _scalar(node, ctx, f"topic {topic!r}: negation_clears_no")
+            if value is not None and value.lower() not in ("true", "false", "yes", "no"):
+                ctx.err(node, f"topic {topic!r}: negation_clears_no must be true or false, not {value!r}")
+            negation = value is not None and value.lower() in ("true", "yes")
+        if topic and title and len(ctx.problems) == before:
+            line = item.start_mark.line + 1
+            ctx.topic_decls.append((topic, title, ctx.file, line))
+            ctx.topic_rules[(topic, ctx.file, line)] = TopicRules(
+                concepts=tuple(lists["concepts"]),
+                go_needs=frozenset(lists["go_needs"]),
+                go_despite_stricter=frozenset(lists["go_despite_stricter"]),
+                negation_clears_no=negation,
+            )
+
+
+def _names(node: yaml.Node, ctx: _Ctx, what: str) -> tuple[str, ...]:
+    """A list of lexicon concepts or findings, each known; problems name the line of the unknown one."""
+    if not isinstance(node, yaml.SequenceNode):
+        ctx.err(node, f"{what} must be a list of names")
+        return ()
+    out: list[str] = []
+    for item in node.value:
+        name = _scalar(item, ctx, f"{what} item")
+        if name is None:
+            continue
+        if name not in TOPIC_NAMES_KNOWN:
+            ctx.err(
+                item,
+                f"{what}: unknown name {name!r} (a lexicon concept or a finding; see docs/knowledge.md)",
+            )
+            continue
+        if name in out:
+            ctx.err(item, f"{what}: {name!r} appears twice")
+            continue
+        out.append(name)
+    return tuple(out)
 
 
 def _scalar(node: yaml.Node, ctx: _Ctx, what: str) -> str | None:
@@ -360,6 +424,9 @@ def _guideline(node: yaml.Node, ctx: _Ctx) -> Guideline | None:
     if gov_node is not None and verdict in VERDICTS:
         governs = _governs(gov_node, verdict, ctx, label)
     course = _course(fields["course"], ctx, label) if "course" in fields else None
+    unless: tuple[str, ...] = ()
+    if "unless" in fields:
+        unless = _unless(fields["unless"], ctx, label)
     if len(ctx.problems) > before:
         return None
     assert gid and topic and verdict and triggers is not None
@@ -373,9 +440,27 @@ def _guideline(node: yaml.Node, ctx: _Ctx) -> Guideline | None:
         triggers=triggers,
         governs=governs,  # type: ignore[arg-type]
         course=course,
+        unless=frozenset(unless),
         source=ctx.file,
         line=node.start_mark.line + 1,
     )
+
+
+def _unless(node: yaml.Node, ctx: _Ctx, label: str) -> tuple[str, ...]:
+    """``unless: [disclosed]``: findings or cues (or their kinds) that take the guideline out of an answer."""
+    if not isinstance(node, yaml.SequenceNode):
+        ctx.err(node, f"{label}: unless must be a list of findings or cues")
+        return ()
+    out: list[str] = []
+    for item in node.value:
+        name = _scalar(item, ctx, f"{label}: unless item")
+        if name is None:
+            continue
+        if name not in GOVERNABLE:
+            ctx.err(item, f"{label}: unless: unknown finding {name!r} (known: {', '.join(sorted(FINDINGS))})")
+            continue
+        out.append(name)
+    return tuple(out)
 
 
 def _governs(node: yaml.Node, verdict: str, ctx: _Ctx, label: str) -> tuple[tuple[str, str], ...]:

@@ -49,7 +49,7 @@ TOPIC_NAMES: dict[str, dict[str, str]] = _Titles()
 
 
 def default_title(topic: str) -> dict[str, str]:
-    """A title for a topic no file gives one: its id in words ("working_time": "Working time")."""
+    """A title for a topic no file gives one: its id in words ("team_events": "Team events")."""
     text = topic.replace("_", " ").replace("-", " ").strip().capitalize()
     return {lang: text for lang in LANGUAGES}
 
@@ -100,12 +100,35 @@ class Guideline:
     # verdict and this topic, and cites this guideline even when the question's words differ.
     governs: tuple[tuple[str, Verdict], ...] = ()
     course: CourseStep | None = None
+    # Findings or cues that take this guideline out of the answer when the question shows them: the
+    # "unless" of a rule ("no reviews without saying you work here": ``unless: [disclosed]``).
+    unless: frozenset[str] = frozenset()
     source: str = ""
     line: int = 0
 
     def text(self, part: str, lang: str) -> str:
         values: dict[str, str] = getattr(self, part)
         return values.get(lang) or values.get("en") or next(iter(values.values()), "")
+
+
+@dataclass(frozen=True)
+class TopicRules:
+    """How the engine reads one topic, as its declaration in the files says (docs/knowledge.md).
+
+    Names are lexicon concepts (knowledge.lexicon) or findings and their kinds (knowledge.findings).
+    """
+
+    # Concepts that point to this topic when no guideline's own words carry them.
+    concepts: tuple[str, ...] = ()
+    # A "go" of this topic needs the question to name one of these; empty: no such need.
+    go_needs: frozenset[str] = frozenset()
+    # Naming one of these keeps a "go" even when a stricter guideline scores almost as high.
+    go_despite_stricter: frozenset[str] = frozenset()
+    # A "no" from retrieval alone that rests on negated words ("without any figures") becomes "check".
+    negation_clears_no: bool = False
+
+
+NO_RULES = TopicRules()
 
 
 @dataclass
@@ -115,6 +138,8 @@ class KnowledgeBase:
     # The topics the files declare, in their order, with their titles; topics the guidelines name
     # without a declaration follow, titled by their id.
     topic_titles: dict[str, dict[str, str]] = field(default_factory=dict)
+    # What the declarations say about reading each topic (TopicRules); a topic without one has none.
+    topic_rules: dict[str, TopicRules] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_id = {g.id: g for g in self.guidelines}
@@ -130,6 +155,17 @@ class KnowledgeBase:
             TOPIC_NAMES[topic] = names
             if topic not in TOPICS:
                 TOPICS.append(topic)
+
+    def rules_of(self, topic: str) -> TopicRules:
+        return self.topic_rules.get(topic, NO_RULES)
+
+    def concept_topics(self) -> dict[str, list[str]]:
+        """concept -> the topics that list it (``concepts:``), in the files' order."""
+        out: dict[str, list[str]] = {}
+        for topic, rules in self.topic_rules.items():
+            for cid in rules.concepts:
+                out.setdefault(cid, []).append(topic)
+        return out
 
     def topic_title(self, topic: str, lang: str) -> str:
         names = self.topic_titles.get(topic) or default_title(topic)

@@ -63,36 +63,54 @@ class LangIndex:
         self.an = Analyzer(lang)
         self.lexicon = lexicon or default_lexicon()
         raw_docs: list[list[str]] = []
+        # Each document as its parts (words, how often they count): a trigger counts TRIGGER_REPEAT
+        # times. Large knowledge bases repeat triggers and titles a lot, so each distinct part is
+        # read (words, concepts, stems) once.
+        doc_parts: list[list[tuple[tuple[str, ...], int]]] = []
         concept_docs: list[list[str]] = []
         self.phrases: list[list[tuple[str, ...]]] = []
+        seen_parts: dict[str, tuple[tuple[str, ...], list[str], tuple[str, ...]]] = {}
+
+        def part(text: str) -> tuple[tuple[str, ...], list[str], tuple[str, ...]]:
+            hit = seen_parts.get(text)
+            if hit is None:
+                tw = words(text)
+                stems = tuple(dict.fromkeys(self.an.stem(w) for w in tw if w not in self.an.stopwords))
+                hit = (tuple(tw), self.lexicon.of_words(tw, lang), stems)
+                seen_parts[text] = hit
+            return hit
+
         for g in kb.guidelines:
-            rule = words(g.rule[lang])
-            doc = rule + words(kb.topic_title(g.topic, lang))
-            concepts = self.lexicon.of_words(rule, lang)
+            rule_words, rule_concepts, _ = part(g.rule[lang])
+            title_words = part(kb.topic_title(g.topic, lang))[0]
+            parts = [(rule_words, 1), (title_words, 1)]
+            concepts = list(rule_concepts)
             phrases = []
             for trigger in g.triggers.get(lang, ()):
-                tw = words(trigger)
-                doc += tw * TRIGGER_REPEAT
-                concepts += self.lexicon.of_words(tw, lang) * TRIGGER_REPEAT
-                stems = tuple(dict.fromkeys(self.an.stem(w) for w in tw if w not in self.an.stopwords))
+                tw, t_concepts, stems = part(trigger)
+                parts.append((tw, TRIGGER_REPEAT))
+                concepts += t_concepts * TRIGGER_REPEAT
                 if len(stems) >= 2:
                     phrases.append(stems)
-            raw_docs.append(doc)
+            raw_docs.append([w for ws, _ in parts for w in ws])
+            doc_parts.append(parts)
             concept_docs.append([CONCEPT + c for c in concepts])
             self.phrases.append(phrases)
         # A concept no guideline's words carry still points to its topic: the knowledge
         # base may use other words than the lexicon, and the concept must not go unheard.
         present = {t for doc in concept_docs for t in doc}
-        for cid, topic in self.lexicon.topic.items():
+        # Which topic a concept points to is the files' word (a topic's ``concepts:``).
+        by_topic: dict[str, list[int]] = {}
+        for i, g in enumerate(kb.guidelines):
+            by_topic.setdefault(g.topic, []).append(i)
+        for cid, topics in kb.concept_topics().items():
             if CONCEPT + cid not in present:
-                for i, g in enumerate(kb.guidelines):
-                    if g.topic == topic:
+                for topic in topics:
+                    for i in by_topic.get(topic, ()):
                         concept_docs[i].append(CONCEPT + cid)
         self.vocab = {self.an.stem(w) for doc in raw_docs for w in doc if w not in self.an.stopwords}
         self._word_cache: dict[tuple[str, bool, bool], tuple[tuple[str, ...], tuple[str, ...]]] = {}
-        docs = [
-            self._terms(doc, second_chance=False) + cdoc for doc, cdoc in zip(raw_docs, concept_docs, strict=True)
-        ]
+        docs = [self._doc_terms(parts) + cdoc for parts, cdoc in zip(doc_parts, concept_docs, strict=True)]
         self.vocab.update(t for doc in docs for t in doc)
         # Chat vocabulary repeats; splitting and second chances are worked out once per word
         # (afresh now: the vocabulary has grown by the guidelines' own compound parts).
@@ -210,7 +228,7 @@ class LangIndex:
         return found.pop() if len(found) == 1 else None
 
     def _analyse(
-        self, ws: list[str], fuzzy: bool = False, second_chance: bool = True
+        self, ws: list[str], fuzzy: bool = False, second_chance: bool = True, dedupe: bool = True
     ) -> tuple[list[str], list[str]]:
         """Terms, and the secondary terms: the parts of compounds that are known words themselves.
 
@@ -233,6 +251,8 @@ class LangIndex:
                     self._word_cache[key] = cached
             main.extend(cached[0])
             secondary.extend(cached[1])
+        if not dedupe:
+            return main, secondary
         in_main = set(main)
         return main, [t for t in secondary if t not in in_main]
 
@@ -243,6 +263,17 @@ class LangIndex:
             return (s,), tuple(parts)
         known = self._second_chance(w, s, fuzzy) if second_chance and not parts else None
         return (s, *parts, *((known,) if known else ())), ()
+
+    def _doc_terms(self, parts: list[tuple[tuple[str, ...], int]]) -> list[str]:
+        """A guideline's terms, as ``_terms`` reads its words, each part analysed once and counted as often as it counts."""
+        main: list[str] = []
+        secondary: list[str] = []
+        for ws, times in parts:
+            m, sec = self._analyse(list(ws), second_chance=False, dedupe=False)
+            main += m * times
+            secondary += sec * times
+        in_main = set(main)
+        return main + [t for t in secondary if t not in in_main]
 
     def _terms(self, ws: list[str], second_chance: bool = True) -> list[str]:
         main, secondary = self._analyse(ws, second_chance=second_chance)

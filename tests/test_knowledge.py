@@ -294,7 +294,8 @@ _SAMPLE = load_kb()
 
 
 def _kinds(text: str, **config: list[str]) -> set[str]:
-    return {s.kind for s in Detectors(DetectorConfig(**config), policy=_SAMPLE.rulings()).scan(text)}
+    found = Detectors(DetectorConfig(**config), policy=_SAMPLE.rulings()).scan(text)
+    return {s.kind for s in found} | {s.finding for s in found}
 
 
 @pytest.mark.parametrize(
@@ -334,6 +335,32 @@ def _kinds(text: str, **config: list[str]) -> set[str]:
         ("Ich soll an der Uni einen Vortrag über unsere Arbeit halten", "press"),
         ("Our payment system is broken since noon", "crisis"),
         ("Ein Lokalpolitiker hat unser Werk kritisiert", "politics"),
+        # issue 12: a post asked for in return, a series of one's own, contract compounds, dealer names
+        ("Ich hab ein Gratis-Produkt bekommen und soll dafür posten", "gift"),
+        ("I got a free sample box and they want me to tag them", "gift"),
+        ("Ich möchte jede Woche einen Podcast während der Arbeitszeit aufnehmen", "time_effort"),
+        ("I'd like to start a weekly vlog about our lab", "time_effort"),
+        ("Wir haben einen Rahmenvertrag mit der Stadt abgeschlossen", "deal"),
+        ("Can I thank our dealer in Leeds by name?", "customer"),
+        ("Darf ich unseren Händler namentlich loben?", "customer"),
+        ("Our logo in rainbow colours for pride month", "altered_brand"),
+        ("Ich hab unser Firmenlogo für ein Meme bearbeitet", "altered_brand"),
+        ("welche Zahlen intern noch besser aussehen", "internal"),
+        ("Bewerten, ohne dazuzuschreiben, dass ich hier arbeite", "undisclosed"),
+        # a harm blamed on the company, spreading: a crisis with no incident word
+        ("A video of a kid getting hurt by one of our scooters has two million views", "crisis"),
+        ("Leute bekommen Herzrasen von unserem Energydrink, das Video geht durch die Decke", "crisis"),
+        # a press word with a request for words is a press inquiry
+        ("A woman from the Financial Times called my desk and wants two sentences from me", "press"),
+        ("My boss fired half of the marketing team today", "deal"),
+        ("ein neues Online-Banking, das erst im Herbst live geht", "unreleased"),
+        ("Our new booking app goes live next spring", "unreleased"),
+        ("Darf ich posten, was wir im Oktober auf der Messe zeigen?", "unreleased"),
+        ("dass das Gehalt bei 65.000 Euro liegt, wie ich intern gehört habe", "internal"),
+        ("Ein Foto vom Ausflug, ohne Gesichter, nur unsere Wanderschuhe", "unrecognisable"),
+        ("a shot of the party where faces are blurred", "unrecognisable"),
+        ("nur GEMA-freie Musik und selbst gefilmtes Material", "licensed"),
+        ("Can I reply that his brain must be the size of a pea?", "insult"),
     ],
 )
 def test_detectors_find(text: str, kind: str) -> None:
@@ -358,6 +385,23 @@ def test_detectors_find(text: str, kind: str) -> None:
         ("Can I leave the ambassador program?", "ownership"),
         ("Someone posted a racist comment about our CEO, can I report it?", "insult"),
         ("Can I tag my colleague without asking her first?", "undisclosed"),
+        ("Who do I ask to replace my broken monitor?", "obligation"),
+        ("Can I use our logo from the brand portal, unchanged?", "altered_brand"),
+        ("Ich teile den Post, ohne unser Logo zu verändern", "altered_brand"),
+        ("Bewerten, ohne dazuzuschreiben, dass ich hier arbeite", "disclosed"),
+        ("Meine Meinung zur Wahl, ohne Firmenlogo", "politics_company"),
+        # a word in its other sense: a fire drill, people fired, a video that is just popular
+        ("Is it okay to post the photo from our fire drill?", "crisis"),
+        ("My boss fired half of the marketing team today", "crisis"),
+        ("Our company video has a million views already", "crisis"),
+        ("Nobody was hurt, but the video of our stand has 10k views", "crisis"),
+        # a self-description is no insult, a time ahead or ago no time spent, a broadcaster's library not ours
+        ("Nobody ever made me feel stupid for asking", "insult"),
+        ("a chat that prevents a mistake two weeks later", "time_effort"),
+        ("das Interview ist in der ZDF-Mediathek", "licensed"),
+        ("Ich habe unseren Bewerbungsprozess gerade hinter mir", "sensitive_data"),
+        ("Our job ad on the careers page lists the salary range", "internal"),
+        ("a picture of our team's hands stacked together, no faces, just hands", "people_media"),
     ],
 )
 def test_detectors_stay_quiet(text: str, kind: str) -> None:
