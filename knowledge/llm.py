@@ -343,6 +343,14 @@ class Composer:
         context = engine.retrieve(text, offline.language, offline, self.config.guidelines)
         if not context:
             return offline
+        try:
+            if self._client is None:
+                # Made outside the model's time budget, off the event loop: importing openai takes
+                # up to a second on a cold start, and the timeout is for the model's answer.
+                await asyncio.to_thread(lambda: self.client)
+        except Exception as exc:
+            log.warning("llm client could not be made; offline answer used", extra={"error": type(exc).__name__})
+            return offline
         started = time.perf_counter()
         try:
             messages = self.messages(engine, text, offline, context)

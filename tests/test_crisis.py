@@ -431,6 +431,9 @@ async def test_the_climb_repeats_for_the_configured_rounds_then_ends_in_the_trai
         await lite.tick(minutes=5, seconds=1)
     assert len(lite.sender.alerts(LEA)) == 2 and len(lite.sender.alerts(BEN)) == 2
     assert "round 2 of 2" in lite.sender.alerts(BEN)[-1].plain()
+    # Only the very last alert says that nobody comes after; the ones before name the next level's minutes.
+    assert "This is the last alert" in lite.sender.alerts(BEN)[-1].plain()
+    assert all("next level in 5 min" in a.plain() for a in [*lite.sender.alerts(LEA), lite.sender.alerts(BEN)[0]])
     assert "escalation ended: 2 rounds over 2 levels without acknowledgement" in await lite.trail(report.ref)
     assert (await lite.get(report.ref)).next_at is None
     # The reporter does not wait for an answer that will not come: they hear whom to call.

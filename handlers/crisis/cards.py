@@ -63,7 +63,9 @@ def _alert_reply(core: Core, report: CrisisReport, t, level_info: tuple[int, int
         fields.append(ReplyField(t("crisis.escalation"), t("crisis.escalation_value", level=level + 1,
                                                            levels=len(policy.levels), round=round_ + 1,
                                                            rounds=policy.rounds)))
-        context = t("crisis.alert_context", minutes=f"{policy.levels[level].timeout:g}")
+        last = level == len(policy.levels) - 1 and round_ == policy.rounds - 1
+        context = (t("crisis.alert_context_last") if last
+                   else t("crisis.alert_context", minutes=f"{policy.levels[level].timeout:g}"))
     value = {"ref": report.ref, "_lang": t.lang}
     return Reply(
         title=t("crisis.alert_title", ref=report.ref, severity=t(f"crisis.sev.{report.severity}")),

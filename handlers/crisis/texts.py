@@ -114,6 +114,11 @@ TEXTS = {
         "de": {"du": "Übernimm die Meldung, um die Eskalation zu stoppen; sonst geht sie in {minutes} Min. an die nächste Stufe.",
                "sie": "Übernehmen Sie die Meldung, um die Eskalation zu stoppen; sonst geht sie in {minutes} Min. an die nächste Stufe."},
     },
+    "crisis.alert_context_last": {
+        "en": "This is the last alert: nobody else will be alerted after you. Please acknowledge it, or hand it over.",
+        "de": {"du": "Das ist die letzte Alarmierung: Nach dir wird niemand mehr alarmiert. Bitte übernimm die Meldung oder übergib sie.",
+               "sie": "Das ist die letzte Alarmierung: Nach Ihnen wird niemand mehr alarmiert. Bitte übernehmen Sie die Meldung oder übergeben Sie sie."},
+    },
     "crisis.alert_how": {
         "en": "Acknowledge with the button in the bot's message in Slack or Teams, or write to the bot: crisis ack {ref}",
         "de": {"du": "Übernimm die Meldung mit dem Knopf in der Nachricht des Bots in Slack oder Teams, oder schreib dem Bot: krise übernehmen {ref}",
