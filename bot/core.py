@@ -110,8 +110,9 @@ class DeliveryError(Exception):
 class Undelivered:
     """A message the bot started for someone while answering another person, that reached nobody."""
 
-    person_id: int
+    person_id: int | None  # None: nobody with an account is known, only the address (``name``)
     not_opened: bool  # they have no chat with the bot yet (no account known, or none it may write to first)
+    name: str | None = None  # how to name them when no person is known (an address app.yaml gives)
 
 
 # The messages not delivered while the current message is answered: the sender is told in words (dispatch).
@@ -770,22 +771,23 @@ class Core:
             return False
 
     @staticmethod
-    def note_undelivered(person_id: int, not_opened: bool) -> None:
+    def note_undelivered(person_id: int | None, not_opened: bool, name: str | None = None) -> None:
         """A message for ``person_id`` did not arrive: while a person's message is answered, the answer
         tells them so in words (notify and notify_file call this; a capability that gives up on a
         recipient before calling them does too). Outside an answer (a scheduled job) it does nothing."""
         pending = _UNDELIVERED.get()
-        if pending is not None and all(u.person_id != person_id for u in pending):
-            pending.append(Undelivered(person_id, not_opened))
+        if pending is not None and all((u.person_id, u.name) != (person_id, name) for u in pending):
+            pending.append(Undelivered(person_id, not_opened, name))
 
     async def undelivered_note(self, undelivered: list[Undelivered], t: Translator) -> str:
         """The sender's words for what did not arrive: whom, why, what happens next."""
         async with self.db.session() as s:
-            rows = (await s.exec(select(Person).where(Person.id.in_([u.person_id for u in undelivered])))).all()
+            ids = [u.person_id for u in undelivered if u.person_id is not None]
+            rows = (await s.exec(select(Person).where(Person.id.in_(ids)))).all() if ids else []
         names = {p.id: p.display_name or (p.email or "").split("@")[0] or t("core.undelivered.someone") for p in rows}
         parts = []
         for not_opened, key in ((True, "core.undelivered.not_opened"), (False, "core.undelivered.failed")):
-            who = [names.get(u.person_id) or t("core.undelivered.someone") for u in undelivered
+            who = [u.name or names.get(u.person_id) or t("core.undelivered.someone") for u in undelivered
                    if u.not_opened == not_opened]
             if not who:
                 continue

@@ -60,8 +60,11 @@ async def send_approval_requests(core: Core) -> int:
             creator = await s.get(Person, item.created_by_id) if item.created_by_id else None
         who = (creator.display_name or creator.email) if creator else item.created_via
         delivered = False
+        unknown: list[str] = []  # approvers app.yaml names whom nobody with a chat account matches yet
         for email in approvers:
             person = await core.person_by_email(email)
+            if person is None:
+                unknown.append(email)
             try:
                 await notify_configured(core, person, email,
                                         functools.partial(approval_reply, item, settings=core.settings, creator=who))
@@ -69,6 +72,9 @@ async def send_approval_requests(core: Core) -> int:
                 break
             except Exception as exc:
                 log.warning("approval request not delivered", extra={"item": item_id, "error": str(exc)[:200]})
+        if not delivered:
+            for email in unknown:  # told to the author in words when this runs while answering them
+                core.note_undelivered(None, True, name=email)
         async with core.db.session() as s:
             values: dict[str, Any] = {"approval_claim_until": None}
             if delivered:
