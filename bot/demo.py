@@ -359,7 +359,7 @@ class _Seeder:
             self.at(when, lambda who=who, lang=lang, question=question: self.ask(who, lang, question))
 
     async def ask(self, who: Person, lang: str, question: str) -> None:
-        """The answer engine answers offline and records the question (no text kept), as handlers/ask.py does."""
+        """The answer engine answers offline and records the question (no text kept), as handlers/ask/ does."""
         from bot.platforms.shell.chat import PLATFORM
         from handlers.ask import knowledge
 
@@ -453,7 +453,7 @@ class _Seeder:
         self.at(self.recent(0.3), self.crisis)
 
     async def crisis(self) -> None:
-        """Reported by erik (handlers/crisis.py store_report), alerted to the lead, acknowledged by the backup
+        """Reported by erik (handlers/crisis/reports.py store_report), alerted to the lead, acknowledged by the backup
         eight minutes later, resolved with a note: the trail as the crisis capability writes it."""
         from handlers import crisis
         from storage.models_crisis import CrisisAttempt, CrisisEvent, CrisisReport

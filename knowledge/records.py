@@ -2,7 +2,7 @@
 
 ``DbRecorder`` is the ``knowledge.service.Recorder`` a running bot plugs into
 the knowledge service; the rest are the queries the chat workflow
-(handlers/ask.py) and ``ambassador kb gaps`` need. Tables: storage/models_ask.py.
+(handlers/ask/) and ``ambassador kb gaps`` need. Tables: storage/models_ask.py.
 
 Work that must reach someone (the comms lead about a new gap, the asker about
 its answer, the lead about a broken guideline file) is claimed with a

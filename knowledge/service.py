@@ -5,7 +5,7 @@ line (``startup_problems``, checked by bot/cli.py); should the files break
 before the first build all the same, the failure is logged with file and line
 and askers are told the guidelines cannot be read. A broken file at reload
 keeps the old knowledge base in service. Either way the problems are kept for
-the handler, which tells the comms lead once (handlers/ask.py). Answers, feedback and the questions passed
+the handler, which tells the comms lead once (handlers/ask/). Answers, feedback and the questions passed
 to the comms team go to a ``Recorder`` (the database in a running bot,
 knowledge/records.py). With app.yaml's ``llm`` enabled, answers are composed
 by the language model from what the offline engine retrieved (knowledge/llm.py).
