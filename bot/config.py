@@ -38,22 +38,24 @@ class ConfigError(Exception):
     """A configuration problem, worded for the person who runs the bot."""
 
 
-class _Strict(BaseModel):
+class Strict(BaseModel):
+    """A section of app.yaml: an unknown key is an error that names it (a typo never passes silently)."""
+
     model_config = ConfigDict(extra="forbid")
 
 
-class ProgramConfig(_Strict):
+class ProgramConfig(Strict):
     name: str = "Ambassador"
     company: str = "Example GmbH"
     privacy_contact: EmailStr | None = None
 
 
-class LanguageConfig(_Strict):
+class LanguageConfig(Strict):
     default: Literal["de", "en"] = "de"
     german_address: Literal["du", "sie"] = "du"
 
 
-class QuietHours(_Strict):
+class QuietHours(Strict):
     start: str = "20:00"
     end: str = "08:00"
 
@@ -65,12 +67,12 @@ class QuietHours(_Strict):
         return str(v)
 
 
-class Communicator(_Strict):
+class Communicator(Strict):
     email: EmailStr
     department: str
 
 
-class RolesConfig(_Strict):
+class RolesConfig(Strict):
     comms_lead: EmailStr | None = None
     backup: list[EmailStr] = Field(default_factory=list)
     communicators: list[Communicator] = Field(default_factory=list)
@@ -82,14 +84,14 @@ class RolesConfig(_Strict):
         return [v] if isinstance(v, str) else v
 
 
-class PersonDepartment(_Strict):
+class PersonDepartment(Strict):
     """A person's department named in app.yaml: it opens that department's polls and results."""
 
     email: EmailStr
     department: str
 
 
-class WorkspaceConfig(_Strict):
+class WorkspaceConfig(Strict):
     """The terminal workspace (``ambassador chat`` with no Slack or Teams credentials): the people of
     ``roles:`` plus these plain employees and guests, in a database of its own."""
 
@@ -108,11 +110,11 @@ class WorkspaceConfig(_Strict):
         return v
 
 
-class DatabaseConfig(_Strict):
+class DatabaseConfig(Strict):
     url: str = "sqlite:///ambassador.db"
 
 
-class PrivacyConfig(_Strict):
+class PrivacyConfig(Strict):
     notice_version: int = 1
     retention_days: int = Field(default=730, ge=1)
     log_message_text: bool = False
@@ -121,16 +123,16 @@ class PrivacyConfig(_Strict):
     anonymous_min_group: int = Field(default=5, ge=1)
 
 
-class ProcessedEventsConfig(_Strict):
+class ProcessedEventsConfig(Strict):
     keep_hours: int = Field(default=72, ge=1)
 
 
-class LimitsConfig(_Strict):
+class LimitsConfig(Strict):
     # Messages one person may send in a minute before the rest waits (bot/ratelimit.py); 0: no limit.
     per_user_per_minute: int = Field(default=30, ge=0, le=100_000)
 
 
-class AppConfig(_Strict):
+class AppConfig(Strict):
     program: ProgramConfig = Field(default_factory=ProgramConfig)
     language: LanguageConfig = Field(default_factory=LanguageConfig)
     timezone: str = "Europe/Berlin"

@@ -32,12 +32,12 @@ import aiohttp
 import feedparser
 from aiohttp.abc import AbstractResolver, ResolveResult
 from bs4 import BeautifulSoup
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 from sqlalchemy import delete
 from sqlmodel import select
 
 from bot.capability import Capability, ScheduledJob
-from bot.config import Settings, validate_section
+from bot.config import Settings, Strict, validate_section
 from bot.core import Core
 from bot.i18n import guess_language
 from handlers import content
@@ -56,8 +56,6 @@ _TRACKING = re.compile(r"^(utm_[a-z]+|fbclid|gclid|mc_cid|mc_eid)$", re.IGNORECA
 # -- configuration ------------------------------------------------------------
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 def _web_url(v: str) -> str:
@@ -68,7 +66,7 @@ def _web_url(v: str) -> str:
     return v
 
 
-class FeedSource(_Strict):
+class FeedSource(Strict):
     """One feed or page of ``feeds.sources``."""
 
     url: str
@@ -98,7 +96,7 @@ class FeedSource(_Strict):
         return f"{parts.hostname}{parts.path}".rstrip("/")[:300]
 
 
-class FeedsConfig(_Strict):
+class FeedsConfig(Strict):
     sources: list[FeedSource] = Field(default_factory=list)
     # Further hosts the entries may link to (a feed on feeds.example.com for articles on www.example.com).
     hosts: list[str] = Field(default_factory=list)

@@ -20,8 +20,23 @@ def new_pseudonym() -> str:
     return "P-" + secrets.token_hex(5).upper()
 
 
-def _ts(**kw: Any) -> Any:
-    return Field(sa_column=Column(DateTime(timezone=True), **kw), default=None)
+def aware[T](value: T) -> T:
+    """A stored time with its zone: SQLite hands timestamps back without one, and every stored time
+    is UTC. None, and anything that is no datetime, comes back as it is."""
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)  # type: ignore[return-value]
+    return value
+
+
+def ts(**column: Any) -> Any:
+    """A time column (timezone-aware), empty until set; ``column`` goes to the Column (index=, nullable=).
+    Every capability's models use this one."""
+    return Field(default=None, sa_column=Column(DateTime(timezone=True), **column))
+
+
+def now_ts(**column: Any) -> Any:
+    """A time column set when the row is made (UTC), never empty."""
+    return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False, **column))
 
 
 class Person(SQLModel, table=True):
@@ -45,13 +60,13 @@ class Person(SQLModel, table=True):
     quiet_start: str | None = None
     quiet_end: str | None = None
     is_member: bool = False
-    joined_at: datetime | None = _ts()
-    left_at: datetime | None = _ts()
+    joined_at: datetime | None = ts()
+    left_at: datetime | None = ts()
     is_guest: bool = False
     active: bool = True
     pseudonym: str = Field(default_factory=new_pseudonym, unique=True)
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True)))
-    profile_checked_at: datetime | None = _ts()
+    profile_checked_at: datetime | None = ts()
 
 
 class Identity(SQLModel, table=True):
@@ -72,7 +87,7 @@ class Consent(SQLModel, table=True):
     kind: str = "program"
     notice_version: int
     given_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True)))
-    withdrawn_at: datetime | None = _ts()
+    withdrawn_at: datetime | None = ts()
 
 
 class RoleGrant(SQLModel, table=True):
@@ -119,8 +134,8 @@ class InboundTask(SQLModel, table=True):
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     error: str | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True)))
-    lease_until: datetime | None = _ts()
-    done_at: datetime | None = _ts()
+    lease_until: datetime | None = ts()
+    done_at: datetime | None = ts()
 
 
 class ConversationRef(SQLModel, table=True):

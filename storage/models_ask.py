@@ -17,25 +17,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.models import utcnow
+from storage.models import now_ts, ts
 
 # The longest question text a gap keeps.
 GAP_TEXT_MAX = 2_000
-
-
-def _ts(*, index: bool = False) -> Any:
-    return Field(default=None, sa_column=Column(DateTime(timezone=True), index=index, nullable=True))
-
-
-def _now_ts(*, index: bool = False) -> Any:
-    return Field(
-        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False, index=index)
-    )
 
 
 class AskQuestion(SQLModel, table=True):
@@ -45,7 +34,7 @@ class AskQuestion(SQLModel, table=True):
     __table_args__ = (Index("ix_ask_question_topic_verdict", "topic", "verdict"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    created_at: datetime = _now_ts(index=True)
+    created_at: datetime = now_ts(index=True)
     person_id: int | None = Field(default=None, foreign_key="person.id", index=True, ondelete="SET NULL")
     pseudonym: str | None = Field(default=None, max_length=20)
     platform: str | None = Field(default=None, max_length=20)
@@ -71,8 +60,8 @@ class AskFeedback(SQLModel, table=True):
     question_id: int = Field(foreign_key="ask_question.id", index=True, ondelete="CASCADE")
     person_id: int | None = Field(default=None, foreign_key="person.id", index=True, ondelete="SET NULL")
     helpful: bool
-    created_at: datetime = _now_ts(index=True)
-    updated_at: datetime = _now_ts()
+    created_at: datetime = now_ts(index=True)
+    updated_at: datetime = now_ts()
 
 
 class KbGap(SQLModel, table=True):
@@ -90,7 +79,7 @@ class KbGap(SQLModel, table=True):
     question_id: int | None = Field(
         default=None, foreign_key="ask_question.id", unique=True, ondelete="SET NULL"
     )
-    created_at: datetime = _now_ts(index=True)
+    created_at: datetime = now_ts(index=True)
     person_id: int | None = Field(default=None, foreign_key="person.id", index=True, ondelete="SET NULL")
     pseudonym: str | None = Field(default=None, max_length=20)
     language: str = Field(default="de", max_length=5)
@@ -101,8 +90,8 @@ class KbGap(SQLModel, table=True):
     guideline_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON))
     status: str = Field(default="open", max_length=12)  # open | answered | withdrawn
     # The comms lead (or a backup) told about the gap; retried until it is.
-    notified_at: datetime | None = _ts()
-    lead_next_try: datetime | None = _ts()
+    notified_at: datetime | None = ts()
+    lead_next_try: datetime | None = ts()
     lead_attempts: int = 0
     lead_error: str | None = Field(default=None, sa_column=Column(String(500), nullable=True))
     # The answer, and its delivery to the asker.
@@ -110,9 +99,9 @@ class KbGap(SQLModel, table=True):
     answer_rule: str | None = Field(default=None, max_length=200)  # a guideline id the lead pointed to
     answered_by_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
     answered_by_name: str | None = Field(default=None, max_length=200)
-    answered_at: datetime | None = _ts()
-    delivered_at: datetime | None = _ts()
-    asker_next_try: datetime | None = _ts()
+    answered_at: datetime | None = ts()
+    delivered_at: datetime | None = ts()
+    asker_next_try: datetime | None = ts()
     asker_attempts: int = 0
     asker_error: str | None = Field(default=None, sa_column=Column(String(500), nullable=True))
 
@@ -129,8 +118,8 @@ class KbReloadAlert(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     fingerprint: str = Field(max_length=64, unique=True)
     problems: list[str] = Field(default_factory=list, sa_column=Column(JSON))
-    created_at: datetime = _now_ts(index=True)
-    notified_at: datetime | None = _ts()
-    next_try: datetime | None = _ts()
+    created_at: datetime = now_ts(index=True)
+    notified_at: datetime | None = ts()
+    next_try: datetime | None = ts()
     attempts: int = 0
     error: str | None = Field(default=None, sa_column=Column(String(500), nullable=True))

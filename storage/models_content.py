@@ -17,15 +17,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
-from storage.models import utcnow
-
-
-def _ts(*, index: bool = False) -> Any:
-    return Field(default=None, sa_column=Column(DateTime(timezone=True), index=index))
-
-
-def _now_ts() -> Any:
-    return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+from storage.models import now_ts, ts
 
 
 class ContentItem(SQLModel, table=True):
@@ -43,8 +35,8 @@ class ContentItem(SQLModel, table=True):
     text_en: str | None = Field(default=None, sa_column=Column(Text))
     audience: str = Field(default="all", max_length=20)  # all | core | department
     department: str | None = Field(default=None, max_length=100)
-    valid_from: datetime | None = _ts()
-    valid_until: datetime | None = _ts()
+    valid_from: datetime | None = ts()
+    valid_until: datetime | None = ts()
     image_url: str | None = Field(default=None, max_length=2000)
     image_rights: str | None = Field(default=None, max_length=500)
     status: str = Field(default="approved", max_length=20)  # draft | pending | approved | rejected | retired
@@ -54,13 +46,13 @@ class ContentItem(SQLModel, table=True):
     canonical_url: str | None = Field(default=None, max_length=2000, unique=True)
     created_by_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
     created_by_pseudonym: str | None = None
-    created_at: datetime = _now_ts()
+    created_at: datetime = now_ts()
     decided_by_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
-    decided_at: datetime | None = _ts()
+    decided_at: datetime | None = ts()
     decision_note: str | None = Field(default=None, max_length=500)
     # The approval request to the comms lead: sent when set; claimed until ... while being sent.
-    approval_sent_at: datetime | None = _ts()
-    approval_claim_until: datetime | None = _ts()
+    approval_sent_at: datetime | None = ts()
+    approval_claim_until: datetime | None = ts()
     approval_tries: int = 0
 
 
@@ -77,14 +69,14 @@ class ContentRun(SQLModel, table=True):
     due_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     status: str = Field(default="planning", max_length=20, index=True)  # planning | sending | done
     holder: str | None = Field(default=None, max_length=80)
-    lease_until: datetime | None = _ts()
+    lease_until: datetime | None = ts()
     planned: int = 0
-    created_at: datetime = _now_ts()
-    planned_at: datetime | None = _ts()
-    finished_at: datetime | None = _ts()
+    created_at: datetime = now_ts()
+    planned_at: datetime | None = ts()
+    finished_at: datetime | None = ts()
     # The summary to the comms lead once the run is done (failures and uncertain sends in it).
-    report_sent_at: datetime | None = _ts()
-    report_claim_until: datetime | None = _ts()
+    report_sent_at: datetime | None = ts()
+    report_claim_until: datetime | None = ts()
     report_tries: int = 0
 
 
@@ -113,14 +105,14 @@ class ContentDelivery(SQLModel, table=True):
     due_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     attempts: int = 0
     claim_token: str | None = Field(default=None, max_length=40)
-    lease_until: datetime | None = _ts()
-    started_at: datetime | None = _ts()
-    sent_at: datetime | None = _ts()
+    lease_until: datetime | None = ts()
+    started_at: datetime | None = ts()
+    sent_at: datetime | None = ts()
     platform: str | None = Field(default=None, max_length=20)
     reason: str | None = Field(default=None, max_length=30)  # gone | unreachable | no_account | left | retired | hold | error | ...
     error: str | None = Field(default=None, max_length=500)
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
-    created_at: datetime = _now_ts()
+    created_at: datetime = now_ts()
 
 
 class ContentLink(SQLModel, table=True):
@@ -140,12 +132,12 @@ class ContentLink(SQLModel, table=True):
     person_id: int | None = Field(default=None, foreign_key="person.id", index=True, ondelete="SET NULL")
     pseudonym: str
     position: int = 0
-    shared_at: datetime | None = _ts()
-    declined_at: datetime | None = _ts()
+    shared_at: datetime | None = ts()
+    declined_at: datetime | None = ts()
     clicks: int = 0
-    first_click_at: datetime | None = _ts()
-    last_click_at: datetime | None = _ts()
-    created_at: datetime = _now_ts()
+    first_click_at: datetime | None = ts()
+    last_click_at: datetime | None = ts()
+    created_at: datetime = now_ts()
 
 
 class ContentClicks(SQLModel, table=True):
@@ -173,4 +165,4 @@ class ContentPref(SQLModel, table=True):
     thanks: bool = True
     # Consent ("thanks public on"): named to the comms lead in "content thanks preview --names".
     thanks_public: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
-    updated_at: datetime = _now_ts()
+    updated_at: datetime = now_ts()

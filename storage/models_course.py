@@ -10,16 +10,11 @@ counting twice. The steps themselves are in the guideline files, not here.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Column, DateTime, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.models import utcnow
-
-
-def _ts() -> Any:
-    return Field(default=None, sa_column=Column(DateTime(timezone=True)))
+from storage.models import ts, utcnow
 
 
 class CourseProgress(SQLModel, table=True):
@@ -27,8 +22,8 @@ class CourseProgress(SQLModel, table=True):
 
     person_id: int = Field(primary_key=True, foreign_key="person.id", ondelete="CASCADE")
     started_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
-    last_at: datetime | None = _ts()  # the last answer
-    finished_at: datetime | None = _ts()  # every step of the course answered (the first time)
+    last_at: datetime | None = ts()  # the last answer
+    finished_at: datetime | None = ts()  # every step of the course answered (the first time)
 
 
 class CourseAnswer(SQLModel, table=True):

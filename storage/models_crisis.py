@@ -12,18 +12,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.models import utcnow
-
-
-def _ts(*, index: bool = False) -> Any:
-    return Field(default=None, sa_column=Column(DateTime(timezone=True), index=index))
-
-
-def _now_ts() -> Any:
-    return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+from storage.models import now_ts, ts
 
 
 class CrisisReport(SQLModel, table=True):
@@ -49,15 +41,15 @@ class CrisisReport(SQLModel, table=True):
     status: str = Field(default="open", max_length=20)  # open | acknowledged | resolved
     policy: str = "office"  # office | outside (office hours at the time of the report)
     step: int = 0  # the next escalation step: round * levels + level
-    next_at: datetime | None = _ts()  # when that step is due; None: nothing to do
-    claim_until: datetime | None = _ts()
+    next_at: datetime | None = ts()  # when that step is due; None: nothing to do
+    claim_until: datetime | None = ts()
     claim_token: str | None = Field(default=None, max_length=40)
     owner_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
     owner_pseudonym: str | None = None
-    acked_at: datetime | None = _ts()
-    resolved_at: datetime | None = _ts()
+    acked_at: datetime | None = ts()
+    resolved_at: datetime | None = ts()
     resolution_note: str | None = Field(default=None, sa_column=Column(Text))
-    created_at: datetime = _now_ts()
+    created_at: datetime = now_ts()
 
 
 class CrisisAttempt(SQLModel, table=True):
@@ -75,8 +67,8 @@ class CrisisAttempt(SQLModel, table=True):
     status: str = Field(default="sending", max_length=20)  # sending | sent | failed
     tries: int = 1
     error: str | None = None
-    started_at: datetime = _now_ts()
-    finished_at: datetime | None = _ts()
+    started_at: datetime = now_ts()
+    finished_at: datetime | None = ts()
 
 
 class CrisisEvent(SQLModel, table=True):
@@ -88,7 +80,7 @@ class CrisisEvent(SQLModel, table=True):
     report_id: int | None = Field(default=None, foreign_key="crisis_report.id", index=True, ondelete="CASCADE")
     hold_id: int | None = Field(default=None, foreign_key="crisis_hold.id", index=True, ondelete="CASCADE")
     kind: str = Field(max_length=40)
-    at: datetime = _now_ts()
+    at: datetime = now_ts()
     actor_id: int | None = Field(default=None, foreign_key="person.id", index=True, ondelete="SET NULL")
     actor_pseudonym: str | None = None
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
@@ -105,12 +97,12 @@ class Hold(SQLModel, table=True):
     report_id: int | None = Field(default=None, foreign_key="crisis_report.id", ondelete="SET NULL")
     created_by_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
     created_by_pseudonym: str | None = None
-    created_at: datetime = _now_ts()
-    lifted_at: datetime | None = _ts(index=True)
+    created_at: datetime = now_ts()
+    lifted_at: datetime | None = ts(index=True)
     lifted_by_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
     # Telling the members, worked off in batches by person id so a restart resumes.
     notice: str = Field(default="hold", max_length=10)  # hold | lift | done
     notice_cursor: int = 0
     notified: int = 0
     failed: int = 0
-    claim_until: datetime | None = _ts()
+    claim_until: datetime | None = ts()

@@ -11,12 +11,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime
+from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
-
-def _ts() -> Any:
-    return Field(default=None, sa_column=Column(DateTime(timezone=True)))
+from storage.models import ts
 
 
 class FeedState(SQLModel, table=True):
@@ -26,10 +24,10 @@ class FeedState(SQLModel, table=True):
     name: str = Field(max_length=300)
     etag: str | None = Field(default=None, max_length=500)
     last_modified: str | None = Field(default=None, max_length=100)
-    fetched_at: datetime | None = _ts()  # the last try, whatever came of it
-    ok_at: datetime | None = _ts()  # the last try that worked (a 304 included)
+    fetched_at: datetime | None = ts()  # the last try, whatever came of it
+    ok_at: datetime | None = ts()  # the last try that worked (a 304 included)
     error: str | None = Field(default=None, max_length=30)  # a reason code: timeout | too_large | not_feed | ...
     error_detail: str | None = Field(default=None, max_length=300)
-    failing_since: datetime | None = _ts()
+    failing_since: datetime | None = ts()
     items_seen: int = 0  # entries that became items, over all runs
     skipped: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))  # the last run's: {link, reason}

@@ -20,15 +20,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, DateTime, Index, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.models import ProgramEvent, utcnow
-
-
-def _ts(*, index: bool = False, nullable: bool = True) -> Any:
-    return Field(default=None, sa_column=Column(DateTime(timezone=True), index=index, nullable=nullable))
-
-
-def _now_ts(*, index: bool = False) -> Any:
-    return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False, index=index))
+from storage.models import ProgramEvent, now_ts, ts
 
 
 class PollSeries(SQLModel, table=True):
@@ -44,7 +36,7 @@ class PollSeries(SQLModel, table=True):
     active: bool = True
     creator_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
     creator_pseudonym: str | None = None
-    created_at: datetime = _now_ts()
+    created_at: datetime = now_ts()
 
 
 class Poll(SQLModel, table=True):
@@ -66,11 +58,11 @@ class Poll(SQLModel, table=True):
     creator_id: int | None = Field(default=None, foreign_key="person.id", index=True, ondelete="SET NULL")
     creator_pseudonym: str | None = None
     status: str = Field(default="open", max_length=10)  # open | closed
-    created_at: datetime = _now_ts(index=True)
+    created_at: datetime = now_ts(index=True)
     closes_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False, index=True))
-    closed_at: datetime | None = _ts()
-    remind_at: datetime | None = _ts()
-    reminded_at: datetime | None = _ts()
+    closed_at: datetime | None = ts()
+    remind_at: datetime | None = ts()
+    reminded_at: datetime | None = ts()
     # Anonymous polls made since migration 0502: ballots sealed with the program key (handlers/polls/ballots.py).
     sealed: bool = False
     # An anonymous poll's totals, kept when it closes ({"voters": n, "counts": [...]}); its ballots go then.
@@ -98,7 +90,7 @@ class PollVoter(SQLModel, table=True):
     poll_id: int = Field(foreign_key="poll.id", primary_key=True, ondelete="CASCADE")
     person_id: int = Field(foreign_key="person.id", primary_key=True, ondelete="CASCADE")
     voter_key: str = Field(max_length=64)
-    voted_at: datetime = _now_ts(index=True)
+    voted_at: datetime = now_ts(index=True)
 
 
 class PollOutbox(SQLModel, table=True):
@@ -120,10 +112,10 @@ class PollOutbox(SQLModel, table=True):
     platform: str | None = Field(default=None, max_length=20)
     status: str = Field(default="pending", max_length=10)  # pending | sending | sent | failed
     attempts: int = 0
-    claim_until: datetime | None = _ts()
-    sent_at: datetime | None = _ts()
+    claim_until: datetime | None = ts()
+    sent_at: datetime | None = ts()
     error: str | None = Field(default=None, sa_column=Column(String(500)))
-    created_at: datetime = _now_ts()
+    created_at: datetime = now_ts()
 
 
 class Feedback(SQLModel, table=True):
@@ -140,7 +132,7 @@ class Feedback(SQLModel, table=True):
     anonymous: bool = False
     context: str | None = Field(default=None, max_length=200)  # what a feedback button was under
     lang: str = Field(default="de", max_length=5)
-    created_at: datetime = _now_ts(index=True)
+    created_at: datetime = now_ts(index=True)
 
 
 class Meeting(SQLModel, table=True):
@@ -153,13 +145,13 @@ class Meeting(SQLModel, table=True):
     period_from: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     period_to: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     status: str = Field(default="preparing", max_length=10)  # preparing | ready
-    claim_until: datetime | None = _ts()
+    claim_until: datetime | None = ts()
     report_dir: str | None = None
     figures: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     summary: str | None = Field(default=None, sa_column=Column(Text))
     summary_by: str | None = None
-    summary_at: datetime | None = _ts()
-    created_at: datetime = _now_ts()
+    summary_at: datetime | None = ts()
+    created_at: datetime = now_ts()
 
 
 # The meeting report counts program events by kind over a period; one

@@ -24,7 +24,7 @@ from bot.config import ConfigError, load_settings
 from bot.core import Core
 from bot.messages import Attachment, Incoming, Profile, Reply
 from handlers import crisis
-from storage.models import Person
+from storage.models import Person, aware
 from storage.models_crisis import CrisisAttempt, CrisisEvent, CrisisReport, Hold
 from tests.clock import Clock
 from tests.conftest import EMPLOYEE_EMAIL, LEAD_EMAIL, make_settings
@@ -319,7 +319,7 @@ async def test_a_slow_first_alert_is_not_sent_again_by_the_job_while_it_is_still
     async def renewed_past(deadline) -> None:
         for _ in range(200):
             claim = (await lite.get(ref)).claim_until
-            if claim is not None and crisis._aware(claim) >= deadline:
+            if claim is not None and aware(claim) >= deadline:
                 return
             await asyncio.sleep(0.01)
         raise AssertionError("the first alert's claim was not renewed")

@@ -19,8 +19,8 @@ from bot.router import BACKUP, LEAD, NudgeNote
 from handlers.content.config import config, program_tz, public_url
 from handlers.content.items import TEXT_MAX, clip, parse_date, resolve_audience, text_for
 from handlers.content.models import ContentDelivery, ContentItem, ContentLink, ContentRun
-from handlers.content.schedule import aware, next_slot
-from storage.models import Person
+from handlers.content.schedule import next_slot
+from storage.models import Person, aware
 from storage.models_feeds import FeedState
 
 

@@ -10,16 +10,12 @@ from zoneinfo import ZoneInfo
 
 import holidays
 from croniter import croniter
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from bot.config import Settings, time_zone_name, validate_section
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+from bot.config import Settings, Strict, time_zone_name, validate_section
 
 
-class UtmConfig(_Strict):
+class UtmConfig(Strict):
     medium: str = "employee_advocacy"
     campaign: str = "ambassador"
 
@@ -27,7 +23,7 @@ class UtmConfig(_Strict):
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
-class ThanksConfig(_Strict):
+class ThanksConfig(Strict):
     """The monthly thank-you to the most active members (``content.thanks``)."""
 
     enabled: bool = False
@@ -67,7 +63,7 @@ class ThanksConfig(_Strict):
         return self
 
 
-class ContentConfig(_Strict):
+class ContentConfig(Strict):
     require_approval: bool = True
     schedule: str = "30 9 * * MON"
     timezone: str | None = None

@@ -31,8 +31,8 @@ from handlers.content.models import ContentDelivery, ContentItem, ContentLink, C
 from handlers.content.pacing import Pacer, nudger
 from handlers.content.planning import is_live, item_text
 from handlers.content.runs import finish_runs
-from handlers.content.schedule import aware, quiet_until
-from storage.models import ConversationRef, Identity, Lease, Person
+from handlers.content.schedule import quiet_until
+from storage.models import ConversationRef, Identity, Lease, Person, aware
 
 log = logging.getLogger("ambassador.content")
 

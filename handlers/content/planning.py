@@ -24,9 +24,9 @@ from handlers.content.holds import HoldCheck
 from handlers.content.items import text_for
 from handlers.content.models import ContentDelivery, ContentItem, ContentLink, ContentPref, ContentRun
 from handlers.content.pacing import nudger
-from handlers.content.schedule import aware, quiet_until
+from handlers.content.schedule import quiet_until
 from handlers.content.thanks import thanks_selection
-from storage.models import Person, RoleGrant
+from storage.models import Person, RoleGrant, aware
 
 log = logging.getLogger("ambassador.content")
 

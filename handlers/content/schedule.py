@@ -55,11 +55,6 @@ def due_waves(cfg: ContentConfig, settings: Settings, now: datetime) -> list[tup
     return out
 
 
-def aware(value: datetime | None) -> datetime | None:
-    # SQLite hands timestamps back without their zone; they are stored in UTC.
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 def quiet_until(person: Any, settings: Settings, at: datetime) -> datetime | None:

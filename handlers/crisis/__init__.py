@@ -20,7 +20,7 @@ from handlers.crisis import cli
 from handlers.crisis.chat import register
 from handlers.crisis.config import CLAIM, FIRST_CLAIM, JOB_SECONDS, CrisisConfig, load_config
 from handlers.crisis.figures import _escalation_counts, _escalation_depth
-from handlers.crisis.helpers import _aware, fmt_time
+from handlers.crisis.helpers import fmt_time
 from handlers.crisis.holds import active_holds, answer_guard, hold_matching, send_guard
 from handlers.crisis.jobs import advance, run_due
 from handlers.crisis.privacy import forget, my_data
@@ -30,7 +30,7 @@ from handlers.crisis.texts import TEXTS, TRAIL_TEXTS
 from handlers.crisis.trail import describe_event, summary_line, trail
 
 __all__ = [
-    "CAPABILITY", "CLAIM", "FIRST_CLAIM", "CrisisConfig", "Draft", "_aware", "_store", "active_holds", "advance",
+    "CAPABILITY", "CLAIM", "FIRST_CLAIM", "CrisisConfig", "Draft", "_store", "active_holds", "advance",
     "answer_guard", "describe_event", "fmt_time", "hold_matching", "load_config", "propose_severity",
     "register", "run_due", "send_guard", "settle", "store_report", "summary_line", "trail",
 ]

@@ -9,9 +9,9 @@ from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from email_validator import EmailNotValidError, validate_email
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
+from pydantic import EmailStr, Field, field_validator, model_validator
 
-from bot.config import Settings, validate_section
+from bot.config import Settings, Strict, validate_section
 
 SEVERITIES = ("low", "medium", "high", "critical")
 Severity = Literal["low", "medium", "high", "critical"]
@@ -33,15 +33,13 @@ _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _CHANNEL = re.compile(r"^(slack|teams):\S+$")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 def _listify(v: Any) -> Any:
     return [v] if isinstance(v, str) else v
 
 
-class Level(_Strict):
+class Level(Strict):
     """One step of the climb: who is alerted, where, and how long they have to acknowledge."""
 
     who: list[str] = Field(default_factory=list)
@@ -97,12 +95,12 @@ def _default_levels() -> list[Level]:
     return [Level(who=["comms_lead"], timeout=10), Level(who=["backup"], timeout=10)]
 
 
-class Policy(_Strict):
+class Policy(Strict):
     levels: list[Level] = Field(default_factory=_default_levels, min_length=1)
     rounds: int = Field(default=3, ge=1, le=50)
 
 
-class OfficeHours(_Strict):
+class OfficeHours(Strict):
     days: list[str] = Field(default_factory=lambda: list(DAYS[:5]))
     start: str = "08:00"
     end: str = "18:00"
@@ -148,7 +146,7 @@ class OfficeHours(_Strict):
         return hhmm < self.end and DAYS[(local.weekday() - 1) % 7] in self.days
 
 
-class CrisisConfig(_Strict):
+class CrisisConfig(Strict):
     """The ``crisis:`` section of app.yaml."""
 
     levels: list[Level] = Field(default_factory=_default_levels, min_length=1)

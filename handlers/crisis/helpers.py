@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -10,20 +10,13 @@ from sqlmodel import select
 
 from bot.core import Core
 from handlers.crisis.models import CrisisEvent, CrisisReport
-from storage.models import Person
-
-
-def _aware(dt: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes; everything stored is UTC.
-    if dt is None:
-        return None
-    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+from storage.models import Person, aware
 
 
 def fmt_time(dt: datetime | None, tz: str, *, seconds: bool = False) -> str:
     if dt is None:
         return "-"
-    local = _aware(dt).astimezone(ZoneInfo(tz))
+    local = aware(dt).astimezone(ZoneInfo(tz))
     return local.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
 

@@ -24,13 +24,13 @@ from bot.core import Core, DeliveryError
 from bot.messages import Reply
 from handlers.crisis.cards import _alert_reply
 from handlers.crisis.config import CLAIM, DELIVERY_TIMEOUT, FIRST_CLAIM, RECORD_RETRIES
-from handlers.crisis.helpers import _aware, _event, _lang_of, _person
+from handlers.crisis.helpers import _event, _lang_of, _person
 from handlers.crisis.holds import tell_members
 from handlers.crisis.models import CrisisAttempt, CrisisEvent, CrisisReport, Hold
 from handlers.crisis.reports import _statements
 from handlers.crisis.rota import Target, _position, _Step, _targets, policy_emails
 from handlers.crisis.state import _spawn, _state, config, group_commit
-from storage.models import Identity, Person
+from storage.models import Identity, Person, aware
 
 log = logging.getLogger("ambassador.crisis")
 
@@ -111,7 +111,7 @@ async def _deliver(core: Core, report: CrisisReport, target: Target, level_info,
         "event": "crisis.alert", "reference": report.ref, "severity": report.severity, "status": report.status,
         "summary": alert.title, "text": report.text[:5000], "place": report.place, "url": report.url,
         "links": report.links, "level": level + 1, "round": round_ + 1, "rounds": policy.rounds,
-        "reported_at": _aware(report.created_at).isoformat(), "acknowledge": f"crisis ack {report.ref}",
+        "reported_at": aware(report.created_at).isoformat(), "acknowledge": f"crisis ack {report.ref}",
     })
     return None, "webhook"
 
@@ -210,7 +210,7 @@ async def _claim(core: Core, report_id: int) -> _Step | Literal["exhausted"] | N
     async with core.db.session() as s:
         report = await s.get(CrisisReport, report_id)
     now = core.now()
-    if report is None or report.status != "open" or report.next_at is None or _aware(report.next_at) > now:
+    if report is None or report.status != "open" or report.next_at is None or aware(report.next_at) > now:
         return None
     policy, level, round_, total = _position(cfg, report)
     targets = await _targets(core, policy.levels[level]) if report.step < total else []

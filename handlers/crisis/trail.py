@@ -9,10 +9,10 @@ from typing import Any
 from sqlmodel import select
 
 from bot.core import Core
-from handlers.crisis.helpers import _aware, _clip, _name, fmt_time
+from handlers.crisis.helpers import _clip, _name, fmt_time
 from handlers.crisis.models import CrisisEvent, CrisisReport
 from handlers.crisis.texts import TRAIL_TEXTS
-from storage.models import Person
+from storage.models import Person, aware
 
 
 def _english(key: str, **values: Any) -> str:
@@ -91,7 +91,7 @@ async def _trail(s, report: CrisisReport, t: Callable[..., str] | None = None) -
     for e in events:
         names |= {v for k, v in (e.detail or {}).items() if k in ("pseudonym", "to_pseudonym") and v}
     people = {p.pseudonym: p for p in (await s.exec(select(Person).where(Person.pseudonym.in_(names)))).all()} if names else {}
-    return [(_aware(e.at), describe_event(e, people, t)) for e in events]
+    return [(aware(e.at), describe_event(e, people, t)) for e in events]
 
 
 def summary_line(report: CrisisReport, tz: str, people: dict[str, Person] | None = None) -> str:

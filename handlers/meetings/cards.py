@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,7 +19,7 @@ from handlers.meetings.report import (
 )
 from handlers.meetings.scope import _scope, _scope_dir
 from handlers.meetings.share import share_files
-from storage.models import Person
+from storage.models import Person, aware
 from storage.models_polls import Meeting, PollOutbox
 
 
@@ -41,8 +41,6 @@ def _where(settings: Settings, cfg: MeetingsConfig, files: ReportFiles) -> tuple
     return str(files.html.resolve()), url
 
 
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 async def render_outbox(core: Core, row: PollOutbox, person: Person | None, t: Translator, tz: ZoneInfo) -> list[Reply]:
@@ -57,7 +55,7 @@ async def render_outbox(core: Core, row: PollOutbox, person: Person | None, t: T
     if meeting is None:
         return []
     if row.kind == "summary":
-        return [Reply(title=t("meeting.summary_title", date=_fmt(_aware(meeting.scheduled_at), tz, t.lang, clock=False)),
+        return [Reply(title=t("meeting.summary_title", date=_fmt(aware(meeting.scheduled_at), tz, t.lang, clock=False)),
                       text=meeting.summary or "", context=t("meeting.summary_from", name=meeting.summary_by or "-"))]
     cfg = meetings_config(core.settings)
     report = report_from_json(meeting.figures or {})
@@ -80,7 +78,7 @@ def _meeting_folder(settings: Settings, meeting: Meeting) -> Path:
 async def _send_report_files(core: Core, person: Person, folder: Path, meeting: Meeting, t: Translator,
                              tz: ZoneInfo) -> bool:
     """The report as a self-contained HTML file and a zip of all its files; False when not all went out."""
-    day = _fmt(_aware(meeting.scheduled_at), tz, t.lang, clock=False)
+    day = _fmt(aware(meeting.scheduled_at), tz, t.lang, clock=False)
     name = f"{folder.parent.name}-{folder.name}" if folder.name.startswith("dept-") else folder.name
     try:
         page, bundle = await asyncio.to_thread(share_files, folder, name)

@@ -11,7 +11,7 @@ from sqlmodel import select
 from bot.core import Context
 from bot.messages import Incoming, Reply
 from bot.router import BACKUP, COMMUNICATOR, EMPLOYEE, LEAD, Router
-from handlers.meetings.cards import _aware, _fmt, _where
+from handlers.meetings.cards import _fmt, _where
 from handlers.meetings.config import (
     SUMMARY_MAX,
     _zone,
@@ -32,6 +32,7 @@ from handlers.meetings.report import (
 )
 from handlers.meetings.scope import _scope, _scope_dir
 from handlers.polls import audience_ids, polls_config
+from storage.models import aware
 from storage.models_polls import Meeting, PollOutbox
 
 
@@ -106,8 +107,8 @@ async def meeting_summary(ctx: Context, msg: Incoming) -> Reply:
     async with ctx.db.session() as s:
         meeting = (await s.exec(select(Meeting).where(Meeting.scheduled_at == held))).first()
         if meeting is not None and meeting.summary_at is not None:
-            return Reply(text=t("meeting.summary_twice", date=_fmt(_aware(meeting.scheduled_at), tz, ctx.lang, clock=False),
-                                when=_fmt(_aware(meeting.summary_at), tz, ctx.lang)), private=True)
+            return Reply(text=t("meeting.summary_twice", date=_fmt(aware(meeting.scheduled_at), tz, ctx.lang, clock=False),
+                                when=_fmt(aware(meeting.summary_at), tz, ctx.lang)), private=True)
         if meeting is None:
             meeting = Meeting(scheduled_at=held, period_from=held, period_to=held, status="ready", created_at=now)
             s.add(meeting)

@@ -46,7 +46,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import ColumnElement, Select, TableClause
 
 from handlers.polls.figures import MAX_OPTIONS, poll_counts
-from storage.models import Person, ProgramEvent
+from storage.models import Person, ProgramEvent, aware
 from storage.models_polls import Feedback, Poll, PollBallot, PollOutbox, PollVoter
 
 ROW_LIMIT = 200  # per table in the report; the CSV export has the same rows
@@ -626,7 +626,7 @@ class Kpis:
             out.append(
                 PollResult(
                     pid, question, options, bool(anonymous), bool(multi), status,
-                    f"{kind}:{value}" if value else kind, _aware(closes_at), int(recipients.get(pid, 0)), voters,
+                    f"{kind}:{value}" if value else kind, aware(closes_at), int(recipients.get(pid, 0)), voters,
                     shown, reason,
                 )
             )
@@ -643,7 +643,7 @@ class Kpis:
         if departments is not None:
             stmt = stmt.where(FB.c.department.in_(departments))
         rows = [
-            (_aware(at), kind, dept or "", None if anonymous else (name or ""), text)
+            (aware(at), kind, dept or "", None if anonymous else (name or ""), text)
             for at, kind, dept, name, anonymous, text in await self.rows(stmt)
         ]
         return Table("feedback", ["date", "kind", "department", "from", "text"], rows)
@@ -689,11 +689,6 @@ def _span(periods: tuple[Period, ...]) -> Period:
     return Period(min(x.start for x in periods), max(x.end for x in periods))
 
 
-def _aware(value: Any) -> Any:
-    # SQLite hands back naive datetimes; every stored time is UTC.
-    if isinstance(value, datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
 
 
 def _day_str(value: Any) -> str:

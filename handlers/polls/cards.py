@@ -11,7 +11,8 @@ from bot.messages import Field as ReplyField
 from handlers.polls.ballots import Tally
 from handlers.polls.config import BUTTONS_MAX
 from handlers.polls.parse import ValidPoll
-from handlers.polls.times import _aware, _fmt
+from handlers.polls.times import _fmt
+from storage.models import aware
 from storage.models_polls import Poll
 
 
@@ -25,7 +26,7 @@ def results_visible(poll: Poll, voters: int, now: datetime, min_votes: int) -> s
     """None when the results may be shown, else why not: 'open' or 'too_few'."""
     if not poll.anonymous:
         return None
-    if poll.status != "closed" and _aware(poll.closes_at) > now:
+    if poll.status != "closed" and aware(poll.closes_at) > now:
         return "open"
     if voters < min_votes:
         return "too_few"
@@ -35,7 +36,7 @@ def results_visible(poll: Poll, voters: int, now: datetime, min_votes: int) -> s
 def poll_message(poll: Poll, t: Translator, tz: ZoneInfo, *, now: datetime, tl: Tally | None = None,
                  mine: int | None = None, note: str | None = None, min_votes: int = 5) -> Reply:
     """The poll as people see it: question, how to vote, the buttons; counts and names for a named poll."""
-    closed = poll.status == "closed" or _aware(poll.closes_at) <= now
+    closed = poll.status == "closed" or aware(poll.closes_at) <= now
     lines = [note] if note else []
     lines.append(t("poll.kind_multi") if poll.multi else t("poll.kind_single"))
     lines.append(t("poll.kind_anonymous") if poll.anonymous else t("poll.kind_named"))
@@ -64,8 +65,8 @@ def poll_message(poll: Poll, t: Translator, tz: ZoneInfo, *, now: datetime, tl: 
         else:
             choices.append(Choice(label=t("poll.pick"), action_id="poll.pick",
                                   options=[(f"{poll.id}:{i}", o) for i, o in enumerate(poll.options)]))
-    context = (t("poll.closed_on", id=poll.id, when=_fmt(_aware(poll.closed_at or poll.closes_at), tz, t.lang))
-               if closed else t("poll.closes", id=poll.id, when=_fmt(_aware(poll.closes_at), tz, t.lang)))
+    context = (t("poll.closed_on", id=poll.id, when=_fmt(aware(poll.closed_at or poll.closes_at), tz, t.lang))
+               if closed else t("poll.closes", id=poll.id, when=_fmt(aware(poll.closes_at), tz, t.lang)))
     return Reply(text="\n".join(lines), title=poll.question, fields=fields, buttons=buttons, choices=choices,
                  context=context)
 
@@ -74,7 +75,7 @@ def results_reply(poll: Poll, t: Translator, tz: ZoneInfo, tl: Tally, *, now: da
     why = results_visible(poll, tl.voters, now, min_votes)
     if why == "open":
         return Reply(title=t("poll.results_title", id=poll.id),
-                     text=poll.question + "\n" + t("poll.hidden_open", when=_fmt(_aware(poll.closes_at), tz, t.lang)))
+                     text=poll.question + "\n" + t("poll.hidden_open", when=_fmt(aware(poll.closes_at), tz, t.lang)))
     if why == "too_few":
         return Reply(title=t("poll.results_title", id=poll.id),
                      text=poll.question + "\n" + t("poll.hidden_few", n=tl.voters, min=min_votes))

@@ -18,7 +18,8 @@ from handlers.polls.figures import poll_counts
 from handlers.polls.jobs import close_poll, deliver_outbox
 from handlers.polls.parse import PollInputError, parse_command, validate
 from handlers.polls.service import create_poll, in_audience
-from handlers.polls.times import _aware, _fmt, person_zone
+from handlers.polls.times import _fmt, person_zone
+from storage.models import aware
 from storage.models_polls import Poll, PollOutbox, PollSeries, PollVoter
 
 
@@ -107,11 +108,11 @@ async def poll_list(ctx: Context, msg: Incoming) -> Reply:
     now = ctx.core.now()
     fields = []
     for p in polls:
-        closed = p.status == "closed" or _aware(p.closes_at) <= now
+        closed = p.status == "closed" or aware(p.closes_at) <= now
         fields.append(ReplyField(
             f"#{p.id} {p.question}",
             t("poll.list_line", status=t("poll.status_closed" if closed else "poll.status_open"),
-              when=_fmt(_aware(p.closes_at), tz, ctx.lang), voters=voters.get(p.id, 0),
+              when=_fmt(aware(p.closes_at), tz, ctx.lang), voters=voters.get(p.id, 0),
               of=t("poll.list_of", n=sent[p.id]) if sent.get(p.id) else ""),
         ))
     return Reply(title=t("poll.list_title"), text="", fields=fields, private=True)
@@ -191,9 +192,9 @@ async def vote(ctx: Context, msg: Incoming) -> Reply | list[Reply]:
         poll = await s.get(Poll, pid)
     if poll is None:
         return Reply(text=t("poll.gone"), private=True)
-    if poll.status == "closed" or _aware(poll.closes_at) <= now:
+    if poll.status == "closed" or aware(poll.closes_at) <= now:
         return Reply(text=t("poll.closed_vote", id=poll.id,
-                            when=_fmt(_aware(poll.closed_at or poll.closes_at), tz, ctx.lang)), private=True)
+                            when=_fmt(aware(poll.closed_at or poll.closes_at), tz, ctx.lang)), private=True)
     if not 0 <= idx < len(poll.options):
         return Reply(text=t("core.unknown_action"), private=True)
     if not await in_audience(ctx, poll):

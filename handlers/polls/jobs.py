@@ -15,9 +15,9 @@ from handlers.polls.cards import poll_message, results_reply
 from handlers.polls.config import log, polls_config
 from handlers.polls.parse import ValidPoll
 from handlers.polls.service import create_poll
-from handlers.polls.times import _aware, _fmt, person_zone
+from handlers.polls.times import _fmt, person_zone
 from storage import outbox
-from storage.models import Identity, Person
+from storage.models import Identity, Person, aware
 from storage.models_polls import Poll, PollBallot, PollOutbox, PollSeries
 
 
@@ -41,7 +41,7 @@ async def start_due_series(core: Core) -> int:
         due = (await s.exec(select(PollSeries).where(PollSeries.active.is_(True), PollSeries.next_at <= now)
                             .limit(50))).all()
     for series in due:
-        nxt = _aware(series.next_at)
+        nxt = aware(series.next_at)
         while nxt <= now:  # a long stop of the bot does not start the missed rounds all at once
             nxt += timedelta(days=series.every_days)
         async with core.db.session() as s:
@@ -176,7 +176,7 @@ async def _send(core: Core, row: PollOutbox, cache: dict[tuple[str, int], Any]) 
         replies = [reply]
     else:
         tl = await tally(core.db, poll, with_names=False, settings=core.settings) if not poll.anonymous else None
-        note = t("poll.reminder", when=_fmt(_aware(poll.closes_at), tz, t.lang)) if row.kind == "remind" else None
+        note = t("poll.reminder", when=_fmt(aware(poll.closes_at), tz, t.lang)) if row.kind == "remind" else None
         replies = [poll_message(poll, t, tz, now=now, tl=tl, note=note, min_votes=min_votes)]
     if row.channel:
         await _post_channel(core, row, replies)

@@ -23,5 +23,3 @@ def _fmt(when: datetime, tz: ZoneInfo, lang: str) -> str:
     return local.strftime("%d.%m.%Y %H:%M" if lang == "de" else "%Y-%m-%d %H:%M") + f" ({local.tzname()})"
 
 
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
