@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot import files
-from bot.core import CORE_TEXTS
+from bot.core_texts import CORE_TEXTS
 from bot.router import (
     AnswerGuard,
     DataProvider,

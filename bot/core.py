@@ -1,5 +1,8 @@
 """The platform-neutral core: dedup, durable inbound work, people, roles, dispatch.
 
+Split by concern: what the bot sends on its own is ``Delivery`` (bot/delivery.py), the inbox's
+records and statements are in bot/inbox.py, the core's texts in bot/core_texts.py.
+
 Adapters call ``accept`` before they acknowledge a platform request (the work is
 then in the database), and ``run`` to answer it. A platform's retry is
 recognised by its event id and answered never twice.
@@ -9,29 +12,39 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from sqlalchemy import Text, bindparam, cast, delete, func, insert, or_, update
+from sqlalchemy import delete, or_, update
 from sqlalchemy import select as core_select
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import select
 
 from bot import ratelimit
 from bot.config import Settings
+from bot.delivery import _UNDELIVERED, Delivery, Undelivered
+
+# Re-exported: the capabilities and adapters import these from the core.
+from bot.delivery import DeliveryError as DeliveryError
+from bot.delivery import ProactiveSender as ProactiveSender
 from bot.groupcommit import GroupCommit
 from bot.i18n import Translator, guess_language, normalize_language
+from bot.inbox import (
+    Finished,
+    Inbound,
+    Prefetch,
+    inbox_statements,
+    people_and_grants,
+    refused_row,
+    storable_profile,
+)
 from bot.keys import ProgramKeyError
-from bot.messages import MAX_TEXT, Incoming, Profile, Reply, storable
+from bot.messages import MAX_TEXT, Incoming, Profile, Reply
 from bot.metrics import Metrics
 from bot.router import ALL_ROLES, BACKUP, COMMUNICATOR, CORE, EMPLOYEE, LEAD, MEMBER, Match, Router
 from storage.db import Database
@@ -66,61 +79,6 @@ _PREFETCH = "_ambassador_prefetch"
 
 
 @dataclass
-class _Inbound:
-    """One accepted event on its way into the database (see Core._write_inbound)."""
-
-    incoming: Incoming
-    key: str | None
-    payload: dict[str, Any]
-    lease_until: datetime
-    # (conversation id, reference) to keep for proactive messages (Teams' personal chats), upserted
-    # in the same transaction: no transaction of its own per message, no write when unchanged.
-    conversation: tuple[str, dict[str, Any]] | None = None
-
-
-@dataclass
-class _Finished:
-    """An answered (or failed) event's task to mark, with the next group commit."""
-
-    task_id: int
-    status: str
-    error: str | None
-
-
-@dataclass
-class _Prefetch:
-    person: dict[str, Any]
-    grants: list[tuple[str, str, bool]]
-    at: float = field(default_factory=time.monotonic)
-
-
-class ProactiveSender(Protocol):
-    """What an adapter offers for messages the bot starts (recovery, nudges, alerts)."""
-
-    async def send_to_conversation(self, conversation_id: str, replies: list[Reply], user_id: str | None) -> None: ...
-
-    async def send_to_person(self, user_id: str, replies: list[Reply]) -> None: ...
-
-
-class DeliveryError(Exception):
-    """A message the bot started reached nobody; the message says why."""
-
-
-@dataclass(frozen=True)
-class Undelivered:
-    """A message the bot started for someone while answering another person, that reached nobody."""
-
-    person_id: int | None  # None: nobody with an account is known, only the address (``name``)
-    not_opened: bool  # they have no chat with the bot yet (no account known, or none it may write to first)
-    name: str | None = None  # how to name them when no person is known (an address app.yaml gives)
-
-
-# The messages not delivered while the current message is answered: the sender is told in words (dispatch).
-_UNDELIVERED: ContextVar[list[Undelivered] | None] = ContextVar("undelivered", default=None)
-MAX_NAMED = 8  # people named in the note; the rest are counted
-
-
-@dataclass
 class Context:
     core: Core
     incoming: Incoming
@@ -147,7 +105,7 @@ class Context:
         return LEAD in self.roles or bool(set(roles) & self.roles)
 
 
-class Core:
+class Core(Delivery):
     def __init__(self, settings: Settings, db: Database, router: Router) -> None:
         self.settings = settings
         self.db = db
@@ -160,8 +118,8 @@ class Core:
         # Group commits (bot/groupcommit.py): under load a replica records the events it accepts,
         # and marks the ones it answered, many per transaction instead of one transaction each.
         # One writer for both: a busy replica's done-marks ride along with the next events it accepts.
-        self._inbox: GroupCommit[_Inbound | _Finished, int | None] = GroupCommit(
-            self._write_inbound, singly=_refused_row)
+        self._inbox: GroupCommit[Inbound | Finished, int | None] = GroupCommit(
+            self._write_inbound, singly=refused_row)
         # person id -> (valid until, email, grants) read with the person's event, for its dispatch.
         self._fresh_grants: dict[int, tuple[float, str, list[tuple[str, str, bool]]]] = {}
         self._marking: set[asyncio.Task[None]] = set()  # answers delivered, their "done" not stored yet
@@ -206,25 +164,25 @@ class Core:
         # (a Teams activity id holds it) or line up with a platform's records of who pressed what.
         key = self.settings.key.digest("events", f"{incoming.platform}:{incoming.event_id}") \
             if incoming.event_id else None
-        task_id = await self._inbox.submit(_Inbound(incoming, key, incoming.to_dict(), utcnow() + LEASE,
+        task_id = await self._inbox.submit(Inbound(incoming, key, incoming.to_dict(), utcnow() + LEASE,
                                                     conversation))
         if task_id is None:
             log.info("duplicate delivery ignored", extra={"platform": incoming.platform, "event_id": incoming.event_id})
             self.metrics.event(incoming, "duplicate")
         return task_id
 
-    async def _write_inbound(self, items: list[_Inbound | _Finished]) -> list[int | None]:
+    async def _write_inbound(self, items: list[Inbound | Finished]) -> list[int | None]:
         """In one transaction: mark answered tasks done; record accepted events (their ids for the
         dedup, their tasks) and read their senders' person rows and role grants for the dispatch
         that follows the acknowledgement. Returns the new task ids (None: seen before, or a mark)."""
-        statements = _statements(self.db.is_sqlite)
+        statements = inbox_statements(self.db.is_sqlite)
         now = utcnow()
         results: list[int | None] = [None] * len(items)
         positions: list[int] = []  # where in ``items`` each accepted event stands
-        batch: list[_Inbound] = []
+        batch: list[Inbound] = []
         finished: dict[tuple[str, str | None], list[int]] = {}
         for i, item in enumerate(items):
-            if isinstance(item, _Inbound):
+            if isinstance(item, Inbound):
                 positions.append(i)
                 batch.append(item)
             else:
@@ -282,19 +240,19 @@ class Core:
             if entry is not None:
                 incoming.__dict__[_PREFETCH] = entry
 
-    async def _read_people(self, conn: Any, incomings: list[Incoming]) -> dict[tuple[str, str], _Prefetch]:
+    async def _read_people(self, conn: Any, incomings: list[Incoming]) -> dict[tuple[str, str], Prefetch]:
         users: dict[str, set[str]] = {}
         for incoming in incomings:
             if incoming.user_id:
                 users.setdefault(incoming.platform, set()).add(incoming.user_id)
         columns = [c.key for c in Person.__table__.c]
-        found: dict[tuple[str, str], _Prefetch] = {}
+        found: dict[tuple[str, str], Prefetch] = {}
         for platform, ids in users.items():
-            for row in (await conn.execute(_people_and_grants(), {"platform": platform, "users": sorted(ids)})).all():
+            for row in (await conn.execute(people_and_grants(), {"platform": platform, "users": sorted(ids)})).all():
                 row = row._mapping
                 entry = found.get((platform, row["_user"]))
                 if entry is None:
-                    entry = found[(platform, row["_user"])] = _Prefetch({k: row[k] for k in columns}, [])
+                    entry = found[(platform, row["_user"])] = Prefetch({k: row[k] for k in columns}, [])
                 if row["_role"] is not None:
                     entry.grants.append((row["_role"], row["_department"], bool(row["_granted"])))
         return found
@@ -309,14 +267,14 @@ class Core:
         wanted: dict[tuple[str, str], tuple[Incoming, str]] = {}
         for incoming in incomings:
             profile = incoming.profile
-            if profile is None or profile.deleted or not profile.email or not _storable_profile(profile):
+            if profile is None or profile.deleted or not profile.email or not storable_profile(profile):
                 continue  # person_for's own way: it knows what to do with them
             email = profile.email.strip().lower()
             if email:
                 wanted.setdefault((incoming.platform, incoming.user_id), (incoming, email))
         if not wanted:
             return False
-        statements = _statements(self.db.is_sqlite)
+        statements = inbox_statements(self.db.is_sqlite)
         people = Person.__table__
         emails = sorted({email for _, email in wanted.values()})
         ids = {row.email: row.id for row in (await conn.execute(
@@ -430,7 +388,7 @@ class Core:
     async def _finish(self, task_id: int | None, status: str, error: str | None = None) -> None:
         if task_id is None:
             return
-        await self._inbox.submit(_Finished(task_id, status, error))
+        await self._inbox.submit(Finished(task_id, status, error))
 
     async def recover(self) -> int:
         """Finish work that a stopped process had accepted but not answered."""
@@ -635,7 +593,7 @@ class Core:
                 departments.append(dept)
         return frozenset(roles), tuple(sorted(departments))
 
-    def _keep_grants(self, person: Person, prefetched: _Prefetch) -> None:
+    def _keep_grants(self, person: Person, prefetched: Prefetch) -> None:
         if person.id is None or not person.email:
             return
         now = time.monotonic()
@@ -679,185 +637,6 @@ class Core:
             await s.commit()
             log.info("person deactivated on platform", extra={"platform": platform, "pseudonym": row.pseudonym})
             return True
-
-    async def remember_conversation(self, platform: str, user_id: str, conversation_id: str,
-                                    reference: dict[str, Any]) -> None:
-        """Keep where a person can be reached proactively (a Teams ConversationReference)."""
-        try:
-            await self._remember_conversation(platform, user_id, conversation_id, reference)
-        finally:
-            self._reading_conversations.pop((platform, user_id), None)  # a read begun before may miss it
-
-    async def _remember_conversation(self, platform: str, user_id: str, conversation_id: str,
-                                     reference: dict[str, Any]) -> None:
-        async with self.db.session() as s:
-            row = (
-                await s.exec(
-                    select(ConversationRef).where(ConversationRef.platform == platform, ConversationRef.user_id == user_id)
-                )
-            ).first()
-            if row is None:
-                s.add(ConversationRef(platform=platform, user_id=user_id, conversation_id=conversation_id,
-                                      reference=reference))
-            elif row.reference != reference or row.conversation_id != conversation_id:
-                row.reference, row.conversation_id, row.updated_at = reference, conversation_id, utcnow()
-            else:
-                return
-            try:
-                await s.commit()
-            except IntegrityError:
-                await s.rollback()
-
-    async def conversation_of(self, platform: str, user_id: str) -> ConversationRef | None:
-        """Where a person can be reached proactively. Callers asking for the same person while a read
-        is under way share it (many alerts to one lead at once need one read, not one each); a caller
-        arriving after it finished reads again, so nothing older than a read in flight is returned."""
-        key = (platform, user_id)
-        reading = self._reading_conversations.get(key)
-        if reading is None or reading.get_loop() is not asyncio.get_running_loop():
-            reading = asyncio.ensure_future(self._read_conversation(platform, user_id))
-            self._reading_conversations[key] = reading
-            reading.add_done_callback(lambda done: self._reading_conversations.pop(key, None)
-                                      if self._reading_conversations.get(key) is done else None)
-        return await asyncio.shield(reading)
-
-    async def _read_conversation(self, platform: str, user_id: str) -> ConversationRef | None:
-        async with self.db.session() as s:
-            return (
-                await s.exec(
-                    select(ConversationRef).where(ConversationRef.platform == platform, ConversationRef.user_id == user_id)
-                )
-            ).first()
-
-    # -- messages the bot starts ---------------------------------------
-
-    async def notify(self, person_id: int, replies: list[Reply], *,
-                     identities: list[Identity] | None = None) -> str:
-        """Send to a person's direct chat on the first platform that takes it.
-
-        Returns the platform that delivered; raises DeliveryError naming each
-        platform's failure when none did. ``identities``: the person's, read by the
-        caller moments ago (many messages to one person at once need not read them each).
-        """
-        if identities is None:
-            async with self.db.session() as s:
-                identities = (await s.exec(select(Identity).where(Identity.person_id == person_id))).all()
-        failures: list[str] = []
-        not_opened = True
-        for ident in identities:
-            sender = self.senders.get(ident.platform)
-            if sender is None:
-                continue
-            try:
-                await sender.send_to_person(ident.user_id, replies)
-                return ident.platform
-            except Exception as exc:
-                failures.append(f"{ident.platform}: {exc}")
-                log.warning("proactive message failed", extra={"platform": ident.platform, "error": str(exc)[:200]})
-                not_opened = not_opened and await self._not_opened(ident)
-        if not failures:
-            failures.append("no Slack or Teams account of this person is known")
-        self.note_undelivered(person_id, not_opened)
-        raise DeliveryError("; ".join(failures))
-
-    async def _not_opened(self, ident: Identity) -> bool:
-        """Whether a failed send is the person's not having a chat with the bot yet: on Teams a bot may
-        write only to someone who has a conversation with it (installed the app, said hello)."""
-        if ident.platform != "teams":
-            return False
-        try:
-            return await self.conversation_of(ident.platform, ident.user_id) is None
-        except Exception:
-            return False
-
-    @staticmethod
-    def note_undelivered(person_id: int | None, not_opened: bool, name: str | None = None) -> None:
-        """A message for ``person_id`` did not arrive: while a person's message is answered, the answer
-        tells them so in words (notify and notify_file call this; a capability that gives up on a
-        recipient before calling them does too). Outside an answer (a scheduled job) it does nothing."""
-        pending = _UNDELIVERED.get()
-        if pending is not None and all((u.person_id, u.name) != (person_id, name) for u in pending):
-            pending.append(Undelivered(person_id, not_opened, name))
-
-    async def undelivered_note(self, undelivered: list[Undelivered], t: Translator) -> str:
-        """The sender's words for what did not arrive: whom, why, what happens next."""
-        async with self.db.session() as s:
-            ids = [u.person_id for u in undelivered if u.person_id is not None]
-            rows = (await s.exec(select(Person).where(Person.id.in_(ids)))).all() if ids else []
-        names = {p.id: p.display_name or (p.email or "").split("@")[0] or t("core.undelivered.someone") for p in rows}
-        parts = []
-        for not_opened, key in ((True, "core.undelivered.not_opened"), (False, "core.undelivered.failed")):
-            who = [u.name or names.get(u.person_id) or t("core.undelivered.someone") for u in undelivered
-                   if u.not_opened == not_opened]
-            if not who:
-                continue
-            listed = ", ".join(who[:MAX_NAMED])
-            if len(who) > MAX_NAMED:
-                listed += " " + t("core.undelivered.more", n=len(who) - MAX_NAMED)
-            parts.append(t(key, n=len(who), names=listed))
-        return "\n".join(parts)
-
-    async def notify_file(self, person_id: int, path: str | Path, title: str, comment: str) -> str:
-        """Send a file from the bot's disk to a person's direct chat, like ``notify``.
-
-        Returns the platform that delivered; raises DeliveryError naming each
-        platform's failure (a sender without ``send_file`` counts as one).
-        """
-        async with self.db.session() as s:
-            identities = (await s.exec(select(Identity).where(Identity.person_id == person_id))).all()
-        failures: list[str] = []
-        for ident in identities:
-            sender = self.senders.get(ident.platform)
-            if sender is None:
-                continue
-            send_file = getattr(sender, "send_file", None)
-            if send_file is None:
-                failures.append(f"{ident.platform}: cannot send files")
-                continue
-            try:
-                await send_file(ident.user_id, path, title, comment)
-                return ident.platform
-            except Exception as exc:
-                failures.append(f"{ident.platform}: {exc}")
-                log.warning("file not delivered", extra={"platform": ident.platform, "error": str(exc)[:200]})
-        if not failures:
-            failures.append("no Slack or Teams account of this person is known")
-        self.note_undelivered(person_id, not_opened=len(failures) == 1 and failures[0].startswith("no Slack or Teams"))
-        raise DeliveryError("; ".join(failures))
-
-    async def person_by_email(self, email: str) -> Person | None:
-        """The person with this address; found on the platforms (Slack users.lookupByEmail)
-        and remembered when they never wrote to the bot."""
-        email = email.strip().lower()
-        async with self.db.session() as s:
-            person = (await s.exec(select(Person).where(Person.email == email))).first()
-            if person is not None:
-                has_identity = (
-                    await s.exec(select(Identity).where(Identity.person_id == person.id,
-                                                        Identity.platform.in_(list(self.senders) or [""])))
-                ).first()
-                if has_identity is not None:
-                    return person
-        for platform, sender in self.senders.items():
-            resolve = getattr(sender, "resolve_email", None)
-            if resolve is None:
-                continue
-            try:
-                user_id = await resolve(email)
-            except Exception as exc:
-                log.warning("e-mail lookup failed", extra={"platform": platform, "error": str(exc)[:200]})
-                continue
-            if user_id:
-                return await self.person_for(
-                    Incoming(platform=platform, user_id=user_id, conversation_id=user_id, profile=Profile(email=email))
-                )
-        return person
-
-    async def notify_email(self, email: str, replies: list[Reply]) -> str:
-        person = await self.person_by_email(email)
-        if person is None:
-            raise DeliveryError(f"nobody with the address {email} is known on Slack or Teams")
-        return await self.notify(person.id, replies)
 
     # -- dispatch -------------------------------------------------------
 
@@ -958,72 +737,6 @@ class Core:
         return replies
 
 
-def _refused_row(exc: Exception) -> bool:
-    """The database refused what a batch held (a constraint, a value), not the connection: worth
-    writing the batch's items one by one so that only the bad one fails."""
-    return isinstance(exc, IntegrityError | DataError) or (
-        isinstance(exc, StatementError) and not isinstance(exc, DBAPIError))
-
-
-@dataclass(frozen=True)
-class _Statements:
-    seen: Any  # ProcessedEvent rows; returns the keys that were new
-    task: Any  # InboundTask rows; returns their ids in order
-    finish: Any  # marks tasks (expanding "ids") done or failed
-    conversation: Any  # upserts ConversationRef rows; an unchanged one is not written
-    person: Any  # new Person rows; an address another replica created meanwhile is skipped; returns id, email
-    identity: Any  # new Identity rows; one that exists already is skipped
-
-
-@functools.cache
-def _statements(is_sqlite: bool) -> _Statements:
-    """The group commits' statements, built once per dialect: building one costs about what running it does."""
-    events, tasks, refs = ProcessedEvent.__table__, InboundTask.__table__, ConversationRef.__table__
-    people, identities = Person.__table__, Identity.__table__
-    dialect_insert = sqlite.insert if is_sqlite else postgresql.insert
-    upsert = dialect_insert(refs)
-    return _Statements(
-        seen=dialect_insert(events).on_conflict_do_nothing(index_elements=["key"]).returning(events.c.key),
-        task=insert(tasks).returning(tasks.c.id, sort_by_parameter_order=True),
-        # The message text is not kept once the work is done.
-        finish=update(tasks).where(tasks.c.id.in_(bindparam("ids", expanding=True))).values(
-            status=bindparam("_status"), error=bindparam("_error"), done_at=bindparam("_at"), payload={},
-            lease_until=None),
-        # JSON has no equality in PostgreSQL: the serialised texts are compared (the same reference
-        # serialises the same way; a spurious difference only costs a write).
-        conversation=upsert.on_conflict_do_update(
-            index_elements=["platform", "user_id"],
-            set_={"conversation_id": upsert.excluded.conversation_id, "reference": upsert.excluded.reference,
-                  "updated_at": upsert.excluded.updated_at},
-            where=or_(refs.c.conversation_id != upsert.excluded.conversation_id,
-                      cast(refs.c.reference, Text) != cast(upsert.excluded.reference, Text))),
-        person=dialect_insert(people).on_conflict_do_nothing(index_elements=["email"])
-        .returning(people.c.id, people.c.email),
-        identity=dialect_insert(identities).on_conflict_do_nothing(index_elements=["platform", "user_id"]),
-    )
-
-
-@functools.cache
-def _people_and_grants() -> Any:
-    """Persons by platform user id with their role grants (one row per grant), for ``platform``
-    and the expanding ``users``. Built once: building it costs as much as running it."""
-    people, identities, grants = Person.__table__, Identity.__table__, RoleGrant.__table__
-    return (
-        core_select(identities.c.user_id.label("_user"), *people.c, grants.c.role.label("_role"),
-                    grants.c.department.label("_department"), grants.c.granted.label("_granted"))
-        .select_from(identities.join(people, people.c.id == identities.c.person_id)
-                     .outerjoin(grants, grants.c.email == func.lower(people.c.email)))
-        .where(identities.c.platform == bindparam("platform"),
-               identities.c.user_id.in_(bindparam("users", expanding=True)))
-    )
-
-
-def _storable_profile(profile: Profile) -> bool:
-    """Whether every text of a profile goes into a database column as it is (no NUL, no lone surrogate):
-    a first contact written with its event must never make the event's own transaction fail."""
-    return all(storable(v) is v for v in (profile.email, profile.name, profile.timezone) if isinstance(v, str))
-
-
 def _first_profile(row: Person, profile: Profile) -> None:
     """What person_for's profile update below sets on a new row, set before its insert."""
     if profile.name:
@@ -1080,117 +793,3 @@ def _command_word(route, lang: str) -> str:
 def _role_names(route, t: Translator) -> str:
     names = [t(f"role.{r}") for r in ALL_ROLES if route.roles and r in route.roles]
     return t("core.or").join(names) if names else ""
-
-
-CORE_TEXTS = {
-    **ratelimit.TEXTS,
-    "core.error": {
-        "en": "Sorry, something went wrong on my side; the team has it in the log. Please try again in a moment.",
-        "de": {"du": "Entschuldige, bei mir ist etwas schiefgegangen; das Team sieht es im Protokoll. Versuch es bitte gleich noch einmal.",
-               "sie": "Entschuldigung, bei mir ist etwas schiefgegangen; das Team sieht es im Protokoll. Bitte versuchen Sie es gleich noch einmal."},
-    },
-    "core.undelivered.not_opened": {
-        "en": "Not delivered to {names}: they have not opened a chat with me yet, and I may not write first. "
-              "Once they open Ambassador in their chat app and say hello, my messages reach them; "
-              "until then, please tell them yourself.",
-        "de": {"du": "Nicht zugestellt an {names}: sie haben noch keinen Chat mit mir geöffnet, und ich darf nicht zuerst "
-                     "schreiben. Sobald sie Ambassador in ihrer Chat-App öffnen und Hallo sagen, erreichen sie meine "
-                     "Nachrichten; bis dahin sag es ihnen bitte selbst.",
-               "sie": "Nicht zugestellt an {names}: sie haben noch keinen Chat mit mir geöffnet, und ich darf nicht zuerst "
-                      "schreiben. Sobald sie Ambassador in ihrer Chat-App öffnen und Hallo sagen, erreichen sie meine "
-                      "Nachrichten; bis dahin sagen Sie es ihnen bitte selbst."},
-    },
-    "core.undelivered.failed": {
-        "en": "Not delivered to {names}: their chat platform did not take the message. "
-              "It is not lost for the team (it is in the log), but they have not seen it: please tell them yourself.",
-        "de": {"du": "Nicht zugestellt an {names}: ihre Chat-Plattform hat die Nachricht nicht angenommen. "
-                     "Das Team sieht es im Protokoll, aber sie haben sie nicht gesehen: sag es ihnen bitte selbst.",
-               "sie": "Nicht zugestellt an {names}: ihre Chat-Plattform hat die Nachricht nicht angenommen. "
-                      "Das Team sieht es im Protokoll, aber sie haben sie nicht gesehen: sagen Sie es ihnen bitte selbst."},
-    },
-    "core.undelivered.more": {"en": "and {n} more", "de": "und {n} weitere"},
-    "core.undelivered.someone": {"en": "someone", "de": "jemand"},
-    "core.too_long": {
-        "en": "Your message has {length} characters; I read at most {limit}. Please send a shorter text (a draft post fits easily).",
-        "de": {"du": "Deine Nachricht hat {length} Zeichen; ich lese höchstens {limit}. Schick bitte einen kürzeren Text (ein Post-Entwurf passt locker).",
-               "sie": "Ihre Nachricht hat {length} Zeichen; ich lese höchstens {limit}. Bitte senden Sie einen kürzeren Text (ein Post-Entwurf passt locker)."},
-    },
-    "core.empty": {
-        "en": "Your message was empty. Type *help* to see what I can do.",
-        "de": {"du": "Deine Nachricht war leer. Schreib *hilfe*, um zu sehen, was ich kann.",
-               "sie": "Ihre Nachricht war leer. Schreiben Sie *hilfe*, um zu sehen, was ich kann."},
-    },
-    "core.attachment": {
-        "en": "I can't read attachments ({names}). Please paste the text of your post or question as a message.",
-        "de": {"du": "Anhänge kann ich nicht lesen ({names}). Füge den Text deines Posts oder deine Frage bitte als Nachricht ein.",
-               "sie": "Anhänge kann ich nicht lesen ({names}). Bitte fügen Sie den Text Ihres Posts oder Ihre Frage als Nachricht ein."},
-    },
-    "core.unknown": {
-        "en": "I don't know “{text}”. Type *help* to see what I can do.",
-        "de": {"du": "„{text}“ kenne ich nicht. Schreib *hilfe*, um zu sehen, was ich kann.",
-               "sie": "„{text}“ kenne ich nicht. Schreiben Sie *hilfe*, um zu sehen, was ich kann."},
-    },
-    "core.unknown_action": {
-        "en": "That button no longer works. Type *help* to start again.",
-        "de": {"du": "Dieser Knopf funktioniert nicht mehr. Schreib *hilfe*, um neu anzufangen.",
-               "sie": "Dieser Knopf funktioniert nicht mehr. Schreiben Sie *hilfe*, um neu anzufangen."},
-    },
-    "core.role_refused": {
-        "en": "Only {roles} can use “{command}”. If you think you should, ask the comms lead.",
-        "de": {"du": "„{command}“ dürfen nur {roles} verwenden. Wenn du meinst, dass du es brauchst, frag die Kommunikationsleitung.",
-               "sie": "„{command}“ dürfen nur {roles} verwenden. Wenn Sie meinen, dass Sie es brauchen, wenden Sie sich an die Kommunikationsleitung."},
-    },
-    "core.role_refused_button": {
-        "en": "Only {roles} can use this button. If you think you should, ask the comms lead.",
-        "de": {"du": "Diesen Knopf dürfen nur {roles} verwenden. Wenn du meinst, dass du ihn brauchst, frag die Kommunikationsleitung.",
-               "sie": "Diesen Knopf dürfen nur {roles} verwenden. Wenn Sie meinen, dass Sie ihn brauchen, wenden Sie sich an die Kommunikationsleitung."},
-    },
-    "core.guest_refused_button": {
-        "en": "Guests and people from other organisations can't use this button: the ambassador program is for employees only.",
-        "de": "Gäste und Personen aus anderen Organisationen können diesen Knopf nicht verwenden: Das Botschafterprogramm ist nur für Beschäftigte.",
-    },
-    "core.guest_refused": {
-        "en": "Guests and people from other organisations can't use “{command}”: the ambassador program is for employees only.",
-        "de": "Gäste und Personen aus anderen Organisationen können „{command}“ nicht verwenden: Das Botschafterprogramm ist nur für Beschäftigte.",
-    },
-    "core.unverified": {
-        "en": "I couldn't check your account with the chat platform just now, so I can't do that yet. Please try again in a minute.",
-        "de": {"du": "Ich konnte dein Konto gerade nicht bei der Chat-Plattform prüfen, daher geht das noch nicht. Versuch es bitte in einer Minute noch einmal.",
-               "sie": "Ich konnte Ihr Konto gerade nicht bei der Chat-Plattform prüfen, daher geht das noch nicht. Bitte versuchen Sie es in einer Minute noch einmal."},
-    },
-    "core.inactive": {
-        "en": "This account is deactivated, so I can't do that.",
-        "de": "Dieses Konto ist deaktiviert, daher kann ich das nicht tun.",
-    },
-    "core.or": {"en": " or ", "de": " oder "},
-    "role.employee": {"en": "employees", "de": "Beschäftigte"},
-    "role.member": {"en": "program members", "de": "Programm-Mitglieder"},
-    "role.core": {"en": "the core ambassador group", "de": "die Botschafter-Kerngruppe"},
-    "role.communicator": {"en": "department communicators", "de": "Abteilungskommunikator*innen"},
-    "role.backup": {"en": "the comms lead's backup", "de": "die Vertretung der Kommunikationsleitung"},
-    "role.lead": {"en": "the comms lead", "de": "die Kommunikationsleitung"},
-    # One person's role, as in "Your role: ..." or "x is now ...".
-    "role1.employee": {"en": "employee", "de": "Beschäftigte*r"},
-    "role1.member": {"en": "program member", "de": "Programm-Mitglied"},
-    "role1.core": {"en": "member of the core ambassador group", "de": "Mitglied der Botschafter-Kerngruppe"},
-    "role1.communicator": {"en": "department communicator", "de": "Abteilungskommunikator*in"},
-    "role1.backup": {"en": "backup of the comms lead", "de": "Vertretung der Kommunikationsleitung"},
-    "role1.lead": {"en": "comms lead", "de": "Kommunikationsleitung"},
-    "shell.banner": {
-        "en": "Ambassador, terminal chat as {email} ({role}). Type help; a number presses a button; quit or Ctrl-D ends.",
-        "de": {"du": "Ambassador, Chat im Terminal als {email} ({role}). Schreib hilfe; eine Zahl drückt einen Knopf; quit oder Strg-D beendet.",
-               "sie": "Ambassador, Chat im Terminal als {email} ({role}). Schreiben Sie hilfe; eine Zahl drückt einen Knopf; quit oder Strg-D beendet."},
-    },
-}
-
-
-def role_titles(roles: frozenset[str], t: Translator, departments: tuple[str, ...] = ()) -> str:
-    """'comms lead, program member' for display; most senior first."""
-    names = []
-    for r in (LEAD, BACKUP, COMMUNICATOR, CORE, MEMBER):
-        if r in roles:
-            name = t(f"role1.{r}")
-            if r == COMMUNICATOR and departments:
-                name += f" ({', '.join(departments)})"
-            names.append(name)
-    return ", ".join(names) or t("role1.employee")

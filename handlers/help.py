@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.capability import Capability
-from bot.core import Context, role_titles
+from bot.core import Context
+from bot.core_texts import role_titles
 from bot.messages import Button, Field, Incoming, Reply
 from bot.router import Router
 

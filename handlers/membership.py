@@ -10,7 +10,8 @@ from sqlalchemy import delete, func, update
 from sqlmodel import select
 
 from bot.capability import Capability
-from bot.core import Context, role_titles
+from bot.core import Context
+from bot.core_texts import role_titles
 from bot.keys import ProgramKeyError
 from bot.messages import Button, Field, Incoming, Reply
 from bot.router import EMPLOYEE, Router

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TextIO
 
-from bot.core import Core, role_titles
+from bot.core import Core
+from bot.core_texts import role_titles
 from bot.i18n import Translator
 from bot.messages import Button, Incoming, Profile, Reply
 
