@@ -1,7 +1,7 @@
-"""Throughput of the bot against bare Bolt and bare botbuilder, over loopback, open loop.
+"""Throughput of the bot against plain apps on the same SDKs, over loopback, open loop.
 
-    python benchmarks/bench_throughput.py [--quick] [--pg postgresql://postgres@127.0.0.1:5432/postgres]
-                                          [--only slack|teams] [--users 200]
+    python benchmarks/bench_throughput.py [--quick | --full] [--only slack|teams] [--users 200]
+                                          [--pg postgresql://postgres@127.0.0.1:5432/postgres]
 
 What runs, each in its own process, all on 127.0.0.1:
 
@@ -12,8 +12,12 @@ What runs, each in its own process, all on 127.0.0.1:
   TEAMS_ALLOW_UNAUTHENTICATED=1 (activities' serviceUrl is the fake
   connector): one replica on SQLite, one on PostgreSQL, two on PostgreSQL
   behind a round-robin in the load process;
-- the baselines: a bare slack-bolt AsyncApp on aiohttp whose listeners only
-  acknowledge, and a bare botbuilder CloudAdapter bot whose handler does nothing;
+- its peers (benchmarks/throughput_peers.py): on Slack a plain slack-bolt app
+  with the bot's guarantees (it commits each event under its event id before
+  the acknowledgement, so a retry is not worked on twice, posts one reply
+  through chat.postMessage and marks the event answered), once on an SQLite
+  file and once on PostgreSQL, and a bare Bolt app that only acknowledges;
+  on Teams a bare Microsoft 365 Agents SDK bot that echoes one reply;
 - the load: a separate process that sends signed Slack requests to
   /slack/events (and Bot Framework activities to /api/messages) **open loop**:
   at a fixed rate, on schedule, whether or not earlier requests were answered.
@@ -32,25 +36,31 @@ first when even the first step is too fast) to the highest rate that is
 building up (the last quarter of a step does not wait longer than the first
 by more than 0.15 s per second of step, at most 0.5 s, for acknowledgements
 and for replies); over the last three quarters of the step at least 85 % of
-the offered rate served; and, for the bot, every reply arriving at the fake
-platform. A step that fails only because the load process started requests
-late (p99 over 0.1 s: the load process, or the machine, is the limit, not the
-target) bounds the search, and the table marks that rate ">=" and the ratios
-against it "<=".
+the offered rate served; and, for the bot and the peers that answer, every
+reply arriving at the fake platform. A step that fails only because the load
+process started requests late (p99 over 0.1 s: the load process, or the
+machine, is the limit, not the target) bounds the search, and the table marks
+that rate ">=" and the ratios against it "<=". Each of ours is measured right
+after its peer, so that what else runs on the machine weighs on both alike.
 
-The table reports, at that rate: events per second achieved (bare: acknowledged;
-ours: acknowledged AND answered, per second from the first due request to the
-last reply); p50/p99 of the time to acknowledge and to the reply reaching the
-fake; the CPU time the target's own processes (the bot's replicas, or the bare
-app) spent per event, from /proc, which is the figure least disturbed by other
-work on the machine; and ours / bare of the sustainable rates (goal: at least
-0.5). The CPU of the fake platform, the load process and PostgreSQL is not
-counted for either side. Teams answers within the request (the HTTP response
-comes after the reply), so its two times nearly coincide; the same 3 s bound
-is used for it, though Teams waits 15 s.
+The table reports, at that rate: events per second achieved (bare Bolt:
+acknowledged; the others: acknowledged AND answered, per second from the first
+due request to the last reply); p50/p99 of the time to acknowledge and to the
+reply reaching the fake; the CPU time the target's own processes spent per
+event, from /proc, which is the figure least disturbed by other work on the
+machine; ours / peer of the sustainable rates (goal: at least 0.5; one replica
+each, the same kind of database) and ours / bare (not a goal: no correct bot
+gets near an app that only acknowledges). The CPU of the fake platform, the
+load process and PostgreSQL is not counted for either side. Teams answers
+within the request (the HTTP response comes after the reply), so its two times
+nearly coincide; the same 3 s bound is used for it, though Teams waits 15 s.
+Last, each single replica is offered five times Slack's Events API ceiling for
+a workspace (30,000 events an hour: 41.7 events/s) for a while, and the run
+says whether it keeps up with the reply p99 under one second.
 
-Everything stops by itself: --quick in about three minutes, the full run in
-under ten. Numbers on a shared 2-core machine are noisy: compare within one run.
+Everything stops by itself: --quick in about three minutes, the default in
+about five, --full in about ten. Numbers on a shared 2-core machine are noisy:
+compare within one run, and read the CPU column first.
 """
 
 from __future__ import annotations
@@ -79,17 +89,42 @@ from typing import Any
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
+PEERS = Path(__file__).resolve().parent / "throughput_peers.py"
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(PEERS.parent))
 
-SECRET = "bench-signing-secret-0123456789abcdef"
-BOT_TOKEN = "xoxb-bench-token"
+from throughput_peers import BOT_TOKEN, SECRET  # noqa: E402 - the peers sign and answer as the bot does
+
 TEAM = "T0BENCH"
 BOT_USER = "U0BOT"
 SLACK_POLL_CHANNEL = "C0POLLS"
 TEAMS_POLL_CHANNEL = "19:polls@thread.tacv2"
 TENANT = "72f988bf-0000-4000-8000-00000000bench"
 ACK_LIMIT = 3.0
-STEP_SECONDS = {True: 1.5, False: 5.0}  # --quick or not
+
+
+@dataclass(frozen=True)
+class Mode:
+    step: float  # seconds per step of the search
+    bisections: int  # steps spent narrowing the rate down once a step failed
+    drain: float  # how long to wait for replies once none came any more
+    users: int  # default --users
+    ceiling_step: float  # seconds at five times Slack's Events API ceiling
+
+
+MODES = {
+    "quick": Mode(step=1.5, bisections=1, drain=5.0, users=100, ceiling_step=5.0),
+    "default": Mode(step=3.0, bisections=2, drain=8.0, users=200, ceiling_step=10.0),
+    "full": Mode(step=5.0, bisections=3, drain=10.0, users=200, ceiling_step=20.0),
+}
+# Where the search starts for each kind of target (it halves first when even that is too fast):
+# about half of what each reached on the 2-core development machine, so the search takes few steps.
+START_RATE = {"bare": 320.0, "peer": 80.0, "ours": 40.0}
+# Slack's Events API sends a workspace's app at most 30,000 events an hour; one replica should
+# serve five times that with the reply p99 under a second.
+EVENTS_API_CEILING_PER_HOUR = 30_000
+CEILING_RATE = 5 * EVENTS_API_CEILING_PER_HOUR / 3600
+CEILING_REPLY_P99 = 1.0
 # How much longer the last quarter of a step may wait than the first before the target counts as
 # falling behind: GROWTH_PER_SECOND per second of step, at most GROWTH_LIMIT. A target that serves
 # 87 % of the offered rate builds a queue of 0.15 s per second of step.
@@ -173,8 +208,14 @@ def serve_fake(port: int) -> None:
         return web.json_response({"ok": True})
 
     async def activity(request: web.Request) -> web.Response:
+        # A reply names the activity it answers (in the path, or as replyToId in the body), an update
+        # the card it replaces (card-<token>); a vote's activity id is act-<token>.
         aid = request.match_info.get("activity_id", "")
-        note(aid.removeprefix("card-"))
+        note(aid.removeprefix("card-").removeprefix("act-"))
+        with contextlib.suppress(ValueError):
+            body = await request.json()
+            if isinstance(body, dict) and isinstance(body.get("replyToId"), str):
+                note(body["replyToId"].removeprefix("card-").removeprefix("act-"))
         return web.json_response({"id": f"bot-{next(counter)}"})
 
     async def member(request: web.Request) -> web.Response:
@@ -200,81 +241,6 @@ def serve_fake(port: int) -> None:
     app.router.add_get("/v3/conversations/{cid}/members/{user_id}", member)
     app.router.add_get("/_bench/replies", replies)
     web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None)
-
-
-# -- the baselines (their own processes) ------------------------------------------------------------
-
-
-def serve_bare_slack(port: int, api_url: str) -> None:
-    import re
-
-    from aiohttp import web
-    from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
-    from slack_bolt.async_app import AsyncApp
-    from slack_sdk.web.async_client import AsyncWebClient
-
-    async def main() -> None:
-        bolt = AsyncApp(client=AsyncWebClient(token=BOT_TOKEN, base_url=api_url), signing_secret=SECRET)
-
-        @bolt.event("message")
-        async def on_message() -> None:  # Events API: Bolt acknowledges by itself
-            return None
-
-        @bolt.action(re.compile(".*"))
-        async def on_action(ack) -> None:
-            await ack()
-
-        async def handle(request: web.Request) -> web.StreamResponse:
-            return await to_aiohttp_response(await bolt.async_dispatch(await to_bolt_request(request)))
-
-        app = web.Application()
-        app.router.add_post("/slack/events", handle)
-        app.router.add_get("/healthz", lambda r: _ok())
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", port).start()
-        await asyncio.Event().wait()
-
-    asyncio.run(main())
-
-
-async def _ok() -> Any:
-    from aiohttp import web
-
-    return web.Response(text="ok")
-
-
-def serve_bare_teams(port: int) -> None:
-    from aiohttp import web
-    from botbuilder.core import ActivityHandler, TurnContext
-    from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
-
-    class Config:
-        APP_ID = None
-        APP_PASSWORD = None
-        APP_TYPE = "MultiTenant"
-        APP_TENANTID = None
-
-    class Bare(ActivityHandler):
-        async def on_message_activity(self, turn_context: TurnContext) -> None:
-            return None
-
-    async def main() -> None:
-        adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(Config()))
-        bot = Bare()
-
-        async def handle(request: web.Request) -> web.StreamResponse:
-            return await adapter.process(request, bot) or web.Response(status=200)
-
-        app = web.Application()
-        app.router.add_post("/api/messages", handle)
-        app.router.add_get("/healthz", lambda r: _ok())
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", port).start()
-        await asyncio.Event().wait()
-
-    asyncio.run(main())
 
 
 # -- the load (its own process) ----------------------------------------------------------------------
@@ -477,18 +443,25 @@ class Target:
     name: str
     platform: str
     urls: list[str]
-    bare: bool
+    kind: str  # "bare": only acknowledges; "peer": a plain app that answers each event; "ours"
+    db: str = ""  # the database kind it writes to: "sqlite", "postgresql", or "" (none)
     procs: list[subprocess.Popen] = field(default_factory=list)
     best: Result | None = None
     capped: bool = False  # sustainable at --max-rate or the load process's limit: the real limit is higher
     load_limited: bool = False  # the step that set the upper bound failed only because the load process lagged
     steps: list[Result] = field(default_factory=list)
+    ceiling: Result | None = None  # the step at five times Slack's Events API ceiling
+
+    @property
+    def replies(self) -> bool:
+        """Whether an event counts once its reply arrived (peers and ours), not once acknowledged."""
+        return self.kind != "bare"
 
 
 class Bench:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
-        self.quick = args.quick
+        self.mode = MODES[args.mode]
         self.tmp = Path(tempfile.mkdtemp(prefix="bench-throughput-"))
         self.procs: list[subprocess.Popen] = []
         self.databases: list[str] = []
@@ -576,7 +549,7 @@ class Bench:
             # Polls made before the start, as `ambassador poll create` does (ids 1 and 2).
             subprocess.run([sys.executable, "-m", "bot", "poll", "create", str(self.tmp / f"poll-{poll}.yaml")],
                            cwd=self.tmp, env={**os.environ, **env}, check=True, capture_output=True)
-        target = Target(name, "", [], bare=False)
+        target = Target(name, "", [], kind="ours", db=database_url.split(":", 1)[0])
         for r in range(replicas):
             port = free_port()
             proc = self.spawn([sys.executable, "-m", "bot", "run", "--host", "127.0.0.1", "--port", str(port)],
@@ -585,13 +558,15 @@ class Bench:
             target.procs.append(proc)
         return target
 
-    def start_bare(self, platform: str) -> Target:
+    def start_peer(self, kind: str, name: str, platform: str, database_url: str = "") -> Target:
+        """One of benchmarks/throughput_peers.py's apps in its own process."""
         port = free_port()
-        mode = "bare-slack" if platform == "slack" else "bare-teams"
-        proc = self.spawn([sys.executable, __file__, "--serve", mode, "--port", str(port),
-                           "--api-url", self.fake_url + "/api/"], mode)
-        return Target(f"bare {'Bolt' if platform == 'slack' else 'botbuilder'}", platform,
-                      [f"http://127.0.0.1:{port}"], bare=True, procs=[proc])
+        argv = [sys.executable, str(PEERS), kind, "--port", str(port), "--api-url", self.fake_url + "/api/"]
+        if database_url:
+            argv += ["--database", database_url]
+        proc = self.spawn(argv, name.replace(" ", "-").replace(",", ""))
+        return Target(name, platform, [f"http://127.0.0.1:{port}"], kind="bare" if kind.startswith("bare-slack")
+                      else "peer", db=database_url.split(":", 1)[0], procs=[proc])
 
     # -- measuring
 
@@ -610,12 +585,12 @@ class Bench:
         reply_lat: list[float] = []
         missing = 0
         arrived: dict[str, float] = {}
-        if target.bare:
+        if not target.replies:
             # Acknowledging is all a bare app does.
             done_at = {i: acked[i] for i in ok_idx}
         else:
             expected = {out["tokens"][i]: sent[i] for i in ok_idx}
-            arrived = self.wait_replies(prefix, len(expected), drain=5.0 if self.quick else 10.0)
+            arrived = self.wait_replies(prefix, len(expected), drain=self.mode.drain)
             reply_lat = [arrived[t] - s for t, s in expected.items() if t in arrived]
             missing = len(expected) - len(reply_lat)
             # Ours counts an event once it is acknowledged AND its answer reached the platform.
@@ -636,7 +611,7 @@ class Bench:
         grew = _growth([acked[i] - sent[i] for i in ok_idx])
         if grew > limit:
             why.append(f"acks fell behind (+{grew:.2f} s over the step)")
-        if not target.bare:
+        if target.replies:
             reply_growth = _growth([arrived[out["tokens"][i]] - sent[i] for i in ok_idx
                                     if out["tokens"][i] in arrived])
             if reply_growth > limit:
@@ -682,9 +657,8 @@ class Bench:
 
     def search(self, target: Target, platform: str) -> None:
         """Double the rate until a step is not sustainable, then bisect."""
-        seconds = STEP_SECONDS[self.quick]
-        rate = 40.0 if self.quick else 10.0
-        bisections = 1 if self.quick else 2
+        seconds = self.mode.step
+        rate = START_RATE[target.kind]
         good: Result | None = None
         bad: float | None = None
         while True:
@@ -703,7 +677,7 @@ class Bench:
                 break  # not found: the table says "at least"
             rate = min(rate * 2, self.args.max_rate)
             time.sleep(0.5)
-        for _ in range(bisections if bad is not None else 0):
+        for _ in range(self.mode.bisections if bad is not None else 0):
             low = good.rate if good else bad / 2
             rate = round((low + bad) / 2)
             if rate <= low or rate >= bad:
@@ -718,10 +692,11 @@ class Bench:
         target.best = good
         target.capped = bad is None or target.load_limited
 
-    def report_step(self, target: Target, r: Result) -> None:
-        target.steps.append(r)
-        reply = "" if target.bare else f", reply p50 {r.reply_p50 * 1000:.0f} ms p99 {r.reply_p99 * 1000:.0f} ms"
-        print(f"  {target.name:<28} offered {r.rate:6.0f}/s  achieved {r.achieved:6.1f}/s  ack p50 "
+    def report_step(self, target: Target, r: Result, keep: bool = True, label: str = "") -> None:
+        if keep:
+            target.steps.append(r)
+        reply = "" if not target.replies else f", reply p50 {r.reply_p50 * 1000:.0f} ms p99 {r.reply_p99 * 1000:.0f} ms"
+        print(f"  {target.name:<28} {label + ': ' if label else ''}offered {r.rate:6.0f}/s  achieved {r.achieved:6.1f}/s  ack p50 "
               f"{r.ack_p50 * 1000:5.0f} ms p99 {r.ack_p99 * 1000:5.0f} ms{reply}  CPU {r.cpu_ms:5.1f} ms/event, "
               f"load process {r.load_busy:4.0%} busy  {'ok' if r.ok else 'NOT sustainable: ' + r.why}",
               flush=True)
@@ -743,30 +718,52 @@ class Bench:
             ours.append(self.start_ours("ours, 2 replicas, PostgreSQL", self.pg_database(), 2, config))
         else:
             print(f"PostgreSQL not reachable at {self.args.pg}: only SQLite is measured", flush=True)
-        bare = {p: self.start_bare(p) for p in platforms}
-        for t in [*ours, *bare.values()]:
+        peers: dict[str, list[Target]] = {}
+        if "slack" in platforms:
+            peers["slack"] = [self.start_peer("bare-slack", "bare Bolt (acknowledges)", "slack"),
+                              self.start_peer("peer-slack", "plain Bolt, SQLite", "slack",
+                                              f"sqlite:///{self.tmp / 'peer.db'}")]
+            if pg_ok:
+                peers["slack"].append(self.start_peer("peer-slack", "plain Bolt, PostgreSQL", "slack",
+                                                      self.pg_database()))
+        if "teams" in platforms:
+            peers["teams"] = [self.start_peer("bare-teams", "bare Agents SDK (echo)", "teams")]
+        for t in [*ours, *(p for ps in peers.values() for p in ps)]:
             for url, proc in zip(t.urls, t.procs, strict=True):
                 self.wait_healthy(url, proc, t.name)
         print(f"started in {time.monotonic() - started:.0f} s; load: open loop, fixed rate per step, "
-              f"{STEP_SECONDS[self.quick]} s per step; mix 50 % questions (DMs), 25 % Helpful presses, "
-              f"25 % poll votes; {self.args.users} people", flush=True)
-        table: list[tuple[str, Target]] = []
+              f"{self.mode.step} s per step; mix 50 % questions (DMs), 25 % Helpful presses, "
+              f"25 % poll votes; {self.args.users} people; {os.cpu_count()} CPUs, load average before: "
+              f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+        table: list[Target] = []
         for platform in platforms:
             print(f"\n{platform}:", flush=True)
-            b = bare[platform]
-            b.platform = platform
-            self.search(b, platform)
-            table.append((platform, b))
-            for o in ours:
-                t = Target(o.name, platform, o.urls, bare=False, procs=o.procs)
-                # Steady state: everyone in the pool wrote to the bot once (profiles known and cached).
-                warm = self.step(t, platform, 100.0 if self.quick else 40.0, 0, warmup=True)
-                if warm.errors:
-                    print(f"  {t.name}: warm-up failed ({warm.why}); see the logs in {self.tmp}", flush=True)
+            for t in self.order(platform, peers[platform], ours):
+                if t.kind == "ours":
+                    # Steady state: everyone in the pool wrote to the bot once (profiles known and cached).
+                    warm = self.step(t, platform, 100.0 if self.args.mode == "quick" else 40.0, 0, warmup=True)
+                    if warm.errors:
+                        print(f"  {t.name}: warm-up failed ({warm.why}); see the logs in {self.tmp}", flush=True)
                 self.search(t, platform)
-                table.append((platform, t))
+                if platform == "slack" and t.kind == "ours" and len(t.urls) == 1:
+                    time.sleep(1.0)
+                    t.ceiling = self.step(t, platform, CEILING_RATE, self.mode.ceiling_step)
+                    self.report_step(t, t.ceiling, keep=False, label="5 x Events API ceiling")
+                table.append(t)
         self.print_table(table, started)
         return 0
+
+    @staticmethod
+    def order(platform: str, peers: list[Target], ours: list[Target]) -> list[Target]:
+        """Each of ours right after the peer on its kind of database, so that what else the machine
+        does at the time weighs on both sides of a ratio alike."""
+        out = [p for p in peers if p.kind == "bare"]
+        for o in ours:
+            for p in peers:
+                if p.kind == "peer" and p not in out and p.db in (o.db, ""):
+                    out.append(p)
+            out.append(Target(o.name, platform, o.urls, kind="ours", db=o.db, procs=o.procs))
+        return out + [p for p in peers if p not in out]
 
     def wait_replies_ready(self, fake: subprocess.Popen) -> None:
         deadline = time.monotonic() + 30
@@ -791,69 +788,101 @@ class Bench:
         except Exception:
             return False
 
-    def print_table(self, table: list[tuple[str, Target]], started: float) -> None:
+    def print_table(self, table: list[Target], started: float) -> None:
         load = os.getloadavg()
         print(f"\nThe highest sustainable open-loop rate: every request acknowledged within {ACK_LIMIT:.0f} s, "
               f"no queue building up (the last quarter of a step waited < min({GROWTH_LIMIT} s, "
-              f"{GROWTH_PER_SECOND} s per second of step) longer than the first, for acks and replies), every "
-              f"reply arrived. events/s: acknowledged (bare) or acknowledged and answered (ours) per second. "
-              f"CPU: the target's processes' CPU time per event at that rate. ours/bare = ratio of the rates; "
-              f">= marks a rate the load process or --max-rate capped. "
-              f"{os.cpu_count()} CPUs, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
-        head = (f"| {'platform':<8} | {'target':<28} | {'rate/s':>7} | {'events/s':>8} | {'ack p50':>8} | "
-                f"{'ack p99':>8} | {'reply p50':>9} | {'reply p99':>9} | {'CPU/event':>9} | {'ours/bare':>9} |")
-        print(head)
-        print("|" + "|".join("-" * (len(c)) for c in head.split("|")[1:-1]) + "|")
-        bare_rate: dict[str, float] = {}
-        bare_capped: dict[str, bool] = {}
-        for platform, t in table:
+              f"{GROWTH_PER_SECOND} s per second of step) longer than the first, for acks and replies), at least "
+              f"{SERVED_SHARE:.0%} of the offered rate served, every reply arrived. events/s: acknowledged (bare) "
+              f"or acknowledged and answered (peers, ours) per second. CPU: the target's own processes' CPU time "
+              f"per event at that rate (not the fake platform's, the load's or PostgreSQL's). ours/peer: ratio "
+              f"of the rates to the plain app with the same guarantees on the same kind of database (Slack; "
+              f"goal >= 0.5; one replica each) or to the bare Agents SDK bot (Teams); ours/bare: to the app "
+              f"that only acknowledges (not a goal). >= marks a rate the load process or --max-rate capped. "
+              f"{os.cpu_count()} CPUs, load average now {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+        cols = [("platform", 8), ("target", 28), ("rate/s", 7), ("events/s", 8), ("ack p50", 8), ("ack p99", 8),
+                ("reply p50", 9), ("reply p99", 9), ("CPU/event", 9), ("ours/peer", 9), ("ours/bare", 9)]
+
+        def row(values: list[str]) -> str:
+            return "| " + " | ".join(f"{v:<{w}}" if i < 2 else f"{v:>{w}}"
+                                     for i, (v, (_, w)) in enumerate(zip(values, cols, strict=True))) + " |"
+
+        print(row([c for c, _ in cols]))
+        print("|" + "|".join("-" * (w + 2) for _, w in cols) + "|")
+        for t in table:
             r = t.best
-            if t.bare:
-                bare_rate[platform] = r.rate if r else float("nan")
-                bare_capped[platform] = t.capped
             if r is None:
-                print(f"| {platform:<8} | {t.name:<28} | {'-':>7} | {'-':>8} | {'-':>8} | {'-':>8} | {'-':>9} | "
-                      f"{'-':>9} | {'-':>9} | {'-':>9} |  (not sustainable at the lowest rate)")
+                print(row([t.platform, t.name] + ["-"] * (len(cols) - 2)) + "  (not sustainable at the lowest rate)")
                 continue
-            ratio = "" if t.bare else f"{'<= ' if bare_capped.get(platform) else ''}" \
-                f"{r.rate / bare_rate.get(platform, float('nan')):.2f}"
-            shown = f"{'>= ' if t.capped else ''}{r.rate:.0f}"
-            reply50 = "" if t.bare else f"{r.reply_p50 * 1000:.0f} ms"
-            reply99 = "" if t.bare else f"{r.reply_p99 * 1000:.0f} ms"
-            cpu = f"{r.cpu_ms:.1f} ms"
-            print(f"| {platform:<8} | {t.name:<28} | {shown:>7} | {r.achieved:>8.1f} | "
-                  f"{r.ack_p50 * 1000:>5.0f} ms | {r.ack_p99 * 1000:>5.0f} ms | {reply50:>9} | {reply99:>9} | "
-                  f"{cpu:>9} | {ratio:>9} |")
-        for platform, t in table:
+            ms = (lambda v: f"{v * 1000:.0f} ms") if t.replies else (lambda v: "")
+            print(row([t.platform, t.name, f"{'>= ' if t.capped else ''}{r.rate:.0f}", f"{r.achieved:.1f}",
+                       f"{r.ack_p50 * 1000:.0f} ms", f"{r.ack_p99 * 1000:.0f} ms", ms(r.reply_p50), ms(r.reply_p99),
+                       f"{r.cpu_ms:.1f} ms", self.ratio(t, table, "peer"), self.ratio(t, table, "bare")]))
+        for t in table:
             if t.load_limited:
-                print(f"{platform}, {t.name}: the load process could not send faster (it started requests late), "
+                print(f"{t.platform}, {t.name}: the load process could not send faster (it started requests late), "
                       f"so its rate is a lower bound and the ratios against it upper bounds.")
+        self.print_ceiling(table)
         print(f"\n(ran {time.monotonic() - started:.0f} s; logs in {self.tmp})")
+
+    @staticmethod
+    def ratio(t: Target, table: list[Target], kind: str) -> str:
+        """ours / the peer of ``kind`` on the same platform (and, for a peer with a database, the same
+        kind of database and as many replicas)."""
+        if t.kind != "ours" or t.best is None:
+            return ""
+        for p in table:
+            if p.platform == t.platform and p.kind == kind and p.db in (t.db, "") and p.best is not None:
+                if len(p.urls) != len(t.urls):
+                    return ""  # the peers run one replica
+                bound = "<= " if p.capped else ">= " if t.capped else ""
+                return f"{bound}{t.best.rate / p.best.rate:.2f}"
+        return ""
+
+    def print_ceiling(self, table: list[Target]) -> None:
+        checked = [t for t in table if t.ceiling is not None]
+        if not checked:
+            return
+        print(f"\nSlack's Events API delivers at most {EVENTS_API_CEILING_PER_HOUR:,} events an hour to a "
+              f"workspace; five times that is {CEILING_RATE:.1f} events/s. One replica, offered that rate (the "
+              f"same mix) for {self.mode.ceiling_step:.0f} s; goal: sustainable with the reply p99 under "
+              f"{CEILING_REPLY_P99:.0f} s ({os.cpu_count()} CPUs shared with the load, the fake platform and "
+              f"the database):")
+        for t in checked:
+            c = t.ceiling
+            fast = c.reply_p99 < CEILING_REPLY_P99
+            if c.ok and fast:
+                verdict = "met"
+            elif c.load_limited and fast:
+                # The replica kept up with what it was sent; the load process (or the machine) did not.
+                verdict = f"met as far as measured ({c.why})"
+            else:
+                verdict = "NOT met: " + (c.why or f"reply p99 {c.reply_p99:.2f} s")
+            print(f"  {t.name:<28} events/s {c.achieved:5.1f}, reply p50 {c.reply_p50 * 1000:.0f} ms p99 "
+                  f"{c.reply_p99 * 1000:.0f} ms, CPU {c.cpu_ms:.1f} ms/event: {verdict}")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="short steps, about three minutes")
+    modes = parser.add_mutually_exclusive_group()
+    modes.add_argument("--quick", dest="mode", action="store_const", const="quick",
+                       help="1.5 s steps, 100 people: about three minutes, the roughest figures")
+    modes.add_argument("--full", dest="mode", action="store_const", const="full",
+                       help="5 s steps and one more bisection: about ten minutes")
+    parser.set_defaults(mode="default")
     parser.add_argument("--pg", default=os.environ.get("AMBASSADOR_TEST_PG",
                                                        "postgresql://postgres@127.0.0.1:5432/postgres"),
                         help="a PostgreSQL server where the benchmark may create and drop databases")
     parser.add_argument("--only", choices=["slack", "teams"], help="measure one platform")
     parser.add_argument("--users", type=int, help="people sending the load (default 200; 100 with --quick)")
     parser.add_argument("--max-rate", type=float, default=3200, help="stop doubling here")
-    parser.add_argument("--serve", choices=["fake", "bare-slack", "bare-teams"], help=argparse.SUPPRESS)
+    parser.add_argument("--serve", choices=["fake"], help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--api-url", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.users is None:
-        args.users = 100 if args.quick else 200
+        args.users = MODES[args.mode].users
     if args.serve == "fake":
         serve_fake(args.port)
-        return 0
-    if args.serve == "bare-slack":
-        serve_bare_slack(args.port, args.api_url)
-        return 0
-    if args.serve == "bare-teams":
-        serve_bare_teams(args.port)
         return 0
     bench = Bench(args)
     try:
