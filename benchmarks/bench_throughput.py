@@ -59,7 +59,7 @@ a workspace (30,000 events an hour: 41.7 events/s) for a while, and the run
 says whether it keeps up with the reply p99 under one second.
 
 Everything stops by itself: --quick in about three minutes, the default in
-about five, --full in about ten. Numbers on a shared 2-core machine are noisy:
+about five on a quiet machine (seven under heavy load), --full in about ten. Numbers on a shared 2-core machine are noisy:
 compare within one run, and read the CPU column first.
 """
 
