@@ -198,7 +198,7 @@ async def bare_teams(port: int) -> None:
     auth = AgentAuthConfiguration(anonymous_allowed=True)
     connections = MsalConnectionManager(connections_configurations={"SERVICE_CONNECTION": auth})
     adapter = CloudAdapter(connection_manager=connections)
-    agent = AgentApplication[TurnState](storage=MemoryStorage(), adapter=adapter, connection_manager=connections)
+    agent = AgentApplication[TurnState](storage=MemoryStorage(), connection_manager=connections)
 
     @agent.activity("message")
     async def echo(context: TurnContext, _state: TurnState) -> None:
