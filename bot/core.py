@@ -49,6 +49,7 @@ from bot.metrics import Metrics
 from bot.router import ALL_ROLES, BACKUP, COMMUNICATOR, CORE, EMPLOYEE, LEAD, MEMBER, Match, Router
 from storage.db import Database
 from storage.models import (
+    Consent,
     ConversationRef,
     FileLink,
     Identity,
@@ -128,9 +129,22 @@ class Core(Delivery):
         # In this replica's memory: bot/ratelimit.py says what is never limited, and why.
         self.limiter = ratelimit.RateLimiter(settings.app.limits.per_user_per_minute, registry=self.metrics.registry)
         router.texts(ratelimit.TEXTS)
+        # capability name -> the state it keeps for this core (its ``Capability.state``), made on first use.
+        self._states: dict[str, Any] = {}
 
     def now(self) -> datetime:
         return self.clock()
+
+    def state(self, name: str) -> Any:
+        """What capability ``name`` keeps for this core (its declared ``state``), made on first use and
+        kept as long as the core: a capability's per-core state lives here, never in a module-level map."""
+        state = self._states.get(name)
+        if state is None:
+            cap = next((c for c in self.router.capabilities if c.name == name and c.state is not None), None)
+            if cap is None or cap.state is None:
+                raise LookupError(f"no capability {name!r} with a state is declared for this core")
+            state = self._states[name] = cap.state(self)
+        return state
 
     # -- adapters -------------------------------------------------------
 
@@ -603,8 +617,6 @@ class Core(Delivery):
         self._fresh_grants[person.id] = (prefetched.at + PREFETCH_FRESH, person.email.lower(), prefetched.grants)
 
     async def _leave(self, s, person: Person, reason: str) -> None:
-        from storage.models import Consent
-
         if person.is_member:
             person.is_member = False
             person.left_at = utcnow()
