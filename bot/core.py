@@ -129,22 +129,20 @@ class Core(Delivery):
         # In this replica's memory: bot/ratelimit.py says what is never limited, and why.
         self.limiter = ratelimit.RateLimiter(settings.app.limits.per_user_per_minute, registry=self.metrics.registry)
         router.texts(ratelimit.TEXTS)
-        # capability name -> the state it keeps for this core (its ``Capability.state``), made on first use.
-        self._states: dict[str, Any] = {}
+        self._states: dict[str, Any] = {}  # capability name -> what it keeps for this core (state())
 
     def now(self) -> datetime:
         return self.clock()
 
     def state(self, name: str) -> Any:
-        """What capability ``name`` keeps for this core (its declared ``state``), made on first use and
-        kept as long as the core: a capability's per-core state lives here, never in a module-level map."""
-        state = self._states.get(name)
-        if state is None:
-            cap = next((c for c in self.router.capabilities if c.name == name and c.state is not None), None)
-            if cap is None or cap.state is None:
+        """What capability ``name`` keeps for this core (its declared ``Capability.state``), made on first
+        use and kept as long as the core: per-core state lives here, never in a module-level map."""
+        if name not in self._states:
+            make = next((c.state for c in self.router.capabilities if c.name == name and c.state), None)
+            if make is None:
                 raise LookupError(f"no capability {name!r} with a state is declared for this core")
-            state = self._states[name] = cap.state(self)
-        return state
+            self._states[name] = make(self)
+        return self._states[name]
 
     # -- adapters -------------------------------------------------------
 
