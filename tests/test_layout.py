@@ -326,3 +326,21 @@ def test_the_terminal_platform_lives_in_bot_platforms_shell():
         for imp in imports_of(path):
             if _in(imp.module, "bot.platforms.shell"):
                 assert rel in starters, f"{rel}:{imp.line}: imports the terminal adapter ({imp.module})"
+
+
+async def test_a_capabilitys_state_belongs_to_its_core(settings):
+    """Per-core state is declared (``Capability.state``) and kept by the core, not in a module-level map."""
+    import pytest
+
+    from bot.app import build_core
+
+    first, second = build_core(settings), build_core(settings)
+    try:
+        assert first.state("content") is first.state("content")
+        assert first.state("content") is not second.state("content")
+        assert first.state("content").holder != second.state("content").holder  # each its own lease holder
+        with pytest.raises(LookupError, match="nobody"):
+            first.state("nobody")
+    finally:
+        await first.db.dispose()
+        await second.db.dispose()
