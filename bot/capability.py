@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import column, table
+from sqlalchemy.sql import ColumnElement, TableClause
+
 from bot import files
 from bot.core_texts import CORE_TEXTS
 from bot.router import (
@@ -79,6 +82,55 @@ class OutboxGauge:
         return out
 
 
+@dataclass(frozen=True)
+class DbGauge:
+    """A gauge of the capability read from the database at scrape time (``/metrics``), one label.
+
+    ``query(now)`` is a statement giving (label value, count) rows; the values in ``always`` are
+    reported with 0 when no row names them. A missing table leaves the series out.
+    """
+
+    name: str  # the metric's name, ambassador_...
+    help: str
+    label: str
+    query: Callable[[datetime], Any]
+    always: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReportSource:
+    """A table of the capability that the meeting report's figures read, by the name the figures use.
+
+    ``columns``: the figure's name for a column -> the column's name in the table. A figure
+    that needs the source is computed once a table of this name with these columns exists;
+    until then it is "not available yet". The capability that renames a column follows it here.
+    """
+
+    name: str
+    table: str
+    columns: Mapping[str, str]
+
+    def clause(self) -> TableClause:
+        return table(self.table, *(column(c) for c in self.columns.values()))
+
+    def c(self, tc: TableClause, name: str) -> ColumnElement[Any]:
+        return tc.c[self.columns[name]]
+
+
+@dataclass(frozen=True)
+class DemoSeed:
+    """What the capability adds to the demo workspace (``ambassador demo``, bot/demo.py).
+
+    ``plan(demo)`` puts its steps on the demo's timeline (``demo.at(when, step)``); the steps run
+    in time order on a clock moved through the weeks, with the capability's own functions.
+    ``prepare(demo)`` runs before any capability plans: it sets what the others read
+    (the meeting report's period, ``demo.window``).
+    """
+
+    plan: Callable[[Any], None] | None = None
+    prepare: Callable[[Any], None] | None = None
+
+
 ConfigCheck = Callable[["Settings"], object]
 Mount = Callable[["web.Application", "Core"], None]
 CliRegister = Callable[[Any], None]  # gets argparse's subparsers of the ``ambassador`` command
@@ -111,14 +163,24 @@ class Capability:
     # "my data": what it stores about a person; "forget me": deletes or pseudonymises it.
     data_providers: tuple[DataProvider, ...] = ()
     forget_hooks: tuple[ForgetHook, ...] = ()
-    # Its outboxes for /metrics.
+    # Its outboxes for /metrics, and its other gauges read from the database at scrape time.
     outboxes: tuple[OutboxGauge, ...] = ()
+    gauges: tuple[DbGauge, ...] = ()
+    # Its tables that the meeting report's figures read (the capability's figures.py).
+    report_sources: tuple[ReportSource, ...] = ()
     # Its subcommands of the ``ambassador`` command line.
     cli: tuple[CliRegister, ...] = ()
     # Its HTTP routes on the bot's server: each gets the app and the core.
     routes: tuple[Mount, ...] = ()
     # The folder of the files it shares by link (bot/files.py serves nothing outside it); one capability at most.
     file_root: FileRoot | None = None
+    # Where its app.yaml section sets the bot's public address (links point there); one capability at most.
+    public_url: Callable[[Settings], str | None] | None = None
+    # What it writes into the demo workspace (bot/demo.py), in its own package's demo.py.
+    demo: DemoSeed | None = None
+    # What it keeps per core (caches, group commits, pace): ``state(core)`` makes it on first use of
+    # ``core.state(name)``, and the core keeps it; no module-level map keyed by the core.
+    state: Callable[[Core], Any] | None = None
 
 
 def build_router(capabilities: Iterable[Capability]) -> Router:
@@ -152,11 +214,20 @@ def build_router(capabilities: Iterable[Capability]) -> Router:
             sections[section] = cap.name
         router.shortcuts.extend(cap.shortcuts)
         router.outboxes.extend(cap.outboxes)
+        router.gauges.extend(cap.gauges)
+        for source in cap.report_sources:
+            if source.name in router.report_sources:
+                raise ValueError(f"report source {source.name!r} declared twice (again by {cap.name!r})")
+            router.report_sources[source.name] = source
         router.routes.extend(cap.routes)
         if cap.file_root is not None:
             if router.file_root is not None:
                 raise ValueError(f"a second folder of linked files, declared by {cap.name!r}")
             router.file_root = cap.file_root
+        if cap.public_url is not None:
+            if router.public_url is not None:
+                raise ValueError(f"a second public address, declared by {cap.name!r}")
+            router.public_url = cap.public_url
     _check_shortcuts(caps, router)
     router.capabilities = caps
     return router

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
+from aiohttp import web
+
+from bot import demo
+from bot import web as web_app
 from bot.capability import Capability, build_router
 from bot.config import ConfigError, Settings, load_settings
+from bot.core import Core
+from bot.keys import ProgramKeyError, ensure_key
+from bot.logs import setup_logging
+from bot.platforms.shell import workspace
+from bot.platforms.shell.chat import Shell, finish_background_work
+from knowledge.service import startup_problems
 from storage.db import Database, DatabaseError
-
-if TYPE_CHECKING:
-    from bot.core import Core
 
 log = logging.getLogger("ambassador")
 
@@ -32,10 +39,6 @@ def _settings(args: argparse.Namespace, *, make_key: bool = False) -> Settings:
 
     ``make_key``: make the program key file when there is no key yet (the bot's own start).
     """
-    import dataclasses
-
-    from bot.keys import ProgramKeyError, ensure_key
-
     settings = load_settings(args.config)
     if make_key and not settings.key.available:
         try:
@@ -55,8 +58,6 @@ def _settings(args: argparse.Namespace, *, make_key: bool = False) -> Settings:
 
 def build_core(args: argparse.Namespace, settings: Settings) -> Core:
     """A core with the capabilities this command line was built with (``bot/app.py`` passes them)."""
-    from bot.core import Core
-
     core = Core(settings, Database(settings.database_url), build_router(args.capabilities))
     # A command typed in the terminal workspace (bot/platforms/shell/workspace.py): its clock, and its inboxes to send to.
     attach = getattr(args, "workspace_attach", None)
@@ -67,8 +68,6 @@ def build_core(args: argparse.Namespace, settings: Settings) -> Core:
 
 def _check_knowledge_base(settings: Settings) -> None:
     """A broken guideline file stops the start with file and line, as a wrong app.yaml key does."""
-    from knowledge.service import startup_problems
-
     problems = startup_problems(settings)
     if problems:
         raise ConfigError(
@@ -78,11 +77,6 @@ def _check_knowledge_base(settings: Settings) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from aiohttp import web
-
-    from bot.logs import setup_logging
-    from bot.web import create_app
-
     settings = _settings(args, make_key=True)
     if getattr(args, "demo", False):
         return cmd_demo(args)
@@ -97,25 +91,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     setup_logging(args.log_level)
     port = args.port if args.port is not None else settings.port
     host = args.host or settings.host
-    app = create_app(settings, build_core(args, settings))
+    app = web_app.create_app(settings, build_core(args, settings))
     web.run_app(app, host=host, port=port, print=lambda _msg: log.info("listening", extra={"host": host, "port": port}),
                 access_log=None)
     return 0
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from bot.logs import setup_logging
-    from bot.platforms.shell.chat import Shell
-
     settings = _settings(args, make_key=True)
     _check_knowledge_base(settings)
     lang = getattr(args, "lang", None) or terminal_language()
     if not settings.slack.configured and not settings.teams.configured:
         # No platform here: the terminal workspace, everyone of app.yaml in a database of its own.
-        from bot.platforms.shell import workspace
-
         args.lang_resolved = lang
-        asyncio.run(workspace.run(args, settings, build_core))
+        asyncio.run(workspace.run(args, settings, build_core, build_parser))
         return 0
     # Beside a running Slack or Teams bot: one person's chat on its database, sending nothing itself.
     setup_logging("WARNING", json_lines=False)
@@ -127,7 +116,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
             await core.db.upgrade()
             await core.db.check_key(settings.key.fingerprint())
             await Shell(core, email, lang=lang).run()
-            await _finish_background_work()
+            await finish_background_work()
         finally:
             await core.db.dispose()
 
@@ -138,8 +127,6 @@ def cmd_chat(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     """``ambassador demo`` (``./dev run --demo``): the terminal workspace on a demo database of its own,
     filled with four weeks of program life the first time (bot/demo.py)."""
-    from bot import demo
-
     settings = _settings(args, make_key=True)
     _check_knowledge_base(settings)
     lang = getattr(args, "lang", None) or terminal_language()
@@ -160,25 +147,6 @@ def terminal_language() -> str | None:
             code = value.split("_")[0].split(".")[0].lower()
             return code if code in ("de", "en") else None
     return None
-
-
-BACKGROUND_GRACE = 10.0  # seconds the terminal chat waits on quitting for work started after an answer
-
-
-async def _finish_background_work() -> None:
-    """Let work started after an answer (a crisis alert, a done-mark) finish before the database closes:
-    cut off mid-transaction it would be lost, and the pool would print its traceback on the way out."""
-    current = asyncio.current_task()
-    for _ in range(3):  # finishing work may start a little more
-        pending = [t for t in asyncio.all_tasks() if t is not current and not t.done()]
-        if not pending:
-            return
-        _, still = await asyncio.wait(pending, timeout=BACKGROUND_GRACE)
-        if still:
-            for task in still:
-                task.cancel()
-            await asyncio.gather(*still, return_exceptions=True)
-            return
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:

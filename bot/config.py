@@ -15,6 +15,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
+from dotenv import load_dotenv
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError, ValidationInfo, field_validator
 
 from bot.keys import ProgramKey, ProgramKeyError, load_key
@@ -375,8 +376,6 @@ def load_settings(
 ) -> Settings:
     if env is None:
         if read_dotenv:
-            from dotenv import load_dotenv
-
             # The .env beside app.yaml (as the README says), and the one in the working directory;
             # the environment itself always wins.
             load_dotenv(Path.cwd() / ".env", override=False)

@@ -49,6 +49,7 @@ from bot.metrics import Metrics
 from bot.router import ALL_ROLES, BACKUP, COMMUNICATOR, CORE, EMPLOYEE, LEAD, MEMBER, Match, Router
 from storage.db import Database
 from storage.models import (
+    Consent,
     ConversationRef,
     FileLink,
     Identity,
@@ -128,9 +129,20 @@ class Core(Delivery):
         # In this replica's memory: bot/ratelimit.py says what is never limited, and why.
         self.limiter = ratelimit.RateLimiter(settings.app.limits.per_user_per_minute, registry=self.metrics.registry)
         router.texts(ratelimit.TEXTS)
+        self._states: dict[str, Any] = {}  # capability name -> what it keeps for this core (state())
 
     def now(self) -> datetime:
         return self.clock()
+
+    def state(self, name: str) -> Any:
+        """What capability ``name`` keeps for this core (its declared ``Capability.state``), made on first
+        use and kept as long as the core: per-core state lives here, never in a module-level map."""
+        if name not in self._states:
+            make = next((c.state for c in self.router.capabilities if c.name == name and c.state), None)
+            if make is None:
+                raise LookupError(f"no capability {name!r} with a state is declared for this core")
+            self._states[name] = make(self)
+        return self._states[name]
 
     # -- adapters -------------------------------------------------------
 
@@ -603,8 +615,6 @@ class Core(Delivery):
         self._fresh_grants[person.id] = (prefetched.at + PREFETCH_FRESH, person.email.lower(), prefetched.grants)
 
     async def _leave(self, s, person: Person, reason: str) -> None:
-        from storage.models import Consent
-
         if person.is_member:
             person.is_member = False
             person.left_at = utcnow()

@@ -27,6 +27,7 @@ import hashlib
 import hmac
 import logging
 import mimetypes
+import os
 import re
 import secrets
 from datetime import UTC, datetime, timedelta
@@ -142,11 +143,13 @@ def _inside(root: Path, path: Path) -> Path | None:
     return real
 
 
-def public_base(settings: Settings) -> str | None:
-    """The bot's public address (PUBLIC_URL, else content.public_url), or None."""
-    from handlers.content import public_url
-
-    return public_url(settings)
+def public_base(core: Core) -> str | None:
+    """The bot's public address (PUBLIC_URL, else the one a capability declares: content.public_url), or None."""
+    env = os.environ.get("PUBLIC_URL", "").strip()
+    if env:
+        return env.rstrip("/")
+    declared = core.router.public_url
+    return declared(core.settings) if declared is not None else None
 
 
 async def link(core: Core, path: str | Path, *, ttl: timedelta = DEFAULT_TTL,

@@ -10,7 +10,8 @@ Two kinds of figures:
   ``ambassador_answer_seconds``, ``ambassador_errors_total``, ...): with several
   replicas, add them up across replicas (``sum by (...)``);
 - read from the database at scrape time with cheap COUNT queries over indexed
-  columns (``ambassador_outbox_depth``, ``ambassador_answers_recent``): every
+  columns (``ambassador_outbox_depth``, and the gauges the capabilities declare, such as
+  ask's ``ambassador_answers_recent``): every
   replica reports the same shared numbers, so take ``max`` across replicas,
   never ``sum``. A table that does not exist (a capability not installed, a
   schema not migrated yet) leaves its series out; it never fails the scrape.
@@ -22,7 +23,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -34,12 +35,12 @@ from prometheus_client import (
     generate_latest,
 )
 from prometheus_client.exposition import choose_encoder
-from sqlalchemy import DateTime, String, column, func, literal, select, table
+from sqlalchemy import String, column, func, literal, select, table
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from bot.capability import OutboxGauge
+    from bot.capability import DbGauge, OutboxGauge
     from bot.core import Core
     from bot.messages import Incoming
     from storage.db import Database
@@ -50,16 +51,11 @@ METRICS_PATH = "/metrics"
 # Seconds from the handler starting to the answer handed to the platform. The
 # offline answer engine takes milliseconds; a language model takes seconds.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
-# The window of ``ambassador_answers_recent``.
-VERDICT_WINDOW = timedelta(hours=1)
 # A scrape must answer even when the database does not; its figures are then left out.
 DB_TIMEOUT = 3.0
 
-# Lightweight table clauses: a typed timestamp column binds the same way on SQLite and PostgreSQL.
-# The capabilities' outboxes come from their declarations (``Capability.outboxes``).
+# The capabilities' outboxes and gauges come from their declarations (``Capability.outboxes``, ``gauges``).
 _INBOUND = table("inboundtask", column("status", String))
-# TODO(ask slice): the answer engine's figure, to be declared by the ask capability.
-_ASK = table("ask_question", column("verdict", String), column("created_at", DateTime(timezone=True)))
 
 
 class Metrics:
@@ -106,11 +102,8 @@ class Metrics:
             "not answered yet, content deliveries, the poll outbox, crisis escalations",
             ["outbox", "status"], registry=r,
         )
-        self.answers_recent = Gauge(
-            "ambassador_answers_recent",
-            "Answers of the answer engine in the last hour by verdict, from the database (all replicas)",
-            ["verdict"], registry=r,
-        )
+        # The capabilities' gauges (``Capability.gauges``), made on the first scrape that reads them.
+        self.declared: dict[str, Gauge] = {}
         self.database_up = Gauge(
             "ambassador_database_up", "1 when the database answered the last scrape's queries, else 0", registry=r,
         )
@@ -133,20 +126,21 @@ class Metrics:
 
     # -- read at scrape time ------------------------------------------------
 
-    async def refresh(self, db: Database, now: Callable[[], datetime], outboxes: Iterable[OutboxGauge] = ()) -> None:
-        """Read the figures from the database; ``outboxes``: the capabilities' (``core.router.outboxes``)."""
+    async def refresh(self, db: Database, now: Callable[[], datetime], outboxes: Iterable[OutboxGauge] = (),
+                      gauges: Iterable[DbGauge] = ()) -> None:
+        """Read the figures from the database; ``outboxes`` and ``gauges``: the capabilities'
+        (``core.router.outboxes``, ``core.router.gauges``)."""
         started = time.perf_counter()
         at = now()
+        for g in gauges:
+            if g.name not in self.declared:
+                self.declared[g.name] = Gauge(g.name, g.help, [g.label], registry=self.registry)
         queries: list[tuple[str, Any, Callable[[list[Any]], None]]] = [
             ("ping", select(literal(1)), lambda rows: None),
             ("inbound", select(func.count()).select_from(_INBOUND).where(_INBOUND.c.status == "pending"),
              lambda rows: self._set_outbox("inbound", {"pending": rows[0][0]})),
             *((o.name, o.query(at), lambda rows, o=o: self._set_outbox(o.name, o.count(rows))) for o in outboxes),
-            ("verdicts",
-             select(_ASK.c.verdict, func.count())
-             .where(_ASK.c.created_at >= at - VERDICT_WINDOW)
-             .group_by(_ASK.c.verdict),
-             self._set_verdicts),
+            *((g.name, g.query(at), lambda rows, g=g: self._set_gauge(g, rows)) for g in gauges),
         ]
         done: set[str] = set()
         try:
@@ -176,14 +170,15 @@ class Metrics:
         for status, n in counts.items():
             self.outbox.labels(outbox, status).set(n)
 
-    def _set_verdicts(self, rows: list[Any]) -> None:
-        self.answers_recent.clear()
-        for verdict, n in _by_status(rows, "go", "check", "no").items():
-            self.answers_recent.labels(verdict).set(n)
+    def _set_gauge(self, declared: DbGauge, rows: list[Any]) -> None:
+        gauge = self.declared[declared.name]
+        gauge.clear()
+        for value, n in _by_status(rows, *declared.always).items():
+            gauge.labels(value).set(n)
 
     def _drop(self, name: str) -> None:
-        if name == "verdicts":
-            self.answers_recent.clear()
+        if name in self.declared:
+            self.declared[name].clear()
             return
         if name == "ping":
             return
@@ -224,7 +219,7 @@ def mount(app: web.Application, core: Core) -> None:
     counter = _LogCounter(metrics)
 
     async def serve(request: web.Request) -> web.Response:
-        await metrics.refresh(core.db, core.now, core.router.outboxes)
+        await metrics.refresh(core.db, core.now, core.router.outboxes, core.router.gauges)
         # The scraper's Accept header picks the format (Prometheus text, or OpenMetrics).
         encode, content_type = choose_encoder(request.headers.get("Accept", ""))
         return web.Response(body=encode(metrics.registry), headers={"Content-Type": content_type})

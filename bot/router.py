@@ -14,7 +14,7 @@ from bot.messages import Button, Incoming, Reply
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from bot.capability import Capability, Mount, OutboxGauge, Shortcut
+    from bot.capability import Capability, DbGauge, Mount, OutboxGauge, ReportSource, Shortcut
     from bot.config import Settings
     from bot.core import Context, Core
 
@@ -144,9 +144,14 @@ class Router:
         self.capabilities: tuple[Capability, ...] = ()
         self.shortcuts: list[Shortcut] = []
         self.outboxes: list[OutboxGauge] = []
+        self.gauges: list[DbGauge] = []
+        # The tables the meeting report's figures read, by the name the figures use (bot/capability.py).
+        self.report_sources: dict[str, ReportSource] = {}
         self.routes: list[Mount] = []
         # The one folder whose files get links (bot/files.py): the capability that writes them says where.
         self.file_root: FileRoot | None = None
+        # The bot's public address where app.yaml sets it (content.public_url); PUBLIC_URL wins (bot/files.py).
+        self.public_url: Callable[[Settings], str | None] | None = None
 
     def texts(self, entries: dict[str, Any]) -> None:
         self.catalog.add(entries)

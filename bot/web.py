@@ -8,6 +8,7 @@ import logging
 
 from aiohttp import web
 
+from bot import files, metrics
 from bot.config import Settings
 from bot.core import Core
 from bot.scheduler import Scheduler
@@ -39,8 +40,6 @@ def create_app(settings: Settings, core: Core, *, background: bool = True) -> we
         from bot.platforms.teams import TeamsAdapter
 
         TeamsAdapter(core, settings).mount(app)
-    from bot import files, metrics
-
     for mount in core.router.routes:  # the capabilities' own (content: the share links, /r/{token})
         mount(app, core)
     files.mount(app, core)  # expiring links to files the bot sends on Teams (/files/{token})

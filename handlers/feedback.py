@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, update
 from sqlmodel import select
 
-from bot.capability import Capability
+from bot.capability import Capability, DemoSeed
 from bot.core import Context
 from bot.messages import BUTTON_VALUE_MAX, Button, Field, Form, FormField, Incoming, Reply, button_id
 from bot.router import BACKUP, COMMUNICATOR, LEAD, Router, normalize_command_text
@@ -300,7 +300,51 @@ async def forget_feedback(ctx: Context) -> None:
         await s.commit()
 
 
+# -- the demo workspace (bot/demo.py) ---------------------------------------------------------------
+
+DEMO_FEEDBACK = [  # (language, kind, anonymous, text)
+    ("de", "feedback", False, "Die wöchentlichen Hinweise sind genau richtig, nicht zu viele."),
+    ("en", "feedback", False, "The suggested post texts save me a lot of time."),
+    ("de", "topic", False, "Können wir im nächsten Treffen über Fotos am Arbeitsplatz sprechen?"),
+    ("en", "feedback", True, "Sometimes the items arrive while I am on the road; Tuesday would suit me better."),
+    ("de", "feedback", True, "Mehr Inhalte aus der Technik wären schön."),
+    ("en", "topic", False, "Could someone explain how the click figures are counted?"),
+    ("de", "feedback", False, "Die Antwort zu den Kundennamen war sehr hilfreich."),
+]
+
+
+def demo_plan(demo: Any) -> None:
+    members = demo.members()
+    for i, (lang, kind, anonymous, body) in enumerate(DEMO_FEEDBACK):
+        who = demo.rng.choice(members)
+        when = demo.recent(0.15 + 0.2 * i) if i < 4 else demo.day(demo.rng.uniform(2, demo.days))
+        demo.at(when, lambda who=who, lang=lang, kind=kind, anonymous=anonymous, body=body:
+                _demo_feedback(demo, who, lang, kind, anonymous, body))
+
+
+async def _demo_feedback(demo: Any, who: Person, lang: str, kind: str, anonymous: bool, body: str) -> None:
+    """As ``feedback`` stores it: anonymous feedback keeps no person, its day only, and its department
+    only where enough people are in it."""
+    core, settings = demo.core, demo.settings
+    now = core.now()
+    async with core.db.session() as s:
+        department = who.department
+        if anonymous and department:
+            size = (await s.exec(select(func.count()).select_from(Person).where(
+                func.lower(Person.department) == department.lower(), Person.active.is_(True),
+                Person.is_guest.is_(False)))).one()
+            department = department if size >= settings.app.privacy.anonymous_min_group else None
+        if anonymous:
+            local = now.astimezone(ZoneInfo(settings.app.timezone))
+            now = local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
+        s.add(Feedback(kind=kind, text=body, department=department, person_id=None if anonymous else who.id,
+                       anonymous=anonymous, lang=lang, created_at=now))
+        await s.commit()
+    demo.count["feedback"] += 1
+
+
 CAPABILITY = Capability(
     name="feedback", register=register, texts=(TEXTS,),
     data_providers=(my_feedback_data,), forget_hooks=(forget_feedback,),
+    demo=DemoSeed(plan=demo_plan),  # seven pieces of feedback and topics
 )

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, func, update
 from sqlmodel import select
 
-from bot.capability import Capability
+from bot.capability import Capability, DemoSeed
 from bot.core import Context
 from bot.core_texts import role_titles
 from bot.keys import ProgramKeyError
@@ -394,4 +394,29 @@ async def forget_cancel(ctx: Context, msg: Incoming) -> Reply:
     return Reply(text=ctx.t("forget.kept"))
 
 
-CAPABILITY = Capability(name="membership", register=register, texts=(TEXTS,))
+# -- the demo workspace (bot/demo.py) ---------------------------------------------------------------
+
+
+def demo_plan(demo: Any) -> None:
+    """Everyone of the workspace joins in the first days; sara within the meeting report's period."""
+    for i, person in enumerate(demo.members()):
+        first = (person.email or "").split("@")[0].split(".")[0]
+        when = demo.recent(0.08) if first == "sara" else demo.day(0 if i < 2 else demo.rng.uniform(0, 9))
+        demo.at(when, lambda person=person: _demo_join(demo, person))
+
+
+async def _demo_join(demo: Any, person: Person) -> None:
+    """What join_confirm writes: the member, the consent, the program event."""
+    now = demo.core.now()
+    async with demo.core.db.session() as s:
+        row = await s.get(Person, person.id)
+        row.is_member, row.joined_at, row.left_at = True, now, None
+        # As a platform would report it: their own language setting stays automatic, so the one the
+        # terminal speaks (--lang, LANG) answers them, and messages the bot starts use this one.
+        row.locale = row.locale or ("en" if demo.rng.random() < 0.3 else "de")
+        s.add(Consent(person_id=row.id, notice_version=demo.settings.app.privacy.notice_version, given_at=now))
+        s.add(ProgramEvent(kind="join", person_id=row.id, pseudonym=row.pseudonym, at=now))
+        await s.commit()
+
+
+CAPABILITY = Capability(name="membership", register=register, texts=(TEXTS,), demo=DemoSeed(plan=demo_plan))

@@ -14,6 +14,7 @@ from bot.core import Context, Core, DeliveryError
 from bot.i18n import normalize_language
 from bot.messages import Button, Field, Incoming, Reply, button_id
 from bot.router import COMMUNICATOR, LEAD, Router
+from handlers.roles import effective_roles
 from storage.models import Person, ProgramEvent
 
 log = logging.getLogger(__name__)
@@ -260,8 +261,6 @@ def _who_confirms(t, department: str) -> str:
 
 async def _confirmers(ctx: Context, department: str) -> list[str]:
     """E-mail addresses of the comms lead and the department's communicators (app.yaml plus chat changes)."""
-    from handlers.roles import effective_roles
-
     table = await effective_roles(ctx)
     emails = sorted(table.get((LEAD, ""), set())) + sorted(table.get((COMMUNICATOR, department), set()))
     return list(dict.fromkeys(emails))

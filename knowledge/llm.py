@@ -81,10 +81,9 @@ def switched_on(section: Any) -> bool:
 
 
 def load_config(settings: Any) -> LlmConfig:
-    """The validated ``llm:`` section; a ConfigError names file, line and key."""
-    from bot.config import validate_section
-
-    return validate_section(settings, "llm", LlmConfig)
+    """The ``llm:`` section of ``settings.app`` as a config (pydantic's ValidationError when it is wrong; the
+    bot checks it on start with file, line and key: ``handlers.ask.config.llm_config``)."""
+    return LlmConfig.model_validate(getattr(settings.app, "llm", None) or {})
 
 
 class LlmReply(BaseModel):

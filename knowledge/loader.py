@@ -19,6 +19,7 @@ from knowledge.findings import FINDINGS, GOVERNABLE, kind_of
 from knowledge.lexicon import CONCEPTS
 from knowledge.model import (
     LANGUAGES,
+    TOPIC_NAMES,
     VERDICTS,
     CourseOption,
     CourseStep,
@@ -578,3 +579,7 @@ def _course_options(node: yaml.Node, ctx: _Ctx, what: str) -> tuple[CourseOption
         ctx.err(node, f"{what}: no answer is marked right (add 'right: true' to the right one)")
         ok = False
     return tuple(out) if ok else None
+
+
+# The topic titles, read before any knowledge base was loaded, load the default one's.
+TOPIC_NAMES.load = check_kb

@@ -16,16 +16,16 @@ LANGUAGES: tuple[str, ...] = ("de", "en")
 # knowledge base loaded in this process, for code that labels a recorded topic id (the meeting
 # report); an engine asks its own knowledge base (KnowledgeBase.topics, .topic_title).
 class _Titles(dict[str, dict[str, str]]):
-    """Topic titles by id. Read before any knowledge base was loaded, it loads the default one's."""
+    """Topic titles by id. Read before any knowledge base was loaded, it loads the default one's
+    (``load``: set by knowledge/loader.py, which builds on this module; read the titles from there)."""
 
     filled = False
+    load: Any = None
 
     def _fill(self) -> None:
-        if not self.filled:
+        if not self.filled and self.load is not None:
             self.filled = True
-            from knowledge.loader import check_kb  # the loader builds on this module
-
-            check_kb()
+            self.load()
 
     def get(self, key: str, default: Any = None) -> Any:
         self._fill()

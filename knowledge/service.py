@@ -7,7 +7,7 @@ and askers are told the guidelines cannot be read. A broken file at reload
 keeps the old knowledge base in service. Either way the problems are kept for
 the handler, which tells the comms lead once (handlers/ask/). Answers, feedback and the questions passed
 to the comms team go to a ``Recorder`` (the database in a running bot,
-knowledge/records.py). With app.yaml's ``llm`` enabled, answers are composed
+handlers/ask/records.py). With app.yaml's ``llm`` enabled, answers are composed
 by the language model from what the offline engine retrieved (knowledge/llm.py).
 """
 
@@ -33,7 +33,7 @@ log = logging.getLogger("ambassador.knowledge")
 class Recorder(Protocol):
     """Where answers, feedback and knowledge-base gaps go.
 
-    A running bot plugs in ``knowledge.records.DbRecorder`` (the tables of
+    A running bot plugs in ``handlers.ask.records.DbRecorder`` (the tables of
     storage/models_ask.py); without a database (the command line) answers go
     to the log only, without their text.
     """

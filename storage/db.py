@@ -13,11 +13,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import KeyCheck
 
 log = logging.getLogger(__name__)
 
@@ -104,10 +108,6 @@ class Database:
         """
         if fingerprint is None:
             return
-        from sqlalchemy.exc import IntegrityError
-
-        from storage.models import KeyCheck
-
         async with self.session() as s:
             row = await s.get(KeyCheck, "program")
             if row is None:
@@ -127,8 +127,6 @@ class Database:
                 )
 
     async def replace_key(self, fingerprint: str) -> None:
-        from storage.models import KeyCheck
-
         async with self.session() as s:
             row = await s.get(KeyCheck, "program")
             if row is None:
@@ -177,8 +175,6 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
 
 
 def alembic_config(sync_url: str):
-    from alembic.config import Config
-
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", sync_url.replace("%", "%%"))
@@ -186,9 +182,6 @@ def alembic_config(sync_url: str):
 
 
 def upgrade_schema(sync_url: str) -> None:
-    from alembic import command
-    from sqlalchemy.exc import OperationalError
-
     if sync_url.startswith("sqlite:///"):
         path = sync_url.removeprefix("sqlite:///")
         if path and path != ":memory:":

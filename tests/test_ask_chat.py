@@ -15,9 +15,9 @@ from bot.app import build_core
 from bot.app import main as cli_main
 from bot.messages import Button, Incoming, Profile, Reply
 from handlers import ask as ask_module
+from handlers.ask.records import DbRecorder
 from knowledge.engine import EngineConfig
 from knowledge.loader import DEFAULT_PATH, KBError, load_kb
-from knowledge.records import DbRecorder
 from knowledge.service import KnowledgeService
 from storage.db import upgrade_schema
 from storage.models_ask import AskFeedback, AskQuestion, KbGap, KbReloadAlert
@@ -567,7 +567,7 @@ async def test_my_data_shows_and_forget_me_deletes_questions_passed_on(any_core)
 def _broken_kb_service(core, tmp_path: Path) -> Path:
     kb_dir = tmp_path / "kb"
     shutil.copytree(DEFAULT_PATH, kb_dir)
-    core._knowledge_service = KnowledgeService(
+    core.state("ask").service = KnowledgeService(
         EngineConfig.from_settings(core.settings),
         kb_dir,
         check_every=0,
@@ -735,7 +735,7 @@ GUEST_EMAIL = "gina.guest@partner.example"
 
 def with_lists(core) -> None:
     """app.yaml's confidential lists, set before the knowledge service is made (on first use)."""
-    assert getattr(core, "_knowledge_service", None) is None
+    assert core.state("ask").service is None
     core.settings.app.knowledge = {
         **core.settings.app.knowledge, "customers": CUSTOMERS, "code_names": CODE_NAMES, "competitors": COMPETITORS,
     }

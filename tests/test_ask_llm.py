@@ -26,8 +26,9 @@ from bot.app import main as cli_main
 from bot.config import ConfigError
 from bot.messages import Incoming, Profile, Reply
 from handlers import ask as ask_module
+from handlers.ask.config import llm_config as load_config
 from knowledge.engine import Engine
-from knowledge.llm import Composer, LlmConfig, LlmReply, load_config, merge, parse_reply
+from knowledge.llm import Composer, LlmConfig, LlmReply, merge, parse_reply
 from knowledge.loader import DEFAULT_PATH, load_kb
 from storage.db import upgrade_schema
 from storage.models_ask import AskQuestion
@@ -132,7 +133,7 @@ async def make_core(tmp_path, migrated_db, model):
 
     yield make
     for core in cores:
-        service = getattr(core, "_knowledge_service", None)
+        service = core.state("ask").service
         if service is not None:
             await service.aclose()
         await core.db.dispose()

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 
+from bot.app import build_router
 from bot.config import load_settings
 from handlers.meetings import default_period
 from handlers.meetings.kpis import Period
@@ -34,15 +35,16 @@ async def test_demo_makes_its_own_database_and_the_report_shows_figures(tmp_path
     assert not (tmp_path / "workspace.db").exists() and not (tmp_path / "ambassador.db").exists()
 
     settings = load_settings(SAMPLE_CONFIG)
+    sources = build_router().report_sources  # the tables the capabilities declare for the report
     db = Database(f"sqlite:///{tmp_path / 'demo.db'}")
     try:
         now = datetime.now(UTC)
         period = default_period(settings, now)  # what "meeting report" in the chat shows
-        report = await build_report(db, Period(period.start, now), now=now)
+        report = await build_report(db, Period(period.start, now), now=now, sources=sources)
         for key in ("members", "active_members", "shares", "clicks", "questions", "polls_closed", "feedback",
                     "crisis_reports"):
             assert (report.figure(key).value or 0) > 0, key
-        wide = await build_report(db, Period(now.replace(year=now.year - 1), now), now=now)
+        wide = await build_report(db, Period(now.replace(year=now.year - 1), now), now=now, sources=sources)
         assert wide.figure("items_sent").value >= 10 and wide.figure("joins").value >= 9
     finally:
         await db.dispose()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.cli import register
+from handlers.ask.cli import register
 from knowledge.detectors import DetectorConfig, Detectors
 from knowledge.engine import Engine, EngineConfig
 from knowledge.language import detect

@@ -23,23 +23,109 @@ COMPOSITION_ROOT = "bot/app.py"
 SDKS = ("slack_bolt", "slack_sdk", "botbuilder")
 ADAPTERS = ("bot/platforms/slack/", "bot/platforms/teams/")  # packages: every module in them
 
-# Function-local imports of capabilities left in bot/ (file -> imported modules): the
-# capabilities' command lines and file links, which later slices move into the packages.
-BOT_IMPORTS_OF_HANDLERS: dict[str, set[str]] = {
-    # The public address (content) of file links: the delivery slice.
-    "bot/files.py": {"handlers.content"},
-    # The demo workspace seeds through each capability's own functions; a later slice lets each
-    # capability declare its demo data instead.
-    "bot/demo.py": {"handlers.meetings", "handlers.content", "handlers.ask", "handlers.polls", "handlers.crisis"},
-}
+# Function-local imports of capabilities left in bot/ (file -> imported modules): none left; the
+# demo data, the public address and the rest come from the capabilities' declarations.
+BOT_IMPORTS_OF_HANDLERS: dict[str, set[str]] = {}
 
-# What knowledge/ still imports of ours: the answer engine's records and command line
-# belong to the ask capability (the "ask with its records" slice moves them there).
-KNOWLEDGE_IMPORTS: dict[str, set[str]] = {
-    "knowledge/cli.py": {"bot.config", "storage.db", "storage.models"},
-    "knowledge/llm.py": {"bot.config"},
-    "knowledge/records.py": {"storage.db", "storage.models", "storage.models_ask"},
+# What knowledge/ still imports of ours: nothing (the answer engine's records and command line are
+# the ask capability's, handlers/ask/records.py and cli.py).
+KNOWLEDGE_IMPORTS: dict[str, set[str]] = {}
+
+
+# Function-local imports left in product code (file -> imported package -> why): heavy or
+# platform-only libraries, loaded where they are used. Everything else is imported at the top of
+# its module (no function-local import to dodge a cycle; ``test_no_import_circle`` keeps it so).
+LAZY_IMPORTS: dict[str, dict[str, str]] = {
+    "handlers/meetings/charts.py": {
+        "matplotlib": "about a second to import; the charts' own process loads it while the report's SQL runs",
+        "resource": "Unix only, and read only where /proc/self/status is missing",
+    },
+    "bot/platforms/shell/chat.py": {"readline": "optional: not on every system; without it there is no completion"},
+    "knowledge/llm.py": {"openai": "about a second to import, and only needed when app.yaml switches the model on"},
+    "bot/web.py": {
+        "bot.platforms.slack": "loads slack_bolt (about a second): only when Slack is configured",
+        "bot.platforms.teams": "loads the Bot Framework SDK (about two seconds): only when Teams is configured",
+    },
 }
+PRODUCT = ("bot", "handlers", "knowledge", "storage")
+
+
+def _lazy_allowed(imp: Import) -> bool:
+    return any(_in(imp.module, package) for package in LAZY_IMPORTS.get(imp.file, {}))
+
+
+def function_local_imports(root: Path = ROOT) -> list[str]:
+    out = []
+    for path in sorted(root.glob("*/**/*.py")):
+        rel = path.relative_to(root).as_posix()
+        if rel.split("/", 1)[0] not in PRODUCT or rel == COMPOSITION_ROOT:
+            continue
+        out += [f"{imp.file}:{imp.line}: {imp.module}: a function-local import; import it at the top"
+                for imp in imports_of(path, root) if not imp.top_level and not _lazy_allowed(imp)]
+    return out
+
+
+def _runtime_imports(path: Path, modules: set[str]) -> set[str]:
+    """Our modules that ``path`` imports when it is imported (not inside functions, not for type checkers)."""
+    out: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+                continue
+            if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
+                for other in child.orelse:
+                    visit(other)
+                continue
+            if isinstance(child, ast.Import):
+                out.update(a.name for a in child.names if a.name in modules)
+            elif isinstance(child, ast.ImportFrom) and child.level == 0 and child.module:
+                for a in child.names:
+                    sub = f"{child.module}.{a.name}"
+                    if sub in modules or child.module in modules:
+                        out.add(sub if sub in modules else child.module)
+            visit(child)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")))
+    return out
+
+
+def import_circles(root: Path = ROOT) -> list[list[str]]:
+    """The groups of our modules that import each other, directly or round a circle (Tarjan's algorithm)."""
+    paths: dict[str, Path] = {}
+    for top in PRODUCT:
+        for path in sorted((root / top).glob("**/*.py")):
+            parts = list(path.relative_to(root).with_suffix("").parts)
+            paths[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    graph = {name: _runtime_imports(path, set(paths)) for name, path in paths.items()}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    circles: list[list[str]] = []
+
+    def strong(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                strong(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1 or v in graph[v]:
+                circles.append(sorted(group))
+
+    for name in sorted(graph):
+        if name not in index:
+            strong(name)
+    return circles
 
 
 # Capability packages that import no other capability (they reach the others through what those
@@ -137,6 +223,37 @@ def test_self_contained_capabilities_import_no_other_capability():
     assert self_contained_violations() == []
 
 
+def test_no_function_local_imports_in_product_code():
+    assert function_local_imports() == []
+
+
+def test_no_import_circle():
+    assert import_circles() == []
+
+
+def test_a_function_local_import_and_an_import_circle_are_found(tmp_path):
+    (tmp_path / "storage").mkdir()
+    (tmp_path / "storage" / "db.py").write_text(
+        "from storage.models import KeyCheck\n\ndef f():\n    import alembic\n    from storage import models\n")
+    (tmp_path / "storage" / "models.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from storage.db import x\n")
+    (tmp_path / "storage" / "keys.py").write_text("import storage.seal\n")
+    (tmp_path / "storage" / "seal.py").write_text("from storage.keys import KEY\n")
+    assert function_local_imports(tmp_path) == [
+        "storage/db.py:4: alembic: a function-local import; import it at the top",
+        "storage/db.py:5: storage.models: a function-local import; import it at the top",
+    ]
+    assert import_circles(tmp_path) == [["storage.keys", "storage.seal"]]  # a type checker's import is none
+
+
+def test_every_lazy_import_is_still_lazy():
+    """A lazy import nobody makes any more goes from the list, so it cannot excuse a new one."""
+    for rel, packages in LAZY_IMPORTS.items():
+        local = [imp.module for imp in imports_of(ROOT / rel) if not imp.top_level]
+        for package in packages:
+            assert any(_in(m, package) for m in local), f"{rel}: no longer imports {package} in a function"
+
+
 def test_a_capability_reaching_into_another_is_found(tmp_path):
     (tmp_path / "handlers" / "ask").mkdir(parents=True)
     (tmp_path / "handlers" / "crisis").mkdir()
@@ -209,3 +326,21 @@ def test_the_terminal_platform_lives_in_bot_platforms_shell():
         for imp in imports_of(path):
             if _in(imp.module, "bot.platforms.shell"):
                 assert rel in starters, f"{rel}:{imp.line}: imports the terminal adapter ({imp.module})"
+
+
+async def test_a_capabilitys_state_belongs_to_its_core(settings):
+    """Per-core state is declared (``Capability.state``) and kept by the core, not in a module-level map."""
+    import pytest
+
+    from bot.app import build_core
+
+    first, second = build_core(settings), build_core(settings)
+    try:
+        assert first.state("content") is first.state("content")
+        assert first.state("content") is not second.state("content")
+        assert first.state("content").holder != second.state("content").holder  # each its own lease holder
+        with pytest.raises(LookupError, match="nobody"):
+            first.state("nobody")
+    finally:
+        await first.db.dispose()
+        await second.db.dispose()

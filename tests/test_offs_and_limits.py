@@ -161,10 +161,11 @@ async def test_llm_off_answers_offline_with_a_key_set(settings, monkeypatch):
     import dataclasses
 
     from bot.app import build_core
+    from handlers.ask.config import llm_config
     from knowledge import llm
 
     settings = dataclasses.replace(settings, openai_api_key="sk-test-not-used")
-    assert llm.load_config(settings).enabled is False  # the sample: off
+    assert llm_config(settings).enabled is False  # the sample: off
 
     def no_model(*args, **kwargs):
         raise AssertionError("a language model client was made with llm.enabled off")

@@ -19,21 +19,22 @@ periodic job retries what could not be delivered and tells the lead about
 guideline files that fail to load.
 
 The package: config, texts, service (the engine of a core), chat (the commands
-and buttons), cards (the replies), gaps, jobs, privacy. The engine's records
-and command line are still in knowledge/ (records.py, cli.py).
+and buttons), cards (the replies), gaps, jobs, privacy, figures (for /metrics and the report), records (what
+it stores of the answers: questions, feedback, gaps, reload alerts), cli (``kb``, ``ask``, ``eval``), demo.
 """
 
 from __future__ import annotations
 
-from bot.capability import Capability, ScheduledJob, Shortcut
+from bot.capability import Capability, DemoSeed, ScheduledJob, Shortcut
+from handlers.ask import cli
 from handlers.ask.chat import find_topic, register
-from handlers.ask.config import JOB_SECONDS, _check_knowledge_config
+from handlers.ask.config import JOB_SECONDS, _check_knowledge_config, llm_config
+from handlers.ask.demo import demo_plan
+from handlers.ask.figures import ANSWERS_RECENT, REPORT_SOURCES
 from handlers.ask.jobs import purge, run_due, watch_kb
 from handlers.ask.privacy import forget, my_data
-from handlers.ask.service import knowledge, records
+from handlers.ask.service import knowledge, new_state, records
 from handlers.ask.texts import TEXTS
-from knowledge import cli as knowledge_cli
-from knowledge.llm import load_config as llm_config
 
 __all__ = ["CAPABILITY", "TEXTS", "find_topic", "knowledge", "purge", "records", "register", "run_due", "watch_kb"]
 
@@ -47,5 +48,9 @@ CAPABILITY = Capability(
     jobs=(ScheduledJob(JOB_SECONDS, "ask-deliveries", run_due), ScheduledJob(3600, "ask-retention", purge)),
     data_providers=(my_data,),
     forget_hooks=(forget,),
-    cli=(knowledge_cli.register,),  # ambassador kb ..., eval
+    gauges=(ANSWERS_RECENT,),  # answers of the last hour by verdict on /metrics
+    report_sources=REPORT_SOURCES,  # questions, answer feedback, gaps in the guidelines
+    cli=(cli.register,),  # ambassador kb ..., ask, eval
+    demo=DemoSeed(plan=demo_plan),  # questions answered and recorded
+    state=new_state,  # the answer engine of the core, made on first use
 )

@@ -13,10 +13,10 @@ from bot.i18n import Translator, normalize_language
 from bot.messages import Button, Field, Reply
 from bot.router import LEAD
 from handlers.ask.config import _BUTTON_VALUE_MAX, CRISIS_REPORT
+from handlers.ask.records import aware
 from handlers.ask.service import knowledge
-from knowledge.loader import KBError
-from knowledge.model import TOPIC_NAMES, Answer
-from knowledge.records import aware
+from knowledge.loader import TOPIC_NAMES, KBError
+from knowledge.model import Answer
 from knowledge.service import KnowledgeService
 from storage.models import Person
 from storage.models_ask import GAP_TEXT_MAX, KbGap

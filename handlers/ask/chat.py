@@ -13,8 +13,8 @@ from handlers.ask.cards import _guarded, _private, answer_card
 from handlers.ask.config import _comms_lead
 from handlers.ask.gaps import _is_gaps_word, answer_gap, gaps, is_gap_answer, notify_lead
 from handlers.ask.service import knowledge
-from knowledge.loader import KBError
-from knowledge.model import TOPIC_NAMES, KnowledgeBase
+from knowledge.loader import TOPIC_NAMES, KBError
+from knowledge.model import KnowledgeBase
 from knowledge.text import clean
 
 log = logging.getLogger("ambassador.ask")

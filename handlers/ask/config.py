@@ -1,4 +1,4 @@
-"""The ask capability's settings: app.yaml's ``knowledge:`` section checked on start, and its limits."""
+"""The ask capability's settings: app.yaml's ``knowledge:`` and ``llm:`` sections checked on start, and its limits."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Any
 
 from bot.config import Settings, validate_section
 from bot.core import Context
+from knowledge.llm import LlmConfig
 from knowledge.service import KnowledgeConfig
 
 # Slack caps a button's value at 2,000 characters (JSON included); a question
@@ -20,6 +21,11 @@ JOB_SECONDS = 60
 
 def _check_knowledge_config(settings: Settings) -> object:
     return validate_section(settings, "knowledge", KnowledgeConfig)
+
+
+def llm_config(settings: Settings) -> LlmConfig:
+    """The validated ``llm:`` section; a ConfigError names file, line and key."""
+    return validate_section(settings, "llm", LlmConfig)
 
 
 def _comms_lead(ctx: Context, t: Any) -> str:

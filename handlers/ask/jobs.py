@@ -8,9 +8,9 @@ from datetime import timedelta
 from bot.core import Core
 from handlers.ask.cards import _alert
 from handlers.ask.gaps import _send_to_team, deliver_answer, notify_lead
+from handlers.ask.records import fingerprint
 from handlers.ask.service import knowledge, records
 from knowledge.loader import KBError
-from knowledge.records import fingerprint
 
 
 async def watch_kb(core: Core) -> None:

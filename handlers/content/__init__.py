@@ -33,12 +33,13 @@ from __future__ import annotations
 import functools
 
 from bot import links
-from bot.capability import Capability, ScheduledJob
+from bot.capability import Capability, DemoSeed, ScheduledJob
 from handlers.content import cli
 from handlers.content.cards import FEED_REASONS, audience_label, next_nudge_text
 from handlers.content.chat import FORM_FIELDS, _pref, register
 from handlers.content.config import config, program_tz, public_url
-from handlers.content.figures import OUTBOX
+from handlers.content.demo import demo_plan
+from handlers.content.figures import OUTBOX, REPORT_SOURCES
 from handlers.content.items import (
     TEXT_MAX,
     TITLE_MAX,
@@ -52,7 +53,7 @@ from handlers.content.items import (
 )
 from handlers.content.jobs import nudge_job, plan_due, run_now, send_approval_requests, thanks_job
 from handlers.content.outbox import SendStats, send_due
-from handlers.content.pacing import Pacer, configure, nudger
+from handlers.content.pacing import Pacer, configure, new_nudger, nudger
 from handlers.content.planning import ensure_run, plan_run
 from handlers.content.privacy import forget_content, my_content_data
 from handlers.content.redirect import follow_link
@@ -90,6 +91,10 @@ CAPABILITY = Capability(
     data_providers=(my_content_data,),
     forget_hooks=(forget_content,),
     outboxes=(OUTBOX,),
+    report_sources=REPORT_SOURCES,  # items sent, shares, clicks
     cli=(cli.register,),
     routes=(functools.partial(links.mount, follow_link=follow_link),),  # the share links: GET /r/{token}
+    public_url=public_url,  # content.public_url: where share links and file links point
+    demo=DemoSeed(plan=demo_plan),  # items, the weekly nudges, shares and clicks
+    state=new_nudger,  # this process's lease holder name, pace and concurrency
 )

@@ -1,5 +1,6 @@
 """The per-process sending machinery: the pacer that keeps the sends within a platform's limits,
-and the process's ``Nudger`` (lease holder name, pace, concurrency).
+and the process's ``Nudger`` (lease holder name, pace, concurrency): the capability's declared
+``state``, kept by the core (``core.state("content")``).
 """
 
 from __future__ import annotations
@@ -8,7 +9,6 @@ import asyncio
 import os
 import time
 import uuid
-import weakref
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -101,16 +101,15 @@ class Nudger:
     concurrency: int
 
 
-_NUDGERS: weakref.WeakKeyDictionary[Core, Nudger] = weakref.WeakKeyDictionary()
+def new_nudger(core: Core) -> Nudger:
+    """The capability's declared ``state``: made by the core on first use."""
+    cfg = config(core.settings)
+    return Nudger(holder=f"{os.getpid()}:{uuid.uuid4().hex[:12]}",
+                  pacer=Pacer(cfg.messages_per_second, cfg.per_conversation_seconds), concurrency=cfg.concurrency)
 
 
 def nudger(core: Core) -> Nudger:
-    n = _NUDGERS.get(core)
-    if n is None:
-        cfg = config(core.settings)
-        n = Nudger(holder=f"{os.getpid()}:{uuid.uuid4().hex[:12]}",
-                   pacer=Pacer(cfg.messages_per_second, cfg.per_conversation_seconds), concurrency=cfg.concurrency)
-        _NUDGERS[core] = n
+    n: Nudger = core.state("content")
     return n
 
 

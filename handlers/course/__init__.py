@@ -12,8 +12,9 @@ from __future__ import annotations
 from bot.capability import Capability
 from bot.router import Router
 from handlers.course.chat import answer, forget, join_offer, my_data, start
-from handlers.course.figures import CourseFigures, course_figures, unfinished_members
+from handlers.course.figures import REPORT_SOURCES, CourseFigures, course_figures, unfinished_members
 from handlers.course.reminders import nudge_reminders
+from handlers.course.steps import new_state
 from handlers.course.texts import TEXTS
 
 __all__ = ["CAPABILITY", "CourseFigures", "course_figures", "join_offer", "unfinished_members"]
@@ -28,4 +29,6 @@ def register(router: Router) -> None:
 CAPABILITY = Capability(
     name="course", register=register, texts=(TEXTS,), data_providers=(my_data,), forget_hooks=(forget,),
     join_notes=(join_offer,), nudge_notes=(nudge_reminders,),
+    report_sources=REPORT_SOURCES,  # who finished the course
+    state=new_state,  # the course read last
 )

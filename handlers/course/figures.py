@@ -16,6 +16,7 @@ from sqlalchemy import func
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.capability import ReportSource
 from storage.models import Person
 from storage.models_course import CourseProgress
 
@@ -48,3 +49,10 @@ async def unfinished_members(session: AsyncSession) -> list[Person]:
             .where(Person.is_member.is_(True), CourseProgress.finished_at.is_(None))
             .order_by(Person.joined_at, Person.id))
     return list((await session.exec(stmt)).all())
+
+
+# The meeting report's course figures read one row per person who started the course.
+REPORT_SOURCES = (
+    ReportSource("course", "course_progress",
+                 {"person_id": "person_id", "started_at": "started_at", "finished_at": "finished_at"}),
+)

@@ -112,14 +112,26 @@ def _read(path: Path, app: Any) -> Course:
     return Course.of(kb.course(), kb.topic_titles, EngineConfig.from_app(app).placeholders)
 
 
+@dataclass
+class CourseState:
+    """What the course keeps per core (``core.state("course")``): the course read last and what it was read from."""
+
+    read: tuple[tuple[str, tuple[tuple[str, int, int], ...]], Course] | None = None
+
+
+def new_state(core: Any) -> CourseState:
+    """The capability's declared ``state``: made by the core on first use."""
+    return CourseState()
+
+
 async def load_course(core: Any) -> Course:
     """The course of the bot's knowledge base (app.yaml ``knowledge.path``), read again when a file changed."""
     settings = core.settings
     path = kb_path(settings.app, settings.config_path)
     stamp = await asyncio.to_thread(_stamp, path)
-    cached = getattr(core, "_course_cache", None)
-    if cached is not None and cached[0] == (str(path), stamp):
-        return cached[1]
+    state: CourseState = core.state("course")
+    if state.read is not None and state.read[0] == (str(path), stamp):
+        return state.read[1]
     course = await asyncio.to_thread(_read, path, settings.app)
-    core._course_cache = ((str(path), stamp), course)
+    state.read = ((str(path), stamp), course)
     return course

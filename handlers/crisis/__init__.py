@@ -15,17 +15,18 @@ rota (who is alerted), jobs (the escalation), holds, trail, privacy, figures
 
 from __future__ import annotations
 
-from bot.capability import Capability, OutboxGauge, ScheduledJob, Shortcut
+from bot.capability import Capability, DemoSeed, ScheduledJob, Shortcut
 from handlers.crisis import cli
 from handlers.crisis.chat import register
 from handlers.crisis.config import CLAIM, FIRST_CLAIM, JOB_SECONDS, CrisisConfig, load_config
-from handlers.crisis.figures import _escalation_counts, _escalation_depth
+from handlers.crisis.demo import demo_plan
+from handlers.crisis.figures import ESCALATIONS, REPORT_SOURCES
 from handlers.crisis.helpers import fmt_time
 from handlers.crisis.holds import active_holds, answer_guard, hold_matching, send_guard
 from handlers.crisis.jobs import advance, run_due
 from handlers.crisis.privacy import forget, my_data
 from handlers.crisis.reports import Draft, _store, propose_severity, store_report
-from handlers.crisis.state import settle
+from handlers.crisis.state import new_state, settle
 from handlers.crisis.texts import TEXTS, TRAIL_TEXTS
 from handlers.crisis.trail import describe_event, summary_line, trail
 
@@ -50,6 +51,9 @@ CAPABILITY = Capability(
     send_guards=(send_guard,),
     data_providers=(my_data,),
     forget_hooks=(forget,),
-    outboxes=(OutboxGauge("crisis_escalation", _escalation_depth, counts=_escalation_counts),),
+    outboxes=(ESCALATIONS,),
+    report_sources=REPORT_SOURCES,  # reports by severity and status, time to acknowledge
     cli=(cli.register,),
+    demo=DemoSeed(plan=demo_plan),  # one report, acknowledged and resolved
+    state=new_state,  # its configuration, group commits, background work and the holds read last
 )

@@ -1,6 +1,6 @@
 """The crisis capability's state per core: its configuration, its group commits, the work it started
-in the background and the holds it read last. One object per core, owned here; nothing is shared
-between cores."""
+in the background and the holds it read last. One object per core, declared as the capability's
+``state`` and kept by the core (``core.state("crisis")``); nothing is shared between cores."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ log = logging.getLogger("ambassador.crisis")
 
 
 @dataclass
-class _State:
+class CrisisState:
     # Read on first use: the answer guard needs the state, not the section (validated on start anyway).
     config: CrisisConfig | None = None
     # Reports arriving together are stored in one transaction, and their first alerts' outcomes
@@ -35,13 +35,13 @@ class _State:
     answer_holds: tuple[float, asyncio.Future[list[Hold]]] | None = None
 
 
-_STATES: weakref.WeakKeyDictionary[Core, _State] = weakref.WeakKeyDictionary()
+def new_state(core: Core) -> CrisisState:
+    """The capability's declared ``state``: made by the core on first use."""
+    return CrisisState()
 
 
-def _state(core: Core) -> _State:
-    st = _STATES.get(core)
-    if st is None:
-        st = _STATES[core] = _State()
+def _state(core: Core) -> CrisisState:
+    st: CrisisState = core.state("crisis")
     return st
 
 

@@ -23,7 +23,7 @@ summary), ``chat`` (commands), ``jobs`` (preparing reports, the outbox) and
 
 from __future__ import annotations
 
-from bot.capability import Capability, ScheduledJob
+from bot.capability import Capability, DemoSeed, ScheduledJob
 from handlers.meetings import cli
 from handlers.meetings.cards import render_outbox
 from handlers.meetings.chat import meeting_next, meeting_report, meeting_summary, register
@@ -37,6 +37,7 @@ from handlers.meetings.config import (
     report_root,
     scheduled,
 )
+from handlers.meetings.demo import demo_prepare
 from handlers.meetings.jobs import deliver_outbox, meetings_job, outbox_job, prepare_due, recipients
 from handlers.meetings.report import REPORT_TEXTS
 from handlers.meetings.scope import scoped_copy
@@ -58,4 +59,5 @@ CAPABILITY = Capability(
     jobs=(ScheduledJob(300, "meetings", meetings_job), ScheduledJob(30, "meetings-outbox", outbox_job)),
     cli=(cli.register,),  # the meeting report on the command line
     file_root=report_root,  # the reports' files are what the bot links to (bot/files.py)
+    demo=DemoSeed(prepare=demo_prepare),  # the report's period, for the others' recent activity
 )

@@ -20,8 +20,12 @@ here.
 
 from __future__ import annotations
 
+import gc
+import io
 import json
 import logging
+import math
+import multiprocessing
 import os
 import select
 import subprocess
@@ -266,9 +270,6 @@ def _serve(n: int = 1) -> int:
     One JSON line per chart, ``{"end": true}`` after the last; the answer is one JSON line
     on stdout: which charts were drawn, which failed, the peak memory of each process.
     """
-    import gc
-    import io
-
     warm_up()
     # One small chart warms the caches of the first text and the first figure.
     hbar(title="warm", labels=["a"], values=[1.0], xlabel="x").savefig(io.BytesIO(), dpi=DPI)
@@ -279,8 +280,6 @@ def _serve(n: int = 1) -> int:
         return 0
     pool = None
     if n > 1 and hasattr(os, "fork"):
-        import multiprocessing
-
         # Forked after the import, from this single-threaded process: matplotlib is loaded once and shared.
         pool = multiprocessing.get_context("fork").Pool(n)
     done: list[str] = []
@@ -341,8 +340,6 @@ class _Layout:
 
     def text_px(self, texts: list[str], size: float, rotation: float = 0.0) -> tuple[float, float]:
         """The widest and the tallest of ``texts`` at ``size`` points, in pixels, after ``rotation`` degrees."""
-        import math
-
         from matplotlib.font_manager import FontProperties
 
         prop = FontProperties(size=size)

@@ -75,7 +75,7 @@ async def meeting_report(ctx: Context, msg: Incoming) -> Reply:
     writer = ReportWriter(folder, t, timezone=tz.key, program=ctx.settings.app.program.name)
     try:
         report = await build_report(ctx.db, period, now=now, min_anonymous_votes=min_votes, departments=scope,
-                                    writer=writer)
+                                    writer=writer, sources=ctx.core.router.report_sources)
     except BaseException:
         writer.cancel()
         raise

@@ -59,7 +59,8 @@ def cmd_report_meeting(args: argparse.Namespace) -> int:
             writer = ReportWriter(Path(args.out), t, timezone=tz.key, program=settings.app.program.name)
             try:
                 report = await build_report(core.db, Period(start, end), now=now, writer=writer,
-                                            min_anonymous_votes=polls_config(settings).min_anonymous_votes)
+                                            min_anonymous_votes=polls_config(settings).min_anonymous_votes,
+                                            sources=core.router.report_sources)
             except BaseException:
                 writer.cancel()
                 raise

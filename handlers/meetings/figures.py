@@ -1,7 +1,8 @@
 """The figures of the meeting report and its summary, each defined once, here (computed by ``Kpis``).
 
-A figure that needs another capability's table names its source (``SOURCES`` in
-kpis.py) in ``requires``: without it the figure is "not available yet".
+A figure that needs another capability's table names its source (which that capability
+declares in ``Capability.report_sources``) in ``requires``: without it the figure is "not
+available yet".
 The order here is the order of the report's figures table.
 """
 
@@ -17,7 +18,6 @@ from handlers.meetings.kpis import (
     BALLOT,
     OUTBOX,
     POLL,
-    SOURCES,
     FigureFn,
     Kpis,
     Metric,
@@ -150,7 +150,7 @@ async def _questions(k: Kpis, p: Period) -> float:
 
 @figure("helpful_rate", requires=("answer_feedback",), percent=True)
 async def _helpful(k: Kpis, p: Period) -> float | None:
-    src = SOURCES["answer_feedback"]
+    src = k.source("answer_feedback")
     tc = src.clause()
     helpful = src.c(tc, "helpful")
     total, yes = (
@@ -167,7 +167,7 @@ figure("crisis_reports", requires=("crisis",))(_count_source("crisis"))
 
 @figure("crisis_ack_minutes", requires=("crisis",))
 async def _ack(k: Kpis, p: Period) -> float | None:
-    src = SOURCES["crisis"]
+    src = k.source("crisis")
     tc = src.clause()
     acked, at = src.c(tc, "acked_at"), src.c(tc, "at")
     value = await k.scalar(select(func.avg(k.minutes_between(acked, at))).where(_in(at, p), acked.is_not(None)))
@@ -176,7 +176,7 @@ async def _ack(k: Kpis, p: Period) -> float | None:
 
 async def _course_count(k: Kpis, *where: Any) -> int:
     """Members now who meet ``where`` in the course's rows (someone who left is no longer counted)."""
-    src = SOURCES["course"]
+    src = k.source("course")
     tc = src.clause()
     stmt = (select(func.count()).select_from(tc.join(P, P.c.id == src.c(tc, "person_id")))
             .where(P.c.is_member.is_(True), *(w(src, tc) for w in where)))

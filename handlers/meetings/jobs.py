@@ -118,7 +118,8 @@ async def prepare_due(core: Core) -> int | None:
     folder = report_root(core.settings) / f"meeting-{meeting_at.astimezone(tz):%Y-%m-%d}"
     writer = ReportWriter(folder, t, timezone=tz.key, program=core.settings.app.program.name)
     try:
-        report = await build_report(core.db, period, now=now, min_anonymous_votes=min_votes, writer=writer)
+        report = await build_report(core.db, period, now=now, min_anonymous_votes=min_votes, writer=writer,
+                                    sources=core.router.report_sources)
     except BaseException:
         writer.cancel()
         raise

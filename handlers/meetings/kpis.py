@@ -6,9 +6,10 @@ so a year of data from 10,000 members costs a few indexed queries, never a
 Python loop over rows.
 
 Figures that depend on other capabilities' tables (weekly content, the answer
-engine, crisis reports) are computed only when those tables exist with the
-columns named in ``SOURCES``: the database is inspected at report time, their
-modules are never imported. Until then the figure is "not available yet".
+engine, crisis reports, the course) are computed only when those tables exist with
+the columns their capabilities declare (``Capability.report_sources``, handed to
+``Kpis`` as ``sources``): the database is inspected at report time, their modules
+are never imported. Until then the figure is "not available yet".
 
 A report reads each big table as few times as it can: figures that count the
 same rows are one statement with a column per figure and per period (the
@@ -19,7 +20,7 @@ figure. Migration 0501 adds the indexes these statements read from.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -27,7 +28,6 @@ from typing import Any
 from sqlalchemy import (
     and_,
     case,
-    column,
     distinct,
     false,
     func,
@@ -37,14 +37,14 @@ from sqlalchemy import (
     null,
     or_,
     select,
-    table,
     text,
     union,
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlalchemy.sql import ColumnElement, Select, TableClause
+from sqlalchemy.sql import ColumnElement, Select
 
+from bot.capability import ReportSource
 from handlers.polls.figures import MAX_OPTIONS, poll_counts
 from storage.models import Person, ProgramEvent, aware
 from storage.models_polls import Feedback, Poll, PollBallot, PollOutbox, PollVoter
@@ -63,47 +63,9 @@ FB = Feedback.__table__
 MEMBERSHIP_KINDS = ("join", "leave")
 
 
-@dataclass(frozen=True)
-class Source:
-    """A table another capability owns, and the columns a figure reads from it (logical -> actual name)."""
-
-    table: str
-    columns: dict[str, str]
-
-    def clause(self) -> TableClause:
-        return table(self.table, *(column(c) for c in self.columns.values()))
-
-    def c(self, tc: TableClause, name: str) -> ColumnElement[Any]:
-        return tc.c[self.columns[name]]
-
-
-# What the figures read from the other capabilities' tables (storage/models_content.py,
-# models_ask.py, models_crisis.py as of this writing). A figure that needs a
-# source is computed once a table of this name with these columns exists; if a
-# capability renames a table or column, this is the one place to follow it.
-SOURCES: dict[str, Source] = {
-    # weekly content (issue 4): an item given to a person is a content_link; its
-    # message is a content_delivery; "I shared it" sets shared_at; the redirect counts clicks.
-    "content_items": Source("content_item", {"id": "id", "title": "title"}),
-    "content_deliveries": Source("content_delivery", {"id": "id", "status": "status", "sent_at": "sent_at"}),
-    "content_links": Source("content_link", {
-        "item_id": "item_id", "person_id": "person_id", "pseudonym": "pseudonym", "delivery_id": "delivery_id",
-        "shared_at": "shared_at", "clicks": "clicks", "first_click_at": "first_click_at",
-    }),
-    # the answer engine (issue 3)
-    "questions": Source("ask_question", {
-        "topic": "topic", "verdict": "verdict", "at": "created_at", "person_id": "person_id", "pseudonym": "pseudonym",
-    }),
-    "answer_feedback": Source("ask_feedback", {"helpful": "helpful", "at": "created_at"}),
-    "kb_gaps": Source("kb_gap", {"at": "created_at"}),
-    # crisis reports (issue 6)
-    "crisis": Source(
-        "crisis_report", {"at": "created_at", "severity": "severity", "status": "status", "acked_at": "acked_at"}
-    ),
-    # the course for new ambassadors (issue 16): one row per person who started it
-    "course": Source("course_progress", {"person_id": "person_id", "started_at": "started_at",
-                                         "finished_at": "finished_at"}),
-}
+# A table another capability owns, and the columns a figure reads from it: each capability declares
+# its own (``Capability.report_sources``, in its figures.py); the report gets them from the router.
+Source = ReportSource
 
 
 @dataclass(frozen=True)
@@ -186,8 +148,11 @@ def _in(col: ColumnElement[Any], p: Period) -> ColumnElement[bool]:
 class Kpis:
     """Computes the figures on one database connection; tables of other capabilities are inspected once."""
 
-    def __init__(self, conn: AsyncConnection, *, min_anonymous_votes: int = 5) -> None:
+    def __init__(self, conn: AsyncConnection, *, min_anonymous_votes: int = 5,
+                 sources: Mapping[str, ReportSource] | None = None) -> None:
         self.conn = conn
+        # The other capabilities' tables the figures read, by name (``core.router.report_sources``).
+        self.declared: Mapping[str, ReportSource] = sources or {}
         self.min_anonymous_votes = min_anonymous_votes
         self.dialect = conn.dialect.name
         self._available: dict[str, bool] | None = None
@@ -211,7 +176,7 @@ class Kpis:
                 insp = inspect(sync_conn)
                 names = set(insp.get_table_names())
                 out = {}
-                for name, src in SOURCES.items():
+                for name, src in self.declared.items():
                     if src.table not in names:
                         out[name] = False
                         continue
@@ -221,6 +186,10 @@ class Kpis:
 
             self._available = await self.conn.run_sync(look)
         return self._available
+
+    def source(self, name: str) -> ReportSource:
+        """A declared source, by name; only read after ``has(name)`` said it exists."""
+        return self.declared[name]
 
     async def has(self, *names: str) -> bool:
         available = await self.sources()
@@ -347,7 +316,7 @@ class Kpis:
             .where(_in(FB.c.created_at, p)),
         ]
         if await self.has("content_links"):
-            src = SOURCES["content_links"]
+            src = self.source("content_links")
             tc = src.clause()
             who, pid = src.c(tc, "pseudonym"), src.c(tc, "person_id")
             if by_day:
@@ -357,7 +326,7 @@ class Kpis:
                 parts.append(part(who, pid, None).where(
                     or_(_in(src.c(tc, "shared_at"), p), _in(src.c(tc, "first_click_at"), p))))
         if await self.has("questions"):
-            src = SOURCES["questions"]
+            src = self.source("questions")
             tc = src.clause()
             parts.append(part(src.c(tc, "pseudonym"), src.c(tc, "person_id"), src.c(tc, "at")).where(
                 _in(src.c(tc, "at"), p),
@@ -378,7 +347,7 @@ class Kpis:
         """Rows of another capability's table created in the period."""
 
         async def compute(periods: tuple[Period, ...]) -> list[int]:
-            src = SOURCES[name]
+            src = self.source(name)
             tc = src.clause()
             at = src.c(tc, "at")
             row = (await self.conn.execute(
@@ -402,7 +371,7 @@ class Kpis:
     async def _content(self, periods: tuple[Period, ...]) -> list[dict[str, Any]]:
         with_sent = await self.has("content_deliveries")
         with_items = with_sent and await self.has("content_items")
-        isrc, dsrc, lsrc = SOURCES["content_items"], SOURCES["content_deliveries"], SOURCES["content_links"]
+        isrc, dsrc, lsrc = self.source("content_items"), self.source("content_deliveries"), self.source("content_links")
         links = lsrc.clause()
         item_id = lsrc.c(links, "item_id")
         if self.dialect == "sqlite":
@@ -474,7 +443,7 @@ class Kpis:
         """Per period the questions asked; for the report's period (or ``alone``) also the table."""
 
         async def compute(periods: tuple[Period, ...]) -> list[dict[str, Any]]:
-            src = SOURCES["questions"]
+            src = self.source("questions")
             q = src.clause()
             topic, verdict, at = src.c(q, "topic"), src.c(q, "verdict"), src.c(q, "at")
             per = (
@@ -566,7 +535,7 @@ class Kpis:
         extra: list[dict[str, int]] = []
         if await self.has("content_links"):
             columns += ["shares", "clicks"]
-            src = SOURCES["content_links"]
+            src = self.source("content_links")
             tc = src.clause()
             shared, clicked = _in(src.c(tc, "shared_at"), p), _in(src.c(tc, "first_click_at"), p)
             shares, clicks = {}, {}
@@ -668,7 +637,7 @@ class Kpis:
         columns = ["severity", "status", "reports"]
         if not await self.has("crisis"):
             return Table("crisis", columns, available=False)
-        src = SOURCES["crisis"]
+        src = self.source("crisis")
         c = src.clause()
         sev, status = src.c(c, "severity"), src.c(c, "status")
         stmt = (

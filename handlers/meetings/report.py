@@ -14,19 +14,21 @@ import csv
 import html
 import logging
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.capability import ReportSource
 from bot.i18n import Translator
 from bot.messages import Button, Field, Reply
 from handlers.meetings import charts as charts_mod
 from handlers.meetings.charts import Chart
 from handlers.meetings.figures import FIGURES
 from handlers.meetings.kpis import Figure, Kpis, Period, PollResult, Table
-from knowledge.model import TOPIC_NAMES
+from knowledge.loader import TOPIC_NAMES
 from storage.db import Database
 
 log = logging.getLogger("ambassador.report")
@@ -192,8 +194,12 @@ async def build_report(
     min_anonymous_votes: int = 5,
     departments: tuple[str, ...] | None = None,
     writer: ReportWriter | None = None,
+    sources: Mapping[str, ReportSource] | None = None,
 ) -> MeetingReport:
     """Every figure and table of the report; ``departments`` limits the feedback to those (a communicator's copy).
+
+    ``sources``: the other capabilities' tables the figures read (``core.router.report_sources``);
+    a figure whose source is not there is "not available yet".
 
     With a ``writer`` (made before), the charts of the polls and of the activity are handed to it
     as soon as their rows are read, and are drawn while the rest of the SQL runs. Without one, the
@@ -202,7 +208,7 @@ async def build_report(
     if writer is None:
         charts_mod.prestart()
     async with db.engine.connect() as conn:
-        k = Kpis(conn, min_anonymous_votes=min_anonymous_votes)
+        k = Kpis(conn, min_anonymous_votes=min_anonymous_votes, sources=sources)
         await k.tune()
         # The cheap reads whose charts are the most come first: those charts are drawn meanwhile.
         polls = await k.poll_results(period, now=now)

@@ -9,7 +9,7 @@ counting), ``figures`` (counts in SQL), ``cards`` (the poll as a neutral reply),
 
 from __future__ import annotations
 
-from bot.capability import Capability, OutboxGauge, ScheduledJob
+from bot.capability import Capability, DemoSeed, OutboxGauge, ScheduledJob
 from handlers.polls import cli
 from handlers.polls.ballots import (
     NoProgramKey,
@@ -25,6 +25,7 @@ from handlers.polls.ballots import (
 from handlers.polls.cards import audience_name, poll_message, results_reply, results_visible
 from handlers.polls.chat import forget_poll_data, my_poll_data, register
 from handlers.polls.config import PollsConfig, polls_config
+from handlers.polls.demo import demo_plan
 from handlers.polls.jobs import (
     _OUTBOX_STATUSES,
     close_poll,
@@ -69,4 +70,5 @@ CAPABILITY = Capability(
     forget_hooks=(forget_poll_data,),
     outboxes=(OutboxGauge("poll_outbox", outbox_depth, statuses=_OUTBOX_STATUSES),),
     cli=(cli.register,),  # polls and feedback on the command line
+    demo=DemoSeed(plan=demo_plan),  # a named and an anonymous poll, voted on and closed
 )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import select
 import shlex
 import sys
 import textwrap
@@ -457,14 +458,31 @@ class Shell:
 
 FENCE = "<<<"  # a line of its own: the lines up to a line FENCE_END are one message
 FENCE_END = ">>>"
+BACKGROUND_GRACE = 10.0  # seconds the terminal chat waits on quitting for work started after an answer
+
+
+async def finish_background_work() -> None:
+    """Let work started after an answer (a crisis alert, a done-mark) finish before the database closes:
+    cut off mid-transaction it would be lost, and the pool would print its traceback on the way out."""
+    current = asyncio.current_task()
+    for _ in range(3):  # finishing work may start a little more
+        pending = [t for t in asyncio.all_tasks() if t is not current and not t.done()]
+        if not pending:
+            return
+        _, still = await asyncio.wait(pending, timeout=BACKGROUND_GRACE)
+        if still:
+            for task in still:
+                task.cancel()
+            await asyncio.gather(*still, return_exceptions=True)
+            return
+
+
 CONTINUE = "... "
 PASTE_GAP = 0.05  # seconds: the lines of a paste arrive within this of each other, typed lines never do
 
 
 def _pasted_more(stdin: TextIO) -> bool:
     """More input waiting right after a line: the rest of a paste."""
-    import select
-
     try:
         ready, _, _ = select.select([stdin], [], [], PASTE_GAP)
     except (OSError, ValueError):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import functools
 import logging
 import os
@@ -19,11 +20,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
-from sqlmodel import select
+from sqlalchemy import DateTime, func, union_all
+from sqlalchemy import select as core_select
+from sqlmodel import SQLModel, select
 
 from bot.config import AppConfig, ConfigError, Settings
-from bot.platforms.shell.chat import PLATFORM, Member, Shell, ShellSender
+from bot.logs import setup_logging
+from bot.platforms.shell.chat import PLATFORM, Member, Shell, ShellSender, finish_background_work
 from bot.scheduler import Scheduler
 from storage.db import Database
 from storage.models import Identity, utcnow
@@ -64,11 +67,7 @@ _NOT_DUE_TIMES = {"lease"}  # a lease's end is nobody's due work
 
 
 def _due_columns() -> list:
-    from sqlalchemy import DateTime
-    from sqlmodel import SQLModel
-
-    import storage.models  # noqa: F401  (every table registered)
-
+    # Every table registered: the core's (storage.models, imported above) and the capabilities'.
     cols = []
     for table in SQLModel.metadata.sorted_tables:
         if table.name in _NOT_DUE_TIMES:
@@ -79,9 +78,6 @@ def _due_columns() -> list:
 
 async def next_due(db: Database, after: datetime, until: datetime) -> datetime | None:
     """The earliest stored moment in (after, until]: when the next piece of stored work falls due."""
-    from sqlalchemy import select as core_select
-    from sqlalchemy import union_all
-
     cols = _due_columns()
     if not cols:
         return None
@@ -257,11 +253,10 @@ async def open_workspace(core, settings: Settings, *, email: str | None, lang: s
     return ws
 
 
-def run_cli_in_workspace(args: argparse.Namespace, url: str, ws: Workspace) -> Callable[[list[str]], int]:
-    """The ``ambassador`` command line, run in this process on the workspace's database, its clock and
-    its inboxes: ``nudge run --now`` sends to the people here."""
-    from bot.cli import build_parser
-
+def run_cli_in_workspace(args: argparse.Namespace, url: str, ws: Workspace,
+                         build_parser: Callable[..., argparse.ArgumentParser]) -> Callable[[list[str]], int]:
+    """The ``ambassador`` command line (``build_parser``: bot/cli.py's), run in this process on the
+    workspace's database, its clock and its inboxes: ``nudge run --now`` sends to the people here."""
     def attach(core) -> None:
         core.clock = ws.clock
         core.register_sender(PLATFORM, ShellSender(ws.shell))
@@ -285,13 +280,10 @@ def run_cli_in_workspace(args: argparse.Namespace, url: str, ws: Workspace) -> C
     return run
 
 
-async def run(args: argparse.Namespace, settings: Settings, build_core) -> None:
-    from bot.logs import setup_logging
-
+async def run(args: argparse.Namespace, settings: Settings, build_core,
+              build_parser: Callable[..., argparse.ArgumentParser]) -> None:
     url = database_url(settings, getattr(args, "db", None))
     setup_logging("INFO", json_lines=True, path=log_path(settings, url))
-    import dataclasses
-
     settings = dataclasses.replace(settings, database_url=url, app=_beside_database(settings.app, url))
     core = build_core(args, settings)
     ws: Workspace | None = None
@@ -301,7 +293,7 @@ async def run(args: argparse.Namespace, settings: Settings, build_core) -> None:
         await core.db.check_key(settings.key.fingerprint())
         ws = await open_workspace(core, settings, email=getattr(args, "as_email", None), lang=args.lang_resolved,
                                   url=url)
-        ws.cli = run_cli_in_workspace(args, url, ws)
+        ws.cli = run_cli_in_workspace(args, url, ws, build_parser)
         holder = asyncio.create_task(_hold_lock(ws.scheduler))
         await ws.run_jobs()  # whatever fell due while the workspace was closed
         ws.scheduler.start()
@@ -311,7 +303,5 @@ async def run(args: argparse.Namespace, settings: Settings, build_core) -> None:
             holder.cancel()
         if ws is not None:
             await ws.scheduler.stop()
-        from bot.cli import _finish_background_work
-
-        await _finish_background_work()
+        await finish_background_work()
         await core.db.dispose()

@@ -187,7 +187,7 @@ class TeamsOutbound:
         if not path.is_file():
             raise TeamsDeliveryError(f"no file at {path}")
         t = await self._translator_for(user_id)
-        base = files.public_base(self.settings)
+        base = files.public_base(self.core)
         if base and files.links_available(self.settings):
             try:
                 url, expires = await files.link(self.core, path)

@@ -1,8 +1,8 @@
 """The database side of the answer engine: answer records, feedback, gaps, reload alerts.
 
 ``DbRecorder`` is the ``knowledge.service.Recorder`` a running bot plugs into
-the knowledge service; the rest are the queries the chat workflow
-(handlers/ask/) and ``ambassador kb gaps`` need. Tables: storage/models_ask.py.
+the knowledge service; the rest are the queries the chat workflow and
+``ambassador kb gaps`` (cli.py) need. Tables: storage/models_ask.py.
 
 Work that must reach someone (the comms lead about a new gap, the asker about
 its answer, the lead about a broken guideline file) is claimed with a

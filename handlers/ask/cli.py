@@ -1,22 +1,34 @@
-"""Command line: ``kb check``, ``kb gaps``, ``ask`` and ``eval``.
+"""ask's command line: ``kb check``, ``kb gaps``, ``ask`` and ``eval``.
 
-``register(subparsers)`` adds them to the ``ambassador`` command; each handler
-takes the parsed arguments and returns the exit code. ``python -m knowledge.cli``
-runs them on their own.
+``register(subparsers)`` adds them to the ``ambassador`` command (``Capability.cli``);
+each handler takes the parsed arguments and returns the exit code.
+``python -m handlers.ask.cli`` runs them on their own.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
+import os
 import sys
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from bot.config import DEFAULT_CONFIG, ConfigError, Settings, load_app_config, load_settings, validate_section
+from handlers.ask.config import llm_config
+from handlers.ask.records import DbRecorder, aware
 from knowledge.engine import Engine, EngineConfig
+from knowledge.evaluate import CasesError, evaluate, load_cases
 from knowledge.findings import CUES, FINDINGS
+from knowledge.llm import Composer, LlmConfig, switched_on
 from knowledge.loader import DEFAULT_PATH, check_kb
+from knowledge.service import KnowledgeConfig, kb_path
+from storage.db import Database
+from storage.models import utcnow
 
 
 class _Fail(Exception):
@@ -95,10 +107,6 @@ def _config_option(parser: argparse.ArgumentParser) -> None:
 
 def _app(args: argparse.Namespace) -> tuple[Any, Path | None]:
     """app.yaml's settings; no environment secrets are needed to answer offline."""
-    import os
-
-    from bot.config import DEFAULT_CONFIG, ConfigError, load_app_config
-
     explicit = (
         getattr(args, "kb_config", None)
         or getattr(args, "config", None)
@@ -114,8 +122,6 @@ def _app(args: argparse.Namespace) -> tuple[Any, Path | None]:
 
 
 def _kb_path(args: argparse.Namespace, app: Any, config_path: Path | None) -> Path:
-    from knowledge.service import kb_path
-
     explicit = getattr(args, "kb", None) or getattr(args, "path", None)
     if explicit:
         return Path(explicit)
@@ -173,10 +179,6 @@ def cmd_kb_check(args: argparse.Namespace) -> int:
 
 def _check_sections(app: Any, config_path: Path) -> list[str]:
     """app.yaml's ``knowledge:`` and ``llm:`` sections, with file and line like every config error."""
-    from bot.config import ConfigError, Settings, validate_section
-    from knowledge.llm import LlmConfig
-    from knowledge.service import KnowledgeConfig
-
     settings = Settings(app=app, config_path=config_path, database_url="")
     problems = []
     for name, model in (("knowledge", KnowledgeConfig), ("llm", LlmConfig)):
@@ -189,8 +191,6 @@ def _check_sections(app: Any, config_path: Path) -> list[str]:
 
 def _settings(args: argparse.Namespace) -> Any:
     """Settings with the environment (database, model server), as ``ambassador run`` reads them."""
-    from bot.config import ConfigError, load_settings
-
     try:
         return load_settings(getattr(args, "kb_config", None) or getattr(args, "config", None))
     except ConfigError as exc:
@@ -199,16 +199,15 @@ def _settings(args: argparse.Namespace) -> Any:
 
 def _composer(args: argparse.Namespace, *, required: bool) -> Any:
     """The language model when app.yaml enables it and a server is set; None otherwise (offline)."""
-    from knowledge.llm import Composer, switched_on
-
     app, _ = _app(args)
     if app is None or not switched_on(app.llm):
         if required:
             raise _Fail("the language model is off: set llm.enabled: true in app.yaml")
         return None
     try:
-        composer = Composer.from_settings(_settings(args))
-    except Exception as exc:  # ConfigError: the message names file, line and key
+        settings = _settings(args)
+        composer = Composer.from_settings(settings, llm_config(settings))
+    except ConfigError as exc:  # the message names file, line and key
         raise _Fail(str(exc)) from None
     if composer is None and required:
         raise _Fail("set OPENAI_API_KEY or OPENAI_BASE_URL to reach the language model")
@@ -216,8 +215,6 @@ def _composer(args: argparse.Namespace, *, required: bool) -> Any:
 
 
 def _compose_all(composer: Any, engine: Engine, items: list[tuple[str, Any]]) -> list[Any]:
-    import asyncio
-
     async def run() -> list[Any]:
         try:
             return [
@@ -232,8 +229,6 @@ def _compose_all(composer: Any, engine: Engine, items: list[tuple[str, Any]]) ->
 
 def cmd_kb_gaps(args: argparse.Namespace) -> int:
     def run(args: argparse.Namespace) -> int:
-        import asyncio
-
         settings = _settings(args)
         data = asyncio.run(_gaps(settings, include_closed=args.all, days=args.days))
         if args.json:
@@ -247,13 +242,6 @@ def cmd_kb_gaps(args: argparse.Namespace) -> int:
 
 
 async def _gaps(settings: Any, *, include_closed: bool, days: int) -> dict[str, Any]:
-    from datetime import timedelta
-    from zoneinfo import ZoneInfo
-
-    from knowledge.records import DbRecorder, aware
-    from storage.db import Database
-    from storage.models import utcnow
-
     tz = ZoneInfo(settings.app.timezone)
     db = Database(settings.database_url)
     try:
@@ -374,8 +362,6 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     def run(args: argparse.Namespace) -> int:
-        from knowledge.evaluate import CasesError, evaluate, load_cases
-
         engine = build_engine(args)
         try:
             cases = load_cases(args.file, engine.kb.topic_titles)
@@ -411,7 +397,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m knowledge.cli", description="Ambassador guideline knowledge base"
+        prog="python -m handlers.ask.cli", description="Ambassador guideline knowledge base"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
