@@ -28,6 +28,7 @@ from sqlalchemy import text, update
 from sqlmodel import select
 
 from bot.config import ConfigError, Settings
+from bot.sender import Sender
 from storage.db import Database
 from storage.models import Consent, Person, ProgramEvent, utcnow
 
@@ -114,7 +115,7 @@ async def _mark(db: Database, state: str) -> None:
 # -- the four weeks ---------------------------------------------------------------------------------
 
 
-class _Silent:
+class _Silent(Sender):
     """The sender while the past is written: what the bot sent then was read long ago."""
 
     async def send_to_person(self, user_id: str, replies: list[Any]) -> None:
