@@ -18,7 +18,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, or_, update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from bot.core import Core, DeliveryError
@@ -32,7 +31,8 @@ from handlers.content.pacing import Pacer, nudger
 from handlers.content.planning import is_live, item_text
 from handlers.content.runs import finish_runs
 from handlers.content.schedule import quiet_until
-from storage.models import Identity, Lease, Person, aware
+from storage import leases
+from storage.models import Identity, Person, aware
 
 log = logging.getLogger("ambassador.content")
 
@@ -50,30 +50,11 @@ SENDER_LEASE_NAME = "content-sender"
 
 
 async def take_lease(core: Core, name: str, holder: str, span: timedelta) -> bool:
-    now = core.now()
-    async with core.db.session() as s:
-        res = await s.execute(
-            update(Lease).where(Lease.name == name).where(or_(Lease.until < now, Lease.holder == holder))
-            .values(holder=holder, until=now + span)
-        )
-        if res.rowcount == 1:
-            await s.commit()
-            return True
-        if await s.get(Lease, name) is not None:
-            return False
-        s.add(Lease(name=name, holder=holder, until=now + span))
-        try:
-            await s.commit()
-            return True
-        except IntegrityError:
-            return False
+    return await leases.take(core.db, name, holder, now=core.now(), span=span)
 
 
 async def release_lease(core: Core, name: str, holder: str) -> None:
-    async with core.db.session() as s:
-        await s.execute(update(Lease).where(Lease.name == name, Lease.holder == holder)
-                        .values(until=core.now() - timedelta(seconds=1)))
-        await s.commit()
+    await leases.release(core.db, holder, name=name, until=core.now() - timedelta(seconds=1))
 
 
 # -- sending ----------------------------------------------------------------------------------
