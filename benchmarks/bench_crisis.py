@@ -45,6 +45,7 @@ from bot.app import build_core, create_app  # noqa: E402
 from bot.config import Settings, load_settings  # noqa: E402
 from bot.messages import Incoming, Profile, Reply  # noqa: E402
 from bot.scheduler import Scheduler  # noqa: E402
+from bot.sender import Sender  # noqa: E402
 from handlers import crisis  # noqa: E402
 from tests.fakes.slack import BOT_USER, TEAM, FakeSlack, _user  # noqa: E402
 from tests.fakes.teams import BOT_ID, TENANT, FakeConnector, Posted, member  # noqa: E402
@@ -331,7 +332,7 @@ async def first_alert_slack(reports: int, database_url: str | None, tmp: Path) -
         platform.join(5)
 
 
-class RecordingSender:
+class RecordingSender(Sender):
     """A platform that takes ``latency`` seconds per message and notes when each alert arrived."""
 
     def __init__(self, latency: float = 0.0) -> None:

@@ -31,7 +31,6 @@ from bot.delivery import _UNDELIVERED, Delivery, Undelivered
 
 # Re-exported: the capabilities and adapters import these from the core.
 from bot.delivery import DeliveryError as DeliveryError
-from bot.delivery import ProactiveSender as ProactiveSender
 from bot.groupcommit import GroupCommit
 from bot.i18n import Translator, guess_language, normalize_language
 from bot.inbox import (
@@ -47,6 +46,7 @@ from bot.keys import ProgramKeyError
 from bot.messages import MAX_TEXT, Incoming, Profile, Reply
 from bot.metrics import Metrics
 from bot.router import ALL_ROLES, BACKUP, COMMUNICATOR, CORE, EMPLOYEE, LEAD, MEMBER, Match, Router
+from bot.sender import Sender
 from storage.db import Database
 from storage.models import (
     Consent,
@@ -111,7 +111,7 @@ class Core(Delivery):
         self.settings = settings
         self.db = db
         self.router = router
-        self.senders: dict[str, ProactiveSender] = {}
+        self.senders: dict[str, Sender] = {}
         # Capabilities ask the core for the time, so tests can move the clock.
         self.clock: Callable[[], datetime] = utcnow
         # Per core, not prometheus_client's global registry: several apps in one process stay apart.
@@ -146,7 +146,10 @@ class Core(Delivery):
 
     # -- adapters -------------------------------------------------------
 
-    def register_sender(self, platform: str, sender: ProactiveSender) -> None:
+    def register_sender(self, platform: str, sender: Sender) -> None:
+        """The platform's sender for messages the bot starts; it declares the contract (bot/sender.py)."""
+        if not isinstance(sender, Sender):
+            raise TypeError(f"the {platform} sender must subclass bot.sender.Sender")
         self.senders[platform] = sender
 
     def language_of(self, person: Person | None) -> str:

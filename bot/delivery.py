@@ -13,13 +13,14 @@ import logging
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from bot.i18n import Translator
 from bot.messages import Incoming, Profile, Reply
+from bot.sender import NotSupported, Sender
 from storage.models import ConversationRef, Identity, Person, utcnow
 
 if TYPE_CHECKING:
@@ -28,16 +29,22 @@ if TYPE_CHECKING:
 log = logging.getLogger("ambassador.core")
 
 
-class ProactiveSender(Protocol):
-    """What an adapter offers for messages the bot starts (recovery, nudges, alerts)."""
+@dataclass(frozen=True)
+class Failure:
+    """One platform's refusal of a message the bot started."""
 
-    async def send_to_conversation(self, conversation_id: str, replies: list[Reply], user_id: str | None) -> None: ...
-
-    async def send_to_person(self, user_id: str, replies: list[Reply]) -> None: ...
+    platform: str
+    user_id: str
+    error: BaseException
 
 
 class DeliveryError(Exception):
-    """A message the bot started reached nobody; the message says why."""
+    """A message the bot started reached nobody; the message says why, ``failures`` each platform's error
+    (empty when no account of the person is known on a platform this process serves)."""
+
+    def __init__(self, message: str, failures: list[Failure] | None = None) -> None:
+        super().__init__(message)
+        self.failures = failures or []
 
 
 @dataclass(frozen=True)
@@ -52,13 +59,14 @@ class Undelivered:
 # The messages not delivered while the current message is answered: the sender is told in words (dispatch).
 _UNDELIVERED: ContextVar[list[Undelivered] | None] = ContextVar("undelivered", default=None)
 MAX_NAMED = 8  # people named in the note; the rest are counted
+NO_ACCOUNT = "no Slack or Teams account of this person is known"
 
 
 class Delivery:
     """Reaching people on the bot's own initiative (mixed into ``Core``)."""
 
     db: Database
-    senders: dict[str, ProactiveSender]
+    senders: dict[str, Sender]
     _reading_conversations: dict[tuple[str, str], asyncio.Future[ConversationRef | None]]
 
     async def remember_conversation(self, platform: str, user_id: str, conversation_id: str,
@@ -113,33 +121,40 @@ class Delivery:
     # -- messages the bot starts ---------------------------------------
 
     async def notify(self, person_id: int, replies: list[Reply], *,
-                     identities: list[Identity] | None = None) -> str:
+                     identities: list[Identity] | None = None, key: str | None = None,
+                     note: bool = True) -> str:
         """Send to a person's direct chat on the first platform that takes it.
 
         Returns the platform that delivered; raises DeliveryError naming each
         platform's failure when none did. ``identities``: the person's, read by the
         caller moments ago (many messages to one person at once need not read them each).
+        ``key``: carried along where the platform can look the message up again
+        (``Sender.find_sent``). ``note=False``: the sender of the message being answered
+        is not told (a caller that records and reports what did not arrive itself).
         """
         if identities is None:
             async with self.db.session() as s:
                 identities = (await s.exec(select(Identity).where(Identity.person_id == person_id))).all()
-        failures: list[str] = []
+        failures: list[Failure] = []
         not_opened = True
         for ident in identities:
             sender = self.senders.get(ident.platform)
             if sender is None:
                 continue
             try:
-                await sender.send_to_person(ident.user_id, replies)
+                if key is None:
+                    await sender.send_to_person(ident.user_id, replies)
+                else:
+                    await sender.send_keyed(ident.user_id, replies, key)
                 return ident.platform
             except Exception as exc:
-                failures.append(f"{ident.platform}: {exc}")
+                failures.append(Failure(ident.platform, ident.user_id, exc))
                 log.warning("proactive message failed", extra={"platform": ident.platform, "error": str(exc)[:200]})
-                not_opened = not_opened and await self._not_opened(ident)
-        if not failures:
-            failures.append("no Slack or Teams account of this person is known")
-        self.note_undelivered(person_id, not_opened)
-        raise DeliveryError("; ".join(failures))
+                if note:
+                    not_opened = not_opened and await self._not_opened(ident)
+        if note:
+            self.note_undelivered(person_id, not_opened)
+        raise DeliveryError("; ".join(f"{f.platform}: {f.error}" for f in failures) or NO_ACCOUNT, failures)
 
     async def _not_opened(self, ident: Identity) -> bool:
         """Whether a failed send is the person's not having a chat with the bot yet: on Teams a bot may
@@ -182,29 +197,34 @@ class Delivery:
         """Send a file from the bot's disk to a person's direct chat, like ``notify``.
 
         Returns the platform that delivered; raises DeliveryError naming each
-        platform's failure (a sender without ``send_file`` counts as one).
+        platform's failure (a sender that cannot send files counts as one).
         """
         async with self.db.session() as s:
             identities = (await s.exec(select(Identity).where(Identity.person_id == person_id))).all()
-        failures: list[str] = []
+        failures: list[Failure] = []
         for ident in identities:
             sender = self.senders.get(ident.platform)
             if sender is None:
                 continue
-            send_file = getattr(sender, "send_file", None)
-            if send_file is None:
-                failures.append(f"{ident.platform}: cannot send files")
-                continue
             try:
-                await send_file(ident.user_id, path, title, comment)
+                await sender.send_file(ident.user_id, path, title, comment)
                 return ident.platform
+            except NotSupported as exc:
+                failures.append(Failure(ident.platform, ident.user_id, exc))
             except Exception as exc:
-                failures.append(f"{ident.platform}: {exc}")
+                failures.append(Failure(ident.platform, ident.user_id, exc))
                 log.warning("file not delivered", extra={"platform": ident.platform, "error": str(exc)[:200]})
-        if not failures:
-            failures.append("no Slack or Teams account of this person is known")
-        self.note_undelivered(person_id, not_opened=len(failures) == 1 and failures[0].startswith("no Slack or Teams"))
-        raise DeliveryError("; ".join(failures))
+        self.note_undelivered(person_id, not_opened=not failures)
+        raise DeliveryError("; ".join(f"{f.platform}: {f.error}" for f in failures) or NO_ACCOUNT, failures)
+
+    async def post_to_channel(self, platform: str, conversation_id: str, replies: list[Reply],
+                              user_id: str | None = None) -> None:
+        """Post to a conversation on ``platform`` (a crisis level's channel, a poll's); DeliveryError
+        when that platform is not served by this process or refused."""
+        sender = self.senders.get(platform)
+        if sender is None:
+            raise DeliveryError(f"{platform or 'the platform'} is not connected in this process")
+        await sender.send_to_conversation(conversation_id, replies, user_id)
 
     async def person_by_email(self, email: str) -> Person | None:
         """The person with this address; found on the platforms (Slack users.lookupByEmail)
@@ -220,11 +240,10 @@ class Delivery:
                 if has_identity is not None:
                     return person
         for platform, sender in self.senders.items():
-            resolve = getattr(sender, "resolve_email", None)
-            if resolve is None:
-                continue
             try:
-                user_id = await resolve(email)
+                user_id = await sender.resolve_email(email)
+            except NotSupported:
+                continue
             except Exception as exc:
                 log.warning("e-mail lookup failed", extra={"platform": platform, "error": str(exc)[:200]})
                 continue

@@ -32,6 +32,7 @@ from sqlmodel import select
 from bot.config import ConfigError, Settings
 from bot.platforms.shell import workspace
 from bot.platforms.shell.chat import PLATFORM, Shell, finish_background_work
+from bot.sender import Sender
 from storage.db import Database
 from storage.models import Person, utcnow
 
@@ -118,7 +119,7 @@ async def _mark(db: Database, state: str) -> None:
 # -- the four weeks ---------------------------------------------------------------------------------
 
 
-class _Silent:
+class _Silent(Sender):
     """The sender while the past is written: what the bot sent then was read long ago."""
 
     async def send_to_person(self, user_id: str, replies: list[Any]) -> None:

@@ -1,7 +1,7 @@
 """The scheduler hook: periodic jobs that one replica at a time runs.
 
 Each job is claimed through a lease row in the database, so with several
-replicas a job runs once per period, and a dead replica's lease runs out and
+replicas a job runs once per period (storage/leases.py), and a dead replica's lease runs out and
 another replica takes the job over. Capabilities add their jobs with ``every``.
 """
 
@@ -16,11 +16,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import or_, update
-from sqlalchemy.exc import IntegrityError
-
+from storage import leases
 from storage.db import Database
-from storage.models import Lease, utcnow
+from storage.models import utcnow
 
 log = logging.getLogger("ambassador.scheduler")
 
@@ -49,26 +47,8 @@ class Scheduler:
 
     async def claim(self, name: str, seconds: float) -> bool:
         """Take the lease for one period; False when another replica holds it."""
-        now = utcnow()
-        until = now + timedelta(seconds=max(seconds * 0.9, 1))
-        async with self.db.session() as s:
-            res = await s.execute(
-                update(Lease)
-                .where(Lease.name == name)
-                .where(or_(Lease.until < now, Lease.holder == self.holder))
-                .values(holder=self.holder, until=until)
-            )
-            if res.rowcount == 1:
-                await s.commit()
-                return True
-            if await s.get(Lease, name) is not None:
-                return False
-            s.add(Lease(name=name, holder=self.holder, until=until))
-            try:
-                await s.commit()
-                return True
-            except IntegrityError:
-                return False
+        return await leases.take(self.db, name, self.holder, now=utcnow(),
+                                 span=timedelta(seconds=max(seconds * 0.9, 1)))
 
     async def run_once(self, entry: _Entry) -> None:
         if not await self.claim(entry.name, entry.seconds):
@@ -100,8 +80,6 @@ class Scheduler:
         """Give up this process's leases: a restarted or other replica takes the jobs at once instead of
         waiting for them to run out (up to a job's period: a minute for the nudge, minutes for the report)."""
         try:
-            async with self.db.session() as s:
-                await s.execute(update(Lease).where(Lease.holder == self.holder).values(until=utcnow()))
-                await s.commit()
+            await leases.release(self.db, self.holder, until=utcnow())
         except Exception:  # stopping with the database away: the leases run out by themselves
             log.warning("leases not released on stop; they run out by themselves")

@@ -29,8 +29,9 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import select
 
-from bot.core import Core, ProactiveSender
+from bot.core import Core
 from bot.messages import Incoming, Profile, Reply
+from bot.sender import Sender
 from storage.models import Identity, Person
 from tests.clock import Clock
 from tests.conftest import COMMUNICATOR_EMAIL, EMPLOYEE_EMAIL, LEAD_EMAIL
@@ -64,8 +65,8 @@ GUSTAV = Who("U0GUSTAV", "gustav@partner.example", "Gustav Gast", guest=True)  #
 
 
 @dataclass
-class Recorder:
-    """The platform for messages the bot starts (a ``ProactiveSender``): records them, fails on demand."""
+class Recorder(Sender):
+    """The platform for messages the bot starts (a ``Sender``): records them, fails on demand."""
 
     to_person: dict[str, list[Reply]] = field(default_factory=lambda: defaultdict(list))
     to_channel: dict[str, list[Reply]] = field(default_factory=lambda: defaultdict(list))
@@ -84,7 +85,7 @@ class Harness:
     """The core with a hand-moved clock and a recording sender, driven as people in a chat."""
 
     def __init__(self, core: Core, *, now: datetime = START, platform: str = "slack",
-                 sender: ProactiveSender | None = None) -> None:
+                 sender: Sender | None = None) -> None:
         self.core = core
         self.platform = platform
         self.clock = Clock(now)

@@ -14,6 +14,7 @@ from sqlmodel import select
 from bot.app import build_core
 from bot.app import main as cli_main
 from bot.messages import Button, Incoming, Profile, Reply
+from bot.sender import Sender as SenderBase
 from handlers import ask as ask_module
 from handlers.ask.records import DbRecorder
 from knowledge.engine import EngineConfig
@@ -90,7 +91,7 @@ class Chat:
         )
 
 
-class Sender:
+class Sender(SenderBase):
     """A platform for messages the bot starts (core.notify): records them; people in ``down`` are unreachable."""
 
     def __init__(self) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,6 +24,7 @@ from bot.app import build_core, create_app
 from bot.core import Core
 from bot.messages import Incoming, Profile, Reply
 from bot.router import SendPause
+from bot.sender import Sender
 from handlers import content
 from storage.db import Database
 from storage.models import Identity, Person, ProgramEvent
@@ -42,7 +44,7 @@ class Crash(BaseException):
 
 
 @dataclass
-class FakeSender:
+class FakeSender(Sender):
     platform: str = "slack"
     sent: list[tuple[str, list[Reply]]] = field(default_factory=list)
     fail: dict[str, Exception] = field(default_factory=dict)
@@ -62,6 +64,9 @@ class FakeSender:
 
     async def send_to_conversation(self, conversation_id: str, replies: list[Reply], user_id: str | None) -> None:
         await self.send_to_person(conversation_id, replies)
+
+    def on_rate_limit(self, listener: Callable[[float], None] | None) -> None:
+        self.rate_limit_listener = listener
 
     def to(self, user_id: str) -> list[Reply]:
         return [r for u, rs in self.sent for r in rs if u == user_id]
@@ -414,8 +419,8 @@ class FindingSender(FakeSender):
 
     keys: dict[str, str]
 
-    async def send_to_person(self, user_id: str, replies: list[Reply], *, key: str | None = None) -> None:
-        await super().send_to_person(user_id, replies)
+    async def send_keyed(self, user_id: str, replies: list[Reply], key: str) -> None:
+        await self.send_to_person(user_id, replies)
         self.keys = {**getattr(self, "keys", {}), key: user_id}
 
     async def find_sent(self, user_id: str, key: str) -> bool | None:
@@ -493,7 +498,7 @@ async def test_a_removed_user_and_a_member_without_a_chat_are_skipped_and_record
     # A Teams member the bot never talked to: no conversation reference to reach them.
     await member(core, "29:nobody", "teams.only@example.com", lang="en", platform="teams")
 
-    class Teams:
+    class Teams(Sender):
         async def send_to_person(self, user_id, replies):
             raise RuntimeError(f"no Teams conversation is known for user {user_id}")
 
@@ -577,15 +582,14 @@ async def test_a_429_holds_every_worker_for_its_retry_after():
 
 async def test_a_sender_that_hears_429s_tells_the_pacer(core):
     clock, sender = setup(core, core_group_days_earlier=0)
-    sender.rate_limit_listeners = []  # type: ignore[attr-defined]
     old = content.nudger(core).pacer
     await content.send_due(core)
-    assert sender.rate_limit_listeners == [old.back_off]
+    assert sender.rate_limit_listener == old.back_off
     fake_time = FakeTime()
     new = content.Pacer(50, clock=fake_time, sleep=fake_time.sleep)
     content.configure(core, pacer=new)
     await content.send_due(core)
-    assert sender.rate_limit_listeners == [new.back_off]
+    assert sender.rate_limit_listener == new.back_off
     # A 429 that outlasted the SDK's own retries: Retry-After from the response is honoured by all.
     await _many(core, 2)
     sender.fail = {"U000": SlackError("ratelimited")}

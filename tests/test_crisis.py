@@ -23,6 +23,7 @@ from bot.app import build_core
 from bot.config import ConfigError, load_settings
 from bot.core import Core
 from bot.messages import Attachment, Incoming, Profile, Reply
+from bot.sender import Sender
 from handlers import crisis
 from storage.models import Person, aware
 from storage.models_crisis import CrisisAttempt, CrisisEvent, CrisisReport, Hold
@@ -45,7 +46,7 @@ TRUCK = "crisis A video of our truck accident is going viral on TikTok https://w
 
 
 @dataclass
-class FakeSender:
+class FakeSender(Sender):
     """A platform as the core sees it: records what it is asked to send, fails on demand."""
 
     sent: list[tuple[str, Reply]] = field(default_factory=list)

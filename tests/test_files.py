@@ -30,6 +30,7 @@ from yarl import URL
 from bot import files
 from bot.app import build_core, create_app
 from bot.core import DeliveryError
+from bot.sender import Sender
 from bot.web import CORE_KEY
 from handlers import meetings
 from storage.models import FileLink, Identity, Person
@@ -327,7 +328,7 @@ async def test_notify_file_uploads_into_the_persons_slack_dm(slack: SlackBot, fa
 
 
 async def test_notify_file_fails_clearly_without_a_platform_that_takes_files(core, tmp_path):
-    class TextOnly:
+    class TextOnly(Sender):
         async def send_to_person(self, user_id, replies):
             raise AssertionError("no text instead of the file")
 

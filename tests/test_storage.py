@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from bot.messages import Incoming, Profile, Reply
 from bot.scheduler import Scheduler
+from bot.sender import Sender as SenderBase
 from storage.models import Consent, Identity, InboundTask, Person, ProcessedEvent, ProgramEvent
 
 
@@ -97,7 +98,7 @@ async def test_work_accepted_before_a_crash_is_finished_after_restart(any_core):
 
     sent: list[tuple[str, str]] = []
 
-    class Sender:
+    class Sender(SenderBase):
         async def send_to_conversation(self, conversation_id, replies, user_id):
             sent.extend((conversation_id, r.plain()) for r in replies)
 
@@ -216,7 +217,7 @@ async def test_a_failed_delivery_is_sent_again_without_running_the_handler_twice
 
     sent = []
 
-    class Sender:
+    class Sender(SenderBase):
         async def send_to_conversation(self, conversation_id, replies, user_id):
             sent.extend(r.text for r in replies)
 
@@ -252,7 +253,7 @@ async def test_notify_reaches_a_person_found_by_email_and_names_failures(any_cor
 
     delivered = []
 
-    class Slack:
+    class Slack(SenderBase):
         async def resolve_email(self, email):
             return "ULEAD" if email == "lea.lead@example.com" else None
 

@@ -17,11 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, func, or_, update
 from sqlmodel import select
 
-from bot.core import Core
+from bot.core import Core, DeliveryError
 from bot.messages import Reply
 from handlers.content.cards import first_name, nudge_reply, thanks_reply
 from handlers.content.config import config
@@ -32,7 +31,8 @@ from handlers.content.pacing import Pacer, nudger
 from handlers.content.planning import is_live, item_text
 from handlers.content.runs import finish_runs
 from handlers.content.schedule import quiet_until
-from storage.models import ConversationRef, Identity, Lease, Person, aware
+from storage import leases
+from storage.models import Identity, Person, aware
 
 log = logging.getLogger("ambassador.content")
 
@@ -50,30 +50,11 @@ SENDER_LEASE_NAME = "content-sender"
 
 
 async def take_lease(core: Core, name: str, holder: str, span: timedelta) -> bool:
-    now = core.now()
-    async with core.db.session() as s:
-        res = await s.execute(
-            update(Lease).where(Lease.name == name).where(or_(Lease.until < now, Lease.holder == holder))
-            .values(holder=holder, until=now + span)
-        )
-        if res.rowcount == 1:
-            await s.commit()
-            return True
-        if await s.get(Lease, name) is not None:
-            return False
-        s.add(Lease(name=name, holder=holder, until=now + span))
-        try:
-            await s.commit()
-            return True
-        except IntegrityError:
-            return False
+    return await leases.take(core.db, name, holder, now=core.now(), span=span)
 
 
 async def release_lease(core: Core, name: str, holder: str) -> None:
-    async with core.db.session() as s:
-        await s.execute(update(Lease).where(Lease.name == name, Lease.holder == holder)
-                        .values(until=core.now() - timedelta(seconds=1)))
-        await s.commit()
+    await leases.release(core.db, holder, name=name, until=core.now() - timedelta(seconds=1))
 
 
 # -- sending ----------------------------------------------------------------------------------
@@ -155,50 +136,26 @@ def classify(platform: str, exc: BaseException) -> str:
     return "transient"
 
 
-async def _reach(s, person_ids: list[int]) -> tuple[dict[int, list[Identity]], dict[tuple[str, str], ConversationRef]]:
-    """The people's chat accounts and stored conversations, in two queries for a whole batch."""
+async def _identities(s, person_ids: list[int]) -> dict[int, list[Identity]]:
+    """The people's chat accounts, in one query for a whole batch."""
     identities: dict[int, list[Identity]] = {}
     for ident in (await s.exec(select(Identity).where(Identity.person_id.in_(person_ids or [0])).order_by(Identity.id))).all():
         identities.setdefault(ident.person_id, []).append(ident)
-    pairs = [(i.platform, i.user_id) for idents in identities.values() for i in idents]
-    refs: dict[tuple[str, str], ConversationRef] = {}
-    for n in range(0, len(pairs), 200):
-        # By (platform, user_id): the unique index serves it, so a fan-out to thousands stays flat.
-        chunk = pairs[n : n + 200]
-        for r in (await s.exec(select(ConversationRef).where(or_(*(and_(ConversationRef.platform == p,
-                                                                         ConversationRef.user_id == u)
-                                                                    for p, u in chunk))))).all():
-            refs[(r.platform, r.user_id)] = r
-    return identities, refs
+    return identities
 
 
 async def deliver(core: Core, person_id: int, replies: list[Reply], key: str, *,
-                  reach: tuple[list[Identity], dict[tuple[str, str], ConversationRef]] | None = None) -> str:
-    """Send to the person's direct chat on the first platform that takes it; raise Undelivered with a reason."""
-    if reach is None:
+                  identities: list[Identity] | None = None) -> str:
+    """Send to the person's direct chat through the core's delivery (``Core.notify``, the message carrying
+    ``key`` where the platform can look it up again); raise Undelivered with a reason."""
+    if identities is None:
         async with core.db.session() as s:
-            by_person, refs = await _reach(s, [person_id])
-        identities = by_person.get(person_id, [])
-    else:
-        identities, refs = reach
-    failures: list[tuple[str, str, str, BaseException]] = []
-    for ident in identities:
-        sender = core.senders.get(ident.platform)
-        if sender is None:
-            continue
-        ref = refs.get((ident.platform, ident.user_id))
-        try:
-            if getattr(sender, "find_sent", None) is not None:
-                # A sender that can look a message up again gets its key along (reconciliation).
-                await sender.send_to_person(ident.user_id, replies, key=key)  # type: ignore[call-arg]
-            elif ident.platform == "slack" and ref is not None and ref.conversation_id.startswith("D"):
-                # The stored DM: Slack's conversations.open is rate-limited far below a weekly fan-out.
-                await sender.send_to_conversation(ref.conversation_id, replies, None)
-            else:
-                await sender.send_to_person(ident.user_id, replies)
-            return ident.platform
-        except Exception as exc:
-            failures.append((ident.platform, ident.user_id, classify(ident.platform, exc), exc))
+            identities = (await _identities(s, [person_id])).get(person_id, [])
+    try:
+        # The outbox records what did not arrive itself: nobody is told in the middle of an answer.
+        return await core.notify(person_id, replies, identities=identities, key=key, note=False)
+    except DeliveryError as exc:
+        failures = [(f.platform, f.user_id, classify(f.platform, f.error), f.error) for f in exc.failures]
     if not failures:
         raise Undelivered("no_account", "no Slack or Teams account of this person is reachable from here")
     detail = "; ".join(f"{p}: {clip(str(e), 160)}" for p, _, _, e in failures)
@@ -267,15 +224,11 @@ async def send_due(core: Core, *, exclusive: bool = True, limit: int | None = No
 
 
 def _listen_for_rate_limits(core: Core, pacer: Pacer) -> None:
-    """A sender that hears the platform's 429 (``rate_limit_listeners``: callables taking the Retry-After
-    seconds) tells the pacer, so all workers hold, not only the one whose request was refused."""
+    """A sender that hears the platform's 429 (``Sender.on_rate_limit``) tells the pacer, so all workers
+    hold, not only the one whose request was refused. The pacer of an earlier configuration of this core
+    is replaced, not added to."""
     for sender in core.senders.values():
-        listeners = getattr(sender, "rate_limit_listeners", None)
-        if not isinstance(listeners, list):
-            continue
-        # The pacer of an earlier configuration of this core is replaced, not added to.
-        listeners[:] = [fn for fn in listeners if not isinstance(getattr(fn, "__self__", None), Pacer)]
-        listeners.append(pacer.back_off)
+        sender.on_rate_limit(pacer.back_off)
 
 
 async def _feed(core: Core, queue: asyncio.Queue[tuple[ContentDelivery, str, _RowData] | None], size: int,
@@ -460,7 +413,6 @@ class _RowData:
     links: list[ContentLink]
     items: dict[int, ContentItem]
     identities: list[Identity]
-    refs: dict[tuple[str, str], ConversationRef]
 
 
 async def _load(core: Core, rows: list[ContentDelivery]) -> dict[int, _RowData]:
@@ -475,9 +427,9 @@ async def _load(core: Core, rows: list[ContentDelivery]) -> dict[int, _RowData]:
             links.setdefault(lk.delivery_id, []).append(lk)
         item_ids = {lk.item_id for lks in links.values() for lk in lks}
         items = {i.id: i for i in (await s.exec(select(ContentItem).where(ContentItem.id.in_(item_ids or {0})))).all()}
-        identities, refs = await _reach(s, pids)
+        identities = await _identities(s, pids)
     return {r.id: _RowData(people.get(r.person_id), prefs.get(r.person_id), links.get(r.id, []), items,
-                           identities.get(r.person_id, []), refs) for r in rows}
+                           identities.get(r.person_id, [])) for r in rows}
 
 
 async def _worker(core: Core, queue: asyncio.Queue[tuple[ContentDelivery, str, _RowData] | None], stats: SendStats,
@@ -596,8 +548,7 @@ async def _deliver_row_inner(core: Core, row: ContentDelivery, token: str, stats
         return
     await pacer.until(slot)
     try:
-        platform = await deliver(core, person.id, [reply], key=delivery_key(row),
-                                 reach=(data.identities, data.refs))
+        platform = await deliver(core, person.id, [reply], key=delivery_key(row), identities=data.identities)
     except Undelivered as exc:
         await _undelivered(core, row, token, exc, stats)
         return
@@ -684,11 +635,11 @@ async def _find_sent(core: Core, row: ContentDelivery) -> bool | None:
         identities = (await s.exec(select(Identity).where(Identity.person_id == row.person_id))).all()
     answers = []
     for ident in identities:
-        finder = getattr(core.senders.get(ident.platform), "find_sent", None)
-        if finder is None:
+        sender = core.senders.get(ident.platform)
+        if sender is None:
             return None  # one platform that cannot tell is enough to stay uncertain
         try:
-            answers.append(await finder(ident.user_id, delivery_key(row)))
+            answers.append(await sender.find_sent(ident.user_id, delivery_key(row)))
         except Exception as exc:
             log.warning("could not look the nudge up", extra={"delivery": row.id, "error": str(exc)[:200]})
             return None

@@ -96,10 +96,7 @@ async def _deliver(core: Core, report: CrisisReport, target: Target, level_info,
     alert = _alert_reply(core, report, t, level_info, reporter)
     if target.via == "channel":
         platform, _, conversation = target.target.partition(":")
-        sender = core.senders.get(platform)
-        if sender is None:
-            raise DeliveryError(f"{platform} is not connected in this process")
-        await sender.send_to_conversation(conversation, [alert], None)
+        await core.post_to_channel(platform, conversation, [alert])
         return None, platform
     if target.via == "email":
         smtp = mail.SmtpSettings.from_env()

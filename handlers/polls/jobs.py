@@ -186,8 +186,7 @@ async def _send(core: Core, row: PollOutbox, cache: dict[tuple[str, int], Any]) 
 
 async def _post_channel(core: Core, row: PollOutbox, replies: list[Reply]) -> None:
     platform = row.platform or ""
-    sender = core.senders.get(platform)
-    if sender is None:
+    if platform not in core.senders:
         raise DeliveryError(f"{platform or 'the platform'} is not connected")
     user_id = None
     if platform == "teams":
@@ -198,7 +197,7 @@ async def _post_channel(core: Core, row: PollOutbox, replies: list[Reply]) -> No
             ident = (await s.exec(select(Identity).where(Identity.person_id == poll.creator_id,
                                                          Identity.platform == platform))).first() if poll else None
         user_id = ident.user_id if ident else None
-    await sender.send_to_conversation(row.channel or "", replies, user_id)
+    await core.post_to_channel(platform, row.channel or "", replies, user_id)
 
 
 _OUTBOX = PollOutbox.__table__

@@ -25,6 +25,7 @@ from bot.core import Core
 from bot.core_texts import role_titles
 from bot.i18n import Translator
 from bot.messages import Button, Incoming, Profile, Reply
+from bot.sender import Sender
 
 PLATFORM = "shell"
 PROMPT = "> "
@@ -108,8 +109,8 @@ def parse_duration(text: str) -> timedelta | None:
     return total
 
 
-class ShellSender:
-    """The ``shell`` platform's sender (bot.core.ProactiveSender): a message to a person lands in their inbox."""
+class ShellSender(Sender):
+    """The ``shell`` platform's sender (bot.sender.Sender): a message to a person lands in their inbox."""
 
     def __init__(self, shell: Shell) -> None:
         self.shell = shell

@@ -23,6 +23,7 @@ from bot.platforms.slack.payloads import (
     _slack_error,
     profile_from_user,
 )
+from bot.sender import Sender
 
 log = logging.getLogger("ambassador.slack")
 
@@ -57,7 +58,7 @@ HISTORY_PAGE = 200
 HISTORY_PAGES = 5
 
 
-class SlackOutbound:
+class SlackOutbound(Sender):
     """Sending through the Web API for SlackAdapter (a mixin: it uses the adapter's client and caches)."""
 
     async def _remember_dm(self, user_id: str, channel: str, team_id: str | None) -> None:
@@ -129,6 +130,9 @@ class SlackOutbound:
         channel = await self._dm(user_id)
         for reply in replies:
             await self._post(reply, channel=channel, user_id=user_id, ephemeral=False, key=key)
+
+    async def send_keyed(self, user_id: str, replies: list[Reply], key: str) -> None:
+        await self.send_to_person(user_id, replies, key=key)
 
     async def send_to_conversation(
         self, conversation_id: str, replies: list[Reply], user_id: str | None

@@ -33,6 +33,7 @@ from bot.platforms.teams.activities import (
     _stored_reference,
     _TurnFailed,
 )
+from bot.sender import Sender
 from storage.models import Identity, Person
 
 log = logging.getLogger("ambassador.teams")
@@ -40,7 +41,7 @@ log = logging.getLogger("ambassador.teams")
 T = TypeVar("T")
 
 
-class TeamsOutbound:
+class TeamsOutbound(Sender):
     """Proactive sending for TeamsAdapter (a mixin: it uses the adapter's CloudAdapter and references)."""
 
     # -- outgoing ---------------------------------------------------------
