@@ -260,7 +260,7 @@ class _Seeder:
     def plan_content(self) -> None:
         from handlers import content
 
-        cfg = content.config(self.settings)
+        cfg = content.content_config(self.settings)
         slots = []
         slot = content.prev_slot(cfg, self.settings, self.now)
         while slot > self.start + timedelta(days=2):
@@ -313,7 +313,7 @@ class _Seeder:
         async with self.core.db.session() as s:
             links = (await s.exec(select(ContentLink).join(ContentDelivery, ContentDelivery.id == ContentLink.delivery_id)
                                   .where(ContentDelivery.run_id == run_id).order_by(ContentLink.id))).all()
-        latest = slot == content.prev_slot(content.config(self.settings), self.settings, self.now)
+        latest = slot == content.prev_slot(content.content_config(self.settings), self.settings, self.now)
         for i, link in enumerate(links):
             span = min(timedelta(days=4), self.now - due)
             if latest and i < 3:

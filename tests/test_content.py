@@ -946,11 +946,11 @@ async def test_clicks_on_share_links_count_in_the_month_they_happen(core):
 def test_the_thank_you_day_is_the_first_working_day_after_weekends_and_holidays(tmp_path):
     settings = make_settings(tmp_path)
     settings.app.content = {"thanks": {"enabled": True, "time": "10:00"}}
-    cfg = content.config(settings).thanks
+    cfg = content.content_config(settings).thanks
     assert content.working_day(cfg, 2026, 4) == datetime(2026, 4, 1).date()
     assert content.working_day(cfg, 2026, 5) == datetime(2026, 5, 4).date()  # Friday 1 May: a holiday
     assert content.working_day(cfg, 2027, 1) == datetime(2027, 1, 4).date()  # New Year on a Friday
-    bavaria = content.config(make_settings(tmp_path)).thanks.model_copy(update={"holiday_region": "BY"})
+    bavaria = content.content_config(make_settings(tmp_path)).thanks.model_copy(update={"holiday_region": "BY"})
     assert content.working_day(bavaria, 2027, 11) == datetime(2027, 11, 2).date()  # All Saints' Day
     assert content.working_day(cfg, 2027, 11) == datetime(2027, 11, 1).date()
     assert content.thanks_due(cfg, settings, APRIL_1) == ("2026-03", APRIL_1)
@@ -958,15 +958,15 @@ def test_the_thank_you_day_is_the_first_working_day_after_weekends_and_holidays(
     assert content.next_thanks(cfg, settings, APRIL_1 + timedelta(seconds=1))[0] == "2026-04"
     settings.app.content = {"thanks": {"holidays": "Atlantis"}}
     with pytest.raises(Exception) as err:
-        content.config(settings)
+        content.content_config(settings)
     assert "content.thanks.holidays" in str(err.value)
     settings.app.content = {"thanks": {"holidays": "de", "holiday_region": "Mars"}}
     with pytest.raises(Exception) as err:
-        content.config(settings)
+        content.content_config(settings)
     assert "'Mars' is not a region of DE" in str(err.value) and "BY" in str(err.value)
     settings.app.content = {"thanks": {"time": "25:00"}}
     with pytest.raises(Exception) as err:
-        content.config(settings)
+        content.content_config(settings)
     assert "content.thanks.time" in str(err.value)
 
 
@@ -999,14 +999,14 @@ def test_a_wrong_schedule_names_the_file_and_key(tmp_path):
     settings = make_settings(tmp_path)
     settings.app.content = {"schedule": "every monday"}
     with pytest.raises(Exception) as err:
-        content.config(settings)
+        content.content_config(settings)
     assert "content.schedule" in str(err.value) and "cron" in str(err.value)
 
 
 def test_due_waves_follow_the_cron_schedule_in_the_program_time_zone(tmp_path):
     settings = make_settings(tmp_path)
     settings.app.content = {"schedule": "30 9 * * MON", "core_group_days_earlier": 1}
-    cfg = content.config(settings)
+    cfg = content.content_config(settings)
     assert content.due_waves(cfg, settings, MONDAY - timedelta(hours=20)) == [
         ("2026-03-30T07:30Z", "early", MONDAY - timedelta(days=1))]
     # Missed by more than catch_up_hours (the bot was down): the core group gets it with everyone.

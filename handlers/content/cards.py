@@ -16,7 +16,7 @@ from bot.i18n import Translator
 from bot.messages import Button, Form, FormField, Reply
 from bot.messages import Field as RField
 from bot.router import BACKUP, LEAD, NudgeNote
-from handlers.content.config import config, program_tz, public_url
+from handlers.content.config import content_config, program_tz, public_url
 from handlers.content.items import TEXT_MAX, clip, parse_date, resolve_audience, text_for
 from handlers.content.models import ContentDelivery, ContentItem, ContentLink, ContentRun
 from handlers.content.schedule import next_slot
@@ -155,7 +155,7 @@ async def feed_status_fields(core: Core, t: Translator) -> list[RField]:
 
 def next_nudge_text(core: Core, t: Translator) -> str:
     try:
-        cfg = config(core.settings)
+        cfg = content_config(core.settings)
     except Exception:
         return "-"
     slot = next_slot(cfg, core.settings, core.now())
@@ -244,7 +244,7 @@ def tracked_url(core: Core, item: ContentItem, token: str, source: str | None = 
 
 
 def with_utm(settings: Settings, url: str, token: str, source: str | None) -> str:
-    cfg = config(settings)
+    cfg = content_config(settings)
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True)
     have = {k for k, _ in query}

@@ -18,7 +18,7 @@ from sqlmodel import select
 from bot.config import Settings
 from bot.core import Core
 from bot.i18n import Translator, guess_language
-from handlers.content.config import config, program_tz
+from handlers.content.config import content_config, program_tz
 from handlers.content.models import ContentItem
 from storage.models import Person
 
@@ -278,7 +278,7 @@ def needs_approval(settings: Settings, audience: str, approver: bool) -> bool:
     """Approvers' own items go out at once; a communicator's item for all members always passes the lead."""
     if approver:
         return False
-    return config(settings).require_approval or audience == "all"
+    return content_config(settings).require_approval or audience == "all"
 
 
 def text_for(item: ContentItem, lang: str) -> str | None:

@@ -24,7 +24,7 @@ from sqlmodel import select
 from bot.core import Core
 from bot.messages import Reply
 from handlers.content.cards import first_name, nudge_reply, thanks_reply
-from handlers.content.config import config
+from handlers.content.config import content_config
 from handlers.content.holds import HOLD_RECHECK, HoldCheck, LiveHolds, hold_check
 from handlers.content.items import clip
 from handlers.content.models import ContentDelivery, ContentItem, ContentLink, ContentPref
@@ -610,7 +610,7 @@ def delivery_key(row: ContentDelivery) -> str:
 
 
 async def _undelivered(core: Core, row: ContentDelivery, token: str, exc: Undelivered, stats: SendStats) -> None:
-    cfg = config(core.settings)
+    cfg = content_config(core.settings)
     done = dict(lease_until=None, claim_token=None)
     error = exc.detail[:500]
     if exc.reason in ("gone", "unreachable", "no_account"):

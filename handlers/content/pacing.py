@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core import Core
-from handlers.content.config import config
+from handlers.content.config import content_config
 
 
 class Pacer:
@@ -107,7 +107,7 @@ _NUDGERS: weakref.WeakKeyDictionary[Core, Nudger] = weakref.WeakKeyDictionary()
 def nudger(core: Core) -> Nudger:
     n = _NUDGERS.get(core)
     if n is None:
-        cfg = config(core.settings)
+        cfg = content_config(core.settings)
         n = Nudger(holder=f"{os.getpid()}:{uuid.uuid4().hex[:12]}",
                    pacer=Pacer(cfg.messages_per_second, cfg.per_conversation_seconds), concurrency=cfg.concurrency)
         _NUDGERS[core] = n
