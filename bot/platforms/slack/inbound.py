@@ -127,19 +127,9 @@ class SlackInbound:
             return _ack()  # closes the modal; nothing of ours to answer
         action_id, values = submitted
         key = _text(view.get("id")) or _text(body.get("trigger_id"))
-        incoming = Incoming(
-            platform="slack",
-            user_id=user,
-            # The modal is closed on the acknowledgement: the answer goes to the person's DM.
-            conversation_id=user,
-            source="action",
-            action_id=action_id,
-            values=values,
-            event_id=f"view:{key}" if key else None,
-            is_direct=True,
-            team_id=_text(_dict(body.get("team")).get("id")) or _text(_dict(body.get("user")).get("team_id")),
-            meta={"channel": None},
-        )
+        # The modal is closed on the acknowledgement: the answer goes to the person's DM.
+        incoming = _in_dm(user, source="action", action_id=action_id, values=values,
+                          event_id=f"view:{key}" if key else None, team_id=_team(body), meta={"channel": None})
         return await self._accept(incoming, context, next)
 
     async def _prepare_action(
@@ -177,7 +167,7 @@ class SlackInbound:
             values=blockkit.action_values(action),
             event_id=f"action:{key}" if key else None,
             is_direct=channel is None or _is_dm(channel),
-            team_id=_text(_dict(body.get("team")).get("id")) or _text(_dict(body.get("user")).get("team_id")),
+            team_id=_team(body),
             meta=meta,
         )
         return await self._accept(incoming, context, next)
@@ -198,19 +188,16 @@ class SlackInbound:
         values: dict[str, Any] = {"text": text}
         if shortcut.link:
             values["permalink"] = _message_link(body, message)
-        incoming = Incoming(
-            platform="slack",
-            user_id=user,
+        # The verdict on a draft, the receipt of a report: the asker's business, in their DM.
+        incoming = _in_dm(
+            user,
             # The screenshot on a reported message goes with the report (a draft's files are not checked).
             attachments=_files(message) if shortcut.files else [],
-            # The verdict on a draft, the receipt of a report: the asker's business, in their DM.
-            conversation_id=user,
             text=text,
             source="shortcut",
             action_id=action_id,
             values=values,
             event_id=f"action:{key}" if key else None,
-            is_direct=True,
             team_id=_text(_dict(body.get("team")).get("id")),
             meta={
                 "channel": None,
@@ -233,3 +220,12 @@ class SlackInbound:
                 await self.core.deactivate("slack", user_id)
         await next()
         return None
+
+
+def _in_dm(user: str, **fields: Any) -> Incoming:
+    """What a person started where the bot cannot answer in place (a closed modal, a shortcut): answered in their DM."""
+    return Incoming(platform="slack", user_id=user, conversation_id=user, is_direct=True, **fields)
+
+
+def _team(body: dict[str, Any]) -> str | None:
+    return _text(_dict(body.get("team")).get("id")) or _text(_dict(body.get("user")).get("team_id"))
