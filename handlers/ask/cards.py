@@ -12,7 +12,7 @@ from bot.core import Context, Core
 from bot.i18n import Translator, normalize_language
 from bot.messages import Button, Field, Reply
 from bot.router import LEAD
-from bot.text import one_line
+from bot.text import one_line, reader_date
 from handlers.ask.config import _BUTTON_VALUE_MAX, CRISIS_REPORT
 from handlers.ask.service import knowledge
 from knowledge.loader import KBError
@@ -89,10 +89,7 @@ def gap_for_lead(t: Translator, gap: KbGap) -> list[Reply]:
 
 
 def _date(value: datetime | None, lang: str) -> str:
-    value = aware(value)
-    if value is None:
-        return "-"
-    return value.strftime("%d.%m.%Y" if lang == "de" else "%Y-%m-%d")
+    return reader_date(aware(value), lang)
 
 
 async def answer_for_asker(core: Core, gap: KbGap, person: Person | None) -> list[Reply]:

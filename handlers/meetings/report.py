@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
 from bot.messages import Button, Field, Reply
-from bot.text import one_line
+from bot.text import one_line, reader_date
 from handlers.meetings import charts as charts_mod
 from handlers.meetings.charts import Chart
 from handlers.meetings.figures import FIGURES
@@ -273,10 +273,7 @@ def fmt_change(fig: Figure, lang: str) -> str:
 def fmt_when(value: Any, lang: str, tz: ZoneInfo, *, time: bool = True) -> str:
     if not isinstance(value, datetime):
         return str(value)
-    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(tz)
-    if lang == "de":
-        return local.strftime("%d.%m.%Y %H:%M" if time else "%d.%m.%Y")
-    return local.strftime("%Y-%m-%d %H:%M" if time else "%Y-%m-%d")
+    return reader_date((value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(tz), lang, time=time)
 
 
 def _cell(value: Any, key: str, t: Translator, tz: ZoneInfo, min_votes: int = 5) -> str:
