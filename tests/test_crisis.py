@@ -318,8 +318,8 @@ async def test_bad_input_is_stored_or_refused_clearly(lite: Harness):
 
 async def test_anyone_employed_may_report_but_guests_cannot(lite: Harness):
     await _members(lite, EMMA)
-    assert (only(await lite.say(EMMA, TRUCK))).title.startswith("Report K-2026-0001")  # a member
-    assert (only(await lite.say(ERIK, TRUCK))).title.startswith("Report K-2026-0002")  # an employee, not a member
+    assert only(await lite.say(EMMA, TRUCK)).title.startswith("Report K-2026-0001")  # a member
+    assert only(await lite.say(ERIK, TRUCK)).title.startswith("Report K-2026-0002")  # an employee, not a member
     [refused] = await lite.say(GUSTAV, TRUCK)
     assert "Guests and people from other organisations can't use “crisis”" in refused.text
     assert await lite.count(CrisisReport) == 2
@@ -454,7 +454,7 @@ async def test_resolve_without_a_note_and_acknowledging_twice(lite: Harness):
     report = await file_report(lite)
     [first] = await lite.say(LEA, f"crisis ack {report.ref}")
     assert first.text.startswith(f"You have {report.ref}")
-    assert (only(await lite.press(LEA, "crisis.ack", ref=report.ref, _lang="en"))).text == f"You have {report.ref} already."
+    assert only(await lite.press(LEA, "crisis.ack", ref=report.ref, _lang="en")).text == f"You have {report.ref} already."
     [taken] = await lite.press(BEN, "crisis.ack", ref=report.ref, _lang="en")
     assert taken.text == f"{report.ref} was taken by Lea Lead at 2026-03-02 10:00."
     [ask] = await lite.press(LEA, "crisis.resolve", ref=report.ref, _lang="en")
@@ -466,7 +466,7 @@ async def test_resolve_without_a_note_and_acknowledging_twice(lite: Harness):
     assert "acknowledged by Lea Lead" in shown.text
     [listed] = await lite.say(BEN, "crisis list")
     assert listed.fields[0].label == report.ref and "high · resolved" in listed.fields[0].value
-    assert (only(await lite.say(ERIK, "crisis list"))).text.startswith("Only the people on the crisis rota see crisis reports")
+    assert only(await lite.say(ERIK, "crisis list")).text.startswith("Only the people on the crisis rota see crisis reports")
 
 
 async def test_hand_over_to_another_person_in_the_policy(lite: Harness):
@@ -483,7 +483,7 @@ async def test_hand_over_to_another_person_in_the_policy(lite: Harness):
     assert "handed over by Lea Lead" in await trail_of(lite, report.ref) and "to Ben Backup" in await trail_of(lite, report.ref)
     [outsider] = await lite.say(BEN, f"crisis handover {report.ref} erik.employee@example.com")
     assert outsider.text.startswith("erik.employee@example.com is not in the crisis policy")
-    assert (only(await lite.press(ERIK, "crisis.handover", ref=report.ref, _lang="en"))).text.startswith(
+    assert only(await lite.press(ERIK, "crisis.handover", ref=report.ref, _lang="en")).text.startswith(
         f"I know no crisis report “{report.ref}”")
 
 
@@ -557,7 +557,7 @@ async def test_crisis_reports_read_only_by_the_policy(core):
     [german] = await bot.say(BEN, "krise liste")
     assert german.text.startswith("Nur wer im Krisen-Bereitschaftsplan steht, sieht Krisenmeldungen, und du stehst")
     bot.core.settings.app.language.german_address = "sie"
-    assert "und Sie stehen nicht darin" in (only(await bot.say(BEN, "krise liste"))).text
+    assert "und Sie stehen nicht darin" in only(await bot.say(BEN, "krise liste")).text
     # The reporter still sees their own report (the receipt, not the trail) and may change it.
     [own] = await bot.say(ERIK, f"crisis show {report.ref}")
     assert own.title == f"Your report {report.ref}: open"
@@ -565,7 +565,7 @@ async def test_crisis_reports_read_only_by_the_policy(core):
     [changed] = await bot.press(ERIK, "crisis.severity", ref=report.ref, severity="critical", _lang="en")
     assert changed.text == f"Severity of {report.ref} is now *critical*."
     # Acting is reading too: only the rota acknowledges, and the lead not named in the policy may.
-    assert (only(await bot.press(BEN, "crisis.ack", ref=report.ref, _lang="en"))).text.startswith(  # Ben now reads German
+    assert only(await bot.press(BEN, "crisis.ack", ref=report.ref, _lang="en")).text.startswith(  # Ben now reads German
         f"Eine Krisenmeldung „{report.ref}“ kenne ich nicht.")
     assert (await load(bot, report.ref)).status == "open"
     [acked] = await bot.press(LEA, "crisis.ack", ref=report.ref, _lang="en")
@@ -722,7 +722,7 @@ async def test_hold_posting_is_stored_told_to_members_and_matched(bot: Harness):
     assert await crisis.active_holds(bot.core) == []
     assert bot.received(EMMA)[-1].text.startswith("The hold on recall, Werk Leipzig is lifted")
     assert crisis.hold_matching([hold], "recall") is hold  # a stale list still matches: ask active_holds
-    assert (only(await bot.say(LEA, "crisis lift"))).text == "No posting hold is active."
+    assert only(await bot.say(LEA, "crisis lift")).text == "No posting hold is active."
 
 
 async def test_telling_members_about_a_hold_resumes_after_a_restart(lite: Harness):
@@ -1035,7 +1035,7 @@ async def test_a_hold_turns_the_answer_to_a_member_asking_about_the_topic_into_n
     [other] = await lite.say(EMMA, "May I share the company's LinkedIn post about our apprenticeship program?")
     assert other.title.startswith("✅"), other.plain()
     only(await lite.say(LEA, "crisis lift"))
-    assert (only(await lite.say(EMMA, question))).title.startswith("✅")
+    assert only(await lite.say(EMMA, question)).title.startswith("✅")
 
 
 async def test_a_hold_pauses_the_bots_own_sends_through_the_declared_send_guard(lite: Harness):
