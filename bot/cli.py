@@ -8,7 +8,7 @@ import dataclasses
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from aiohttp import web
 
@@ -149,17 +149,20 @@ def terminal_language() -> str | None:
     return None
 
 
+async def _upgraded(settings: Settings, then: Callable[[Database], Awaitable[object]] | None = None) -> None:
+    """Bring the database's schema up to date, then (optionally) do ``then`` with it."""
+    db = Database(settings.database_url)
+    try:
+        await db.upgrade()
+        if then is not None:
+            await then(db)
+    finally:
+        await db.dispose()
+
+
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     settings = _settings(args)
-
-    async def main() -> None:
-        db = Database(settings.database_url)
-        try:
-            await db.upgrade()
-        finally:
-            await db.dispose()
-
-    asyncio.run(main())
+    asyncio.run(_upgraded(settings))
     print(f"database schema is up to date ({settings.database_url.split('://')[0]})")
     return 0
 
@@ -171,15 +174,7 @@ def cmd_key_replace(args: argparse.Namespace) -> int:
         raise ConfigError("there is no program key to take: set AMBASSADOR_SECRET, or let 'ambassador run' make "
                           "the key file beside app.yaml")
 
-    async def main() -> None:
-        db = Database(settings.database_url)
-        try:
-            await db.upgrade()
-            await db.replace_key(fingerprint)
-        finally:
-            await db.dispose()
-
-    asyncio.run(main())
+    asyncio.run(_upgraded(settings, lambda db: db.replace_key(fingerprint)))
     print(f"the database now goes with the program key from {settings.key.source}")
     return 0
 

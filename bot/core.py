@@ -16,13 +16,12 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, or_, update
 from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import select
 
 from bot import ratelimit
@@ -43,10 +42,12 @@ from bot.inbox import (
     storable_profile,
 )
 from bot.keys import ProgramKeyError
-from bot.messages import MAX_TEXT, Incoming, Profile, Reply
+from bot.messages import MAX_TEXT, Incoming, Reply
 from bot.metrics import Metrics
+from bot.profiles import email_of, first_profile, take_names, take_status, unchanged_person
 from bot.router import ALL_ROLES, BACKUP, COMMUNICATOR, CORE, EMPLOYEE, LEAD, MEMBER, Match, Router
 from bot.sender import Sender
+from bot.text import one_line
 from storage.db import Database
 from storage.models import (
     Consent,
@@ -70,7 +71,6 @@ Send = Callable[[list[Reply]], Awaitable[None]]
 LEASE = timedelta(seconds=60)
 RETRY_AFTER_SEND_FAILURE = timedelta(seconds=20)
 # How often "the platform vouched for this person" is written down again.
-PROFILE_RECHECK = timedelta(minutes=10)
 # The person row and role grants read when an event was accepted serve its dispatch for this
 # long (seconds); a dispatch that waited longer reads them again.
 PREFETCH_FRESH = 5.0
@@ -298,7 +298,7 @@ class Core(Delivery):
         for incoming, email in wanted.values():
             if email not in ids and email not in new:
                 person = Person(email=email)
-                _first_profile(person, incoming.profile)
+                first_profile(person, incoming.profile)
                 new[email] = person.model_dump(exclude={"id"})
         if new:
             for row in (await conn.execute(statements.person, [new[e] for e in sorted(new)])).all():
@@ -489,80 +489,69 @@ class Core(Delivery):
         """
         profile = incoming.profile
         quiet = incoming.source == "action"
-        prefetched = incoming.__dict__.pop(_PREFETCH, None)
-        if prefetched is not None and time.monotonic() - prefetched.at <= PREFETCH_FRESH:
-            person = _unchanged_person(prefetched.person, profile, quiet=quiet)
-            if person is not None:
-                # Read with the event's acceptance and nothing to write: no query of its own.
-                self._keep_grants(person, prefetched)
-                return person
+        known = self._prefetched_person(incoming, quiet=quiet)
+        if known is not None:
+            return known
         async with self.db.session() as s:
-            row = (
-                await s.exec(
-                    select(Person)
-                    .join(Identity, Identity.person_id == Person.id)
-                    .where(Identity.platform == incoming.platform, Identity.user_id == incoming.user_id)
-                )
-            ).first()
-            email = profile.email.strip().lower() if profile and profile.email else None
-            if row is None and email:
-                # Known already from the other platform: one person, two ids.
-                row = (await s.exec(select(Person).where(Person.email == email))).first()
-                if row is not None:
-                    s.add(Identity(person_id=row.id, platform=incoming.platform, user_id=incoming.user_id,
-                                   team_id=incoming.team_id))
-            created = row is None
-            if row is None:
-                row = Person(email=email)
-                if profile:
-                    # Written with the insert: a first contact is one INSERT, not an INSERT and an UPDATE.
-                    _first_profile(row, profile)
-                s.add(row)
-                try:
-                    await s.flush()
-                except IntegrityError:
-                    # The same address's first message on another replica (or platform) won.
-                    await s.rollback()
-                    if not _retry:
-                        raise
-                    return await self.person_for(incoming, _retry - 1)
-                s.add(Identity(person_id=row.id, platform=incoming.platform, user_id=incoming.user_id,
-                               team_id=incoming.team_id))
-            if profile and not (quiet and not created):
-                if email and not row.email:
-                    row.email = email
-                if profile.name:
-                    row.display_name = profile.name
-                if profile.timezone and not row.timezone:
-                    row.timezone = profile.timezone
-                locale = normalize_language(profile.locale)
-                if locale and row.locale != locale:
-                    row.locale = locale
-            if profile:
-                if profile.is_guest is not None or profile.is_external is not None:
-                    # None means the platform could not tell: keep what we knew.
-                    row.is_guest = bool(profile.is_guest) or bool(profile.is_external)
-                checked = row.profile_checked_at
-                if checked is not None and checked.tzinfo is None:
-                    checked = checked.replace(tzinfo=UTC)  # SQLite hands back naive UTC
-                if checked is None or (utcnow() - checked > PROFILE_RECHECK and not quiet):
-                    row.profile_checked_at = utcnow()
-                if profile.deleted and row.active:
-                    await self._leave(s, row, reason="deactivated")
-                    row.active = False
-                elif not profile.deleted:
-                    row.active = True
-            if not s.new and not any(s.is_modified(o) for o in s.dirty):
-                return row  # nothing changed: no write on every message
             try:
+                row, created = await self._find_or_create(s, incoming)
+                if profile:
+                    if not (quiet and not created):
+                        take_names(row, profile)
+                    if take_status(row, profile, quiet=quiet):
+                        await self._leave(s, row, reason="deactivated")
+                        row.active = False
+                if not s.new and not any(s.is_modified(o) for o in s.dirty):
+                    return row  # nothing changed: no write on every message
                 await s.commit()
             except IntegrityError:
-                # Two first messages of the same person at once: the other one won.
+                # The same address's first message on another replica (or platform), or two first
+                # messages of the same person at once: the other one won.
                 await s.rollback()
                 if not _retry:
                     raise
                 return await self.person_for(incoming, _retry - 1)
             return row
+
+    def _prefetched_person(self, incoming: Incoming, *, quiet: bool) -> Person | None:
+        """The person read with the event's acceptance, if still fresh and nothing of the profile is new."""
+        prefetched = incoming.__dict__.pop(_PREFETCH, None)
+        if prefetched is None or time.monotonic() - prefetched.at > PREFETCH_FRESH:
+            return None
+        person = unchanged_person(prefetched.person, incoming.profile, quiet=quiet)
+        if person is not None:
+            # Read with the event's acceptance and nothing to write: no query of its own.
+            self._keep_grants(person, prefetched)
+        return person
+
+    async def _find_or_create(self, s: Any, incoming: Incoming) -> tuple[Person, bool]:
+        """The person of this platform id (or, known from the other platform, of this address), or a new one."""
+        profile = incoming.profile
+        row = (
+            await s.exec(
+                select(Person)
+                .join(Identity, Identity.person_id == Person.id)
+                .where(Identity.platform == incoming.platform, Identity.user_id == incoming.user_id)
+            )
+        ).first()
+        if row is not None:
+            return row, False
+        identity = {"platform": incoming.platform, "user_id": incoming.user_id, "team_id": incoming.team_id}
+        email = email_of(profile)
+        if email:
+            # Known already from the other platform: one person, two ids.
+            row = (await s.exec(select(Person).where(Person.email == email))).first()
+            if row is not None:
+                s.add(Identity(person_id=row.id, **identity))
+                return row, False
+        row = Person(email=email)
+        if profile:
+            # Written with the insert: a first contact is one INSERT, not an INSERT and an UPDATE.
+            first_profile(row, profile)
+        s.add(row)
+        await s.flush()  # an IntegrityError: the same address's first message elsewhere won
+        s.add(Identity(person_id=row.id, **identity))
+        return row, True
 
     async def roles_of(self, person: Person) -> tuple[frozenset[str], tuple[str, ...]]:
         """The person's roles and, for communicators, their departments.
@@ -708,7 +697,7 @@ class Core(Delivery):
         if match is None:
             if incoming.action_id:
                 return [Reply(text=t("core.unknown_action"))]
-            return [Reply(text=t("core.unknown", text=_clip(incoming.text)))]
+            return [Reply(text=t("core.unknown", text=one_line(incoming.text, 60)))]
         roles, departments = await self.roles_of(person)
         ctx = Context(core=self, incoming=incoming, person=person, roles=roles, departments=departments, t=t,
                       args=match.args)
@@ -748,54 +737,6 @@ class Core(Delivery):
                 if not button.url:
                     button.value.setdefault("_lang", t.lang)
         return replies
-
-
-def _first_profile(row: Person, profile: Profile) -> None:
-    """What person_for's profile update below sets on a new row, set before its insert."""
-    if profile.name:
-        row.display_name = profile.name
-    if profile.timezone:
-        row.timezone = profile.timezone
-    row.locale = normalize_language(profile.locale)
-    if profile.is_guest is not None or profile.is_external is not None:
-        row.is_guest = bool(profile.is_guest) or bool(profile.is_external)
-    row.profile_checked_at = utcnow()
-    if not profile.deleted:
-        row.active = True
-
-
-def _unchanged_person(row: dict[str, Any], profile: Profile | None, *, quiet: bool = False) -> Person | None:
-    """The person of a row read at acceptance, or None when the profile brings news to write
-    (person_for's full path then writes it, as it does on first contact)."""
-    if profile:
-        email = profile.email.strip().lower() if profile.email else None
-        if not quiet and ((email and not row["email"]) or (profile.name and row["display_name"] != profile.name)):
-            return None
-        if not quiet and profile.timezone and not row["timezone"]:
-            return None
-        locale = normalize_language(profile.locale)
-        if not quiet and locale and row.get("locale") != locale:
-            return None
-        if (profile.is_guest is not None or profile.is_external is not None) and bool(row["is_guest"]) != (
-            bool(profile.is_guest) or bool(profile.is_external)
-        ):
-            return None
-        checked = row["profile_checked_at"]
-        if checked is not None and checked.tzinfo is None:
-            checked = checked.replace(tzinfo=UTC)  # SQLite hands back naive UTC
-        if checked is None or (utcnow() - checked > PROFILE_RECHECK and not quiet):
-            return None
-        if bool(profile.deleted) == bool(row["active"]):
-            return None  # deactivated now, or back again
-    person = Person(**row)
-    # As if loaded by a session that has closed, like the rows person_for's full path returns.
-    make_transient_to_detached(person)
-    return person
-
-
-def _clip(text: str, n: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _command_word(route, lang: str) -> str:

@@ -23,6 +23,7 @@ from bot.capability import Capability, DemoSeed
 from bot.core import Context
 from bot.messages import BUTTON_VALUE_MAX, Button, Field, Form, FormField, Incoming, Reply, button_id
 from bot.router import BACKUP, COMMUNICATOR, LEAD, Router, normalize_command_text
+from bot.text import reader_date
 from storage.models import Person
 from storage.models_polls import Feedback
 
@@ -275,7 +276,7 @@ async def feedback_list(ctx: Context, msg: Incoming) -> Reply:
     for fb, name in rows:
         at = fb.created_at if fb.created_at.tzinfo else fb.created_at.replace(tzinfo=UTC)
         label = " · ".join(x for x in (
-            at.astimezone(tz).strftime("%d.%m.%Y" if ctx.lang == "de" else "%Y-%m-%d"),
+            reader_date(at.astimezone(tz), ctx.lang),
             fb.department or t("feedback.no_department"),
             t("feedback.anonymous") if fb.anonymous or not name else name,
             t("feedback.topic") if fb.kind == "topic" else "",

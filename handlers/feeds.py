@@ -40,6 +40,7 @@ from bot.capability import Capability, ScheduledJob
 from bot.config import Settings, Strict, validate_section
 from bot.core import Core
 from bot.i18n import guess_language
+from bot.text import clip
 from handlers import content
 from storage.models_feeds import FeedState
 
@@ -267,10 +268,6 @@ def plain_text(html: str | None) -> str:
     return " ".join(soup.get_text(" ").split())
 
 
-def _clip(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
 @dataclass
 class Entry:
     link: str | None
@@ -429,9 +426,9 @@ class Fetcher:
         lang = src.language or guess_language(f"{title} {text}") or self.core.settings.app.language.default
         image = meta.image if meta.image and content.valid_web_url(meta.image) and len(meta.image) <= 2000 else None
         draft = content.ItemDraft(
-            title=_clip(title, content.TITLE_MAX), url=link,
-            text_de=_clip(text, content.TEXT_MAX) if lang == "de" else None,
-            text_en=_clip(text, content.TEXT_MAX) if lang != "de" else None,
+            title=clip(title, content.TITLE_MAX), url=link,
+            text_de=clip(text, content.TEXT_MAX) if lang == "de" else None,
+            text_en=clip(text, content.TEXT_MAX) if lang != "de" else None,
             audience="department" if src.department else "all", department=src.department,
             valid_from=None, valid_until=None, image_url=image, image_rights=None,
             source=src.label, canonical_url=link,

@@ -3,7 +3,6 @@ status, my data, forget me."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, update
@@ -15,6 +14,7 @@ from bot.core_texts import role_titles
 from bot.keys import ProgramKeyError
 from bot.messages import Button, Field, Incoming, Reply
 from bot.router import EMPLOYEE, Router
+from bot.text import reader_date
 from storage.models import (
     Consent,
     ConversationRef,
@@ -179,16 +179,10 @@ def _task_user(ctx: Context, task: InboundTask) -> str | None:
         return None
 
 
-def fmt_date(value: datetime | None, lang: str) -> str:
-    if value is None:
-        return "-"
-    return value.strftime("%d.%m.%Y" if lang == "de" else "%Y-%m-%d")
-
-
 async def join(ctx: Context, msg: Incoming) -> Reply:
     t = ctx.t
     if ctx.person.is_member:
-        return Reply(text=t("join.already", date=fmt_date(ctx.person.joined_at, ctx.lang)))
+        return Reply(text=t("join.already", date=reader_date(ctx.person.joined_at, ctx.lang)))
     app = ctx.settings.app
     contact = app.program.privacy_contact or app.roles.comms_lead or "-"
     return Reply(
@@ -208,7 +202,7 @@ async def join_confirm(ctx: Context, msg: Incoming) -> Reply:
     async with ctx.db.session() as s:
         person = await s.get(Person, ctx.person.id)
         if person.is_member:
-            return Reply(text=t("join.already", date=fmt_date(person.joined_at, ctx.lang)))
+            return Reply(text=t("join.already", date=reader_date(person.joined_at, ctx.lang)))
         version = _notice_version(msg.values.get("notice_version"), app.privacy.notice_version)
         if version is None:
             # Not a notice this bot showed: consent is recorded only for one it did, so show it (again).
@@ -280,7 +274,7 @@ def _settings_fields(ctx: Context) -> list[Field]:
 async def status(ctx: Context, msg: Incoming) -> Reply:
     t = ctx.t
     p = ctx.person
-    membership = t("status.member", date=fmt_date(p.joined_at, ctx.lang)) if p.is_member else t("status.not_member")
+    membership = t("status.member", date=reader_date(p.joined_at, ctx.lang)) if p.is_member else t("status.not_member")
     fields = [Field(t("status.membership"), membership), Field(t("status.roles"), _role_list(ctx))]
     fields += _settings_fields(ctx)
     buttons = [] if p.is_member or p.is_guest else [Button(label=t("help.join_button"), action_id="join.start", style="primary")]
@@ -306,31 +300,31 @@ async def my_data(ctx: Context, msg: Incoming) -> Reply:
         pending = sum(1 for task in (await s.exec(select(InboundTask).where(InboundTask.status == "pending"))).all()
                       if (task.platform, _task_user(ctx, task)) in accounts)
     consent_lines = [
-        t("mydata.consent_line", version=c.notice_version, given=fmt_date(c.given_at, lang),
-          withdrawn=t("mydata.withdrawn", date=fmt_date(c.withdrawn_at, lang)) if c.withdrawn_at else "")
+        t("mydata.consent_line", version=c.notice_version, given=reader_date(c.given_at, lang),
+          withdrawn=t("mydata.withdrawn", date=reader_date(c.withdrawn_at, lang)) if c.withdrawn_at else "")
         for c in consents
     ]
-    event_lines = [f"{fmt_date(e.at, lang)} {e.kind}" for e in events]
-    membership = t("status.member", date=fmt_date(p.joined_at, lang)) if p.is_member else t("status.not_member")
+    event_lines = [f"{reader_date(e.at, lang)} {e.kind}" for e in events]
+    membership = t("status.member", date=reader_date(p.joined_at, lang)) if p.is_member else t("status.not_member")
     fields = [
         Field(t("mydata.name"), p.display_name or "-"),
         Field(t("mydata.email"), p.email or "-"),
         Field(t("mydata.accounts"), ", ".join(f"{i.platform} {i.user_id}" for i in identities)),
         Field(t("mydata.conversations"), ", ".join(
-            f"{c.platform} {c.conversation_id} ({fmt_date(c.updated_at, lang)})" for c in conversations) or t("mydata.none")),
+            f"{c.platform} {c.conversation_id} ({reader_date(c.updated_at, lang)})" for c in conversations) or t("mydata.none")),
         Field(t("status.department"), p.department or "-"),
         Field(t("mydata.department_proposed"), p.department_proposed or "-"),
         Field(t("status.membership"), membership),
-        Field(t("mydata.known"), t("mydata.known_line", created=fmt_date(p.created_at, lang),
-                                   checked=fmt_date(p.profile_checked_at, lang), joined=fmt_date(p.joined_at, lang),
-                                   left=fmt_date(p.left_at, lang))),
+        Field(t("mydata.known"), t("mydata.known_line", created=reader_date(p.created_at, lang),
+                                   checked=reader_date(p.profile_checked_at, lang), joined=reader_date(p.joined_at, lang),
+                                   left=reader_date(p.left_at, lang))),
         Field(t("status.roles"), _role_list(ctx)),
         *_settings_fields(ctx),
         Field(t("mydata.consents"), "; ".join(consent_lines) or t("mydata.none")),
         Field(t("mydata.events"), "; ".join(event_lines) or t("mydata.none")),
         Field(t("mydata.grants"), "; ".join(
             t("mydata.grant_line", role=t(f"role1.{g.role}"), dept=f" ({g.department})" if g.department else "",
-              state=t("mydata.granted" if g.granted else "mydata.revoked"), date=fmt_date(g.changed_at, lang))
+              state=t("mydata.granted" if g.granted else "mydata.revoked"), date=reader_date(g.changed_at, lang))
             for g in grants) or t("mydata.none")),
         Field(t("mydata.grants_made"), str(grants_made)),
         Field(t("mydata.pending"), str(pending)),

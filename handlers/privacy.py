@@ -14,6 +14,7 @@ from sqlmodel import select
 
 from bot.capability import Capability
 from bot.core import Context
+from bot.text import reader_date
 from storage.models_content import ContentClicks, ContentItem, ContentLink
 from storage.models_crisis import CrisisAttempt, CrisisEvent, CrisisReport, Hold
 from storage.models_polls import Meeting, Poll, PollOutbox, PollSeries
@@ -32,12 +33,6 @@ TEXTS = {
     "privacy.alerts": {"en": "Crisis alerts addressed to you", "de": {"du": "An dich gerichtete Krisenalarme", "sie": "An Sie gerichtete Krisenalarme"}},
     "privacy.none": {"en": "none", "de": "keine"},
 }
-
-
-def _date(value, lang: str) -> str:
-    if value is None:
-        return "-"
-    return value.strftime("%d.%m.%Y" if lang == "de" else "%Y-%m-%d")
 
 
 def _signed_by(ctx: Context) -> list[str]:
@@ -70,9 +65,9 @@ async def my_data(ctx: Context) -> list[tuple[str, str]]:
         )
         alerts = await n(CrisisAttempt, (CrisisAttempt.person_id == pid) | (func.lower(CrisisAttempt.target) == email))
     return [
-        (t("privacy.sent"), t("privacy.sent_line", n=sent, date=_date(last_sent, lang)) if sent else t("privacy.none")),
-        (t("privacy.links"), t("privacy.links_line", n=links, clicks=clicks, months=months, first=_date(first, lang),
-                               last=_date(last, lang)) if links else t("privacy.none")),
+        (t("privacy.sent"), t("privacy.sent_line", n=sent, date=reader_date(last_sent, lang)) if sent else t("privacy.none")),
+        (t("privacy.links"), t("privacy.links_line", n=links, clicks=clicks, months=months, first=reader_date(first, lang),
+                               last=reader_date(last, lang)) if links else t("privacy.none")),
         (t("privacy.started"), t("privacy.started_line", **started)),
         (t("privacy.alerts"), str(alerts) if alerts else t("privacy.none")),
     ]

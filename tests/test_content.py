@@ -9,7 +9,7 @@ import asyncio
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from sqlmodel import select
 
 from bot.app import build_core, create_app
 from bot.core import Core
-from bot.messages import Incoming, Profile, Reply
+from bot.messages import Reply
 from bot.router import SendPause
 from bot.sender import Sender
 from handlers import content
@@ -32,6 +32,7 @@ from storage.models_content import ContentDelivery, ContentItem, ContentLink, Co
 from storage.models_course import CourseProgress, CourseReminder
 from tests.clock import Clock
 from tests.conftest import COMMUNICATOR_EMAIL, LEAD_EMAIL, make_settings
+from tests.harness import Harness, Recorder, Who
 
 # Monday 30 March 2026, 09:30 in Berlin (CEST) is 07:30 UTC.
 MONDAY = datetime(2026, 3, 30, 7, 30, tzinfo=UTC)
@@ -44,32 +45,21 @@ class Crash(BaseException):
 
 
 @dataclass
-class FakeSender(Sender):
-    platform: str = "slack"
-    sent: list[tuple[str, list[Reply]]] = field(default_factory=list)
-    fail: dict[str, Exception] = field(default_factory=dict)
-    fail_times: dict[str, int] = field(default_factory=dict)
-    crash_at: int | None = None  # the n-th send (1-based) dies ...
+class Slack(Recorder):
+    """The harness's recording platform, which can also die in the middle of a send."""
+
+    crash_at: int | None = None  # the n-th reply sent (1-based) dies ...
     crash_after_delivery: bool = False  # ... after the platform took it, or before
 
     async def send_to_person(self, user_id: str, replies: list[Reply]) -> None:
-        if self.crash_at is not None and len(self.sent) + 1 == self.crash_at:
+        if self.crash_at is not None and len(self.log) + 1 == self.crash_at:
             if self.crash_after_delivery:
-                self.sent.append((user_id, replies))
+                await super().send_to_person(user_id, replies)
             raise Crash()
-        if user_id in self.fail and self.fail_times.get(user_id, 1) > 0:
-            self.fail_times[user_id] = self.fail_times.get(user_id, 1) - 1
-            raise self.fail[user_id]
-        self.sent.append((user_id, replies))
-
-    async def send_to_conversation(self, conversation_id: str, replies: list[Reply], user_id: str | None) -> None:
-        await self.send_to_person(conversation_id, replies)
+        await super().send_to_person(user_id, replies)
 
     def on_rate_limit(self, listener: Callable[[float], None] | None) -> None:
         self.rate_limit_listener = listener
-
-    def to(self, user_id: str) -> list[Reply]:
-        return [r for u, rs in self.sent for r in rs if u == user_id]
 
 
 class SlackError(Exception):
@@ -81,14 +71,12 @@ class SlackError(Exception):
         self.response = {"ok": False, "error": error}
 
 
-def setup(core: Core, clock: Clock | None = None, **cfg: Any) -> tuple[Clock, FakeSender]:
+def setup(core: Core, clock: Clock | None = None, **cfg: Any) -> Harness:
+    """The harness on a content section (``cfg`` over ``CONTENT``), three days before the Monday nudge."""
     core.settings.app.content = {**CONTENT, **cfg}
-    clock = clock or Clock(MONDAY - timedelta(days=3))
-    core.clock = clock
-    sender = FakeSender()
-    core.register_sender("slack", sender)
+    h = Harness(core, clock=clock or Clock(MONDAY - timedelta(days=3)), sender=Slack(), lang=None)
     content.configure(core, pacer=content.Pacer(10_000, 0, clock=lambda: 0.0, sleep=_no_sleep), concurrency=4)
-    return clock, sender
+    return h
 
 
 async def _no_sleep(_: float) -> None:
@@ -119,14 +107,9 @@ async def add_item(core: Core, title: str, *, de: str | None = "Text auf Deutsch
         return item
 
 
-def say(text: str, *, user: str = "U0LEA", email: str = LEAD_EMAIL, action: str | None = None,
-        values: dict | None = None, platform: str = "slack") -> Incoming:
-    return Incoming(platform=platform, user_id=user, conversation_id=f"D{user}", text=text, action_id=action,
-                    values=values or {}, profile=Profile(email=email, name=email.split("@")[0]))
-
-
-async def ask(core: Core, text: str, **kw: Any) -> list[Reply]:
-    return await core.dispatch(say(text, **kw))
+def who(user: str = "U0LEA", email: str = LEAD_EMAIL) -> Who:
+    """Someone on Slack as ``member`` stores them (named by their address's local part); the lead by default."""
+    return Who(user, email, email.split("@")[0])
 
 
 def text_of(replies: list[Reply]) -> str:
@@ -151,7 +134,7 @@ def titles(replies: list[Reply]) -> list[str]:
 
 
 async def test_bad_items_get_a_clear_message_in_the_asker_language_and_nothing_is_stored(core):
-    setup(core)
+    h = setup(core)
     cases = [
         ("content add title: Nur Text | de: Ein Text", "braucht einen Link"),
         ("content add url: https://example.com/a | title: Ohne Text", "braucht einen Textvorschlag"),
@@ -161,16 +144,16 @@ async def test_bad_items_get_a_clear_message_in_the_asker_language_and_nothing_i
         ("content add url: https://example.com/a | de: Text | zielgruppe: Mars", "keine Zielgruppe"),
     ]
     for text, expected in cases:
-        [reply] = await ask(core, text.replace("content add", "inhalt neu"))
+        [reply] = await h.say(who(), text.replace("content add", "inhalt neu"))
         assert "Nicht hinzugefügt" in reply.text and expected in reply.text, (text, reply.text)
-    [reply] = await ask(core, "content add url: ftp://example.com | en: Some text | until: 2020-01-01")
+    [reply] = await h.say(who(), "content add url: ftp://example.com | en: Some text | until: 2020-01-01")
     assert "not a web address" in reply.text and "in the past" in reply.text
     assert await count(core, ContentItem) == 0
 
 
 async def test_multi_line_add_by_the_lead_is_approved_at_once(core):
-    setup(core)
-    [reply] = await ask(core, "content add\nurl: https://example.com/plant\ntitle: Our new plant\naudience: all\n"
+    h = setup(core)
+    [reply] = await h.say(who(), "content add\nurl: https://example.com/plant\ntitle: Our new plant\naudience: all\n"
                               "en: We're opening a plant!\nSecond line.\nde: Wir eröffnen ein Werk!\nuntil: 2026-04-30\n"
                               "image: https://example.com/plant.jpg\nrights: © Example GmbH")
     assert "Added #1 “Our new plant” for all members (de/en), valid" in reply.text
@@ -180,48 +163,46 @@ async def test_multi_line_add_by_the_lead_is_approved_at_once(core):
 
 
 async def test_communicator_content_waits_for_the_lead_who_approves_with_a_button(core):
-    clock, sender = setup(core)
+    h = setup(core)
     lead = await member(core, "U0LEA", LEAD_EMAIL, lang="en")
     clara = await member(core, "U0CLARA", COMMUNICATOR_EMAIL, lang="de")
-    [reply] = await ask(core, "inhalt neu url: https://example.com/sales | titel: Messe | zielgruppe: Sales | de: Wir sind auf der Messe",
-                        user="U0CLARA", email=COMMUNICATOR_EMAIL)
+    [reply] = await h.say(who("U0CLARA", COMMUNICATOR_EMAIL), "inhalt neu url: https://example.com/sales | titel: Messe | zielgruppe: Sales | de: Wir sind auf der Messe")
     assert "wartet auf die Freigabe" in reply.text
     [item] = await rows(core, ContentItem)
     assert item.status == "pending" and item.created_by_id == clara.id
-    [request] = sender.to("U0LEA")
+    [request] = h.received("U0LEA")
     assert request.title == "Content to approve: #1" and "Wir sind auf der Messe" in request.text
     assert [b.label for b in request.buttons] == ["Approve", "Reject"]
     # The request went out once, even when the job runs again.
     await content.send_approval_requests(core)
-    assert len(sender.to("U0LEA")) == 1
+    assert len(h.received("U0LEA")) == 1
 
-    [done] = await ask(core, "", action="content.approve", values=request.buttons[0].value)
+    [done] = await h.press(who(), "content.approve", request.buttons[0].value)
     assert done.update and "Approved #1" in done.text
     assert (await rows(core, ContentItem))[0].status == "approved"
-    assert "wurde freigegeben" in sender.to("U0CLARA")[-1].text
-    [again] = await ask(core, "", action="content.approve", values=request.buttons[0].value)
+    assert "wurde freigegeben" in h.received("U0CLARA")[-1].text
+    [again] = await h.press(who(), "content.approve", request.buttons[0].value)
     assert "approved already" in again.text
     # Not for the communicator: other departments, the core group; and company-wide content always needs the lead.
-    [denied] = await ask(core, "inhalt neu url: https://example.com/hr | de: HR-Text | zielgruppe: HR",
-                         user="U0CLARA", email=COMMUNICATOR_EMAIL)
+    [denied] = await h.say(who("U0CLARA", COMMUNICATOR_EMAIL), "inhalt neu url: https://example.com/hr | de: HR-Text | zielgruppe: HR")
     assert "nicht für „HR“" in denied.text
-    [refused] = await ask(core, "", action="content.approve", values={"i": 1}, user="U0CLARA", email=COMMUNICATOR_EMAIL)
+    [refused] = await h.press(who("U0CLARA", COMMUNICATOR_EMAIL), "content.approve", {"i": 1})
     assert "dürfen nur die Vertretung der Kommunikationsleitung oder die Kommunikationsleitung" in refused.text
     assert lead.id != clara.id
 
 
 async def test_list_and_retire(core):
-    setup(core)
+    h = setup(core)
     await add_item(core, "First")
     await add_item(core, "Second", status="pending")
-    [listing] = await ask(core, "content list")
+    [listing] = await h.say(who(), "content list")
     assert [f.label for f in listing.fields] == ["#2 Second", "#1 First"]
     assert "awaiting approval" in listing.fields[0].value
-    [retired] = await ask(core, "content retire 1")
+    [retired] = await h.say(who(), "content retire 1")
     assert "Retired #1" in retired.text
-    [again] = await ask(core, "content retire #1")
+    [again] = await h.say(who(), "content retire #1")
     assert "retired already" in again.text
-    [missing] = await ask(core, "content retire 99")
+    [missing] = await h.say(who(), "content retire 99")
     assert "no item #99" in missing.text
 
 
@@ -230,7 +211,7 @@ async def test_list_and_retire(core):
 
 async def test_scheduled_run_delivers_the_right_items_in_each_language_once(any_core):
     core = any_core
-    clock, sender = setup(core, core_group_days_earlier=0)
+    h = setup(core, core_group_days_earlier=0)
     anna = await member(core, "U1", "anna@example.com", lang="de", department="Sales")
     bert = await member(core, "U2", "bert@example.com", lang="en")
     await member(core, "U3", "carl@example.com", joined=False)  # never joined: never nudged
@@ -243,14 +224,14 @@ async def test_scheduled_run_delivers_the_right_items_in_each_language_once(any_
     await add_item(core, "Draft", status="pending")
 
     await content.nudge_job(core)
-    assert sender.sent == []  # Friday: nothing due yet
-    clock.now = MONDAY
+    assert h.sender.log == []  # Friday: nothing due yet
+    h.clock.now = MONDAY
     stats = await content.nudge_job(core)
     assert stats.sent == 3
-    [to_anna] = sender.to("U1")
-    [to_bert] = sender.to("U2")
-    [to_emma] = sender.to("U4")
-    assert sender.to("U3") == []
+    [to_anna] = h.received("U1")
+    [to_bert] = h.received("U2")
+    [to_emma] = h.received("U4")
+    assert h.received("U3") == []
     assert titles([to_anna]) == ["Sales fair", "Old news"]
     assert to_anna.title == "Diese Woche zum Teilen" and "Text auf Deutsch" in to_anna.text
     assert titles([to_bert]) == ["English only", "Old news"]
@@ -260,36 +241,36 @@ async def test_scheduled_run_delivers_the_right_items_in_each_language_once(any_
 
     # Run again, and again an hour later: nobody gets anything twice.
     await content.nudge_job(core)
-    clock.move(hours=1)
+    h.clock.move(hours=1)
     await content.nudge_job(core)
-    assert len(sender.sent) == 3
+    assert len(h.sender.log) == 3
     # Next week: only what they did not get.
-    clock.now = MONDAY + timedelta(days=7)
+    h.clock.now = MONDAY + timedelta(days=7)
     await content.nudge_job(core)
-    assert titles(sender.to("U2")[1:]) == ["Future"]
-    assert titles(sender.to("U4")[1:]) == ["Future", "Old news"]
-    assert titles(sender.to("U1")[1:]) == ["Future"]
+    assert titles(h.received("U2")[1:]) == ["Future"]
+    assert titles(h.received("U4")[1:]) == ["Future", "Old news"]
+    assert titles(h.received("U1")[1:]) == ["Future"]
     assert await count(core, ContentLink) == 10
     assert {anna.id, bert.id, emma.id} == {r.person_id for r in await rows(core, ContentDelivery)}
 
 
 async def test_core_group_gets_its_nudge_a_day_earlier_and_not_again(core):
-    clock, sender = setup(core)
+    h = setup(core)
     await member(core, "U1", "anna@example.com", lang="en")
     await member(core, "U4", "emma.core@example.com", lang="en")
     await add_item(core, "News", days_ago=3)
-    clock.now = MONDAY - timedelta(days=1)
+    h.clock.now = MONDAY - timedelta(days=1)
     await content.nudge_job(core)
-    assert [u for u, _ in sender.sent] == ["U4"]
-    clock.now = MONDAY
+    assert [u for u in [s.to for s in h.sender.log]] == ["U4"]
+    h.clock.now = MONDAY
     await content.nudge_job(core)
-    assert [u for u, _ in sender.sent] == ["U4", "U1"]
+    assert [u for u in [s.to for s in h.sender.log]] == ["U4", "U1"]
     assert await count(core, ContentRun) == 2
 
 
 async def test_quiet_hours_pause_and_every_two_weeks_are_honoured(any_core):
     core = any_core
-    clock, sender = setup(core, core_group_days_earlier=0)
+    h = setup(core, core_group_days_earlier=0)
     await member(core, "U1", "anna@example.com", lang="en")
     # 09:30 in Berlin is 03:30 in New York: in the configured quiet hours there (20:00-08:00).
     await member(core, "U2", "bert@example.com", lang="en", tz="America/New_York")
@@ -297,52 +278,52 @@ async def test_quiet_hours_pause_and_every_two_weeks_are_honoured(any_core):
     await member(core, "U5", "dora@example.com", lang="de")
     for n in range(4):
         await add_item(core, f"Item {n}", days_ago=1 + n)
-    [paused] = await ask(core, "erinnerungen pause", user="U5", email="dora@example.com")
+    [paused] = await h.say(who("U5", "dora@example.com"), "erinnerungen pause")
     assert "Pausiert: keine Inhalte mehr" in paused.text
 
-    clock.now = MONDAY
+    h.clock.now = MONDAY
     await content.nudge_job(core)
-    assert sorted(u for u, _ in sender.sent) == ["U1"]
-    clock.now = MONDAY + timedelta(hours=2, minutes=31)  # 12:01 Berlin: Carl's quiet hours are over
+    assert sorted(u for u in [s.to for s in h.sender.log]) == ["U1"]
+    h.clock.now = MONDAY + timedelta(hours=2, minutes=31)  # 12:01 Berlin: Carl's quiet hours are over
     await content.nudge_job(core)
-    assert sorted(u for u, _ in sender.sent) == ["U1", "U3"]
-    clock.now = datetime(2026, 3, 30, 12, 0, tzinfo=UTC)  # 08:00 in New York
+    assert sorted(u for u in [s.to for s in h.sender.log]) == ["U1", "U3"]
+    h.clock.now = datetime(2026, 3, 30, 12, 0, tzinfo=UTC)  # 08:00 in New York
     await content.nudge_job(core)
-    assert sorted(u for u, _ in sender.sent) == ["U1", "U2", "U3"]
-    assert sender.to("U5") == []
-    [resumed] = await ask(core, "erinnerungen wöchentlich", user="U5", email="dora@example.com")
+    assert sorted(u for u in [s.to for s in h.sender.log]) == ["U1", "U2", "U3"]
+    assert h.received("U5") == []
+    [resumed] = await h.say(who("U5", "dora@example.com"), "erinnerungen wöchentlich")
     assert "jede Woche" in resumed.text
-    clock.now = MONDAY + timedelta(days=7)
+    h.clock.now = MONDAY + timedelta(days=7)
     await content.nudge_job(core)
-    assert len(sender.to("U5")) == 1 and len(sender.to("U1")) == 2
+    assert len(h.received("U5")) == 1 and len(h.received("U1")) == 2
 
 
 async def test_every_two_weeks_skips_a_week(core):
-    clock, sender = setup(core, core_group_days_earlier=0, max_items=1)
+    h = setup(core, core_group_days_earlier=0, max_items=1)
     await member(core, "U6", "ewa@example.com", lang="en")
     for n in range(4):
         await add_item(core, f"Item {n}", days_ago=1 + n)
-    clock.now = MONDAY
+    h.clock.now = MONDAY
     await content.nudge_job(core)
-    await ask(core, "nudges biweekly", user="U6", email="ewa@example.com")
+    await h.say(who("U6", "ewa@example.com"), "nudges biweekly")
     for week in (1, 2, 3):
-        clock.now = MONDAY + timedelta(days=7 * week)
+        h.clock.now = MONDAY + timedelta(days=7 * week)
         await content.nudge_job(core)
-    assert len(sender.to("U6")) == 2  # weeks 0 and 2
+    assert len(h.received("U6")) == 2  # weeks 0 and 2
 
 
 async def test_leaving_after_planning_cancels_the_pending_nudge(core):
-    clock, sender = setup(core, core_group_days_earlier=0)
+    h = setup(core, core_group_days_earlier=0)
     await member(core, "U2", "bert@example.com", lang="en", tz="America/New_York")
     await add_item(core, "News")
-    clock.now = MONDAY
+    h.clock.now = MONDAY
     await content.nudge_job(core)
     assert await count(core, ContentDelivery, ContentDelivery.status == "pending") == 1
-    [left] = await ask(core, "leave", user="U2", email="bert@example.com")
+    [left] = await h.say(who("U2", "bert@example.com"), "leave")
     assert "left" in left.text
-    clock.now = datetime(2026, 3, 30, 12, 0, tzinfo=UTC)
+    h.clock.now = datetime(2026, 3, 30, 12, 0, tzinfo=UTC)
     await content.nudge_job(core)
-    assert sender.sent == []
+    assert h.sender.log == []
     [row] = await rows(core, ContentDelivery)
     assert row.status == "cancelled" and row.reason == "left"
     assert await count(core, ContentLink) == 0  # released: not "got"
@@ -359,62 +340,62 @@ async def _many(core: Core, n: int) -> None:
 
 async def test_a_restart_mid_run_delivers_the_rest_and_nothing_twice(any_core, tmp_path):
     core = any_core
-    clock, sender = setup(core, core_group_days_earlier=0)
+    h = setup(core, core_group_days_earlier=0)
     content.configure(core, concurrency=1)
     await _many(core, 12)
     await member(core, "U0LEA", LEAD_EMAIL, lang="en", joined=False)
-    clock.now = MONDAY
-    sender.crash_at, sender.crash_after_delivery = 6, True  # the 6th message reaches Slack, then the process dies
+    h.clock.now = MONDAY
+    h.sender.crash_at, h.sender.crash_after_delivery = 6, True  # the 6th message reaches Slack, then the process dies
     with pytest.raises(Crash):
         await content.nudge_job(core)
-    assert len(sender.sent) == 6
+    assert len(h.sender.log) == 6
 
     # A new process on the same database, after the interrupted send's lease ran out.
     core2 = build_core(core.settings, Database(core.settings.database_url))
     try:
-        clock.move(minutes=20)
-        _, sender2 = setup(core2, clock, core_group_days_earlier=0)
+        h.clock.move(minutes=20)
+        h2 = setup(core2, h.clock, core_group_days_earlier=0)
         stats = await content.nudge_job(core2)
         assert stats.sent == 6 and stats.uncertain == 1
-        everyone = [u for u, _ in sender.sent + sender2.sent if u != "U0LEA"]
+        everyone = [u for u in [s.to for s in h.sender.log + h2.sender.log] if u != "U0LEA"]
         assert sorted(everyone) == [f"U{i:03d}" for i in range(12)]  # everybody once, nobody twice
         counts = await content.run_counts(core2, 1)
         assert counts["sent"] == 11 and counts["uncertain"] == 1
         # The comms lead hears about the uncertain one; it is not sent again on its own.
-        [report] = sender2.to("U0LEA")
+        [report] = h2.received("U0LEA")
         assert "1 uncertain" in report.text
-        clock.move(days=1)
+        h.clock.move(days=1)
         await content.nudge_job(core2)
-        assert len(sender2.sent) == 7  # six nudges and the report
+        assert len(h2.sender.log) == 7  # six nudges and the report
         # Someone checked and decides to send it again.
         [row] = await rows(core2, ContentDelivery, ContentDelivery.status == "uncertain")
         assert await content.resend(core2, row.id)
         await content.nudge_job(core2)
-        assert len(sender2.to(sender.sent[-1][0])) == 1
+        assert len(h2.received(h.sender.log[-1].to)) == 1
     finally:
         await core2.db.dispose()
 
 
 async def test_a_crash_before_the_platform_took_it_is_uncertain_not_resent(core):
-    clock, sender = setup(core, core_group_days_earlier=0)
+    h = setup(core, core_group_days_earlier=0)
     content.configure(core, concurrency=1)
     await _many(core, 4)
-    clock.now = MONDAY
-    sender.crash_at = 3
+    h.clock.now = MONDAY
+    h.sender.crash_at = 3
     with pytest.raises(Crash):
         await content.nudge_job(core)
-    sender.crash_at = None
+    h.sender.crash_at = None
     # The rows the dead process had claimed are free again after a short while; the
     # interrupted send is left alone until its own, longer lease has run out.
-    clock.move(minutes=3)
+    h.clock.move(minutes=3)
     await content.nudge_job(core)
-    assert len(sender.sent) == 3
-    clock.move(minutes=20)
+    assert len(h.sender.log) == 3
+    h.clock.move(minutes=20)
     stats = await content.nudge_job(core)
-    assert stats.uncertain == 1 and len(sender.sent) == 3
+    assert stats.uncertain == 1 and len(h.sender.log) == 3
 
 
-class FindingSender(FakeSender):
+class FindingSender(Slack):
     """A sender that can look a sent message up by its key (Slack: message metadata)."""
 
     keys: dict[str, str]
@@ -428,38 +409,38 @@ class FindingSender(FakeSender):
 
 
 async def test_an_interrupted_send_is_reconciled_where_the_platform_can_tell(core):
-    clock, _ = setup(core, core_group_days_earlier=0)
-    sender = FindingSender()
-    core.register_sender("slack", sender)
+    h = setup(core, core_group_days_earlier=0)
+    h.sender = FindingSender()
+    core.register_sender("slack", h.sender)
     content.configure(core, concurrency=1)
     await _many(core, 3)
-    clock.now = MONDAY
-    sender.crash_at = 2  # dies before Slack took the second one: known not sent, so sent again
+    h.clock.now = MONDAY
+    h.sender.crash_at = 2  # dies before Slack took the second one: known not sent, so sent again
     with pytest.raises(Crash):
         await content.nudge_job(core)
-    sender.crash_at = None
-    clock.move(minutes=20)
+    h.sender.crash_at = None
+    h.clock.move(minutes=20)
     stats = await content.nudge_job(core)
     assert stats.uncertain == 0
-    assert sorted(u for u, _ in sender.sent) == ["U000", "U001", "U002"]
+    assert sorted(u for u in [s.to for s in h.sender.log]) == ["U000", "U001", "U002"]
 
 
 async def test_two_runners_on_one_database_deliver_once(any_core):
     core = any_core
-    clock, sender = setup(core, core_group_days_earlier=0)
+    h = setup(core, core_group_days_earlier=0)
     await _many(core, 30)
     other = build_core(core.settings, Database(core.settings.database_url))
     try:
-        _, sender2 = setup(other, clock, core_group_days_earlier=0)
-        clock.now = MONDAY
+        h2 = setup(other, h.clock, core_group_days_earlier=0)
+        h.clock.now = MONDAY
         await asyncio.gather(content.nudge_job(core), content.nudge_job(other))
-        assert len(sender.sent) + len(sender2.sent) == 30
+        assert len(h.sender.log) + len(h2.sender.log) == 30
         # Without the sender lease, the row claims alone keep two senders apart.
-        clock.now = MONDAY + timedelta(days=7)
+        h.clock.now = MONDAY + timedelta(days=7)
         await add_item(core, "More news")
         await content.plan_due(core)
         await asyncio.gather(content.send_due(core, exclusive=False), content.send_due(other, exclusive=False))
-        everyone = [u for u, _ in sender.sent + sender2.sent]
+        everyone = [u for u in [s.to for s in h.sender.log + h2.sender.log]]
         assert len(everyone) == 60 and len(set(everyone)) == 30
         assert await count(core, ContentDelivery, ContentDelivery.status == "sent") == 60
     finally:
@@ -467,34 +448,34 @@ async def test_two_runners_on_one_database_deliver_once(any_core):
 
 
 async def test_failures_are_retried_with_backoff_then_failed_and_reported(core):
-    clock, sender = setup(core, core_group_days_earlier=0, max_attempts=3)
+    h = setup(core, core_group_days_earlier=0, max_attempts=3)
     await _many(core, 3)
     await member(core, "U0LEA", LEAD_EMAIL, lang="en", joined=False)
-    sender.fail = {"U000": SlackError("internal_error"), "U001": SlackError("ratelimited")}
-    sender.fail_times = {"U000": 99, "U001": 1}
-    clock.now = MONDAY
+    h.sender.fail_next("U000", *[SlackError("internal_error")] * 99)
+    h.sender.fail_next("U001", SlackError("ratelimited"))
+    h.clock.now = MONDAY
     first = await content.nudge_job(core)
     assert first.sent == 1 and first.retried == 2
-    clock.move(minutes=1)
+    h.clock.move(minutes=1)
     await content.nudge_job(core)
-    assert sorted(u for u, _ in sender.sent) == ["U001", "U002"]
-    clock.move(minutes=3)
+    assert sorted(u for u in [s.to for s in h.sender.log]) == ["U001", "U002"]
+    h.clock.move(minutes=3)
     await content.nudge_job(core)
-    clock.move(minutes=15)
+    h.clock.move(minutes=15)
     await content.nudge_job(core)
     [failed] = await rows(core, ContentDelivery, ContentDelivery.status == "failed")
     assert failed.attempts == 3 and "internal_error" in failed.error
-    [report] = sender.to("U0LEA")
+    [report] = h.received("U0LEA")
     assert "1 failed" in report.text and failed.pseudonym in report.plain()
     assert (await rows(core, ContentRun))[0].status == "done"
 
 
 async def test_a_removed_user_and_a_member_without_a_chat_are_skipped_and_recorded(core):
-    clock, sender = setup(core, core_group_days_earlier=0)
+    h = setup(core, core_group_days_earlier=0)
     await _many(core, 4)
     gone = (await rows(core, Person, Person.email == "m001@example.com"))[0]
-    sender.fail = {"U001": SlackError("account_inactive"), "U002": SlackError("user_not_found")}
-    sender.fail_times = {"U001": 9, "U002": 9}
+    h.sender.fail_next("U001", *[SlackError("account_inactive")] * 9)
+    h.sender.fail_next("U002", *[SlackError("user_not_found")] * 9)
     # A Teams member the bot never talked to: no conversation reference to reach them.
     await member(core, "29:nobody", "teams.only@example.com", lang="en", platform="teams")
 
@@ -506,7 +487,7 @@ async def test_a_removed_user_and_a_member_without_a_chat_are_skipped_and_record
             raise RuntimeError("unused")
 
     core.register_sender("teams", Teams())
-    clock.now = MONDAY
+    h.clock.now = MONDAY
     stats = await content.nudge_job(core)
     assert stats.sent == 2 and stats.skipped == 3
     skipped = {r.pseudonym: r.reason for r in await rows(core, ContentDelivery, ContentDelivery.status == "skipped")}
@@ -518,16 +499,16 @@ async def test_a_removed_user_and_a_member_without_a_chat_are_skipped_and_record
 
 
 async def test_an_item_retired_after_planning_is_not_sent(core):
-    clock, sender = setup(core, core_group_days_earlier=0)
+    h = setup(core, core_group_days_earlier=0)
     await member(core, "U2", "bert@example.com", lang="en", tz="America/New_York")
     item = await add_item(core, "News")
     await add_item(core, "Other")
-    clock.now = MONDAY
+    h.clock.now = MONDAY
     await content.nudge_job(core)
-    await ask(core, f"content retire {item.id}")
-    clock.now = datetime(2026, 3, 30, 12, 0, tzinfo=UTC)
+    await h.say(who(), f"content retire {item.id}")
+    h.clock.now = datetime(2026, 3, 30, 12, 0, tzinfo=UTC)
     await content.nudge_job(core)
-    assert titles(sender.to("U2")) == ["Other"]
+    assert titles(h.received("U2")) == ["Other"]
 
 
 class FakeTime:
@@ -581,36 +562,37 @@ async def test_a_429_holds_every_worker_for_its_retry_after():
 
 
 async def test_a_sender_that_hears_429s_tells_the_pacer(core):
-    clock, sender = setup(core, core_group_days_earlier=0)
+    h = setup(core, core_group_days_earlier=0)
     old = content.nudger(core).pacer
     await content.send_due(core)
-    assert sender.rate_limit_listener == old.back_off
+    assert h.sender.rate_limit_listener == old.back_off
     fake_time = FakeTime()
     new = content.Pacer(50, clock=fake_time, sleep=fake_time.sleep)
     content.configure(core, pacer=new)
     await content.send_due(core)
-    assert sender.rate_limit_listener == new.back_off
+    assert h.sender.rate_limit_listener == new.back_off
     # A 429 that outlasted the SDK's own retries: Retry-After from the response is honoured by all.
     await _many(core, 2)
-    sender.fail = {"U000": SlackError("ratelimited")}
-    sender.fail["U000"].response = _Response({"ok": False, "error": "ratelimited"}, {"Retry-After": "7"})
-    clock.now = MONDAY
+    refused = SlackError("ratelimited")
+    refused.response = _Response({"ok": False, "error": "ratelimited"}, {"Retry-After": "7"})
+    h.sender.fail_next("U000", refused)
+    h.clock.now = MONDAY
     await content.nudge_job(core)
     assert new.held == 1 and new._hold >= 7
 
 
 async def test_a_429_is_sent_again_after_its_retry_after_within_the_same_run(core):
-    clock, sender = setup(core, core_group_days_earlier=0)
+    h = setup(core, core_group_days_earlier=0)
     await _many(core, 3)
     core.clock = RealClock(MONDAY)  # this run waits for real: a fraction of a second
     pacer = content.Pacer(1000, 0)
     content.configure(core, pacer=pacer)
     refused = SlackError("ratelimited")
     refused.response = _Response({"ok": False, "error": "ratelimited"}, {"Retry-After": "0.3"})
-    sender.fail, sender.fail_times = {"U001": refused}, {"U001": 1}
+    h.sender.fail_next("U001", refused)
     started = time.monotonic()
     stats = await content.nudge_job(core)
-    assert sorted(u for u, _ in sender.sent) == ["U000", "U001", "U002"]
+    assert sorted(u for u in [s.to for s in h.sender.log]) == ["U000", "U001", "U002"]
     assert stats.retried == 1 and stats.sent == 3 and pacer.held == 1
     assert time.monotonic() - started >= 0.3
     [row] = await rows(core, ContentDelivery, ContentDelivery.attempts == 2)
@@ -618,7 +600,7 @@ async def test_a_429_is_sent_again_after_its_retry_after_within_the_same_run(cor
 
 
 class RealClock:
-    """The core's clock with time passing as it does (from ``start``)."""
+    """The core's h.clock with time passing as it does (from ``start``)."""
 
     def __init__(self, start: datetime) -> None:
         self.start, self.t0 = start, time.monotonic()
@@ -634,7 +616,7 @@ class _Response(dict):
 
 
 async def test_a_posting_hold_pauses_every_nudge_until_it_is_lifted(core, monkeypatch):
-    clock, sender = setup(core, core_group_days_earlier=0)
+    h = setup(core, core_group_days_earlier=0)
     await member(core, "U1", "anna@example.com", lang="en")
     await add_item(core, "Plant opening")
     await add_item(core, "Team event")
@@ -646,57 +628,57 @@ async def test_a_posting_hold_pauses_every_nudge_until_it_is_lifted(core, monkey
         return SendPause(note="wait", matches=lambda text: any(k in text.lower() for h in holds for k in h))
 
     core.router.send_guards.append(on_hold)
-    clock.now = MONDAY
+    h.clock.now = MONDAY
     stats = await content.nudge_job(core)
     # Not only the plant: nothing cheerful goes out in the middle of a crisis.
-    assert sender.to("U1") == [] and stats.deferred == 1
-    clock.advance(minutes=10)
+    assert h.received("U1") == [] and stats.deferred == 1
+    h.clock.advance(minutes=10)
     await content.nudge_job(core)
-    assert sender.to("U1") == []  # still on hold
+    assert h.received("U1") == []  # still on hold
     holds.clear()  # lifted
-    clock.advance(minutes=10)
+    h.clock.advance(minutes=10)
     await content.nudge_job(core)
-    assert sorted(titles(sender.to("U1"))) == ["Plant opening", "Team event"]
+    assert sorted(titles(h.received("U1"))) == ["Plant opening", "Team event"]
 
 
 # -- one-tap sharing --------------------------------------------------------------------------------
 
 
 async def test_i_shared_it_pressed_twice_is_recorded_once(core):
-    clock, sender = setup(core, core_group_days_earlier=0)
+    h = setup(core, core_group_days_earlier=0)
     await member(core, "U1", "anna@example.com", lang="en")
     await add_item(core, "First")
     await add_item(core, "Second", days_ago=2)
-    clock.now = MONDAY
+    h.clock.now = MONDAY
     await content.nudge_job(core)
-    [nudge] = sender.to("U1")
+    [nudge] = h.received("U1")
     # One offer to send feedback under the whole message, after the two items' buttons.
     assert [b.action_id for b in nudge.buttons].count("feedback.start") == 1
     assert nudge.buttons[-1].label == "Feedback / topic for the next meeting"
     shared = next(b for b in nudge.buttons if b.label == "I shared it (1)")
     for _ in range(2):
-        [answer] = await ask(core, "", action="content.shared", values=shared.value, user="U1", email="anna@example.com")
+        [answer] = await h.press(who("U1", "anna@example.com"), "content.shared", shared.value)
         assert answer.update and "You shared this. Thank you!" in answer.text
         # The first item's buttons are gone; the second's are still there.
         assert [b.label for b in answer.buttons][:1] == ["LinkedIn (2)"]
     assert await count(core, ProgramEvent, ProgramEvent.kind == "content_shared") == 1
     assert await count(core, ContentLink, ContentLink.shared_at.is_not(None)) == 1
     declined = next(b for b in nudge.buttons if b.label == "Not for me (2)")
-    [answer] = await ask(core, "", action="content.declined", values=declined.value, user="U1", email="anna@example.com")
+    [answer] = await h.press(who("U1", "anna@example.com"), "content.declined", declined.value)
     # Every item answered: only the offer to send feedback or a topic for the next meeting is left.
     assert "Skipped." in answer.text and [b.action_id for b in answer.buttons] == ["feedback.start"]
     # Somebody else's button does nothing.
-    [other] = await ask(core, "", action="content.shared", values=shared.value, user="U9", email="x@example.com")
+    [other] = await h.press(who("U9", "x@example.com"), "content.shared", shared.value)
     assert "someone else" in other.text
 
 
 async def test_share_buttons_carry_the_text_and_a_tracked_link(core):
-    clock, sender = setup(core, core_group_days_earlier=0)
+    h = setup(core, core_group_days_earlier=0)
     await member(core, "U1", "anna@example.com", lang="en")
     await add_item(core, "News", en="Proud of our team")
-    clock.now = MONDAY
+    h.clock.now = MONDAY
     await content.nudge_job(core)
-    [nudge] = sender.to("U1")
+    [nudge] = h.received("U1")
     [link] = await rows(core, ContentLink)
     assert f"https://amb.example.com/r/{link.token}" in nudge.text
     by_label = {b.label: b.url for b in nudge.buttons}
@@ -710,10 +692,10 @@ async def test_share_buttons_carry_the_text_and_a_tracked_link(core):
 
 
 async def test_the_redirect_counts_a_click_and_adds_utm(core, aiohttp_client):
-    clock, sender = setup(core, core_group_days_earlier=0)
+    h = setup(core, core_group_days_earlier=0)
     await member(core, "U1", "anna@example.com", lang="en")
     await add_item(core, "News")
-    clock.now = MONDAY
+    h.clock.now = MONDAY
     await content.nudge_job(core)
     [link] = await rows(core, ContentLink)
     app = create_app(core.settings, core=core, background=False)
@@ -788,24 +770,24 @@ def _no_ranking(reply: Reply) -> None:
 
 async def test_the_most_active_members_are_thanked_once_in_their_language(any_core):
     core = any_core
-    clock, sender = setup(core, thanks=THANKS)
+    h = setup(core, thanks=THANKS)
     await thanks_crowd(core)
-    clock.now = APRIL_1 - timedelta(minutes=1)
-    assert await content.thanks_job(core) is not None and sender.sent == []  # not yet
-    clock.now = APRIL_1
+    h.clock.now = APRIL_1 - timedelta(minutes=1)
+    assert await content.thanks_job(core) is not None and h.sender.log == []  # not yet
+    h.clock.now = APRIL_1
     for _ in range(2):
         await content.thanks_job(core)
-    clock.move(hours=1)
+    h.clock.move(hours=1)
     await content.thanks_job(core)
-    assert sorted(u for u, _ in sender.sent) == ["U1", "U2", "U3"]
-    [anna] = sender.to("U1")
+    assert sorted(u for u in [s.to for s in h.sender.log]) == ["U1", "U2", "U3"]
+    [anna] = h.received("U1")
     assert anna.title == "Danke, anna!"
     assert "Im März hast du 3 unserer Beiträge geteilt, und deine Links wurden 12-mal geöffnet." in anna.text
     assert "nur du" in anna.context and "*danke aus*" in anna.context
-    [bert] = sender.to("U2")
+    [bert] = h.received("U2")
     assert bert.title == "Thank you, bert!"
     assert "In March you shared 2 of our posts, and people opened your links once." in bert.text
-    [carl] = sender.to("U3")
+    [carl] = h.received("U3")
     assert "In March people opened the links you shared 3 times." in carl.text
     for reply in (anna, bert, carl):
         _no_ranking(reply)
@@ -814,23 +796,23 @@ async def test_the_most_active_members_are_thanked_once_in_their_language(any_co
     assert {r.cycle for r in rows_} == {"thanks:2026-03"} and {r.kind for r in rows_} == {"thanks"}
     # The nudge job runs as well, every minute: nothing goes out twice.
     await content.nudge_job(core)
-    assert len(sender.sent) == 3
+    assert len(h.sender.log) == 3
     # Next month: April's activity counts, March's does not.
-    clock.now = datetime(2026, 5, 4, 8, 0, tzinfo=UTC)  # 1 May is a holiday, then the weekend
+    h.clock.now = datetime(2026, 5, 4, 8, 0, tzinfo=UTC)  # 1 May is a holiday, then the weekend
     await content.thanks_job(core)
-    assert len(sender.sent) == 3
+    assert len(h.sender.log) == 3
 
 
 async def test_two_cores_thank_each_person_once(any_core):
     core = any_core
-    clock, sender = setup(core, thanks=THANKS)
+    h = setup(core, thanks=THANKS)
     await thanks_crowd(core)
     other = build_core(core.settings, Database(core.settings.database_url))
     try:
-        _, sender2 = setup(other, clock, thanks=THANKS)
-        clock.now = APRIL_1
+        h2 = setup(other, h.clock, thanks=THANKS)
+        h.clock.now = APRIL_1
         await asyncio.gather(content.thanks_job(core), content.thanks_job(other), content.thanks_job(core))
-        everyone = sorted(u for u, _ in sender.sent + sender2.sent)
+        everyone = sorted(u for u in [s.to for s in h.sender.log + h2.sender.log])
         assert everyone == ["U1", "U2", "U3"]
         assert await count(core, ContentRun) == 1
         assert await count(core, ContentDelivery, ContentDelivery.status == "sent") == 3
@@ -839,109 +821,108 @@ async def test_two_cores_thank_each_person_once(any_core):
 
 
 async def test_members_can_turn_the_thank_you_off_by_command_or_button(core):
-    clock, sender = setup(core, thanks=THANKS)
+    h = setup(core, thanks=THANKS)
     people = await thanks_crowd(core)
-    [off] = await ask(core, "danke aus", user="U1", email="anna@example.com")
+    [off] = await h.say(who("U1", "anna@example.com"), "danke aus")
     assert "keine Dankesnachrichten mehr" in off.text
     # Bert's thank-you is planned while he is in his quiet hours (his own: 09:00-12:00) ...
     async with core.db.session() as s:
         bert = await s.get(Person, people["bert"].id)
         bert.quiet_start, bert.quiet_end = "09:00", "12:00"
         await s.commit()
-    clock.now = APRIL_1
+    h.clock.now = APRIL_1
     await content.thanks_job(core)
-    assert sorted(u for u, _ in sender.sent) == ["U3"]  # Anna opted out, Bert waits for the end of his quiet hours
+    assert sorted(u for u in [s.to for s in h.sender.log]) == ["U3"]  # Anna opted out, Bert waits for the end of his quiet hours
     # ... and he turns it off before it goes out: it is not sent.
-    [off] = await ask(core, "thanks off", user="U2", email="bert@example.com")
+    [off] = await h.say(who("U2", "bert@example.com"), "thanks off")
     assert "no more thank-you messages" in off.text
-    clock.now = datetime(2026, 4, 1, 10, 1, tzinfo=UTC)
+    h.clock.now = datetime(2026, 4, 1, 10, 1, tzinfo=UTC)
     await content.thanks_job(core)
-    assert sorted(u for u, _ in sender.sent) == ["U3"]
+    assert sorted(u for u in [s.to for s in h.sender.log]) == ["U3"]
     assert {r.reason for r in await rows(core, ContentDelivery, ContentDelivery.status == "cancelled")} == {"opted_out"}
     # Carl presses the button under his thank-you: it stays, the button gives way to the confirmation.
-    [carl] = sender.to("U3")
-    [pressed] = await ask(core, "", action="content.thanks_off", values=carl.buttons[0].value, user="U3",
-                          email="carl@example.com")
+    [carl] = h.received("U3")
+    [pressed] = await h.press(who("U3", "carl@example.com"), "content.thanks_off", carl.buttons[0].value)
     assert pressed.update and pressed.buttons == [] and "In March people opened" in pressed.text
     assert "no more thank-you messages" in pressed.context
-    [data] = await ask(core, "my data", user="U3", email="carl@example.com")
+    [data] = await h.say(who("U3", "carl@example.com"), "my data")
     assert any("off; name shown to the comms lead: no; thank-yous received: 1" in f.value for f in data.fields)
-    [on] = await ask(core, "thanks on", user="U3", email="carl@example.com")
+    [on] = await h.say(who("U3", "carl@example.com"), "thanks on")
     assert "there is no ranking" in on.text
 
 
 async def test_quiet_hours_in_the_members_own_time_zone_postpone_the_thank_you(any_core):
     core = any_core
-    clock, sender = setup(core, thanks=THANKS)
+    h = setup(core, thanks=THANKS)
     bert = await member(core, "U2", "bert@example.com", lang="en", tz="America/New_York")
     await activity(core, bert, shares=2)
-    clock.now = APRIL_1  # 04:00 in New York
+    h.clock.now = APRIL_1  # 04:00 in New York
     await content.thanks_job(core)
-    assert sender.sent == []
-    clock.now = datetime(2026, 4, 1, 12, 0, tzinfo=UTC)  # 08:00 there
+    assert h.sender.log == []
+    h.clock.now = datetime(2026, 4, 1, 12, 0, tzinfo=UTC)  # 08:00 there
     await content.thanks_job(core)
-    assert [u for u, _ in sender.sent] == ["U2"]
+    assert [u for u in [s.to for s in h.sender.log]] == ["U2"]
 
 
 async def test_the_sie_form_and_a_full_name(core):
     core.settings.app.language.german_address = "sie"
-    clock, sender = setup(core, thanks=THANKS)
+    h = setup(core, thanks=THANKS)
     anna = await member(core, "U1", "anna@example.com", lang="de")
     async with core.db.session() as s:
         (await s.get(Person, anna.id)).display_name = "Anna Schmidt"
         await s.commit()
     await activity(core, anna, shares=1, clicks=1)
-    clock.now = APRIL_1
+    h.clock.now = APRIL_1
     await content.thanks_job(core)
-    [reply] = sender.to("U1")
+    [reply] = h.received("U1")
     assert reply.title == "Vielen Dank, Anna Schmidt!"
     assert "Im März haben Sie einen unserer Beiträge geteilt, und Ihre Links wurden einmal geöffnet." in reply.text
     assert "Danke, dass Sie sich die Zeit dafür nehmen" in reply.text and "nur Sie" in reply.context
 
 
 async def test_the_lead_previews_how_many_and_names_only_who_agreed(core):
-    clock, sender = setup(core, thanks={**THANKS, "enabled": False})
+    h = setup(core, thanks={**THANKS, "enabled": False})
     await thanks_crowd(core)
-    [agreed] = await ask(core, "thanks public on", user="U2", email="bert@example.com")
+    [agreed] = await h.say(who("U2", "bert@example.com"), "thanks public on")
     assert "may now see your name" in agreed.text
-    [state] = await ask(core, "danke öffentlich", user="U2", email="bert@example.com")
+    [state] = await h.say(who("U2", "bert@example.com"), "danke öffentlich")
     assert ": yes." in state.text  # Bert reads English, whatever the command word
-    clock.now = APRIL_1 - timedelta(days=1)
-    [preview] = await ask(core, "content thanks preview")
+    h.clock.now = APRIL_1 - timedelta(days=1)
+    [preview] = await h.say(who(), "content thanks preview")
     assert "3 members would get a personal thank-you for March 2026" in preview.text
     assert "switched off" in preview.text and preview.fields == []
-    [named] = await ask(core, "content thanks preview --names")
+    [named] = await h.say(who(), "content thanks preview --names")
     assert [(f.label, f.value) for f in named.fields] == [
         ("Named (they agreed)", "bert and 2 more who have not agreed to be named")]
     assert "anna" not in named.plain() and "carl" not in named.plain()
     # Members may not see it.
-    [refused] = await ask(core, "content thanks preview", user="U2", email="bert@example.com")
+    [refused] = await h.say(who("U2", "bert@example.com"), "content thanks preview")
     assert "bert" not in refused.text and "Only" in refused.text
     # After this month's thank-you the preview is about the month running now.
-    clock.now = APRIL_1 + timedelta(hours=1)
-    [later] = await ask(core, "inhalte danke vorschau --namen")
+    h.clock.now = APRIL_1 + timedelta(hours=1)
+    [later] = await h.say(who(), "inhalte danke vorschau --namen")
     assert "bekämen 0 Mitglieder ein persönliches Dankeschön für April 2026" in later.text
 
 
 async def test_drafts_that_begin_like_the_setting_go_to_the_answer_engine(core):
-    setup(core, thanks=THANKS)
+    h = setup(core, thanks=THANKS)
     await member(core, "U1", "anna@example.com", lang="de")
-    [answer] = await ask(core, "Danke an das ganze Team für die tolle Messe!", user="U1", email="anna@example.com")
+    [answer] = await h.say(who("U1", "anna@example.com"), "Danke an das ganze Team für die tolle Messe!")
     assert "Dankesnachricht" not in answer.plain() and answer.plain().strip()
     assert (await content._pref(core, (await rows(core, Person, Person.email == "anna@example.com"))[0].id)) is None
-    [answer] = await ask(core, "Thanks on behalf of the whole team!", user="U1", email="anna@example.com")
+    [answer] = await h.say(who("U1", "anna@example.com"), "Thanks on behalf of the whole team!")
     assert "thank-you" not in answer.plain()
 
 
 async def test_clicks_on_share_links_count_in_the_month_they_happen(core):
-    clock, sender = setup(core, core_group_days_earlier=0)
+    h = setup(core, core_group_days_earlier=0)
     anna = await member(core, "U1", "anna@example.com", lang="en")
     await add_item(core, "News")
-    clock.now = MONDAY
+    h.clock.now = MONDAY
     await content.nudge_job(core)
     [link] = await rows(core, ContentLink)
     for when in (MONDAY, datetime(2026, 3, 31, 21, 59, tzinfo=UTC), datetime(2026, 3, 31, 22, 0, tzinfo=UTC)):
-        clock.now = when  # the last one is 00:00 on 1 April in Berlin
+        h.clock.now = when  # the last one is 00:00 on 1 April in Berlin
         assert await content.follow_link(core, link.token, "li", "Mozilla/5.0")
     assert await content.month_activity(core, "2026-03") == {anna.id: (0, 2)}
     assert await content.month_activity(core, "2026-04") == {anna.id: (0, 1)}
@@ -950,11 +931,11 @@ async def test_clicks_on_share_links_count_in_the_month_they_happen(core):
 def test_the_thank_you_day_is_the_first_working_day_after_weekends_and_holidays(tmp_path):
     settings = make_settings(tmp_path)
     settings.app.content = {"thanks": {"enabled": True, "time": "10:00"}}
-    cfg = content.config(settings).thanks
+    cfg = content.content_config(settings).thanks
     assert content.working_day(cfg, 2026, 4) == datetime(2026, 4, 1).date()
     assert content.working_day(cfg, 2026, 5) == datetime(2026, 5, 4).date()  # Friday 1 May: a holiday
     assert content.working_day(cfg, 2027, 1) == datetime(2027, 1, 4).date()  # New Year on a Friday
-    bavaria = content.config(make_settings(tmp_path)).thanks.model_copy(update={"holiday_region": "BY"})
+    bavaria = content.content_config(make_settings(tmp_path)).thanks.model_copy(update={"holiday_region": "BY"})
     assert content.working_day(bavaria, 2027, 11) == datetime(2027, 11, 2).date()  # All Saints' Day
     assert content.working_day(cfg, 2027, 11) == datetime(2027, 11, 1).date()
     assert content.thanks_due(cfg, settings, APRIL_1) == ("2026-03", APRIL_1)
@@ -962,15 +943,15 @@ def test_the_thank_you_day_is_the_first_working_day_after_weekends_and_holidays(
     assert content.next_thanks(cfg, settings, APRIL_1 + timedelta(seconds=1))[0] == "2026-04"
     settings.app.content = {"thanks": {"holidays": "Atlantis"}}
     with pytest.raises(Exception) as err:
-        content.config(settings)
+        content.content_config(settings)
     assert "content.thanks.holidays" in str(err.value)
     settings.app.content = {"thanks": {"holidays": "de", "holiday_region": "Mars"}}
     with pytest.raises(Exception) as err:
-        content.config(settings)
+        content.content_config(settings)
     assert "'Mars' is not a region of DE" in str(err.value) and "BY" in str(err.value)
     settings.app.content = {"thanks": {"time": "25:00"}}
     with pytest.raises(Exception) as err:
-        content.config(settings)
+        content.content_config(settings)
     assert "content.thanks.time" in str(err.value)
 
 
@@ -986,14 +967,14 @@ def test_ties_at_the_last_place_are_all_thanked():
 
 
 async def test_my_data_shows_content_and_forget_me_removes_the_person(core):
-    clock, sender = setup(core, core_group_days_earlier=0)
+    h = setup(core, core_group_days_earlier=0)
     await member(core, "U1", "anna@example.com", lang="en")
     await add_item(core, "News")
-    clock.now = MONDAY
+    h.clock.now = MONDAY
     await content.nudge_job(core)
-    [data] = await ask(core, "my data", user="U1", email="anna@example.com")
+    [data] = await h.say(who("U1", "anna@example.com"), "my data")
     assert any("1 items received, 0 shared" in f.value for f in data.fields)
-    await ask(core, "", action="forget.confirm", user="U1", email="anna@example.com")
+    await h.press(who("U1", "anna@example.com"), "forget.confirm")
     [link] = await rows(core, ContentLink)
     assert link.person_id is None and link.pseudonym
     assert (await rows(core, ContentDelivery))[0].person_id is None
@@ -1003,14 +984,14 @@ def test_a_wrong_schedule_names_the_file_and_key(tmp_path):
     settings = make_settings(tmp_path)
     settings.app.content = {"schedule": "every monday"}
     with pytest.raises(Exception) as err:
-        content.config(settings)
+        content.content_config(settings)
     assert "content.schedule" in str(err.value) and "cron" in str(err.value)
 
 
 def test_due_waves_follow_the_cron_schedule_in_the_program_time_zone(tmp_path):
     settings = make_settings(tmp_path)
     settings.app.content = {"schedule": "30 9 * * MON", "core_group_days_earlier": 1}
-    cfg = content.config(settings)
+    cfg = content.content_config(settings)
     assert content.due_waves(cfg, settings, MONDAY - timedelta(hours=20)) == [
         ("2026-03-30T07:30Z", "early", MONDAY - timedelta(days=1))]
     # Missed by more than catch_up_hours (the bot was down): the core group gets it with everyone.
@@ -1110,23 +1091,23 @@ def test_every_content_text_has_both_languages_and_a_sie_form():
 
 async def test_the_leads_crisis_hold_pauses_the_weekly_nudge_and_the_lift_sends_it(core):
     # The real crisis module: the lead's one command pauses every nudge; lifting it lets them go.
-    clock, sender = setup(core, core_group_days_earlier=0)
+    h = setup(core, core_group_days_earlier=0)
     await member(core, "U1", "anna@example.com", lang="en")
     await add_item(core, "Team event")
-    clock.now = MONDAY - timedelta(minutes=5)
-    [held] = await ask(core, "crisis hold recall -- Please wait for the official statement.")
+    h.clock.now = MONDAY - timedelta(minutes=5)
+    [held] = await h.say(who(), "crisis hold recall -- Please wait for the official statement.")
     assert "hold" in held.plain().lower()
-    clock.now = MONDAY
+    h.clock.now = MONDAY
     await content.nudge_job(core)
-    assert "Team event" not in text_of(sender.to("U1"))
-    await ask(core, "crisis lift")
-    clock.advance(minutes=10)
+    assert "Team event" not in text_of(h.received("U1"))
+    await h.say(who(), "crisis lift")
+    h.clock.advance(minutes=10)
     await content.nudge_job(core)
-    assert titles([r for r in sender.to("U1") if "Team event" in r.text]) == ["Team event"]
+    assert titles([r for r in h.received("U1") if "Team event" in r.text]) == ["Team event"]
 
 
 async def test_newest_first_and_among_the_same_days_items_the_least_shared_first(core):
-    clock, sender = setup(core, core_group_days_earlier=0, max_items=2)
+    h = setup(core, core_group_days_earlier=0, max_items=2)
     sharers = [await member(core, f"U{i}", f"s{i}@example.com", lang="en") for i in range(3)]
     # Added later, so without the share counts it would come first.
     quiet = await add_item(core, "Not shared yet", days_ago=1)
@@ -1141,10 +1122,10 @@ async def test_newest_first_and_among_the_same_days_items_the_least_shared_first
             p.is_member = False
         await s.commit()
     await member(core, "U9", "new@example.com", lang="en")
-    clock.now = MONDAY
+    h.clock.now = MONDAY
     await content.nudge_job(core)
     # Two items at most: the newest day's, the one shared less first; the older one waits.
-    assert titles(sender.to("U9")) == ["Not shared yet", "Popular"]
+    assert titles(h.received("U9")) == ["Not shared yet", "Popular"]
     assert quiet.id < popular.id
 
 
@@ -1197,45 +1178,45 @@ def test_nudge_run_now_says_when_people_in_their_quiet_hours_get_it(tmp_path, mo
 
 
 async def test_the_weekly_nudge_reminds_a_member_of_the_course_once_and_never_one_who_paused(core):
-    clock, sender = setup(core, core_group_days_earlier=0)
-    clock.now = MONDAY - timedelta(days=8)  # joined over a week before the nudge: the welcome offered the course
+    h = setup(core, core_group_days_earlier=0)
+    h.clock.now = MONDAY - timedelta(days=8)  # joined over a week before the nudge: the welcome offered the course
     await member(core, "U1", "anna@example.com", lang="en")
     await member(core, "U2", "bernd@example.com", lang="de")
     paused = await member(core, "U3", "carla@example.com", lang="en")
     done = await member(core, "U4", "dora@example.com", lang="en")
     await member(core, "U5", "emil@example.com", lang="en", joined=False)
-    clock.now = MONDAY - timedelta(days=3)
+    h.clock.now = MONDAY - timedelta(days=3)
     await member(core, "U6", "fritz@example.com", lang="en")  # joined three days ago: the welcome was enough
     async with core.db.session() as s:
         s.add(ContentPref(person_id=paused.id, frequency="pause"))
         s.add(CourseProgress(person_id=done.id, started_at=core.now(), finished_at=core.now()))
         await s.commit()
     await add_item(core, "Plant opening")
-    clock.now = MONDAY
+    h.clock.now = MONDAY
     await content.nudge_job(core)
-    [nudge] = sender.to("U1")
+    [nudge] = h.received("U1")
     assert "You haven't taken the short course yet" in nudge.text and "only this once" in nudge.text
     start = next(b for b in nudge.buttons if b.action_id == "course.start")
     assert start.label == "Take the course"
-    [nudge_de] = sender.to("U2")
+    [nudge_de] = h.received("U2")
     assert "Den kurzen Kurs ha" in nudge_de.text and "Kurs starten" in [b.label for b in nudge_de.buttons]
-    [finished] = sender.to("U4")  # finished the course: the nudge, without the reminder
+    [finished] = h.received("U4")  # finished the course: the nudge, without the reminder
     assert "course" not in finished.text and "course.start" not in [b.action_id for b in finished.buttons]
-    assert sender.to("U3") == []  # paused: no nudge, so no reminder either
-    [fritz] = sender.to("U6")
+    assert h.received("U3") == []  # paused: no nudge, so no reminder either
+    [fritz] = h.received("U6")
     assert "short course" not in fritz.text
     # Sharing updates the message in place; the reminder stays on it.
     shared = next(b for b in nudge.buttons if b.action_id == "content.shared")
-    [answer] = await ask(core, "", action="content.shared", values=shared.value, user="U1", email="anna@example.com")
+    [answer] = await h.press(who("U1", "anna@example.com"), "content.shared", shared.value)
     assert answer.update and "short course" in answer.text and "course.start" in [b.action_id for b in answer.buttons]
     # The button starts the course.
-    [first_step, *_] = await ask(core, "", action="course.start", values=start.value, user="U1", email="anna@example.com")
+    [first_step, *_] = await h.press(who("U1", "anna@example.com"), "course.start", start.value)
     assert first_step.title == "Course, step 1 of 5: Confidential information"
     # Next week: a new item, and no reminder again.
     await add_item(core, "Team event", days_ago=0)
-    clock.now = MONDAY + timedelta(days=7)
+    h.clock.now = MONDAY + timedelta(days=7)
     await content.nudge_job(core)
-    second = sender.to("U1")[-1]
+    second = h.received("U1")[-1]
     assert "Team event" in second.text and "short course" not in second.text
     assert "course.start" not in [b.action_id for b in second.buttons]
     # Carla takes nudges again: her first nudge has the reminder (she was never reminded while paused).
@@ -1243,26 +1224,26 @@ async def test_the_weekly_nudge_reminds_a_member_of_the_course_once_and_never_on
         assert await s.get(CourseReminder, paused.id) is None
         (await s.get(ContentPref, paused.id)).frequency = "weekly"
         await s.commit()
-    clock.now = MONDAY + timedelta(days=14)
+    h.clock.now = MONDAY + timedelta(days=14)
     await add_item(core, "Open day", days_ago=0)
     await content.nudge_job(core)
-    [carla] = sender.to("U3")
+    [carla] = h.received("U3")
     assert "short course" in carla.text
 
 
 async def test_a_failing_nudge_note_leaves_the_nudge_going_out_without_it(core, caplog):
-    clock, sender = setup(core, core_group_days_earlier=0)
-    clock.now = MONDAY - timedelta(days=8)
+    h = setup(core, core_group_days_earlier=0)
+    h.clock.now = MONDAY - timedelta(days=8)
     await member(core, "U1", "anna@example.com", lang="en")
-    clock.now = MONDAY - timedelta(days=3)
+    h.clock.now = MONDAY - timedelta(days=3)
     await add_item(core, "Plant opening")
 
     async def broken(core, people):
         raise RuntimeError("boom")
 
     core.router.nudge_notes.insert(0, broken)
-    clock.now = MONDAY
+    h.clock.now = MONDAY
     await content.nudge_job(core)
-    [nudge] = sender.to("U1")
+    [nudge] = h.received("U1")
     assert "Plant opening" in nudge.text and "short course" in nudge.text  # the course's note still came
     assert "nudge note failed" in caplog.text

@@ -4,163 +4,93 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import itertools
 import json
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 from email import policy as email_policy
-from typing import Any
 
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
-from sqlalchemy import func, update
+from sqlalchemy import update
 from sqlmodel import select
 
 from bot import notify
 from bot.app import build_core
 from bot.config import ConfigError, load_settings
 from bot.core import Core
-from bot.messages import Attachment, Incoming, Profile, Reply
-from bot.sender import Sender
+from bot.messages import Attachment, Reply
 from handlers import crisis
 from storage.models import Person, aware
 from storage.models_crisis import CrisisAttempt, CrisisEvent, CrisisReport, Hold
 from tests.clock import Clock
 from tests.conftest import EMPLOYEE_EMAIL, LEAD_EMAIL, make_settings
+from tests.harness import BEN, EMMA, ERIK, FELIX, GUSTAV, LEA, Harness, Recorder, Who, only
 
 BACKUP_EMAIL = "ben.backup@example.com"
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday, 10:00 in Berlin
 
-ERIK, LEA, BEN, EMMA, FELIX, GUSTAV = "U-ERIK", "U-LEA", "U-BEN", "U-EMMA", "U-FELIX", "U-GUSTAV"
-PEOPLE = {
-    ERIK: (EMPLOYEE_EMAIL, "Erik Employee"),
-    LEA: (LEAD_EMAIL, "Lea Lead"),
-    BEN: (BACKUP_EMAIL, "Ben Backup"),
-    EMMA: ("emma.core@example.com", "Emma Core"),
-    FELIX: ("felix.core@example.com", "Felix Core"),
-    GUSTAV: ("gustav@partner.example", "Gustav Gast"),
-}
 TRUCK = "crisis A video of our truck accident is going viral on TikTok https://www.tiktok.com/@someone/video/7300"
 
 
-@dataclass
-class FakeSender(Sender):
-    """A platform as the core sees it: records what it is asked to send, fails on demand."""
-
-    sent: list[tuple[str, Reply]] = field(default_factory=list)
-    channel_posts: list[tuple[str, Reply, str | None]] = field(default_factory=list)
-    down: set[str] = field(default_factory=set)
-    gate: asyncio.Event | None = None  # set: sending waits until it opens (a process that hangs, then dies)
-    entered: asyncio.Event = field(default_factory=asyncio.Event)
-
-    async def send_to_person(self, user_id: str, replies: list[Reply]) -> None:
-        self.entered.set()
-        if self.gate is not None:
-            await self.gate.wait()
-        if user_id in self.down:
-            raise RuntimeError("account_inactive")
-        self.sent.extend((user_id, r) for r in replies)
-
-    async def send_to_conversation(self, conversation_id: str, replies: list[Reply], user_id: str | None) -> None:
-        self.channel_posts.extend((conversation_id, r, user_id) for r in replies)
-
-    def to(self, user_id: str) -> list[Reply]:
-        return [r for u, r in self.sent if u == user_id]
-
-    def alerts(self, user_id: str) -> list[Reply]:
-        return [r for r in self.to(user_id) if "Crisis report" in (r.title or "") or "Krisenmeldung" in (r.title or "")]
-
-
-def incoming(user: str, text: str = "", *, action: str | None = None, values: dict | None = None,
-             event_id: str | None = None, source: str = "message", **kw: Any) -> Incoming:
-    email, name = PEOPLE[user]
-    return Incoming(platform="slack", user_id=user, conversation_id=f"D-{user}", text=text, action_id=action,
-                    values=values or {}, event_id=event_id, source=source,  # type: ignore[arg-type]
-                    profile=Profile(email=email, name=name, is_guest=user == GUSTAV), **kw)
-
-
-@dataclass
-class Bot:
-    core: Core
-    clock: Clock
-    sender: FakeSender
-    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
-
-    async def send(self, msg: Incoming) -> list[Reply]:
-        out: list[Reply] = []
-
-        async def collect(replies: list[Reply]) -> None:
-            out.extend(replies)
-
-        await self.core.handle(msg, collect)
-        return out
-
-    async def say(self, user: str, text: str, **kw: Any) -> Reply:
-        kw.setdefault("event_id", f"Ev{next(self._ids)}")
-        [reply] = await self.send(incoming(user, text, **kw))
-        return reply
-
-    async def press(self, user: str, action: str, **values: Any) -> Reply:
-        values.setdefault("_lang", "en")  # a button answers in the language of the message it was on
-        [reply] = await self.send(incoming(user, action=action, values=values, source="action",
-                                           event_id=f"Act{next(self._ids)}"))
-        return reply
-
-    async def report(self, text: str = TRUCK, user: str = ERIK) -> CrisisReport:
-        receipt = await self.say(user, text)
-        ref = receipt.title.split()[1]
-        await crisis.settle(self.core)
-        return await self.get(ref)
-
-    async def get(self, ref: str) -> CrisisReport:
-        async with self.core.db.session() as s:
-            return (await s.exec(select(CrisisReport).where(CrisisReport.ref == ref))).one()
-
-    async def trail(self, ref: str) -> str:
-        return "\n".join(text for _, text in await crisis.trail(self.core, await self.get(ref)))
-
-    async def tick(self, **kw: float) -> int:
-        self.clock.advance(**kw)
-        count = await crisis.run_due(self.core)
-        await crisis.settle(self.core)
-        return count
-
-    async def count(self, model: Any, *where: Any) -> int:
-        async with self.core.db.session() as s:
-            return (await s.exec(select(func.count()).select_from(model).where(*where))).one()
-
-
-async def meet(core: Core, *users: str, language: str | None = "en") -> None:
-    """People the bot has seen on Slack (so it can reach them), who chose a language."""
-    for user in users:
-        person = await core.person_for(incoming(user))
-        async with core.db.session() as s:
-            row = await s.get(Person, person.id)
-            row.language = language
-            await s.commit()
+def alerts(h: Harness, who: Who) -> list[Reply]:
+    """The crisis alerts the bot sent ``who``."""
+    return [r for r in h.received(who) if "Crisis report" in (r.title or "") or "Krisenmeldung" in (r.title or "")]
 
 
 async def make_bot(core: Core, crisis_section: dict | None = None, clock: Clock | None = None,
-                   sender: FakeSender | None = None) -> Bot:
+                   sender: Recorder | None = None) -> Harness:
+    """The harness on a crisis policy; the rota and a few others have written to the bot before, in English."""
     if crisis_section is not None:
         core.settings.app.crisis = crisis_section
-    clock = clock or Clock(START)
-    core.clock = clock
-    sender = sender or FakeSender()
-    core.register_sender("slack", sender)
-    await meet(core, LEA, BEN, ERIK, EMMA, FELIX)
-    return Bot(core, clock, sender)
+    # A refused send reads as Slack's answer for a deactivated account.
+    h = Harness(core, now=START, clock=clock, sender=sender or Recorder(error="account_inactive"), lang=None)
+    for who in (LEA, BEN, ERIK, EMMA, FELIX):
+        await choose_language(h, who, "en")
+    return h
+
+
+async def choose_language(h: Harness, who: Who, language: str | None) -> None:
+    """``who``, whom the bot knows, chose ``language`` (None: no choice, the message's language counts)."""
+    person = await h.core.person_for(h.incoming(who))
+    async with h.core.db.session() as s:
+        row = await s.get(Person, person.id)
+        row.language = language
+        await s.commit()
+
+
+async def file_report(h: Harness, text: str = TRUCK, who: Who = ERIK) -> CrisisReport:
+    """``who`` reports; the alerts go out; the stored report."""
+    [receipt] = await h.say(who, text)
+    ref = receipt.title.split()[1]
+    await crisis.settle(h.core)
+    return await load(h, ref)
+
+
+async def load(h: Harness, ref: str) -> CrisisReport:
+    async with h.core.db.session() as s:
+        return (await s.exec(select(CrisisReport).where(CrisisReport.ref == ref))).one()
+
+
+async def trail_of(h: Harness, ref: str) -> str:
+    return "\n".join(text for _, text in await crisis.trail(h.core, await load(h, ref)))
+
+
+async def tick(h: Harness, **kw: float) -> int:
+    """Time passes; the due escalation steps run and settle; how many ran."""
+    h.clock.advance(**kw)
+    count = await crisis.run_due(h.core)
+    await crisis.settle(h.core)
+    return count
 
 
 @pytest.fixture
-async def bot(any_core) -> Bot:
+async def bot(any_core) -> Harness:
     return await make_bot(any_core)
 
 
 @pytest.fixture
-async def lite(core) -> Bot:
+async def lite(core) -> Harness:
     """SQLite only, for tests that are about behaviour rather than storage."""
     return await make_bot(core)
 
@@ -168,14 +98,14 @@ async def lite(core) -> Bot:
 # -- reporting ----------------------------------------------------------------------------------
 
 
-async def test_a_one_message_report_is_stored_before_the_receipt_and_alerts_the_lead(bot: Bot):
+async def test_a_one_message_report_is_stored_before_the_receipt_and_alerts_the_lead(bot: Harness):
     stored_when_answered: list[int] = []
 
     async def answer(replies: list[Reply]) -> None:
         stored_when_answered.append(await bot.count(CrisisReport))
         answer.replies = replies  # type: ignore[attr-defined]
 
-    await bot.core.handle(incoming(ERIK, TRUCK, event_id="EvTruck"), answer)
+    await bot.core.handle(bot.incoming(ERIK, text=TRUCK, event_id="EvTruck"), answer)
     assert stored_when_answered == [1]
     [receipt] = answer.replies  # type: ignore[attr-defined]
     assert receipt.title == "Report K-2026-0001 received: comms has been alerted"
@@ -189,7 +119,7 @@ async def test_a_one_message_report_is_stored_before_the_receipt_and_alerts_the_
     assert [b.style for b in receipt.buttons][:4] == [None, None, "primary", None]
 
     await crisis.settle(bot.core)
-    [alert] = bot.sender.to(LEA)
+    [alert] = bot.received(LEA)
     assert alert.title == "🚨 Crisis report K-2026-0001: severity high"
     assert "truck accident is going viral" in alert.text
     assert [b.label for b in alert.buttons] == ["Acknowledge", "Resolve", "Hand over"]
@@ -198,128 +128,126 @@ async def test_a_one_message_report_is_stored_before_the_receipt_and_alerts_the_
     assert "Reported by: Erik Employee <erik.employee@example.com>" in plain
     assert "Escalation: level 1 of 2, round 1 of 3" in plain
     assert "next level in 10 min" in plain
-    assert bot.sender.to(BEN) == []
-    report = await bot.get("K-2026-0001")
+    assert bot.received(BEN) == []
+    report = await load(bot, "K-2026-0001")
     assert report.status == "open" and report.step == 1 and report.severity == "high" and report.place == "TikTok"
-    trail = await bot.trail("K-2026-0001")
+    trail = await trail_of(bot, "K-2026-0001")
     assert "reported by Erik Employee" in trail and "severity high proposed" in trail
     assert "alerted level 1, round 1: comms_lead = Lea Lead" in trail and "via chat (slack)" in trail
 
 
-async def test_the_receipt_is_in_the_reporters_language(lite: Bot):
-    await meet(lite.core, ERIK, language=None)  # no language chosen: the report's own language counts
-    receipt = await lite.say(ERIK, "krise Ein Video von unserem Unfall geht gerade auf Facebook viral, bitte helft")
+async def test_the_receipt_is_in_the_reporters_language(lite: Harness):
+    await choose_language(lite, ERIK, None)  # no language chosen: the report's own language counts
+    [receipt] = await lite.say(ERIK, "krise Ein Video von unserem Unfall geht gerade auf Facebook viral, bitte helft")
     text = receipt.plain()
     assert receipt.title.startswith("Meldung K-2026-0001 ist eingegangen")
     assert "nicht einsteigen" in text and "nichts löschen" in text and "nicht kommentieren" in text
     assert "Dringlichkeit: hoch" in text and "Wo: Facebook" in text
     await crisis.settle(lite.core)
-    [alert] = lite.sender.alerts(LEA)  # Lea chose English
+    [alert] = alerts(lite, LEA)  # Lea chose English
     assert alert.title == "🚨 Crisis report K-2026-0001: severity high"
-    await meet(lite.core, LEA, language=None)  # without a choice: the program's default language (de)
-    await lite.tick(minutes=10, seconds=1)
-    await lite.tick(minutes=10, seconds=1)
-    assert lite.sender.alerts(LEA)[-1].title == "🚨 Krisenmeldung K-2026-0001: Dringlichkeit hoch"
-    assert "Stufe 1 von 2, Runde 2 von 3" in lite.sender.alerts(LEA)[-1].plain()
+    await choose_language(lite, LEA, None)  # without a choice: the program's default language (de)
+    await tick(lite, minutes=10, seconds=1)
+    await tick(lite, minutes=10, seconds=1)
+    assert alerts(lite, LEA)[-1].title == "🚨 Krisenmeldung K-2026-0001: Dringlichkeit hoch"
+    assert "Stufe 1 von 2, Runde 2 von 3" in alerts(lite, LEA)[-1].plain()
 
 
-async def test_severity_is_proposed_from_keywords_and_changed_with_the_buttons(lite: Bot):
+async def test_severity_is_proposed_from_keywords_and_changed_with_the_buttons(lite: Harness):
     assert crisis.propose_severity("A journalist from the local paper called me") == "high"
     assert crisis.propose_severity("Zwei Kollegen wurden bei dem Brand verletzt") == "critical"
     assert crisis.propose_severity("Someone posted an angry complaint") == "medium"
     assert crisis.propose_severity("The pressure is on, impressive work") == "medium"  # no 'press' inside words
-    receipt = await lite.say(ERIK, "crisis a customer is unhappy on LinkedIn")
+    [receipt] = await lite.say(ERIK, "crisis a customer is unhappy on LinkedIn")
     sev = next(b for b in receipt.buttons if b.label == "Critical")
-    answer = await lite.press(ERIK, sev.action_id, **sev.value)
+    [answer] = await lite.press(ERIK, sev.action_id, {"_lang": "en"} | sev.value)
     assert answer.text == "Severity of K-2026-0001 is now *critical*."
-    assert (await lite.get("K-2026-0001")).severity == "critical"
+    assert (await load(lite, "K-2026-0001")).severity == "critical"
     # Someone else can't change another person's report (it is unknown to them); the policy's people can.
-    refused = await lite.press(EMMA, "crisis.severity", ref="K-2026-0001", severity="low")
+    [refused] = await lite.press(EMMA, "crisis.severity", ref="K-2026-0001", severity="low", _lang="en")
     assert refused.text == "I know no crisis report “K-2026-0001”. References look like K-2026-0042."
-    assert (await lite.get("K-2026-0001")).severity == "critical"
-    await lite.press(LEA, "crisis.severity", ref="K-2026-0001", severity="high")
-    assert "severity changed by Erik Employee" in await lite.trail("K-2026-0001")
-    assert "severity changed by Lea Lead" in await lite.trail("K-2026-0001")
+    assert (await load(lite, "K-2026-0001")).severity == "critical"
+    only(await lite.press(LEA, "crisis.severity", ref="K-2026-0001", severity="high", _lang="en"))
+    assert "severity changed by Erik Employee" in await trail_of(lite, "K-2026-0001")
+    assert "severity changed by Lea Lead" in await trail_of(lite, "K-2026-0001")
     # Lea, alerted at "medium", heard of Erik's change to critical; nobody hears of their own change.
     await crisis.settle(lite.core)
-    assert [r.text for r in lite.sender.to(LEA) if "changed the severity" in (r.text or "")] == [
+    assert [r.text for r in lite.received(LEA) if "changed the severity" in (r.text or "")] == [
         "K-2026-0001: Erik Employee changed the severity from medium to critical."]
-    assert not [r for r in lite.sender.to(ERIK) if "changed the severity" in (r.text or "")]
+    assert not [r for r in lite.received(ERIK) if "changed the severity" in (r.text or "")]
 
 
-async def test_details_are_added_with_a_follow_up(lite: Bot):
-    receipt = await lite.say(ERIK, "crisis someone leaked our roadmap")
-    how = await lite.press(ERIK, "crisis.add", **receipt.buttons[-1].value)
+async def test_details_are_added_with_a_follow_up(lite: Harness):
+    [receipt] = await lite.say(ERIK, "crisis someone leaked our roadmap")
+    [how] = await lite.press(ERIK, "crisis.add", {"_lang": "en"} | receipt.buttons[-1].value)
     assert "crisis add K-2026-0001" in how.text
-    added = await lite.say(ERIK, "crisis add K-2026-0001 it is on reddit now https://reddit.com/r/x/1")
+    [added] = await lite.say(ERIK, "crisis add K-2026-0001 it is on reddit now https://reddit.com/r/x/1")
     assert added.text == "Added to K-2026-0001. Thank you."
-    report = await lite.get("K-2026-0001")
+    report = await load(lite, "K-2026-0001")
     assert "on reddit now" in report.text and report.links == ["https://reddit.com/r/x/1"]
     assert report.place == "Reddit"
 
 
-async def test_a_duplicate_delivery_or_a_second_run_of_the_handler_makes_one_report(bot: Bot):
-    first = await bot.send(incoming(ERIK, TRUCK, event_id="EvDup"))
-    again = await bot.send(incoming(ERIK, TRUCK, event_id="EvDup"))  # the platform's retry: dropped by the core
+async def test_a_duplicate_delivery_or_a_second_run_of_the_handler_makes_one_report(bot: Harness):
+    first = await bot.handle(bot.incoming(ERIK, text=TRUCK, event_id="EvDup"))
+    again = await bot.handle(bot.incoming(ERIK, text=TRUCK, event_id="EvDup"))  # the platform's retry: dropped by the core
     assert len(first) == 1 and again == []
     # The handler itself run twice for one message (recovery after a crash): still one report.
-    rerun = await bot.core.dispatch(incoming(ERIK, TRUCK, event_id="EvDup"))
+    rerun = await bot.core.dispatch(bot.incoming(ERIK, text=TRUCK, event_id="EvDup"))
     assert rerun[0].title == first[0].title
-    together = await asyncio.gather(*(bot.core.dispatch(incoming(ERIK, TRUCK, event_id="EvTwice")) for _ in range(3)))
+    together = await asyncio.gather(*(bot.core.dispatch(bot.incoming(ERIK, text=TRUCK, event_id="EvTwice")) for _ in range(3)))
     # One report; the receipts may differ only in how far its alert has got ("being alerted" / "alerted").
     assert len({r[0].title.split()[1] for r in together}) == 1
     await crisis.settle(bot.core)
     assert await bot.count(CrisisReport) == 2
-    assert len(bot.sender.alerts(LEA)) == 2
+    assert len(alerts(bot, LEA)) == 2
 
 
-async def test_many_reports_at_once_are_each_stored_once_and_alerted_once(bot: Bot):
+async def test_many_reports_at_once_are_each_stored_once_and_alerted_once(bot: Harness):
     # Employees the bot has never seen, all at once: what a viral video brings.
-    people = [(f"U-R{i}", f"reporter{i}@example.com") for i in range(30)]
-    receipts = await asyncio.gather(*(bot.send(Incoming(
-        platform="slack", user_id=user, conversation_id=f"D-{user}", text=f"{TRUCK}{i}", event_id=f"EvBurst{i}",
-        profile=Profile(email=email, name=f"Reporter {i}"))) for i, (user, email) in enumerate(people)))
+    people = [Who(f"U0R{i}", f"reporter{i}@example.com", f"Reporter {i}") for i in range(30)]
+    receipts = await asyncio.gather(*(bot.say(who, f"{TRUCK}{i}", event_id=f"EvBurst{i}") for i, who in enumerate(people)))
     refs = [r.title.split()[1] for [r] in receipts]
     assert len(set(refs)) == 30
     await crisis.settle(bot.core)
-    assert sorted(r.title.split()[3].rstrip(":") for r in bot.sender.alerts(LEA)) == sorted(refs)
+    assert sorted(r.title.split()[3].rstrip(":") for r in alerts(bot, LEA)) == sorted(refs)
     assert await bot.count(CrisisReport) == 30
     assert await bot.count(CrisisAttempt, CrisisAttempt.status == "sent") == 30
     assert await bot.count(CrisisReport, CrisisReport.step == 1, CrisisReport.claim_token.is_(None)) == 30
     for i, ref in enumerate(refs[:3]):
-        trail = await bot.trail(ref)
+        trail = await trail_of(bot, ref)
         assert f"reported by Reporter {i}" in trail and "alerted level 1, round 1: comms_lead = Lea Lead" in trail
-    assert bot.sender.to(BEN) == []
+    assert bot.received(BEN) == []
 
 
-async def test_the_receipt_follows_the_first_alert_but_never_waits_long_for_it(lite: Bot, monkeypatch):
+async def test_the_receipt_follows_the_first_alert_but_never_waits_long_for_it(lite: Harness, monkeypatch):
     alerts_at_receipt: list[int] = []
 
     async def answer(replies: list[Reply]) -> None:
-        alerts_at_receipt.append(len(lite.sender.alerts(LEA)))
+        alerts_at_receipt.append(len(alerts(lite, LEA)))
 
-    await lite.core.handle(incoming(ERIK, TRUCK, event_id="EvFirst"), answer)
+    await lite.core.handle(lite.incoming(ERIK, text=TRUCK, event_id="EvFirst"), answer)
     assert alerts_at_receipt == [1]  # comms first
 
     monkeypatch.setattr(crisis.chat, "RECEIPT_AFTER", 0.05)
     lite.sender.gate = asyncio.Event()  # the platform hangs on the alert ...
-    await lite.core.handle(incoming(ERIK, "crisis a journalist called", event_id="EvSecond"), answer)
+    await lite.core.handle(lite.incoming(ERIK, text="crisis a journalist called", event_id="EvSecond"), answer)
     assert alerts_at_receipt == [1, 1]  # ... the reporter is answered all the same
     lite.sender.gate.set()
     await crisis.settle(lite.core)
-    assert len(lite.sender.alerts(LEA)) == 2
+    assert len(alerts(lite, LEA)) == 2
 
 
-async def test_a_slow_first_alert_is_not_sent_again_by_the_job_while_it_is_still_on_its_way(lite: Bot, monkeypatch):
+async def test_a_slow_first_alert_is_not_sent_again_by_the_job_while_it_is_still_on_its_way(lite: Harness, monkeypatch):
     monkeypatch.setattr(crisis.jobs, "FIRST_CLAIM_RENEW", 0.02)
     monkeypatch.setattr(crisis.chat, "RECEIPT_AFTER", 0.05)
     lite.sender.gate = asyncio.Event()  # the platform takes long over the lead's alert (a 429 with a long wait)
-    receipt = await lite.say(ERIK, TRUCK, event_id="EvSlow")
+    [receipt] = await lite.say(ERIK, TRUCK, event_id="EvSlow")
     ref = receipt.title.split()[1]
 
     async def renewed_past(deadline) -> None:
         for _ in range(200):
-            claim = (await lite.get(ref)).claim_until
+            claim = (await load(lite, ref)).claim_until
             if claim is not None and aware(claim) >= deadline:
                 return
             await asyncio.sleep(0.01)
@@ -331,68 +259,68 @@ async def test_a_slow_first_alert_is_not_sent_again_by_the_job_while_it_is_still
         await crisis.run_due(lite.core)  # every replica's job looks for due escalations meanwhile
     lite.sender.gate.set()
     await crisis.settle(lite.core)
-    assert len(lite.sender.alerts(LEA)) == 1
-    assert "stopped while sending" not in await lite.trail(ref)
-    assert "alerted level 1, round 1: comms_lead = Lea Lead" in await lite.trail(ref)
+    assert len(alerts(lite, LEA)) == 1
+    assert "stopped while sending" not in await trail_of(lite, ref)
+    assert "alerted level 1, round 1: comms_lead = Lea Lead" in await trail_of(lite, ref)
 
 
-async def test_shortcut_and_report_button_from_another_capability(lite: Bot):
-    [answer] = await lite.send(incoming(
-        ERIK, "Our CEO is being roasted in the replies, should I jump in?", action="crisis.report",
+async def test_shortcut_and_report_button_from_another_capability(lite: Harness):
+    [answer] = await lite.handle(lite.incoming(
+        ERIK, text="Our CEO is being roasted in the replies, should I jump in?", action="crisis.report",
         source="shortcut", event_id="EvShortcut",
         values={"text": "Our CEO is being roasted in the replies, should I jump in?",
                 "permalink": "https://example.slack.com/archives/C1/p1700000000000100"}))
     assert answer.private and answer.title.startswith("Report K-2026-0001 received")
-    report = await lite.get("K-2026-0001")
+    report = await load(lite, "K-2026-0001")
     assert report.source == "shortcut" and report.permalink.endswith("p1700000000000100")
     # The answer engine's button carries the question it was asked.
-    button = await lite.press(ERIK, "crisis.report", text="A shitstorm about our ad campaign on X")
+    [button] = await lite.press(ERIK, "crisis.report", text="A shitstorm about our ad campaign on X", _lang="en")
     assert button.title.startswith("Report K-2026-0002 received")
-    assert (await lite.get("K-2026-0002")).severity == "high"
+    assert (await load(lite, "K-2026-0002")).severity == "high"
     await crisis.settle(lite.core)
-    [alert] = [r for r in lite.sender.alerts(LEA) if "K-2026-0001" in r.title]
+    [alert] = [r for r in alerts(lite, LEA) if "K-2026-0001" in r.title]
     assert "Reported message: https://example.slack.com/archives/C1/p1700000000000100" in alert.plain()
 
 
-async def test_bad_input_is_stored_or_refused_clearly(lite: Bot):
-    empty = await lite.say(ERIK, "crisis")
+async def test_bad_input_is_stored_or_refused_clearly(lite: Harness):
+    [empty] = await lite.say(ERIK, "crisis")
     assert empty.text.startswith("What happened? Write *crisis* and one sentence")
     # 40,000 characters: never refused (the reporter may not be able to shorten it), the first 20,000
     # kept and the reporter told; a link at the very end still reaches comms.
-    huge = await lite.say(ERIK, "crisis " + "x" * 39_950 + " https://x.com/someone/status/1")
+    [huge] = await lite.say(ERIK, "crisis " + "x" * 39_950 + " https://x.com/someone/status/1")
     assert huge.title.startswith("Report K-2026-0001 received")
     assert "comms has its first 20,000 characters (19,981 more were not kept)" in huge.text
-    stored = await lite.get("K-2026-0001")
+    stored = await load(lite, "K-2026-0001")
     assert len(stored.text) == 20_000 and stored.links == ["https://x.com/someone/status/1"]
     # The shortcut on someone else's long message: the same.
-    shortcut = await lite.press(ERIK, "crisis.report", text="y" * 40_000)
+    [shortcut] = await lite.press(ERIK, "crisis.report", text="y" * 40_000, _lang="en")
     assert shortcut.title.startswith("Report K-2026-0002 received") and "20,000 more were not kept" in shortcut.text
     # Anything else that long is still refused, with the reason.
-    other = await lite.say(ERIK, "May I post this? " + "z" * 40_000)
+    [other] = await lite.say(ERIK, "May I post this? " + "z" * 40_000)
     assert "40,017 characters" in other.text and "at most 12,000" in other.text
     assert await lite.count(CrisisReport) == 2
     await crisis.settle(lite.core)
-    assert sum(1 for r in lite.sender.alerts(LEA) if "K-2026-0001" in r.title or "K-2026-0002" in r.title) == 2
-    long = await lite.say(ERIK, "crisis " + "viral " * 1_990)  # just under the core's limit: stored whole
+    assert sum(1 for r in alerts(lite, LEA) if "K-2026-0001" in r.title or "K-2026-0002" in r.title) == 2
+    [long] = await lite.say(ERIK, "crisis " + "viral " * 1_990)  # just under the core's limit: stored whole
     assert long.title.startswith("Report K-2026-0003 received") and "not kept" not in long.text
-    assert len((await lite.get("K-2026-0003")).text) == len(("viral " * 1_990).strip())
+    assert len((await load(lite, "K-2026-0003")).text) == len(("viral " * 1_990).strip())
     shot = Attachment(name="screenshot.heic", content_type="image/heic", url="https://files.example/s.heic")
-    only = await lite.say(ERIK, "crisis", attachments=[shot])
+    [only] = await lite.say(ERIK, "crisis", attachments=[shot])
     assert only.title.startswith("Report K-2026-0004 received")
     assert "I can't open screenshot.heic, but it is stored with the report" in only.text
-    report = await lite.get("K-2026-0004")
+    report = await load(lite, "K-2026-0004")
     assert report.attachments == [{"name": "screenshot.heic", "content_type": "image/heic",
                                    "url": "https://files.example/s.heic"}]
     await crisis.settle(lite.core)
-    alert = lite.sender.to(LEA)[-1].plain()
+    alert = lite.received(LEA)[-1].plain()
     assert "(no description)" in alert and "screenshot.heic (https://files.example/s.heic)" in alert
 
 
-async def test_anyone_employed_may_report_but_guests_cannot(lite: Bot):
+async def test_anyone_employed_may_report_but_guests_cannot(lite: Harness):
     await _members(lite, EMMA)
-    assert (await lite.say(EMMA, TRUCK)).title.startswith("Report K-2026-0001")  # a member
-    assert (await lite.say(ERIK, TRUCK)).title.startswith("Report K-2026-0002")  # an employee, not a member
-    refused = await lite.say(GUSTAV, TRUCK)
+    assert only(await lite.say(EMMA, TRUCK)).title.startswith("Report K-2026-0001")  # a member
+    assert only(await lite.say(ERIK, TRUCK)).title.startswith("Report K-2026-0002")  # an employee, not a member
+    [refused] = await lite.say(GUSTAV, TRUCK)
     assert "Guests and people from other organisations can't use “crisis”" in refused.text
     assert await lite.count(CrisisReport) == 2
 
@@ -400,26 +328,26 @@ async def test_anyone_employed_may_report_but_guests_cannot(lite: Bot):
 # -- escalation ----------------------------------------------------------------------------------
 
 
-async def test_no_acknowledgement_climbs_to_the_backup_and_an_acknowledgement_stops_it(bot: Bot):
-    report = await bot.report()
-    assert len(bot.sender.alerts(LEA)) == 1
-    assert await bot.tick(minutes=9) == 0 and bot.sender.alerts(BEN) == []
-    await bot.tick(minutes=1, seconds=1)
-    [to_ben] = bot.sender.alerts(BEN)
+async def test_no_acknowledgement_climbs_to_the_backup_and_an_acknowledgement_stops_it(bot: Harness):
+    report = await file_report(bot)
+    assert len(alerts(bot, LEA)) == 1
+    assert await tick(bot, minutes=9) == 0 and alerts(bot, BEN) == []
+    await tick(bot, minutes=1, seconds=1)
+    [to_ben] = alerts(bot, BEN)
     assert "level 2 of 2, round 1 of 3" in to_ben.plain()
-    answer = await bot.press(BEN, "crisis.ack", **to_ben.buttons[0].value)
+    [answer] = await bot.press(BEN, "crisis.ack", {"_lang": "en"} | to_ben.buttons[0].value)
     assert answer.text.startswith(f"You have {report.ref}. The escalation has stopped")
-    told = [r.text for r in bot.sender.to(ERIK)]
+    told = [r.text for r in bot.received(ERIK)]
     assert told == [f"Your crisis report {report.ref} was taken by Ben Backup at 2026-03-02 10:10. "
                     "They may contact you; until then: do not engage, do not delete, do not comment."]
-    assert bot.sender.to(LEA)[-1].text == f"{report.ref} is taken by Ben Backup; no need to act."
-    before = len(bot.sender.sent)
+    assert bot.received(LEA)[-1].text == f"{report.ref} is taken by Ben Backup; no need to act."
+    before = len(bot.sender.log)
     for _ in range(6):
-        await bot.tick(minutes=10)
-    assert len(bot.sender.sent) == before  # the climb stopped
-    report = await bot.get(report.ref)
+        await tick(bot, minutes=10)
+    assert len(bot.sender.log) == before  # the climb stopped
+    report = await load(bot, report.ref)
     assert report.status == "acknowledged" and report.next_at is None
-    trail = await bot.trail(report.ref)
+    trail = await trail_of(bot, report.ref)
     assert trail.index("alerted level 1") < trail.index("alerted level 2") < trail.index("acknowledged by Ben Backup")
     assert "reporter told" in trail
 
@@ -427,28 +355,28 @@ async def test_no_acknowledgement_climbs_to_the_backup_and_an_acknowledgement_st
 async def test_the_climb_repeats_for_the_configured_rounds_then_ends_in_the_trail(core):
     lite = await make_bot(core, {"rounds": 2, "levels": [{"who": "comms_lead", "timeout": 5},
                                                          {"who": ["backup"], "timeout": 5}]})
-    report = await lite.report()
+    report = await file_report(lite)
     for _ in range(6):
-        await lite.tick(minutes=5, seconds=1)
-    assert len(lite.sender.alerts(LEA)) == 2 and len(lite.sender.alerts(BEN)) == 2
-    assert "round 2 of 2" in lite.sender.alerts(BEN)[-1].plain()
+        await tick(lite, minutes=5, seconds=1)
+    assert len(alerts(lite, LEA)) == 2 and len(alerts(lite, BEN)) == 2
+    assert "round 2 of 2" in alerts(lite, BEN)[-1].plain()
     # Only the very last alert says that nobody comes after; the ones before name the next level's minutes.
-    assert "This is the last alert" in lite.sender.alerts(BEN)[-1].plain()
-    assert all("next level in 5 min" in a.plain() for a in [*lite.sender.alerts(LEA), lite.sender.alerts(BEN)[0]])
-    assert "escalation ended: 2 rounds over 2 levels without acknowledgement" in await lite.trail(report.ref)
-    assert (await lite.get(report.ref)).next_at is None
+    assert "This is the last alert" in alerts(lite, BEN)[-1].plain()
+    assert all("next level in 5 min" in a.plain() for a in [*alerts(lite, LEA), alerts(lite, BEN)[0]])
+    assert "escalation ended: 2 rounds over 2 levels without acknowledgement" in await trail_of(lite, report.ref)
+    assert (await load(lite, report.ref)).next_at is None
     # The reporter does not wait for an answer that will not come: they hear whom to call.
-    [told] = [r for r in lite.sender.to(ERIK) if "Nobody in comms has acknowledged" in r.text]
+    [told] = [r for r in lite.received(ERIK) if "Nobody in comms has acknowledged" in r.text]
     assert report.ref in told.text and f"call them directly: {LEAD_EMAIL}, {BACKUP_EMAIL}" in told.text
-    assert "reporter told (unanswered)" in await lite.trail(report.ref)
+    assert "reporter told (unanswered)" in await trail_of(lite, report.ref)
 
 
-async def test_a_delivery_error_at_level_one_alerts_level_two_at_once(bot: Bot):
-    bot.sender.down.add(LEA)  # the platform refuses: account deactivated, workspace down
-    report = await bot.report()
-    [to_ben] = bot.sender.alerts(BEN)  # no clock moved
+async def test_a_delivery_error_at_level_one_alerts_level_two_at_once(bot: Harness):
+    bot.sender.fail_for.add(LEA.user)  # the platform refuses: account deactivated, workspace down
+    report = await file_report(bot)
+    [to_ben] = alerts(bot, BEN)  # no clock moved
     assert "level 2 of 2" in to_ben.plain()
-    trail = await bot.trail(report.ref)
+    trail = await trail_of(bot, report.ref)
     assert "delivery failed: level 1, round 1: comms_lead via chat: slack: account_inactive" in trail
     assert "nobody reached at level 1, round 1 (1 targets): next level alerted at once" in trail
     async with bot.core.db.session() as s:
@@ -456,20 +384,20 @@ async def test_a_delivery_error_at_level_one_alerts_level_two_at_once(bot: Bot):
     assert [(a.step, a.status) for a in attempts] == [(0, "failed"), (1, "sent")]
 
 
-async def test_a_lead_deactivated_on_the_platform_is_skipped_at_once(lite: Bot):
-    await lite.core.deactivate("slack", LEA)
-    report = await lite.report()
-    assert lite.sender.alerts(LEA) == [] and len(lite.sender.alerts(BEN)) == 1
-    assert "lea.lead@example.com is deactivated" in await lite.trail(report.ref)
+async def test_a_lead_deactivated_on_the_platform_is_skipped_at_once(lite: Harness):
+    await lite.core.deactivate("slack", LEA.user)
+    report = await file_report(lite)
+    assert alerts(lite, LEA) == [] and len(alerts(lite, BEN)) == 1
+    assert "lea.lead@example.com is deactivated" in await trail_of(lite, report.ref)
 
 
-async def test_crisis_alerts_ignore_quiet_hours(lite: Bot):
+async def test_crisis_alerts_ignore_quiet_hours(lite: Harness):
     async with lite.core.db.session() as s:
         lea = (await s.exec(select(Person).where(Person.email == LEAD_EMAIL))).one()
         lea.quiet_start, lea.quiet_end = "00:00", "23:59"
         await s.commit()
-    await lite.report()
-    assert len(lite.sender.alerts(LEA)) == 1
+    await file_report(lite)
+    assert len(alerts(lite, LEA)) == 1
 
 
 async def test_outside_office_hours_another_policy_applies(core):
@@ -481,86 +409,86 @@ async def test_outside_office_hours_another_policy_applies(core):
     }
     saturday = Clock(datetime(2026, 3, 7, 22, 0, tzinfo=UTC))
     bot = await make_bot(core, section, clock=saturday)
-    report = await bot.report()
+    report = await file_report(bot)
     assert report.policy == "outside"
-    assert len(bot.sender.alerts(BEN)) == 1 and bot.sender.alerts(LEA) == []
-    await bot.tick(minutes=31)
-    assert len(bot.sender.alerts(LEA)) == 1
+    assert len(alerts(bot, BEN)) == 1 and alerts(bot, LEA) == []
+    await tick(bot, minutes=31)
+    assert len(alerts(bot, LEA)) == 1
     bot.clock.now = datetime(2026, 3, 9, 9, 0, tzinfo=UTC)  # Monday morning
-    assert (await bot.report()).policy == "office"
+    assert (await file_report(bot)).policy == "office"
 
 
-async def test_someone_outside_the_policy_pressing_acknowledge_is_refused(lite: Bot):
+async def test_someone_outside_the_policy_pressing_acknowledge_is_refused(lite: Harness):
     bot = lite
-    report = await bot.report()
+    report = await file_report(bot)
     for user in (ERIK, EMMA):
-        refused = await bot.press(user, "crisis.ack", ref=report.ref)
+        [refused] = await bot.press(user, "crisis.ack", ref=report.ref, _lang="en")
         assert refused.text.startswith(f"I know no crisis report “{report.ref}”")
-    refused = await bot.press(EMMA, "crisis.resolve", ref=report.ref, note="done")
+    [refused] = await bot.press(EMMA, "crisis.resolve", ref=report.ref, note="done", _lang="en")
     assert refused.text.startswith(f"I know no crisis report “{report.ref}”")
-    assert (await bot.get(report.ref)).status == "open"
-    await bot.tick(minutes=10, seconds=1)
-    assert len(bot.sender.alerts(BEN)) == 1  # still climbing
+    assert (await load(bot, report.ref)).status == "open"
+    await tick(bot, minutes=10, seconds=1)
+    assert len(alerts(bot, BEN)) == 1  # still climbing
 
 
-async def test_resolve_asks_for_a_note_and_an_acknowledgement_of_a_resolved_report_is_answered_clearly(lite: Bot):
-    report = await lite.report()
-    ask = await lite.press(LEA, "crisis.resolve", ref=report.ref)
+async def test_resolve_asks_for_a_note_and_an_acknowledgement_of_a_resolved_report_is_answered_clearly(lite: Harness):
+    report = await file_report(lite)
+    [ask] = await lite.press(LEA, "crisis.resolve", ref=report.ref, _lang="en")
     assert ask.text.startswith(f"What was done? Write *crisis resolve {report.ref}* and a note")
-    assert (await lite.get(report.ref)).status == "open"
-    done = await lite.say(LEA, f"crisis resolve {report.ref} statement published, video taken down by the author")
+    assert (await load(lite, report.ref)).status == "open"
+    [done] = await lite.say(LEA, f"crisis resolve {report.ref} statement published, video taken down by the author")
     assert done.text == f"{report.ref} is resolved. The trail keeps your note."
-    assert lite.sender.to(ERIK)[-1].text.startswith(f"Your crisis report {report.ref} is resolved")
-    late = await lite.press(BEN, "crisis.ack", ref=report.ref)
+    assert lite.received(ERIK)[-1].text.startswith(f"Your crisis report {report.ref} is resolved")
+    [late] = await lite.press(BEN, "crisis.ack", ref=report.ref, _lang="en")
     assert late.text == (f"{report.ref} is already resolved (2026-03-02 10:00, by Lea Lead); nothing to acknowledge. "
                          "Note: statement published, video taken down by the author")
-    again = await lite.say(LEA, f"crisis resolve {report.ref} twice")
+    [again] = await lite.say(LEA, f"crisis resolve {report.ref} twice")
     assert "already resolved" in again.text
-    assert "resolved by Lea Lead (P-" in await lite.trail(report.ref)
-    assert "; note: statement published, video taken down by the author" in await lite.trail(report.ref)
-    unknown = await lite.press(LEA, "crisis.ack", ref="K-2026-9999")
+    assert "resolved by Lea Lead (P-" in await trail_of(lite, report.ref)
+    assert "; note: statement published, video taken down by the author" in await trail_of(lite, report.ref)
+    [unknown] = await lite.press(LEA, "crisis.ack", ref="K-2026-9999", _lang="en")
     assert unknown.text.startswith("I know no crisis report “K-2026-9999”")
 
 
-async def test_resolve_without_a_note_and_acknowledging_twice(lite: Bot):
-    report = await lite.report()
-    first = await lite.say(LEA, f"crisis ack {report.ref}")
+async def test_resolve_without_a_note_and_acknowledging_twice(lite: Harness):
+    report = await file_report(lite)
+    [first] = await lite.say(LEA, f"crisis ack {report.ref}")
     assert first.text.startswith(f"You have {report.ref}")
-    assert (await lite.press(LEA, "crisis.ack", ref=report.ref)).text == f"You have {report.ref} already."
-    taken = await lite.press(BEN, "crisis.ack", ref=report.ref)
+    assert only(await lite.press(LEA, "crisis.ack", ref=report.ref, _lang="en")).text == f"You have {report.ref} already."
+    [taken] = await lite.press(BEN, "crisis.ack", ref=report.ref, _lang="en")
     assert taken.text == f"{report.ref} was taken by Lea Lead at 2026-03-02 10:00."
-    ask = await lite.press(LEA, "crisis.resolve", ref=report.ref)
-    closed = await lite.press(LEA, ask.buttons[0].action_id, **ask.buttons[0].value)
+    [ask] = await lite.press(LEA, "crisis.resolve", ref=report.ref, _lang="en")
+    [closed] = await lite.press(LEA, ask.buttons[0].action_id, {"_lang": "en"} | ask.buttons[0].value)
     assert closed.text == f"{report.ref} is resolved. The trail keeps your note."
-    assert "; no note" in await lite.trail(report.ref)
-    shown = await lite.say(LEA, f"crisis show {report.ref}")
+    assert "; no note" in await trail_of(lite, report.ref)
+    [shown] = await lite.say(LEA, f"crisis show {report.ref}")
     assert shown.title == f"{report.ref}: resolved, high" and "*Trail*" in shown.text
     assert "acknowledged by Lea Lead" in shown.text
-    listed = await lite.say(BEN, "crisis list")
+    [listed] = await lite.say(BEN, "crisis list")
     assert listed.fields[0].label == report.ref and "high · resolved" in listed.fields[0].value
-    assert (await lite.say(ERIK, "crisis list")).text.startswith("Only the people on the crisis rota see crisis reports")
+    assert only(await lite.say(ERIK, "crisis list")).text.startswith("Only the people on the crisis rota see crisis reports")
 
 
-async def test_hand_over_to_another_person_in_the_policy(lite: Bot):
-    report = await lite.report()
-    pick = await lite.press(LEA, "crisis.handover", ref=report.ref)
+async def test_hand_over_to_another_person_in_the_policy(lite: Harness):
+    report = await file_report(lite)
+    [pick] = await lite.press(LEA, "crisis.handover", ref=report.ref, _lang="en")
     assert pick.text == f"Hand {report.ref} over to whom?"
     assert [b.label for b in pick.buttons] == [BACKUP_EMAIL]
-    done = await lite.press(LEA, pick.buttons[0].action_id, **pick.buttons[0].value)
+    [done] = await lite.press(LEA, pick.buttons[0].action_id, {"_lang": "en"} | pick.buttons[0].value)
     assert done.text == f"{report.ref} is now with Ben Backup; they have been told."
-    [to_ben] = lite.sender.to(BEN)
+    [to_ben] = lite.received(BEN)
     assert to_ben.title == f"Lea Lead handed crisis report {report.ref} over to you"
-    report = await lite.get(report.ref)
+    report = await load(lite, report.ref)
     assert report.status == "acknowledged" and report.next_at is None
-    assert "handed over by Lea Lead" in await lite.trail(report.ref) and "to Ben Backup" in await lite.trail(report.ref)
-    outsider = await lite.say(BEN, f"crisis handover {report.ref} erik.employee@example.com")
+    assert "handed over by Lea Lead" in await trail_of(lite, report.ref) and "to Ben Backup" in await trail_of(lite, report.ref)
+    [outsider] = await lite.say(BEN, f"crisis handover {report.ref} erik.employee@example.com")
     assert outsider.text.startswith("erik.employee@example.com is not in the crisis policy")
-    assert (await lite.press(ERIK, "crisis.handover", ref=report.ref)).text.startswith(
+    assert only(await lite.press(ERIK, "crisis.handover", ref=report.ref, _lang="en")).text.startswith(
         f"I know no crisis report “{report.ref}”")
 
 
-async def test_a_hand_over_racing_a_resolve_leaves_the_report_resolved(lite: Bot):
-    report = await lite.report()
+async def test_a_hand_over_racing_a_resolve_leaves_the_report_resolved(lite: Harness):
+    report = await file_report(lite)
     notify = lite.core.notify
 
     async def resolved_meanwhile(person_id, replies, **kw):
@@ -572,19 +500,19 @@ async def test_a_hand_over_racing_a_resolve_leaves_the_report_resolved(lite: Bot
         return await notify(person_id, replies, **kw)
 
     lite.core.notify = resolved_meanwhile
-    answer = await lite.say(LEA, f"crisis handover {report.ref} {BACKUP_EMAIL}")
+    [answer] = await lite.say(LEA, f"crisis handover {report.ref} {BACKUP_EMAIL}")
     lite.core.notify = notify
     assert answer.text.startswith(f"{report.ref} is already resolved") and "false alarm" in answer.text
-    assert (await lite.get(report.ref)).status == "resolved"
-    assert "handed over" not in await lite.trail(report.ref)
+    assert (await load(lite, report.ref)).status == "resolved"
+    assert "handed over" not in await trail_of(lite, report.ref)
 
 
 async def test_a_level_may_post_to_a_channel(core):
     bot = await make_bot(core, {"levels": [{"who": "comms_lead", "channel": "slack:C0CRISIS", "timeout": 5}]})
-    report = await bot.report()
-    [(channel, post, user)] = bot.sender.channel_posts
+    report = await file_report(bot)
+    [(channel, post, user)] = [(s.to, s.reply, s.user) for s in bot.sender.log if s.to in bot.sender.to_channel]
     assert channel == "C0CRISIS" and user is None and report.ref in post.title
-    assert len(bot.sender.alerts(LEA)) == 1
+    assert len(alerts(bot, LEA)) == 1
 
 
 # -- who reads crisis reports (issue 11, item 8) ------------------------------------------------------
@@ -606,73 +534,73 @@ def _as_seen(reply: Reply, ref: str) -> str:
 
 async def test_crisis_reports_read_only_by_the_policy(core):
     bot = await make_bot(core, ROTA_POLICY)
-    report = await bot.report()
+    report = await file_report(bot)
     # On the rota: every level of both policies (outside office hours too) and the comms lead.
     for user in (EMMA, FELIX, LEA):
-        listed = await bot.say(user, "crisis list")
+        [listed] = await bot.say(user, "crisis list")
         assert [f.label for f in listed.fields] == [report.ref], user
-        shown = await bot.say(user, f"crisis show {report.ref}")
+        [shown] = await bot.say(user, f"crisis show {report.ref}")
         assert shown.title == f"{report.ref}: open, high" and "*Trail*" in shown.text, user
     # Off the rota: the backup the policy leaves out, a member of the core group, the reporter.
     for user in (BEN, ERIK):
-        listed = await bot.say(user, "crisis list")
+        [listed] = await bot.say(user, "crisis list")
         assert listed.text == ("Only the people on the crisis rota see crisis reports, and you are not on it. "
                                "To report a crisis, write *crisis* and what happened."), user
         assert not listed.fields
-    shown = await bot.say(BEN, f"crisis show {report.ref}")
+    [shown] = await bot.say(BEN, f"crisis show {report.ref}")
     assert report.text not in repr(shown) and "Trail" not in repr(shown)
-    refused = await bot.say(BEN, "crisis hold recall -- please do not post")
+    [refused] = await bot.say(BEN, "crisis hold recall -- please do not post")
     assert refused.text.startswith("Only the people in the crisis escalation policy can hold or release posting")
     assert await crisis.active_holds(bot.core) == []
     # In the asker's language, in both forms of address.
-    await meet(bot.core, BEN, language="de")
-    german = await bot.say(BEN, "krise liste")
+    await choose_language(bot, BEN, "de")
+    [german] = await bot.say(BEN, "krise liste")
     assert german.text.startswith("Nur wer im Krisen-Bereitschaftsplan steht, sieht Krisenmeldungen, und du stehst")
     bot.core.settings.app.language.german_address = "sie"
-    assert "und Sie stehen nicht darin" in (await bot.say(BEN, "krise liste")).text
+    assert "und Sie stehen nicht darin" in only(await bot.say(BEN, "krise liste")).text
     # The reporter still sees their own report (the receipt, not the trail) and may change it.
-    own = await bot.say(ERIK, f"crisis show {report.ref}")
+    [own] = await bot.say(ERIK, f"crisis show {report.ref}")
     assert own.title == f"Your report {report.ref}: open"
     assert "do not engage" in own.text and "Trail" not in repr(own)
-    changed = await bot.press(ERIK, "crisis.severity", ref=report.ref, severity="critical")
+    [changed] = await bot.press(ERIK, "crisis.severity", ref=report.ref, severity="critical", _lang="en")
     assert changed.text == f"Severity of {report.ref} is now *critical*."
     # Acting is reading too: only the rota acknowledges, and the lead not named in the policy may.
-    assert (await bot.press(BEN, "crisis.ack", ref=report.ref)).text.startswith(  # Ben now reads German
+    assert only(await bot.press(BEN, "crisis.ack", ref=report.ref, _lang="en")).text.startswith(  # Ben now reads German
         f"Eine Krisenmeldung „{report.ref}“ kenne ich nicht.")
-    assert (await bot.get(report.ref)).status == "open"
-    acked = await bot.press(LEA, "crisis.ack", ref=report.ref)
+    assert (await load(bot, report.ref)).status == "open"
+    [acked] = await bot.press(LEA, "crisis.ack", ref=report.ref, _lang="en")
     assert acked.text.startswith(f"You have {report.ref}")
-    pick = await bot.press(LEA, "crisis.handover", ref=report.ref)
+    [pick] = await bot.press(LEA, "crisis.handover", ref=report.ref, _lang="en")
     assert sorted(b.label for b in pick.buttons) == ["emma.core@example.com", "felix.core@example.com"]
 
 
 async def test_unknown_and_forbidden_references_get_the_same_answer(core):
     bot = await make_bot(core, ROTA_POLICY)
-    report = await bot.report(user=EMMA)  # reported by someone else than the two who probe
+    report = await file_report(bot, who=EMMA)  # reported by someone else than the two who probe
     ref = report.ref
     typed = ["crisis show {ref}", "crisis ack {ref}", "crisis resolve {ref} handled", "crisis handover {ref}",
              "crisis handover {ref} ben.backup@example.com", "crisis severity {ref} low", "crisis add {ref} more"]
     pressed = [("crisis.ack", {}), ("crisis.resolve", {"note": "done"}), ("crisis.resolve", {"no_note": True}),
                ("crisis.handover", {}), ("crisis.handover", {"to": "ben.backup@example.com"}),
                ("crisis.severity", {"severity": "low"})]
-    before = (await bot.get(ref), await bot.trail(ref), await bot.count(CrisisEvent))
-    await meet(bot.core, ERIK, language="de")
+    before = (await load(bot, ref), await trail_of(bot, ref), await bot.count(CrisisEvent))
+    await choose_language(bot, ERIK, "de")
     for user in (BEN, ERIK):  # the backup off the policy (English), an employee (German)
         for text in typed:
-            known = await bot.say(user, text.format(ref=ref))
-            unknown = await bot.say(user, text.format(ref=UNKNOWN_REF))
+            [known] = await bot.say(user, text.format(ref=ref))
+            [unknown] = await bot.say(user, text.format(ref=UNKNOWN_REF))
             assert _as_seen(known, ref) == _as_seen(unknown, UNKNOWN_REF), (user, text)
         for action, values in pressed:
-            known = await bot.press(user, action, ref=ref, **values)
-            unknown = await bot.press(user, action, ref=UNKNOWN_REF, **values)
+            [known] = await bot.press(user, action, {"_lang": "en", "ref": ref} | values)
+            [unknown] = await bot.press(user, action, {"_lang": "en", "ref": UNKNOWN_REF} | values)
             assert _as_seen(known, ref) == _as_seen(unknown, UNKNOWN_REF), (user, action, values)
         assert known.text.startswith(("I know no crisis report “<", "I know no crisis report “K",
                                       "Eine Krisenmeldung „K"))
-    after = (await bot.get(ref), await bot.trail(ref), await bot.count(CrisisEvent))
+    after = (await load(bot, ref), await trail_of(bot, ref), await bot.count(CrisisEvent))
     assert repr(after) == repr(before)  # nothing was changed, acknowledged or handed over
     # The rota gets the same words for a reference that does not exist.
-    assert _as_seen(await bot.say(LEA, f"crisis show {UNKNOWN_REF}"), UNKNOWN_REF) == _as_seen(
-        await bot.say(BEN, f"crisis show {ref}"), ref)
+    assert _as_seen(only(await bot.say(LEA, f"crisis show {UNKNOWN_REF}")), UNKNOWN_REF) == _as_seen(
+        only(await bot.say(BEN, f"crisis show {ref}")), ref)
 
 
 # -- durability ----------------------------------------------------------------------------------
@@ -680,10 +608,10 @@ async def test_unknown_and_forbidden_references_get_the_same_answer(core):
 
 async def test_a_process_stopped_between_report_and_alert_alerts_once_after_the_restart(any_core, tmp_path):
     first = await make_bot(any_core)
-    erik = await first.core.person_for(incoming(ERIK))
+    erik = await first.core.person_for(first.incoming(ERIK))
     report, created = await crisis.store_report(first.core, erik, crisis.Draft(text="a leak on reddit", source="message"),
                                                 lang="en")
-    assert created and first.sender.sent == []
+    assert created and first.sender.log == []
     # The chat handler's way: stored with its first alert claimed and written as 'sending' ...
     claimed, _, step = await crisis._store(first.core, erik, crisis.Draft(text="a journalist called", source="message"),
                                            lang="en", source_key=None, claim=True)
@@ -695,10 +623,10 @@ async def test_a_process_stopped_between_report_and_alert_alerts_once_after_the_
     try:
         assert await crisis.run_due(second) == 2
         assert await crisis.run_due(second) == 0
-        assert sorted(r.title.split()[3].rstrip(":") for r in restarted.sender.alerts(LEA)) == [report.ref, claimed.ref]
-        assert first.sender.sent == []
-        assert (await restarted.get(report.ref)).step == 1 and (await restarted.get(claimed.ref)).step == 1
-        assert "outcome unknown (process stopped while sending)" in await restarted.trail(claimed.ref)
+        assert sorted(r.title.split()[3].rstrip(":") for r in alerts(restarted, LEA)) == [report.ref, claimed.ref]
+        assert first.sender.log == []
+        assert (await load(restarted, report.ref)).step == 1 and (await load(restarted, claimed.ref)).step == 1
+        assert "outcome unknown (process stopped while sending)" in await trail_of(restarted, claimed.ref)
     finally:
         await second.db.dispose()
 
@@ -706,7 +634,7 @@ async def test_a_process_stopped_between_report_and_alert_alerts_once_after_the_
 async def test_an_alert_whose_outcome_is_unknown_is_sent_again_after_a_crash(any_core):
     first = await make_bot(any_core)
     first.sender.gate = asyncio.Event()  # the platform call hangs ...
-    erik = await first.core.person_for(incoming(ERIK))
+    erik = await first.core.person_for(first.incoming(ERIK))
     report, _ = await crisis.store_report(first.core, erik, crisis.Draft(text="journalist asking", source="message"),
                                           lang="en")
     job = asyncio.create_task(crisis.run_due(first.core))
@@ -721,8 +649,8 @@ async def test_an_alert_whose_outcome_is_unknown_is_sent_again_after_a_crash(any
     restarted = await make_bot(second, clock=Clock(START + crisis.CLAIM + timedelta(seconds=1)))
     try:
         assert await crisis.run_due(second) == 1
-        assert len(restarted.sender.alerts(LEA)) == 1
-        trail = await restarted.trail(report.ref)
+        assert len(alerts(restarted, LEA)) == 1
+        trail = await trail_of(restarted, report.ref)
         assert "outcome unknown (process stopped while sending): sending again level 1, round 1" in trail
         async with second.db.session() as s:
             [attempt] = (await s.exec(select(CrisisAttempt))).all()
@@ -734,12 +662,12 @@ async def test_an_alert_whose_outcome_is_unknown_is_sent_again_after_a_crash(any
 
 
 async def test_two_replicas_running_the_job_together_alert_once(any_core):
-    shared = FakeSender()
+    shared = Recorder(error="account_inactive")
     a = await make_bot(any_core, sender=shared)
     other = build_core(any_core.settings)
     b = await make_bot(other, clock=a.clock, sender=shared)
     try:
-        erik = await a.core.person_for(incoming(ERIK))
+        erik = await a.core.person_for(a.incoming(ERIK))
         refs = []
         for i in range(5):
             report, _ = await crisis.store_report(a.core, erik, crisis.Draft(text=f"leak {i}", source="message"),
@@ -747,11 +675,11 @@ async def test_two_replicas_running_the_job_together_alert_once(any_core):
             refs.append(report.ref)
         await asyncio.gather(crisis.run_due(a.core), crisis.run_due(b.core), crisis.run_due(a.core),
                              crisis.run_due(b.core))
-        assert sorted(r.title.split()[3].rstrip(":") for r in shared.alerts(LEA)) == sorted(refs)
+        assert sorted(r.title.split()[3].rstrip(":") for r in alerts(a, LEA)) == sorted(refs)
         # And the next level, due for both replicas at the same moment, once too.
         a.clock.advance(minutes=10, seconds=1)
         await asyncio.gather(crisis.run_due(a.core), crisis.run_due(b.core))
-        assert len(shared.alerts(BEN)) == 5
+        assert len(alerts(a, BEN)) == 5
     finally:
         await other.db.dispose()
 
@@ -759,26 +687,26 @@ async def test_two_replicas_running_the_job_together_alert_once(any_core):
 # -- holding posting ----------------------------------------------------------------------------
 
 
-async def _members(bot: Bot, *users: str) -> None:
+async def _members(bot: Harness, *users: Who) -> None:
     for user in users:
-        await bot.send(incoming(user, action="join.confirm", values={"notice_version": 1, "_lang": "en"}, source="action",
-                                event_id=f"join-{user}"))
+        await bot.handle(bot.incoming(user, action="join.confirm", values={"notice_version": 1, "_lang": "en"}, source="action",
+                                event_id=f"join-{user.user}"))
 
 
-async def test_hold_posting_is_stored_told_to_members_and_matched(bot: Bot):
+async def test_hold_posting_is_stored_told_to_members_and_matched(bot: Harness):
     await _members(bot, EMMA, FELIX, ERIK)
-    bot.sender.down.add(FELIX)
-    refused = await bot.say(ERIK, "crisis hold recall -- stop")
+    bot.sender.fail_for.add(FELIX.user)
+    [refused] = await bot.say(ERIK, "crisis hold recall -- stop")
     assert "Only the people in the crisis escalation policy can hold or release posting" in refused.text
-    answer = await bot.say(LEA, "crisis hold recall, Werk Leipzig -- Please don't post about the recall until Friday.")
+    [answer] = await bot.say(LEA, "crisis hold recall, Werk Leipzig -- Please don't post about the recall until Friday.")
     assert answer.text.startswith("Posting is on hold for: recall, Werk Leipzig.")
     assert "telling all 3 members now" in answer.text
     await crisis.settle(bot.core)
-    [notice] = bot.sender.to(EMMA)
+    [notice] = bot.received(EMMA)
     assert notice.title == "Please hold back on: recall, Werk Leipzig"
     assert notice.text.startswith("Please don't post about the recall until Friday.")
-    assert bot.sender.to(FELIX) == []
-    assert bot.sender.to(LEA)[-1].text == ("Hold on recall, Werk Leipzig: 2 members told, 1 not reachable "
+    assert bot.received(FELIX) == []
+    assert bot.received(LEA)[-1].text == ("Hold on recall, Werk Leipzig: 2 members told, 1 not reachable "
                                            "(in the trail: ambassador crisis list).")
     [hold] = await crisis.active_holds(bot.core)
     assert hold.keywords == ["recall", "Werk Leipzig"] and hold.notified == 2 and hold.failed == 1
@@ -788,28 +716,28 @@ async def test_hold_posting_is_stored_told_to_members_and_matched(bot: Bot):
     assert crisis.hold_matching(holds, "Darf ich ein Foto aus dem werk  leipzig posten?").id == hold.id
     assert crisis.hold_matching(holds, "May I post about our summer party?") is None
 
-    lifted = await bot.say(LEA, "crisis lift")
+    [lifted] = await bot.say(LEA, "crisis lift")
     assert lifted.text == "The hold on recall, Werk Leipzig is lifted; I'm telling the members now."
     await crisis.settle(bot.core)
     assert await crisis.active_holds(bot.core) == []
-    assert bot.sender.to(EMMA)[-1].text.startswith("The hold on recall, Werk Leipzig is lifted")
+    assert bot.received(EMMA)[-1].text.startswith("The hold on recall, Werk Leipzig is lifted")
     assert crisis.hold_matching([hold], "recall") is hold  # a stale list still matches: ask active_holds
-    assert (await bot.say(LEA, "crisis lift")).text == "No posting hold is active."
+    assert only(await bot.say(LEA, "crisis lift")).text == "No posting hold is active."
 
 
-async def test_telling_members_about_a_hold_resumes_after_a_restart(lite: Bot):
+async def test_telling_members_about_a_hold_resumes_after_a_restart(lite: Harness):
     await _members(lite, EMMA, FELIX)
     async with lite.core.db.session() as s:
-        felix = (await s.exec(select(Person).where(Person.email == PEOPLE[FELIX][0]))).one()
-        emma = (await s.exec(select(Person).where(Person.email == PEOPLE[EMMA][0]))).one()
+        felix = (await s.exec(select(Person).where(Person.email == FELIX.email))).one()
+        emma = (await s.exec(select(Person).where(Person.email == EMMA.email))).one()
         first, second = sorted([emma, felix], key=lambda p: p.id)
         # A process told the first member, then stopped.
         s.add(Hold(keywords=["strike"], note="Wait for the statement.", notice="hold", notice_cursor=first.id,
                    notified=1, claim_until=START - timedelta(seconds=1)))
         await s.commit()
     await crisis.run_due(lite.core)
-    told = {u for u, r in lite.sender.sent if r.title == "Please hold back on: strike"}
-    assert told == {FELIX if second.id == felix.id else EMMA}
+    told = {sent.to for sent in lite.sender.log if sent.reply.title == "Please hold back on: strike"}
+    assert told == {FELIX.user if second.id == felix.id else EMMA.user}
     [hold] = await crisis.active_holds(lite.core)
     assert hold.notice == "done" and hold.notified == 2
 
@@ -817,25 +745,25 @@ async def test_telling_members_about_a_hold_resumes_after_a_restart(lite: Bot):
 # -- privacy, configuration, audit ---------------------------------------------------------------------
 
 
-async def test_my_data_lists_the_reports_and_forget_me_keeps_the_trail_with_the_pseudonym(bot: Bot):
-    report = await bot.report()
-    await bot.press(LEA, "crisis.ack", ref=report.ref)
-    mine = await bot.say(ERIK, "my data")
+async def test_my_data_lists_the_reports_and_forget_me_keeps_the_trail_with_the_pseudonym(bot: Harness):
+    report = await file_report(bot)
+    only(await bot.press(LEA, "crisis.ack", ref=report.ref, _lang="en"))
+    [mine] = await bot.say(ERIK, "my data")
     field = next(f for f in mine.fields if f.label == "Crisis reports")
     assert field.value.startswith(f"{report.ref} (2026-03-02 10:00, high, acknowledged)")
     async with bot.core.db.session() as s:
         pseudonym = (await s.exec(select(Person).where(Person.email == EMPLOYEE_EMAIL))).one().pseudonym
-    await bot.press(ERIK, "forget.confirm")
-    kept = await bot.get(report.ref)
+    only(await bot.press(ERIK, "forget.confirm", _lang="en"))
+    kept = await load(bot, report.ref)
     assert kept.reporter_id is None and kept.reporter_pseudonym == pseudonym
-    trail = await bot.trail(report.ref)
+    trail = await trail_of(bot, report.ref)
     assert f"reported by {pseudonym} via message" in trail
     assert "Erik" not in trail and "acknowledged by Lea Lead" in trail
     async with bot.core.db.session() as s:
         assert (await s.exec(select(CrisisEvent).where(CrisisEvent.kind == "reported"))).one().actor_id is None
     # The lead forgets too: the acknowledgement keeps only her pseudonym.
-    await bot.press(LEA, "forget.confirm")
-    assert "Lea" not in await bot.trail(report.ref)
+    only(await bot.press(LEA, "forget.confirm", _lang="en"))
+    assert "Lea" not in await trail_of(bot, report.ref)
 
 
 def _write_config(tmp_path, crisis_yaml: str):
@@ -875,16 +803,16 @@ def test_the_cli_lists_reports_and_shows_a_trail(tmp_path, capsys, monkeypatch):
         await core.db.upgrade()
         bot = await make_bot(core)
         try:
-            report = await bot.report()
-            await bot.press(LEA, "crisis.ack", ref=report.ref)
+            report = await file_report(bot)
+            only(await bot.press(LEA, "crisis.ack", ref=report.ref, _lang="en"))
             await _members(bot, EMMA, FELIX)
-            bot.sender.down.add(FELIX)  # Felix cannot be told of the hold
-            await bot.say(LEA, "crisis hold recall -- Wait for Friday.")
+            bot.sender.fail_for.add(FELIX.user)  # Felix cannot be told of the hold
+            only(await bot.say(LEA, "crisis hold recall -- Wait for Friday."))
             await crisis.settle(bot.core)
             await crisis.run_due(bot.core)
             await crisis.settle(bot.core)
             async with core.db.session() as s:
-                felix = (await s.exec(select(Person).where(Person.email == PEOPLE[FELIX][0]))).one()
+                felix = (await s.exec(select(Person).where(Person.email == FELIX.email))).one()
             return report.ref, felix.pseudonym
         finally:
             await core.db.dispose()
@@ -1049,8 +977,8 @@ async def test_a_level_alerts_by_e_mail_and_webhook_too(core, smtp: FakeSmtp, ho
             {"who": "comms_lead", "email": "oncall@example.com", "webhook": [hook.url], "timeout": 10},
             {"who": "backup", "webhook": failing.url, "timeout": 10},
         ]})
-        bot.sender.down.add(LEA)  # chat is down for the lead: e-mail and the on-call tool still get it
-        report = await bot.report()
+        bot.sender.fail_for.add(LEA.user)  # chat is down for the lead: e-mail and the on-call tool still get it
+        report = await file_report(bot)
         [(_, rcpts, raw)] = smtp.messages
         message = message_from_bytes(raw, policy=email_policy.default)
         assert rcpts == ["oncall@example.com"] and message["Subject"] == f"🚨 Krisenmeldung {report.ref}: Dringlichkeit hoch"
@@ -1059,10 +987,10 @@ async def test_a_level_alerts_by_e_mail_and_webhook_too(core, smtp: FakeSmtp, ho
         [(payload, _)] = hook.calls
         assert payload["event"] == "crisis.alert" and payload["reference"] == report.ref
         assert payload["severity"] == "high" and payload["level"] == 1 and payload["place"] == "TikTok"
-        assert bot.sender.alerts(BEN) == []  # level 1 was reached (by e-mail and webhook)
-        await bot.tick(minutes=10, seconds=1)
-        assert len(bot.sender.alerts(BEN)) == 1 and len(failing.calls) == 1
-        trail = await bot.trail(report.ref)
+        assert alerts(bot, BEN) == []  # level 1 was reached (by e-mail and webhook)
+        await tick(bot, minutes=10, seconds=1)
+        assert len(alerts(bot, BEN)) == 1 and len(failing.calls) == 1
+        trail = await trail_of(bot, report.ref)
         assert "alerted level 1, round 1: oncall@example.com via email (email)" in trail
         assert f"alerted level 1, round 1: {hook.url} via webhook (webhook)" in trail
         assert "delivery failed: level 1, round 1: comms_lead via chat" in trail
@@ -1088,42 +1016,42 @@ def test_every_crisis_text_has_german_and_english_and_both_forms_of_address():
         assert not _DU_WORDS.search(sie), f"{key}: the Sie form still says {_DU_WORDS.search(sie).group(0)!r}"
 
 
-async def test_a_hold_makes_the_answer_engine_say_no_with_the_note(lite: Bot):
+async def test_a_hold_makes_the_answer_engine_say_no_with_the_note(lite: Harness):
     [guard] = [g for g in lite.core.router.answer_guards if g is crisis.answer_guard]
     assert await guard(lite.core, "Can I share the news about the recall?") is None
-    await lite.say(LEA, "crisis hold recall -- Wait for the official statement on Friday.")
+    only(await lite.say(LEA, "crisis hold recall -- Wait for the official statement on Friday."))
     assert await guard(lite.core, "Can I share the news about the recall?") == "Wait for the official statement on Friday."
     assert await guard(lite.core, "Can I share our summer party photos?") is None
 
 
-async def test_a_hold_turns_the_answer_to_a_member_asking_about_the_topic_into_no_with_the_note(lite: Bot):
+async def test_a_hold_turns_the_answer_to_a_member_asking_about_the_topic_into_no_with_the_note(lite: Harness):
     question = "May I share the company's LinkedIn post about our new e-bike?"
-    before = await lite.say(EMMA, question)
+    [before] = await lite.say(EMMA, question)
     assert before.title.startswith("✅"), before.plain()
-    await lite.say(LEA, "crisis hold e-bike -- Please wait for the official statement on Friday.")
-    during = await lite.say(EMMA, question)
+    only(await lite.say(LEA, "crisis hold e-bike -- Please wait for the official statement on Friday."))
+    [during] = await lite.say(EMMA, question)
     assert during.title.startswith("⛔ No") and "Please wait for the official statement on Friday." in during.plain()
     # Other questions keep their own answer; after the lift the topic does too.
-    other = await lite.say(EMMA, "May I share the company's LinkedIn post about our apprenticeship program?")
+    [other] = await lite.say(EMMA, "May I share the company's LinkedIn post about our apprenticeship program?")
     assert other.title.startswith("✅"), other.plain()
-    await lite.say(LEA, "crisis lift")
-    assert (await lite.say(EMMA, question)).title.startswith("✅")
+    only(await lite.say(LEA, "crisis lift"))
+    assert only(await lite.say(EMMA, question)).title.startswith("✅")
 
 
-async def test_a_hold_pauses_the_bots_own_sends_through_the_declared_send_guard(lite: Bot):
+async def test_a_hold_pauses_the_bots_own_sends_through_the_declared_send_guard(lite: Harness):
     """What content's nudges ask before they go out: the router's send_pause, fed by crisis's send guard."""
     assert crisis.send_guard in lite.core.router.send_guards
     assert await lite.core.router.send_pause(lite.core) is None  # no hold: sends go out
-    await lite.say(LEA, "crisis hold recall, Werk Leipzig -- Wait for the official statement on Friday.")
+    only(await lite.say(LEA, "crisis hold recall, Werk Leipzig -- Wait for the official statement on Friday."))
     pause = await lite.core.router.send_pause(lite.core)
     assert pause is not None and pause.note == "Wait for the official statement on Friday."
     assert pause.matches("This week: the product recalls explained") and pause.matches("Neues aus dem Werk Leipzig")
     assert not pause.matches("Our summer party in pictures")
-    await lite.say(LEA, "crisis hold Rückruf")  # a second hold, with the default note, in the lead's language
+    only(await lite.say(LEA, "crisis hold Rückruf"))  # a second hold, with the default note, in the lead's language
     pause = await lite.core.router.send_pause(lite.core)
     assert pause.note.startswith("Please hold back on this topic for now") and "official statement" in pause.note
     assert pause.matches("Die Rückrufaktion im Überblick") and pause.matches("the recall")
-    await lite.say(LEA, "crisis lift all")
+    only(await lite.say(LEA, "crisis lift all"))
     assert await lite.core.router.send_pause(lite.core) is None  # lifted: the sends go out again
 
 
@@ -1159,31 +1087,31 @@ async def test_the_router_joins_the_pauses_of_several_send_guards():
     assert pause.matches("the recall") and pause.matches("our plant") and not pause.matches("summer party")
 
 
-async def test_when_nobody_can_be_reached_the_rounds_wait_for_the_timeout(lite: Bot):
-    lite.sender.down |= {LEA, BEN}  # the whole platform is down
-    report = await lite.report()
-    trail = await lite.trail(report.ref)
+async def test_when_nobody_can_be_reached_the_rounds_wait_for_the_timeout(lite: Harness):
+    lite.sender.fail_for |= {LEA.user, BEN.user}  # the whole platform is down
+    report = await file_report(lite)
+    trail = await trail_of(lite, report.ref)
     assert "nobody reached at level 1, round 1 (1 targets): next level alerted at once" in trail
     assert "nobody reached at level 2, round 1 (1 targets): next round after the timeout" in trail
-    assert await lite.tick(seconds=30) == 0  # the rounds are not used up at once
-    lite.sender.down.clear()  # the platform is back
-    await lite.tick(minutes=10)
-    [alert] = lite.sender.alerts(LEA)
+    assert await tick(lite, seconds=30) == 0  # the rounds are not used up at once
+    lite.sender.fail_for.clear()  # the platform is back
+    await tick(lite, minutes=10)
+    [alert] = alerts(lite, LEA)
     assert "level 1 of 2, round 2 of 3" in alert.plain()
 
 
 # -- honest receipts (issue 13) -------------------------------------------------------------------
 
 
-async def test_a_reporter_is_told_comms_was_alerted_only_when_it_was_and_else_whom_to_call(bot: Bot):
-    bot.sender.down.add(LEA)  # the lead's chat is down: the first level reaches nobody
-    receipt = await bot.say(ERIK, TRUCK)
+async def test_a_reporter_is_told_comms_was_alerted_only_when_it_was_and_else_whom_to_call(bot: Harness):
+    bot.sender.fail_for.add(LEA.user)  # the lead's chat is down: the first level reaches nobody
+    [receipt] = await bot.say(ERIK, TRUCK)
     assert "nobody in comms could be reached yet" in receipt.title
     assert "call them directly" in receipt.text and "lea.lead@example.com" in receipt.text
     assert "has been alerted" not in receipt.title and "being alerted" not in receipt.title
     await crisis.settle(bot.core)
-    bot.sender.down.clear()
-    second = await bot.say(ERIK, "crisis Another video of the accident is going viral on TikTok https://tiktok.com/@x/2")
+    bot.sender.fail_for.clear()
+    [second] = await bot.say(ERIK, "crisis Another video of the accident is going viral on TikTok https://tiktok.com/@x/2")
     assert second.title.endswith("comms has been alerted")
 
 
@@ -1191,12 +1119,12 @@ async def test_a_process_that_cannot_reach_comms_leaves_the_alert_to_the_one_tha
     """A terminal chat beside the running Slack bot: the report waits for the bot that reaches the lead."""
     terminal = await make_bot(any_core)
     del any_core.senders["slack"]  # this process serves no Slack
-    receipt = await terminal.say(ERIK, TRUCK)
+    [receipt] = await terminal.say(ERIK, TRUCK)
     assert "the bot connected to Slack or Teams alerts comms" in receipt.title
-    report = await terminal.get(receipt.title.split()[1])
+    report = await load(terminal, receipt.title.split()[1])
     assert report.claim_token is None and await terminal.count(CrisisAttempt) == 0  # nothing marked unreached
-    assert "nobody reached" not in await terminal.trail(report.ref)
+    assert "nobody reached" not in await trail_of(terminal, report.ref)
     # The process with Slack takes it up at its next round and reaches the lead.
     any_core.register_sender("slack", terminal.sender)
-    await terminal.tick(seconds=1)
-    assert [a.title for a in terminal.sender.alerts(LEA)] and "K-2026-0001" in terminal.sender.alerts(LEA)[0].title
+    await tick(terminal, seconds=1)
+    assert [a.title for a in alerts(terminal, LEA)] and "K-2026-0001" in alerts(terminal, LEA)[0].title

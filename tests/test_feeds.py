@@ -20,7 +20,7 @@ from storage.models_content import ContentItem
 from storage.models_feeds import FeedState
 from tests.clock import Clock
 from tests.conftest import COMMUNICATOR_EMAIL, LEAD_EMAIL
-from tests.test_content import ask, member, rows, setup
+from tests.test_content import member, rows, setup, who
 
 NOW = datetime(2026, 3, 25, 9, 0, tzinfo=UTC)
 
@@ -194,7 +194,7 @@ async def state_of(core, site: Site, path: str) -> FeedState:
 
 
 async def test_rss_and_atom_entries_land_once_with_the_pages_metadata_and_go_to_the_lead(core, site):
-    clock, sender = setup(core, Clock(NOW))
+    h = setup(core, Clock(NOW))
     await member(core, "U0LEA", LEAD_EMAIL, lang="en")
     use_feeds(core, site, {"url": "/rss.xml", "name": "Newsroom", "language": "en"},
               {"url": "/atom.xml", "name": "Blog", "language": "en"})
@@ -216,41 +216,40 @@ async def test_rss_and_atom_entries_land_once_with_the_pages_metadata_and_go_to_
     assert site.hits["/articles/a"] == 1
 
     # The lead is asked as for any item, once per item.
-    requests = sender.to("U0LEA")
+    requests = h.received("U0LEA")
     assert [r.title for r in requests] == ["Content to approve: #1", "Content to approve: #2", "Content to approve: #3"]
     assert "Our new plant opens" in requests[0].text and [x.label for x in requests[0].buttons] == ["Approve", "Reject"]
 
     # Run again: nothing new, no duplicate.
     await feeds.fetch_due(core, force=True)
-    assert len(await items(core)) == 3 and len(sender.to("U0LEA")) == 3
+    assert len(await items(core)) == 3 and len(h.received("U0LEA")) == 3
 
     # What was skipped, and why, is in "content status".
     state = await state_of(core, site, "/rss.xml")
     assert sorted(s["reason"] for s in state.skipped) == ["no_link", "other_host"]
-    [status] = await ask(core, "content status", user="U0LEA", email=LEAD_EMAIL)
+    [status] = await h.say(who("U0LEA", LEAD_EMAIL), "content status")
     text = status.plain()
     assert "Feed “Newsroom”: 2 entries skipped" in text
     assert "the entry has no link" in text and "another host (elsewhere.example.org)" in text
     assert "fails" not in text
 
     # The lead approves with the button as today.
-    [done] = await ask(core, "", action="content.approve", values=requests[0].buttons[0].value,
-                       user="U0LEA", email=LEAD_EMAIL)
+    [done] = await h.press(who("U0LEA", LEAD_EMAIL), "content.approve", requests[0].buttons[0].value)
     assert "Approved #1" in done.text
 
 
 async def test_a_department_feed_is_for_that_department_and_content_list_shows_the_source(core, site):
-    clock, sender = setup(core, Clock(NOW))
+    h = setup(core, Clock(NOW))
     await member(core, "U0LEA", LEAD_EMAIL, lang="en")
     await member(core, "U0CLARA", COMMUNICATOR_EMAIL, lang="de", department="Sales")
     use_feeds(core, site, {"url": "/changing.xml", "name": "Sales-Blog", "department": "Sales", "language": "de"})
     await feeds.fetch_due(core)
     [item] = await items(core)
     assert (item.audience, item.department, item.text_de, item.text_en) == ("department", "Sales", "The first one", None)
-    [request] = sender.to("U0LEA")
+    [request] = h.received("U0LEA")
     assert "Sales" in request.plain() and "News 1" in request.plain()
     # The department's communicator sees it in the queue, with where it came from.
-    [listing] = await ask(core, "inhalte liste", user="U0CLARA", email=COMMUNICATOR_EMAIL)
+    [listing] = await h.say(who("U0CLARA", COMMUNICATOR_EMAIL), "inhalte liste")
     [line] = listing.fields
     assert line.label == "#1 News 1" and "wartet auf Freigabe" in line.value and "aus Sales-Blog" in line.value
 
@@ -284,7 +283,7 @@ async def test_conditional_requests_a_304_fetches_nothing_new(core, site):
 
 
 async def test_broken_slow_and_huge_feeds_fail_with_a_reason_and_the_others_still_work(core, site):
-    setup(core, Clock(NOW))
+    h = setup(core, Clock(NOW))
     await member(core, "U0LEA", LEAD_EMAIL, lang="en")
     use_feeds(core, site, {"url": "/broken.xml", "name": "Broken"}, {"url": "/slow.xml", "name": "Slow"},
               {"url": "/huge.xml", "name": "Huge"}, {"url": "/changing.xml", "name": "Good"},
@@ -295,7 +294,7 @@ async def test_broken_slow_and_huge_feeds_fail_with_a_reason_and_the_others_stil
                      "missing.xml": "http"}
     assert [i.title for i in await items(core)] == ["News 1"]
 
-    [status] = await ask(core, "content status", user="U0LEA", email=LEAD_EMAIL)
+    [status] = await h.say(who("U0LEA", LEAD_EMAIL), "content status")
     text = status.plain()
     assert "Feed “Broken” fails" in text and "not an RSS or Atom feed" in text
     assert "Feed “Slow” fails" in text and "no answer within 1 seconds" in text
@@ -304,7 +303,7 @@ async def test_broken_slow_and_huge_feeds_fail_with_a_reason_and_the_others_stil
     assert "Good" not in text
     # In German too.
     await member(core, "U0DE", "ben.backup@example.com", lang="de")
-    [german] = await ask(core, "inhalte status", user="U0DE", email="ben.backup@example.com")
+    [german] = await h.say(who("U0DE", "ben.backup@example.com"), "inhalte status")
     assert "Feed „Broken“ schlägt fehl" in german.plain() and "kein RSS- oder Atom-Feed" in german.plain()
 
     # A failing feed that recovers is no longer listed.
@@ -312,7 +311,7 @@ async def test_broken_slow_and_huge_feeds_fail_with_a_reason_and_the_others_stil
     assert state.failing_since is not None
     use_feeds(core, site, {"url": "/changing.xml", "name": "Good"})
     await feeds.fetch_due(core, force=True)
-    [status] = await ask(core, "content status", user="U0LEA", email=LEAD_EMAIL)
+    [status] = await h.say(who("U0LEA", LEAD_EMAIL), "content status")
     assert "fails" not in status.plain()
 
 
@@ -333,7 +332,7 @@ async def test_pages_with_and_without_preview_metadata(core, site):
 
 
 async def test_loopback_and_private_addresses_are_refused_without_allow_loopback(core, site):
-    setup(core, Clock(NOW))
+    h = setup(core, Clock(NOW))
     await member(core, "U0LEA", LEAD_EMAIL, lang="en")
     port = site.base.rsplit(":", 1)[1]
     core.settings.app.feeds = {"timeout_seconds": 1, "sources": [
@@ -343,7 +342,7 @@ async def test_loopback_and_private_addresses_are_refused_without_allow_loopback
     results = await feeds.fetch_due(core)
     assert {r.code for r in results.values()} == {"private_address"}
     assert site.hits == {} and await items(core) == []
-    [status] = await ask(core, "content status", user="U0LEA", email=LEAD_EMAIL)
+    [status] = await h.say(who("U0LEA", LEAD_EMAIL), "content status")
     assert "Feed “By name” fails" in status.plain() and "is a private or loopback address" in status.plain()
 
 
@@ -378,16 +377,16 @@ def test_canonical_links_drop_tracking_and_fragments():
 
 
 async def test_the_scheduled_job_fetches_due_feeds_under_its_lease(core, site):
-    clock, _ = setup(core, Clock(NOW))
+    h = setup(core, Clock(NOW))
     use_feeds(core, site, {"url": "/changing.xml"}, every_minutes=30)
     [entry] = [e for e in _scheduler(core).jobs if e.name == "feeds-fetch"]
     await _scheduler(core).run_once(entry)
     assert site.hits["/changing.xml"] == 1
     # Not due again before every_minutes, whoever runs the job.
-    clock.move(minutes=10)
+    h.clock.move(minutes=10)
     await feeds.fetch_job(core)
     assert site.hits["/changing.xml"] == 1
-    clock.move(minutes=21)
+    h.clock.move(minutes=21)
     site.changing_version = 2
     await feeds.fetch_job(core)
     assert site.hits["/changing.xml"] == 2 and len(await items(core)) == 2

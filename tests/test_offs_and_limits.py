@@ -19,7 +19,7 @@ from bot.core import Core
 from handlers import content
 from storage.models import Person
 from tests.harness import CLARA, ERIK, LEA, Harness
-from tests.test_content import MONDAY, add_item, ask, member, setup
+from tests.test_content import MONDAY, add_item, member, setup, who
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -84,36 +84,36 @@ def test_every_off_able_setting_has_a_test_of_its_off():
 
 
 async def test_quiet_hours_off_means_none_not_the_companys(core: Core):
-    clock, sender = setup(core, core_group_days_earlier=0)
+    h = setup(core, core_group_days_earlier=0)
     # 09:30 in Berlin is 03:30 in New York: inside the company's quiet hours (20:00-08:00) there.
     await member(core, "U1", "anna@example.com", lang="en", tz="America/New_York")
     await member(core, "U2", "bert@example.com", lang="en", tz="America/New_York")
     await add_item(core, "News")
-    [off] = await ask(core, "quiet hours off", user="U1", email="anna@example.com")
+    [off] = await h.say(who("U1", "anna@example.com"), "quiet hours off")
     assert "No quiet hours for you" in off.text
-    clock.now = MONDAY
+    h.clock.now = MONDAY
     await content.nudge_job(core)
-    assert sender.to("U1") and not sender.to("U2")  # off: at any time; Bert keeps the company's
-    [back] = await ask(core, "ruhezeiten standard", user="U1", email="anna@example.com")
+    assert h.received("U1") and not h.received("U2")  # off: at any time; Bert keeps the company's
+    [back] = await h.say(who("U1", "anna@example.com"), "ruhezeiten standard")
     assert "20:00" in back.text
 
 
 async def test_nudges_pause_sends_nothing_more(core: Core):
-    clock, sender = setup(core, core_group_days_earlier=0)
+    h = setup(core, core_group_days_earlier=0)
     await member(core, "U1", "anna@example.com", lang="en")
     await add_item(core, "News")
-    await ask(core, "nudges pause", user="U1", email="anna@example.com")
+    await h.say(who("U1", "anna@example.com"), "nudges pause")
     for week in range(3):
-        clock.now = MONDAY + timedelta(days=7 * week)
+        h.clock.now = MONDAY + timedelta(days=7 * week)
         await content.nudge_job(core)
-    assert sender.to("U1") == []
+    assert h.received("U1") == []
 
 
 async def test_thanks_public_off_takes_the_agreement_back(core: Core):
-    setup(core)
+    h = setup(core)
     await member(core, "U1", "anna@example.com", lang="en")
-    [on] = await ask(core, "thanks public on", user="U1", email="anna@example.com")
-    [off] = await ask(core, "thanks public off", user="U1", email="anna@example.com")
+    [on] = await h.say(who("U1", "anna@example.com"), "thanks public on")
+    [off] = await h.say(who("U1", "anna@example.com"), "thanks public off")
     assert on.text != off.text
     from storage.models_content import ContentPref
 
@@ -137,11 +137,11 @@ async def test_department_none_clears_the_department(core: Core):
 async def test_thanks_enabled_off_thanks_nobody(core: Core):
     from tests.test_content import APRIL_1, THANKS, thanks_crowd
 
-    clock, sender = setup(core, thanks={**THANKS, "enabled": False})
+    h = setup(core, thanks={**THANKS, "enabled": False})
     await thanks_crowd(core)
-    clock.now = APRIL_1
+    h.clock.now = APRIL_1
     await content.thanks_job(core)
-    assert sender.sent == []
+    assert h.sender.log == []
 
 
 async def test_require_approval_off_lets_a_communicators_item_out_at_once(core: Core):

@@ -9,95 +9,94 @@ import re
 from bot.core import Core
 from storage.models_content import ContentItem
 from tests.conftest import COMMUNICATOR_EMAIL, EMPLOYEE_EMAIL, LEAD_EMAIL
-from tests.test_content import add_item, ask, member, rows, setup, text_of
+from tests.harness import LEA, Harness
+from tests.test_content import add_item, member, rows, setup, text_of, who
 
-ERIK = {"user": "U0ERIK", "email": EMPLOYEE_EMAIL}
-CLARA = {"user": "U0CLARA", "email": COMMUNICATOR_EMAIL}
+# As tests/test_content.py's ``member`` stores them: named by their address's local part (LEA is the harness's).
+LEAD, ERIK, CLARA = who("U0LEA", LEAD_EMAIL), who("U0ERIK", EMPLOYEE_EMAIL), who("U0CLARA", COMMUNICATOR_EMAIL)
 
 
 async def test_a_member_pressing_the_leads_button_is_told_in_words_not_an_internal_id(core: Core):
-    setup(core)
+    h = setup(core)
     await member(core, "U0ERIK", EMPLOYEE_EMAIL, lang="en")
     await add_item(core, "Pending", status="pending")
-    [refused] = await ask(core, "", action="content.approve", values={"i": 1}, **ERIK)
+    [refused] = await h.press(ERIK, "content.approve", {"i": 1})
     assert "this button" in refused.text and "content.approve" not in refused.text
     await member(core, "U0DE", "de.member@example.com", lang="de")
-    [german] = await ask(core, "", action="content.approve", values={"i": 1}, user="U0DE",
-                         email="de.member@example.com")
+    [german] = await h.press(who("U0DE", "de.member@example.com"), "content.approve", {"i": 1})
     assert "Diesen Knopf" in german.text and "content.approve" not in german.text
     assert (await rows(core, ContentItem))[0].status == "pending"
 
 
 async def test_the_leads_help_lists_crisis_and_approval_commands_and_a_members_does_not(core: Core):
-    setup(core)
+    h = setup(core)
     await member(core, "U0LEA", LEAD_EMAIL, lang="en")
     await member(core, "U0ERIK", EMPLOYEE_EMAIL, lang="de")
-    lead_help = text_of(await ask(core, "help"))
+    lead_help = text_of(await h.say(LEAD, "help"))
     for usage in ("crisis list", "crisis show REF", "crisis ack REF", "crisis hold KEYWORDS -- NOTE",
                   "crisis lift", "content approve NUMBER", "content reject NUMBER [REASON]"):
         assert usage in lead_help, usage
-    member_help = text_of(await ask(core, "hilfe", **ERIK))
+    member_help = text_of(await h.say(ERIK, "hilfe"))
     assert "krise übernehmen" not in member_help and "inhalt freigeben" not in member_help
     assert "krise WAS PASSIERT IST" in member_help  # reporting is everyone's
 
 
 async def test_a_communicator_retiring_an_all_members_item_is_told_whose_it_is(core: Core):
-    setup(core)
+    h = setup(core)
     await member(core, "U0CLARA", COMMUNICATOR_EMAIL, lang="en")
     await add_item(core, "For everyone")
-    [reply] = await ask(core, "content retire 1", **CLARA)
+    [reply] = await h.say(CLARA, "content retire 1")
     assert "not one department's" in reply.text and "another department" not in reply.text
     assert (await rows(core, ContentItem))[0].status == "approved"
 
 
 async def test_a_rejected_item_shows_its_author_why(core: Core):
-    clock, sender = setup(core)
+    h = setup(core)
     await member(core, "U0LEA", LEAD_EMAIL, lang="en")
     await member(core, "U0CLARA", COMMUNICATOR_EMAIL, lang="de")
-    await ask(core, "inhalt neu url: https://example.com/sales | titel: Messe | zielgruppe: Sales | de: Wir sind da",
-              **CLARA)
-    [request] = sender.to("U0LEA")
-    [rejected] = await ask(core, "", action="content.reject",
-                           values=request.buttons[1].value)
+    await h.say(CLARA, "inhalt neu url: https://example.com/sales | titel: Messe | zielgruppe: Sales | de: Wir sind da")
+    [request] = h.received(LEAD)
+    [rejected] = await h.press(LEAD, "content.reject", request.buttons[1].value)
     assert "Rejected #1" in rejected.text and "content reason 1" in rejected.text  # how to say why
-    [saved] = await ask(core, "content reason 1 The fair is next year, not this one")
+    [saved] = await h.say(LEAD, "content reason 1 The fair is next year, not this one")
     assert "saved" in saved.text
-    told = sender.to("U0CLARA")[-1].text
+    told = h.received(CLARA)[-1].text
     assert "nicht freigegeben" in told and "The fair is next year" in told
-    [listing] = await ask(core, "inhalte liste", **CLARA)
+    [listing] = await h.say(CLARA, "inhalte liste")
     assert "The fair is next year" in listing.fields[0].value  # the author sees why, in the list too
     await add_item(core, "Fine")
-    [refused] = await ask(core, "content reason 2 because")
+    [refused] = await h.say(LEAD, "content reason 2 because")
     assert "not rejected" in refused.text
 
 
 async def test_the_hold_reply_says_every_nudge_pauses(core: Core):
-    setup(core)
+    h = setup(core)
     await member(core, "U0LEA", LEAD_EMAIL, lang="en")
-    [held] = await ask(core, "crisis hold recall -- Please wait for the statement")
+    [held] = await h.say(LEAD, "crisis hold recall -- Please wait for the statement")
     assert "every weekly nudge and thank-you pauses" in held.text and "nudges on it" not in held.text
-    await ask(core, "crisis lift all")
-    await ask(core, "language de")
-    [german] = await ask(core, "krise stopp Rückruf -- Bitte warten")
+    await h.say(LEAD, "crisis lift all")
+    await h.say(LEAD, "language de")
+    [german] = await h.say(LEAD, "krise stopp Rückruf -- Bitte warten")
     assert "alle wöchentlichen Erinnerungen" in german.text and "*krise aufheben*" in german.text
 
 
 async def test_a_german_reader_gets_german_crisis_words_and_trail(core: Core):
-    setup(core)
+    h = setup(core)
     await member(core, "U0LEA", LEAD_EMAIL, lang="de")
     await member(core, "U0ERIK", EMPLOYEE_EMAIL, lang="de")
-    [receipt, *_] = await ask(core, "krise Ein Video von einem Unfall in unserem Werk geht viral", **ERIK)
+    [receipt, *_] = await h.say(ERIK, "krise Ein Video von einem Unfall in unserem Werk geht viral")
     ref = re.search(r"K-\d{4}-\d+", receipt.text)[0]
-    [taken] = await ask(core, f"krise übernehmen {ref}")
+    [taken] = await h.say(LEAD, f"krise übernehmen {ref}")
     assert f"krise erledigt {ref}" in taken.text and "resolve" not in taken.text
-    [shown] = await ask(core, f"krise zeigen {ref}")
+    [shown] = await h.say(LEAD, f"krise zeigen {ref}")
     assert "Protokoll" in shown.text and "gemeldet von" in shown.text and "übernommen von" in shown.text
     assert "reported by" not in shown.text and "acknowledged" not in shown.text
 
 
 async def test_a_poll_for_nobody_reads_as_german(core: Core):
+    h = Harness(core, lang=None)
     await member(core, "U0LEA", LEAD_EMAIL, lang="de")
-    [reply] = await ask(core, 'umfrage "Welches Format?" Video | Text --zielgruppe HR')
+    [reply] = await h.say(LEAD, 'umfrage "Welches Format?" Video | Text --zielgruppe HR')
     assert reply.text.startswith("Noch ist niemand aus der Zielgruppe (die Mitglieder in HR) erreichbar")
 
 
@@ -121,7 +120,6 @@ def test_counts_of_people_and_votes_are_drawn_on_whole_steps_from_zero():
 async def test_a_meeting_summary_is_about_the_last_meeting_that_took_place(core: Core):
     from datetime import UTC, datetime
 
-    from tests.harness import LEA, Harness
 
     env = Harness(core)
     # Every second Tuesday from 2026-01-13: the last one before Thursday 2026-12-03 was on the 1st.
@@ -165,7 +163,6 @@ async def test_messages_the_bot_starts_speak_the_language_the_platform_reports(c
 
     from bot.messages import Incoming, Profile
     from storage.models import Identity, Person
-    from tests.harness import LEA, Harness
     from tests.test_polls import created_poll_id
 
     env = Harness(core)

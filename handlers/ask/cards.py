@@ -12,6 +12,7 @@ from bot.core import Context, Core
 from bot.i18n import Translator, normalize_language
 from bot.messages import Button, Field, Reply
 from bot.router import LEAD
+from bot.text import one_line, reader_date
 from handlers.ask.config import _BUTTON_VALUE_MAX, CRISIS_REPORT
 from handlers.ask.records import aware
 from handlers.ask.service import knowledge
@@ -88,17 +89,14 @@ def gap_for_lead(t: Translator, gap: KbGap) -> list[Reply]:
 
 
 def _date(value: datetime | None, lang: str) -> str:
-    value = aware(value)
-    if value is None:
-        return "-"
-    return value.strftime("%d.%m.%Y" if lang == "de" else "%Y-%m-%d")
+    return reader_date(aware(value), lang)
 
 
 async def answer_for_asker(core: Core, gap: KbGap, person: Person | None) -> list[Reply]:
     """The lead's answer as written, in a message whose frame is in the asker's language."""
     lang = normalize_language(person.language if person else None) or gap.language
     t = core.translator(lang)
-    fields = [Field(t("gaps.your_question"), _clip(gap.text or "", 300))]
+    fields = [Field(t("gaps.your_question"), one_line(gap.text or "", 300))]
     text = gap.answer_text or ""
     if gap.answer_rule:
         try:
@@ -136,11 +134,6 @@ def _alert(t: Translator, problems: list[str], broken: bool) -> list[Reply]:
             context=t("kb.alert_how"),
         )
     ]
-
-
-def _clip(text: str, n: int = 80) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _private(ctx: Context) -> bool:

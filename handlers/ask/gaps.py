@@ -12,7 +12,8 @@ from sqlmodel import select
 from bot.core import Context, Core, DeliveryError
 from bot.messages import Field, Incoming, Reply
 from bot.router import BACKUP
-from handlers.ask.cards import _clip, _date, answer_for_asker, gap_for_lead
+from bot.text import one_line
+from handlers.ask.cards import _date, answer_for_asker, gap_for_lead
 from handlers.ask.config import GAPS_SHOWN, _comms_lead
 from handlers.ask.service import knowledge, records
 from knowledge.loader import KBError
@@ -100,7 +101,7 @@ async def gaps(ctx: Context, msg: Incoming) -> Reply:
                 language=g.language,
                 reason=t(f"gaps.reason.{g.reason}") if g.reason in ("no_match", "unhelpful") else g.reason,
             ),
-            _clip(g.text or "", 300),
+            one_line(g.text or "", 300),
         )
         for g in open_gaps[:GAPS_SHOWN]
     ]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.core import Context
-from handlers.ask.cards import _clip, _date
+from bot.text import one_line
+from handlers.ask.cards import _date
 from handlers.ask.service import records
 
 
@@ -18,7 +19,7 @@ async def my_data(ctx: Context) -> list[tuple[str, str]]:
         line += ": " + "; ".join(recent)
     gap_lines = [
         f"{g.ref} ({t('gaps.status.' + g.status) if g.status in ('open', 'answered', 'withdrawn') else g.status}, "
-        f"{_date(g.created_at, ctx.lang)}): {_clip(g.text or '-', 80)}"
+        f"{_date(g.created_at, ctx.lang)}): {one_line(g.text or '-', 80)}"
         for g in summary.gaps
     ]
     return [

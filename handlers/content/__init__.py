@@ -37,7 +37,7 @@ from bot.capability import Capability, DemoSeed, ScheduledJob
 from handlers.content import cli
 from handlers.content.cards import FEED_REASONS, audience_label, next_nudge_text
 from handlers.content.chat import FORM_FIELDS, _pref, register
-from handlers.content.config import config, program_tz, public_url
+from handlers.content.config import content_config, program_tz, public_url
 from handlers.content.demo import demo_plan
 from handlers.content.figures import OUTBOX, REPORT_SOURCES
 from handlers.content.items import (
@@ -70,11 +70,11 @@ from handlers.content.schedule import (
 from handlers.content.texts import TEXTS
 from handlers.content.thanks import Thanked, choose_thanked, month_activity, thanks_preview_data
 
-# What callers and tests use as ``content.X``. ``content.config`` is the function (the submodule loads
-# before this binding and is not loaded again, so the name stays the function).
+# What callers and tests use as ``content.X`` (``content.config`` is the submodule; the section is
+# ``content.content_config(settings)``).
 __all__ = [
     "CAPABILITY", "FEED_REASONS", "FORM_FIELDS", "TEXTS", "TEXT_MAX", "TITLE_MAX", "ItemDraft", "Pacer", "SendStats", "Thanked",
-    "_pref", "audience_label", "choose_thanked", "config", "configure", "cycle_key", "describe_problems", "due_waves",
+    "_pref", "audience_label", "choose_thanked", "configure", "content_config", "cycle_key", "describe_problems", "due_waves",
     "ensure_run", "follow_link", "item_with_link", "month_activity", "needs_approval", "next_nudge_text", "next_thanks",
     "nudge_job", "nudger", "plan_due", "plan_run", "prev_slot", "program_tz", "public_url", "quiet_until", "resend",
     "run_counts", "run_now", "send_approval_requests", "send_due", "status_summary", "store_item", "thanks_due",
@@ -86,7 +86,7 @@ CAPABILITY = Capability(
     register=register,
     texts=(TEXTS,),
     config=("content",),
-    config_checks=(config,),
+    config_checks=(content_config,),
     jobs=(ScheduledJob(60, "content-nudge", nudge_job), ScheduledJob(60, "content-thanks", thanks_job)),
     data_providers=(my_content_data,),
     forget_hooks=(forget_content,),

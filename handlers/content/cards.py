@@ -16,8 +16,9 @@ from bot.i18n import Translator
 from bot.messages import Button, Form, FormField, Reply
 from bot.messages import Field as RField
 from bot.router import BACKUP, LEAD, NudgeNote
-from handlers.content.config import config, program_tz, public_url
-from handlers.content.items import TEXT_MAX, clip, parse_date, resolve_audience, text_for
+from bot.text import one_line
+from handlers.content.config import content_config, program_tz, public_url
+from handlers.content.items import TEXT_MAX, parse_date, resolve_audience, text_for
 from handlers.content.models import ContentDelivery, ContentItem, ContentLink, ContentRun
 from handlers.content.schedule import next_slot
 from storage.models import Person, aware
@@ -145,7 +146,7 @@ async def feed_status_fields(core: Core, t: Translator) -> list[RField]:
                 since=since.astimezone(tz).strftime(fmt) if since else "-")))
         skipped = st.skipped or []
         if skipped:
-            lines = [f"{clip(e.get('link') or e.get('title') or '-', 80)}: {feed_reason(t, e.get('reason'), e.get('detail'))}"
+            lines = [f"{one_line(e.get('link') or e.get('title') or '-', 80)}: {feed_reason(t, e.get('reason'), e.get('detail'))}"
                      for e in skipped[:5]]
             if len(skipped) > 5:
                 lines.append(f"… (+{len(skipped) - 5})")
@@ -155,7 +156,7 @@ async def feed_status_fields(core: Core, t: Translator) -> list[RField]:
 
 def next_nudge_text(core: Core, t: Translator) -> str:
     try:
-        cfg = config(core.settings)
+        cfg = content_config(core.settings)
     except Exception:
         return "-"
     slot = next_slot(cfg, core.settings, core.now())
@@ -244,7 +245,7 @@ def tracked_url(core: Core, item: ContentItem, token: str, source: str | None = 
 
 
 def with_utm(settings: Settings, url: str, token: str, source: str | None) -> str:
-    cfg = config(settings)
+    cfg = content_config(settings)
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True)
     have = {k for k, _ in query}
@@ -258,12 +259,12 @@ def share_buttons(core: Core, item: ContentItem, link: ContentLink, text: str, t
     li = tracked_url(core, item, link.token, "li")
     xi = tracked_url(core, item, link.token, "xi")
     x = tracked_url(core, item, link.token, "x")
-    post = clip(text, 1500)
+    post = one_line(text, 1500)
     return [
         Button(t("content.nudge.linkedin", n=n), "content.share", url="https://www.linkedin.com/feed/?shareActive=true&text="
                + quote(f"{post}\n{li}", safe="")),
         Button(t("content.nudge.xing", n=n), "content.share", url="https://www.xing.com/spi/shares/new?url=" + quote(xi, safe="")),
-        Button(t("content.nudge.x", n=n), "content.share", url="https://x.com/intent/post?text=" + quote(clip(text, 230), safe="")
+        Button(t("content.nudge.x", n=n), "content.share", url="https://x.com/intent/post?text=" + quote(one_line(text, 230), safe="")
                + "&url=" + quote(x, safe="")),
         # _lang: the answer comes in the message's language (the core adds it to answers it dispatches).
         Button(t("content.nudge.shared", n=n), "content.shared", value={"l": link.id, "_lang": t.lang}, style="primary"),

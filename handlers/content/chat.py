@@ -16,6 +16,7 @@ from bot.core import Context, Core
 from bot.messages import BUTTON_VALUE_MAX, Button, Incoming, Reply, button_id
 from bot.messages import Field as RField
 from bot.router import BACKUP, COMMUNICATOR, LEAD, MEMBER, Router, normalize_command_text
+from bot.text import one_line
 from handlers.content.cards import (
     audience_label,
     feed_status_fields,
@@ -35,7 +36,6 @@ from handlers.content.config import program_tz
 from handlers.content.items import (
     ItemDraft,
     Problem,
-    clip,
     describe_problems,
     needs_approval,
     parse_fields,
@@ -426,7 +426,7 @@ async def thanks_command(ctx: Context, msg: Incoming) -> Reply | list[Reply] | N
         # "Thanks on behalf of …") goes where any other text goes.
         fallback = ctx.core.router.fallback
         if fallback is None:
-            return Reply(text=t("core.unknown", text=clip(msg.text, 60)))
+            return Reply(text=t("core.unknown", text=one_line(msg.text, 60)))
         return await fallback.handler(dataclasses.replace(ctx, args=normalize_command_text(msg.text)), msg)
     # About the asker only: not for the whole channel.
     reply.private = not msg.is_direct

@@ -22,7 +22,7 @@ from bot.core import Core
 from bot.web import create_app
 from handlers.content.cards import audience_label, item_langs, next_nudge_text
 from handlers.content.chat import item_stats
-from handlers.content.config import config, program_tz
+from handlers.content.config import content_config, program_tz
 from handlers.content.items import describe_problems, needs_approval, store_item, validate_item
 from handlers.content.jobs import plan_due, run_now
 from handlers.content.models import ContentDelivery, ContentItem
@@ -44,7 +44,7 @@ FILE_KEYS = {
 def _run(args: argparse.Namespace, main: Main, *, senders: bool = False) -> int:
 
     settings = load_settings(args.config)
-    config(settings)  # a wrong content: section stops here, with file and line
+    content_config(settings)  # a wrong content: section stops here, with file and line
 
     async def go() -> int:
         core = build_core(args, settings)

@@ -101,7 +101,7 @@ class ContentConfig(Strict):
         return v.rstrip("/")
 
 
-def config(settings: Settings) -> ContentConfig:
+def content_config(settings: Settings) -> ContentConfig:
     """The validated ``content:`` section; raises ConfigError naming file, line and key."""
     return validate_section(settings, "content", ContentConfig)
 
@@ -111,8 +111,8 @@ def public_url(settings: Settings) -> str | None:
     env = os.environ.get("PUBLIC_URL", "").strip()
     if env:
         return env.rstrip("/")
-    return config(settings).public_url
+    return content_config(settings).public_url
 
 
 def program_tz(settings: Settings) -> ZoneInfo:
-    return ZoneInfo(config(settings).timezone or settings.app.timezone)
+    return ZoneInfo(content_config(settings).timezone or settings.app.timezone)

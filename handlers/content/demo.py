@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import select
 
-from handlers.content.config import config
+from handlers.content.config import content_config
 from handlers.content.items import ItemDraft, store_item
 from handlers.content.models import ContentDelivery, ContentItem, ContentLink
 from handlers.content.outbox import send_due
@@ -42,7 +42,7 @@ ITEMS = [  # (creator role, title, url, de, en, audience, department)
 
 def demo_plan(demo: Any) -> None:
     settings = demo.settings
-    cfg = config(settings)
+    cfg = content_config(settings)
     slots = []
     slot = prev_slot(cfg, settings, demo.now)
     while slot > demo.start + timedelta(days=2):
@@ -91,7 +91,7 @@ async def _nudge(demo: Any, slot: datetime, wave: str, due: datetime) -> None:
     async with core.db.session() as s:
         links = (await s.exec(select(ContentLink).join(ContentDelivery, ContentDelivery.id == ContentLink.delivery_id)
                               .where(ContentDelivery.run_id == run_id).order_by(ContentLink.id))).all()
-    latest = slot == prev_slot(config(demo.settings), demo.settings, now)
+    latest = slot == prev_slot(content_config(demo.settings), demo.settings, now)
     for i, link in enumerate(links):
         span = min(timedelta(days=4), now - due)
         if latest and i < 3:

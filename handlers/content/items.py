@@ -18,7 +18,8 @@ from sqlmodel import select
 from bot.config import Settings
 from bot.core import Core
 from bot.i18n import Translator, guess_language
-from handlers.content.config import config, program_tz
+from bot.text import one_line
+from handlers.content.config import content_config, program_tz
 from handlers.content.models import ContentItem
 from storage.models import Person
 
@@ -87,13 +88,8 @@ def parse_fields(text: str) -> tuple[dict[str, str], list[Problem]]:
             values["url"] = head
         else:
             word = head.split(":", 1)[0] if ":" in head else head
-            problems.append(("content.err.unknown_field", {"value": clip(word, 40)}))
+            problems.append(("content.err.unknown_field", {"value": one_line(word, 40)}))
     return values, problems
-
-
-def clip(text: str, n: int) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def valid_web_url(value: str) -> bool:
@@ -145,7 +141,7 @@ def validate_item(raw: dict[str, Any], settings: Settings, now: datetime,
     if not url:
         problems.append(("content.err.url_missing", {}))
     elif not valid_web_url(url) or len(url) > 2000:
-        problems.append(("content.err.url_bad", {"value": clip(url, 80)}))
+        problems.append(("content.err.url_bad", {"value": one_line(url, 80)}))
     text_de = str(raw.get("de") or "").strip() or None
     text_en = str(raw.get("en") or "").strip() or None
     plain = str(raw.get("text") or "").strip()
@@ -163,12 +159,12 @@ def validate_item(raw: dict[str, Any], settings: Settings, now: datetime,
     title = " ".join(str(raw.get("title") or "").split())
     if not title:
         first = (text_de or text_en or "").strip().split("\n")[0]
-        title = clip(first, 80) if first else clip(url, 80)
+        title = one_line(first, 80) if first else one_line(url, 80)
     if len(title) > TITLE_MAX:
         problems.append(("content.err.title_long", {"limit": TITLE_MAX}))
     audience = resolve_audience(str(raw["audience"]) if raw.get("audience") else None, settings)
     if audience is None:
-        problems.append(("content.err.audience_bad", {"value": clip(str(raw.get("audience")), 40),
+        problems.append(("content.err.audience_bad", {"value": one_line(str(raw.get("audience")), 40),
                                                       "departments": ", ".join(settings.app.departments) or "-"}))
         audience = ("all", None)
     tz = program_tz(settings)
@@ -178,7 +174,7 @@ def validate_item(raw: dict[str, Any], settings: Settings, now: datetime,
             continue
         d = parse_date(raw[key])
         if d is None:
-            problems.append(("content.err.date_bad", {"value": clip(str(raw[key]), 40)}))
+            problems.append(("content.err.date_bad", {"value": one_line(str(raw[key]), 40)}))
         elif key == "from":
             start = datetime.combine(d, dtime(0, 0), tzinfo=tz).astimezone(UTC)
         else:
@@ -191,12 +187,12 @@ def validate_item(raw: dict[str, Any], settings: Settings, now: datetime,
     image = str(raw.get("image") or "").strip().strip("<>") or None
     rights = " ".join(str(raw.get("rights") or "").split()) or None
     if image and not valid_web_url(image):
-        problems.append(("content.err.image_bad", {"value": clip(image, 80)}))
+        problems.append(("content.err.image_bad", {"value": one_line(image, 80)}))
     if image and not rights:
         problems.append(("content.err.rights_missing", {}))
     status = raw.get("status")
     if status is not None and str(status).lower() not in ("draft", "approved"):
-        problems.append(("content.err.status_bad", {"value": clip(str(status), 20)}))
+        problems.append(("content.err.status_bad", {"value": one_line(str(status), 20)}))
     if problems:
         return None, problems
     return ItemDraft(
@@ -278,7 +274,7 @@ def needs_approval(settings: Settings, audience: str, approver: bool) -> bool:
     """Approvers' own items go out at once; a communicator's item for all members always passes the lead."""
     if approver:
         return False
-    return config(settings).require_approval or audience == "all"
+    return content_config(settings).require_approval or audience == "all"
 
 
 def text_for(item: ContentItem, lang: str) -> str | None:

@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from bot.core import Core
 from handlers.content.cards import approval_reply
-from handlers.content.config import config
+from handlers.content.config import content_config
 from handlers.content.models import ContentItem, ContentRun
 from handlers.content.outbox import SendStats, send_due
 from handlers.content.planning import ensure_run, plan_run
@@ -93,7 +93,7 @@ async def send_approval_requests(core: Core) -> int:
 
 
 async def plan_due(core: Core) -> list[int]:
-    cfg = config(core.settings)
+    cfg = content_config(core.settings)
     ids = []
     for cycle, wave, due_at in due_waves(cfg, core.settings, core.now()):
         ids.append(await ensure_run(core, cycle, wave, due_at))
@@ -128,7 +128,7 @@ async def run_now(core: Core, *, limit: int | None = None) -> tuple[int, SendSta
 
 async def plan_thanks_due(core: Core) -> int | None:
     """The month's thank-you run, created and planned once it is due (by whichever replica comes first)."""
-    cfg = config(core.settings).thanks
+    cfg = content_config(core.settings).thanks
     if not cfg.enabled:
         return None
     due = thanks_due(cfg, core.settings, core.now())
@@ -141,7 +141,7 @@ async def plan_thanks_due(core: Core) -> int | None:
 
 async def thanks_job(core: Core) -> SendStats | None:
     """The scheduled work of the thank-you: due month planned, the outbox worked off."""
-    if not config(core.settings).thanks.enabled:
+    if not content_config(core.settings).thanks.enabled:
         return None
     await plan_thanks_due(core)
     return await send_due(core)

@@ -22,10 +22,10 @@ from sqlmodel import select
 
 from bot.core import Core, DeliveryError
 from bot.messages import Reply
+from bot.text import one_line
 from handlers.content.cards import first_name, nudge_reply, thanks_reply
-from handlers.content.config import config
+from handlers.content.config import content_config
 from handlers.content.holds import HOLD_RECHECK, HoldCheck, LiveHolds, hold_check
-from handlers.content.items import clip
 from handlers.content.models import ContentDelivery, ContentItem, ContentLink, ContentPref
 from handlers.content.pacing import Pacer, nudger
 from handlers.content.planning import is_live, item_text
@@ -158,7 +158,7 @@ async def deliver(core: Core, person_id: int, replies: list[Reply], key: str, *,
         failures = [(f.platform, f.user_id, classify(f.platform, f.error), f.error) for f in exc.failures]
     if not failures:
         raise Undelivered("no_account", "no Slack or Teams account of this person is reachable from here")
-    detail = "; ".join(f"{p}: {clip(str(e), 160)}" for p, _, _, e in failures)
+    detail = "; ".join(f"{p}: {one_line(str(e), 160)}" for p, _, _, e in failures)
     kinds = {k for _, _, k, _ in failures}
     if "rate_limited" in kinds:
         waits = [w for _, _, k, e in failures if k == "rate_limited" and (w := retry_after(e)) is not None]
@@ -561,7 +561,7 @@ def delivery_key(row: ContentDelivery) -> str:
 
 
 async def _undelivered(core: Core, row: ContentDelivery, token: str, exc: Undelivered, stats: SendStats) -> None:
-    cfg = config(core.settings)
+    cfg = content_config(core.settings)
     done = dict(lease_until=None, claim_token=None)
     error = exc.detail[:500]
     if exc.reason in ("gone", "unreachable", "no_account"):

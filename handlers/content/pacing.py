@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core import Core
-from handlers.content.config import config
+from handlers.content.config import content_config
 
 
 class Pacer:
@@ -103,7 +103,7 @@ class Nudger:
 
 def new_nudger(core: Core) -> Nudger:
     """The capability's declared ``state``: made by the core on first use."""
-    cfg = config(core.settings)
+    cfg = content_config(core.settings)
     return Nudger(holder=f"{os.getpid()}:{uuid.uuid4().hex[:12]}",
                   pacer=Pacer(cfg.messages_per_second, cfg.per_conversation_seconds), concurrency=cfg.concurrency)
 

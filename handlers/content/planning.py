@@ -19,7 +19,7 @@ from bot.core import Core
 from bot.i18n import normalize_language
 from bot.router import CORE
 from handlers.content.cards import note_data
-from handlers.content.config import ContentConfig, config
+from handlers.content.config import ContentConfig, content_config
 from handlers.content.holds import HoldCheck
 from handlers.content.items import text_for
 from handlers.content.models import ContentDelivery, ContentItem, ContentLink, ContentPref, ContentRun
@@ -98,7 +98,7 @@ async def plan_run(core: Core, run_id: int) -> int | None:
         plans = await _thanks_plans(core, run, now)
     else:
         # A hold pauses the sending (below), not the planning: lifted, the run goes out whole.
-        plans = await _plans(core, run, config(core.settings), now, None)
+        plans = await _plans(core, run, content_config(core.settings), now, None)
         await _add_notes(core, plans)
     written = 0
     for i in range(0, len(plans), PLAN_BATCH):

@@ -18,7 +18,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from bot.core import Core
-from handlers.content.config import config, program_tz
+from handlers.content.config import content_config, program_tz
 from handlers.content.models import ContentClicks, ContentLink, ContentPref
 from handlers.content.schedule import month_bounds, next_thanks
 from storage.models import Person
@@ -68,7 +68,7 @@ def choose_thanked(candidates: list[Thanked], top: int, min_activity: int) -> li
 
 async def thanks_selection(core: Core, month: str) -> tuple[list[Thanked], int]:
     """Who would be thanked for the month (members who did not opt out), and how many members opted out."""
-    cfg = config(core.settings).thanks
+    cfg = content_config(core.settings).thanks
     activity = await month_activity(core, month)
     async with core.db.session() as s:
         people = (await s.exec(select(Person).where(
@@ -85,7 +85,7 @@ async def thanks_selection(core: Core, month: str) -> tuple[list[Thanked], int]:
 
 
 async def thanks_preview_data(core: Core) -> dict[str, Any]:
-    cfg = config(core.settings).thanks
+    cfg = content_config(core.settings).thanks
     month, slot = next_thanks(cfg, core.settings, core.now())
     chosen, opted_out = await thanks_selection(core, month)
     named = sorted((c.person.display_name or c.person.email or c.person.pseudonym for c in chosen if c.public),

@@ -5,8 +5,9 @@ from __future__ import annotations
 from bot.core import Core
 from bot.messages import Button, Reply
 from bot.messages import Field as ReplyField
+from bot.text import clip
 from handlers.crisis.config import SEVERITIES, Policy
-from handlers.crisis.helpers import _clip, _name, _tz, fmt_time
+from handlers.crisis.helpers import _name, _tz, fmt_time
 from handlers.crisis.models import CrisisReport
 from storage.models import Person
 
@@ -69,7 +70,7 @@ def _alert_reply(core: Core, report: CrisisReport, t, level_info: tuple[int, int
     value = {"ref": report.ref, "_lang": t.lang}
     return Reply(
         title=t("crisis.alert_title", ref=report.ref, severity=t(f"crisis.sev.{report.severity}")),
-        text=_clip(report.text, 2500) or t("crisis.no_text"),
+        text=clip(report.text, 2500) or t("crisis.no_text"),
         fields=fields,
         buttons=[Button(label=t("crisis.ack_button"), action_id="crisis.ack", value=dict(value), style="primary"),
                  Button(label=t("crisis.resolve_button"), action_id="crisis.resolve", value=dict(value)),

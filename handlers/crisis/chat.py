@@ -15,9 +15,10 @@ from bot.core import Context, DeliveryError
 from bot.messages import Button, Incoming, Reply
 from bot.messages import Field as ReplyField
 from bot.router import BACKUP, EMPLOYEE, LEAD, Router
+from bot.text import clip
 from handlers.crisis.cards import _alert_reply, _owner_buttons, _receipt
 from handlers.crisis.config import DELIVERY_TIMEOUT, MAX_REPORT_TEXT, SEVERITIES
-from handlers.crisis.helpers import _clip, _event, _lang_of, _load, _name, _person, _tz, fmt_time
+from handlers.crisis.helpers import _event, _lang_of, _load, _name, _person, _tz, fmt_time
 from handlers.crisis.holds import hold, lift
 from handlers.crisis.jobs import (
     _alerted_before,
@@ -76,7 +77,7 @@ def register(router: Router) -> None:
 def _unknown(ctx: Context, ref: str) -> Reply:
     """The answer to a reference that does not exist, and to one the asker may not read: the same,
     so that nobody off the rota learns whether a report exists."""
-    return Reply(text=ctx.t("crisis.unknown_ref", ref=_clip(ref, 40)))
+    return Reply(text=ctx.t("crisis.unknown_ref", ref=clip(ref, 40)))
 
 
 def _source_key(msg: Incoming) -> str | None:
@@ -214,7 +215,7 @@ async def add_details(ctx: Context, msg: Incoming, ref: str, text: str) -> Reply
     async with ctx.db.session() as s:
         row = await s.get(CrisisReport, report.id)
         stamp = fmt_time(now, _tz(ctx.core))
-        row.text = _clip((row.text + f"\n\n[{stamp}] " if row.text else "") + draft.text, MAX_REPORT_TEXT)
+        row.text = clip((row.text + f"\n\n[{stamp}] " if row.text else "") + draft.text, MAX_REPORT_TEXT)
         row.links = (row.links + [u for u in draft.links if u not in row.links])[:20]
         row.attachments = row.attachments + draft.attachments
         if not row.place and draft.links:
@@ -230,7 +231,7 @@ async def add_details(ctx: Context, msg: Incoming, ref: str, text: str) -> Reply
         ot = ctx.core.translator(_lang_of(ctx.core, owner))
         try:
             await ctx.core.notify(report.owner_id, [Reply(text=ot("crisis.details_notice", ref=report.ref,
-                                                                  text=_clip(draft.text, 1500)))])
+                                                                  text=clip(draft.text, 1500)))])
         except DeliveryError as exc:
             await _event(ctx.core, "delivery_failed", report_id=report.id, via="chat", target="owner",
                          what="details", error=str(exc)[:300])
@@ -358,7 +359,7 @@ async def hand_over(ctx: Context, ref: str, to: str) -> Reply:
             for i, email in enumerate(others[:10])
         ])
     if to not in others:
-        return Reply(text=t("crisis.handover_not_in_policy", email=_clip(to, 80), people=", ".join(others) or "-"))
+        return Reply(text=t("crisis.handover_not_in_policy", email=clip(to, 80), people=", ".join(others) or "-"))
     target = await ctx.core.person_by_email(to)
     name = _name(target) if target else to
     now = ctx.core.now()
@@ -373,7 +374,7 @@ async def hand_over(ctx: Context, ref: str, to: str) -> Reply:
         error = str(exc)[:300] or "timed out"
         await _event(ctx.core, "delivery_failed", report_id=report.id, actor=ctx.person, via="chat", target=to,
                      what="handover", error=error)
-        return Reply(text=t("crisis.handover_failed", name=name, error=_clip(error, 200), ref=report.ref))
+        return Reply(text=t("crisis.handover_failed", name=name, error=clip(error, 200), ref=report.ref))
     async with ctx.db.session() as s:
         moved = await s.execute(update(CrisisReport).where(CrisisReport.id == report.id, CrisisReport.status != "resolved")
                                 .values(status="acknowledged", owner_id=target.id, owner_pseudonym=target.pseudonym,
@@ -399,7 +400,7 @@ async def list_reports(ctx: Context) -> Reply:
         return Reply(text=t("crisis.list_none"))
     tz = _tz(ctx.core)
     fields = [ReplyField(r.ref or "?", f"{fmt_time(r.created_at, tz)} · {t(f'crisis.sev.{r.severity}')} · "
-                                       f"{t(f'crisis.status.{r.status}')} · {_clip(' '.join(r.text.split()), 80)}")
+                                       f"{t(f'crisis.status.{r.status}')} · {clip(' '.join(r.text.split()), 80)}")
               for r in reports]
     return Reply(title=t("crisis.list_title"), text="", fields=fields)
 
@@ -419,5 +420,5 @@ async def show(ctx: Context, ref: str) -> Reply:
     tz = _tz(ctx.core)
     lines = [f"{fmt_time(at, tz, seconds=True)}  {text}" for at, text in await trail(ctx.core, report, t)]
     return Reply(title=f"{report.ref}: {t(f'crisis.status.{report.status}')}, {t(f'crisis.sev.{report.severity}')}",
-                 text="\n".join([_clip(report.text, 1500) or t("crisis.no_text"), "", f"*{t('crisis.trail')}*",
+                 text="\n".join([clip(report.text, 1500) or t("crisis.no_text"), "", f"*{t('crisis.trail')}*",
                                  *lines[-40:]]))

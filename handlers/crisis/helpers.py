@@ -20,10 +20,6 @@ def fmt_time(dt: datetime | None, tz: str, *, seconds: bool = False) -> str:
     return local.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
 
-def _clip(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
 def _tz(core: Core) -> str:
     return core.settings.app.timezone
 

@@ -15,8 +15,9 @@ from sqlmodel import select
 from bot.core import Context, Core, DeliveryError
 from bot.messages import Reply
 from bot.router import SendPause
+from bot.text import clip
 from handlers.crisis.config import CLAIM, DELIVERY_TIMEOUT, HOLD_BATCH
-from handlers.crisis.helpers import _clip, _lang_of, _person
+from handlers.crisis.helpers import _lang_of, _person
 from handlers.crisis.models import CrisisEvent, Hold
 from handlers.crisis.state import _spawn, _state
 from storage.models import Person
@@ -88,7 +89,7 @@ def parse_hold(args: str) -> tuple[list[str], str]:
     keywords: list[str] = []
     for p in parts:
         if p and p.lower() not in (k.lower() for k in keywords):
-            keywords.append(_clip(p, 80))
+            keywords.append(clip(p, 80))
     return keywords[:20], note.strip()[:2000]
 
 

@@ -6,7 +6,8 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from bot.core import Context
-from handlers.crisis.helpers import _clip, _tz, fmt_time
+from bot.text import clip
+from handlers.crisis.helpers import _tz, fmt_time
 from handlers.crisis.models import CrisisAttempt, CrisisEvent, CrisisReport, Hold
 
 
@@ -17,7 +18,7 @@ async def my_data(ctx: Context) -> list[tuple[str, str]]:
                                 .order_by(CrisisReport.id))).all()
     tz = _tz(ctx.core)
     lines = [f"{r.ref} ({fmt_time(r.created_at, tz)}, {t(f'crisis.sev.{r.severity}')}, {t(f'crisis.status.{r.status}')}): "
-             f"{_clip(' '.join(r.text.split()), 80)}" for r in reports]
+             f"{clip(' '.join(r.text.split()), 80)}" for r in reports]
     return [(t("crisis.mydata"), "; ".join(lines) or t("crisis.mydata_none"))]
 
 

@@ -9,7 +9,8 @@ from typing import Any
 from sqlmodel import select
 
 from bot.core import Core
-from handlers.crisis.helpers import _clip, _name, fmt_time
+from bot.text import clip
+from handlers.crisis.helpers import _name, fmt_time
 from handlers.crisis.models import CrisisEvent, CrisisReport
 from handlers.crisis.texts import TRAIL_TEXTS
 from storage.models import Person, aware
@@ -103,4 +104,4 @@ def summary_line(report: CrisisReport, tz: str, people: dict[str, Person] | None
 
     return (f"{report.ref}  {fmt_time(report.created_at, tz)}  {report.severity:<8}  {report.status:<12}  "
             f"step {report.step}  {report.place or '-'}  reporter {who(report.reporter_pseudonym)}  "
-            f"owner {who(report.owner_pseudonym)}  {_clip(' '.join(report.text.split()), 60)}")
+            f"owner {who(report.owner_pseudonym)}  {clip(' '.join(report.text.split()), 60)}")

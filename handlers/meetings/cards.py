@@ -11,6 +11,7 @@ from bot.config import Settings
 from bot.core import Core, DeliveryError
 from bot.i18n import Translator
 from bot.messages import Reply
+from bot.text import reader_date
 from handlers.meetings.config import MeetingsConfig, log, meetings_config, report_root
 from handlers.meetings.report import (
     ReportFiles,
@@ -24,10 +25,7 @@ from storage.models_polls import Meeting, PollOutbox
 
 
 def _fmt(when: datetime, tz: ZoneInfo, lang: str, *, clock: bool = True) -> str:
-    local = when.astimezone(tz)
-    if lang == "de":
-        return local.strftime("%d.%m.%Y %H:%M" if clock else "%d.%m.%Y")
-    return local.strftime("%Y-%m-%d %H:%M" if clock else "%Y-%m-%d")
+    return reader_date(when.astimezone(tz), lang, time=clock)
 
 
 def _where(settings: Settings, cfg: MeetingsConfig, files: ReportFiles) -> tuple[str, str | None]:

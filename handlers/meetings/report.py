@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from bot.capability import ReportSource
 from bot.i18n import Translator
 from bot.messages import Button, Field, Reply
+from bot.text import one_line, reader_date
 from handlers.meetings import charts as charts_mod
 from handlers.meetings.charts import Chart
 from handlers.meetings.figures import FIGURES
@@ -278,10 +279,7 @@ def fmt_change(fig: Figure, lang: str) -> str:
 def fmt_when(value: Any, lang: str, tz: ZoneInfo, *, time: bool = True) -> str:
     if not isinstance(value, datetime):
         return str(value)
-    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(tz)
-    if lang == "de":
-        return local.strftime("%d.%m.%Y %H:%M" if time else "%d.%m.%Y")
-    return local.strftime("%Y-%m-%d %H:%M" if time else "%Y-%m-%d")
+    return reader_date((value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(tz), lang, time=time)
 
 
 def _cell(value: Any, key: str, t: Translator, tz: ZoneInfo, min_votes: int = 5) -> str:
@@ -495,7 +493,7 @@ def poll_charts(polls: list[PollResult], t: Translator) -> list[Chart]:
     shown = [p for p in polls if p.counts is not None and p.options][-MAX_POLL_CHARTS:]
     return [
         Chart(f"poll_{p.poll_id}.png", "hbar", {
-            "title": _short(p.question, 70), "title_size": 10, "labels": [_short(o, 40) for o in p.options],
+            "title": one_line(p.question, 70), "title_size": 10, "labels": [one_line(o, 40) for o in p.options],
             "values": list(p.counts or []), "xlabel": t("report.votes")})
         for p in shown
     ]
@@ -517,14 +515,9 @@ def table_charts(report: MeetingReport, t: Translator) -> list[Chart]:
             totals[label] = totals.get(label, 0) + float(row[value_col] or 0)
         top = sorted(totals.items(), key=lambda kv: -kv[1])[:10]
         charts.append(Chart(name, "hbar", {
-            "title": t(title), "labels": [_short(k, 40) for k, _ in top], "values": [v for _, v in top],
+            "title": t(title), "labels": [one_line(k, 40) for k, _ in top], "values": [v for _, v in top],
             "color": charts_mod.PURPLE}))
     return charts
-
-
-def _short(text: str, n: int) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 _CSS = """

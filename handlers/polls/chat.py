@@ -87,6 +87,16 @@ def _may_manage(ctx: Context, poll: Poll) -> bool:
     return poll.audience_kind == "department" and poll.audience_value in ctx.departments
 
 
+async def _load_managed(ctx: Context, en: str, de: str) -> Poll | Reply:
+    """The poll named in the command, if the person may close or stop it; else the reply saying why not."""
+    loaded = await _load(ctx, en if ctx.lang == "en" else de)
+    if isinstance(loaded, Reply):
+        return loaded
+    if not _may_manage(ctx, loaded):
+        return Reply(text=ctx.t("poll.not_yours", id=loaded.id), private=True)
+    return loaded
+
+
 async def poll_list(ctx: Context, msg: Incoming) -> Reply:
     t = ctx.t
     tz = person_zone(ctx.settings, ctx.person)
@@ -133,12 +143,10 @@ async def poll_results(ctx: Context, msg: Incoming) -> Reply:
 
 
 async def poll_close(ctx: Context, msg: Incoming) -> Reply:
-    loaded = await _load(ctx, "poll close 12" if ctx.lang == "en" else "umfrage schließen 12")
+    loaded = await _load_managed(ctx, "poll close 12", "umfrage schließen 12")
     if isinstance(loaded, Reply):
         return loaded
     t = ctx.t
-    if not _may_manage(ctx, loaded):
-        return Reply(text=t("poll.not_yours", id=loaded.id), private=True)
     if not await close_poll(ctx.core, loaded.id, notify_creator=loaded.creator_id != ctx.person.id):
         return Reply(text=t("poll.already_closed", id=loaded.id), private=True)
     await deliver_outbox(ctx.core, limit=polls_config(ctx.settings).deliver_batch, ref=("results", loaded.id))
@@ -155,12 +163,10 @@ async def poll_close(ctx: Context, msg: Incoming) -> Reply:
 
 
 async def poll_stop(ctx: Context, msg: Incoming) -> Reply:
-    loaded = await _load(ctx, "poll stop 12" if ctx.lang == "en" else "umfrage stopp 12")
+    loaded = await _load_managed(ctx, "poll stop 12", "umfrage stopp 12")
     if isinstance(loaded, Reply):
         return loaded
     t = ctx.t
-    if not _may_manage(ctx, loaded):
-        return Reply(text=t("poll.not_yours", id=loaded.id), private=True)
     if loaded.series_id is None:
         return Reply(text=t("poll.not_recurring", id=loaded.id), private=True)
     async with ctx.db.session() as s:

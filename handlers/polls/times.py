@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
+from bot.text import reader_date
 from storage.models import Person
 
 
@@ -20,6 +21,6 @@ def person_zone(settings: Settings, person: Person | None = None) -> ZoneInfo:
 def _fmt(when: datetime, tz: ZoneInfo, lang: str) -> str:
     when = when if when.tzinfo else when.replace(tzinfo=UTC)
     local = when.astimezone(tz)
-    return local.strftime("%d.%m.%Y %H:%M" if lang == "de" else "%Y-%m-%d %H:%M") + f" ({local.tzname()})"
+    return reader_date(local, lang, time=True) + f" ({local.tzname()})"
 
 

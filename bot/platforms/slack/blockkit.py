@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from bot.messages import BUTTON_VALUE_MAX, Button, Choice, Form, FormField, Reply
+from bot.text import clip
 
 log = logging.getLogger("ambassador.slack")
 
@@ -58,12 +59,8 @@ def unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _plain(text: str, limit: int) -> dict[str, Any]:
-    return {"type": "plain_text", "text": _clip(text, limit) or " ", "emoji": True}
+    return {"type": "plain_text", "text": clip(text, limit) or " ", "emoji": True}
 
 
 def split_text(text: str, limit: int = SECTION_TEXT_MAX) -> list[str]:
@@ -103,7 +100,7 @@ def _button(button: Button, index: int) -> dict[str, Any]:
     else:
         # Slack wants action ids unique within one message; the adapter reads
         # back the part before the last ':'.
-        element["action_id"] = _clip(button.action_id, ACTION_ID_MAX - 8) + f":{index}"
+        element["action_id"] = clip(button.action_id, ACTION_ID_MAX - 8) + f":{index}"
         element["value"] = _button_value(button)
     if button.style in ("primary", "danger"):
         element["style"] = button.style
@@ -112,12 +109,12 @@ def _button(button: Button, index: int) -> dict[str, Any]:
 
 def _select(choice: Choice, index: int) -> dict[str, Any]:
     options = [
-        {"text": _plain(label, OPTION_TEXT_MAX), "value": _clip(str(value), OPTION_VALUE_MAX)}
+        {"text": _plain(label, OPTION_TEXT_MAX), "value": clip(str(value), OPTION_VALUE_MAX)}
         for value, label in choice.options[:OPTIONS_MAX]
     ]
     element: dict[str, Any] = {
         "type": "static_select",
-        "action_id": _clip(choice.action_id, ACTION_ID_MAX - 8) + f":{index}",
+        "action_id": clip(choice.action_id, ACTION_ID_MAX - 8) + f":{index}",
         "placeholder": _plain(choice.label, OPTION_TEXT_MAX),
         "options": options,
     }
@@ -143,7 +140,7 @@ def reply_blocks(reply: Reply, *, start_index: int = 0) -> list[dict[str, Any]]:
         if chunk.strip():
             blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": chunk}})
     fields = [
-        {"type": "mrkdwn", "text": _clip(f"*{escape(f.label)}*\n{escape(f.value) or '-'}", FIELD_TEXT_MAX)}
+        {"type": "mrkdwn", "text": clip(f"*{escape(f.label)}*\n{escape(f.value) or '-'}", FIELD_TEXT_MAX)}
         for f in reply.fields
     ]
     for i in range(0, len(fields), FIELDS_PER_SECTION):
@@ -153,7 +150,7 @@ def reply_blocks(reply: Reply, *, start_index: int = 0) -> list[dict[str, Any]]:
         blocks.append(
             {
                 "type": "section",
-                "text": {"type": "mrkdwn", "text": _clip(escape(choice.label), SECTION_TEXT_MAX) or " "},
+                "text": {"type": "mrkdwn", "text": clip(escape(choice.label), SECTION_TEXT_MAX) or " "},
                 "accessory": _select(choice, index),
             }
         )
@@ -168,7 +165,7 @@ def reply_blocks(reply: Reply, *, start_index: int = 0) -> list[dict[str, Any]]:
         blocks.append(
             {
                 "type": "context",
-                "elements": [{"type": "mrkdwn", "text": _clip(escape(reply.context), CONTEXT_TEXT_MAX)}],
+                "elements": [{"type": "mrkdwn", "text": clip(escape(reply.context), CONTEXT_TEXT_MAX)}],
             }
         )
     return blocks
@@ -186,7 +183,7 @@ def _fit(blocks: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
 
 def fallback_text(reply: Reply) -> str:
     """The top-level text: notifications, screen readers and clients without blocks show it."""
-    return _clip(escape(reply.plain()), FALLBACK_TEXT_MAX) or " "
+    return clip(escape(reply.plain()), FALLBACK_TEXT_MAX) or " "
 
 
 def message(reply: Reply) -> dict[str, Any]:
@@ -235,11 +232,11 @@ def action_values(action: dict[str, Any]) -> dict[str, Any]:
 
 
 def _input_element(f: FormField) -> dict[str, Any]:
-    name = _clip(f.name, ACTION_ID_MAX)
+    name = clip(f.name, ACTION_ID_MAX)
     initial = f.initial if isinstance(f.initial, str) and f.initial else None
     if f.kind == "select":
         options = [
-            {"text": _plain(label, OPTION_TEXT_MAX), "value": _clip(str(value), OPTION_VALUE_MAX)}
+            {"text": _plain(label, OPTION_TEXT_MAX), "value": clip(str(value), OPTION_VALUE_MAX)}
             for value, label in f.options[:OPTIONS_MAX]
         ]
         element: dict[str, Any] = {"type": "static_select", "action_id": name, "options": options or [
@@ -281,7 +278,7 @@ def modal(form: Form) -> dict[str, Any]:
     for f in form.fields:
         block: dict[str, Any] = {
             "type": "input",
-            "block_id": _clip(f.name, BLOCK_ID_MAX),
+            "block_id": clip(f.name, BLOCK_ID_MAX),
             "optional": bool(f.optional),
             "label": _plain(f.label, INPUT_LABEL_MAX),
             "element": _input_element(f),

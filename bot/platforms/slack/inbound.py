@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncBoltContext
 from slack_bolt.response import BoltResponse
 
-from bot.messages import Incoming
+from bot.messages import Incoming, Source
 from bot.platforms.slack import blockkit
 from bot.platforms.slack.payloads import (
     ListenerNext,
@@ -35,9 +35,7 @@ class SlackInbound:
     async def _prepare_message(
         self, body: dict[str, Any], context: AsyncBoltContext, next: ListenerNext
     ) -> BoltResponse | None:
-        event = _dict(body.get("event"))
-        user = event.get("user")
-        channel = event.get("channel")
+        event, user, channel = _event(body)
         if (
             event.get("channel_type") != "im"
             or event.get("subtype") not in _KEPT_SUBTYPES
@@ -50,26 +48,14 @@ class SlackInbound:
         meta: dict[str, Any] = {"channel": channel}
         if _text(event.get("thread_ts")):
             meta["thread_ts"] = event["thread_ts"]
-        incoming = Incoming(
-            platform="slack",
-            user_id=user,
-            conversation_id=channel,
-            text=blockkit.unescape(str(event.get("text") or "")),
-            source="message",
-            event_id=_text(body.get("event_id")),
-            is_direct=True,
-            team_id=_text(body.get("team_id")) or _text(event.get("team")),
-            attachments=_files(event),
-            meta=meta,
-        )
+        incoming = _from_event(body, event, user, channel, blockkit.unescape(str(event.get("text") or "")),
+                               source="message", is_direct=True, meta=meta)
         return await self._accept(incoming, context, next)
 
     async def _prepare_mention(
         self, body: dict[str, Any], context: AsyncBoltContext, next: ListenerNext
     ) -> BoltResponse | None:
-        event = _dict(body.get("event"))
-        user = event.get("user")
-        channel = event.get("channel")
+        event, user, channel = _event(body)
         if (
             not _is_id(user)
             or not _is_id(channel)
@@ -77,19 +63,10 @@ class SlackInbound:
             or _is_dm(channel)
         ):
             return _ack()  # in a DM the message event answers it
-        incoming = Incoming(
-            platform="slack",
-            user_id=user,
-            conversation_id=channel,
-            text=blockkit.unescape(_strip_mentions(str(event.get("text") or ""), context.bot_user_id)),
-            source="mention",
-            event_id=_text(body.get("event_id")),
-            is_direct=False,
-            team_id=_text(body.get("team_id")) or _text(event.get("team")),
-            attachments=_files(event),
-            # Answer in the thread of the mention, so the channel stays readable.
-            meta={"channel": channel, "thread_ts": _text(event.get("thread_ts")) or _text(event.get("ts"))},
-        )
+        text = blockkit.unescape(_strip_mentions(str(event.get("text") or ""), context.bot_user_id))
+        # Answer in the thread of the mention, so the channel stays readable.
+        meta = {"channel": channel, "thread_ts": _text(event.get("thread_ts")) or _text(event.get("ts"))}
+        incoming = _from_event(body, event, user, channel, text, source="mention", is_direct=False, meta=meta)
         return await self._accept(incoming, context, next)
 
     async def _prepare_command(
@@ -127,19 +104,9 @@ class SlackInbound:
             return _ack()  # closes the modal; nothing of ours to answer
         action_id, values = submitted
         key = _text(view.get("id")) or _text(body.get("trigger_id"))
-        incoming = Incoming(
-            platform="slack",
-            user_id=user,
-            # The modal is closed on the acknowledgement: the answer goes to the person's DM.
-            conversation_id=user,
-            source="action",
-            action_id=action_id,
-            values=values,
-            event_id=f"view:{key}" if key else None,
-            is_direct=True,
-            team_id=_text(_dict(body.get("team")).get("id")) or _text(_dict(body.get("user")).get("team_id")),
-            meta={"channel": None},
-        )
+        # The modal is closed on the acknowledgement: the answer goes to the person's DM.
+        incoming = _in_dm(user, source="action", action_id=action_id, values=values,
+                          event_id=f"view:{key}" if key else None, team_id=_team(body), meta={"channel": None})
         return await self._accept(incoming, context, next)
 
     async def _prepare_action(
@@ -177,7 +144,7 @@ class SlackInbound:
             values=blockkit.action_values(action),
             event_id=f"action:{key}" if key else None,
             is_direct=channel is None or _is_dm(channel),
-            team_id=_text(_dict(body.get("team")).get("id")) or _text(_dict(body.get("user")).get("team_id")),
+            team_id=_team(body),
             meta=meta,
         )
         return await self._accept(incoming, context, next)
@@ -198,19 +165,16 @@ class SlackInbound:
         values: dict[str, Any] = {"text": text}
         if shortcut.link:
             values["permalink"] = _message_link(body, message)
-        incoming = Incoming(
-            platform="slack",
-            user_id=user,
+        # The verdict on a draft, the receipt of a report: the asker's business, in their DM.
+        incoming = _in_dm(
+            user,
             # The screenshot on a reported message goes with the report (a draft's files are not checked).
             attachments=_files(message) if shortcut.files else [],
-            # The verdict on a draft, the receipt of a report: the asker's business, in their DM.
-            conversation_id=user,
             text=text,
             source="shortcut",
             action_id=action_id,
             values=values,
             event_id=f"action:{key}" if key else None,
-            is_direct=True,
             team_id=_text(_dict(body.get("team")).get("id")),
             meta={
                 "channel": None,
@@ -233,3 +197,27 @@ class SlackInbound:
                 await self.core.deactivate("slack", user_id)
         await next()
         return None
+
+
+def _in_dm(user: str, **fields: Any) -> Incoming:
+    """What a person started where the bot cannot answer in place (a closed modal, a shortcut): answered in their DM."""
+    return Incoming(platform="slack", user_id=user, conversation_id=user, is_direct=True, **fields)
+
+
+def _team(body: dict[str, Any]) -> str | None:
+    return _text(_dict(body.get("team")).get("id")) or _text(_dict(body.get("user")).get("team_id"))
+
+
+def _event(body: dict[str, Any]) -> tuple[dict[str, Any], Any, Any]:
+    """An Events API event, its user and its channel (any of them may be missing or malformed)."""
+    event = _dict(body.get("event"))
+    return event, event.get("user"), event.get("channel")
+
+
+def _from_event(body: dict[str, Any], event: dict[str, Any], user: str, channel: str, text: str, *,
+                source: Source, is_direct: bool, meta: dict[str, Any]) -> Incoming:
+    """A message or a mention from the Events API, with its files and its team."""
+    return Incoming(platform="slack", user_id=user, conversation_id=channel, text=text, source=source,
+                    event_id=_text(body.get("event_id")), is_direct=is_direct,
+                    team_id=_text(body.get("team_id")) or _text(event.get("team")), attachments=_files(event),
+                    meta=meta)
