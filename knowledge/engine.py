@@ -291,10 +291,13 @@ class _Fill(dict):
 
 
 class Engine:
-    def __init__(self, kb: KnowledgeBase, config: EngineConfig | None = None) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, config: EngineConfig | None = None, *, retriever: Retriever | None = None
+    ) -> None:
+        """``retriever``: one already built for ``kb`` (knowledge.index_cache), else it is built here."""
         self.kb = kb
         self.config = config or EngineConfig()
-        self.retriever = Retriever(kb)
+        self.retriever = retriever if retriever is not None else Retriever(kb)
         self.detectors = Detectors(self.config.detectors, policy=kb.rulings())
         # The kinds of the risks each guideline governs: a finding of that kind prefers and cites it.
         self._kinds: list[frozenset[str]] = [
