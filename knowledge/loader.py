@@ -43,7 +43,17 @@ COURSE_OPTIONS = (2, 5)  # the fewest and most answers a question offers (button
 PLACEHOLDERS = frozenset({"comms_lead", "backup", "communicators", "privacy_contact", "company", "program"})
 
 # libyaml when PyYAML was built with it: the same nodes and marks, several times faster.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LOADER(_BASE_LOADER):  # type: ignore[misc,valid-type]
+    """Nodes without implicit types: the reader takes every value as text and never looks at a tag,
+    so guessing one for each of a large knowledge base's scalars (a regex or two each) is skipped."""
+
+    def resolve(self, kind: type, value: object, implicit: object) -> str:
+        if kind is yaml.ScalarNode:
+            return self.DEFAULT_SCALAR_TAG
+        return self.DEFAULT_SEQUENCE_TAG if kind is yaml.SequenceNode else self.DEFAULT_MAPPING_TAG
 
 # What a topic's declaration may say besides id and title (model.TopicRules, docs/knowledge.md).
 TOPIC_KEYS = ("id", "title", "concepts", "go_needs", "go_despite_stricter", "negation_clears_no")

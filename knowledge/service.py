@@ -108,6 +108,8 @@ class KnowledgeConfig(BaseModel):
     competitors: list[str] = Field(default_factory=list)
     # The built index on disk (knowledge/index_cache.py): a folder, or off; unset: the user's cache folder.
     cache: str | bool | None = None
+    # The optional semantic signal's weight (knowledge/semantic.py): a number, true, or off (the default).
+    semantic: float | bool | str | None = None
 
 
 def kb_path(app: Any, config_path: Path | None = None) -> Path:
