@@ -32,6 +32,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from knowledge.loader import DEFAULT_PATH, kb_files, load_kb
 from knowledge.model import KnowledgeBase
 from knowledge.retrieval import Retriever
 
@@ -219,8 +220,6 @@ def folder_from(setting: Any, base: Path | None = None) -> Path | None:
 
 
 def _key_of(root: Path) -> str | None:
-    from knowledge.loader import kb_files
-
     try:
         return cache_key(kb_files(root)) if root.exists() else None
     except OSError:
@@ -229,21 +228,17 @@ def _key_of(root: Path) -> str | None:
 
 def cached_ok(path: Path | None, folder: Path | None) -> bool:
     """Whether the cache holds a build of exactly these files (so they loaded without problems)."""
-    from knowledge.loader import DEFAULT_PATH
-
     if folder is None:
         return False
     key = _key_of(Path(path) if path else DEFAULT_PATH)
     return key is not None and IndexCache(folder).holds(key)
 
 
-def load_cached(path: Path, folder: Path | None) -> tuple[KnowledgeBase, Retriever]:
+def load_cached(path: Path | None, folder: Path | None) -> tuple[KnowledgeBase, Retriever]:
     """The knowledge base at ``path`` and its retriever: from the cache when it holds them, else built (and stored).
 
     Raises the loader's KBError as ``load_kb`` does; a broken knowledge base is never cached.
     """
-    from knowledge.loader import DEFAULT_PATH, load_kb
-
     root = Path(path) if path else DEFAULT_PATH
     cache = IndexCache(folder) if folder is not None else None
     key = _key_of(root) if cache is not None else None
