@@ -37,6 +37,7 @@ from knowledge.model import (
     stricter,
 )
 from knowledge.retrieval import Retriever
+from knowledge.semantic import semantic_for
 from knowledge.text import MAX_ANALYSED, clean, words
 
 # Below this BM25 score (summed over both indexes) nothing in the knowledge
@@ -64,6 +65,8 @@ LEAD_STRENGTH = 0.7
 _ORDER = {"no": 0, "check": 1, "go": 2}
 # Topics listed after the first one need at least this share of its score.
 TOPIC_RATIO = 0.45
+# knowledge.semantic: true gives the semantic signal this weight (BM25 score units).
+SEMANTIC_WEIGHT = 2.0
 EXCERPT = 160
 
 _TEXTS: dict[str, dict[str, Any]] = {
@@ -236,6 +239,8 @@ class EngineConfig:
     detectors: DetectorConfig = field(default_factory=DetectorConfig)
     default_language: str = "de"
     german_address: str = "du"
+    # The optional semantic signal's weight (knowledge/semantic.py, app.yaml knowledge.semantic); 0: off.
+    semantic: float = 0.0
 
     @classmethod
     def from_settings(cls, settings: Any) -> EngineConfig:
@@ -269,12 +274,25 @@ class EngineConfig:
             ),
             default_language=app.language.default,
             german_address=app.language.german_address,
+            semantic=_weight(kcfg.get("semantic")),
         )
 
 
 # Findings that say the question is open rather than setting a floor: where one of them says "check",
 # a "no" from retrieval alone becomes "check" (a new office may be public already, or not).
 OPEN_KINDS = frozenset({"new_site"})
+
+
+def _weight(value: Any) -> float:
+    """``knowledge.semantic``: a weight, or off (false, 0, unset)."""
+    if value is None or value is False or str(value).strip().lower() in ("off", "false", "no", ""):
+        return 0.0
+    if value is True:
+        return SEMANTIC_WEIGHT
+    try:
+        return max(0.0, float(value))
+    except (TypeError, ValueError):
+        raise ValueError(f"knowledge.semantic must be a number (its weight) or off, not {value!r}") from None
 
 
 def _str_list(value: Any) -> list[str]:
@@ -291,10 +309,13 @@ class _Fill(dict):
 
 
 class Engine:
-    def __init__(self, kb: KnowledgeBase, config: EngineConfig | None = None) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, config: EngineConfig | None = None, *, retriever: Retriever | None = None
+    ) -> None:
+        """``retriever``: one already built for ``kb`` (knowledge.index_cache), else it is built here."""
         self.kb = kb
         self.config = config or EngineConfig()
-        self.retriever = Retriever(kb)
+        self.retriever = retriever if retriever is not None else Retriever(kb)
         self.detectors = Detectors(self.config.detectors, policy=kb.rulings())
         # The kinds of the risks each guideline governs: a finding of that kind prefers and cites it.
         self._kinds: list[frozenset[str]] = [
@@ -306,6 +327,8 @@ class Engine:
                 self._by_signal.setdefault(kind, []).append(i)
         self._without_lists: Engine | None = None
         self._with_unless = [i for i, g in enumerate(kb.guidelines) if g.unless]
+        # The optional semantic signal beside BM25 (off unless app.yaml gives it a weight).
+        self.semantic = semantic_for(kb, self.config.semantic)
 
     def without_lists(self) -> Engine:
         """This engine without app.yaml's confidential lists (customers, code names, competitors).
@@ -388,6 +411,8 @@ class Engine:
         if not cut and outside(cleaned, signals):
             return self._outside(language, signals)
         scores, _known = self.retriever.search(cleaned, language)
+        if self.semantic is not None:
+            scores = scores + self.semantic.bonus(cleaned)
         guidelines = self.kb.guidelines
         top = float(scores.max()) if len(scores) else 0.0
         real_signals = [s for s in signals if s.topic]

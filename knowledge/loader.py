@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,7 +44,17 @@ COURSE_OPTIONS = (2, 5)  # the fewest and most answers a question offers (button
 PLACEHOLDERS = frozenset({"comms_lead", "backup", "communicators", "privacy_contact", "company", "program"})
 
 # libyaml when PyYAML was built with it: the same nodes and marks, several times faster.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LOADER(_BASE_LOADER):  # type: ignore[misc,valid-type]
+    """Nodes without implicit types: the reader takes every value as text and never looks at a tag,
+    so guessing one for each of a large knowledge base's scalars (a regex or two each) is skipped."""
+
+    def resolve(self, kind: type, value: object, implicit: object) -> str:
+        if kind is yaml.ScalarNode:
+            return self.DEFAULT_SCALAR_TAG
+        return self.DEFAULT_SEQUENCE_TAG if kind is yaml.SequenceNode else self.DEFAULT_MAPPING_TAG
 
 # What a topic's declaration may say besides id and title (model.TopicRules, docs/knowledge.md).
 TOPIC_KEYS = ("id", "title", "concepts", "go_needs", "go_despite_stricter", "negation_clears_no")
@@ -275,21 +285,38 @@ def _read_topics(node: yaml.Node, ctx: _Ctx) -> None:
 
 def _names(node: yaml.Node, ctx: _Ctx, what: str) -> tuple[str, ...]:
     """A list of lexicon concepts or findings, each known; problems name the line of the unknown one."""
+    return _name_list(
+        node,
+        ctx,
+        what,
+        TOPIC_NAMES_KNOWN,
+        f"{what} must be a list of names",
+        lambda name: f"{what}: unknown name {name!r} (a lexicon concept or a finding; see docs/knowledge.md)",
+    )
+
+
+def _name_list(
+    node: yaml.Node,
+    ctx: _Ctx,
+    what: str,
+    known: frozenset[str],
+    not_a_list: str,
+    unknown: Callable[[str], str],
+    once: bool = True,
+) -> tuple[str, ...]:
+    """A YAML list of known names; each problem names its line. ``once``: a name given twice is a problem."""
     if not isinstance(node, yaml.SequenceNode):
-        ctx.err(node, f"{what} must be a list of names")
+        ctx.err(node, not_a_list)
         return ()
     out: list[str] = []
     for item in node.value:
         name = _scalar(item, ctx, f"{what} item")
         if name is None:
             continue
-        if name not in TOPIC_NAMES_KNOWN:
-            ctx.err(
-                item,
-                f"{what}: unknown name {name!r} (a lexicon concept or a finding; see docs/knowledge.md)",
-            )
+        if name not in known:
+            ctx.err(item, unknown(name))
             continue
-        if name in out:
+        if once and name in out:
             ctx.err(item, f"{what}: {name!r} appears twice")
             continue
         out.append(name)
@@ -449,19 +476,15 @@ def _guideline(node: yaml.Node, ctx: _Ctx) -> Guideline | None:
 
 def _unless(node: yaml.Node, ctx: _Ctx, label: str) -> tuple[str, ...]:
     """``unless: [disclosed]``: findings or cues (or their kinds) that take the guideline out of an answer."""
-    if not isinstance(node, yaml.SequenceNode):
-        ctx.err(node, f"{label}: unless must be a list of findings or cues")
-        return ()
-    out: list[str] = []
-    for item in node.value:
-        name = _scalar(item, ctx, f"{label}: unless item")
-        if name is None:
-            continue
-        if name not in GOVERNABLE:
-            ctx.err(item, f"{label}: unless: unknown finding {name!r} (known: {', '.join(sorted(FINDINGS))})")
-            continue
-        out.append(name)
-    return tuple(out)
+    return _name_list(
+        node,
+        ctx,
+        f"{label}: unless",
+        GOVERNABLE,
+        f"{label}: unless must be a list of findings or cues",
+        lambda name: f"{label}: unless: unknown finding {name!r} (known: {', '.join(sorted(FINDINGS))})",
+        once=False,
+    )
 
 
 def _governs(node: yaml.Node, verdict: str, ctx: _Ctx, label: str) -> tuple[tuple[str, str], ...]:

@@ -17,6 +17,7 @@ correct question scores exactly as before.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import bm25s
 import numpy as np
@@ -120,16 +121,28 @@ class LangIndex:
         for i, phrases in enumerate(self.phrases):
             for phrase in phrases:
                 self._phrases_by_stem.setdefault(max(phrase, key=len), []).append((i, phrase))
-        # Symmetric-delete index for typo correction: every known stem under each of its one-letter deletions.
-        self._deletes: dict[str, list[str]] = {}
-        for t in self.vocab:
-            if len(t) >= 5:
-                for d in _deletions(t):
-                    self._deletes.setdefault(d, []).append(t)
+        # Typo correction looks its candidates up in the vocabulary (see _typo): no index to build or keep,
+        # only the letters a known stem of five or more letters is made of.
+        self._letters = "".join(sorted({c for t in self.vocab if len(t) >= 5 for c in t}))
         self.bm25 = bm25s.BM25(k1=1.2, b=0.6)
         self.bm25.index(docs, show_progress=False)
         self.n = len(docs)
         self.doc_terms = [frozenset(doc) for doc in docs]
+
+    def state(self) -> dict[str, Any]:
+        """What the build worked out, for knowledge.index_cache (the stemmer and lexicon are made anew)."""
+        skip = ("an", "lexicon", "_word_cache")
+        return {k: v for k, v in self.__dict__.items() if k not in skip}
+
+    @classmethod
+    def from_state(cls, lang: str, state: dict[str, Any], lexicon: Lexicon | None = None) -> LangIndex:
+        index = cls.__new__(cls)
+        index.__dict__.update(state)
+        index.lang = lang
+        index.an = Analyzer(lang)
+        index.lexicon = lexicon or default_lexicon()
+        index._word_cache = {}
+        return index
 
     def _parts(self, word: str) -> list[str]:
         """Known stems inside an unknown or compound word."""
@@ -213,12 +226,23 @@ class LangIndex:
         return None
 
     def _typo(self, stem: str) -> str | None:
-        """The one known stem one edit away (a letter missing, extra, wrong or swapped)."""
-        found = set(self._deletes.get(stem, ()))
-        for d in _deletions(stem):
-            if d in self.vocab:
-                found.add(d)
-            found.update(self._deletes.get(d, ()))
+        """The one known stem one edit away (a letter missing, extra, wrong or swapped).
+
+        A symmetric-delete match: a known stem that is the word with one letter less, or (five
+        letters or more) one whose one-letter deletion is the word or one of the word's. The
+        candidates are generated from the word and looked up, so nothing is indexed ahead.
+        """
+        vocab = self.vocab
+        dels = _deletions(stem)
+        found = {d for d in dels if d in vocab}
+        # A known stem with one letter more than the word or than one of its deletions.
+        for base in (stem, *dels):
+            for i in range(len(base) + 1):
+                head, tail = base[:i], base[i:]
+                for c in self._letters:
+                    t = head + c + tail
+                    if t in vocab and len(t) >= 5:
+                        found.add(t)
         found.discard(stem)
         if len(stem) < SUBSTITUTE_MIN:
             # A letter missing, doubled or swapped is a typo; a letter replaced in a short word is
@@ -337,6 +361,18 @@ class Retriever:
         self.kb = kb
         self.lexicon = lexicon or default_lexicon()
         self.indexes = {lang: LangIndex(lang, kb, self.lexicon) for lang in ("de", "en")}
+
+    def state(self) -> dict[str, Any]:
+        return {lang: index.state() for lang, index in self.indexes.items()}
+
+    @classmethod
+    def from_state(cls, kb: KnowledgeBase, state: dict[str, Any]) -> Retriever:
+        """A retriever from ``state()`` (knowledge.index_cache), with the built-in lexicon."""
+        retriever = cls.__new__(cls)
+        retriever.kb = kb
+        retriever.lexicon = default_lexicon()
+        retriever.indexes = {lang: LangIndex.from_state(lang, s, retriever.lexicon) for lang, s in state.items()}
+        return retriever
 
     def search(self, text: str, lang: str, other_weight: float = 0.4) -> tuple[np.ndarray, int]:
         """Scores per guideline, and how many query terms the knowledge base knows at all."""

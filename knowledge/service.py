@@ -23,6 +23,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel, ConfigDict, Field
 
 from knowledge.engine import Engine, EngineConfig
+from knowledge.index_cache import cached_ok, folder_from, load_cached
 from knowledge.llm import Composer
 from knowledge.loader import DEFAULT_PATH, KBError, check_kb, kb_files, load_kb
 from knowledge.model import Answer
@@ -105,6 +106,10 @@ class KnowledgeConfig(BaseModel):
     customers: list[str] = Field(default_factory=list)
     code_names: list[str] = Field(default_factory=list)
     competitors: list[str] = Field(default_factory=list)
+    # The built index on disk (knowledge/index_cache.py): a folder, or off; unset: the user's cache folder.
+    cache: str | bool | None = None
+    # The optional semantic signal's weight (knowledge/semantic.py): a number, true, or off (the default).
+    semantic: float | bool | str | None = None
 
 
 def kb_path(app: Any, config_path: Path | None = None) -> Path:
@@ -118,13 +123,23 @@ def kb_path(app: Any, config_path: Path | None = None) -> Path:
     return path
 
 
+def cache_folder(app: Any, config_path: Path | None = None) -> Path | None:
+    """app.yaml's ``knowledge.cache`` (knowledge/index_cache.py); None when it is off."""
+    setting = (getattr(app, "knowledge", None) or {}).get("cache")
+    return folder_from(setting, config_path.resolve().parent if config_path is not None else None)
+
+
 def startup_problems(settings: Any) -> list[str]:
     """What keeps app.yaml's knowledge base from loading, each problem with file and line; [] when it loads.
 
     Checked before the bot starts: the person starting it can fix a file now,
-    while an asker could only be told that the guidelines cannot be read.
+    while an asker could only be told that the guidelines cannot be read. Files the index
+    cache holds a build of have loaded before, byte for byte: they are not read twice.
     """
-    _, problems = check_kb(kb_path(settings.app, settings.config_path))
+    path = kb_path(settings.app, settings.config_path)
+    if cached_ok(path, cache_folder(settings.app, settings.config_path)):
+        return []
+    _, problems = check_kb(path)
     return problems
 
 
@@ -137,8 +152,11 @@ class KnowledgeService:
         check_every: float = 2.0,
         recorder: Recorder | None = None,
         composer: Composer | None = None,
+        cache: Path | None = None,
     ) -> None:
         self.config = config
+        # Where the built index is kept between restarts (knowledge/index_cache.py); None: built each time.
+        self.cache = cache
         self.path = path
         self.check_every = check_every
         self.recorder: Recorder = recorder or LogRecorder()
@@ -159,6 +177,7 @@ class KnowledgeService:
         """From settings; ``llm:`` is validated here (a ConfigError names file and line)."""
         if "composer" not in kw:
             kw["composer"] = Composer.from_settings(settings)
+        kw.setdefault("cache", cache_folder(settings.app, settings.config_path))
         return cls(EngineConfig.from_settings(settings), kb_path(settings.app, settings.config_path), **kw)
 
     @property
@@ -186,7 +205,11 @@ class KnowledgeService:
         if self._engine is not None and stamp == self._stamp:
             return self._engine
         try:
-            engine = Engine(load_kb(self.path), self.config)
+            if self.cache is not None:
+                kb, retriever = load_cached(self.path, self.cache)
+                engine = Engine(kb, self.config, retriever=retriever)
+            else:
+                engine = Engine(load_kb(self.path), self.config)
         except KBError as exc:
             if self._engine is None:
                 if exc.problems != self.load_problems:

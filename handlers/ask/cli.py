@@ -24,8 +24,9 @@ from handlers.ask.records import DbRecorder, aware
 from knowledge.engine import Engine, EngineConfig
 from knowledge.evaluate import CasesError, evaluate, load_cases
 from knowledge.findings import CUES, FINDINGS
+from knowledge.index_cache import default_folder, load_cached
 from knowledge.llm import Composer, LlmConfig, switched_on
-from knowledge.loader import DEFAULT_PATH, check_kb
+from knowledge.loader import DEFAULT_PATH, KBError, check_kb
 from knowledge.service import KnowledgeConfig, kb_path
 from storage.db import Database
 from storage.models import utcnow
@@ -130,11 +131,14 @@ def _kb_path(args: argparse.Namespace, app: Any, config_path: Path | None) -> Pa
 
 def build_engine(args: argparse.Namespace) -> Engine:
     app, config_path = _app(args)
+    from knowledge.service import cache_folder
+
     path = _kb_path(args, app, config_path)
-    kb, problems = check_kb(path)
-    if problems or kb is None:
-        raise _Fail("the knowledge base has problems (run 'kb check'):\n" + "\n".join(problems))
-    return Engine(kb, EngineConfig.from_app(app) if app is not None else EngineConfig())
+    try:
+        kb, retriever = load_cached(path, cache_folder(app, config_path) if app is not None else default_folder())
+    except KBError as exc:
+        raise _Fail("the knowledge base has problems (run 'kb check'):\n" + "\n".join(exc.problems)) from None
+    return Engine(kb, EngineConfig.from_app(app) if app is not None else EngineConfig(), retriever=retriever)
 
 
 def _run(fn: Any, args: argparse.Namespace) -> int:
