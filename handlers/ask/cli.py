@@ -27,7 +27,7 @@ from knowledge.findings import CUES, FINDINGS
 from knowledge.index_cache import default_folder, load_cached
 from knowledge.llm import Composer, LlmConfig, switched_on
 from knowledge.loader import DEFAULT_PATH, KBError, check_kb
-from knowledge.service import KnowledgeConfig, kb_path
+from knowledge.service import KnowledgeConfig, cache_folder, kb_path
 from storage.db import Database
 from storage.models import utcnow
 
@@ -131,8 +131,6 @@ def _kb_path(args: argparse.Namespace, app: Any, config_path: Path | None) -> Pa
 
 def build_engine(args: argparse.Namespace) -> Engine:
     app, config_path = _app(args)
-    from knowledge.service import cache_folder
-
     path = _kb_path(args, app, config_path)
     try:
         kb, retriever = load_cached(path, cache_folder(app, config_path) if app is not None else default_folder())
