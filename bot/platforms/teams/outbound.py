@@ -7,18 +7,18 @@ import logging
 import random
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from botbuilder.core import TurnContext
-from botbuilder.schema import (
+import aiohttp
+from microsoft_agents.activity import (
     Activity,
     ChannelAccount,
     ConversationAccount,
     ConversationParameters,
     ConversationReference,
 )
-from msrest.exceptions import HttpOperationError
+from microsoft_agents.hosting.core import AuthenticationConstants, TurnContext
 from sqlmodel import select
 
 from bot import files
@@ -32,12 +32,17 @@ from bot.platforms.teams.activities import (
     _retry_after,
     _stored_reference,
     _TurnFailed,
+    read_reference,
 )
 from storage.models import Identity, Person
 
 log = logging.getLogger("ambassador.teams")
 
 T = TypeVar("T")
+
+
+# What a connector call fails with: its answer (aiohttp.ClientResponseError, with the status) or no answer.
+ConnectorError = (aiohttp.ClientError, TimeoutError)
 
 
 class TeamsOutbound:
@@ -47,7 +52,7 @@ class TeamsOutbound:
 
     @staticmethod
     def _activity(reply: Reply) -> Activity:
-        return Activity().deserialize(cards.render(reply))
+        return Activity.model_validate(cards.render(reply))
 
     def _sender(self, turn_context: TurnContext, personal: bool) -> Send:
         user_id = turn_context.activity.from_property.id
@@ -77,7 +82,7 @@ class TeamsOutbound:
         try:
             await self._retrying("update", lambda: turn_context.update_activity(activity))
             return True
-        except HttpOperationError:
+        except ConnectorError:
             log.info("card not updated; answered with a new message")
             return False
 
@@ -93,7 +98,7 @@ class TeamsOutbound:
         for attempt in range(1, self.max_attempts + 1):
             try:
                 return await call()
-            except HttpOperationError as exc:
+            except aiohttp.ClientResponseError as exc:
                 if _http_status(exc) != 429 or attempt >= self.max_attempts:
                     raise
                 delay = _retry_after(exc)
@@ -115,12 +120,22 @@ class TeamsOutbound:
 
     async def _continue(self, reference: ConversationReference, replies: list[Reply]) -> None:
         activities = [self._activity(r) for r in replies]
+        continuation = reference.get_continuation_activity()
+
+        async def new_messages(turn_context: TurnContext, outgoing: list[Activity], send: Any) -> Any:
+            # The SDK addresses what a turn sends as a reply to the turn's activity: in a proactive turn
+            # that is the continuation event, which Teams never saw. A message the bot starts is no reply.
+            for activity in outgoing:
+                if activity.reply_to_id == continuation.id:
+                    activity.reply_to_id = None
+            return await send()
 
         async def callback(turn_context: TurnContext) -> None:
+            turn_context.on_send_activities(new_messages)
             await self._send_all(turn_context, activities)
 
         try:
-            await self.adapter.continue_conversation(reference, callback, self.app_id)
+            await self.adapter.continue_conversation(self.app_id or "", continuation, callback)
         except _TurnFailed as exc:
             raise TeamsDeliveryError(str(exc)) from exc.__cause__
 
@@ -131,7 +146,7 @@ class TeamsOutbound:
         tenant = reference.conversation.tenant_id if reference.conversation else None
         parameters = ConversationParameters(
             is_group=False,
-            bot=reference.bot,
+            agent=reference.agent,
             members=[ChannelAccount(id=user_id)],
             tenant_id=tenant,
             channel_data={"tenant": {"id": tenant}} if tenant else None,
@@ -144,13 +159,14 @@ class TeamsOutbound:
         await self._retrying(
             "create conversation",
             lambda: self.adapter.create_conversation(
-                self.app_id, callback, parameters, reference.channel_id, reference.service_url
+                self.app_id or "", str(reference.channel_id), reference.service_url,
+                AuthenticationConstants.AGENTS_SDK_SCOPE, parameters, callback,
             ),
         )
         personal = ConversationReference(
             channel_id=reference.channel_id,
             service_url=reference.service_url,
-            bot=reference.bot,
+            agent=reference.agent,
             user=ChannelAccount(id=user_id),
             conversation=ConversationAccount(
                 id=created["id"], conversation_type="personal", tenant_id=tenant
@@ -167,13 +183,13 @@ class TeamsOutbound:
         row = await self.core.conversation_of("teams", user_id)
         if row is None:
             raise TeamsDeliveryError(f"no Teams conversation is known for user {user_id}")
-        reference = ConversationReference().deserialize(row.reference)
+        reference = read_reference(row.reference)
         try:
             if not _reference_is_personal(row.reference):
                 reference = await self._open_personal_chat(reference, user_id)
             await self._continue(reference, replies)
-        except HttpOperationError as exc:
-            raise TeamsDeliveryError(f"the Teams connector refused: {exc}") from exc
+        except ConnectorError as exc:
+            raise TeamsDeliveryError(f"the Teams connector refused: {_describe(exc)}") from exc
 
     async def send_file(self, user_id: str, path: str | Path, title: str, comment: str) -> None:
         """A file for the person: a card linking to it on the bot's own server.
@@ -233,7 +249,7 @@ class TeamsOutbound:
                     "(add the app to the team of that channel)")
         if row is None:
             raise TeamsDeliveryError(f"no Teams conversation is known for user {user_id}")
-        reference = ConversationReference().deserialize(row.reference)
+        reference = read_reference(row.reference)
         personal = _reference_is_personal(row.reference)
         if reference.conversation is None or reference.conversation.id != conversation_id:
             # Another conversation of the same person (a channel thread): the
@@ -242,7 +258,7 @@ class TeamsOutbound:
             reference = ConversationReference(
                 channel_id=reference.channel_id,
                 service_url=reference.service_url,
-                bot=reference.bot,
+                agent=reference.agent,
                 user=ChannelAccount(id=user_id) if user_id else None,
                 conversation=ConversationAccount(id=conversation_id, tenant_id=tenant, is_group=True)
                 if not user_id else ConversationAccount(id=conversation_id, tenant_id=tenant),
@@ -254,7 +270,14 @@ class TeamsOutbound:
         try:
             if public:
                 await self._continue(reference, public)
-        except HttpOperationError as exc:
-            raise TeamsDeliveryError(f"the Teams connector refused: {exc}") from exc
+        except ConnectorError as exc:
+            raise TeamsDeliveryError(f"the Teams connector refused: {_describe(exc)}") from exc
         if private and user_id:
             await self._send_private(user_id, private)
+
+
+def _describe(exc: BaseException) -> str:
+    """A connector error for a person: its status and the connector's reason, or what failed to connect."""
+    if isinstance(exc, aiohttp.ClientResponseError):
+        return f"HTTP {exc.status} {str(exc.message)[:200]}".strip()
+    return f"{type(exc).__name__}: {exc}"[:300]
