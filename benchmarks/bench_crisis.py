@@ -100,7 +100,7 @@ class TimedConnector(FakeConnector):
             async def post(activity: dict) -> float:
                 started = time.monotonic()
                 async with http.post(body["url"], json=activity) as resp:
-                    if resp.status not in (200, 201):
+                    if resp.status not in (200, 201, 202):
                         raise web.HTTPBadGateway(text=f"{resp.status}: {await resp.text()}")
                 return started
 

@@ -862,3 +862,99 @@ async def test_an_updating_answer_replaces_the_card_its_button_was_on(teams: Tea
     [update] = teams.connector.updated
     assert update.reply_to_id == "bot-activity-1"
     assert "Votes: 1" in update.all_text()
+
+
+# -- the Agents SDK: settings, references from the botbuilder era, bad input ---------------------------
+
+
+APP = "00000000-0000-4000-8000-00000000a11d"
+
+
+@pytest.mark.parametrize(
+    ("env", "tenant", "home"),
+    [
+        ({"CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID": APP,
+          "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTSECRET": "fake-password-for-tests",
+          "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__TENANTID": TENANT,
+          "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__AUTHTYPE": "ClientSecret"}, TENANT, TENANT),
+        ({"MicrosoftAppId": APP, "MicrosoftAppPassword": "fake-password-for-tests",
+          "MicrosoftAppTenantId": TENANT, "MicrosoftAppType": "SingleTenant"}, TENANT, TENANT),
+        # botbuilder's default, a multi-tenant app: its tokens come from the botframework.com tenant.
+        ({"MicrosoftAppId": APP, "MicrosoftAppPassword": "fake-password-for-tests"}, "botframework.com", ""),
+    ],
+    ids=["sdk-names", "older-names", "older-multi-tenant"],
+)
+async def test_the_sdks_settings_names_and_the_older_ones_configure_the_same_app(
+    tmp_path, aiohttp_client, connector, monkeypatch, env, tenant, home
+):
+    use_fake_msal(monkeypatch)
+    teams = await start_teams(tmp_path, aiohttp_client, connector, **env)
+    config = teams.adapter.auth_config
+    assert (config.CLIENT_ID, config.TENANT_ID, str(config.AUTH_TYPE)) == (APP, tenant, "ClientSecret")
+    assert config.VALIDATE_ISSUER and not config.ANONYMOUS_ALLOWED
+    assert teams.core.settings.teams.tenant_id == home  # who counts as the company's own
+    # A proactive message is signed with a token from that tenant's authority.
+    await teams.core.remember_conversation("teams", EMPLOYEE, personal(EMPLOYEE), {
+        "channelId": "msteams", "serviceUrl": connector.url, "bot": {"id": BOT_ID}, "user": {"id": EMPLOYEE},
+        "conversation": {"id": personal(EMPLOYEE), "conversationType": "personal", "tenantId": TENANT}})
+    await teams.adapter.send_to_person(EMPLOYEE, [Reply(text="Hello")])
+    assert FakeMsal.apps[0].authority == f"https://login.microsoftonline.com/{tenant}"
+    assert connector.posted[-1].authorization == "Bearer token-1"
+
+
+# What botbuilder stored (ConversationReference.serialize()): the tenant under "tenantID".
+BOTBUILDER_CHANNEL_REFERENCE = {
+    "user": {"id": EMPLOYEE, "aadObjectId": f"aad-{EMPLOYEE}"},
+    "bot": {"id": BOT_ID, "name": "Ambassador"},
+    "conversation": {"isGroup": True, "conversationType": "channel", "id": CHANNEL, "tenantID": TENANT},
+    "channelId": "msteams",
+    "locale": "en-US",
+}
+
+
+async def test_a_reference_stored_by_botbuilder_still_reaches_the_person(teams: Teams):
+    from bot.platforms.teams.activities import read_reference
+
+    old = dict(BOTBUILDER_CHANNEL_REFERENCE, serviceUrl=teams.connector.url)
+    assert read_reference(old).conversation.tenant_id == TENANT  # the SDK's model alone would drop it
+    await teams.core.remember_conversation("teams", EMPLOYEE, CHANNEL, old)
+    await teams.adapter.send_to_person(EMPLOYEE, [Reply(text="Your report was answered")])
+    # Known only from a channel: the personal chat is opened in the person's tenant, then written to.
+    [created] = teams.connector.created
+    assert created["tenantId"] == TENANT and created["channelData"]["tenant"]["id"] == TENANT
+    [posted] = teams.connector.to(personal(EMPLOYEE))
+    assert posted.text == "Your report was answered" and posted.reply_to_id is None
+    # The personal chat is kept, in the SDK's form.
+    row = await teams.core.conversation_of("teams", EMPLOYEE)
+    assert row.conversation_id == personal(EMPLOYEE)
+    assert row.reference["conversation"]["tenantId"] == TENANT and "tenantID" not in row.reference["conversation"]
+
+    # An old personal reference: the message goes straight there.
+    old_personal = {**old, "conversation": {"isGroup": False, "conversationType": "personal", "id": personal(LEAD),
+                                            "tenantID": TENANT}, "user": {"id": LEAD}}
+    await teams.core.remember_conversation("teams", LEAD, personal(LEAD), old_personal)
+    await teams.adapter.send_to_conversation(personal(LEAD), [Reply(text="Recovered answer")], LEAD)
+    assert [p.text for p in teams.connector.to(personal(LEAD))] == ["Recovered answer"]
+    assert len(teams.connector.created) == 1
+
+
+async def test_odd_activities_get_a_clear_log_line_and_no_crash(teams: Teams, caplog):
+    caplog.set_level(logging.INFO, logger="ambassador.teams")
+    no_conversation = teams.message("help")
+    del no_conversation["conversation"]
+    resp = await teams.client.post("/api/messages", json=no_conversation)
+    assert resp.status == 400 and (await resp.json())["error"] == "the activity has no conversation id"
+    assert "Teams activity refused: the activity has no conversation id" in caplog.text
+
+    await teams.post(teams.activity(type="somethingNew"))
+    assert "Teams activity of a type the bot does not handle" in caplog.text
+
+    # A card submit with no action id, and one with an action id no capability has.
+    await teams.post(teams.activity(type="invoke", value={"x": 1}), status=200)
+    assert "Teams card submit without an action id" in caplog.text
+    [answer] = await teams.send(teams.activity(value={"action": "nobody.knows", "_lang": "en"}))
+    assert "Teams card submit with an action id the bot does not know" in caplog.text
+    assert answer.all_text()  # the person is told something, not left without an answer
+    # Nothing broke: the next message is answered as always.
+    [help_card] = await teams.say("help")
+    assert help_card.card["body"][0]["text"] == "What I can do for you"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import html
 import logging
@@ -99,13 +100,29 @@ def _activity_problem(body: Any) -> str | None:
     if isinstance(sender, str) and sender and not _sendable_id(sender):
         # Proactive messages create a chat with this id and reach it through the connector's URLs.
         return "the activity's sender id (from.id) is not a printable ASCII id"
+    checking = _checking.set(True)
     try:
         Activity.model_validate(body)
         # TeamsActivityHandler reads channelData as TeamsChannelData on its own, outside any handler.
         TeamsChannelData.model_validate(body.get("channelData") or {})
     except (ValidationError, TypeError, ValueError, AttributeError):
         return "the activity does not match the Bot Framework schema"
+    finally:
+        _checking.reset(checking)
     return None
+
+
+# The SDK logs every activity its model refuses as an error, with the traceback. Where the endpoint
+# checks a request's activity itself (and answers 400 with its own log line), that is no error.
+_checking: contextvars.ContextVar[bool] = contextvars.ContextVar("teams_activity_check", default=False)
+
+
+class _OwnCheck(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not _checking.get()
+
+
+logging.getLogger("microsoft_agents.activity.activity").addFilter(_OwnCheck())
 
 
 def _zone(name: Any) -> str | None:

@@ -82,6 +82,14 @@ def sdk_connections(teams: TeamsSecrets) -> tuple[Connections, AgentAuthConfigur
     return anonymous, config
 
 
+def _service_url_claimed(identity: Any, service_url: str) -> bool:
+    """Whether a token that names a service URL (its ``serviceurl`` claim) names this activity's."""
+    claimed = identity.get_claim_value("serviceurl") if identity is not None else None
+    if not claimed:
+        return True
+    return str(claimed).rstrip("/").casefold() == service_url.rstrip("/").casefold()
+
+
 class _PreparedRequest:
     """The request as the SDK's HttpAdapterBase reads it (HttpRequestProtocol), with the body read and
     checked here: ``storable`` made it safe to store (a NUL or a lone surrogate would fail an insert)."""
@@ -178,6 +186,11 @@ class TeamsAdapter(TeamsDirectory, TeamsOutbound):
         if problem:
             log.info("Teams activity refused: %s", problem)
             return _json_error(400, problem)
+        if not _service_url_claimed(request.get("claims_identity"), body["serviceUrl"]):
+            # The SDK only logs this unless its outbound host validator is on, which admits no
+            # loopback or plain-http connector (the Emulator's): the bot refuses it here.
+            log.warning("Teams request refused: the token was issued for another service URL")
+            return _json_error(401, "the bearer token was not issued for this activity's serviceUrl")
         try:
             result = await self.adapter.process_request(_PreparedRequest(request, storable(body)), self.bot)
         except _TurnFailed:
@@ -228,13 +241,17 @@ class TeamsAdapter(TeamsDirectory, TeamsOutbound):
             meta={"conversation_type": conversation.conversation_type, **(meta or {})},
         )
 
-    @staticmethod
-    def _action_values(data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    def _action_values(self, data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         values = {k: v for k, v in data.items() if k not in (cards.ACTION_KEY, "msteams")}
         picked = values.pop(cards.CHOICE_KEY, None)
         if isinstance(picked, str) and picked in values:
             values["value"] = values[picked]
-        return str(data[cards.ACTION_KEY]), values
+        action_id = str(data[cards.ACTION_KEY])
+        if action_id.split(":", 1)[0] not in self.core.router.actions:
+            # A card of another app, an old card of a removed feature, or a forged submit: the core says so.
+            log.info("Teams card submit with an action id the bot does not know",
+                     extra={"action_id": action_id[:100]})
+        return action_id, values
 
     async def on_message(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
@@ -276,6 +293,7 @@ class TeamsAdapter(TeamsDirectory, TeamsOutbound):
         activity = turn_context.activity
         value = activity.value if isinstance(activity.value, dict) else {}
         if not value.get(cards.ACTION_KEY):
+            log.info("Teams card submit without an action id: nothing to do")
             return
         action_id, values = self._action_values(value)
         conversation = await self._prepare(turn_context)
