@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import random
 from collections.abc import Awaitable, Callable
@@ -137,7 +138,7 @@ class TeamsOutbound:
         try:
             await self.adapter.continue_conversation(self.app_id or "", continuation, callback)
         except _TurnFailed as exc:
-            raise TeamsDeliveryError(str(exc)) from exc.__cause__
+            raise TeamsDeliveryError(_describe(exc.__cause__)) from exc.__cause__
 
     async def _open_personal_chat(
         self, reference: ConversationReference, user_id: str
@@ -189,7 +190,7 @@ class TeamsOutbound:
                 reference = await self._open_personal_chat(reference, user_id)
             await self._continue(reference, replies)
         except ConnectorError as exc:
-            raise TeamsDeliveryError(f"the Teams connector refused: {_describe(exc)}") from exc
+            raise TeamsDeliveryError(_describe(exc)) from exc
 
     async def send_file(self, user_id: str, path: str | Path, title: str, comment: str) -> None:
         """A file for the person: a card linking to it on the bot's own server.
@@ -271,13 +272,18 @@ class TeamsOutbound:
             if public:
                 await self._continue(reference, public)
         except ConnectorError as exc:
-            raise TeamsDeliveryError(f"the Teams connector refused: {_describe(exc)}") from exc
+            raise TeamsDeliveryError(_describe(exc)) from exc
         if private and user_id:
             await self._send_private(user_id, private)
 
 
-def _describe(exc: BaseException) -> str:
-    """A connector error for a person: its status and the connector's reason, or what failed to connect."""
+def _describe(exc: BaseException | None) -> str:
+    """A connector error for a person: the connector's "(code) message" (the Bot Framework's error body),
+    else its HTTP status; or what failed to connect."""
     if isinstance(exc, aiohttp.ClientResponseError):
-        return f"HTTP {exc.status} {str(exc.message)[:200]}".strip()
+        try:
+            error = json.loads(exc.message).get("error") or {}
+            return f"({error['code']}) {error['message']}"[:300]
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return f"HTTP {exc.status} {exc.message}"[:300]
     return f"{type(exc).__name__}: {exc}"[:300]
