@@ -9,6 +9,7 @@ markdown messages (cards.py).
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import warnings
 from typing import Any
@@ -62,6 +63,8 @@ UNAUTHENTICATED_WARNING = (
 )
 # Where the SDK's JWT authorization reads its configuration (request.app[...]).
 AUTH_CONFIG_KEY = "agent_configuration"
+# Whether the request got past the SDK's token check (a 401 after it is the bot's own, logged where it is made).
+_TOKEN_ACCEPTED: contextvars.ContextVar[bool] = contextvars.ContextVar("teams_token_accepted", default=False)
 
 
 def sdk_connections(teams: TeamsSecrets) -> tuple[Connections, AgentAuthConfiguration]:
@@ -170,12 +173,17 @@ class TeamsAdapter(TeamsDirectory, TeamsOutbound):
                 # Refused before the SDK sees it: a garbled or foreign token must never make it fetch keys.
                 log.warning("Teams request refused: %s", problem)
                 return _json_error(401, "a valid Authorization bearer token is required")
-        response = await self._authorized(request)
-        if response.status == 401:
-            log.warning("Teams request refused: the bearer token was not accepted")
+        accepted = _TOKEN_ACCEPTED.set(False)
+        try:
+            response = await self._authorized(request)
+            if response.status == 401 and not _TOKEN_ACCEPTED.get():
+                log.warning("Teams request refused: the bearer token was not accepted")
+        finally:
+            _TOKEN_ACCEPTED.reset(accepted)
         return response
 
     async def _handle_authorized(self, request: web.Request) -> web.StreamResponse:
+        _TOKEN_ACCEPTED.set(True)  # the SDK's JWT authorization let the request through
         if "application/json" not in request.headers.get("Content-Type", ""):
             return _json_error(415, "send the activity as application/json")
         try:
