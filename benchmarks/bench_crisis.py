@@ -1,7 +1,7 @@
 """Crisis escalation speed: how fast the first level hears of a report, and how late the next level comes.
 
 1. 50 reports arriving at once, each posted as a Bot Framework activity to the bot's /api/messages
-   (botbuilder's real CloudAdapter) by a different employee; the comms lead's alerts go out as proactive
+   (the Microsoft 365 Agents SDK's real CloudAdapter) by a different employee; the comms lead's alerts go out as proactive
    messages to a local fake connector. Measured: from a report's arrival to its alert reaching the
    connector, p50/p99 (goal: p99 < 2 s), and the bot process's CPU for the burst. The fake connector and
    the posting of the activities (Microsoft's side) run in a child process, as bench_nudge.py's fake Slack
@@ -101,7 +101,7 @@ class TimedConnector(FakeConnector):
             async def post(activity: dict) -> float:
                 started = time.monotonic()
                 async with http.post(body["url"], json=activity) as resp:
-                    if resp.status not in (200, 201):
+                    if resp.status not in (200, 201, 202):
                         raise web.HTTPBadGateway(text=f"{resp.status}: {await resp.text()}")
                 return started
 

@@ -28,7 +28,8 @@ log = logging.getLogger("ambassador")
 
 EPILOG = """\
 Secrets and overrides come from the environment or a .env file: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET,
-SLACK_APP_TOKEN, SLACK_API_URL, MicrosoftAppId, MicrosoftAppPassword, MicrosoftAppTenantId, MicrosoftAppType,
+SLACK_APP_TOKEN, SLACK_API_URL, CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID (CLIENTSECRET, TENANTID,
+AUTHTYPE; the older MicrosoftAppId, MicrosoftAppPassword, MicrosoftAppTenantId, MicrosoftAppType still read),
 TEAMS_ALLOW_UNAUTHENTICATED, DATABASE_URL, OPENAI_API_KEY, OPENAI_BASE_URL, PORT, HOST, PUBLIC_URL, AMBASSADOR_CONFIG,
 AMBASSADOR_SECRET, SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_FROM, SMTP_TLS, WEBHOOK_SECRET.
 """

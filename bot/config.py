@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -205,17 +206,73 @@ class SlackSecrets:
         return self.http_mode or self.socket_mode
 
 
+# The Microsoft 365 Agents SDK's own names for the bot's Entra ID app (its environment configuration,
+# ``load_configuration_from_env``); the botbuilder names beside them are still read (TEAMS_OLDER_NAMES).
+TEAMS_SETTINGS_PREFIX = "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__"
+TEAMS_OLDER_NAMES = {"CLIENTID": "MicrosoftAppId", "CLIENTSECRET": "MicrosoftAppPassword",
+                     "TENANTID": "MicrosoftAppTenantId"}
+# The SDK's AUTHTYPE values (microsoft_agents.hosting.core.AuthTypes) the bot can run with.
+TEAMS_AUTH_TYPES = ("ClientSecret", "certificate", "CertificateSubjectName", "UserManagedIdentity",
+                    "SystemManagedIdentity", "FederatedCredentials", "WorkloadIdentity")
+# botbuilder's MicrosoftAppType, as the SDK's AUTHTYPE (MultiTenant: the tenant botbuilder used for it).
+_OLDER_APP_TYPES = {"MultiTenant": "ClientSecret", "SingleTenant": "ClientSecret",
+                    "UserAssignedMSI": "UserManagedIdentity"}
+MULTI_TENANT = "botframework.com"
+
+
 @dataclass
 class TeamsSecrets:
     app_id: str = ""
     app_password: str = ""
     tenant_id: str = ""
-    app_type: str = "MultiTenant"
+    auth_type: str = "ClientSecret"
     allow_unauthenticated: bool = False
+    # Every CONNECTIONS__SERVICE_CONNECTION__SETTINGS__* value by its SDK key (CLIENTID, AUTHORITY, CERTPFXFILE, ...),
+    # with the older names filled in: what the SDK's AgentAuthConfiguration is made from.
+    sdk_settings: dict[str, str] = field(default_factory=dict)
 
     @property
     def configured(self) -> bool:
         return bool(self.app_id) or self.allow_unauthenticated
+
+
+def _teams_secrets(env: Mapping[str, str]) -> TeamsSecrets:
+    """The Teams app's settings: the SDK's names first, then the older botbuilder names."""
+    sdk = {k[len(TEAMS_SETTINGS_PREFIX):]: v for k, v in env.items() if k.startswith(TEAMS_SETTINGS_PREFIX) and v}
+    for key, older in TEAMS_OLDER_NAMES.items():
+        if not sdk.get(key) and env.get(older):
+            sdk[key] = env[older]
+    older_type = env.get("MicrosoftAppType", "")
+    if older_type and older_type not in _OLDER_APP_TYPES:
+        raise ConfigError(
+            f"environment: MicrosoftAppType must be MultiTenant, SingleTenant or UserAssignedMSI, not {older_type!r}"
+        )
+    if not sdk.get("AUTHTYPE"):
+        sdk["AUTHTYPE"] = _OLDER_APP_TYPES.get(older_type or "MultiTenant", "ClientSecret")
+        older_app = sdk.get("CLIENTID") and not env.get(TEAMS_SETTINGS_PREFIX + "CLIENTID")
+        if (older_type or "MultiTenant") == "MultiTenant" and not sdk.get("TENANTID") and older_app:
+            sdk["TENANTID"] = MULTI_TENANT  # where botbuilder asked Entra ID for a multi-tenant bot's tokens
+    names = {k: f"{TEAMS_SETTINGS_PREFIX}{k} (or the older {TEAMS_OLDER_NAMES[k]})" for k in TEAMS_OLDER_NAMES}
+    auth_type = sdk["AUTHTYPE"]
+    if auth_type not in TEAMS_AUTH_TYPES:
+        raise ConfigError(f"environment: {TEAMS_SETTINGS_PREFIX}AUTHTYPE must be one of "
+                          f"{', '.join(TEAMS_AUTH_TYPES)}, not {auth_type!r}")
+    if sdk.get("CLIENTID"):
+        if auth_type == "ClientSecret" and not sdk.get("CLIENTSECRET"):
+            raise ConfigError(f"environment: {names['CLIENTSECRET']} is missing (the app id is set)")
+        if older_type == "SingleTenant" and not sdk.get("TENANTID"):
+            raise ConfigError(f"environment: {names['TENANTID']} is missing (MicrosoftAppType is SingleTenant)")
+        if "ManagedIdentity" not in auth_type and not sdk.get("TENANTID"):
+            raise ConfigError(f"environment: {names['TENANTID']} is missing ({auth_type} needs the app's tenant)")
+    return TeamsSecrets(
+        app_id=sdk.get("CLIENTID", ""),
+        app_password=sdk.get("CLIENTSECRET", ""),
+        # The home tenant: who counts as one of the company's own (guests and other organisations do not).
+        tenant_id="" if sdk.get("TENANTID") == MULTI_TENANT else sdk.get("TENANTID", ""),
+        auth_type=auth_type,
+        allow_unauthenticated=env.get("TEAMS_ALLOW_UNAUTHENTICATED", "") in ("1", "true", "yes"),
+        sdk_settings=sdk,
+    )
 
 
 @dataclass
@@ -409,21 +466,7 @@ def load_settings(
     if slack.app_token and not slack.app_token.startswith("xapp-"):
         raise ConfigError("environment: SLACK_APP_TOKEN must be an app-level token starting with xapp-")
 
-    teams = TeamsSecrets(
-        app_id=env.get("MicrosoftAppId", ""),
-        app_password=env.get("MicrosoftAppPassword", ""),
-        tenant_id=env.get("MicrosoftAppTenantId", ""),
-        app_type=env.get("MicrosoftAppType", "") or "MultiTenant",
-        allow_unauthenticated=env.get("TEAMS_ALLOW_UNAUTHENTICATED", "") in ("1", "true", "yes"),
-    )
-    if teams.app_type not in ("MultiTenant", "SingleTenant", "UserAssignedMSI"):
-        raise ConfigError(
-            f"environment: MicrosoftAppType must be MultiTenant, SingleTenant or UserAssignedMSI, not {teams.app_type!r}"
-        )
-    if teams.app_id and teams.app_type != "UserAssignedMSI" and not teams.app_password:
-        raise ConfigError("environment: MicrosoftAppPassword is missing (MicrosoftAppId is set)")
-    if teams.app_type == "SingleTenant" and teams.app_id and not teams.tenant_id:
-        raise ConfigError("environment: MicrosoftAppTenantId is missing (MicrosoftAppType is SingleTenant)")
+    teams = _teams_secrets(env)
 
     try:
         key = load_key(path, env)

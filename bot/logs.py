@@ -36,5 +36,5 @@ def setup_logging(level: str = "INFO", *, json_lines: bool = True, path: Path | 
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     # The SDKs log request bodies at DEBUG; keep them quiet unless asked.
-    for noisy in ("slack_bolt", "slack_sdk", "botbuilder", "msrest", "aiohttp.access", "alembic", "bm25s", "aiosqlite", "sqlalchemy.engine"):
+    for noisy in ("slack_bolt", "slack_sdk", "microsoft_agents", "aiohttp.access", "alembic", "bm25s", "aiosqlite", "sqlalchemy.engine"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

@@ -1,18 +1,17 @@
 """What keeps a burst of messages cheap: first contacts and conversation references written with their
-events (bot/core.py), and the Teams connector's HTTP on aiohttp (bot/platforms/teams/transport.py)."""
+events (bot/core.py), and the Teams connector's HTTP on one pooled aiohttp session (bot/platforms/teams/transport.py)."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import Any
 
+import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
-from botbuilder.schema import Activity
-from botframework.connector.aio import ConnectorClient
-from botframework.connector.auth import MicrosoftAppCredentials
-from msrest.exceptions import ClientRequestError, HttpOperationError
+from microsoft_agents.activity import Activity
+from microsoft_agents.hosting.core import TeamsConnectorClient
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -100,26 +99,33 @@ async def connector_server():
     await server.close()
 
 
-async def test_connector_calls_on_aiohttp_retry_as_msrest_did(connector_server, monkeypatch):
+async def test_the_sdks_connector_client_on_the_shared_pool_retries_what_is_safe_to_retry(
+    connector_server, monkeypatch
+):
     server, calls = connector_server
     monkeypatch.setattr(transport, "RETRY_BACKOFF", 0.0)
-    http = transport._HttpSession()
-    client = ConnectorClient(MicrosoftAppCredentials("", ""), base_url=str(server.make_url("/")))
-    client.config.connection.timeout = 5
-    transport._use_aiohttp(client, http)
+    pool = transport.SharedPool()
+
+    def client(base_url: str) -> TeamsConnectorClient:
+        # What _ConnectorClients hands the SDK: its client (no token: no app id), on a session of the pool.
+        return TeamsConnectorClient(base_url, "", session=pool.session(base_url))
+
     try:
         # A lookup (GET) answered 503 is asked again; without an app id no Authorization header is sent.
-        found = await client.conversations.get_conversation_member("a:1", "29:u")
+        lookup = client(str(server.make_url("/")))
+        found = await lookup.get_conversation_member("a:1", "29:u")
         assert found.name == "U" and calls == ["GET None", "GET None"]
         # A message (POST) is never sent twice by the HTTP layer: the 500 is the caller's to handle.
-        with pytest.raises(HttpOperationError):
-            await client.conversations.send_to_conversation("a:1", Activity(type="message", text="hi"))
-        assert calls[2:] == ["POST"]
+        with pytest.raises(aiohttp.ClientResponseError) as refused:
+            await lookup.conversations.send_to_conversation("a:1", Activity(type="message", text="hi"))
+        assert refused.value.status == 500 and calls[2:] == ["POST"]
+        # The SDK closes a turn's client when the turn ends: the pool (and its connections) stays.
+        await lookup.close()
+        assert not pool.connector().closed
         # Nobody listening: nothing was sent, so even a POST is tried again before it fails.
-        closed = ConnectorClient(MicrosoftAppCredentials("", ""), base_url="http://127.0.0.1:9/")
-        closed.config.connection.timeout = 5
-        transport._use_aiohttp(closed, http)
-        with pytest.raises(ClientRequestError):
+        closed = client("http://127.0.0.1:9/")
+        with pytest.raises(aiohttp.ClientConnectorError):
             await closed.conversations.send_to_conversation("a:1", Activity(type="message", text="hi"))
+        await closed.close()
     finally:
-        await http.close()
+        await pool.close()

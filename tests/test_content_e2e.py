@@ -1,6 +1,6 @@
 """Weekly content end to end: the lead adds an item in chat, the scheduled job delivers
 the nudge through the real Slack SDK (against tests/fakes/slack.py) and the real
-botbuilder path (against tests/fakes/teams.py), members answer with the buttons."""
+Agents SDK path (against tests/fakes/teams.py), members answer with the buttons."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The course for new ambassadors: held by the guideline files (``course:``), taken in chat, counted once.
 
 Walked end to end through the harness, through slack-bolt against the fake Slack Web API, through
-botbuilder against the fake Bot Framework connector and in the terminal, in English and German;
+the Agents SDK against the fake Bot Framework connector and in the terminal, in English and German;
 the bad input (an answer pressed twice, on an old message, after the course changed, by someone who
 left or never joined, a knowledge base without a course), "my data" and "forget me", the figures the
 meeting report and the weekly nudge will read, and the loader's errors with file and line.

@@ -1,5 +1,5 @@
 """Crisis escalation end to end through Microsoft Teams: activities posted to /api/messages, alerts sent as
-proactive messages through the stored conversation references by botbuilder's real CloudAdapter, to the
+proactive messages through the stored conversation references by the Agents SDK's real CloudAdapter, to the
 local fake Bot Framework connector."""
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Slack: the real SDK's upload (files.getUploadURLExternal, the upload, files.completeUploadExternal)
 against tests/fakes/slack.py. Teams: a card with a link to the file on the bot's own server
-(``GET /files/{token}``, unguessable and expiring), through botbuilder to tests/fakes/teams.py.
+(``GET /files/{token}``, unguessable and expiring), through the Agents SDK to tests/fakes/teams.py.
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ secret, so it reaches Bolt's and our parsing) and at ``POST /api/messages``
 
 - the app answers below 500; Teams may answer 500 only where the fake
   connector refused the reply (Teams then redelivers, the answer waits in the
-  database), and 501 for an invoke the bot offers nothing for (botbuilder's
-  answer);
+  database), and 501 for an invoke the bot offers nothing for (the Agents SDK's
+  answer, with a log line saying so);
 - nothing logs a traceback (a handler that failed counts, even though the
   person got "something went wrong");
 - the database stays consistent: every delivery id has its task, every task
@@ -731,7 +731,7 @@ def card_value(draw: st.DrawFn) -> dict[str, Any]:
     return value
 
 
-# Invokes the bot answers; botbuilder answers any other with 501 Not Implemented.
+# Invokes the bot answers; the Agents SDK (and the bot, for a named one) answers any other with 501.
 HANDLED_INVOKES = (None, "composeExtension/fetchTask", "composeExtension/submitAction")
 INVOKE_NAMES = [
     None, None, None, "composeExtension/fetchTask", "composeExtension/fetchTask", "composeExtension/fetchTask",
@@ -984,7 +984,9 @@ def _bug(record: logging.LogRecord) -> bool:
         return False
     if record.exc_info:
         return True
-    return record.name.split(".")[0] in ("slack_bolt", "asyncio", "botbuilder", "msrest")
+    if record.name.startswith("microsoft_agents.hosting.core.connector"):
+        return False  # the SDK's connector client logs each refused call; the adapter handles them
+    return record.name.split(".")[0] in ("slack_bolt", "asyncio", "microsoft_agents")
 
 
 def signed(body: bytes, content_type: str) -> dict[str, str]:
@@ -1082,7 +1084,7 @@ class Fuzzed:
             # The reply could not be delivered: the answer waits in the database for recovery.
             self.delivery_may_fail = True
         if response.status == 501:
-            # botbuilder's answer to an invoke the bot does not implement (a task module, a search).
+            # The answer to an invoke the bot does not implement (a task module, a search).
             assert isinstance(activity, dict) and activity.get("type") == "invoke", (text[:500], body[:2000])
             # A nameless invoke is a card's submit only in Teams itself.
             assert activity.get("name") not in HANDLED_INVOKES or activity.get("channelId") != "msteams", (
@@ -1212,7 +1214,7 @@ class Fuzzed:
     async def teams_help(self) -> None:
         self.a_minute_later()
         status, answers = await self.teams_says(teams_message("help"))
-        assert status in (200, 201)
+        assert status in (200, 201, 202)
         assert any(title in answer for answer in answers for title in HELP_TITLES), answers
         await self.check()
 
@@ -1426,7 +1428,7 @@ async def test_nul_and_lone_surrogates_reach_the_handlers_cleaned(fuzzed: Fuzzed
     assert status == 200
     assert any("What I can do for you" in a for a in answers), answers
     status, answers = await fuzzed.teams_says(teams_message("\x00help \udc00"))
-    assert status in (200, 201)
+    assert status in (200, 201, 202)
     assert any("What I can do for you" in a for a in answers), answers
     await fuzzed.check()
     async with fuzzed.core.db.session() as s:
@@ -1515,10 +1517,14 @@ async def test_a_teams_conversation_id_no_reply_can_name_gets_400(fuzzed: Fuzzed
         ("adaptiveCard/action", 5),
     ],
 )
-async def test_a_teams_invoke_the_bot_does_not_offer_gets_501_not_500(fuzzed: Fuzzed, name: str, value: Any):
-    # botbuilder read the value of these before finding no handler, and failed on an odd one.
+async def test_a_teams_invoke_the_bot_does_not_offer_gets_501_not_500(
+    fuzzed: Fuzzed, name: str, value: Any, caplog
+):
+    # The SDK reads the value of these into its models before finding no handler, and fails on an odd one.
     await fuzzed.begin()
-    assert await fuzzed.teams_json(teams_message("", type="invoke", name=name, value=value)) == 501
+    with caplog.at_level(logging.INFO, logger="ambassador.teams"):
+        assert await fuzzed.teams_json(teams_message("", type="invoke", name=name, value=value)) == 501
+    assert "Teams invoke not handled" in caplog.text  # said once, clearly, in the log
     await fuzzed.check()
 
 
@@ -1537,7 +1543,7 @@ async def test_a_time_zone_teams_does_not_know_is_not_stored(fuzzed: Fuzzed):
     # It was stored as the person's time zone, and "feedback list" failed on it later.
     await fuzzed.begin()
     status, answers = await fuzzed.teams_says(teams_message("status", localTimezone="Mars/Olympus"))
-    assert status in (200, 201) and any("Europe/Berlin" in a for a in answers), answers
+    assert status in (200, 201, 202) and any("Europe/Berlin" in a for a in answers), answers
     await fuzzed.teams_json(teams_message("status", localTimezone="America/New_York"))
     async with fuzzed.core.db.session() as s:
         zones = (await s.exec(select(Person.timezone).where(Person.email == EMPLOYEE_EMAIL))).all()
@@ -1649,7 +1655,7 @@ async def test_a_button_id_no_database_column_holds_is_answered(
 
 @pytest.mark.parametrize("member_id", ["", "29:nobody", T_EMPLOYEE])
 async def test_members_added_to_a_team_are_not_looked_up(fuzzed: Fuzzed, member_id: str):
-    # botbuilder looked each one up and failed the turn (a 500) when a lookup failed; the bot needs none.
+    # The SDK looks each one up and fails the turn (a 500) when a lookup fails; the bot needs none.
     await fuzzed.begin()
     activity = teams_message(
         "",
@@ -1662,7 +1668,8 @@ async def test_members_added_to_a_team_are_not_looked_up(fuzzed: Fuzzed, member_
             "eventType": "teamMemberAdded",
         },
     )
-    assert await fuzzed.teams_json(activity) in (200, 201)
+    # A member without an id is no member: the Agents SDK's schema refuses such an activity (400), no turn runs.
+    assert await fuzzed.teams_json(activity) in ((400,) if not member_id else (200, 201, 202))
     assert fuzzed.connector.member_lookups == []
     await fuzzed.check()
 
@@ -1672,7 +1679,7 @@ async def test_nan_and_infinity_in_a_payload_are_stored_on_postgresql(fuzzed_pg:
     await fuzzed_pg.begin()
     value = {"action": "ask.helpful", "a": float("inf"), "q": float("nan")}
     status, answers = await fuzzed_pg.teams_says(teams_message("", value=value))
-    assert status in (200, 201) and any("Thanks for the feedback" in a for a in answers), answers
+    assert status in (200, 201, 202) and any("Thanks for the feedback" in a for a in answers), answers
     click = _click({"action_id": "ask.helpful:0", "value": json.dumps({"a": float("-inf")})})
     status, answers = await fuzzed_pg.slack_says(click, form=True)
     assert status == 200 and any("Thanks for the feedback" in a for a in answers), answers

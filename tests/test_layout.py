@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSITION_ROOT = "bot/app.py"
-SDKS = ("slack_bolt", "slack_sdk", "botbuilder")
+SDKS = ("slack_bolt", "slack_sdk", "microsoft_agents")
 ADAPTERS = ("bot/platforms/slack/", "bot/platforms/teams/")  # packages: every module in them
 
 # Function-local imports of capabilities left in bot/ (file -> imported modules): none left; the

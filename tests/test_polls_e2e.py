@@ -1,4 +1,4 @@
-"""Polls end to end: through slack-bolt against the fake Slack Web API, and through botbuilder
+"""Polls end to end: through slack-bolt against the fake Slack Web API, and through the Agents SDK
 against the fake Bot Framework connector. Create, vote, change the vote, close (the core's clock
 moves and the polls job runs), results; an anonymous poll never pairs a voter with a choice in
 what goes over the wire, in the logs or in the report's files; 200 concurrent votes count once.
@@ -244,7 +244,7 @@ async def test_teams_anonymous_vote_updates_the_card_and_too_few_votes_stay_hidd
 
 # -- anonymity through Slack ----------------------------------------------------------------------
 
-QUIET_LOGGERS = ("slack_bolt", "slack_sdk", "botbuilder", "msrest", "aiohttp.access", "alembic", "aiosqlite",
+QUIET_LOGGERS = ("slack_bolt", "slack_sdk", "microsoft_agents", "aiohttp.access", "alembic", "aiosqlite",
                  "sqlalchemy.engine")
 
 

@@ -1,5 +1,5 @@
 """Microsoft Teams end to end: Bot Framework activities posted to /api/messages,
-answered through botbuilder's real CloudAdapter to a local fake connector."""
+answered through the Microsoft 365 Agents SDK's real CloudAdapter to a local fake connector."""
 
 from __future__ import annotations
 
@@ -103,7 +103,7 @@ class Teams:
     def message(self, text: str, **kw: Any) -> dict[str, Any]:
         return self.activity(text=text, textFormat="plain", **kw)
 
-    async def post(self, activity: dict[str, Any], *, status: int | tuple[int, ...] = (200, 201)) -> Any:
+    async def post(self, activity: dict[str, Any], *, status: int | tuple[int, ...] = (200, 201, 202)) -> Any:
         resp = await self.client.post("/api/messages", json=activity)
         expected = (status,) if isinstance(status, int) else status
         assert resp.status in expected, (resp.status, await resp.text())
@@ -640,38 +640,41 @@ def test_a_card_with_more_buttons_than_teams_shows_puts_them_in_rows():
 
 
 class FakeMsal:
-    """Entra ID's token endpoint as MSAL's ConfidentialClientApplication sees it: a cached token until it expires."""
+    """Entra ID's token endpoint as MSAL's ConfidentialClientApplication sees it: a cached token until it expires
+    (acquire_token_for_client answers from MSAL's cache first)."""
 
     apps: list[FakeMsal] = []
     issued = 0
 
-    def __init__(self, client_id: str, client_credential: str, authority: str) -> None:
+    def __init__(self, client_id: str, client_credential: Any = None, authority: str = "", **kw: Any) -> None:
+        self.client_id, self.authority = client_id, authority
         self.cached: str | None = None
         FakeMsal.apps.append(self)
 
-    def acquire_token_silent(self, scopes: list[str], account: Any = None) -> dict[str, Any] | None:
-        return {"access_token": self.cached} if self.cached else None
-
-    def acquire_token_for_client(self, scopes: list[str]) -> dict[str, Any]:
-        FakeMsal.issued += 1
-        self.cached = f"token-{FakeMsal.issued}"
-        return {"access_token": self.cached}
+    def acquire_token_for_client(self, scopes: list[str], **kw: Any) -> dict[str, Any]:
+        if self.cached is None:
+            FakeMsal.issued += 1
+            self.cached = f"token-{FakeMsal.issued}"
+        return {"access_token": self.cached, "expires_in": 3600}
 
 
-async def test_proactive_messages_reuse_one_connector_client_and_sign_every_request(
-    tmp_path, aiohttp_client, connector, monkeypatch
-):
-    from botframework.connector.auth import microsoft_app_credentials
+def use_fake_msal(monkeypatch) -> None:
+    from microsoft_agents.authentication.msal import msal_auth
 
     monkeypatch.setattr(FakeMsal, "apps", [])
     monkeypatch.setattr(FakeMsal, "issued", 0)
-    monkeypatch.setattr(microsoft_app_credentials, "ConfidentialClientApplication", FakeMsal)
+    monkeypatch.setattr(msal_auth, "ConfidentialClientApplication", FakeMsal)
+
+
+async def test_proactive_messages_are_signed_with_one_cached_token(tmp_path, aiohttp_client, connector, monkeypatch):
+    use_fake_msal(monkeypatch)
     teams = await start_teams(
         tmp_path,
         aiohttp_client,
         connector,
         MicrosoftAppId="00000000-0000-4000-8000-00000000a11d",
         MicrosoftAppPassword="fake-password-for-tests",
+        MicrosoftAppTenantId=TENANT,
     )
     reference = {
         "channelId": "msteams",
@@ -683,21 +686,24 @@ async def test_proactive_messages_reuse_one_connector_client_and_sign_every_requ
     await teams.core.remember_conversation("teams", EMPLOYEE, personal(EMPLOYEE), reference)
     for n in range(3):
         await teams.adapter.send_to_person(EMPLOYEE, [Reply(text=f"Alert {n}")])
-    # One client (and one MSAL application with its token cache) for all of them, not one per message.
-    assert teams.adapter.clients.created == 1
+    # One MSAL application (with its token cache) for all of them, in the app's tenant: not a token per message.
     assert len(FakeMsal.apps) == 1 and FakeMsal.issued == 1
+    assert FakeMsal.apps[0].authority == f"https://login.microsoftonline.com/{TENANT}"
     assert [p.authorization for p in connector.posted] == ["Bearer token-1"] * 3
-    # The token runs out: the reused client signs the next request with the renewed one.
+    # The token runs out: the next request is signed with the renewed one.
     FakeMsal.apps[0].cached = None
     await teams.adapter.send_to_person(EMPLOYEE, [Reply(text="Alert 3")])
-    assert connector.posted[-1].authorization == "Bearer token-2" and teams.adapter.clients.created == 1
+    assert connector.posted[-1].authorization == "Bearer token-2"
+    assert [p.text for p in connector.posted] == ["Alert 0", "Alert 1", "Alert 2", "Alert 3"]
 
 
-async def test_incoming_turns_and_proactive_messages_share_the_connector_client(teams: Teams):
+async def test_incoming_turns_and_proactive_messages_share_one_connection_to_the_connector(teams: Teams):
     for text in ("help", "status", "my data"):
         await teams.say(text)
     await teams.adapter.send_to_person(EMPLOYEE, [Reply(text="Fresh content for you")])
-    assert teams.adapter.clients.created == 1  # one service URL, one client
+    # The SDK makes a client per turn; they all send over the one pooled connection, not one each.
+    assert teams.adapter.clients.created >= 4
+    assert len(teams.connector.peers) == 1
 
 
 async def test_proactive_message_to_an_unknown_person_fails_clearly(teams: Teams):
@@ -721,15 +727,15 @@ async def test_a_reply_that_keeps_failing_with_429_is_retried_then_answered_500(
 async def test_with_an_app_id_unauthenticated_requests_get_401_without_a_network_call(
     tmp_path, aiohttp_client, connector, monkeypatch
 ):
-    from botframework.connector.auth import jwt_token_extractor
+    from microsoft_agents.hosting.core.authorization.jwt import jwt_token_validator
 
     fetched: list[str] = []
 
-    async def no_network(self, key_id):
-        fetched.append(self.url)
-        raise AssertionError("OpenID metadata must not be fetched for these requests")
+    async def no_network(self, jwks_uri, header):
+        fetched.append(jwks_uri)
+        raise AssertionError("signing keys must not be fetched for these requests")
 
-    monkeypatch.setattr(jwt_token_extractor._OpenIdMetadata, "get", no_network)
+    monkeypatch.setattr(jwt_token_validator._JwkClientManager, "get_signing_key", no_network)
     teams = await start_teams(
         tmp_path,
         aiohttp_client,
@@ -856,3 +862,99 @@ async def test_an_updating_answer_replaces_the_card_its_button_was_on(teams: Tea
     [update] = teams.connector.updated
     assert update.reply_to_id == "bot-activity-1"
     assert "Votes: 1" in update.all_text()
+
+
+# -- the Agents SDK: settings, references from the botbuilder era, bad input ---------------------------
+
+
+APP = "00000000-0000-4000-8000-00000000a11d"
+
+
+@pytest.mark.parametrize(
+    ("env", "tenant", "home"),
+    [
+        ({"CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID": APP,
+          "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTSECRET": "fake-password-for-tests",
+          "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__TENANTID": TENANT,
+          "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__AUTHTYPE": "ClientSecret"}, TENANT, TENANT),
+        ({"MicrosoftAppId": APP, "MicrosoftAppPassword": "fake-password-for-tests",
+          "MicrosoftAppTenantId": TENANT, "MicrosoftAppType": "SingleTenant"}, TENANT, TENANT),
+        # botbuilder's default, a multi-tenant app: its tokens come from the botframework.com tenant.
+        ({"MicrosoftAppId": APP, "MicrosoftAppPassword": "fake-password-for-tests"}, "botframework.com", ""),
+    ],
+    ids=["sdk-names", "older-names", "older-multi-tenant"],
+)
+async def test_the_sdks_settings_names_and_the_older_ones_configure_the_same_app(
+    tmp_path, aiohttp_client, connector, monkeypatch, env, tenant, home
+):
+    use_fake_msal(monkeypatch)
+    teams = await start_teams(tmp_path, aiohttp_client, connector, **env)
+    config = teams.adapter.auth_config
+    assert (config.CLIENT_ID, config.TENANT_ID, str(config.AUTH_TYPE)) == (APP, tenant, "ClientSecret")
+    assert config.VALIDATE_ISSUER and not config.ANONYMOUS_ALLOWED
+    assert teams.core.settings.teams.tenant_id == home  # who counts as the company's own
+    # A proactive message is signed with a token from that tenant's authority.
+    await teams.core.remember_conversation("teams", EMPLOYEE, personal(EMPLOYEE), {
+        "channelId": "msteams", "serviceUrl": connector.url, "bot": {"id": BOT_ID}, "user": {"id": EMPLOYEE},
+        "conversation": {"id": personal(EMPLOYEE), "conversationType": "personal", "tenantId": TENANT}})
+    await teams.adapter.send_to_person(EMPLOYEE, [Reply(text="Hello")])
+    assert FakeMsal.apps[0].authority == f"https://login.microsoftonline.com/{tenant}"
+    assert connector.posted[-1].authorization == "Bearer token-1"
+
+
+# What botbuilder stored (ConversationReference.serialize()): the tenant under "tenantID".
+BOTBUILDER_CHANNEL_REFERENCE = {
+    "user": {"id": EMPLOYEE, "aadObjectId": f"aad-{EMPLOYEE}"},
+    "bot": {"id": BOT_ID, "name": "Ambassador"},
+    "conversation": {"isGroup": True, "conversationType": "channel", "id": CHANNEL, "tenantID": TENANT},
+    "channelId": "msteams",
+    "locale": "en-US",
+}
+
+
+async def test_a_reference_stored_by_botbuilder_still_reaches_the_person(teams: Teams):
+    from bot.platforms.teams.activities import read_reference
+
+    old = dict(BOTBUILDER_CHANNEL_REFERENCE, serviceUrl=teams.connector.url)
+    assert read_reference(old).conversation.tenant_id == TENANT  # the SDK's model alone would drop it
+    await teams.core.remember_conversation("teams", EMPLOYEE, CHANNEL, old)
+    await teams.adapter.send_to_person(EMPLOYEE, [Reply(text="Your report was answered")])
+    # Known only from a channel: the personal chat is opened in the person's tenant, then written to.
+    [created] = teams.connector.created
+    assert created["tenantId"] == TENANT and created["channelData"]["tenant"]["id"] == TENANT
+    [posted] = teams.connector.to(personal(EMPLOYEE))
+    assert posted.text == "Your report was answered" and posted.reply_to_id is None
+    # The personal chat is kept, in the SDK's form.
+    row = await teams.core.conversation_of("teams", EMPLOYEE)
+    assert row.conversation_id == personal(EMPLOYEE)
+    assert row.reference["conversation"]["tenantId"] == TENANT and "tenantID" not in row.reference["conversation"]
+
+    # An old personal reference: the message goes straight there.
+    old_personal = {**old, "conversation": {"isGroup": False, "conversationType": "personal", "id": personal(LEAD),
+                                            "tenantID": TENANT}, "user": {"id": LEAD}}
+    await teams.core.remember_conversation("teams", LEAD, personal(LEAD), old_personal)
+    await teams.adapter.send_to_conversation(personal(LEAD), [Reply(text="Recovered answer")], LEAD)
+    assert [p.text for p in teams.connector.to(personal(LEAD))] == ["Recovered answer"]
+    assert len(teams.connector.created) == 1
+
+
+async def test_odd_activities_get_a_clear_log_line_and_no_crash(teams: Teams, caplog):
+    caplog.set_level(logging.INFO, logger="ambassador.teams")
+    no_conversation = teams.message("help")
+    del no_conversation["conversation"]
+    resp = await teams.client.post("/api/messages", json=no_conversation)
+    assert resp.status == 400 and (await resp.json())["error"] == "the activity has no conversation id"
+    assert "Teams activity refused: the activity has no conversation id" in caplog.text
+
+    await teams.post(teams.activity(type="somethingNew"))
+    assert "Teams activity of a type the bot does not handle" in caplog.text
+
+    # A card submit with no action id, and one with an action id no capability has.
+    await teams.post(teams.activity(type="invoke", value={"x": 1}), status=200)
+    assert "Teams card submit without an action id" in caplog.text
+    [answer] = await teams.send(teams.activity(value={"action": "nobody.knows", "_lang": "en"}))
+    assert "Teams card submit with an action id the bot does not know" in caplog.text
+    assert answer.all_text()  # the person is told something, not left without an answer
+    # Nothing broke: the next message is answered as always.
+    [help_card] = await teams.say("help")
+    assert help_card.card["body"][0]["text"] == "What I can do for you"

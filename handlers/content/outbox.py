@@ -98,6 +98,8 @@ def _status_of(exc: BaseException) -> int | None:
     seen = 0
     e: BaseException | None = exc
     while e is not None and seen < 5:
+        if isinstance(getattr(e, "status", None), int):
+            return e.status  # an HTTP client's error (aiohttp's, under the Teams SDK's connector client)
         response = getattr(e, "response", None)
         for attr in ("status", "status_code"):
             value = getattr(response, attr, None)

@@ -2,7 +2,7 @@
 
 It records every activity the bot posts, answers member lookups for the
 configured users, creates conversations, and can answer 429 on demand, so the
-Teams adapter runs its real botbuilder code paths with no internet.
+Teams adapter runs the Agents SDK's real code paths with no internet.
 """
 
 from __future__ import annotations
@@ -87,6 +87,7 @@ class FakeConnector:
     member_lookups: list[tuple[str, str]] = field(default_factory=list)
     created: list[dict[str, Any]] = field(default_factory=list)
     throttled: int = 0
+    peers: set[Any] = field(default_factory=set)  # the bot's TCP connections (host, port) seen
     _fail: list[tuple[int, str | None]] = field(default_factory=list)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     server: TestServer | None = None
@@ -105,8 +106,13 @@ class FakeConnector:
     def to(self, conversation_id: str) -> list[Posted]:
         return [p for p in self.posted if p.conversation_id == conversation_id]
 
+    @web.middleware
+    async def _seen(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        self.peers.add(request.transport.get_extra_info("peername") if request.transport else None)
+        return await handler(request)
+
     async def start(self) -> FakeConnector:
-        app = web.Application()
+        app = web.Application(middlewares=[self._seen])
         app.router.add_post("/v3/conversations", self._create_conversation)
         app.router.add_post("/v3/conversations/{conversation_id}/activities", self._post_activity)
         app.router.add_post(
@@ -190,5 +196,5 @@ class FakeConnector:
         self.created.append(body)
         user_id = (body.get("members") or [{}])[0].get("id", "unknown")
         return web.json_response(
-            {"id": f"a:personal-{user_id}", "activityId": None, "serviceUrl": self.url}, status=201
+            {"id": f"a:personal-{user_id}", "serviceUrl": self.url}, status=201
         )

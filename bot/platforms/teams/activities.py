@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import html
 import logging
 import re
-from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import aiohttp
+import jwt
 from aiohttp import web
-from botbuilder.schema import (
+from microsoft_agents.activity import (
     Activity,
     ActivityTypes,
     ConversationAccount,
     ConversationReference,
 )
-from botbuilder.schema.teams import TeamsChannelData
-from botframework.connector.auth import (
-    AuthenticationConstants,
-    ClaimsIdentity,
-)
-from msrest.exceptions import DeserializationError, HttpOperationError
+from microsoft_agents.activity.teams import TeamsChannelData
+from pydantic import ValidationError
 
 log = logging.getLogger("ambassador.teams")
 
@@ -38,16 +36,6 @@ class _TurnFailed(Exception):
     """A turn failed outside the handlers; the request is answered 500 so Teams redelivers."""
 
 
-@dataclass(frozen=True)
-class _BotFrameworkConfig:
-    """The configuration object ConfigurationBotFrameworkAuthentication reads its keys from."""
-
-    APP_ID: str | None
-    APP_PASSWORD: str | None
-    APP_TYPE: str
-    APP_TENANTID: str | None
-
-
 def _json_error(status: int, message: str) -> web.Response:
     return web.json_response({"error": message}, status=status)
 
@@ -55,10 +43,24 @@ def _json_error(status: int, message: str) -> web.Response:
 _JWT = re.compile(r"^Bearer [A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
 
 
-def _looks_like_bearer(header: str) -> bool:
-    # Checked before the SDK sees the request: a missing or garbled header must
-    # never make it fetch OpenID metadata (or fail with a 500 on decoding).
-    return bool(_JWT.match(header.strip()))
+def _bearer_problem(header: str) -> str | None:
+    """Why an Authorization header cannot carry a token the Bot Framework signed, or None.
+
+    Checked before the SDK sees the request: a missing, garbled or foreign token (another
+    algorithm, no key id) must never make it fetch signing keys. Everything else about the
+    token (signature, expiry, audience, issuer) is the SDK's JWT validation.
+    """
+    if not _JWT.match(header.strip()):
+        return "no bearer token (a JWT) in the Authorization header"
+    try:
+        head = jwt.get_unverified_header(header.strip().split(" ", 1)[1])
+    except jwt.PyJWTError:
+        return "the bearer token is not a JWT"
+    if head.get("alg") != "RS256":
+        return "the bearer token is not signed with RS256, as the Bot Framework signs"
+    if not isinstance(head.get("kid"), str) or not head["kid"]:
+        return "the bearer token names no signing key (kid)"
+    return None
 
 
 def _sendable_id(value: str) -> bool:
@@ -98,13 +100,29 @@ def _activity_problem(body: Any) -> str | None:
     if isinstance(sender, str) and sender and not _sendable_id(sender):
         # Proactive messages create a chat with this id and reach it through the connector's URLs.
         return "the activity's sender id (from.id) is not a printable ASCII id"
+    checking = _checking.set(True)
     try:
-        Activity().deserialize(body)
+        Activity.model_validate(body)
         # TeamsActivityHandler reads channelData as TeamsChannelData on its own, outside any handler.
-        TeamsChannelData().deserialize(body.get("channelData") or {})
-    except (DeserializationError, TypeError, ValueError, AttributeError):
+        TeamsChannelData.model_validate(body.get("channelData") or {})
+    except (ValidationError, TypeError, ValueError, AttributeError):
         return "the activity does not match the Bot Framework schema"
+    finally:
+        _checking.reset(checking)
     return None
+
+
+# The SDK logs every activity its model refuses as an error, with the traceback. Where the endpoint
+# checks a request's activity itself (and answers 400 with its own log line), that is no error.
+_checking: contextvars.ContextVar[bool] = contextvars.ContextVar("teams_activity_check", default=False)
+
+
+class _OwnCheck(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not _checking.get()
+
+
+logging.getLogger("microsoft_agents.activity.activity").addFilter(_OwnCheck())
 
 
 def _zone(name: Any) -> str | None:
@@ -130,13 +148,11 @@ def _is_personal(conversation: ConversationAccount | None) -> bool:
 
 
 def _tenant_of(activity: Activity) -> str | None:
-    # Teams sends conversation.tenantId, the SDK's model reads "tenantID": the
-    # tenant arrives reliably only in channelData.
+    # channelData.tenant.id is where Teams always names it; conversation.tenantId on most activities.
     channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
     tenant = channel_data.get("tenant") if isinstance(channel_data.get("tenant"), dict) else {}
     conversation = activity.conversation
-    extra = getattr(conversation, "additional_properties", None) or {}
-    return tenant.get("id") or (conversation.tenant_id if conversation else None) or extra.get("tenantId")
+    return tenant.get("id") or (conversation.tenant_id if conversation else None)
 
 
 def _team_of(activity: Activity) -> str | None:
@@ -154,15 +170,35 @@ def _stored_reference(reference: ConversationReference) -> dict[str, Any]:
     does (not on every message); the name is not needed to reach the person and
     should not outlive "forget me" in a side table.
     """
-    data = reference.serialize()
+    data = reference.model_dump(by_alias=True, exclude_none=True, mode="json")
     data.pop("activityId", None)
+    data.pop("requestId", None)
     user = data.get("user") or {}
     data["user"] = {k: v for k, v in user.items() if k in ("id", "aadObjectId")}
     return data
 
 
+def read_reference(data: dict[str, Any]) -> ConversationReference:
+    """A stored conversation reference, in either form: the Agents SDK's, or botbuilder's.
+
+    botbuilder (up to this version of the bot) wrote the conversation's tenant as ``tenantID``,
+    which the Agents SDK's model does not read: without it a proactive message that must open
+    a personal chat first names no tenant, and Teams refuses it. Everything else is the same JSON.
+    Rows are not rewritten here: a reference is written anew, in the SDK's form, the next
+    time the person writes to the bot.
+    """
+    data = dict(data)
+    conversation = data.get("conversation")
+    if isinstance(conversation, dict) and "tenantID" in conversation:
+        conversation = dict(conversation)
+        older = conversation.pop("tenantID")
+        conversation.setdefault("tenantId", older)
+        data["conversation"] = conversation
+    return ConversationReference.model_validate(data)
+
+
 def _reference_is_personal(data: dict[str, Any]) -> bool:
-    return _is_personal(ConversationAccount().deserialize(data.get("conversation") or {}))
+    return _is_personal(read_reference(data).conversation)
 
 
 _BLOCK_END = re.compile(r"(?i)<br\s*/?>|</(?:p|div|li|h[1-6]|tr|blockquote)>")
@@ -192,40 +228,29 @@ def _mention_text(activity: Activity) -> tuple[str, bool]:
     for entity in activity.entities or []:
         if (entity.type or "").lower() != "mention":
             continue
-        props = getattr(entity, "additional_properties", None) or {}
-        who = props.get("mentioned") if isinstance(props.get("mentioned"), dict) else {}
-        if not bot_id or who.get("id") != bot_id:
+        who = getattr(entity, "mentioned", None)
+        if not bot_id or who is None or getattr(who, "id", None) != bot_id:
             continue
         mentioned = True
-        markup = props.get("text") if isinstance(props.get("text"), str) else ""
+        markup = getattr(entity, "text", None)
+        markup = markup if isinstance(markup, str) else ""
         if markup and markup in text:
             text = text.replace(markup, " ", 1)
         else:
-            name = re.escape(str(who.get("name") or ""))
+            name = re.escape(str(getattr(who, "name", None) or ""))
             text = re.sub(rf"<at[^>]*>\s*{name}\s*</at>", " ", text, count=1, flags=re.IGNORECASE)
     return text.replace("\xa0", " ").strip(), mentioned
 
 
-def _http_status(exc: HttpOperationError) -> int | None:
-    response = getattr(exc, "response", None)
-    status = getattr(response, "status", None) or getattr(response, "status_code", None)
-    return int(status) if status else None
+def _http_status(exc: Exception) -> int | None:
+    """The connector's HTTP status in an error the SDK's connector client raised, else None."""
+    return exc.status if isinstance(exc, aiohttp.ClientResponseError) else None
 
 
-def _retry_after(exc: HttpOperationError) -> float | None:
-    headers = getattr(getattr(exc, "response", None), "headers", None) or {}
+def _retry_after(exc: Exception) -> float | None:
+    headers = getattr(exc, "headers", None) or {}
     value = headers.get("Retry-After") if hasattr(headers, "get") else None
     try:
         return max(0.0, float(value)) if value is not None else None
     except ValueError:
         return None
-
-
-def _app_id(claims_identity: ClaimsIdentity | None) -> str | None:
-    # Where botbuilder itself finds the bot's app id in a turn's claims (an
-    # incoming request: the token's audience; a proactive turn: the app id claim).
-    if claims_identity is None:
-        return None
-    return claims_identity.get_claim_value(AuthenticationConstants.AUDIENCE_CLAIM) or claims_identity.get_claim_value(
-        AuthenticationConstants.APP_ID_CLAIM
-    )

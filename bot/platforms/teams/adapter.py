@@ -1,44 +1,48 @@
-"""Microsoft Teams, through botbuilder-python's CloudAdapter at /api/messages.
+"""Microsoft Teams, through the Microsoft 365 Agents SDK's aiohttp hosting (CloudAdapter) at /api/messages.
 
-This package is the only code that imports botbuilder: the Teams SDK for Python
-is in maintenance, so everything it touches stays here and a move to its
-successor is a change of this package alone. Activities become the neutral ``Incoming``;
-replies become Adaptive Cards or markdown messages (cards.py).
+This package is the only code that imports the Agents SDK (``microsoft_agents``): what it touches
+stays here. The SDK checks each request's token (its JWT authorization, with issuer validation
+switched on), runs the turn (its CloudAdapter and TeamsActivityHandler) and sends through its
+connector client. Activities become the neutral ``Incoming``; replies become Adaptive Cards or
+markdown messages (cards.py).
 """
 
 from __future__ import annotations
 
+import contextvars
 import logging
+import warnings
 from typing import Any
 
 from aiohttp import web
-from botbuilder.core import TurnContext, serializer_helper
-from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
-from botbuilder.schema import (
-    Activity,
-    Attachment,
-    ChannelAccount,
-)
-from botbuilder.schema.teams import (
+from microsoft_agents.activity import Activity, Attachment, ChannelAccount
+from microsoft_agents.activity.teams import (
     MessagingExtensionAction,
     MessagingExtensionActionResponse,
-    TaskModuleContinueResponse,
-    TaskModuleMessageResponse,
+    TaskModuleResponseBase,
     TaskModuleTaskInfo,
+)
+from microsoft_agents.authentication.msal import MsalConnectionManager
+from microsoft_agents.hosting.aiohttp import CloudAdapter, jwt_authorization_decorator
+from microsoft_agents.hosting.core import (
+    AgentAuthConfiguration,
+    AnonymousTokenProvider,
+    ConnectionManager,
+    Connections,
+    TurnContext,
 )
 
 from bot import files
-from bot.config import Settings
+from bot.config import Settings, TeamsSecrets
 from bot.core import Core
 from bot.messages import Attachment as IncomingAttachment
 from bot.messages import Incoming, Profile, Reply, Source, storable
 from bot.platforms.teams import cards
 from bot.platforms.teams.activities import (
     _activity_problem,
-    _BotFrameworkConfig,
+    _bearer_problem,
     _is_personal,
     _json_error,
-    _looks_like_bearer,
     _mention_text,
     _reference_is_personal,
     _stored_reference,
@@ -49,7 +53,7 @@ from bot.platforms.teams.activities import (
 from bot.platforms.teams.directory import TeamsDirectory
 from bot.platforms.teams.handler import _AmbassadorBot
 from bot.platforms.teams.outbound import TeamsOutbound
-from bot.platforms.teams.transport import _ReusedClients
+from bot.platforms.teams.transport import SharedPool, _ConnectorClients
 
 log = logging.getLogger("ambassador.teams")
 
@@ -57,6 +61,62 @@ MESSAGES_PATH = "/api/messages"
 UNAUTHENTICATED_WARNING = (
     "Teams endpoint accepts unauthenticated requests: for the Bot Framework Emulator and tests only"
 )
+# Where the SDK's JWT authorization reads its configuration (request.app[...]).
+AUTH_CONFIG_KEY = "agent_configuration"
+# Whether the request got past the SDK's token check (a 401 after it is the bot's own, logged where it is made).
+_TOKEN_ACCEPTED: contextvars.ContextVar[bool] = contextvars.ContextVar("teams_token_accepted", default=False)
+
+
+def sdk_connections(teams: TeamsSecrets) -> tuple[Connections, AgentAuthConfiguration]:
+    """The SDK's connection manager and the configuration its JWT authorization checks tokens with.
+
+    With an app id: the SDK's own settings (CONNECTIONS__SERVICE_CONNECTION__SETTINGS__*, the older
+    names filled in) through MsalConnectionManager, with VALIDATE_ISSUER on: the SDK leaves issuer
+    validation off unless asked, and a token from an issuer the bot does not trust must not pass.
+    Without one (TEAMS_ALLOW_UNAUTHENTICATED): anonymous requests, and no token on what the bot sends.
+    """
+    if teams.app_id:
+        settings: dict[str, Any] = {**teams.sdk_settings, "VALIDATE_ISSUER": True}
+        manager = MsalConnectionManager(CONNECTIONS={"SERVICE_CONNECTION": {"SETTINGS": settings}})
+        return manager, manager.get_default_connection_configuration()
+    config = AgentAuthConfiguration(anonymous_allowed=True, validate_issuer=True)
+    anonymous = ConnectionManager(provider_factory=lambda _config: AnonymousTokenProvider(),
+                                  connections_configurations={"SERVICE_CONNECTION": config})
+    return anonymous, config
+
+
+def _service_url_claimed(identity: Any, service_url: str) -> bool:
+    """Whether a token that names a service URL (its ``serviceurl`` claim) names this activity's."""
+    claimed = identity.get_claim_value("serviceurl") if identity is not None else None
+    if not claimed:
+        return True
+    return str(claimed).rstrip("/").casefold() == service_url.rstrip("/").casefold()
+
+
+class _PreparedRequest:
+    """The request as the SDK's HttpAdapterBase reads it (HttpRequestProtocol), with the body read and
+    checked here: ``storable`` made it safe to store (a NUL or a lone surrogate would fail an insert)."""
+
+    def __init__(self, request: web.Request, body: dict[str, Any]) -> None:
+        self._request = request
+        self._body = body
+
+    @property
+    def method(self) -> str:
+        return self._request.method
+
+    @property
+    def headers(self) -> Any:
+        return self._request.headers
+
+    async def json(self) -> dict[str, Any]:
+        return self._body
+
+    def get_claims_identity(self) -> Any:
+        return self._request.get("claims_identity")  # set by the SDK's JWT authorization
+
+    def get_path_param(self, name: str) -> str:
+        return self._request.match_info[name]
 
 
 class TeamsAdapter(TeamsDirectory, TeamsOutbound):
@@ -72,16 +132,13 @@ class TeamsAdapter(TeamsDirectory, TeamsOutbound):
         self.settings = settings
         self.app_id: str | None = teams.app_id or None
         self.requires_auth = bool(teams.app_id)
-        config = _BotFrameworkConfig(
-            APP_ID=teams.app_id or None,
-            APP_PASSWORD=teams.app_password or None,
-            # Without an app id only MultiTenant allows the anonymous path.
-            APP_TYPE=teams.app_type if teams.app_id else "MultiTenant",
-            APP_TENANTID=teams.tenant_id or None,
-        )
-        self.clients = _ReusedClients(ConfigurationBotFrameworkAuthentication(config))
-        self.adapter = CloudAdapter(self.clients)
+        connections, self.auth_config = sdk_connections(teams)
+        self.pool = SharedPool()
+        self.clients = _ConnectorClients(connections, self.pool, anonymous=not teams.app_id)
+        self.adapter = CloudAdapter(channel_service_client_factory=self.clients)
         self.adapter.on_turn_error = self._on_turn_error
+        # The SDK's JWT authorization in front of the turn (a 401 with a clear log line for a bad token).
+        self._authorized = jwt_authorization_decorator(self._handle_authorized)
         self.bot = _AmbassadorBot(self)
         self.max_attempts = max(1, max_attempts)
         self.max_retry_delay = max_retry_delay
@@ -95,20 +152,38 @@ class TeamsAdapter(TeamsDirectory, TeamsOutbound):
     # -- HTTP -------------------------------------------------------------
 
     def mount(self, app: web.Application) -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # aiohttp prefers AppKey keys; the SDK reads this one by name
+            app[AUTH_CONFIG_KEY] = self.auth_config
         app.router.add_post(MESSAGES_PATH, self.handle_request)
         app.on_cleanup.append(self._close_http)
         if not self.requires_auth:
             app.on_startup.append(self._warn_unauthenticated)
 
     async def _close_http(self, app: web.Application) -> None:
-        await self.clients.http.close()
+        await self.pool.close()
 
     async def _warn_unauthenticated(self, app: web.Application) -> None:
         log.warning(UNAUTHENTICATED_WARNING)
 
     async def handle_request(self, request: web.Request) -> web.StreamResponse:
-        if self.requires_auth and not _looks_like_bearer(request.headers.get("Authorization", "")):
-            return _json_error(401, "a valid Authorization bearer token is required")
+        if self.requires_auth:
+            problem = _bearer_problem(request.headers.get("Authorization", ""))
+            if problem:
+                # Refused before the SDK sees it: a garbled or foreign token must never make it fetch keys.
+                log.warning("Teams request refused: %s", problem)
+                return _json_error(401, "a valid Authorization bearer token is required")
+        accepted = _TOKEN_ACCEPTED.set(False)
+        try:
+            response = await self._authorized(request)
+            if response.status == 401 and not _TOKEN_ACCEPTED.get():
+                log.warning("Teams request refused: the bearer token was not accepted")
+        finally:
+            _TOKEN_ACCEPTED.reset(accepted)
+        return response
+
+    async def _handle_authorized(self, request: web.Request) -> web.StreamResponse:
+        _TOKEN_ACCEPTED.set(True)  # the SDK's JWT authorization let the request through
         if "application/json" not in request.headers.get("Content-Type", ""):
             return _json_error(415, "send the activity as application/json")
         try:
@@ -117,33 +192,20 @@ class TeamsAdapter(TeamsDirectory, TeamsOutbound):
             return _json_error(400, "the body is not valid JSON")
         problem = _activity_problem(body)
         if problem:
+            log.info("Teams activity refused: %s", problem)
             return _json_error(400, problem)
+        if not _service_url_claimed(request.get("claims_identity"), body["serviceUrl"]):
+            # The SDK only logs this unless its outbound host validator is on, which admits no
+            # loopback or plain-http connector (the Emulator's): the bot refuses it here.
+            log.warning("Teams request refused: the token was issued for another service URL")
+            return _json_error(401, "the bearer token was not issued for this activity's serviceUrl")
         try:
-            response = await self._process(request, storable(body))
-        except (web.HTTPUnauthorized, PermissionError):
-            return _json_error(401, "the bearer token was not accepted")
+            result = await self.adapter.process_request(_PreparedRequest(request, storable(body)), self.bot)
         except _TurnFailed:
             return _json_error(500, "the bot could not process this activity")
-        except Exception:
-            if not self.requires_auth:
-                raise
-            # Anything else escaping process() happened while the SDK checked the
-            # token (a malformed or foreign JWT): no turn ran, nothing is stored.
-            log.warning("Teams request refused: token not accepted", exc_info=True)
-            return _json_error(401, "the bearer token was not accepted")
-        return response or web.Response(status=200)
-
-    async def _process(self, request: web.Request, body: dict[str, Any]) -> web.Response:
-        """CloudAdapter.process on the body read here: it would read the request again, unchanged
-        by ``storable`` (a NUL or a lone surrogate would then fail the first insert with a 500)."""
-        invoke_response = await self.adapter.process_activity(
-            request.headers.get("Authorization", ""), Activity().deserialize(body), self.bot.on_turn
-        )
-        if invoke_response:
-            return web.json_response(
-                data=serializer_helper(invoke_response.body), status=invoke_response.status
-            )
-        return web.Response(status=201)
+        if result.body is not None:
+            return web.json_response(result.body, status=result.status_code, headers=result.headers)
+        return web.Response(status=result.status_code, headers=result.headers)
 
     async def _on_turn_error(self, turn_context: TurnContext, error: Exception) -> None:
         activity = turn_context.activity
@@ -187,13 +249,17 @@ class TeamsAdapter(TeamsDirectory, TeamsOutbound):
             meta={"conversation_type": conversation.conversation_type, **(meta or {})},
         )
 
-    @staticmethod
-    def _action_values(data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    def _action_values(self, data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         values = {k: v for k, v in data.items() if k not in (cards.ACTION_KEY, "msteams")}
         picked = values.pop(cards.CHOICE_KEY, None)
         if isinstance(picked, str) and picked in values:
             values["value"] = values[picked]
-        return str(data[cards.ACTION_KEY]), values
+        action_id = str(data[cards.ACTION_KEY])
+        if action_id.split(":", 1)[0] not in self.core.router.actions:
+            # A card of another app, an old card of a removed feature, or a forged submit: the core says so.
+            log.info("Teams card submit with an action id the bot does not know",
+                     extra={"action_id": action_id[:100]})
+        return action_id, values
 
     async def on_message(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
@@ -235,6 +301,7 @@ class TeamsAdapter(TeamsDirectory, TeamsOutbound):
         activity = turn_context.activity
         value = activity.value if isinstance(activity.value, dict) else {}
         if not value.get(cards.ACTION_KEY):
+            log.info("Teams card submit without an action id: nothing to do")
             return
         action_id, values = self._action_values(value)
         conversation = await self._prepare(turn_context)
@@ -279,11 +346,11 @@ class TeamsAdapter(TeamsDirectory, TeamsOutbound):
                 },
             )
         else:
-            log.warning("unknown Teams message action", extra={"command_id": action.command_id})
+            log.warning("unknown Teams message action", extra={"command_id": str(action.command_id)[:100]})
             if conversation is not None:
                 await self._remember(activity)  # no event to keep it with
             return MessagingExtensionActionResponse(
-                task=TaskModuleMessageResponse(value=action.command_id or "?")
+                task=TaskModuleResponseBase(type="message", value=action.command_id or "?")
             )
 
         replies: list[Reply] = []
@@ -294,12 +361,15 @@ class TeamsAdapter(TeamsDirectory, TeamsOutbound):
         await self.core.handle(incoming, collect, conversation=conversation)
         if not replies:
             # A redelivered invoke: the first delivery showed the answer.
-            return MessagingExtensionActionResponse(task=TaskModuleMessageResponse(value="✓"))
+            return MessagingExtensionActionResponse(task=TaskModuleResponseBase(type="message", value="✓"))
         title = next((r.title for r in replies if r.title), None) or self.settings.app.program.name
         card = Attachment(content_type=cards.ADAPTIVE_CARD, content=cards.merged_card(replies))
+        # The SDK's TaskModuleContinueResponse is no TaskModuleResponseBase (1.9), which its
+        # MessagingExtensionActionResponse wants: the continue response is written as its base.
         return MessagingExtensionActionResponse(
-            task=TaskModuleContinueResponse(
-                value=TaskModuleTaskInfo(title=title, card=card, height="medium", width="medium")
+            task=TaskModuleResponseBase(
+                type="continue",
+                value=TaskModuleTaskInfo(title=title, card=card, height="medium", width="medium"),
             )
         )
 
@@ -339,7 +409,7 @@ class TeamsAdapter(TeamsDirectory, TeamsOutbound):
 
     @staticmethod
     def _reference(activity: Activity) -> dict[str, Any]:
-        ref = TurnContext.get_conversation_reference(activity)
+        ref = activity.get_conversation_reference()
         if ref.conversation is not None:
             ref.conversation.tenant_id = _tenant_of(activity)
         return _stored_reference(ref)

@@ -9,16 +9,15 @@ import time
 from dataclasses import replace
 from typing import Any
 
-from botbuilder.core import TurnContext
-from botbuilder.core.teams import TeamsInfo
-from botbuilder.schema import (
+import aiohttp
+from microsoft_agents.activity import (
     Activity,
     ChannelAccount,
+    Channels,
     ConversationAccount,
-    ConversationReference,
 )
-from botframework.connector import Channels
-from msrest.exceptions import HttpOperationError
+from microsoft_agents.hosting.core import TurnContext
+from microsoft_agents.hosting.teams import TeamsInfo
 from sqlmodel import select
 
 from bot.messages import Profile
@@ -31,6 +30,7 @@ from bot.platforms.teams.activities import (
     _tenant_of,
     _TurnFailed,
     _zone,
+    read_reference,
 )
 from storage.models import ConversationRef
 
@@ -58,7 +58,7 @@ class TeamsDirectory:
         team_id = _team_of(activity)
         if team_id is None or team_id in self._teams_known:
             return
-        reference = TurnContext.get_conversation_reference(activity)
+        reference = activity.get_conversation_reference()
         reference.conversation = ConversationAccount(id=team_id, is_group=True, conversation_type="channel",
                                                      tenant_id=_tenant_of(activity))
         reference.user = None
@@ -83,13 +83,13 @@ class TeamsDirectory:
             log.info("no Teams team known yet: people are found by address once the bot is installed in a team")
             return None
         for row in teams:
-            reference = ConversationReference().deserialize(row.reference)
+            reference = read_reference(row.reference)
             try:
                 member = await self._retrying("member lookup", functools.partial(self._member_in, reference, email))
-            except HttpOperationError as exc:
+            except (aiohttp.ClientError, TimeoutError) as exc:
                 if _http_status(exc) in (403, 404):
                     continue  # not in this team (or the bot left it)
-                raise TeamsDeliveryError(f"the Teams member lookup failed: {exc}") from exc
+                raise TeamsDeliveryError(f"the Teams member lookup failed: {type(exc).__name__} {exc}") from exc
             except _TurnFailed as exc:
                 raise TeamsDeliveryError(f"the Teams member lookup failed: {exc}") from exc.__cause__
             if member is None or not member.id or not _sendable_id(member.id):
@@ -97,7 +97,7 @@ class TeamsDirectory:
             known = await self.core.conversation_of("teams", member.id)
             if known is None:
                 # Reachable from now on: the first message opens the personal chat from the team.
-                person = ConversationReference().deserialize(row.reference)
+                person = read_reference(row.reference)
                 person.user = ChannelAccount(id=member.id, aad_object_id=member.aad_object_id)
                 await self.core.remember_conversation("teams", member.id, row.conversation_id,
                                                       _stored_reference(person))
@@ -109,7 +109,7 @@ class TeamsDirectory:
             return (await s.exec(select(ConversationRef).where(ConversationRef.platform == TEAM_PLATFORM)
                                  .order_by(ConversationRef.updated_at.desc()))).first()
 
-    async def _member_in(self, reference: ConversationReference, email: str) -> Any:
+    async def _member_in(self, reference: Any, email: str) -> Any:
         """One member lookup in a team by address; the connector's error is raised here, not in the turn
         (a turn's error is logged as a failure; a person who is not in this team is no failure)."""
         found: dict[str, Any] = {}
@@ -118,10 +118,10 @@ class TeamsDirectory:
             try:
                 team_id = turn_context.activity.conversation.id  # the reference's conversation: the team
                 found["member"] = await TeamsInfo.get_team_member(turn_context, team_id, email)
-            except HttpOperationError as exc:
+            except (aiohttp.ClientError, TimeoutError) as exc:
                 found["error"] = exc
 
-        await self.adapter.continue_conversation(reference, callback, self.app_id)
+        await self.adapter.continue_conversation(self.app_id or "", reference.get_continuation_activity(), callback)
         if "error" in found:
             raise found["error"]
         return found.get("member")

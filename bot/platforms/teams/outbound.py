@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import random
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from botbuilder.core import TurnContext
-from botbuilder.schema import (
+import aiohttp
+from microsoft_agents.activity import (
     Activity,
     ChannelAccount,
     ConversationAccount,
     ConversationParameters,
     ConversationReference,
 )
-from msrest.exceptions import HttpOperationError
+from microsoft_agents.hosting.core import AuthenticationConstants, TurnContext
 from sqlmodel import select
 
 from bot import files
@@ -32,6 +33,7 @@ from bot.platforms.teams.activities import (
     _retry_after,
     _stored_reference,
     _TurnFailed,
+    read_reference,
 )
 from bot.sender import Sender
 from storage.models import Identity, Person
@@ -41,6 +43,10 @@ log = logging.getLogger("ambassador.teams")
 T = TypeVar("T")
 
 
+# What a connector call fails with: its answer (aiohttp.ClientResponseError, with the status) or no answer.
+ConnectorError = (aiohttp.ClientError, TimeoutError)
+
+
 class TeamsOutbound(Sender):
     """Proactive sending for TeamsAdapter (a mixin: it uses the adapter's CloudAdapter and references)."""
 
@@ -48,7 +54,7 @@ class TeamsOutbound(Sender):
 
     @staticmethod
     def _activity(reply: Reply) -> Activity:
-        return Activity().deserialize(cards.render(reply))
+        return Activity.model_validate(cards.render(reply))
 
     def _sender(self, turn_context: TurnContext, personal: bool) -> Send:
         user_id = turn_context.activity.from_property.id
@@ -78,7 +84,7 @@ class TeamsOutbound(Sender):
         try:
             await self._retrying("update", lambda: turn_context.update_activity(activity))
             return True
-        except HttpOperationError:
+        except ConnectorError:
             log.info("card not updated; answered with a new message")
             return False
 
@@ -94,7 +100,7 @@ class TeamsOutbound(Sender):
         for attempt in range(1, self.max_attempts + 1):
             try:
                 return await call()
-            except HttpOperationError as exc:
+            except aiohttp.ClientResponseError as exc:
                 if _http_status(exc) != 429 or attempt >= self.max_attempts:
                     raise
                 delay = _retry_after(exc)
@@ -116,14 +122,24 @@ class TeamsOutbound(Sender):
 
     async def _continue(self, reference: ConversationReference, replies: list[Reply]) -> None:
         activities = [self._activity(r) for r in replies]
+        continuation = reference.get_continuation_activity()
+
+        async def new_messages(turn_context: TurnContext, outgoing: list[Activity], send: Any) -> Any:
+            # The SDK addresses what a turn sends as a reply to the turn's activity: in a proactive turn
+            # that is the continuation event, which Teams never saw. A message the bot starts is no reply.
+            for activity in outgoing:
+                if activity.reply_to_id == continuation.id:
+                    activity.reply_to_id = None
+            return await send()
 
         async def callback(turn_context: TurnContext) -> None:
+            turn_context.on_send_activities(new_messages)
             await self._send_all(turn_context, activities)
 
         try:
-            await self.adapter.continue_conversation(reference, callback, self.app_id)
+            await self.adapter.continue_conversation(self.app_id or "", continuation, callback)
         except _TurnFailed as exc:
-            raise TeamsDeliveryError(str(exc)) from exc.__cause__
+            raise TeamsDeliveryError(_describe(exc.__cause__)) from exc.__cause__
 
     async def _open_personal_chat(
         self, reference: ConversationReference, user_id: str
@@ -132,7 +148,7 @@ class TeamsOutbound(Sender):
         tenant = reference.conversation.tenant_id if reference.conversation else None
         parameters = ConversationParameters(
             is_group=False,
-            bot=reference.bot,
+            agent=reference.agent,
             members=[ChannelAccount(id=user_id)],
             tenant_id=tenant,
             channel_data={"tenant": {"id": tenant}} if tenant else None,
@@ -145,13 +161,14 @@ class TeamsOutbound(Sender):
         await self._retrying(
             "create conversation",
             lambda: self.adapter.create_conversation(
-                self.app_id, callback, parameters, reference.channel_id, reference.service_url
+                self.app_id or "", str(reference.channel_id), reference.service_url,
+                AuthenticationConstants.AGENTS_SDK_SCOPE, parameters, callback,
             ),
         )
         personal = ConversationReference(
             channel_id=reference.channel_id,
             service_url=reference.service_url,
-            bot=reference.bot,
+            agent=reference.agent,
             user=ChannelAccount(id=user_id),
             conversation=ConversationAccount(
                 id=created["id"], conversation_type="personal", tenant_id=tenant
@@ -168,13 +185,13 @@ class TeamsOutbound(Sender):
         row = await self.core.conversation_of("teams", user_id)
         if row is None:
             raise TeamsDeliveryError(f"no Teams conversation is known for user {user_id}")
-        reference = ConversationReference().deserialize(row.reference)
+        reference = read_reference(row.reference)
         try:
             if not _reference_is_personal(row.reference):
                 reference = await self._open_personal_chat(reference, user_id)
             await self._continue(reference, replies)
-        except HttpOperationError as exc:
-            raise TeamsDeliveryError(f"the Teams connector refused: {exc}") from exc
+        except ConnectorError as exc:
+            raise TeamsDeliveryError(_describe(exc)) from exc
 
     async def send_file(self, user_id: str, path: str | Path, title: str, comment: str) -> None:
         """A file for the person: a card linking to it on the bot's own server.
@@ -222,7 +239,7 @@ class TeamsOutbound(Sender):
     async def send_to_conversation(
         self, conversation_id: str, replies: list[Reply], user_id: str | None
     ) -> None:
-        """ProactiveSender: answer in a conversation later (recovered work, nudges, alerts)."""
+        """Sender: answer in a conversation later (recovered work, nudges, alerts)."""
         row = await self.core.conversation_of("teams", user_id) if user_id else None
         if row is None and not user_id:
             # A channel post nobody in particular asked for (a crisis level's channel): the service
@@ -234,7 +251,7 @@ class TeamsOutbound(Sender):
                     "(add the app to the team of that channel)")
         if row is None:
             raise TeamsDeliveryError(f"no Teams conversation is known for user {user_id}")
-        reference = ConversationReference().deserialize(row.reference)
+        reference = read_reference(row.reference)
         personal = _reference_is_personal(row.reference)
         if reference.conversation is None or reference.conversation.id != conversation_id:
             # Another conversation of the same person (a channel thread): the
@@ -243,7 +260,7 @@ class TeamsOutbound(Sender):
             reference = ConversationReference(
                 channel_id=reference.channel_id,
                 service_url=reference.service_url,
-                bot=reference.bot,
+                agent=reference.agent,
                 user=ChannelAccount(id=user_id) if user_id else None,
                 conversation=ConversationAccount(id=conversation_id, tenant_id=tenant, is_group=True)
                 if not user_id else ConversationAccount(id=conversation_id, tenant_id=tenant),
@@ -255,7 +272,19 @@ class TeamsOutbound(Sender):
         try:
             if public:
                 await self._continue(reference, public)
-        except HttpOperationError as exc:
-            raise TeamsDeliveryError(f"the Teams connector refused: {exc}") from exc
+        except ConnectorError as exc:
+            raise TeamsDeliveryError(_describe(exc)) from exc
         if private and user_id:
             await self._send_private(user_id, private)
+
+
+def _describe(exc: BaseException | None) -> str:
+    """A connector error for a person: the connector's "(code) message" (the Bot Framework's error body),
+    else its HTTP status; or what failed to connect."""
+    if isinstance(exc, aiohttp.ClientResponseError):
+        try:
+            error = json.loads(exc.message).get("error") or {}
+            return f"({error['code']}) {error['message']}"[:300]
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return f"HTTP {exc.status} {exc.message}"[:300]
+    return f"{type(exc).__name__}: {exc}"[:300]
