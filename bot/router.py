@@ -95,6 +95,25 @@ class NudgeNote:
 # Given the people a weekly nudge is being planned for, as (person id, language), the notes to add
 # for each. A provider records what it added itself (a reminder said once is not said again).
 NudgeNotes = Callable[["Core", Sequence[tuple[int, str]]], Awaitable[dict[int, list[NudgeNote]]]]
+
+
+@dataclass(frozen=True)
+class PostCheck:
+    """The answer engine as other capabilities use it on texts the bot itself offers (ask declares it).
+
+    ``verdict(core, text, lang, context)``: "go", "check" or "no" for ``text`` in ``lang``, the
+    answer guards applied; ``context`` as the engine knows it ("published": a text offered for
+    sharing the company's own published item), which never clears what is found in the text.
+    ``disclosures(core, lang)``: what the guidelines ask every shared post to carry.
+    ``write(core, title, summary, lang, count)``: texts written by the language model where
+    app.yaml enables it, [] otherwise; candidates only, each still checked with ``verdict``.
+    """
+
+    verdict: Callable[["Core", str, str, str | None], Awaitable[str]]
+    disclosures: Callable[["Core", str], Awaitable[list[str]]]
+    write: Callable[["Core", str, str, str, int], Awaitable[list[str]]]
+
+
 ForgetHook = Callable[["Context"], Awaitable[None]]
 # Where the files shared by link live, from the settings (absolute; bot/files.py resolves symlinks).
 FileRoot = Callable[["Settings"], "Path"]
@@ -129,6 +148,8 @@ class Router:
         self.send_guards: list[SendGuard] = []
         self.join_notes: list[JoinNote] = []
         self.nudge_notes: list[NudgeNotes] = []
+        # The answer engine for texts the bot offers (share texts); None without the ask capability.
+        self.post_check: PostCheck | None = None
         # Lines for `help` that are no command of their own (a command's sub-commands): (usage key,
         # description key, the roles that see it).
         self.help_entries: list[tuple[str, str, frozenset[str]]] = []

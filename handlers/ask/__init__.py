@@ -29,6 +29,7 @@ from bot.capability import Capability, ScheduledJob, Shortcut
 from handlers.ask.chat import find_topic, register
 from handlers.ask.config import JOB_SECONDS, _check_knowledge_config
 from handlers.ask.jobs import purge, run_due, watch_kb
+from handlers.ask.posting import POST_CHECK
 from handlers.ask.privacy import forget, my_data
 from handlers.ask.service import knowledge, records
 from handlers.ask.texts import TEXTS
@@ -47,5 +48,6 @@ CAPABILITY = Capability(
     jobs=(ScheduledJob(JOB_SECONDS, "ask-deliveries", run_due), ScheduledJob(3600, "ask-retention", purge)),
     data_providers=(my_data,),
     forget_hooks=(forget,),
+    post_check=POST_CHECK,  # content's share texts are checked with the engine
     cli=(knowledge_cli.register,),  # ambassador kb ..., eval
 )

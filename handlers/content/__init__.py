@@ -22,7 +22,7 @@ The package, from the bottom up (each module imports only those above it):
 ``config`` (app.yaml's ``content:``), ``texts``, ``models`` (the tables, which live in
 storage/models_content.py), ``items`` (an item parsed, validated, stored), ``schedule``
 (slots, quiet hours, the thank-you's day), ``holds`` (crisis posting holds: the one place
-that reads them), ``pacing``, ``cards`` (neutral rich replies), ``thanks`` (who is
+that reads them), ``pacing``, ``cards`` (neutral rich replies), ``sharetexts`` (the ready share texts, checked by the answer engine), ``thanks`` (who is
 thanked), ``planning``, ``runs``, ``outbox`` (sending), ``jobs`` (scheduled work),
 ``chat`` (commands and buttons), ``redirect`` (share links), ``privacy``, ``figures``
 (metrics), ``cli``. This file declares the capability and names what callers use.
@@ -66,6 +66,7 @@ from handlers.content.schedule import (
     thanks_due,
     working_day,
 )
+from handlers.content.sharetexts import SHARE_TEXTS
 from handlers.content.texts import TEXTS
 from handlers.content.thanks import Thanked, choose_thanked, month_activity, thanks_preview_data
 
@@ -83,7 +84,7 @@ __all__ = [
 CAPABILITY = Capability(
     name="content",
     register=register,
-    texts=(TEXTS,),
+    texts=(TEXTS, SHARE_TEXTS),
     config=("content",),
     config_checks=(config,),
     jobs=(ScheduledJob(60, "content-nudge", nudge_job), ScheduledJob(60, "content-thanks", thanks_job)),
