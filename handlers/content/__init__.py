@@ -35,7 +35,7 @@ import functools
 from bot import links
 from bot.capability import Capability, ScheduledJob
 from handlers.content import cli
-from handlers.content.cards import FEED_REASONS, audience_label, next_nudge_text
+from handlers.content.cards import FEED_REASONS, audience_label, feed_reason, next_nudge_text
 from handlers.content.chat import FORM_FIELDS, _pref, register
 from handlers.content.config import config, program_tz, public_url
 from handlers.content.figures import OUTBOX
@@ -75,7 +75,7 @@ from handlers.content.thanks import Thanked, choose_thanked, month_activity, tha
 __all__ = [
     "CAPABILITY", "FEED_REASONS", "FORM_FIELDS", "TEXTS", "TEXT_MAX", "TITLE_MAX", "ItemDraft", "Pacer", "SendStats", "Thanked",
     "_pref", "audience_label", "choose_thanked", "config", "configure", "cycle_key", "describe_problems", "due_waves",
-    "ensure_run", "follow_link", "item_with_link", "month_activity", "needs_approval", "next_nudge_text", "next_thanks",
+    "ensure_run", "feed_reason", "follow_link", "item_with_link", "month_activity", "needs_approval", "next_nudge_text", "next_thanks",
     "nudge_job", "nudger", "plan_due", "plan_run", "prev_slot", "program_tz", "public_url", "quiet_until", "resend",
     "run_counts", "run_now", "send_approval_requests", "send_due", "status_summary", "store_item", "thanks_due",
     "thanks_job", "thanks_preview_data", "valid_web_url", "validate_item", "working_day",
