@@ -109,9 +109,9 @@ class PostCheck:
     app.yaml enables it, [] otherwise; candidates only, each still checked with ``verdict``.
     """
 
-    verdict: Callable[["Core", str, str, str | None], Awaitable[str]]
-    disclosures: Callable[["Core", str], Awaitable[list[str]]]
-    write: Callable[["Core", str, str, str, int], Awaitable[list[str]]]
+    verdict: Callable[[Core, str, str, str | None], Awaitable[str]]
+    disclosures: Callable[[Core, str], Awaitable[list[str]]]
+    write: Callable[[Core, str, str, str, int], Awaitable[list[str]]]
 
 
 ForgetHook = Callable[["Context"], Awaitable[None]]
