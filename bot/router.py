@@ -79,17 +79,18 @@ class SendPause:
 SendGuard = Callable[["Core"], Awaitable[SendPause | None]]
 Job = Callable[["Core"], Awaitable[object]]
 
-# A line a capability adds to the welcome someone reads on joining (the course offers itself), in
-# their language; None adds nothing.
-JoinNote = Callable[["Context"], Awaitable[str | None]]
-
 
 @dataclass(frozen=True)
 class NudgeNote:
-    """A line, and perhaps a button, a capability adds to someone's weekly nudge, in their language."""
+    """A line, and perhaps a button, a capability adds to someone's weekly nudge or welcome, in their language."""
 
     text: str
     button: Button | None = None
+
+
+# What a capability adds to the welcome someone reads on joining (the course offers itself), in
+# their language: a line, or a line with a button (a NudgeNote); None adds nothing.
+JoinNote = Callable[["Context"], Awaitable[str | NudgeNote | None]]
 
 
 # Given the people a weekly nudge is being planned for, as (person id, language), the notes to add
@@ -295,19 +296,25 @@ class Router:
         return SendPause(note="\n".join(p.note for p in pauses),
                          matches=lambda text: any(p.matches(text) for p in pauses))
 
-    async def join_lines(self, ctx: Context) -> list[str]:
-        """The capabilities' lines for a welcome on joining; one that fails is left out (and logged):
-        the join itself has happened."""
+    async def join_lines(self, ctx: Context) -> tuple[list[str], list[Button]]:
+        """The capabilities' lines and buttons for a welcome on joining; one that fails is left out (and
+        logged): the join itself has happened."""
         lines: list[str] = []
+        buttons: list[Button] = []
         for note in self.join_notes:
             try:
-                line = await note(ctx)
+                found = await note(ctx)
             except Exception:
                 log.exception("join note failed", extra={"note": getattr(note, "__qualname__", str(note))})
                 continue
-            if line and line.strip():
-                lines.append(line.strip())
-        return lines
+            if isinstance(found, NudgeNote):
+                if found.text.strip():
+                    lines.append(found.text.strip())
+                if found.button is not None:
+                    buttons.append(found.button)
+            elif found and found.strip():
+                lines.append(found.strip())
+        return lines, buttons
 
     async def notes_for_nudge(self, core: Core, people: Sequence[tuple[int, str]]) -> dict[int, list[NudgeNote]]:
         """The capabilities' notes for the people of a nudge being planned; a provider that fails adds
