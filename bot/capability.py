@@ -27,6 +27,7 @@ from bot.router import (
     Job,
     JoinNote,
     NudgeNotes,
+    PostCheck,
     Router,
     SendGuard,
 )
@@ -160,6 +161,8 @@ class Capability:
     # Lines it adds to the welcome on joining, and to the weekly nudge (the course offers itself).
     join_notes: tuple[JoinNote, ...] = ()
     nudge_notes: tuple[NudgeNotes, ...] = ()
+    # The answer engine offered to the others (the share texts of content are checked with it); one at most.
+    post_check: PostCheck | None = None
     # "my data": what it stores about a person; "forget me": deletes or pseudonymises it.
     data_providers: tuple[DataProvider, ...] = ()
     forget_hooks: tuple[ForgetHook, ...] = ()
@@ -220,6 +223,10 @@ def build_router(capabilities: Iterable[Capability]) -> Router:
                 raise ValueError(f"report source {source.name!r} declared twice (again by {cap.name!r})")
             router.report_sources[source.name] = source
         router.routes.extend(cap.routes)
+        if cap.post_check is not None:
+            if router.post_check is not None:
+                raise ValueError(f"a second answer engine for offered texts, declared by {cap.name!r}")
+            router.post_check = cap.post_check
         if cap.file_root is not None:
             if router.file_root is not None:
                 raise ValueError(f"a second folder of linked files, declared by {cap.name!r}")

@@ -79,22 +79,42 @@ class SendPause:
 SendGuard = Callable[["Core"], Awaitable[SendPause | None]]
 Job = Callable[["Core"], Awaitable[object]]
 
-# A line a capability adds to the welcome someone reads on joining (the course offers itself), in
-# their language; None adds nothing.
-JoinNote = Callable[["Context"], Awaitable[str | None]]
-
 
 @dataclass(frozen=True)
 class NudgeNote:
-    """A line, and perhaps a button, a capability adds to someone's weekly nudge, in their language."""
+    """A line, and perhaps a button, a capability adds to someone's weekly nudge or welcome, in their language."""
 
     text: str
     button: Button | None = None
 
 
+# What a capability adds to the welcome someone reads on joining (the course offers itself), in
+# their language: a line, or a line with a button (a NudgeNote); None adds nothing.
+JoinNote = Callable[["Context"], Awaitable[str | NudgeNote | None]]
+
+
 # Given the people a weekly nudge is being planned for, as (person id, language), the notes to add
 # for each. A provider records what it added itself (a reminder said once is not said again).
 NudgeNotes = Callable[["Core", Sequence[tuple[int, str]]], Awaitable[dict[int, list[NudgeNote]]]]
+
+
+@dataclass(frozen=True)
+class PostCheck:
+    """The answer engine as other capabilities use it on texts the bot itself offers (ask declares it).
+
+    ``verdict(core, text, lang, context)``: "go", "check" or "no" for ``text`` in ``lang``, the
+    answer guards applied; ``context`` as the engine knows it ("published": a text offered for
+    sharing the company's own published item), which never clears what is found in the text.
+    ``disclosures(core, lang)``: what the guidelines ask every shared post to carry.
+    ``write(core, title, summary, lang, count)``: texts written by the language model where
+    app.yaml enables it, [] otherwise; candidates only, each still checked with ``verdict``.
+    """
+
+    verdict: Callable[[Core, str, str, str | None], Awaitable[str]]
+    disclosures: Callable[[Core, str], Awaitable[list[str]]]
+    write: Callable[[Core, str, str, str, int], Awaitable[list[str]]]
+
+
 ForgetHook = Callable[["Context"], Awaitable[None]]
 # Where the files shared by link live, from the settings (absolute; bot/files.py resolves symlinks).
 FileRoot = Callable[["Settings"], "Path"]
@@ -129,6 +149,8 @@ class Router:
         self.send_guards: list[SendGuard] = []
         self.join_notes: list[JoinNote] = []
         self.nudge_notes: list[NudgeNotes] = []
+        # The answer engine for texts the bot offers (share texts); None without the ask capability.
+        self.post_check: PostCheck | None = None
         # Lines for `help` that are no command of their own (a command's sub-commands): (usage key,
         # description key, the roles that see it).
         self.help_entries: list[tuple[str, str, frozenset[str]]] = []
@@ -279,19 +301,25 @@ class Router:
         return SendPause(note="\n".join(p.note for p in pauses),
                          matches=lambda text: any(p.matches(text) for p in pauses))
 
-    async def join_lines(self, ctx: Context) -> list[str]:
-        """The capabilities' lines for a welcome on joining; one that fails is left out (and logged):
-        the join itself has happened."""
+    async def join_lines(self, ctx: Context) -> tuple[list[str], list[Button]]:
+        """The capabilities' lines and buttons for a welcome on joining; one that fails is left out (and
+        logged): the join itself has happened."""
         lines: list[str] = []
+        buttons: list[Button] = []
         for note in self.join_notes:
             try:
-                line = await note(ctx)
+                found = await note(ctx)
             except Exception:
                 log.exception("join note failed", extra={"note": getattr(note, "__qualname__", str(note))})
                 continue
-            if line and line.strip():
-                lines.append(line.strip())
-        return lines
+            if isinstance(found, NudgeNote):
+                if found.text.strip():
+                    lines.append(found.text.strip())
+                if found.button is not None:
+                    buttons.append(found.button)
+            elif found and found.strip():
+                lines.append(found.strip())
+        return lines, buttons
 
     async def notes_for_nudge(self, core: Core, people: Sequence[tuple[int, str]]) -> dict[int, list[NudgeNote]]:
         """The capabilities' notes for the people of a nudge being planned; a provider that fails adds

@@ -18,10 +18,12 @@ nothing a server sends is stored as HTML.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import ipaddress
 import logging
 import re
+import secrets
 import socket
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -37,10 +39,14 @@ from sqlalchemy import delete
 from sqlmodel import select
 
 from bot.capability import Capability, ScheduledJob
-from bot.config import Settings, Strict, validate_section
-from bot.core import Core
+from bot.cli import build_core
+from bot.config import Settings, Strict, load_settings, validate_section
+from bot.core import Context, Core
 from bot.i18n import guess_language
 from bot.text import clip
+from bot.messages import Incoming, Reply
+from bot.router import BACKUP, COMMUNICATOR, LEAD, Router
+from bot.scheduler import Scheduler
 from handlers import content
 from storage.models_feeds import FeedState
 
@@ -516,9 +522,121 @@ async def fetch_job(core: Core) -> None:
     await fetch_due(core)
 
 
+# -- "fetch feeds": at once, from the chat or the command line --------------------------------------
+
+# Its own lease, so two people asking at once fetch once. The scheduled job may run beside it: an
+# article is still stored once (its canonical link is unique), and the feeds just read are not due.
+NOW_LEASE = "feeds-fetch-now"
+
+TEXTS: dict[str, Any] = {
+    "feeds.fetch.desc": {"en": "fetch the feeds now and see what came in", "de": "die Feeds jetzt abrufen und sehen, was neu ist"},
+    "feeds.fetch.none_configured": {
+        "en": "No feeds are configured: the comms team lists them under feeds.sources in app.yaml.",
+        "de": "Es sind keine Feeds eingerichtet: Die Kommunikation trägt sie unter feeds.sources in app.yaml ein.",
+    },
+    "feeds.fetch.busy": {"en": "The feeds are being fetched right now; try again in a minute.",
+                         "de": {"du": "Die Feeds werden gerade abgerufen; versuch es in einer Minute noch einmal.",
+                                "sie": "Die Feeds werden gerade abgerufen; versuchen Sie es in einer Minute noch einmal."}},
+    "feeds.fetch.done": {"en": "Feeds fetched: {feeds}. New drafts in the approval queue: {new}.",
+                         "de": "Feeds abgerufen: {feeds}. Neue Entwürfe in der Freigabe-Warteschlange: {new}."},
+    "feeds.fetch.new": {"en": "{name}: {count} new", "de": "{name}: {count} neu"},
+    "feeds.fetch.skipped": {"en": "{name}: {count} entries skipped (see *content status*)",
+                            "de": "{name}: {count} Einträge übersprungen (siehe *inhalte status*)"},
+    "feeds.fetch.failed": {"en": "{name} failed: {why}", "de": "{name} fehlgeschlagen: {why}"},
+    "feeds.fetch.later": {"en": "{name}: not fetched this time (out of time); the next run takes it",
+                          "de": "{name}: diesmal nicht abgerufen (Zeit abgelaufen); der nächste Lauf holt es nach"},
+}
+
+
+@dataclass
+class FetchSummary:
+    feeds: int = 0
+    new: int = 0
+    lines: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (text key, values)
+    busy: bool = False
+
+
+async def fetch_now(core: Core, holder: str) -> FetchSummary | None:
+    """Every configured feed, fetched at once. None: no feeds configured."""
+    cfg = config(core.settings)
+    if not cfg.sources:
+        return None
+    leases = Scheduler(core.db, holder=holder)
+    if not await leases.claim(NOW_LEASE, RUN_SECONDS + 20):
+        return FetchSummary(busy=True)
+    try:
+        results = await fetch_due(core, force=True)
+    finally:
+        await leases.release()
+    out = FetchSummary(feeds=len(results))
+    for src in cfg.sources:
+        result = results.get(src.url)
+        if result is None:
+            out.lines.append(("feeds.fetch.later", {"name": src.label}))
+        elif isinstance(result, FetchError):
+            out.lines.append(("feeds.fetch.failed", {"name": src.label, "code": result.code, "detail": result.detail}))
+        else:
+            out.new += len(result.added)
+            if result.added:
+                out.lines.append(("feeds.fetch.new", {"name": src.label, "count": len(result.added)}))
+            if result.skipped:
+                out.lines.append(("feeds.fetch.skipped", {"name": src.label, "count": len(result.skipped)}))
+    return out
+
+
+def summary_text(summary: FetchSummary | None, t: Any) -> str:
+    if summary is None:
+        return t("feeds.fetch.none_configured")
+    if summary.busy:
+        return t("feeds.fetch.busy")
+    lines = [t("feeds.fetch.done", feeds=summary.feeds, new=summary.new)]
+    for key, values in summary.lines:
+        if key == "feeds.fetch.failed":
+            values = {"name": values["name"], "why": content.feed_reason(t, values["code"], values["detail"])}
+        lines.append("• " + t(key, **values))
+    return "\n".join(lines)
+
+
+async def fetch_command(ctx: Context, msg: Incoming) -> Reply:
+    return Reply(text=summary_text(await fetch_now(ctx.core, f"chat:{secrets.token_hex(6)}"), ctx.t))
+
+
+def register(router: Router) -> None:
+    router.command("feeds fetch", en=["fetch feeds", "feeds fetch", "fetch feeds now"],
+                   de=["feeds abrufen", "feeds jetzt abrufen"],
+                   roles=(COMMUNICATOR, BACKUP, LEAD), help_key="feeds.fetch.desc")(fetch_command)
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    settings = load_settings(args.config)
+    config(settings)  # a wrong feeds: section stops here, with file and line
+
+    async def go() -> int:
+        core = build_core(args, settings)
+        try:
+            await core.db.upgrade()
+            summary = await fetch_now(core, f"cli:{secrets.token_hex(6)}")
+            print(summary_text(summary, core.translator("en")).replace("*", ""))
+            return 1 if summary is None or summary.busy or any(k == "feeds.fetch.failed" for k, _ in summary.lines) else 0
+        finally:
+            await core.db.dispose()
+
+    return asyncio.run(go())
+
+
+def register_cli(subparsers: Any) -> None:
+    p = subparsers.add_parser("feeds", help="the company's feeds that fill the content queue")
+    sub = p.add_subparsers(dest="feeds_command", metavar="TASK", required=True)
+    sub.add_parser("fetch", help="fetch every feed now; prints the new drafts and the feeds that failed, and why"
+                   ).set_defaults(func=cmd_fetch)
+
+
 CAPABILITY = Capability(
     name="feeds",
+    register=register,
+    texts=(TEXTS,),
     config=("feeds",),
     config_checks=(config,),
     jobs=(ScheduledJob(60, "feeds-fetch", fetch_job),),
+    cli=(register_cli,),
 )

@@ -215,8 +215,8 @@ async def join_confirm(ctx: Context, msg: Incoming) -> Reply:
         s.add(ProgramEvent(kind="join", person_id=person.id, pseudonym=person.pseudonym, at=now))
         await s.commit()
     # Other capabilities' lines for the welcome (the course offers itself), read from their declarations.
-    lines = await ctx.core.router.join_lines(ctx)
-    return Reply(text="\n\n".join([t("join.done", program=app.program.name), *lines]))
+    lines, buttons = await ctx.core.router.join_lines(ctx)
+    return Reply(text="\n\n".join([t("join.done", program=app.program.name), *lines]), buttons=buttons)
 
 
 def _notice_version(value: Any, current: int) -> int | None:

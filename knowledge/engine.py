@@ -68,6 +68,14 @@ TOPIC_RATIO = 0.45
 # knowledge.semantic: true gives the semantic signal this weight (BM25 score units).
 SEMANTIC_WEIGHT = 2.0
 EXCERPT = 160
+# What a text may be said to go with (Engine.answer's ``context``), as the engine reads it: the
+# words a person would use to say so, which the detectors understand ("has published").
+CONTEXTS: dict[str, dict[str, str]] = {
+    "published": {
+        "en": "The company has published this item, and I share it with this text:",
+        "de": "Das Unternehmen hat diesen Beitrag veröffentlicht, und ich teile ihn mit diesem Text:",
+    },
+}
 
 _TEXTS: dict[str, dict[str, Any]] = {
     "go": {
@@ -380,12 +388,35 @@ class Engine:
         detected, _ = detect(text)
         return detected or self.config.default_language
 
-    def answer(self, text: str, lang: str | None = None, *, default_lang: str | None = None) -> Answer:
+    def answer(
+        self, text: str, lang: str | None = None, *, default_lang: str | None = None, context: str | None = None
+    ) -> Answer:
         """Answer a question or a draft.
 
         ``lang`` (the user's stored language, --lang) wins over detection;
         ``default_lang`` is used when the text gives no clue (emoji, a link).
+        ``context`` says what the text goes with (one of CONTEXTS): ``"published"``, a text
+        offered for sharing an item the company itself has published. The text is first
+        answered on its own: whatever is found in it (a finding, a stricter guideline it
+        matches, the limit of what is read) stands. Only a text that gives no such reason
+        is read as the post it is, sharing that item; the context never clears a finding.
         """
+        own = self._answer(text, lang, default_lang=default_lang)
+        if context is None or own.verdict == "go":
+            return own
+        if context not in CONTEXTS:
+            raise ValueError(f"unknown context {context!r} (known: {', '.join(CONTEXTS)})")
+        first = self.kb.by_id.get(own.citations[0].id) if own.citations else None
+        if (
+            any(s.verdict != "go" for s in own.signals)
+            or len(text) > MAX_ANALYSED
+            or not own.topics and not own.signals and not words(clean(text))
+            or (own.matched and first is not None and first.verdict != "go")
+        ):
+            return own
+        return self._answer(f"{CONTEXTS[context][own.language]}\n{text}", own.language)
+
+    def _answer(self, text: str, lang: str | None = None, *, default_lang: str | None = None) -> Answer:
         text = text if isinstance(text, str) else ""
         # The whole message is read up to the chat limit; what lies beyond it was not read, so the
         # answer cannot clear it (never a silent cut).

@@ -32,7 +32,9 @@ DEFAULT_PATH = Path(__file__).resolve().parent / "guidelines"
 
 REQUIRED = ("id", "topic", "verdict", "rule", "rationale", "instead", "triggers")
 # ``signals`` is the former name of ``governs``.
-OPTIONAL = ("governs", "signals", "unless", "course")
+# A disclosure is added to every share text, so it stays short (a tag or a few words).
+DISCLOSURE_MAX = 80
+OPTIONAL = ("governs", "signals", "unless", "course", "disclosure")
 TEXT_PARTS = ("rule", "rationale", "instead")
 # A guideline's step in the course for new ambassadors (``course:``); docs/knowledge.md.
 COURSE_TEXTS = ("rule", "example", "question", "why")
@@ -455,6 +457,7 @@ def _guideline(node: yaml.Node, ctx: _Ctx) -> Guideline | None:
     unless: tuple[str, ...] = ()
     if "unless" in fields:
         unless = _unless(fields["unless"], ctx, label)
+    disclosure = _disclosure(fields["disclosure"], ctx, label) if "disclosure" in fields else None
     if len(ctx.problems) > before:
         return None
     assert gid and topic and verdict and triggers is not None
@@ -469,9 +472,22 @@ def _guideline(node: yaml.Node, ctx: _Ctx) -> Guideline | None:
         governs=governs,  # type: ignore[arg-type]
         course=course,
         unless=frozenset(unless),
+        disclosure=disclosure,
         source=ctx.file,
         line=node.start_mark.line + 1,
     )
+
+
+def _disclosure(node: yaml.Node, ctx: _Ctx, label: str) -> dict[str, str] | None:
+    """``disclosure: {en: "#employee", de: "#mitarbeiter"}``: what every share text the bot offers must carry."""
+    texts = _bilingual_text(node, ctx, f"{label}: disclosure")
+    if texts is None:
+        return None
+    for lang, text in texts.items():
+        if not text or len(text) > DISCLOSURE_MAX:
+            ctx.err(node, f"{label}: disclosure.{lang} must be 1 to {DISCLOSURE_MAX} characters")
+            return None
+    return texts
 
 
 def _unless(node: yaml.Node, ctx: _Ctx, label: str) -> tuple[str, ...]:

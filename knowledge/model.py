@@ -103,6 +103,9 @@ class Guideline:
     # Findings or cues that take this guideline out of the answer when the question shows them: the
     # "unless" of a rule ("no reviews without saying you work here": ``unless: [disclosed]``).
     unless: frozenset[str] = frozenset()
+    # What a post must carry under this guideline (``disclosure: {en: "#employee", de: "#mitarbeiter"}``):
+    # the bot adds it to every share text it offers.
+    disclosure: dict[str, str] | None = None
     source: str = ""
     line: int = 0
 
@@ -155,6 +158,16 @@ class KnowledgeBase:
             TOPIC_NAMES[topic] = names
             if topic not in TOPICS:
                 TOPICS.append(topic)
+
+    def disclosures(self, lang: str) -> list[str]:
+        """The disclosures the guidelines ask every shared post to carry, in ``lang``, once each, in file order."""
+        out: list[str] = []
+        for g in self.guidelines:
+            if g.disclosure:
+                text = g.disclosure.get(lang) or g.disclosure.get("en") or ""
+                if text and text not in out:
+                    out.append(text)
+        return out
 
     def rules_of(self, topic: str) -> TopicRules:
         return self.topic_rules.get(topic, NO_RULES)

@@ -54,6 +54,10 @@ class ContentItem(SQLModel, table=True):
     approval_sent_at: datetime | None = ts()
     approval_claim_until: datetime | None = ts()
     approval_tries: int = 0
+    # Ready share texts by language ({"en": [...], "de": [...]}), made once when the item is approved,
+    # each answered "go" by the answer engine; None: not made yet. A language with [] had none pass.
+    share_texts: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    share_texts_at: datetime | None = ts()
 
 
 class ContentRun(SQLModel, table=True):

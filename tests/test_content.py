@@ -683,10 +683,11 @@ async def test_share_buttons_carry_the_text_and_a_tracked_link(core):
     assert f"https://amb.example.com/r/{link.token}" in nudge.text
     by_label = {b.label: b.url for b in nudge.buttons}
     li = parse_qs(urlsplit(by_label["LinkedIn"]).query)
-    assert li["text"][0] == f"Proud of our team\nhttps://amb.example.com/r/{link.token}?s=li"
+    # The ready share text shown (the item's own text with the guidelines' disclosure) is what is shared.
+    assert li["text"][0] == f"Proud of our team #employee\nhttps://amb.example.com/r/{link.token}?s=li"
     assert parse_qs(urlsplit(by_label["XING"]).query)["url"][0].endswith("?s=xi")
     x = parse_qs(urlsplit(by_label["X"]).query)
-    assert x["text"][0] == "Proud of our team" and x["url"][0].endswith("?s=x")
+    assert x["text"][0] == "Proud of our team #employee" and x["url"][0].endswith("?s=x")
     # No personal data in what is shared: the token is random.
     assert not any("anna" in (url or "") for url in by_label.values()) and len(link.token) == 12
 

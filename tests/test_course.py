@@ -554,3 +554,50 @@ def test_terminal_the_course_in_english_and_german(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "== Kurs, Schritt 1 von 5: Vertrauliche Informationen ==" in out and "✅ Richtig: B" in out
     assert "Willkommen zurück: 1 von 5 Schritten erledigt" in out
+
+
+# -- the welcome's button ------------------------------------------------------------------------
+
+
+async def test_slack_the_welcome_starts_the_course_with_its_button(aiohttp_client, fake, tmp_path):
+    settings = make_settings(tmp_path, **slack_env(fake))
+    core = build_core(settings)
+    core.clock = Clock(START)
+    bot = SlackBot(await aiohttp_client(create_app(settings, core=core, background=False)), fake)
+    await bot.dm(EMPLOYEE, "join")
+    await bot.settled()
+    await bot.click(EMPLOYEE, button(fake.replies()[-1], "I agree, join"), channel=dm_of(EMPLOYEE))
+    await bot.settled()
+    welcome = fake.replies()[-1]
+    assert "write *course* whenever you like" in all_text(welcome)  # the line stays beside the button
+    start = button(welcome, "Start the course")
+    assert start["action_id"].startswith("course.start")
+    await bot.click(EMPLOYEE, start, channel=dm_of(EMPLOYEE))
+    await bot.settled()
+    assert "Course, step 1 of 5" in all_text(fake.replies()[-1])
+    erik = await bot.person(EMPLOYEE_EMAIL)
+    async with core.db.session() as s:
+        assert (await s.get(CourseProgress, erik.id)) is not None
+
+
+async def test_teams_der_willkommensgruss_startet_den_kurs_per_knopf(aiohttp_client, connector, tmp_path):
+    settings = make_settings(tmp_path, TEAMS_ALLOW_UNAUTHENTICATED="1")
+    core = build_core(settings)
+    core.clock = Clock(START)
+    teams = Teams(await aiohttp_client(create_app(settings, core=core, background=False)), connector, core,
+                  itertools.count(1))
+    [notice] = await teams.say("beitreten", user=TEAMS_EMPLOYEE, locale="de-DE")
+    confirm = next(a for a in notice.card["actions"] if a["data"].get("action") == "join.confirm")
+    [welcome] = await teams.send(teams.activity(user=TEAMS_EMPLOYEE, value=confirm["data"], locale="de-DE"))
+    assert "Schreib **kurs**, wann immer du magst" in welcome.all_text()
+    start = next(a for a in welcome.card["actions"] if a["title"] == "Kurs starten")
+    [step] = await teams.send(teams.activity(user=TEAMS_EMPLOYEE, value=start["data"], locale="de-DE"))
+    assert "Kurs, Schritt 1 von 5" in step.all_text()
+
+
+def test_terminal_the_welcome_starts_the_course_with_its_button(tmp_path):
+    proc = chat(tmp_path, ["join", "1", "1", "quit"], "--as", "nora.new@example.com", "--lang", "en")
+    out = proc.stdout
+    assert proc.returncode == 0, proc.stderr
+    assert "Welcome to Ambassador-Programm!" in out and "[1] Start the course" in out
+    assert "== Course, step 1 of 5" in out

@@ -111,7 +111,7 @@ FUZZ = settings(
 ACTIONS = [
     "ask.check", "ask.helpful", "ask.unhelpful", "ask.pass",
     "content.approve", "content.reject", "content.shared", "content.declined", "content.freq",
-    "content.thanks_off",
+    "content.thanks_off", "content.text",
     "content.form",
     "content.form.submit",
     "crisis.report", "crisis.severity", "crisis.add", "crisis.ack", "crisis.resolve", "crisis.handover",
@@ -226,7 +226,7 @@ BUTTON_VALUES = st.dictionaries(
 ACTION_VALUES = {
     "ask.check": ["text"], "ask.helpful": ["a", "q"], "ask.unhelpful": ["a", "q"], "ask.pass": ["a", "q", "r"],
     "content.approve": ["i"], "content.reject": ["i"], "content.shared": ["d", "l"], "content.declined": ["d", "l"],
-    "content.freq": ["f", "d"], "content.thanks_off": [],
+    "content.freq": ["f", "d"], "content.thanks_off": [], "content.text": ["l", "k"],
     "content.form": ["f"],
     "content.form.submit": ["url", "title", "en", "de", "audience", "from", "until", "image", "rights"],
     "crisis.report": ["text", "permalink"], "crisis.severity": ["ref", "severity"], "crisis.add": ["ref"],

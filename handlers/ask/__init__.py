@@ -32,6 +32,7 @@ from handlers.ask.config import JOB_SECONDS, _check_knowledge_config, llm_config
 from handlers.ask.demo import demo_plan
 from handlers.ask.figures import ANSWERS_RECENT, REPORT_SOURCES
 from handlers.ask.jobs import purge, run_due, watch_kb
+from handlers.ask.posting import POST_CHECK
 from handlers.ask.privacy import forget, my_data
 from handlers.ask.service import knowledge, new_state, records
 from handlers.ask.texts import TEXTS
@@ -53,4 +54,5 @@ CAPABILITY = Capability(
     cli=(cli.register,),  # ambassador kb ..., ask, eval
     demo=DemoSeed(plan=demo_plan),  # questions answered and recorded
     state=new_state,  # the answer engine of the core, made on first use
+    post_check=POST_CHECK,  # content's share texts are checked with the engine
 )

@@ -168,6 +168,8 @@ def cmd_kb_check(args: argparse.Namespace) -> int:
         print(f"{path}: {len(kb.guidelines)} guidelines in {len(kb.files)} file(s), no problems")
         print("topics: " + ", ".join(f"{t} {counts[t]}" for t in kb.topic_titles if counts[t]))
         print("verdicts: " + ", ".join(f"{v} {verdicts[v]}" for v in ("go", "check", "no")))
+        disclosures = " / ".join(f"{lang}: {', '.join(kb.disclosures(lang))}" for lang in ("en", "de"))
+        print("disclosure in every share text: " + (disclosures if kb.disclosures("en") else "none"))
         missing = [t for t in kb.topic_titles if not counts[t]]
         if missing:
             print("no guidelines yet for: " + ", ".join(missing))

@@ -22,7 +22,7 @@ The package, from the bottom up (each module imports only those above it):
 ``config`` (app.yaml's ``content:``), ``texts``, ``models`` (the tables, which live in
 storage/models_content.py), ``items`` (an item parsed, validated, stored), ``schedule``
 (slots, quiet hours, the thank-you's day), ``holds`` (crisis posting holds: the one place
-that reads them), ``pacing``, ``cards`` (neutral rich replies), ``thanks`` (who is
+that reads them), ``pacing``, ``cards`` (neutral rich replies), ``sharetexts`` (the ready share texts, checked by the answer engine), ``thanks`` (who is
 thanked), ``planning``, ``runs``, ``outbox`` (sending), ``jobs`` (scheduled work),
 ``chat`` (commands and buttons), ``redirect`` (share links), ``privacy``, ``figures``
 (metrics), ``cli``. This file declares the capability and names what callers use.
@@ -35,7 +35,7 @@ import functools
 from bot import links
 from bot.capability import Capability, DemoSeed, ScheduledJob
 from handlers.content import cli
-from handlers.content.cards import FEED_REASONS, audience_label, next_nudge_text
+from handlers.content.cards import FEED_REASONS, audience_label, feed_reason, next_nudge_text
 from handlers.content.chat import FORM_FIELDS, _pref, register
 from handlers.content.config import content_config, program_tz, public_url
 from handlers.content.demo import demo_plan
@@ -67,6 +67,7 @@ from handlers.content.schedule import (
     thanks_due,
     working_day,
 )
+from handlers.content.sharetexts import SHARE_TEXTS
 from handlers.content.texts import TEXTS
 from handlers.content.thanks import Thanked, choose_thanked, month_activity, thanks_preview_data
 
@@ -75,7 +76,7 @@ from handlers.content.thanks import Thanked, choose_thanked, month_activity, tha
 __all__ = [
     "CAPABILITY", "FEED_REASONS", "FORM_FIELDS", "TEXTS", "TEXT_MAX", "TITLE_MAX", "ItemDraft", "Pacer", "SendStats", "Thanked",
     "_pref", "audience_label", "choose_thanked", "configure", "content_config", "cycle_key", "describe_problems", "due_waves",
-    "ensure_run", "follow_link", "item_with_link", "month_activity", "needs_approval", "next_nudge_text", "next_thanks",
+    "ensure_run", "feed_reason", "follow_link", "item_with_link", "month_activity", "needs_approval", "next_nudge_text", "next_thanks",
     "nudge_job", "nudger", "plan_due", "plan_run", "prev_slot", "program_tz", "public_url", "quiet_until", "resend",
     "run_counts", "run_now", "send_approval_requests", "send_due", "status_summary", "store_item", "thanks_due",
     "thanks_job", "thanks_preview_data", "valid_web_url", "validate_item", "working_day",
@@ -84,7 +85,7 @@ __all__ = [
 CAPABILITY = Capability(
     name="content",
     register=register,
-    texts=(TEXTS,),
+    texts=(TEXTS, SHARE_TEXTS),
     config=("content",),
     config_checks=(content_config,),
     jobs=(ScheduledJob(60, "content-nudge", nudge_job), ScheduledJob(60, "content-thanks", thanks_job)),

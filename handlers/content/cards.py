@@ -21,6 +21,7 @@ from handlers.content.config import content_config, program_tz, public_url
 from handlers.content.items import TEXT_MAX, parse_date, resolve_audience, text_for
 from handlers.content.models import ContentDelivery, ContentItem, ContentLink, ContentRun
 from handlers.content.schedule import next_slot
+from handlers.content.sharetexts import offered
 from storage.models import Person, aware
 from storage.models_feeds import FeedState
 
@@ -262,7 +263,7 @@ def share_buttons(core: Core, item: ContentItem, link: ContentLink, text: str, t
     post = one_line(text, 1500)
     return [
         Button(t("content.nudge.linkedin", n=n), "content.share", url="https://www.linkedin.com/feed/?shareActive=true&text="
-               + quote(f"{post}\n{li}", safe="")),
+               + quote(f"{post}\n{li}".strip(), safe="")),
         Button(t("content.nudge.xing", n=n), "content.share", url="https://www.xing.com/spi/shares/new?url=" + quote(xi, safe="")),
         Button(t("content.nudge.x", n=n), "content.share", url="https://x.com/intent/post?text=" + quote(one_line(text, 230), safe="")
                + "&url=" + quote(x, safe="")),
@@ -288,8 +289,35 @@ def _notes(notes: list[dict[str, Any]] | None) -> tuple[list[str], list[Button]]
     return texts, buttons
 
 
+def _item_lines(core: Core, item: ContentItem, link: ContentLink, t: Translator, n: str,
+                choice: int) -> tuple[list[str], list[Button]]:
+    """An unanswered item of the nudge: its text (the chosen ready share text where the item has them),
+    link and image, and the buttons that share that text."""
+    ready = offered(item, t.lang)
+    lines: list[str] = []
+    extra: list[Button] = []
+    if ready is None:  # texts not made yet: the item's own text, as before
+        text = text_for(item, t.lang) or item.text_en or item.text_de or ""
+        lines.append(text)
+    elif ready:
+        choice %= len(ready)
+        text = ready[choice]
+        lines += [t("content.share.ready", n=choice + 1, total=len(ready)), text]
+        if len(ready) > 1:
+            extra.append(Button(t("content.share.other", n=n), "content.text",
+                                value={"l": link.id, "k": (choice + 1) % len(ready), "_lang": t.lang}))
+    else:  # none passed the guidelines: the link alone is offered
+        text = ""
+        lines.append(t("content.share.link_only"))
+    lines.append(tracked_url(core, item, link.token))
+    if item.image_url:
+        lines.append(t("content.nudge.image", url=item.image_url, rights=item.image_rights or "-"))
+    return lines, share_buttons(core, item, link, text, t, n) + extra
+
+
 def nudge_reply(core: Core, pairs: list[tuple[ContentItem | None, ContentLink]], t: Translator,
-                notes: list[dict[str, Any]] | None = None) -> Reply:
+                notes: list[dict[str, Any]] | None = None, chosen: dict[int, int] | None = None) -> Reply:
+    """The nudge; ``chosen``: link id -> the ready text picked with "Another text" (else the first)."""
     numbered = len(pairs) > 1
     parts = [t("content.nudge.intro")]
     buttons: list[Button] = []
@@ -305,12 +333,9 @@ def nudge_reply(core: Core, pairs: list[tuple[ContentItem | None, ContentLink]],
         elif link.declined_at:
             lines.append(t("content.nudge.declined_mark"))
         else:
-            text = text_for(item, t.lang) or item.text_en or item.text_de or ""
-            lines.append(text)
-            lines.append(tracked_url(core, item, link.token))
-            if item.image_url:
-                lines.append(t("content.nudge.image", url=item.image_url, rights=item.image_rights or "-"))
-            buttons += share_buttons(core, item, link, text, t, n)
+            more, item_buttons = _item_lines(core, item, link, t, n, (chosen or {}).get(link.id or 0, 0))
+            lines += more
+            buttons += item_buttons
         parts.append("\n".join(lines))
     extra_texts, extra_buttons = _notes(notes)  # other capabilities' lines (the course's reminder)
     parts += extra_texts

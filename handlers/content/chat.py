@@ -45,6 +45,7 @@ from handlers.content.items import (
 from handlers.content.jobs import send_approval_requests
 from handlers.content.models import ContentDelivery, ContentItem, ContentLink, ContentPref
 from handlers.content.runs import status_summary
+from handlers.content.sharetexts import counts_text, ensure_texts, none_note
 from handlers.content.thanks import thanks_preview_data
 from storage.models import Person, ProgramEvent
 
@@ -95,14 +96,16 @@ async def _added(ctx: Context, draft: ItemDraft) -> Reply:
     approver = is_approver(ctx)
     approval = needs_approval(ctx.settings, draft.audience, approver)
     item, _ = await store_item(ctx.core, draft, via="chat", creator=ctx.person, approved=not approval)
+    note = None
     if approval:
         await send_approval_requests(ctx.core)
         key = "content.added.pending"
     else:
         key = "content.added.approved"
-    return Reply(text=t(key, id=item.id, title=item.title, audience=audience_label(item, t),
-                        langs=item_langs(item), valid=valid_text(item, t, ctx.settings),
-                        next=next_nudge_text(ctx.core, t)))
+        note = none_note(item, await ensure_texts(ctx.core, item.id), t)
+    text = t(key, id=item.id, title=item.title, audience=audience_label(item, t), langs=item_langs(item),
+             valid=valid_text(item, t, ctx.settings), next=next_nudge_text(ctx.core, t))
+    return Reply(text=f"{text}\n\n{note}" if note else text)
 
 
 # -- chat: the form -------------------------------------------------------------------------------
@@ -193,6 +196,8 @@ async def content_list(ctx: Context, msg: Incoming) -> Reply:
                  langs=item_langs(item), valid=valid_text(item, t, ctx.settings), shared=shared, sent=sent, clicks=clicks)
         if item.source:
             line += t("content.list.source", source=item.source)
+        if item.share_texts_at is not None:
+            line += t("content.list.share", counts=counts_text(item.share_texts))
         fields.append(RField(f"#{item.id} {item.title}", line))
     more = len(items) - len(shown)
     return Reply(title=t("content.list.title"), text="", fields=fields,
@@ -266,6 +271,7 @@ async def _decide(ctx: Context, item_id: int | None, status: str, note: str | No
         return Reply(text=t("content.approval.decided", id=item.id, title=item.title, status=t(f"content.status.{item.status}")),
                      update=True)
     who = ctx.person.display_name or ctx.person.email or ctx.person.pseudonym
+    texts = await ensure_texts(ctx.core, item.id) if status == "approved" else None
     if item.created_by_id and item.created_by_id != ctx.person.id:
         async with ctx.db.session() as s:
             creator = await s.get(Person, item.created_by_id)
@@ -274,6 +280,8 @@ async def _decide(ctx: Context, item_id: int | None, status: str, note: str | No
             text = (ct("content.approval.told_approved", id=item.id, title=item.title) if status == "approved" else
                     ct("content.approval.told_rejected", id=item.id, title=item.title,
                        note=ct("content.approval.note", note=note) if note else ""))
+            if none := none_note(item, texts, ct):
+                text += "\n\n" + none
             try:
                 await ctx.core.notify(creator.id, [Reply(text=text)])
             except Exception as exc:  # the decision stands; the creator sees it in "content list"
@@ -282,6 +290,8 @@ async def _decide(ctx: Context, item_id: int | None, status: str, note: str | No
     text = t(key, id=item.id, title=item.title, who=who)
     if status == "rejected" and not note:
         text += " " + t("content.approval.reason_hint", id=item.id)
+    if none := none_note(item, texts, t):
+        text += "\n\n" + none
     return Reply(text=text, update=True)
 
 
@@ -481,13 +491,30 @@ async def _answer(ctx: Context, msg: Incoming, column: str) -> Reply:
             s.add(ProgramEvent(kind="content_shared", person_id=ctx.person.id, pseudonym=ctx.person.pseudonym, at=now,
                                data={"item": link.item_id}))
         await s.commit()
+    return await _nudge_again(ctx, link)
+
+
+async def _nudge_again(ctx: Context, link: ContentLink, chosen: dict[int, int] | None = None) -> Reply:
+    """The nudge ``link`` is part of, as it stands now (the message is updated in place)."""
+    async with ctx.db.session() as s:
         links = (await s.exec(select(ContentLink).where(ContentLink.delivery_id == link.delivery_id)
                               .order_by(ContentLink.position))).all()
         items = {i.id: i for i in (await s.exec(select(ContentItem).where(
             ContentItem.id.in_([lk.item_id for lk in links] or [0])))).all()}
         delivery = await s.get(ContentDelivery, link.delivery_id)
     notes = (delivery.data or {}).get("notes") if delivery is not None else None  # kept on the updated message
-    return replace(nudge_reply(ctx.core, [(items.get(lk.item_id), lk) for lk in links], t, notes), update=True)
+    reply = nudge_reply(ctx.core, [(items.get(lk.item_id), lk) for lk in links], ctx.t, notes, chosen)
+    return replace(reply, update=True)
+
+
+async def text_action(ctx: Context, msg: Incoming) -> Reply:
+    """"Another text": the nudge again, with the item's next ready share text behind its share buttons."""
+    link_id = button_id(msg.values.get("l"))
+    async with ctx.db.session() as s:
+        link = await s.get(ContentLink, link_id) if link_id is not None else None
+    if link is None or link.person_id != ctx.person.id:
+        return Reply(text=ctx.t("content.nudge.not_yours"), private=True)
+    return await _nudge_again(ctx, link, {link.id: button_id(msg.values.get("k")) or 0})
 
 
 async def shared_action(ctx: Context, msg: Incoming) -> Reply:
@@ -527,6 +554,7 @@ def register(router: Router) -> None:
     router.action("content.reject", roles=(LEAD, BACKUP))(reject_action)
     router.action("content.shared", personal=True)(shared_action)
     router.action("content.declined", personal=True)(declined_action)
+    router.action("content.text", personal=True)(text_action)
     router.action("content.freq", roles=[MEMBER], personal=True)(frequency_action)
     # Anyone may say it (no role refusal for a draft that merely begins with "Danke an …"): the handler
     # hands everything that is not exactly a setting on to the answer engine.

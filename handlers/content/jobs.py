@@ -20,6 +20,7 @@ from handlers.content.outbox import SendStats, send_due
 from handlers.content.planning import ensure_run, plan_run
 from handlers.content.runs import notify_configured
 from handlers.content.schedule import due_waves, thanks_due
+from handlers.content.sharetexts import make_due
 from storage.models import Person
 
 log = logging.getLogger("ambassador.content")
@@ -114,6 +115,10 @@ async def nudge_job(core: Core) -> SendStats:
         await send_approval_requests(core)
     except Exception:
         log.exception("approval requests failed")
+    try:
+        await make_due(core)  # share texts of items approved from a file or the command line
+    except Exception:
+        log.exception("share texts failed")
     await plan_due(core)
     return await send_due(core)
 

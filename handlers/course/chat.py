@@ -14,7 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from bot.core import Context
-from bot.messages import Incoming, Reply, button_id
+from bot.messages import Button, Incoming, Reply, button_id
+from bot.router import NudgeNote
 from handlers.course import cards
 from handlers.course.models import CourseAnswer, CourseProgress, CourseReminder
 from handlers.course.steps import Course, CourseUnavailable, load_course
@@ -135,8 +136,9 @@ async def answer(ctx: Context, msg: Incoming) -> list[Reply]:
     return out
 
 
-async def join_offer(ctx: Context) -> str | None:
-    """The line the welcome on ``join`` adds: None when there is no course, or the person finished it."""
+async def join_offer(ctx: Context) -> NudgeNote | None:
+    """The line and the button the welcome on ``join`` adds: None when there is no course, or the person
+    finished it."""
     try:
         course = await load_course(ctx.core)
     except CourseUnavailable:
@@ -146,7 +148,9 @@ async def join_offer(ctx: Context) -> str | None:
     progress, _ = await _state(ctx)
     if progress is not None and progress.finished_at is not None:
         return None
-    return ctx.t("course.offer", total=str(len(course.steps)), minutes=str(course.minutes))
+    return NudgeNote(text=ctx.t("course.offer", total=str(len(course.steps)), minutes=str(course.minutes)),
+                     button=Button(ctx.t("course.start_button"), "course.start", value={"_lang": ctx.lang},
+                                   style="primary"))
 
 
 async def my_data(ctx: Context) -> list[tuple[str, str]]:

@@ -86,6 +86,7 @@ TEXTS: dict[str, dict[str, Any]] = {
                       "etwa {minutes} Minuten. Ich erinnere Sie nur dieses eine Mal daran."},
     },
     "course.reminder_button": {"en": "Take the course", "de": "Kurs starten"},
+    "course.start_button": {"en": "Start the course", "de": "Kurs starten"},
     "course.data": {"en": "Course", "de": "Kurs"},
     "course.data_reminder": {"en": "Course reminder in a nudge", "de": "Kurs-Erinnerung in der wöchentlichen Erinnerung"},
     "course.data_line": {
