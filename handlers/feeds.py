@@ -43,10 +43,10 @@ from bot.cli import build_core
 from bot.config import Settings, Strict, load_settings, validate_section
 from bot.core import Context, Core
 from bot.i18n import guess_language
-from bot.text import clip
 from bot.messages import Incoming, Reply
 from bot.router import BACKUP, COMMUNICATOR, LEAD, Router
 from bot.scheduler import Scheduler
+from bot.text import clip
 from handlers import content
 from storage.models_feeds import FeedState
 

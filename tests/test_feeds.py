@@ -462,37 +462,37 @@ async def test_a_run_out_of_time_leaves_the_rest_due_for_the_next_tick(core, sit
 
 
 async def test_fetch_feeds_now_answers_with_what_came_in_and_what_failed(core, site):
-    setup(core, Clock(NOW))
+    h = setup(core, Clock(NOW))
     await member(core, "U0LEA", LEAD_EMAIL, lang="en")
     await member(core, "U0CLARA", COMMUNICATOR_EMAIL, lang="de", department="Sales")
     use_feeds(core, site, {"url": "/changing.xml", "name": "Good"}, {"url": "/broken.xml", "name": "Broken"},
               every_minutes=600)
-    [reply] = await ask(core, "fetch feeds", user="U0LEA", email=LEAD_EMAIL)
+    [reply] = await h.say(who("U0LEA", LEAD_EMAIL), "fetch feeds")
     assert "Feeds fetched: 2. New drafts in the approval queue: 1." in reply.text
     assert "• Good: 1 new" in reply.text and "• Broken failed: not an RSS or Atom feed" in reply.text
     # Not due by the schedule (every 600 minutes), fetched anyway: the communicator asks in German.
     site.changing_version = 2
-    [german] = await ask(core, "feeds abrufen", user="U0CLARA", email=COMMUNICATOR_EMAIL)
+    [german] = await h.say(who("U0CLARA", COMMUNICATOR_EMAIL), "feeds abrufen")
     assert "Feeds abgerufen: 2. Neue Entwürfe in der Freigabe-Warteschlange: 1." in german.text
     assert "• Good: 1 neu" in german.text and "Broken fehlgeschlagen: kein RSS- oder Atom-Feed" in german.text
     assert site.hits["/changing.xml"] == 2 and len(await items(core)) == 2
     # Nothing new: nothing added twice.
-    [again] = await ask(core, "fetch feeds", user="U0LEA", email=LEAD_EMAIL)
+    [again] = await h.say(who("U0LEA", LEAD_EMAIL), "fetch feeds")
     assert "New drafts in the approval queue: 0." in again.text and len(await items(core)) == 2
     # A member who is neither communicator nor lead may not.
     await member(core, "U0ERIK", "erik.employee@example.com", lang="en")
-    [refused] = await ask(core, "fetch feeds", user="U0ERIK", email="erik.employee@example.com")
+    [refused] = await h.say(who("U0ERIK", "erik.employee@example.com"), "fetch feeds")
     assert "Feeds fetched" not in refused.plain()
 
 
 async def test_fetch_feeds_without_feeds_or_while_another_fetch_runs(core, site):
-    setup(core, Clock(NOW))
+    h = setup(core, Clock(NOW))
     await member(core, "U0LEA", LEAD_EMAIL, lang="en")
-    [none] = await ask(core, "fetch feeds", user="U0LEA", email=LEAD_EMAIL)
+    [none] = await h.say(who("U0LEA", LEAD_EMAIL), "fetch feeds")
     assert "No feeds are configured" in none.text and "feeds.sources" in none.text
     use_feeds(core, site, {"url": "/changing.xml"})
     assert await Scheduler(core.db, holder="someone else").claim(feeds.NOW_LEASE, 60)
-    [busy] = await ask(core, "fetch feeds", user="U0LEA", email=LEAD_EMAIL)
+    [busy] = await h.say(who("U0LEA", LEAD_EMAIL), "fetch feeds")
     assert "being fetched right now" in busy.text and "/changing.xml" not in site.hits
 
 
