@@ -23,7 +23,7 @@ from storage.models_content import ContentItem
 from tests.clock import Clock
 from tests.conftest import EMPLOYEE_EMAIL, LEAD_EMAIL, make_settings
 from tests.test_ask_llm import FakeModel
-from tests.test_content import MONDAY, ask, member, rows, setup
+from tests.test_content import MONDAY, member, rows, setup, who
 
 FIGURES = ("Preliminary results for the third quarter",
            "Our revenue rose 14% in the third quarter; the figures are not yet published and will be announced next week.")
@@ -66,11 +66,18 @@ def use_feeds(core, base: str, *names_langs: tuple[str, str]) -> None:
         {"url": f"{base}/{name}.xml", "name": f"Feed {name}", "language": lang} for name, lang in names_langs]}
 
 
-async def approve_all(core, lead_user: str = "U0LEA") -> list[str]:
+async def ask(h, text: str, *, user: str, email: str, action: str | None = None, values: dict | None = None):
+    """Say ``text``, or press ``action`` with ``values``, as the person with that id and address."""
+    if action is not None:
+        return await h.press(who(user, email), action, values)
+    return await h.say(who(user, email), text)
+
+
+async def approve_all(h, lead_user: str = "U0LEA") -> list[str]:
     """The lead approves every waiting item with the button; the replies' texts."""
     out = []
-    for item in sorted(await rows(core, ContentItem, ContentItem.status == "pending"), key=lambda i: i.id):
-        [done] = await ask(core, "", action="content.approve", values={"i": item.id}, user=lead_user, email=LEAD_EMAIL)
+    for item in sorted(await rows(h.core, ContentItem, ContentItem.status == "pending"), key=lambda i: i.id):
+        [done] = await ask(h, "", action="content.approve", values={"i": item.id}, user=lead_user, email=LEAD_EMAIL)
         out.append(done.text)
     return out
 
@@ -78,7 +85,7 @@ async def approve_all(core, lead_user: str = "U0LEA") -> list[str]:
 async def nudge_of(core, clock, sender, user: str):
     clock.now = MONDAY + timedelta(minutes=1)
     await content.nudge_job(core)
-    [nudge] = [r for r in sender.to(user) if r.title in ("Something to share this week", "Diese Woche zum Teilen")]
+    [nudge] = [r for r in sender.to_person[user] if r.title in ("Something to share this week", "Diese Woche zum Teilen")]
     return nudge
 
 
@@ -95,18 +102,19 @@ def engine() -> Engine:
 
 
 async def test_unpublished_figures_get_no_share_text_and_the_lead_is_told_in_german(core, site):
-    clock, sender = setup(core, Clock(MONDAY - timedelta(days=3)))
+    h = setup(core, Clock(MONDAY - timedelta(days=3)))
+    clock, sender = h.clock, h.sender
     await member(core, "U0LEA", LEAD_EMAIL, lang="de")
     await member(core, "U0ERIK", EMPLOYEE_EMAIL, lang="en")
     use_feeds(core, site, ("figures", "en"))
     await feeds.fetch_due(core)
-    [reply] = await approve_all(core)
+    [reply] = await approve_all(h)
     # The approver reads, in their language, that nothing passed; the item goes out with its link only.
     assert "Preliminary results for the third quarter" in reply
     assert "hat kein Teilen-Text die Prüfung nach den Richtlinien bestanden (en)" in reply
     [item] = await rows(core, ContentItem)
     assert item.share_texts == {"en": []}
-    [listing] = await ask(core, "inhalte liste", user="U0LEA", email=LEAD_EMAIL)
+    [listing] = await ask(h, "inhalte liste", user="U0LEA", email=LEAD_EMAIL)
     assert "Teilen-Texte en 0" in listing.plain()
 
     nudge = await nudge_of(core, clock, sender, "U0ERIK")
@@ -118,11 +126,12 @@ async def test_unpublished_figures_get_no_share_text_and_the_lead_is_told_in_ger
 
 
 async def test_texts_are_made_once_not_per_member(core, site):
-    clock, sender = setup(core, Clock(MONDAY - timedelta(days=3)))
+    h = setup(core, Clock(MONDAY - timedelta(days=3)))
+    clock = h.clock
     await member(core, "U0LEA", LEAD_EMAIL, lang="en")
     use_feeds(core, site, ("en", "en"))
     await feeds.fetch_due(core)
-    await approve_all(core)
+    await approve_all(h)
     [item] = await rows(core, ContentItem)
     made_at = item.share_texts_at
     assert made_at is not None
@@ -143,12 +152,13 @@ async def test_texts_are_made_once_not_per_member(core, site):
 ])
 async def test_a_normal_item_offers_checked_texts_with_the_disclosure(core, site, engine, name, lang, disclosure,
                                                                       ready, other):
-    clock, sender = setup(core, Clock(MONDAY - timedelta(days=3)))
+    h = setup(core, Clock(MONDAY - timedelta(days=3)))
+    clock, sender = h.clock, h.sender
     await member(core, "U0LEA", LEAD_EMAIL, lang=lang)
     await member(core, "U0ERIK", EMPLOYEE_EMAIL, lang=lang)
     use_feeds(core, site, (name, lang))
     await feeds.fetch_due(core)
-    [reply] = await approve_all(core)
+    [reply] = await approve_all(h)
     assert "Teilen-Text" not in reply and "share text" not in reply
     [item] = await rows(core, ContentItem)
     texts = item.share_texts[lang]
@@ -166,19 +176,19 @@ async def test_a_normal_item_offers_checked_texts_with_the_disclosure(core, site
     assert linkedin_text(li).startswith(" ".join(texts[0].split()))
     [press] = [b for b in nudge.buttons if b.action_id == "content.text"]
     assert press.label == other
-    [updated] = await ask(core, "", action="content.text", values=press.value, user="U0ERIK", email=EMPLOYEE_EMAIL)
+    [updated] = await ask(h, "", action="content.text", values=press.value, user="U0ERIK", email=EMPLOYEE_EMAIL)
     assert updated.update and texts[1] in updated.plain()
     [li2] = [b for b in updated.buttons if b.label == "LinkedIn"]
     assert linkedin_text(li2).startswith(" ".join(texts[1].split()))
     # Someone else's button changes nothing of theirs.
-    [refused] = await ask(core, "", action="content.text", values=press.value, user="U0LEA", email=LEAD_EMAIL)
+    [refused] = await ask(h, "", action="content.text", values=press.value, user="U0LEA", email=LEAD_EMAIL)
     assert not refused.update and not refused.buttons
 
 
 async def test_an_item_added_and_approved_at_once_tells_its_author_when_nothing_passed(core):
-    setup(core)
+    h = setup(core)
     await member(core, "U0LEA", LEAD_EMAIL, lang="en")
-    [reply] = await ask(core, "content add\nurl: https://example.com/q3\ntitle: Q3 preview\n"
+    [reply] = await ask(h, "content add\nurl: https://example.com/q3\ntitle: Q3 preview\n"
                               "en: Our revenue rose 14% this quarter, figures not yet published.",
                         user="U0LEA", email=LEAD_EMAIL)
     assert "Added #1" in reply.text
@@ -204,11 +214,11 @@ async def test_model_texts_the_engine_rejects_are_dropped(tmp_path, site, model,
         rejected = "Record quarter! Our revenue rose 14%, the figures are not yet published."
         kept = "Happy to share: our new training centre in Leipzig is open for apprentices."
         model.content = lambda body: json.dumps({"texts": [rejected, kept]})
-        clock, sender = setup(core, Clock(MONDAY - timedelta(days=3)))
+        h = setup(core, Clock(MONDAY - timedelta(days=3)))
         await member(core, "U0LEA", LEAD_EMAIL, lang="en")
         use_feeds(core, site, ("en", "en"))
         await feeds.fetch_due(core)
-        await approve_all(core)
+        await approve_all(h)
         [item] = await rows(core, ContentItem)
         texts = item.share_texts["en"]
         # The model's text that passes comes first; the one with unpublished figures is nowhere.
