@@ -261,7 +261,7 @@ def test_the_disclosure_field_is_read_and_checked(tmp_path, engine):
 
 
 def test_kb_check_names_the_disclosure(capsys):
-    from knowledge.cli import main
+    from handlers.ask.cli import main
 
     assert main(["kb", "check", str(Path(DEFAULT_PATH))]) == 0
     assert "disclosure in every share text: en: #employee / de: #mitarbeiter" in capsys.readouterr().out
