@@ -148,44 +148,20 @@ class Detectors:
 
     def _scan(self, text: str, lang: str | None) -> tuple[list[Signal], bool]:
         """The findings of ``text`` read as one piece, and whether it holds a cue that clears others."""
-        out: list[Signal] = []
-        seen: dict[int, str | None] = {}
-        negated = negated_spans(text)
+        r = _Reading(text, self.policy)
+        self._not_public(r, lang)
+        _cues_and_conduct(r)
+        _people_and_material(r)
+        self._tone(r)
+        _voice(r)
+        self._lexicon_findings(r, lang)
+        _conditions(r)
+        r.out.sort(key=lambda s: (ORDER[s.verdict], -s.strength))
+        return r.out, bool(r.h(PUBLISHED) or r.h(OWN_OR_LICENSED))
 
-        def h(rx: re.Pattern[str] | None) -> str | None:
-            # Several findings look at the same pattern; each pattern runs once per text. What a
-            # post would show or reveal is not shown where the text negates it ("no customer logos").
-            key = id(rx)
-            if key not in seen:
-                seen[key] = words_found(rx, text, negated if rx in NEGATABLE else None)
-            return seen[key]
-
-        def add(name: str, evidence: str | None, strength: float = 1.0) -> None:
-            # What the finding means is the knowledge base's word: its verdict and topic come from
-            # the guideline that governs it; ungoverned, a risk is a "check" of no topic, a cue nothing.
-            if evidence:
-                ruling = self.policy.get(name)
-                if ruling is not None:
-                    verdict, topic = ruling
-                else:
-                    verdict, topic = ("go" if name in CUES else "check"), ""
-                out.append(
-                    Signal(
-                        kind=kind_of(name),
-                        topic=topic,
-                        verdict=verdict,
-                        evidence=evidence[:80],
-                        strength=strength,
-                        finding=name,
-                    )
-                )
-
-        def system(kind: str, evidence: str | None) -> None:
-            # Not the guidelines' to rule on: a condition to wait for, an attempt to instruct the bot.
-            if evidence:
-                out.append(Signal(kind=kind, topic="", verdict="check", evidence=evidence[:80], strength=0.0, finding=kind))
-
-        # what is not public
+    def _not_public(self, r: _Reading, lang: str | None) -> None:
+        """What is not public: a product, figures, a deal, a site, internal matters, a customer, data."""
+        text, h, add = r.text, r.h, r.add
         code = h(self._code_names)
         add("code_name", code, 1.2)
         if not code:
@@ -208,34 +184,13 @@ class Detectors:
                     figure or h(RECORD) or h(COUNT),
                     1.1 if unpublished else 0.9,
                 )
-        published = h(PUBLISHED)
-        deal = h(DEAL)
-        if deal and published and not h(UNPUBLISHED):
-            # "the opening of the new plant was officially celebrated" is news to share, not a leak.
-            add("announced_deal", deal, 0.5)
-        else:
-            add("deal", deal, 0.9)
-        new_site = None if deal else h(NEW_SITE)
-        if new_site and h(UNPUBLISHED):
-            # "a new branch in Vienna, still secret": news before its announcement.
-            add("unannounced_site", new_site, 0.9)
-        elif new_site and not published:
-            # A new office may be public or not: the bot cannot know, the comms lead can.
-            add("new_site", new_site, 0.6)
+        deal = _deal_and_site(r)
         if not deal and (h(INTENT) or h(FUTURE)) and h(CHANGE) and h(ORG_PART):
-            for clause in split_clauses(text):
-                intent = words_found(INTENT, clause) or words_found(FUTURE, clause)
-                change, part = words_found(CHANGE, clause), words_found(ORG_PART, clause)
-                if intent and change and part and not words_found(PUBLISHED, clause):
-                    add("deal", f"{intent} … {change} … {part}", 0.8)
-                    break
+            _planned_deal(r)
         add("internal", h(INTERNAL), 0.9)
         add(
             "customer",
-            h(self._customers)
-            or h(CUSTOMER_PROJECT)
-            or named_partner(text)
-            or named_customer(text),
+            h(self._customers) or h(CUSTOMER_PROJECT) or named_partner(text) or named_customer(text),
             0.8,
         )
         data = h(COMPANY_DATA) or next(
@@ -244,62 +199,9 @@ class Detectors:
         if data and h(TAKE):
             add("company_data", data, 1.0)
 
-        # Cues that only point to a topic and never loosen a verdict.
-        if published and not any(sig.verdict == "no" for sig in out):
-            # Sharing the company's posts is what ambassadors do; a question that also says when
-            # ("in my lunch break") is about the time, so the cue points less to the content.
-            add("published", published, 0.2 if h(WORK_HOURS) and h(LIGHT_ACTIVITY) else 0.4)
-        add("obligation", h(OBLIGATION), 0.9)
-        add("ownership", h(OWNERSHIP), 0.6)
-
-        # company accounts: an account for the company, not one's own private profile
-        account = h(ACCOUNT)
-        if account and h(ACCOUNT_CONTEXT) and h(COMPANY_WORD):
-            add("account", account, 0.8)
-
-        # working time
-        add("time_effort", h(TIME_EFFORT), 0.7)
-        # When a question says when it shares or likes, the time is its point ("share our posts in
-        # my lunch break"); said in passing ("a profile I keep up during working hours") it is a hint.
-        add("work_hours", h(WORK_HOURS), 0.9 if h(LIGHT_ACTIVITY) else 0.6)
-
-        # honesty about one's employer
-        add("undisclosed", h(UNDISCLOSED), 1.0)
-        if h(GIVER) or h(FOR_POST):
-            add("gift", h(GIFT), 0.9)
-
-        # people and their data
-        add(
-            "contact_details",
-            h(EMAIL) or h(IBAN) or phone_number(text),
-            0.9,
-        )
-        matter = h(PRIVATE_MATTER)
-        add(
-            "sensitive_data",
-            h(SENSITIVE) or (matter if matter and h(A_PERSON) else None),
-            1.0,
-        )
-        add(
-            "person_name",
-            h(TAGGING) or mention(text) or person_name(text),
-            0.8,
-        )
-        faces = h(FACES_DIRECT)
-        if faces:
-            add("people_media", faces, 1.0)
-        elif not h(UNRECOGNISABLE):
-            # A picture inferred to show people, where the text says nobody can be recognised, shows nobody.
-            add("people_media", people_in_media(text, negated), 0.7)
-
-        add("unrecognisable", h(UNRECOGNISABLE), 0.7)
-
-        # other people's material
-        add("licensed", h(OWN_OR_LICENSED), 0.3)
-        if not h(OWN_OR_LICENSED):
-            add("third_party_media", h(THIRD_PARTY) or brand_logo(text), 0.9)
-
-        # tone
+    def _tone(self, r: _Reading) -> None:
+        """An insult, an attack on a competitor, politics."""
+        h, add = r.h, r.add
         insult = h(INSULT)
         competitor = h(self._competitors) or h(COMPETITOR)
         dig = h(DIG)
@@ -324,25 +226,12 @@ class Detectors:
                 0.9,
             )
 
-        # speaking for the company, incidents
-        press = h(PRESS)
-        add("press", press, 1.1)
-        if not press:
-            add("creator_contact", h(CREATOR) or h(APPEARANCE), 0.9)
-        add("legal", h(LEGAL), 1.0)
-        add("statement", h(STATEMENT), 0.9)
-        crisis = h(CRISIS)
-        add("crisis", crisis, 1.0)
-        if not crisis:
-            harm, spread = h(HARM), h(SPREAD)
-            if harm and spread and h(OURS):
-                add("crisis", f"{harm} … {spread}", 0.9)
-        add("altered_brand", h(ALTERED_BRAND), 0.8)
-
-        # The lexicon's risk concepts: words that reveal a risk by themselves, in any inflection
-        # or compound ("Hochwasserschaden", "Kartellverfahren"), where no pattern above saw one.
-        kinds = {sig.kind for sig in out}
-        if h(OWN_OR_LICENSED):
+    def _lexicon_findings(self, r: _Reading, lang: str | None) -> None:
+        """The lexicon's risk concepts: words that reveal a risk by themselves, in any inflection
+        or compound ("Hochwasserschaden", "Kartellverfahren"), where no pattern saw one."""
+        text, negated = r.text, r.negated
+        kinds = {sig.kind for sig in r.out}
+        if r.h(OWN_OR_LICENSED):
             kinds.add("third_party_media")
         for hit in self.lexicon.hits(words(text), lang, strict=True):
             finding = FINDINGS.get(hit.concept)
@@ -352,20 +241,168 @@ class Detectors:
                 continue
             if finding and kind_of(finding[0]) not in kinds:
                 name, strength = finding
-                if name == "press_word" and h(ASKS_FOR_WORDS):
+                if name == "press_word" and r.h(ASKS_FOR_WORDS):
                     name, strength = "press", 1.0  # "a woman from the Financial Times wants two sentences from me"
-                add(name, hit.word, strength)
+                r.add(name, hit.word, strength)
                 kinds.add(kind_of(name))
 
-        # A post that waits for the publication ("after the press release", "sobald es offiziell ist"):
-        # news not yet announced is then a matter to clear, not a "no"; nothing here is a "go" yet.
-        condition = h(CONDITION)
-        if condition and not h(STILL_SECRET):
-            waiting = [sig for sig in out if sig.kind in WAITS_FOR_PUBLICATION and sig.verdict == "no"]
-            if waiting:
-                out = [replace(sig, verdict="check") if sig in waiting else sig for sig in out]
-            system("condition", condition)
-        system("injection", h(INJECTION))
-        out.sort(key=lambda s: (ORDER[s.verdict], -s.strength))
-        return out, bool(h(PUBLISHED) or h(OWN_OR_LICENSED))
 
+class _Reading:
+    """One text read as one piece: each pattern runs once, the findings in the order they were seen."""
+
+    def __init__(self, text: str, policy: Mapping[str, tuple[Verdict, str]]) -> None:
+        self.text = text
+        self.policy = policy
+        self.negated = negated_spans(text)
+        self.out: list[Signal] = []
+        self._seen: dict[int, str | None] = {}
+
+    def h(self, rx: re.Pattern[str] | None) -> str | None:
+        """What ``rx`` matches in the text. Several findings look at the same pattern; each pattern
+        runs once per text. What a post would show or reveal is not shown where the text negates it
+        ("no customer logos")."""
+        key = id(rx)
+        if key not in self._seen:
+            self._seen[key] = words_found(rx, self.text, self.negated if rx in NEGATABLE else None)
+        return self._seen[key]
+
+    def add(self, name: str, evidence: str | None, strength: float = 1.0) -> None:
+        """The finding ``name``, where there is evidence for it. What the finding means is the
+        knowledge base's word: its verdict and topic come from the guideline that governs it;
+        ungoverned, a risk is a "check" of no topic, a cue nothing."""
+        if evidence:
+            ruling = self.policy.get(name)
+            if ruling is not None:
+                verdict, topic = ruling
+            else:
+                verdict, topic = ("go" if name in CUES else "check"), ""
+            self.out.append(
+                Signal(
+                    kind=kind_of(name),
+                    topic=topic,
+                    verdict=verdict,
+                    evidence=evidence[:80],
+                    strength=strength,
+                    finding=name,
+                )
+            )
+
+    def system(self, kind: str, evidence: str | None) -> None:
+        """Not the guidelines' to rule on: a condition to wait for, an attempt to instruct the bot."""
+        if evidence:
+            self.out.append(
+                Signal(kind=kind, topic="", verdict="check", evidence=evidence[:80], strength=0.0, finding=kind)
+            )
+
+
+def _deal_and_site(r: _Reading) -> str | None:
+    """A deal, announced or not, and a new site where no deal was seen; the deal's words."""
+    h, add = r.h, r.add
+    published = h(PUBLISHED)
+    deal = h(DEAL)
+    if deal and published and not h(UNPUBLISHED):
+        # "the opening of the new plant was officially celebrated" is news to share, not a leak.
+        add("announced_deal", deal, 0.5)
+    else:
+        add("deal", deal, 0.9)
+    new_site = None if deal else h(NEW_SITE)
+    if new_site and h(UNPUBLISHED):
+        # "a new branch in Vienna, still secret": news before its announcement.
+        add("unannounced_site", new_site, 0.9)
+    elif new_site and not published:
+        # A new office may be public or not: the bot cannot know, the comms lead can.
+        add("new_site", new_site, 0.6)
+    return deal
+
+
+def _planned_deal(r: _Reading) -> None:
+    """A plan told in plain words: an intention, a change and a part of the company in one clause."""
+    for clause in split_clauses(r.text):
+        intent = words_found(INTENT, clause) or words_found(FUTURE, clause)
+        change, part = words_found(CHANGE, clause), words_found(ORG_PART, clause)
+        if intent and change and part and not words_found(PUBLISHED, clause):
+            r.add("deal", f"{intent} … {change} … {part}", 0.8)
+            break
+
+
+def _cues_and_conduct(r: _Reading) -> None:
+    """Cues that only point to a topic and never loosen a verdict; accounts, time, honesty, gifts."""
+    h, add = r.h, r.add
+    published = h(PUBLISHED)
+    if published and not any(sig.verdict == "no" for sig in r.out):
+        # Sharing the company's posts is what ambassadors do; a question that also says when
+        # ("in my lunch break") is about the time, so the cue points less to the content.
+        add("published", published, 0.2 if h(WORK_HOURS) and h(LIGHT_ACTIVITY) else 0.4)
+    add("obligation", h(OBLIGATION), 0.9)
+    add("ownership", h(OWNERSHIP), 0.6)
+
+    # company accounts: an account for the company, not one's own private profile
+    account = h(ACCOUNT)
+    if account and h(ACCOUNT_CONTEXT) and h(COMPANY_WORD):
+        add("account", account, 0.8)
+
+    # working time
+    add("time_effort", h(TIME_EFFORT), 0.7)
+    # When a question says when it shares or likes, the time is its point ("share our posts in
+    # my lunch break"); said in passing ("a profile I keep up during working hours") it is a hint.
+    add("work_hours", h(WORK_HOURS), 0.9 if h(LIGHT_ACTIVITY) else 0.6)
+
+    # honesty about one's employer
+    add("undisclosed", h(UNDISCLOSED), 1.0)
+    if h(GIVER) or h(FOR_POST):
+        add("gift", h(GIFT), 0.9)
+
+
+def _people_and_material(r: _Reading) -> None:
+    """People and their data, pictures of people, other people's material."""
+    text, h, add = r.text, r.h, r.add
+    add("contact_details", h(EMAIL) or h(IBAN) or phone_number(text), 0.9)
+    matter = h(PRIVATE_MATTER)
+    add("sensitive_data", h(SENSITIVE) or (matter if matter and h(A_PERSON) else None), 1.0)
+    add("person_name", h(TAGGING) or mention(text) or person_name(text), 0.8)
+    faces = h(FACES_DIRECT)
+    if faces:
+        add("people_media", faces, 1.0)
+    elif not h(UNRECOGNISABLE):
+        # A picture inferred to show people, where the text says nobody can be recognised, shows nobody.
+        add("people_media", people_in_media(text, r.negated), 0.7)
+
+    add("unrecognisable", h(UNRECOGNISABLE), 0.7)
+
+    # other people's material
+    add("licensed", h(OWN_OR_LICENSED), 0.3)
+    if not h(OWN_OR_LICENSED):
+        add("third_party_media", h(THIRD_PARTY) or brand_logo(text), 0.9)
+
+
+def _voice(r: _Reading) -> None:
+    """Speaking for the company, incidents, the brand changed."""
+    h, add = r.h, r.add
+    press = h(PRESS)
+    add("press", press, 1.1)
+    if not press:
+        add("creator_contact", h(CREATOR) or h(APPEARANCE), 0.9)
+    add("legal", h(LEGAL), 1.0)
+    add("statement", h(STATEMENT), 0.9)
+    crisis = h(CRISIS)
+    add("crisis", crisis, 1.0)
+    if not crisis:
+        harm, spread = h(HARM), h(SPREAD)
+        if harm and spread and h(OURS):
+            add("crisis", f"{harm} … {spread}", 0.9)
+    add("altered_brand", h(ALTERED_BRAND), 0.8)
+
+
+def _conditions(r: _Reading) -> None:
+    """A post that waits for the publication, and an instruction to the bot.
+
+    "after the press release", "sobald es offiziell ist": news not yet announced is then a matter
+    to clear, not a "no"; nothing here is a "go" yet.
+    """
+    condition = r.h(CONDITION)
+    if condition and not r.h(STILL_SECRET):
+        waiting = [sig for sig in r.out if sig.kind in WAITS_FOR_PUBLICATION and sig.verdict == "no"]
+        if waiting:
+            r.out = [replace(sig, verdict="check") if sig in waiting else sig for sig in r.out]
+        r.system("condition", condition)
+    r.system("injection", r.h(INJECTION))
