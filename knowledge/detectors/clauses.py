@@ -39,7 +39,7 @@ _CLAUSE_END = re.compile(
 )
 
 
-# -- negation and conditions ----------------------------------------------------------
+# -- negation ------------------------------------------------------------------------
 # A negator ("no", "not", "without", "won't", "kein", "ohne", "nie" ...) negates what follows it in
 # its own clause: up to the next punctuation, contrast ("but", "just", "sondern", "nur") or eight
 # words. "It shows no customer logos" shows no logo; "no logos, but the prototype is visible" still

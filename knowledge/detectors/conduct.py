@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from knowledge.detectors.rx import any_of
 
-# -- manipulation ------------------------------------------------------------------
+# -- pressure to post ------------------------------------------------------------------
 
 OBLIGATION = any_of(
     r"\b(?:do|must)\s+(?:i|we)\s+(?:have\s+to|need\s+to)?\s*(?:share|post|like|take\s+part|participate|join)\b",

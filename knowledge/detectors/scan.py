@@ -103,6 +103,9 @@ class DetectorConfig:
 
 
 class Detectors:
+    """Every finding of a text: the pattern tables, the lexicon's risk words, and the knowledge
+    base's rulings for what each finding means."""
+
     def __init__(
         self,
         config: DetectorConfig | None = None,
