@@ -316,6 +316,26 @@ class _Fill(dict):
         return "{" + key + "}"
 
 
+@dataclass
+class _Question:
+    """One question as the engine reads it, step by step (see Engine.answer)."""
+
+    cleaned: str
+    language: str
+    cut: bool
+    signals: list[Signal]
+    real_signals: list[Signal]  # the findings of a topic
+    scores: Any  # each guideline's retrieval score, by index
+    top: float
+    matched: bool
+    scale: float  # what a finding's strength is weighed against
+    topic_score: dict[str, float] = field(default_factory=dict)
+    topics: list[str] = field(default_factory=list)
+    kinds: dict[str, Signal] = field(default_factory=dict)
+    excepted: set[int] = field(default_factory=set)  # guidelines whose ``unless`` the question meets
+    open_topics: set[str] = field(default_factory=set)
+
+
 class Engine:
     def __init__(
         self, kb: KnowledgeBase, config: EngineConfig | None = None, *, retriever: Retriever | None = None
@@ -426,25 +446,36 @@ class Engine:
         if lang not in LANGUAGES and default_lang in LANGUAGES and detect(cleaned)[0] is None:
             language = default_lang
         if not words(cleaned):
-            return Answer(
-                verdict="check",
-                topics=[],
-                citations=[],
-                next_step=self._t("empty_step", language),
-                text=f"{self._t('empty', language)}\n{self._t('empty_step', language)}",
-                language=language,
-                matched=False,
-                headline=self._t("check", language),
-                reasoning=self._t("empty", language),
-            )
-
+            return self._empty(language)
         signals = self.detectors.scan(cleaned, language)
         if not cut and outside(cleaned, signals):
             return self._outside(language, signals)
+        q = self._retrieve(cleaned, language, signals, cut)
+        if not self._rank(q):
+            return self._no_match(language, signals, cut=cut)
+        best_i = self._lead(q)
+        verdict, conflict = self._verdict(q, best_i)
+        return self._compose(q, verdict, conflict, best_i, self._cited(q, best_i))
+
+    def _empty(self, language: str) -> Answer:
+        """A message with no words at all (only emoji, only punctuation)."""
+        return Answer(
+            verdict="check",
+            topics=[],
+            citations=[],
+            next_step=self._t("empty_step", language),
+            text=f"{self._t('empty', language)}\n{self._t('empty_step', language)}",
+            language=language,
+            matched=False,
+            headline=self._t("check", language),
+            reasoning=self._t("empty", language),
+        )
+
+    def _retrieve(self, cleaned: str, language: str, signals: list[Signal], cut: bool) -> _Question:
+        """The guidelines' scores for the question, and whether the best of them is a match."""
         scores, _known = self.retriever.search(cleaned, language)
         if self.semantic is not None:
             scores = scores + self.semantic.bonus(cleaned)
-        guidelines = self.kb.guidelines
         top = float(scores.max()) if len(scores) else 0.0
         real_signals = [s for s in signals if s.topic]
         matched = top >= MIN_SCORE
@@ -452,12 +483,25 @@ class Engine:
             # One shared word is a coincidence ("bread at home" is no home office question);
             # a fair score needs two words of the question in the guideline.
             matched = self.retriever.support(cleaned, language, int(scores.argmax())) >= MIN_SUPPORT
-        scale = max(top, GO_SCORE)
+        return _Question(
+            cleaned=cleaned,
+            language=language,
+            cut=cut,
+            signals=signals,
+            real_signals=real_signals,
+            scores=scores,
+            top=top,
+            matched=matched,
+            scale=max(top, GO_SCORE),
+        )
 
-        # Topic relevance: the best guideline of each topic, lifted by findings.
-        topic_score: dict[str, float] = {}
-        for i, g in enumerate(guidelines):
-            s = float(scores[i])
+    def _rank(self, q: _Question) -> bool:
+        """The topics by relevance (the best guideline of each topic, lifted by findings), into
+        ``q.topics``; False where nothing is relevant enough to answer from."""
+        real_signals, scale = q.real_signals, q.scale
+        topic_score = q.topic_score
+        for i, g in enumerate(self.kb.guidelines):
+            s = float(q.scores[i])
             if s > topic_score.get(g.topic, 0.0):
                 topic_score[g.topic] = s
         for sig in real_signals:
@@ -467,34 +511,27 @@ class Engine:
                 1 + sum(1 for s in real_signals if s.topic == sig.topic and s is not sig) * 0.5
             )
         ranked = sorted(((v, t) for t, v in topic_score.items() if v > 0), reverse=True)
-        if not ranked or (not matched and not real_signals):
-            return self._no_match(language, signals, cut=cut)
+        if not ranked or (not q.matched and not real_signals):
+            return False
         first_score = ranked[0][0]
-        topics = [t for v, t in ranked if v >= TOPIC_RATIO * first_score][:3]
+        q.topics = [t for v, t in ranked if v >= TOPIC_RATIO * first_score][:3]
+        return True
 
-        # The guideline to rest on: the best of the first topic, preferring one that answers a finding.
-        kinds = {s.kind: s for s in real_signals}
+    def _lead(self, q: _Question) -> int:
+        """The guideline to rest on: the best of the first topic, preferring one that answers a
+        finding; the topic of a deciding finding goes first (``q.topics[0]``)."""
+        guidelines, real_signals = self.kb.guidelines, q.real_signals
+        q.kinds = {s.kind: s for s in real_signals}
         # A guideline whose exception the question meets ("no reviews without saying you work here",
         # and the question says so: ``unless: [disclosed]``) is not the rule for it.
-        shown = {s.finding for s in signals if s.strength > 0} | {s.kind for s in signals if s.strength > 0}
-        excepted = {i for i in self._with_unless if guidelines[i].unless & shown}
+        shown = {s.finding for s in q.signals if s.strength > 0} | {s.kind for s in q.signals if s.strength > 0}
+        q.excepted = {i for i in self._with_unless if guidelines[i].unless & shown}
         # A topic keeps its excepted guidelines only where it has no other one.
-        open_topics = {g.topic for i, g in enumerate(guidelines) if i not in excepted} if excepted else set()
-
-        def best_of(topic: str) -> int:
-            best_i, best_v = -1, -1.0
-            for i, g in enumerate(guidelines):
-                if g.topic != topic or (i in excepted and topic in open_topics):
-                    continue
-                v = float(scores[i]) + sum(
-                    SIGNAL_WEIGHT * scale * kinds[k].strength for k in self._kinds[i] if k in kinds
-                )
-                if v > best_v:
-                    best_i, best_v = i, v
-            return best_i
-
-        primary_topic = topics[0]
-        best_i = best_of(primary_topic)
+        q.open_topics = (
+            {g.topic for i, g in enumerate(guidelines) if i not in q.excepted} if q.excepted else set()
+        )
+        primary_topic = q.topics[0]
+        best_i = self._best_of(q, primary_topic)
         # The answer leads with the rule that decides it: when a finding of another
         # topic rules the post out and the first topic would not ("a political meme
         # with our hashtag": politics, not the meme's licence), that topic goes first.
@@ -509,86 +546,125 @@ class Engine:
             and _ORDER[guidelines[best_i].verdict] > _ORDER[strictest]
             and not any(s.topic == primary_topic and s.verdict == strictest for s in real_signals)
         ):
-            lead = max(deciding, key=lambda s: topic_score.get(s.topic, 0.0)).topic
-            topics = [lead] + [t for t in topics if t != lead][:2]
-            primary_topic = lead
-            best_i = best_of(lead)
-        primary = guidelines[best_i]
+            lead = max(deciding, key=lambda s: q.topic_score.get(s.topic, 0.0)).topic
+            q.topics = [lead] + [t for t in q.topics if t != lead][:2]
+            best_i = self._best_of(q, lead)
+        return best_i
 
+    def _best_of(self, q: _Question, topic: str) -> int:
+        """The best guideline of ``topic``, lifted by the findings of the kinds it governs."""
+        best_i, best_v = -1, -1.0
+        for i, g in enumerate(self.kb.guidelines):
+            if g.topic != topic or (i in q.excepted and topic in q.open_topics):
+                continue
+            v = float(q.scores[i]) + sum(
+                SIGNAL_WEIGHT * q.scale * q.kinds[k].strength for k in self._kinds[i] if k in q.kinds
+            )
+            if v > best_v:
+                best_i, best_v = i, v
+        return best_i
+
+    def _verdict(self, q: _Question, best_i: int) -> tuple[Verdict, bool]:
+        """The verdict, and whether a stricter guideline almost as relevant made a "go" a "check"."""
+        primary_topic, real_signals = q.topics[0], q.real_signals
         verdict: Verdict = (
-            primary.verdict if matched or any(s.topic == primary_topic for s in real_signals) else "check"
+            self.kb.guidelines[best_i].verdict
+            if q.matched or any(s.topic == primary_topic for s in real_signals)
+            else "check"
         )
         conflict = False
         # A clear match is a strong retrieval score, or a fair one that a
         # detector cue of the same topic confirms ("press release" for sharing
         # official content): two independent hints agreeing.
         confirmed = any(s.kind in CONFIRMING and s.topic == primary_topic for s in real_signals)
-        if verdict == "go" and top < (MIN_SCORE if confirmed else GO_SCORE):
+        if verdict == "go" and q.top < (MIN_SCORE if confirmed else GO_SCORE):
             verdict = "check"
-        if verdict == "no" and not any(s.verdict == "no" for s in real_signals) and (
-            (top < GO_SCORE and not any(s.topic == primary_topic for s in real_signals))
-            or any(s.kind == "published" for s in real_signals)
-            # The post waits for the publication ("once the press release is out"): a matter to clear.
-            or any(s.kind == "condition" for s in signals)
-            # The detectors read the question itself and found it open ("a new office": public or
-            # not, the bot cannot know): the rule's "no" fits only the case it was written for.
-            or any(s.kind in OPEN_KINDS and s.verdict == "check" for s in real_signals)
-        ):
-            # A "no" from a fair match alone is as unsure as a "go" would be: it may rest on a
-            # word or two the question shares with the rule by chance. And a rule against
-            # telling what is not yet public does not rule out what the company already made
-            # public ("the opening was in all the papers"). Findings still say "no".
+        if verdict == "no" and self._no_unsure(q):
             verdict = "check"
         rules = self.kb.rules_of(primary_topic)
         if verdict == "no" and rules.negation_clears_no and not any(s.verdict == "no" for s in real_signals):
             # A "no" from retrieval alone that rests on words the question negates ("I won't give any
             # figures", "ohne Zahlen zu nennen") is no longer sure: without them, the rule must still match.
-            plain = unnegated(cleaned)
-            if plain != cleaned and float(self.retriever.search(plain, language)[0][best_i]) < GO_SCORE:
+            plain = unnegated(q.cleaned)
+            if plain != q.cleaned and float(self.retriever.search(plain, q.language)[0][best_i]) < GO_SCORE:
                 verdict = "check"
         published = False
         if verdict == "go" and (rules.go_needs or rules.go_despite_stricter):
-            anchors = set(self.retriever.lexicon.of_words(words(cleaned), language)) | {s.kind for s in signals}
+            anchors = set(self.retriever.lexicon.of_words(words(q.cleaned), q.language)) | {s.kind for s in q.signals}
             if rules.go_needs and not anchors & rules.go_needs:
                 verdict = "check"
             # Naming the company's own post is as good as the detector's "published" cue for
             # the conflict below; other anchors are not ("contacts made through the company
             # account" still touch the stricter rule on company data).
             published = bool(anchors & rules.go_despite_stricter)
-        if verdict == "go" and not (confirmed or published):
-            # A stricter guideline almost as relevant means the question is not clearly harmless;
-            # unless a detector confirms what the question is about (the company published it,
-            # a question about taking part) and found nothing stricter: then the other
-            # guideline shares words with the question ("a video", "a podcast"), not a risk.
-            p_score = float(scores[best_i])
-            for i, g in enumerate(guidelines):
-                if (
-                    g.verdict != "go"
-                    and i not in excepted
-                    and float(scores[i]) >= CONFLICT_RATIO * p_score
-                    and i != best_i
-                ):
-                    conflict = True
-                    verdict = "check"
-                    break
-        for sig in signals:
+        if verdict == "go" and not (confirmed or published) and self._stricter_rival(q, best_i):
+            conflict = True
+            verdict = "check"
+        for sig in q.signals:
             verdict = stricter(verdict, sig.verdict)
-        if cut:
+        if q.cut:
             verdict = stricter(verdict, "check")
+        return verdict, conflict
 
+    @staticmethod
+    def _no_unsure(q: _Question) -> bool:
+        """Whether a guideline's "no" is unsure for this question, so a "check".
+
+        A "no" from a fair match alone is as unsure as a "go" would be: it may rest on a word or two
+        the question shares with the rule by chance. And a rule against telling what is not yet
+        public does not rule out what the company already made public ("the opening was in all the
+        papers"). Findings still say "no".
+        """
+        real_signals = q.real_signals
+        return not any(s.verdict == "no" for s in real_signals) and (
+            (q.top < GO_SCORE and not any(s.topic == q.topics[0] for s in real_signals))
+            or any(s.kind == "published" for s in real_signals)
+            # The post waits for the publication ("once the press release is out"): a matter to clear.
+            or any(s.kind == "condition" for s in q.signals)
+            # The detectors read the question itself and found it open ("a new office": public or
+            # not, the bot cannot know): the rule's "no" fits only the case it was written for.
+            or any(s.kind in OPEN_KINDS and s.verdict == "check" for s in real_signals)
+        )
+
+    def _stricter_rival(self, q: _Question, best_i: int) -> bool:
+        """Whether a stricter guideline is almost as relevant as the one a "go" rests on.
+
+        The question is then not clearly harmless; unless a detector confirms what the question is
+        about (the company published it, a question about taking part) and found nothing stricter:
+        then the other guideline shares words with the question ("a video", "a podcast"), not a risk.
+        """
+        p_score = float(q.scores[best_i])
+        return any(
+            g.verdict != "go"
+            and i not in q.excepted
+            and float(q.scores[i]) >= CONFLICT_RATIO * p_score
+            and i != best_i
+            for i, g in enumerate(self.kb.guidelines)
+        )
+
+    def _cited(self, q: _Question, best_i: int) -> list[int]:
+        """The guidelines to cite (at most three): the one the answer rests on, one for each kind of
+        finding it does not cover, one for each other topic; their topics join ``q.topics``."""
+        guidelines, scores = self.kb.guidelines, q.scores
         cited = [best_i]
-        for sig in real_signals:
+        for sig in q.real_signals:
             options = [i for i in self._by_signal.get(sig.kind, []) if i not in cited]
             if options and sig.kind not in {k for i in cited for k in self._kinds[i]}:
                 cited.append(max(options, key=lambda i: float(scores[i])))
-        for t in topics[1:]:
+        for t in q.topics[1:]:
             if not any(guidelines[i].topic == t for i in cited):
                 cands = [i for i, g in enumerate(guidelines) if g.topic == t]
                 cited.append(max(cands, key=lambda i: float(scores[i])))
         cited = cited[:3]
         for i in cited:
-            if guidelines[i].topic not in topics:
-                topics.append(guidelines[i].topic)
+            if guidelines[i].topic not in q.topics:
+                q.topics.append(guidelines[i].topic)
+        return cited
+
+    def _compose(self, q: _Question, verdict: Verdict, conflict: bool, best_i: int, cited: list[int]) -> Answer:
+        """The answer's text: the verdict, the rule, the findings, why, and the next step."""
+        guidelines, language, signals = self.kb.guidelines, q.language, q.signals
+        primary = guidelines[best_i]
         citations = [
             Citation(
                 id=guidelines[i].id,
@@ -597,7 +673,6 @@ class Engine:
             )
             for i in cited
         ]
-
         next_step = self.guideline_text(primary, "instead", language)
         if verdict != primary.verdict:
             # The step must fit the verdict: a finding's own guideline tells what to do instead.
@@ -607,7 +682,7 @@ class Engine:
         parts = [self._t(verdict, language), self.guideline_text(primary, "rule", language)]
         findings = [
             _SIGNAL_TEXTS[s.kind][language].format(e=s.evidence)
-            for s in real_signals
+            for s in q.real_signals
             if s.kind in _SIGNAL_TEXTS
         ]
         if findings:
@@ -617,19 +692,19 @@ class Engine:
         parts.append(f"{self._t('why', language)} {self.guideline_text(primary, 'rationale', language)}")
         if any(s.kind == "injection" for s in signals):
             parts.append(self._t("injection", language))
-        if cut:
+        if q.cut:
             parts.append(self._t("cut", language, limit=f"{MAX_ANALYSED:,}"))
         parts.append(f"{self._t('next', language)} {next_step}")
         return Answer(
             verdict=verdict,
-            topics=topics,
+            topics=q.topics,
             citations=citations,
             next_step=next_step,
             text="\n".join(parts),
             language=language,
-            matched=matched,
+            matched=q.matched,
             signals=signals,
-            score=top,
+            score=q.top,
             headline=parts[0],
             reasoning="\n".join(parts[1:-1]),
         )

@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from knowledge.detectors import _in_spans, _rx, negated_spans, split_clauses
+from knowledge.detectors import any_of, in_spans, negated_spans, split_clauses
 
 SEVERITIES = ("low", "medium", "high", "critical")
 
-_CRITICAL = _rx(
+_CRITICAL = any_of(
     # Fire: "fire at the plant", "on fire", "Feuer", "es brennt", "ein Brand im Lager" (German "Brand" only
     # with its article or preposition: the English "brand" is a company's name).
     r"\b(?:fire|fires)\b(?!\s+(?:drill|alarm\s+test|exit|extinguisher|safety\s+training))|\bon\s+fire\b",
@@ -33,19 +33,19 @@ _CRITICAL = _rx(
 )
 # An accusation going viral: critical wherever it stands in the report ("a video accusing us of
 # fraud is going viral", "Vorwürfe gegen uns trenden").
-_VIRAL = _rx(r"\bviral\w*|\btrend(?:ing|et|en)\b|\bgoing\s+around\b|\bgeht\s+(?:gerade\s+)?(?:rum|herum|durchs\s+netz)\b")
-_ACCUSATION = _rx(
+_VIRAL = any_of(r"\bviral\w*|\btrend(?:ing|et|en)\b|\bgoing\s+around\b|\bgeht\s+(?:gerade\s+)?(?:rum|herum|durchs\s+netz)\b")
+_ACCUSATION = any_of(
     r"\baccus\w*|\ballegation\w*|\balleg(?:e|es|ed|ing)\b|\bvorw[uü]rf\w*|\bbeschuldig\w*|\bwirft\s+uns\b"
     r"|\b(?:fraud|betrug\w*|racis\w*|rassis\w*|harass\w*|belästig\w*|discriminat\w*|diskriminier\w*|abuse\w*|missbrauch\w*)\b"
 )
-_HIGH = _rx(
+_HIGH = any_of(
     r"\b(?:journalist\w*|press|presse\w*|reporter\w*|media|medien|tv|fernsehen|newspaper\w*|zeitung\w*|redaktion\w*)\b",
     r"\b(?:leak(?:s|ed)?|geleakt|accidents?|unfall\w*|unfäll\w*|\w+unfall\w*|crash\w*|viral\w*|shitstorm\w*|boycott\w*"
     r"|boykott\w*|trending)\b",
     r"\b(?:lawsuit\w*|sued|klage\w*|verklag\w*|police|polizei|recall\w*|rückruf\w*|outage\w*|ausfall|ausgefallen|down"
     r"|scandal\w*|skandal\w*|evacuat\w*|evakuier\w*)\b",
 )
-_MEDIUM = _rx(
+_MEDIUM = any_of(
     r"\b(?:complain\w*|beschwerde\w*|beschwer\w*|angry|wütend\w*|criticis\w*|kritik\w*|negativ\w*|rumou?rs?|gerücht\w*"
     r"|trolls?|hate|hass\w*|insult\w*|beleidig\w*)\b"
 )
@@ -53,7 +53,7 @@ _MEDIUM = _rx(
 
 def _said(rx: re.Pattern[str], clause: str, negated: list[tuple[int, int]]) -> bool:
     """Whether ``clause`` says it: a match that does not stand where the clause negates it."""
-    return any(not _in_spans(m.start(), negated) for m in rx.finditer(clause))
+    return any(not in_spans(m.start(), negated) for m in rx.finditer(clause))
 
 
 def crisis_severity(text: str, keywords: Mapping[str, Iterable[str]] | None = None) -> str:
