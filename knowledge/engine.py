@@ -417,26 +417,36 @@ class Engine:
         ``default_lang`` is used when the text gives no clue (emoji, a link).
         ``context`` says what the text goes with (one of CONTEXTS): ``"published"``, a text
         offered for sharing an item the company itself has published. The text is first
-        answered on its own: whatever is found in it (a finding, a stricter guideline it
-        matches, the limit of what is read) stands. Only a text that gives no such reason
-        is read as the post it is, sharing that item; the context never clears a finding.
+        answered on its own. The publication answers one question only, whether what the text
+        tells is public yet (news, figures, a deal, a site: Detectors.settled_by_publication),
+        and not where the text itself says it is not public or secret. Whatever else is found
+        in it (any other finding, a stricter guideline it matches, the limit of what is read)
+        stands. A text that gives no other reason is read as the post it is, sharing that item.
         """
         own = self._answer(text, lang, default_lang=default_lang)
         if context is None or own.verdict == "go":
             return own
         if context not in CONTEXTS:
             raise ValueError(f"unknown context {context!r} (known: {', '.join(CONTEXTS)})")
-        first = self.kb.by_id.get(own.citations[0].id) if own.citations else None
+        # What the item's publication answers (is it public yet?), unless the text itself says it is not.
+        settled = self.detectors.settled_by_publication(clean(text)) if isinstance(text, str) else frozenset()
+        first = next((i for i, g in enumerate(self.kb.guidelines) if own.citations and g.id == own.citations[0].id), None)
         if (
-            any(s.verdict != "go" for s in own.signals)
+            any(s.verdict != "go" and s.kind not in settled for s in own.signals)
             or len(text) > MAX_ANALYSED
             or not own.topics and not own.signals and not words(clean(text))
-            or (own.matched and first is not None and first.verdict != "go")
+            or (own.matched and first is not None and self.kb.guidelines[first].verdict != "go"
+                and not self._kinds[first] & settled)
         ):
             return own
-        return self._answer(f"{CONTEXTS[context][own.language]}\n{text}", own.language)
+        return self._answer(f"{CONTEXTS[context][own.language]}\n{text}", own.language, settled=settled)
 
-    def _answer(self, text: str, lang: str | None = None, *, default_lang: str | None = None) -> Answer:
+    def _answer(
+        self, text: str, lang: str | None = None, *, default_lang: str | None = None,
+        settled: frozenset[str] = frozenset(),
+    ) -> Answer:
+        """``settled``: kinds of finding the context answers (Engine.answer): not findings here, and the
+        stricter rules about them not candidates."""
         text = text if isinstance(text, str) else ""
         # The whole message is read up to the chat limit; what lies beyond it was not read, so the
         # answer cannot clear it (never a silent cut).
@@ -447,10 +457,10 @@ class Engine:
             language = default_lang
         if not words(cleaned):
             return self._empty(language)
-        signals = self.detectors.scan(cleaned, language)
+        signals = [s for s in self.detectors.scan(cleaned, language) if s.kind not in settled]
         if not cut and outside(cleaned, signals):
             return self._outside(language, signals)
-        q = self._retrieve(cleaned, language, signals, cut)
+        q = self._retrieve(cleaned, language, signals, cut, settled)
         if not self._rank(q):
             return self._no_match(language, signals, cut=cut)
         best_i = self._lead(q)
@@ -471,11 +481,18 @@ class Engine:
             reasoning=self._t("empty", language),
         )
 
-    def _retrieve(self, cleaned: str, language: str, signals: list[Signal], cut: bool) -> _Question:
+    def _retrieve(
+        self, cleaned: str, language: str, signals: list[Signal], cut: bool, settled: frozenset[str] = frozenset()
+    ) -> _Question:
         """The guidelines' scores for the question, and whether the best of them is a match."""
         scores, _known = self.retriever.search(cleaned, language)
         if self.semantic is not None:
             scores = scores + self.semantic.bonus(cleaned)
+        if settled:
+            scores = scores.copy()
+            for i, kinds in enumerate(self._kinds):
+                if kinds & settled and self.kb.guidelines[i].verdict != "go":
+                    scores[i] = 0.0  # a rule about what is not public yet: the publication answers it
         top = float(scores.max()) if len(scores) else 0.0
         real_signals = [s for s in signals if s.topic]
         matched = top >= MIN_SCORE

@@ -98,10 +98,10 @@ async def test_slack_weekly_nudge_end_to_end(aiohttp_client, fake, tmp_path):
     english, german = delivered[dm_of("U0M0")], delivered[dm_of("U0M1")]
     assert "Something to share this week" in english["text"] and "Our new plant" in all_text(english)
     assert "Diese Woche zum Teilen" in german["text"] and "Our new plant" in all_text(german)
-    # "We are opening a new plant!" is no text the answer engine clears (it may be news before its
-    # announcement), so it is not offered as a ready text: the members share the link with their own words.
-    assert "No ready text for this one" in all_text(english) and "opening a new plant" not in all_text(english)
-    assert "Hierzu gibt es keinen fertigen Text" in all_text(german)
+    # "We are opening a new plant!" on its own could be news before its announcement; as the text of the
+    # company's own published item it is not, so it is offered as a ready text, in each member's language.
+    assert "Ready to post (1 of" in all_text(english) and "We are opening a new plant!" in all_text(english)
+    assert "Fertig zum Posten (1 von" in all_text(german) and "Wir eröffnen ein neues Werk!" in all_text(german)
     linkedin = next(e for b in english["blocks"] if b["type"] == "actions" for e in b["elements"] if e["text"]["text"] == "LinkedIn")
     assert linkedin["url"].startswith("https://www.linkedin.com/feed/?shareActive=true&text=")
 

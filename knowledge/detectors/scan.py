@@ -149,6 +149,15 @@ class Detectors:
                 out.sort(key=lambda s: (ORDER[s.verdict], -s.strength))
         return out
 
+    def settled_by_publication(self, text: str) -> frozenset[str]:
+        """The kinds of finding that the company's own publication of what ``text`` shares answers:
+        whether news, figures, a deal or a site is public yet. None where the text itself says it is
+        not public, or secret ("the figures are not yet published", "under embargo"): that stands."""
+        text = condense(text)
+        if words_found(UNRELEASED, text) or words_found(UNPUBLISHED, text) or words_found(STILL_SECRET, text):
+            return frozenset()
+        return WAITS_FOR_PUBLICATION
+
     def _scan(self, text: str, lang: str | None) -> tuple[list[Signal], bool]:
         """The findings of ``text`` read as one piece, and whether it holds a cue that clears others."""
         r = _Reading(text, self.policy)
