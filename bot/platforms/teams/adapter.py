@@ -190,6 +190,9 @@ class TeamsAdapter(TeamsDirectory, TeamsOutbound):
             body = await request.json()
         except (ValueError, LookupError):
             return _json_error(400, "the body is not valid JSON")
+        # Checked as it will be processed: what storable() makes of it (text the database can hold)
+        # is what the SDK's model reads, so a field it empties is refused here, not a 500 later.
+        body = storable(body)
         problem = _activity_problem(body)
         if problem:
             log.info("Teams activity refused: %s", problem)
@@ -200,7 +203,7 @@ class TeamsAdapter(TeamsDirectory, TeamsOutbound):
             log.warning("Teams request refused: the token was issued for another service URL")
             return _json_error(401, "the bearer token was not issued for this activity's serviceUrl")
         try:
-            result = await self.adapter.process_request(_PreparedRequest(request, storable(body)), self.bot)
+            result = await self.adapter.process_request(_PreparedRequest(request, body), self.bot)
         except _TurnFailed:
             return _json_error(500, "the bot could not process this activity")
         if result.body is not None:
