@@ -86,5 +86,10 @@ def _spawn(core: Core, coro) -> None:
 async def settle(core: Core) -> None:
     """Wait for the work started in the background (tests, benchmarks, shutdown)."""
     st = _state(core)
-    while st.tasks:
+    while True:
+        # A finished task leaves the set here too: its done-callback is not always run before the
+        # next look (seen as a settle that spun forever on one finished task under load).
+        st.tasks.difference_update([t for t in st.tasks if t.done()])
+        if not st.tasks:
+            return
         await asyncio.gather(*list(st.tasks), return_exceptions=True)
